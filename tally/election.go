@@ -1,0 +1,304 @@
+// Package tally counts ballots exactly: Schulze (as Debian counts), instant
+// runoff, Meek STV (the Proportional Representation Foundation's reference
+// rule), Scottish STV (the Scottish Local Government Elections Order 2007),
+// approval and yes/no/abstain. Each count returns its outcome with every
+// round or stage, the reasons for each election and exclusion, and every tie
+// and how it was broken, so a result can be explained and audited.
+//
+// Arithmetic is exact: integers, or fixed-point decimals with each rule's own
+// precision and rounding, never floating point. Ties that a method's own rule
+// cannot settle are broken by a published seed or by the file's order, never
+// by unseeded randomness. The package does no I/O beyond reading ballot files
+// from an io.Reader and writing reports to an io.Writer, and imports nothing
+// else of booth, so it can be read and audited on its own.
+package tally
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Candidate is one option on the ballot.
+type Candidate struct {
+	// ID identifies the candidate in the lot that breaks ties; empty means
+	// the name is used.
+	ID   string
+	Name string
+}
+
+func (c Candidate) lotKey() string {
+	if c.ID != "" {
+		return c.ID
+	}
+	return c.Name
+}
+
+// Ballot is a group of identical ballots.
+type Ballot struct {
+	// Count is how many voters cast this ballot (BLT's weight).
+	Count int64
+	// Ranks lists the preferences, first preference first. Each rank holds
+	// the indexes (into Election.Candidates) of the candidates given that
+	// rank; more than one means they were ranked equally.
+	Ranks [][]int
+	// Line is where the ballot was read from, for error messages; 0 when
+	// it did not come from a file.
+	Line int
+}
+
+// Election is what a count needs: the candidates, the seats and the ballots.
+type Election struct {
+	Title      string
+	Candidates []Candidate
+	// Seats is the number of seats the source declares; 0 when it does not.
+	Seats int
+	// Withdrawn candidates take no part in the count; ballots skip them.
+	Withdrawn []int
+	// TieOrder is the order the source gives for breaking ties by file
+	// order (BLT's [tie] line); nil means the order of Candidates.
+	TieOrder []int
+	Ballots  []Ballot
+}
+
+// Method names a counting method.
+type Method string
+
+// The counting methods.
+const (
+	Schulze  Method = "schulze"
+	IRV      Method = "irv"
+	Meek     Method = "meek"
+	Scottish Method = "scottish"
+	Approval Method = "approval"
+	YesNo    Method = "yesno"
+)
+
+// Methods lists every method, in the order the documentation presents them.
+var Methods = []Method{Schulze, IRV, Meek, Scottish, Approval, YesNo}
+
+// Ratio is a proportion Num:Den, e.g. 3:1 for a supermajority or 2:3 for
+// two thirds.
+type Ratio struct{ Num, Den int64 }
+
+func (r Ratio) String() string { return fmt.Sprintf("%d:%d", r.Num, r.Den) }
+
+// Options configures a count.
+type Options struct {
+	Method Method
+	// Seats to fill; 0 means the election's own, or 1.
+	Seats int
+	Ties  TieBreak
+
+	// DefaultOption names (by ID or name) Schulze's default option ("None of
+	// the above"); empty means there is none.
+	DefaultOption string
+	// OptionQuorum is Schulze's quorum R: an option needs at least R voters
+	// preferring it to the default option.
+	OptionQuorum int64
+	// Majority is Schulze's required majority N:M over the default option:
+	// V(A,D)·M ≥ N·V(D,A); zero means 1:1.
+	Majority Ratio
+
+	// BatchElimination lets IRV exclude, in one round, every candidate who
+	// could not overtake the next candidate up even with all of their votes
+	// combined (as RCTab defines it).
+	BatchElimination bool
+
+	// Quorum is the yes/no turnout quorum: the question fails unless at least
+	// this many ballots (abstentions included) were cast.
+	Quorum int64
+	// PassRatio is the share of yes among yes+no a yes/no question needs:
+	// yes·Den ≥ Num·(yes+no), and always more yes than no; zero means 1:2
+	// (a simple majority).
+	PassRatio Ratio
+}
+
+// An InputError is a problem with the ballots or options that stops a count.
+type InputError struct {
+	Line int // 0 when the problem is not tied to one ballot line
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	}
+	return e.Msg
+}
+
+func inputErrorf(line int, format string, args ...any) error {
+	return &InputError{Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxBallots bounds the total number of ballots so that every rule's
+// fixed-point totals (up to 9 places) fit in an int64.
+const maxBallots = 1_000_000_000
+
+// Count counts the election by the method in opts.
+func Count(e *Election, opts Options) (*Result, error) {
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	if opts.Seats == 0 {
+		opts.Seats = e.Seats
+	}
+	if opts.Seats == 0 {
+		opts.Seats = 1
+	}
+	if opts.Seats < 0 {
+		return nil, inputErrorf(0, "seats must be at least 1, not %d", opts.Seats)
+	}
+	switch opts.Method {
+	case Schulze:
+		return countSchulze(e, opts)
+	case IRV:
+		return countIRV(e, opts)
+	case Meek:
+		return countMeek(e, opts)
+	case Scottish:
+		return countScottish(e, opts)
+	case Approval:
+		return countApproval(e, opts)
+	case YesNo:
+		return countYesNo(e, opts)
+	}
+	names := make([]string, len(Methods))
+	for i, m := range Methods {
+		names[i] = string(m)
+	}
+	return nil, inputErrorf(0, "unknown counting method %q (choose one of %s)", opts.Method, strings.Join(names, ", "))
+}
+
+// validate checks what every method relies on: candidate indexes in range,
+// no candidate ranked twice on a ballot, positive counts, a bounded total.
+func (e *Election) validate() error {
+	n := len(e.Candidates)
+	if n == 0 {
+		return inputErrorf(0, "the election has no candidates")
+	}
+	for _, w := range e.Withdrawn {
+		if w < 0 || w >= n {
+			return inputErrorf(0, "withdrawn candidate %d does not exist (there are %d candidates)", w+1, n)
+		}
+	}
+	if e.TieOrder != nil {
+		if len(e.TieOrder) != n {
+			return inputErrorf(0, "the tie order lists %d candidates, but there are %d", len(e.TieOrder), n)
+		}
+		seen := make([]bool, n)
+		for _, c := range e.TieOrder {
+			if c < 0 || c >= n || seen[c] {
+				return inputErrorf(0, "the tie order must list each candidate exactly once")
+			}
+			seen[c] = true
+		}
+	}
+	var total int64
+	seen := make([]int, n) // ballot number+1 that last ranked each candidate
+	for i, b := range e.Ballots {
+		if b.Count <= 0 {
+			return inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
+		}
+		total += b.Count
+		if total > maxBallots {
+			return inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
+		}
+		for _, rank := range b.Ranks {
+			if len(rank) == 0 {
+				return inputErrorf(b.Line, "a ballot has an empty rank")
+			}
+			for _, c := range rank {
+				if c < 0 || c >= n {
+					return inputErrorf(b.Line, "candidate %d does not exist (there are %d candidates)", c+1, n)
+				}
+				if seen[c] == i+1 {
+					return inputErrorf(b.Line, "candidate %d (%s) is ranked more than once on the same ballot", c+1, e.Candidates[c].Name)
+				}
+				seen[c] = i + 1
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Election) withdrawnSet() []bool {
+	w := make([]bool, len(e.Candidates))
+	for _, c := range e.Withdrawn {
+		w[c] = true
+	}
+	return w
+}
+
+func (e *Election) totalBallots() int64 {
+	var t int64
+	for _, b := range e.Ballots {
+		t += b.Count
+	}
+	return t
+}
+
+// indexOf finds a candidate by ID or by name, ignoring case.
+func (e *Election) indexOf(name string) int {
+	for i, c := range e.Candidates {
+		if c.ID == name || strings.EqualFold(c.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// grouped merges ballots with identical rankings, summing their counts, and
+// drops withdrawn candidates from every rank (a rank left empty disappears).
+// Real elections repeat orders a lot, so the methods work on far fewer
+// groups than ballots. The groups keep the order of first appearance, so
+// results never depend on map iteration.
+func (e *Election) grouped() []Ballot {
+	withdrawn := e.withdrawnSet()
+	index := make(map[string]int, 1024)
+	var out []Ballot
+	var key []byte
+	for _, b := range e.Ballots {
+		key = key[:0]
+		for _, rank := range b.Ranks {
+			kept := 0
+			for _, c := range rank {
+				if !withdrawn[c] {
+					kept++
+				}
+			}
+			if kept == 0 {
+				continue
+			}
+			// Length-prefixed ranks keep the key unambiguous.
+			key = appendIndex(key, kept)
+			for _, c := range rank {
+				if !withdrawn[c] {
+					key = appendIndex(key, c)
+				}
+			}
+		}
+		if i, ok := index[string(key)]; ok {
+			out[i].Count += b.Count
+			continue
+		}
+		index[string(key)] = len(out)
+		out = append(out, Ballot{Count: b.Count, Ranks: dropWithdrawn(b.Ranks, withdrawn), Line: b.Line})
+	}
+	return out
+}
+
+func appendIndex(key []byte, n int) []byte {
+	return append(key, byte(n), byte(n>>8), byte(n>>16))
+}
+
+func dropWithdrawn(ranks [][]int, withdrawn []bool) [][]int {
+	out := make([][]int, 0, len(ranks))
+	for _, rank := range ranks {
+		kept := slices.DeleteFunc(slices.Clone(rank), func(c int) bool { return withdrawn[c] })
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package tally
+
+// Status is where a candidate stands at the end of a round.
+type Status uint8
+
+// Candidate states during a count.
+const (
+	Hopeful Status = iota
+	Elected
+	Excluded
+	Withdrawn
+)
+
+func (s Status) String() string {
+	switch s {
+	case Elected:
+		return "elected"
+	case Excluded:
+		return "excluded"
+	case Withdrawn:
+		return "withdrawn"
+	}
+	return "hopeful"
+}
+
+// MarshalText writes the status as its word.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Round is one round (IRV, Meek) or stage (Scottish STV) of a count: the
+// state at its end and what happened in it.
+type Round struct {
+	Number int
+	// Action says in words what the round did, e.g. "Surplus of Ada
+	// Lovelace transferred" or "Ken Thompson excluded".
+	Action string
+	// Totals holds each candidate's votes at the end of the round, indexed
+	// like Result.Candidates.
+	Totals []Decimal
+	Status []Status
+	// Elected and Excluded are the candidates elected or excluded in this
+	// round, in order.
+	Elected  []int
+	Excluded []int
+	// Exhausted is the value of ballots with no continuing preference left.
+	Exhausted Decimal
+	// Loss is the value lost to the rule's rounding so far (Scottish STV's
+	// truncated transfer values; Meek's rounding residue).
+	Loss    Decimal
+	Quota   Decimal
+	Surplus Decimal
+	// Iterations is how many Meek iterations the round took.
+	Iterations int
+	// Notes explain the round: why each candidate was elected or excluded,
+	// which tie-break fired.
+	Notes []string
+}
+
+// Tie records a tie a count had to break.
+type Tie struct {
+	Round int
+	// Purpose is what the choice decided: "exclude", "elect", "transfer
+	// surplus first" or "rank".
+	Purpose    string
+	Candidates []int
+	Chosen     int
+	// Rule names what broke the tie, e.g. "stage 3", "round 2", "lot" or
+	// "file order".
+	Rule string
+}
+
+// Result is the outcome of a count with everything needed to explain it.
+type Result struct {
+	Method     Method
+	Seats      int
+	Candidates []Candidate
+	// Ballots is the number of valid ballots counted.
+	Ballots int64
+	// Elected lists the winners in order of election.
+	Elected []int
+	// Order is the full order of the options for Schulze: groups of options
+	// ranked equally, best first. Nil for other methods.
+	Order [][]int
+	// Rounds are the rounds or stages, in order; the first is the count of
+	// first preferences.
+	Rounds []Round
+	Ties   []Tie
+	// Pairwise[a][b] is the number of voters preferring a to b; Strength is
+	// the strongest path from a to b (Schulze only).
+	Pairwise [][]int64
+	Strength [][]int64
+	// Dropped lists, for Schulze, the options that failed the quorum or the
+	// required majority against the default option.
+	Dropped []int
+	// Passed reports whether a yes/no question passed.
+	Passed bool
+	// Notes explain the outcome as a whole (quorum, majority).
+	Notes []string
+}
+
+func (r *Result) name(c int) string { return r.Candidates[c].Name }
