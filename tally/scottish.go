@@ -1,0 +1,318 @@
+package tally
+
+import "slices"
+
+// Scottish STV, as the Scottish Local Government Elections Order 2007
+// (SSI 2007/42, schedule 1, rules 45 to 52) prescribes: the weighted
+// inclusive Gregory method with transfer values truncated to five decimal
+// places. The rule numbers below are the Order's.
+
+// scotPlaces is the precision of rule 48(3): "to five decimal places (any
+// remainder being ignored)".
+const scotPlaces = 5
+
+// stvPile is a group of identical ballot papers during a transfer count:
+// where the papers sit and what each is worth.
+type stvPile struct {
+	prefs  []int // the preferences, one candidate per rank
+	pos    int   // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
+	value  int64 // value of each paper, scaled by 10^scotPlaces
+	papers int64
+}
+
+type scottishCount struct {
+	e       *Election
+	opts    Options
+	res     *Result
+	lot     lot
+	piles   []stvPile
+	holding [][]int // holding[c] lists the piles candidate c holds
+	votes   []int64 // scaled by 10^scotPlaces
+	status  []Status
+	pending []int // elected candidates whose surplus is not yet transferred, in order of election
+	quota   int64
+	exhaust int64
+	loss    int64
+	one     int64
+}
+
+func countScottish(e *Election, opts Options) (*Result, error) {
+	for _, b := range e.Ballots {
+		for _, rank := range b.Ranks {
+			if len(rank) > 1 {
+				return nil, inputErrorf(b.Line, "a ballot ranks %s equally; Scottish STV ballots rank one candidate per preference (count it with meek, or correct the ballot)", joinNames(e, rank))
+			}
+		}
+	}
+	s := &scottishCount{e: e, opts: opts, lot: newLot(e, opts.Ties), one: pow10(scotPlaces)}
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	for !s.complete() {
+		if len(s.pending) > 0 {
+			s.transferSurplus()
+		} else {
+			s.exclude()
+		}
+	}
+	s.finish()
+	return s.res, nil
+}
+
+// start sorts the papers by first preference (rule 45) and sets the quota
+// (rule 46): the valid papers divided by one more than the seats, ignoring
+// decimals, plus one.
+func (s *scottishCount) start() error {
+	n := len(s.e.Candidates)
+	s.status = make([]Status, n)
+	for _, c := range s.e.Withdrawn {
+		s.status[c] = Withdrawn
+	}
+	if err := checkSTVSeats(s.e, s.opts.Seats, s.status); err != nil {
+		return err
+	}
+	s.votes = make([]int64, n)
+	s.holding = make([][]int, n)
+	var valid int64
+	for _, b := range s.e.grouped() {
+		if len(b.Ranks) == 0 {
+			continue // a paper with no preference for a standing candidate is not valid
+		}
+		prefs := make([]int, len(b.Ranks))
+		for i, rank := range b.Ranks {
+			prefs[i] = rank[0]
+		}
+		s.holding[prefs[0]] = append(s.holding[prefs[0]], len(s.piles))
+		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: b.Count})
+		s.votes[prefs[0]] += b.Count * s.one
+		valid += b.Count
+	}
+	s.quota = (valid/int64(s.opts.Seats+1) + 1) * s.one
+	s.res = &Result{Method: Scottish, Seats: s.opts.Seats, Candidates: s.e.Candidates, Ballots: valid}
+	s.record("First preferences", nil)
+	s.electWithQuota()
+	return nil
+}
+
+// electWithQuota deems elected every continuing candidate at or above the
+// quota (rule 47), highest first.
+func (s *scottishCount) electWithQuota() {
+	var reached []int
+	for c, st := range s.status {
+		if st == Hopeful && s.votes[c] >= s.quota {
+			reached = append(reached, c)
+		}
+	}
+	slices.SortStableFunc(reached, func(a, b int) int { return cmpInt64(s.votes[b], s.votes[a]) })
+	r := &s.res.Rounds[len(s.res.Rounds)-1]
+	for _, c := range reached {
+		s.status[c] = Elected
+		s.pending = append(s.pending, c)
+		s.res.Elected = append(s.res.Elected, c)
+		r.Elected = append(r.Elected, c)
+		r.Status[c] = Elected
+		r.Notes = append(r.Notes, s.e.Candidates[c].Name+" reached the quota with "+s.dec(s.votes[c]).String()+" votes: elected")
+	}
+}
+
+// complete reports whether every seat is filled or the continuing
+// candidates can fill no more than the seats left (rule 52).
+func (s *scottishCount) complete() bool {
+	left := s.opts.Seats - len(s.res.Elected)
+	return left <= 0 || s.count(Hopeful) <= left
+}
+
+// transferSurplus transfers the largest surplus (rule 49(1)); equal
+// surpluses go by the most recent stage at which the candidates differed
+// (49(2)), then by lot (49(3)).
+func (s *scottishCount) transferSurplus() {
+	stage := len(s.res.Rounds) + 1
+	high := s.pending[0]
+	for _, c := range s.pending[1:] {
+		if s.votes[c] > s.votes[high] {
+			high = c
+		}
+	}
+	var notes []string
+	if tied := s.tiedWith(s.pending, s.votes[high]); len(tied) > 1 {
+		var note string
+		high, note = s.res.breakTie(stage, "transfer surplus first", tied, s.res.Rounds, false, s.lot, "stage")
+		notes = append(notes, note)
+	}
+	s.pending = slices.DeleteFunc(s.pending, func(c int) bool { return c == high })
+	vote := s.votes[high]
+	surplus := vote - s.quota
+	moved := s.move(high, func(value int64) int64 {
+		// Rule 48(3): the surplus times the paper's value, divided by the
+		// candidate's total, to five decimal places, any remainder ignored.
+		return mulDiv(value, surplus, vote, false)
+	})
+	s.votes[high] = s.quota
+	s.loss += surplus - moved
+	notes = append(notes, "surplus of "+s.e.Candidates[high].Name+" ("+s.dec(surplus).String()+") transferred")
+	s.record("Surplus of "+s.e.Candidates[high].Name+" transferred", notes)
+	s.res.Rounds[len(s.res.Rounds)-1].Surplus = s.dec(surplus)
+	s.electWithQuota()
+}
+
+// exclude excludes the candidate with the fewest votes (rule 50); equal
+// lowest go by the most recent stage at which they differed (51(2)(a)),
+// then by lot (51(2)(b)). Papers move at the value they arrived with
+// (50(4)).
+func (s *scottishCount) exclude() {
+	stage := len(s.res.Rounds) + 1
+	var hopeful []int
+	for c, st := range s.status {
+		if st == Hopeful {
+			hopeful = append(hopeful, c)
+		}
+	}
+	low := hopeful[0]
+	for _, c := range hopeful[1:] {
+		if s.votes[c] < s.votes[low] {
+			low = c
+		}
+	}
+	var notes []string
+	if tied := s.tiedWith(hopeful, s.votes[low]); len(tied) > 1 {
+		var note string
+		low, note = s.res.breakTie(stage, "exclude", tied, s.res.Rounds, true, s.lot, "stage")
+		notes = append(notes, note)
+	}
+	notes = append(notes, s.e.Candidates[low].Name+" has the fewest votes ("+s.dec(s.votes[low]).String()+"): excluded")
+	s.status[low] = Excluded
+	s.move(low, func(value int64) int64 { return value })
+	s.votes[low] = 0
+	s.record(s.e.Candidates[low].Name+" excluded", notes)
+	s.res.Rounds[len(s.res.Rounds)-1].Excluded = []int{low}
+	s.electWithQuota()
+}
+
+// move passes every pile candidate c holds to its next continuing
+// preference at the value newValue gives, or to the non-transferable
+// papers, and returns the total value moved.
+func (s *scottishCount) move(c int, newValue func(int64) int64) int64 {
+	var moved int64
+	for _, i := range s.holding[c] {
+		p := &s.piles[i]
+		p.value = newValue(p.value)
+		amount := p.value * p.papers
+		moved += amount
+		p.pos++
+		for p.pos < len(p.prefs) && s.status[p.prefs[p.pos]] != Hopeful {
+			p.pos++
+		}
+		if p.pos == len(p.prefs) {
+			s.exhaust += amount
+			continue
+		}
+		next := p.prefs[p.pos]
+		s.votes[next] += amount
+		s.holding[next] = append(s.holding[next], i)
+	}
+	s.holding[c] = nil
+	return moved
+}
+
+// finish fills the last seats with the continuing candidates (rule 52) or
+// records that the rest are not elected.
+func (s *scottishCount) finish() {
+	r := &s.res.Rounds[len(s.res.Rounds)-1]
+	left := s.opts.Seats - len(s.res.Elected)
+	var rest []int
+	for c, st := range s.status {
+		if st == Hopeful {
+			rest = append(rest, c)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(s.votes[b], s.votes[a]) })
+	for _, c := range rest {
+		if left > 0 {
+			left--
+			s.status[c], r.Status[c] = Elected, Elected
+			s.res.Elected = append(s.res.Elected, c)
+			r.Elected = append(r.Elected, c)
+			r.Notes = append(r.Notes, s.e.Candidates[c].Name+" elected: the continuing candidates fill the remaining seats")
+		} else {
+			s.status[c], r.Status[c] = Excluded, Excluded
+			r.Excluded = append(r.Excluded, c)
+			r.Notes = append(r.Notes, s.e.Candidates[c].Name+" not elected: all seats are filled")
+		}
+	}
+}
+
+// record closes a stage with a snapshot of every total.
+func (s *scottishCount) record(action string, notes []string) {
+	totals := make([]Decimal, len(s.votes))
+	for c, v := range s.votes {
+		totals[c] = s.dec(v)
+	}
+	s.res.Rounds = append(s.res.Rounds, Round{
+		Number:    len(s.res.Rounds) + 1,
+		Action:    action,
+		Totals:    totals,
+		Status:    slices.Clone(s.status),
+		Exhausted: s.dec(s.exhaust),
+		Loss:      s.dec(s.loss),
+		Quota:     s.dec(s.quota),
+		Notes:     notes,
+	})
+}
+
+func (s *scottishCount) tiedWith(cands []int, vote int64) []int {
+	var tied []int
+	for _, c := range cands {
+		if s.votes[c] == vote {
+			tied = append(tied, c)
+		}
+	}
+	return tied
+}
+
+func (s *scottishCount) count(st Status) int {
+	n := 0
+	for _, x := range s.status {
+		if x == st {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *scottishCount) dec(v int64) Decimal { return Decimal{Units: v, Places: scotPlaces} }
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// checkSTVSeats refuses a count that would fill more seats than there are
+// standing candidates.
+func checkSTVSeats(e *Election, seats int, status []Status) error {
+	standing := 0
+	for _, st := range status {
+		if st != Withdrawn {
+			standing++
+		}
+	}
+	if seats > standing {
+		return inputErrorf(0, "%d seats but only %d standing candidates; lower --seats", seats, standing)
+	}
+	return nil
+}
+
+func joinNames(e *Election, cands []int) string {
+	s := ""
+	for i, c := range cands {
+		if i > 0 {
+			s += " and "
+		}
+		s += e.Candidates[c].Name
+	}
+	return s
+}
