@@ -14,6 +14,15 @@ type droopReport struct {
 	rounds []droopRound // rounds[0] is "Begin Count"
 	// elected at "Count Complete"
 	elected []string
+	ties    []droopTie
+}
+
+// droopTie is a "Break tie" action: who was tied, who was chosen, and
+// whether an earlier stage decided (else the lot, which is file order).
+type droopTie struct {
+	tied    []string
+	chosen  string
+	byStage bool
 }
 
 // droopRound is the last snapshot of candidate totals in one Droop round,
@@ -35,7 +44,10 @@ func readDroopReport(t *testing.T, path string) droopReport {
 	defer f.Close()
 	var rep droopReport
 	var cur droopRound
-	inComplete := false
+	// skip: the action's snapshot is not a round total. "Count Complete"
+	// and the remaining-candidates actions print the defeated at zero
+	// after the round's own totals; "Count Complete" gives the elected.
+	skip, complete := false, false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -43,19 +55,20 @@ func readDroopReport(t *testing.T, path string) droopReport {
 		switch {
 		case strings.HasPrefix(line, "Round "):
 			rep.rounds = append(rep.rounds, cur)
-			cur = droopRound{}
+			cur = droopRound{votes: cloneMap(cur.votes)}
 		case strings.HasPrefix(line, "Action: "):
-			inComplete = strings.HasPrefix(line, "Action: Count Complete")
-			if !inComplete {
-				// A new snapshot starts; keep the previous one if this action prints none.
-				cur.votes = cloneMap(cur.votes)
+			if strings.HasPrefix(line, "Action: Break tie") {
+				list, chosen, _ := strings.Cut(line[strings.Index(line, "[")+1:], "] -> ")
+				rep.ties = append(rep.ties, droopTie{tied: strings.Split(list, ", "), chosen: chosen, byStage: strings.Contains(line, "prior stage")})
 			}
+			complete = strings.HasPrefix(line, "Action: Count Complete")
+			skip = complete || strings.Contains(line, " remaining")
 		case strings.HasPrefix(trim, "Quota:"):
 			q := strings.TrimSpace(strings.TrimPrefix(trim, "Quota:"))
 			if rep.quota == "" {
 				rep.quota = q
 			}
-			if !inComplete {
+			if !skip {
 				cur.quota = q
 			}
 		case strings.HasPrefix(trim, "Elected:") || strings.HasPrefix(trim, "Hopeful:") ||
@@ -64,23 +77,17 @@ func readDroopReport(t *testing.T, path string) droopReport {
 			rest = strings.TrimSpace(rest)
 			open := strings.LastIndex(rest, " (")
 			names, vote := rest[:open], strings.TrimSuffix(rest[open+2:], ")")
-			if inComplete {
-				if state == "Elected" {
-					rep.elected = append(rep.elected, strings.Join(strings.Fields(names), " "))
-				}
-				continue
-			}
-			if cur.votes == nil {
-				cur.votes = map[string]string{}
-			}
 			for _, name := range strings.Split(names, ", ") {
 				name = strings.Join(strings.Fields(name), " ")
-				if state == "Defeated" && strings.Contains(names, ", ") {
-					// Grouped defeated candidates are all at zero.
+				switch {
+				case complete && state == "Elected":
+					rep.elected = append(rep.elected, name)
+				case !skip:
+					if cur.votes == nil {
+						cur.votes = map[string]string{}
+					}
 					cur.votes[name] = vote
-					continue
 				}
-				cur.votes[name] = vote
 			}
 		}
 	}
@@ -124,6 +131,19 @@ func compareWithDroop(t *testing.T, res *Result, rep droopReport, checkQuota boo
 		}
 		if checkQuota && want.quota != "" && got.Quota.String() != want.quota {
 			t.Errorf("round %d: quota %s, Droop %s", got.Number, got.Quota, want.quota)
+		}
+	}
+	if len(res.Ties) != len(rep.ties) {
+		t.Errorf("%d ties, Droop %d: %+v", len(res.Ties), len(rep.ties), res.Ties)
+	}
+	for i := 0; i < len(res.Ties) && i < len(rep.ties); i++ {
+		got, want := res.Ties[i], rep.ties[i]
+		var tied []string
+		for _, c := range got.Candidates {
+			tied = append(tied, res.Candidates[c].Name)
+		}
+		if !sameSet(tied, want.tied) || res.Candidates[got.Chosen].Name != want.chosen || strings.HasPrefix(got.Rule, "stage") != want.byStage {
+			t.Errorf("tie %d: %q -> %s by %s; Droop %q -> %s (by prior stage: %v)", i+1, tied, res.Candidates[got.Chosen].Name, got.Rule, want.tied, want.chosen, want.byStage)
 		}
 	}
 	var elected []string

@@ -1,0 +1,310 @@
+package tally
+
+import "slices"
+
+// Meek STV as the Proportional Representation Foundation's reference rule
+// defines it (prfound.org, "Reference Meek Rule"): fixed-point decimals with
+// nine places, keep factors rounded up, omega 0.000001, no batch defeats.
+// The step letters below (A, B.2.a, ...) are the rule's.
+
+const (
+	meekPlaces = 9
+	meekOne    = 1_000_000_000 // 1.000000000
+	meekOmega  = 1_000         // 0.000001000
+)
+
+// meekGroup is a group of identical ballots. Plain ballots (one candidate
+// per rank) keep their preferences in prefs; ballots with equal ranks keep
+// ranks, and share their weight equally among a rank's candidates.
+type meekGroup struct {
+	prefs []int
+	ranks [][]int
+	count int64
+}
+
+type meekCount struct {
+	e      *Election
+	opts   Options
+	res    *Result
+	lot    lot
+	groups []meekGroup
+	kf     []int64 // keep factors
+	votes  []int64
+	status []Status
+	valid  int64
+	quota  int64
+	excess int64 // total surplus s
+	resid  int64 // value left on ballots after the last preference (exhausted)
+}
+
+func countMeek(e *Election, opts Options) (*Result, error) {
+	m := &meekCount{e: e, opts: opts, lot: newLot(e, opts.Ties)}
+	if err := m.start(); err != nil {
+		return nil, err
+	}
+	// B.1: count complete when every seat is filled or the hopeful
+	// candidates can fill no more than the seats left.
+	for m.count(Hopeful) > m.seatsLeft() && m.seatsLeft() > 0 {
+		m.round()
+	}
+	m.finish()
+	return m.res, nil
+}
+
+// start sets every hopeful candidate's keep factor to 1 and withdrawn ones
+// to 0 (step A), and records the first preferences.
+func (m *meekCount) start() error {
+	n := len(m.e.Candidates)
+	m.status = make([]Status, n)
+	for _, c := range m.e.Withdrawn {
+		m.status[c] = Withdrawn
+	}
+	if err := checkSTVSeats(m.e, m.opts.Seats, m.status); err != nil {
+		return err
+	}
+	m.kf = make([]int64, n)
+	for c, st := range m.status {
+		if st == Hopeful {
+			m.kf[c] = meekOne
+		}
+	}
+	m.votes = make([]int64, n)
+	for _, b := range m.e.grouped() {
+		if len(b.Ranks) == 0 {
+			continue // a ballot with no standing candidate is not counted
+		}
+		m.valid += b.Count
+		g := meekGroup{count: b.Count}
+		plain := true
+		for _, rank := range b.Ranks {
+			plain = plain && len(rank) == 1
+		}
+		if plain {
+			for _, rank := range b.Ranks {
+				g.prefs = append(g.prefs, rank[0])
+			}
+		} else {
+			g.ranks = b.Ranks
+		}
+		m.groups = append(m.groups, g)
+	}
+	m.res = &Result{Method: Meek, Seats: m.opts.Seats, Candidates: m.e.Candidates, Ballots: m.valid}
+	m.distribute()
+	m.quota = m.valid*meekOne/int64(m.opts.Seats+1) + 1
+	m.record("First preferences", 0)
+	return nil
+}
+
+// round is step B.2 (iterate until a candidate is elected or the surplus
+// is small or stable) followed by B.3 (defeat the lowest) when nobody was
+// elected.
+func (m *meekCount) round() {
+	last := m.valid * meekOne
+	for iter := 1; ; iter++ {
+		m.distribute() // B.2.a
+		// B.2.b: the quota is the votes over seats+1, truncated, plus 10^-9.
+		var total int64
+		for c, st := range m.status {
+			if st == Hopeful || st == Elected {
+				total += m.votes[c]
+			}
+		}
+		m.quota = total/int64(m.opts.Seats+1) + 1
+		// B.2.c: elect every hopeful candidate with v ≥ q.
+		var elected []int
+		for c, st := range m.status {
+			if st == Hopeful && m.votes[c] >= m.quota {
+				elected = append(elected, c)
+			}
+		}
+		slices.SortStableFunc(elected, func(a, b int) int { return cmpInt64(m.votes[b], m.votes[a]) })
+		for _, c := range elected {
+			m.status[c] = Elected
+		}
+		m.excess = m.surplus() // B.2.d
+		// B.2.e: the round ends with an election, or when the surplus is
+		// below omega or (after the first iteration) stops falling.
+		if len(elected) > 0 {
+			r := m.record("Elected by quota", iter)
+			for _, c := range elected {
+				m.res.Elected = append(m.res.Elected, c)
+				r.Elected = append(r.Elected, c)
+				r.Notes = append(r.Notes, m.e.Candidates[c].Name+" has "+m.dec(m.votes[c]).String()+", at least the quota: elected")
+			}
+			r.Action = joinNames(m.e, elected) + " elected"
+			return
+		}
+		if m.excess < meekOmega || m.excess >= last {
+			m.defeatLowest(iter, m.excess < meekOmega)
+			return
+		}
+		last = m.excess
+		// B.2.f: kf ← kf·q (rounded up) / v (rounded up).
+		for c, st := range m.status {
+			if st == Elected {
+				m.kf[c] = mulDiv(mulDiv(m.kf[c], m.quota, meekOne, true), meekOne, m.votes[c], true)
+			}
+		}
+	}
+}
+
+func (m *meekCount) surplus() int64 {
+	var s int64
+	for c, st := range m.status {
+		if st == Elected {
+			s += m.votes[c] - m.quota
+		}
+	}
+	return max(s, 0)
+}
+
+// defeatLowest is step B.3: defeat the hopeful candidate with the fewest
+// votes; every candidate within the total surplus of that is tied with it,
+// and procedure T (the lot) chooses among them.
+func (m *meekCount) defeatLowest(iter int, belowOmega bool) {
+	low := -1
+	for c, st := range m.status {
+		if st == Hopeful && (low < 0 || m.votes[c] < m.votes[low]) {
+			low = c
+		}
+	}
+	var tied []int
+	for c, st := range m.status {
+		if st == Hopeful && m.votes[c] <= m.votes[low]+m.excess {
+			tied = append(tied, c)
+		}
+	}
+	var notes []string
+	if len(tied) > 1 {
+		var note string
+		low, note = m.res.breakTie(len(m.res.Rounds)+1, "exclude", tied, nil, true, m.lot, "round")
+		notes = append(notes, note+" (their votes differ by no more than the total surplus "+m.dec(m.excess).String()+")")
+	}
+	why := "the surplus " + m.dec(m.excess).String() + " is below omega"
+	if !belowOmega {
+		why = "the surplus " + m.dec(m.excess).String() + " stopped falling"
+	}
+	notes = append(notes, m.e.Candidates[low].Name+" has the fewest votes ("+m.dec(m.votes[low]).String()+") once "+why+": excluded")
+	m.status[low] = Excluded
+	r := m.record(m.e.Candidates[low].Name+" excluded", iter)
+	r.Excluded = []int{low}
+	r.Notes = notes
+	m.kf[low] = 0
+}
+
+// finish is step C: elect the remaining hopeful candidates if seats are
+// unfilled (C.1), otherwise defeat them (C.2).
+func (m *meekCount) finish() {
+	r := &m.res.Rounds[len(m.res.Rounds)-1]
+	var rest []int
+	for c, st := range m.status {
+		if st == Hopeful {
+			rest = append(rest, c)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(m.votes[b], m.votes[a]) })
+	for _, c := range rest {
+		if m.seatsLeft() > 0 {
+			m.status[c], r.Status[c] = Elected, Elected
+			m.res.Elected = append(m.res.Elected, c)
+			r.Elected = append(r.Elected, c)
+			r.Notes = append(r.Notes, m.e.Candidates[c].Name+" elected: the remaining candidates fill the remaining seats")
+		} else {
+			m.status[c], r.Status[c] = Excluded, Excluded
+			r.Excluded = append(r.Excluded, c)
+			r.Notes = append(r.Notes, m.e.Candidates[c].Name+" not elected: all seats are filled")
+		}
+	}
+}
+
+// distribute is step B.2.a: each ballot starts with weight 1 and gives
+// each candidate in turn its weight times the candidate's keep factor
+// (rounded up), until the weight is spent or the preferences run out.
+func (m *meekCount) distribute() {
+	clear(m.votes)
+	m.resid = 0
+	for i := range m.groups {
+		g := &m.groups[i]
+		w := int64(meekOne)
+		if g.ranks != nil {
+			w = m.distributeEqual(g, 0, w)
+		} else {
+			for _, c := range g.prefs {
+				kf := m.kf[c]
+				if kf == 0 {
+					continue
+				}
+				keep := w
+				if kf != meekOne {
+					keep = (w*kf + meekOne - 1) / meekOne
+				}
+				m.votes[c] += keep * g.count
+				w -= keep
+				if w <= 0 {
+					break
+				}
+			}
+		}
+		m.resid += w * g.count
+	}
+}
+
+// distributeEqual shares weight w equally among the continuing candidates
+// of rank i (truncating), passes what each does not keep on to the next
+// rank, and returns the weight left unkept. Ranks with no continuing
+// candidate are skipped.
+func (m *meekCount) distributeEqual(g *meekGroup, i int, w int64) int64 {
+	for ; i < len(g.ranks) && w > 0; i++ {
+		var live []int
+		for _, c := range g.ranks[i] {
+			if m.kf[c] != 0 {
+				live = append(live, c)
+			}
+		}
+		if len(live) == 0 {
+			continue
+		}
+		share := w / int64(len(live))
+		left := w - share*int64(len(live)) // lost to truncation
+		for _, c := range live {
+			keep := (share*m.kf[c] + meekOne - 1) / meekOne
+			m.votes[c] += keep * g.count
+			left += m.distributeEqual(g, i+1, share-keep)
+		}
+		return left
+	}
+	return w
+}
+
+func (m *meekCount) record(action string, iterations int) *Round {
+	totals := make([]Decimal, len(m.votes))
+	for c, v := range m.votes {
+		totals[c] = m.dec(v)
+	}
+	m.res.Rounds = append(m.res.Rounds, Round{
+		Number:     len(m.res.Rounds) + 1,
+		Action:     action,
+		Totals:     totals,
+		Status:     slices.Clone(m.status),
+		Exhausted:  m.dec(m.resid),
+		Loss:       m.dec(0),
+		Quota:      m.dec(m.quota),
+		Surplus:    m.dec(m.excess),
+		Iterations: iterations,
+	})
+	return &m.res.Rounds[len(m.res.Rounds)-1]
+}
+
+func (m *meekCount) seatsLeft() int { return m.opts.Seats - len(m.res.Elected) }
+
+func (m *meekCount) count(st Status) int {
+	n := 0
+	for _, x := range m.status {
+		if x == st {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *meekCount) dec(v int64) Decimal { return Decimal{Units: v, Places: meekPlaces} }
