@@ -281,4 +281,3 @@ func unquote(s string, n int) (str, rest string, err error) {
 	}
 	return s[1 : end+1], s[end+2:], nil
 }
-

@@ -140,6 +140,14 @@ func Count(e *Election, opts Options) (*Result, error) {
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
+	groups, err := e.group(true)
+	if err != nil {
+		return nil, err
+	}
+	// The methods count the groups: the same election, far fewer ballots.
+	grouped := *e
+	grouped.Ballots = groups
+	e = &grouped
 	if opts.Seats == 0 {
 		opts.Seats = e.Seats
 	}
@@ -149,19 +157,27 @@ func Count(e *Election, opts Options) (*Result, error) {
 	if opts.Seats < 0 {
 		return nil, inputErrorf(0, "seats must be at least 1, not %d", opts.Seats)
 	}
+	var count func(*Election, Options) (*Result, error)
 	switch opts.Method {
 	case Schulze:
-		return countSchulze(e, opts)
+		count = countSchulze
 	case IRV:
-		return countIRV(e, opts)
+		count = countIRV
 	case Meek:
-		return countMeek(e, opts)
+		count = countMeek
 	case Scottish:
-		return countScottish(e, opts)
+		count = countScottish
 	case Approval:
-		return countApproval(e, opts)
+		count = countApproval
 	case YesNo:
-		return countYesNo(e, opts)
+		count = countYesNo
+	}
+	if count != nil {
+		res, err := count(e, opts)
+		if res != nil {
+			res.Title = e.Title
+		}
+		return res, err
 	}
 	names := make([]string, len(Methods))
 	for i, m := range Methods {
@@ -170,12 +186,17 @@ func Count(e *Election, opts Options) (*Result, error) {
 	return nil, inputErrorf(0, "unknown counting method %q (choose one of %s)", opts.Method, strings.Join(names, ", "))
 }
 
-// validate checks what every method relies on: candidate indexes in range,
-// no candidate ranked twice on a ballot, positive counts, a bounded total.
+// maxCandidates bounds the candidates an election may have.
+const maxCandidates = 10_000
+
+// validate checks the election as a whole; group checks each ballot.
 func (e *Election) validate() error {
 	n := len(e.Candidates)
 	if n == 0 {
 		return inputErrorf(0, "the election has no candidates")
+	}
+	if n > maxCandidates {
+		return inputErrorf(0, "%d candidates; booth counts at most %d", n, maxCandidates)
 	}
 	for _, w := range e.Withdrawn {
 		if w < 0 || w >= n {
@@ -194,29 +215,26 @@ func (e *Election) validate() error {
 			seen[c] = true
 		}
 	}
-	var total int64
-	seen := make([]int, n) // ballot number+1 that last ranked each candidate
-	for i, b := range e.Ballots {
-		if b.Count <= 0 {
-			return inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
+	return nil
+}
+
+// checkRanking refuses a ballot naming a candidate that does not exist, or
+// one candidate twice.
+func (e *Election) checkRanking(b *Ballot) error {
+	n := len(e.Candidates)
+	seen := make(map[int]bool)
+	for _, rank := range b.Ranks {
+		if len(rank) == 0 {
+			return inputErrorf(b.Line, "a ballot has an empty rank")
 		}
-		total += b.Count
-		if total > maxBallots {
-			return inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
-		}
-		for _, rank := range b.Ranks {
-			if len(rank) == 0 {
-				return inputErrorf(b.Line, "a ballot has an empty rank")
+		for _, c := range rank {
+			if c < 0 || c >= n {
+				return inputErrorf(b.Line, "candidate %d does not exist (there are %d candidates)", c+1, n)
 			}
-			for _, c := range rank {
-				if c < 0 || c >= n {
-					return inputErrorf(b.Line, "candidate %d does not exist (there are %d candidates)", c+1, n)
-				}
-				if seen[c] == i+1 {
-					return inputErrorf(b.Line, "candidate %d (%s) is ranked more than once on the same ballot", c+1, e.Candidates[c].Name)
-				}
-				seen[c] = i + 1
+			if seen[c] {
+				return inputErrorf(b.Line, "candidate %d (%s) is ranked more than once on the same ballot", c+1, e.Candidates[c].Name)
 			}
+			seen[c] = true
 		}
 	}
 	return nil
@@ -248,48 +266,90 @@ func (e *Election) indexOf(name string) int {
 	return -1
 }
 
-// grouped merges ballots with identical rankings, summing their counts, and
-// drops withdrawn candidates from every rank (a rank left empty disappears).
-// Real elections repeat orders a lot, so the methods work on far fewer
-// groups than ballots. The groups keep the order of first appearance, so
-// results never depend on map iteration.
+// grouped merges ballots with identical rankings, summing their counts,
+// and drops withdrawn candidates from every rank (a rank left empty
+// disappears). Real elections repeat orders a lot, so the methods work on
+// far fewer groups than ballots. The groups keep the order of first
+// appearance, so results never depend on map iteration. Count has already
+// checked the ballots.
 func (e *Election) grouped() []Ballot {
+	groups, _ := e.group(false)
+	return groups
+}
+
+// group does the work of grouped and, when check is set, checks each
+// distinct ranking once (with checkRanking) and each count.
+func (e *Election) group(check bool) ([]Ballot, error) {
 	withdrawn := e.withdrawnSet()
+	n := len(e.Candidates)
 	index := make(map[string]int, 1024)
 	var out []Ballot
 	var key []byte
-	for _, b := range e.Ballots {
-		key = key[:0]
-		for _, rank := range b.Ranks {
-			kept := 0
-			for _, c := range rank {
-				if !withdrawn[c] {
-					kept++
-				}
+	var total int64
+	for i := range e.Ballots {
+		b := &e.Ballots[i]
+		if check {
+			if b.Count <= 0 {
+				return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
 			}
-			if kept == 0 {
-				continue
-			}
-			// Length-prefixed ranks keep the key unambiguous.
-			key = appendIndex(key, kept)
-			for _, c := range rank {
-				if !withdrawn[c] {
-					key = appendIndex(key, c)
-				}
+			if total += b.Count; total > maxBallots {
+				return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
 			}
 		}
-		if i, ok := index[string(key)]; ok {
-			out[i].Count += b.Count
+		var valid bool
+		key, valid = rankingKey(key[:0], b.Ranks, withdrawn, n)
+		if at, ok := index[string(key)]; ok {
+			out[at].Count += b.Count
 			continue
+		}
+		if check || !valid {
+			if err := e.checkRanking(b); err != nil {
+				return nil, err
+			}
 		}
 		index[string(key)] = len(out)
 		out = append(out, Ballot{Count: b.Count, Ranks: dropWithdrawn(b.Ranks, withdrawn), Line: b.Line})
 	}
-	return out
+	return out, nil
 }
 
-func appendIndex(key []byte, n int) []byte {
-	return append(key, byte(n), byte(n>>8), byte(n>>16))
+// rankingKey encodes ranks without withdrawn candidates as each rank's
+// length followed by its candidates, one byte each when there are fewer
+// than 256 candidates and two otherwise. It reports false when an index is
+// out of range (the ballot then needs a full check).
+func rankingKey(key []byte, ranks [][]int, withdrawn []bool, n int) ([]byte, bool) {
+	wide := n > 255
+	put := func(x int) {
+		if wide {
+			key = append(key, byte(x>>8))
+		}
+		key = append(key, byte(x))
+	}
+	valid := true
+	for _, rank := range ranks {
+		at := len(key)
+		put(0)
+		kept := 0
+		for _, c := range rank {
+			if c < 0 || c >= n {
+				valid = false
+				continue
+			}
+			if !withdrawn[c] {
+				put(c)
+				kept++
+			}
+		}
+		switch {
+		case kept == 0:
+			key = key[:at]
+		case wide:
+			key[at], key[at+1] = byte(kept>>8), byte(kept)
+		default:
+			key[at] = byte(kept)
+		}
+	}
+	return key, valid
 }
 
 func dropWithdrawn(ranks [][]int, withdrawn []bool) [][]int {

@@ -132,4 +132,3 @@ func checkName(line int, what, s string) error {
 func errTruncated(line int, missing string) error {
 	return inputErrorf(line, "the file ends before %s (is it truncated?)", missing)
 }
-

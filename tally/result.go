@@ -70,6 +70,7 @@ type Tie struct {
 
 // Result is the outcome of a count with everything needed to explain it.
 type Result struct {
+	Title      string
 	Method     Method
 	Seats      int
 	Candidates []Candidate

@@ -1,0 +1,199 @@
+package tally
+
+import (
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxDebianRank is the largest rank a single character can give: 1-9, then
+// A-Z (or a-z) for 10-35. Debian's ballots never need more than nine, but a
+// sheet for a larger vote has to write its ranks somehow, and letters are
+// the natural next digits.
+const maxDebianRank = 35
+
+// ReadDebian reads a Debian tally sheet: free text, then a header naming
+// each column ("Option 1----->: Name", decorated with "|" and "/"), then one
+// line per voter, "V: <one character per option> <hash>". Each character is
+// the rank the voter gave that option (1 first; equal characters are equal
+// ranks; A-Z stand for 10-35) or "-" for unranked. Unranked options are left
+// out of the ballot, which the counts read as equal and below every ranked
+// option (constitution A.6(1)). Each voter becomes one ballot of count 1.
+// Sheets older than 2008 are Latin-1; readText decodes them.
+func ReadDebian(r io.Reader) (*Election, error) {
+	data, err := readText(r)
+	if err != nil {
+		return nil, err
+	}
+	p := debianParser{e: &Election{}}
+	lineNo := 0
+	for line := range strings.Lines(string(data)) {
+		lineNo++
+		if err := p.line(lineNo, strings.TrimRight(line, "\r\n")); err != nil {
+			return nil, err
+		}
+	}
+	if len(p.e.Candidates) == 0 {
+		return nil, inputErrorf(0, "no options header (\"Option 1--->: Name\" lines) found; is this a Debian tally sheet?")
+	}
+	if !p.closed {
+		return nil, errTruncated(lineNo, "the end of the options header")
+	}
+	return p.e, nil
+}
+
+// debianParser walks a sheet line by line: free text, then the header,
+// then the votes, in that order only.
+type debianParser struct {
+	e       *Election
+	inVotes bool // a V: line has been read
+	closed  bool // the header is complete (closing decoration or a vote)
+	byName  map[string]int
+	rank    []int // scratch: each option's rank on the current vote
+}
+
+func (p *debianParser) line(lineNo int, line string) error {
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case strings.HasPrefix(trimmed, "V:"):
+		if len(p.e.Candidates) == 0 {
+			return inputErrorf(lineNo, "a vote comes before the options header (\"Option 1--->: Name\" lines)")
+		}
+		p.inVotes, p.closed = true, true
+		return p.vote(lineNo, trimmed[2:])
+	case trimmed == "":
+		return nil
+	case p.inVotes:
+		return inputErrorf(lineNo, "expected a vote (\"V: ...\"), found %q", debianClip(trimmed))
+	}
+	body := strings.TrimLeft(trimmed, "|/ \t")
+	if isOptionLine(body) {
+		if p.closed {
+			return inputErrorf(lineNo, "an option line after the end of the options header")
+		}
+		return p.option(lineNo, body)
+	}
+	if len(p.e.Candidates) == 0 {
+		return nil // free text before the header
+	}
+	if body == "" {
+		// The decoration line after the last option closes the header.
+		p.closed = true
+		return nil
+	}
+	return inputErrorf(lineNo, "unexpected text in the options header: %q", debianClip(trimmed))
+}
+
+// isOptionLine reports whether s starts "Option <digit>", so free text that
+// merely mentions options is not taken for the header.
+func isOptionLine(s string) bool {
+	rest, ok := strings.CutPrefix(s, "Option")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	return rest != "" && rest[0] >= '0' && rest[0] <= '9'
+}
+
+// option reads "Option N----->: Name".
+func (p *debianParser) option(lineNo int, s string) error {
+	rest := strings.TrimLeft(strings.TrimPrefix(s, "Option"), " \t")
+	digits := 0
+	for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+		digits++
+	}
+	num := rest[:digits]
+	rest = strings.TrimLeft(rest[digits:], "-")
+	name, ok := strings.CutPrefix(rest, ">:")
+	if !ok {
+		return inputErrorf(lineNo, "malformed option line: expected \"Option %s--->: Name\"", num)
+	}
+	want := len(p.e.Candidates) + 1
+	if num != itoa(want) {
+		return inputErrorf(lineNo, "option %s is out of order: expected option %d", num, want)
+	}
+	name = strings.TrimSpace(name)
+	if err := checkName(lineNo, "option "+num+"'s name", name); err != nil {
+		return err
+	}
+	if p.byName == nil {
+		p.byName = map[string]int{}
+	}
+	// Names identify options in the lot and in --default, so they must differ.
+	key := strings.ToLower(name)
+	if prev, dup := p.byName[key]; dup {
+		return inputErrorf(lineNo, "option %s has the same name as option %d (%q)", num, prev+1, name)
+	}
+	p.byName[key] = len(p.e.Candidates)
+	p.e.Candidates = append(p.e.Candidates, Candidate{Name: name})
+	return nil
+}
+
+// vote reads the marks after "V:"; the voter's hash after them is ignored.
+func (p *debianParser) vote(lineNo int, s string) error {
+	s = strings.TrimLeft(s, " \t")
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		s = s[:i]
+	}
+	n := len(p.e.Candidates)
+	if got := utf8.RuneCountInString(s); got != n {
+		return inputErrorf(lineNo, "the vote %q has %d marks, but there are %d options", debianClip(s), got, n)
+	}
+	var perRank [maxDebianRank + 1]int
+	if cap(p.rank) < n {
+		p.rank = make([]int, n)
+	}
+	rank := p.rank[:n]
+	ranked := 0
+	for i, c := range []rune(s) {
+		v, ok := debianRank(c)
+		if !ok {
+			return inputErrorf(lineNo, "bad mark %q for option %d (%s): use 1-9, A-Z for 10-35, or - for unranked", c, i+1, p.e.Candidates[i].Name)
+		}
+		rank[i] = v
+		if v > 0 {
+			perRank[v]++
+			ranked++
+		}
+	}
+	// Group options by rank value; one backing array keeps allocations to two.
+	flat := make([]int, 0, ranked)
+	var ranks [][]int
+	for v := 1; v <= maxDebianRank && len(flat) < ranked; v++ {
+		if perRank[v] == 0 {
+			continue
+		}
+		start := len(flat)
+		for c, rc := range rank {
+			if rc == v {
+				flat = append(flat, c)
+			}
+		}
+		ranks = append(ranks, flat[start:len(flat):len(flat)])
+	}
+	p.e.Ballots = append(p.e.Ballots, Ballot{Count: 1, Ranks: ranks, Line: lineNo})
+	return nil
+}
+
+// debianRank returns the rank a mark gives, 0 for unranked.
+func debianRank(c rune) (int, bool) {
+	switch {
+	case c == '-':
+		return 0, true
+	case c >= '1' && c <= '9':
+		return int(c - '0'), true
+	case c >= 'A' && c <= 'Z':
+		return int(c-'A') + 10, true
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 10, true
+	}
+	return 0, false
+}
+
+// debianClip shortens text quoted in an error message.
+func debianClip(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	return string([]rune(s)[:40]) + "…"
+}

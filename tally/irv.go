@@ -1,0 +1,249 @@
+package tally
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// irvCount is the state of an instant-runoff count. Identical rankings are
+// merged into groups, and each candidate keeps a list of the groups whose
+// votes sit with them, so an exclusion moves only the excluded candidate's
+// ballots: the work is proportional to the ballots transferred, not to all
+// of them.
+type irvCount struct {
+	res *Result
+	// prefs holds every group's ranks end to end, a single candidate as its
+	// index and an overvote as -1; group g's run from start[g] to
+	// start[g+1]. Flat int32s keep the walk through a million ballots in
+	// cache.
+	prefs []int32
+	start []int
+	pos   []int   // pos[g] is where in prefs group g's votes sit
+	count []int64 // count[g] is the number of ballots in group g
+	// head[c] is the first group sitting with c, next[g] the one after g;
+	// -1 ends a list.
+	head   []int32
+	next   []int32
+	totals []int64
+	status []Status
+	// counting is the number of votes still with continuing candidates.
+	counting int64
+	lot      lot
+}
+
+func countIRV(e *Election, opts Options) (*Result, error) {
+	if opts.Seats > 1 {
+		return nil, inputErrorf(0, "instant runoff fills one seat, not %d; count several seats with meek or scottish", opts.Seats)
+	}
+	c := newIRVCount(e, opts)
+	if !slices.Contains(c.status, Hopeful) {
+		return nil, inputErrorf(0, "every candidate has withdrawn; there is no one to elect")
+	}
+	for g := range c.count {
+		c.place(int32(g))
+	}
+	round := Round{Number: 1, Action: "First preferences"}
+	for {
+		c.record(&round)
+		cont := c.continuing()
+		if w, note, ok := c.winner(cont); ok {
+			round.Elected = []int{w}
+			round.Status[w] = Elected
+			round.Notes = append(round.Notes, note)
+			c.res.Rounds = append(c.res.Rounds, round)
+			c.res.Elected = []int{w}
+			return c.res, nil
+		}
+		c.res.Rounds = append(c.res.Rounds, round)
+		round = Round{Number: round.Number + 1}
+		out, notes := c.chooseExclusions(cont, opts.BatchElimination, round.Number)
+		c.exclude(out)
+		round.Excluded, round.Notes = out, notes
+		round.Action = irvNames(c.res, out) + " excluded"
+	}
+}
+
+func newIRVCount(e *Election, opts Options) *irvCount {
+	n := len(e.Candidates)
+	groups := e.grouped()
+	c := &irvCount{
+		res:    &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
+		start:  make([]int, len(groups)+1),
+		pos:    make([]int, len(groups)),
+		count:  make([]int64, len(groups)),
+		head:   make([]int32, n),
+		next:   make([]int32, len(groups)),
+		totals: make([]int64, n),
+		status: make([]Status, n),
+		lot:    newLot(e, opts.Ties),
+	}
+	for g, b := range groups {
+		c.start[g], c.pos[g], c.count[g] = len(c.prefs), len(c.prefs), b.Count
+		for _, rank := range b.Ranks {
+			if len(rank) > 1 {
+				c.prefs = append(c.prefs, -1)
+				// Nothing after an overvote is ever read.
+				break
+			}
+			c.prefs = append(c.prefs, int32(rank[0]))
+		}
+	}
+	c.start[len(groups)] = len(c.prefs)
+	for i := range c.head {
+		c.head[i] = -1
+	}
+	for _, w := range e.Withdrawn {
+		c.status[w] = Withdrawn
+	}
+	return c
+}
+
+// place walks group g's ranks from its position to the first that counts:
+// a single continuing candidate takes the votes, a single excluded one is
+// skipped, and a rank naming several candidates is an overvote, which
+// exhausts the ballot whoever those candidates are (as Burlington counted).
+func (c *irvCount) place(g int32) {
+	for p := c.pos[g]; p < c.start[g+1]; p++ {
+		x := c.prefs[p]
+		if x < 0 {
+			return
+		}
+		if c.status[x] == Hopeful {
+			c.pos[g] = p
+			c.next[g], c.head[x] = c.head[x], g
+			c.totals[x] += c.count[g]
+			c.counting += c.count[g]
+			return
+		}
+	}
+}
+
+// exclude marks all of out excluded before moving any ballots, so that a
+// batch never passes votes among its own members.
+func (c *irvCount) exclude(out []int) {
+	for _, x := range out {
+		c.status[x] = Excluded
+	}
+	for _, x := range out {
+		g := c.head[x]
+		c.head[x] = -1
+		c.counting -= c.totals[x]
+		c.totals[x] = 0
+		for g >= 0 {
+			after := c.next[g]
+			c.pos[g]++
+			c.place(g)
+			g = after
+		}
+	}
+}
+
+func (c *irvCount) record(r *Round) {
+	r.Totals = make([]Decimal, len(c.totals))
+	for i, t := range c.totals {
+		r.Totals[i] = Whole(t)
+	}
+	r.Status = slices.Clone(c.status)
+	r.Exhausted = Whole(c.res.Ballots - c.counting)
+}
+
+func (c *irvCount) continuing() []int {
+	var cont []int
+	for i, s := range c.status {
+		if s == Hopeful {
+			cont = append(cont, i)
+		}
+	}
+	return cont
+}
+
+// winner reports the candidate with more than half of the votes still
+// counting, or the last one left once every other has been excluded.
+func (c *irvCount) winner(cont []int) (int, string, bool) {
+	top := cont[0]
+	for _, x := range cont[1:] {
+		if c.totals[x] > c.totals[top] {
+			top = x
+		}
+	}
+	if 2*c.totals[top] > c.counting {
+		return top, fmt.Sprintf("%s has %d of %d votes still counting, more than half: elected", c.res.name(top), c.totals[top], c.counting), true
+	}
+	if len(cont) == 1 {
+		return top, fmt.Sprintf("%s is the only candidate left: elected", c.res.name(top)), true
+	}
+	return 0, "", false
+}
+
+// chooseExclusions picks who round roundNo excludes: a batch when allowed
+// and it takes more than one, else the lowest candidate, breaking a tie by
+// the most recent round at which the tied candidates differed, then by lot.
+func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int, []string) {
+	if batch {
+		if out, above := c.batch(cont); len(out) > 1 {
+			var sum int64
+			for _, x := range out {
+				sum += c.totals[x]
+			}
+			return out, []string{fmt.Sprintf("%s together have %d votes, fewer than the %d of %s, the next candidate up: excluded together",
+				irvNames(c.res, out), sum, c.totals[above], c.res.name(above))}
+		}
+	}
+	low := c.totals[cont[0]]
+	for _, x := range cont[1:] {
+		low = min(low, c.totals[x])
+	}
+	var tied []int
+	for _, x := range cont {
+		if c.totals[x] == low {
+			tied = append(tied, x)
+		}
+	}
+	if len(tied) == 1 {
+		return tied, []string{fmt.Sprintf("%s has the fewest votes (%d): excluded", c.res.name(tied[0]), low)}
+	}
+	chosen, tieNote := c.res.breakTie(roundNo, "exclude", tied, c.res.Rounds, true, c.lot, "round")
+	return []int{chosen}, []string{
+		fmt.Sprintf("%s share the fewest votes (%d each)", irvNames(c.res, tied), low),
+		tieNote,
+		fmt.Sprintf("%s excluded", c.res.name(chosen)),
+	}
+}
+
+// batch finds RCTab's batch elimination: the largest set of lowest
+// candidates whose votes combined are fewer than those of the lowest
+// candidate above them, so that none of them could overtake anyone. It
+// returns the candidate just above the set too. The set always leaves at
+// least two continuing: a lone survivor would hold more votes than all the
+// others together, a majority, and the count would already have ended.
+func (c *irvCount) batch(cont []int) (out []int, above int) {
+	sorted := slices.Clone(cont)
+	slices.SortStableFunc(sorted, func(a, b int) int { return cmp.Compare(c.totals[a], c.totals[b]) })
+	var running int64
+	cut := 0
+	for i := 0; i < len(sorted); {
+		v := c.totals[sorted[i]]
+		if running < v {
+			cut = i
+		}
+		// Candidates with equal votes stand or fall together.
+		for ; i < len(sorted) && c.totals[sorted[i]] == v; i++ {
+			running += v
+		}
+	}
+	return sorted[:cut], sorted[cut]
+}
+
+// irvNames lists candidates for a sentence: "A", "A and B", "A, B and C".
+func irvNames(res *Result, cands []int) string {
+	names := make([]string, len(cands))
+	for i, x := range cands {
+		names[i] = res.name(x)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
