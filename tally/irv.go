@@ -79,6 +79,11 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 		status: make([]Status, n),
 		lot:    newLot(e, opts.Ties),
 	}
+	size := 0
+	for _, b := range groups {
+		size += len(b.Ranks)
+	}
+	c.prefs = make([]int32, 0, size)
 	for g, b := range groups {
 		c.start[g], c.pos[g], c.count[g] = len(c.prefs), len(c.prefs), b.Count
 		for _, rank := range b.Ranks {
