@@ -207,7 +207,7 @@ func (p *bltParser) ballot(s string, n int) error {
 				return err
 			}
 			if seen[c] {
-				return inputErrorf(n, "candidate %d (%s) is ranked more than once", c+1, p.label(c))
+				return inputErrorf(n, "candidate %s is ranked more than once on this ballot", p.label(c))
 			}
 			seen[c] = true
 			rank = append(rank, c)
@@ -218,14 +218,15 @@ func (p *bltParser) ballot(s string, n int) error {
 	return nil
 }
 
-// label names a candidate before the names section has been read.
+// label names a candidate before the names section has been read: by
+// number, and by nickname too when the file gives them.
 func (p *bltParser) label(c int) string {
 	for nick, i := range p.nicks {
 		if i == c {
-			return nick
+			return strconv.Itoa(c+1) + " (" + nick + ")"
 		}
 	}
-	return "#" + strconv.Itoa(c+1)
+	return strconv.Itoa(c + 1)
 }
 
 // names reads one quoted name per candidate, then the quoted title.

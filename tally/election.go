@@ -59,6 +59,8 @@ type Election struct {
 	// order (BLT's [tie] line); nil means the order of Candidates.
 	TieOrder []int
 	Ballots  []Ballot
+
+	isGrouped bool // Ballots are already grouped, checked and without withdrawn candidates
 }
 
 // Method names a counting method.
@@ -147,6 +149,7 @@ func Count(e *Election, opts Options) (*Result, error) {
 	// The methods count the groups: the same election, far fewer ballots.
 	grouped := *e
 	grouped.Ballots = groups
+	grouped.isGrouped = true
 	e = &grouped
 	if opts.Seats == 0 {
 		opts.Seats = e.Seats
@@ -273,6 +276,9 @@ func (e *Election) indexOf(name string) int {
 // appearance, so results never depend on map iteration. Count has already
 // checked the ballots.
 func (e *Election) grouped() []Ballot {
+	if e.isGrouped {
+		return e.Ballots
+	}
 	groups, _ := e.group(false)
 	return groups
 }
@@ -292,10 +298,11 @@ func (e *Election) group(check bool) ([]Ballot, error) {
 			if b.Count <= 0 {
 				return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
 			}
-			if total += b.Count; total > maxBallots {
+			if b.Count > maxBallots-total {
 				return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
 			}
 		}
+		total += b.Count
 		var valid bool
 		key, valid = rankingKey(key[:0], b.Ranks, withdrawn, n)
 		if at, ok := index[string(key)]; ok {
@@ -353,6 +360,9 @@ func rankingKey(key []byte, ranks [][]int, withdrawn []bool, n int) ([]byte, boo
 }
 
 func dropWithdrawn(ranks [][]int, withdrawn []bool) [][]int {
+	if !slices.Contains(withdrawn, true) {
+		return ranks
+	}
 	out := make([][]int, 0, len(ranks))
 	for _, rank := range ranks {
 		kept := slices.DeleteFunc(slices.Clone(rank), func(c int) bool { return withdrawn[c] })

@@ -3,7 +3,6 @@ package tally
 import (
 	"crypto/sha256"
 	"errors"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
@@ -273,66 +272,4 @@ func TestIRVNoBallots(t *testing.T) {
 	if !slices.Equal(res.Elected, []int{2}) || len(res.Ties) != 2 {
 		t.Errorf("elected %v with ties %v; want C after two ties", res.Elected, res.Ties)
 	}
-}
-
-// BenchmarkIRV counts a million ballots over 20 candidates: "typical"
-// voters rank up to five candidates, favouring the popular ones, so orders
-// repeat as in real elections; "unique" voters rank a random number of
-// candidates in random order, so almost no two ballots are alike.
-func BenchmarkIRV(b *testing.B) {
-	const n, voters = 20, 1_000_000
-	for _, typical := range []bool{true, false} {
-		rng := rand.New(rand.NewPCG(1, 2))
-		e := &Election{Ballots: make([]Ballot, voters)}
-		for i := range n {
-			e.Candidates = append(e.Candidates, Candidate{Name: "C" + strconv.Itoa(i)})
-		}
-		for i := range e.Ballots {
-			var order []int
-			if typical {
-				order = irvTypicalOrder(rng, n, 1+rng.IntN(5))
-			} else {
-				order = rng.Perm(n)[:1+rng.IntN(n)]
-			}
-			ranks := make([][]int, len(order))
-			for j := range order {
-				ranks[j] = order[j : j+1]
-			}
-			e.Ballots[i] = Ballot{Count: 1, Ranks: ranks}
-		}
-		name := map[bool]string{true: "typical", false: "unique"}[typical]
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := Count(e, Options{Method: IRV}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-// irvTypicalOrder draws k of n candidates without replacement, candidate i
-// weighted in proportion to 1/(i+1).
-func irvTypicalOrder(rng *rand.Rand, n, k int) []int {
-	const lcm = 232792560 // of 1..20, so every weight is whole
-	var order []int
-	for len(order) < k {
-		var sum int64
-		for i := range n {
-			if !slices.Contains(order, i) {
-				sum += lcm / int64(i+1)
-			}
-		}
-		x := rng.Int64N(sum)
-		for i := range n {
-			if slices.Contains(order, i) {
-				continue
-			}
-			if x -= lcm / int64(i+1); x < 0 {
-				order = append(order, i)
-				break
-			}
-		}
-	}
-	return order
 }

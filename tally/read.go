@@ -66,6 +66,9 @@ func Detect(data []byte) Format {
 		if len(fields) == 2 && isDigits(fields[0]) && isDigits(fields[1]) {
 			return BLT
 		}
+		if len(fields) == 1 && isDigits(fields[0]) {
+			return PrefLib // the older layout opens with the number of alternatives
+		}
 		if i := strings.IndexByte(line, ':'); i > 0 && isDigits(line[:i]) {
 			return PrefLib
 		}

@@ -102,27 +102,23 @@ func schulzeDefault(e *Election, opts Options) (int, error) {
 // pairwise returns V as a flat n×n matrix: v[a*n+b] voters prefer a to b.
 // Per A.6(1), ranked options beat every unranked one and unranked options
 // are equal, so each candidate in a rank beats everything after it in the
-// ballot's ranks followed by its unranked candidates. This walks the ballots
-// directly rather than e.grouped(): the work per ballot is about what
-// building a grouping key costs, and with no map and no allocation it stays
-// fast when nearly every ranking is different.
+// ballot's ranks followed by its unranked candidates. Identical rankings are
+// merged first (e.grouped() also drops withdrawn candidates), since real
+// elections repeat rankings a lot.
 func pairwise(e *Election, n int) []int64 {
 	v := make([]int64, n*n)
 	withdrawn := e.withdrawnSet()
-	anyWithdrawn := len(e.Withdrawn) > 0
-	seen := make([]int, n) // ballot number+1 that ranked each candidate
+	seen := make([]int, n) // group number+1 that ranked each candidate
 	seq := make([]int, 0, n)
 	ends := make([]int, 0, n)
-	for i, b := range e.Ballots {
+	for i, b := range e.grouped() {
 		mark := i + 1
 		seq, ends = seq[:0], ends[:0]
 		for _, rank := range b.Ranks {
 			for _, c := range rank {
 				seen[c] = mark
-				if !anyWithdrawn || !withdrawn[c] {
-					seq = append(seq, c)
-				}
 			}
+			seq = append(seq, rank...)
 			ends = append(ends, len(seq))
 		}
 		for c := range n {

@@ -299,9 +299,9 @@ func TestSchulzeErrors(t *testing.T) {
 	}
 }
 
-// randomElection has n candidates and count ballots of random partial
+// schulzeRandomElection has n candidates and count ballots of random partial
 // rankings with occasional equal ranks.
-func randomElection(n, count int, seed uint64) *Election {
+func schulzeRandomElection(n, count int, seed uint64) *Election {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	e := &Election{}
 	for i := range n {
@@ -331,7 +331,7 @@ func randomElection(n, count int, seed uint64) *Election {
 
 // Grouping must not change the count: compare with a direct pairwise count.
 func TestSchulzePairwiseDirect(t *testing.T) {
-	e := randomElection(7, 2000, 3)
+	e := schulzeRandomElection(7, 2000, 3)
 	e.Withdrawn = []int{4}
 	r, err := Count(e, Options{Method: Schulze})
 	if err != nil {
@@ -364,7 +364,7 @@ func TestSchulzePairwiseDirect(t *testing.T) {
 // BenchmarkSchulze1M counts a million random ballots over 20 candidates,
 // grouping included; the target is 0.25 s.
 func BenchmarkSchulze1M(b *testing.B) {
-	e := randomElection(20, 1_000_000, 1)
+	e := schulzeRandomElection(20, 1_000_000, 1)
 	b.ResetTimer()
 	for range b.N {
 		if _, err := Count(e, Options{Method: Schulze}); err != nil {
