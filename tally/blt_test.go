@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const electionsDir = "../testdata/elections"
+const bltElectionsDir = "../testdata/elections"
 
 // TestReadBLTFiles reads the real ballot files and checks what they hold.
 func TestReadBLTFiles(t *testing.T) {
@@ -48,7 +48,7 @@ func TestReadBLTFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			e := readBLTPath(t, filepath.Join(electionsDir, tt.file))
+			e := readBLTPath(t, filepath.Join(bltElectionsDir, tt.file))
 			if len(e.Candidates) != tt.candidates || e.Seats != tt.seats || len(e.Ballots) != tt.lines || e.totalBallots() != tt.weight {
 				t.Errorf("%d candidates, %d seats, %d ballot lines of weight %d; want %d, %d, %d, %d",
 					len(e.Candidates), e.Seats, len(e.Ballots), e.totalBallots(), tt.candidates, tt.seats, tt.lines, tt.weight)
@@ -106,7 +106,7 @@ func readBLTPath(t *testing.T, path string) *Election {
 // TestReadBLTNicknames reads eq1.blt, whose ballots name candidates by
 // [nick] nicknames and rank some equally.
 func TestReadBLTNicknames(t *testing.T) {
-	e := readBLTPath(t, filepath.Join(electionsDir, "droop-ref/eq1.blt"))
+	e := readBLTPath(t, filepath.Join(bltElectionsDir, "droop-ref/eq1.blt"))
 	want := []Ballot{
 		{Count: 5, Ranks: [][]int{{0}, {1}}, Line: 3},
 		{Count: 1, Ranks: [][]int{{1, 2}}, Line: 4},
@@ -314,7 +314,7 @@ func TestReadBLTErrors(t *testing.T) {
 // TestReadBLTLineEndingsAgree reads every real file with LF, CRLF and a
 // byte order mark and expects the same election each time.
 func TestReadBLTLineEndingsAgree(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(electionsDir, "*", "*.blt"))
+	files, err := filepath.Glob(filepath.Join(bltElectionsDir, "*", "*.blt"))
 	if err != nil || len(files) < 10 {
 		t.Fatalf("found %d BLT files (%v)", len(files), err)
 	}
@@ -387,7 +387,7 @@ func TestReadFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(electionsDir, tt.file))
+			f, err := os.Open(filepath.Join(bltElectionsDir, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}

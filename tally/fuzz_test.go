@@ -35,9 +35,9 @@ var bltSnippets = []string{
 	"2 1\n[tie",
 }
 
-func addFuzzFiles(f *testing.F) {
+func fuzzAddFiles(f *testing.F) {
 	for _, name := range fuzzFiles {
-		data, err := os.ReadFile(filepath.Join(electionsDir, name))
+		data, err := os.ReadFile(filepath.Join(bltElectionsDir, name))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func addFuzzFiles(f *testing.F) {
 // must be *InputErrors; and whatever reads must count with Meek and
 // Scottish STV without panicking, conserving votes at every stage.
 func FuzzReadBLT(f *testing.F) {
-	addFuzzFiles(f)
+	fuzzAddFiles(f)
 	for _, s := range bltSnippets {
 		f.Add([]byte(s))
 	}
@@ -75,7 +75,7 @@ func FuzzReadBLT(f *testing.F) {
 				}
 				continue
 			}
-			if err := checkConservation(res); err != nil {
+			if err := propCheckConservation(res); err != nil {
 				t.Fatalf("%s, %d seats: %v", m, seats, err)
 			}
 			if len(res.Elected) > seats {
@@ -91,7 +91,7 @@ func FuzzReadBLT(f *testing.F) {
 // FuzzRead reads arbitrary input in whatever format Detect sees in it. It
 // must never panic, and an error must be an *InputError.
 func FuzzRead(f *testing.F) {
-	addFuzzFiles(f)
+	fuzzAddFiles(f)
 	for _, s := range bltSnippets {
 		f.Add([]byte(s))
 	}

@@ -227,7 +227,7 @@ func (m *meekCount) distribute() {
 		g := &m.groups[i]
 		w := int64(meekOne)
 		if g.ranks != nil {
-			w = m.distributeEqual(g, 0, w)
+			w = m.distributeEqual(g, w)
 		} else {
 			for _, c := range g.prefs {
 				kf := m.kf[c]
@@ -249,31 +249,40 @@ func (m *meekCount) distribute() {
 	}
 }
 
-// distributeEqual shares weight w equally among the continuing candidates
-// of rank i (truncating), passes what each does not keep on to the next
-// rank, and returns the weight left unkept. Ranks with no continuing
-// candidate are skipped.
-func (m *meekCount) distributeEqual(g *meekGroup, i int, w int64) int64 {
-	for ; i < len(g.ranks) && w > 0; i++ {
-		var live []int
-		for _, c := range g.ranks[i] {
+// distributeEqual walks a ballot with equal ranks: the weight reaching a
+// rank is shared equally (truncated) among its continuing candidates, each
+// keeps its share times its keep factor (rounded up), and what they do not
+// keep moves on together to the next rank. Ranks with no continuing
+// candidate are skipped. It returns the weight left unkept, truncation
+// included. Moving the remainders on together keeps the work linear in the
+// ranks; following each share separately would double it at every rank.
+func (m *meekCount) distributeEqual(g *meekGroup, w int64) int64 {
+	lost := int64(0)
+	for _, rank := range g.ranks {
+		if w <= 0 {
+			break
+		}
+		live := 0
+		for _, c := range rank {
 			if m.kf[c] != 0 {
-				live = append(live, c)
+				live++
 			}
 		}
-		if len(live) == 0 {
+		if live == 0 {
 			continue
 		}
-		share := w / int64(len(live))
-		left := w - share*int64(len(live)) // lost to truncation
-		for _, c := range live {
-			keep := (share*m.kf[c] + meekOne - 1) / meekOne
-			m.votes[c] += keep * g.count
-			left += m.distributeEqual(g, i+1, share-keep)
+		share := w / int64(live)
+		lost += w - share*int64(live)
+		w = 0
+		for _, c := range rank {
+			if kf := m.kf[c]; kf != 0 {
+				keep := (share*kf + meekOne - 1) / meekOne
+				m.votes[c] += keep * g.count
+				w += share - keep
+			}
 		}
-		return left
 	}
-	return w
+	return w + lost
 }
 
 func (m *meekCount) record(action string, iterations int) *Round {

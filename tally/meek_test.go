@@ -87,3 +87,31 @@ func TestMeekEqualRanksSplitTheVote(t *testing.T) {
 		t.Errorf("first preferences %q, want %q", got, want)
 	}
 }
+
+// Equal ranks among elected candidates once made the distribution follow
+// every share separately, doubling the work at each rank; 40 such ranks
+// would not finish. The remainders now move on together.
+func TestMeekManyEqualRanksStayLinear(t *testing.T) {
+	const pairs = 40
+	e := &Election{Seats: 2*pairs + 1}
+	for c := range 2*pairs + 2 {
+		e.Candidates = append(e.Candidates, Candidate{Name: "C" + itoa(c+1)})
+	}
+	var long [][]int
+	for c := 0; c < 2*pairs; c += 2 {
+		e.Ballots = append(e.Ballots, Ballot{Count: 300, Ranks: [][]int{{c}}}, Ballot{Count: 300, Ranks: [][]int{{c + 1}}})
+		long = append(long, []int{c, c + 1})
+	}
+	e.Ballots = append(e.Ballots,
+		Ballot{Count: 10, Ranks: [][]int{{2 * pairs}}},
+		Ballot{Count: 9, Ranks: [][]int{{2*pairs + 1}}},
+		Ballot{Count: 50, Ranks: append(slices.Clone(long), []int{2 * pairs})},
+	)
+	res, err := Count(e, Options{Method: Meek})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Elected) != 2*pairs+1 || !slices.Contains(res.Elected, 2*pairs) {
+		t.Errorf("elected %v, want every paired candidate and C%d", res.Elected, 2*pairs+1)
+	}
+}

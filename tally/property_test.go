@@ -48,7 +48,7 @@ func propElection(seed uint64, cfg propConfig) *Election {
 	for range lines {
 		var ranks [][]int
 		if len(e.Ballots) > 0 && rng.IntN(4) == 0 {
-			ranks = cloneRanks(e.Ballots[rng.IntN(len(e.Ballots))].Ranks)
+			ranks = propCloneRanks(e.Ballots[rng.IntN(len(e.Ballots))].Ranks)
 		} else {
 			ranks = propOrder(rng, popularity, cfg.equal)
 		}
@@ -101,7 +101,7 @@ func propOrder(rng *rand.Rand, popularity []float64, equal bool) [][]int {
 	return ranks
 }
 
-func cloneRanks(ranks [][]int) [][]int {
+func propCloneRanks(ranks [][]int) [][]int {
 	out := make([][]int, len(ranks))
 	for i, r := range ranks {
 		out[i] = slices.Clone(r)
@@ -109,16 +109,16 @@ func cloneRanks(ranks [][]int) [][]int {
 	return out
 }
 
-// cloneElection copies an election deeply, so a variant can be changed
+// propCloneElection copies an election deeply, so a variant can be changed
 // without touching the original.
-func cloneElection(e *Election) *Election {
+func propCloneElection(e *Election) *Election {
 	c := *e
 	c.Candidates = slices.Clone(e.Candidates)
 	c.Withdrawn = slices.Clone(e.Withdrawn)
 	c.TieOrder = slices.Clone(e.TieOrder)
 	c.Ballots = make([]Ballot, len(e.Ballots))
 	for i, b := range e.Ballots {
-		b.Ranks = cloneRanks(b.Ranks)
+		b.Ranks = propCloneRanks(b.Ranks)
 		c.Ballots[i] = b
 	}
 	return &c
@@ -143,8 +143,8 @@ var propCases = []propCase{
 	{"approval-2", Options{Method: Approval, Seats: 2, Ties: propTies}},
 }
 
-// countJSON counts e and returns the result as JSON, or the error.
-func countJSON(e *Election, opts Options) ([]byte, error) {
+// propCountJSON counts e and returns the result as JSON, or the error.
+func propCountJSON(e *Election, opts Options) ([]byte, error) {
 	res, err := Count(e, opts)
 	if err != nil {
 		return nil, err
@@ -167,9 +167,9 @@ func propRank(b Ballot, n int) []int {
 	return pos
 }
 
-// condorcetWinner finds, by brute force over the ballots, the standing
+// propCondorcetWinner finds, by brute force over the ballots, the standing
 // candidate who beats every other standing candidate head to head, or -1.
-func condorcetWinner(e *Election) int {
+func propCondorcetWinner(e *Election) int {
 	n := len(e.Candidates)
 	withdrawn := make([]bool, n)
 	for _, c := range e.Withdrawn {
@@ -212,7 +212,7 @@ func TestPropertyCondorcetWinnerWinsSchulze(t *testing.T) {
 	checked := 0
 	for seed := range uint64(propSeeds) {
 		e := propElection(seed, propConfig{equal: seed%2 == 1, withdrawn: true})
-		cw := condorcetWinner(e)
+		cw := propCondorcetWinner(e)
 		if cw < 0 {
 			continue
 		}
@@ -247,11 +247,11 @@ func TestPropertyCondorcetBruteForce(t *testing.T) {
 			{Count: 1, Ranks: [][]int{{2}, {1}, {0}}},
 		},
 	}
-	if got := condorcetWinner(e); got != 1 {
+	if got := propCondorcetWinner(e); got != 1 {
 		t.Fatalf("Condorcet winner %d, want 1 (B)", got)
 	}
 	e.Ballots[1].Count = 1 // B and A now tie 2:2
-	if got := condorcetWinner(e); got != -1 {
+	if got := propCondorcetWinner(e); got != -1 {
 		t.Fatalf("Condorcet winner %d, want none", got)
 	}
 }
@@ -264,17 +264,17 @@ func propVariants(e *Election, seed uint64, withinRank bool) map[string]*Electio
 	rng := rand.New(rand.NewPCG(seed, 0x5b0f))
 	out := map[string]*Election{}
 
-	shuffled := cloneElection(e)
+	shuffled := propCloneElection(e)
 	rng.Shuffle(len(shuffled.Ballots), func(i, j int) {
 		shuffled.Ballots[i], shuffled.Ballots[j] = shuffled.Ballots[j], shuffled.Ballots[i]
 	})
 	out["shuffled"] = shuffled
 
-	split := cloneElection(e)
+	split := propCloneElection(e)
 	split.Ballots = nil
 	for _, b := range e.Ballots {
 		for range b.Count {
-			split.Ballots = append(split.Ballots, Ballot{Count: 1, Ranks: cloneRanks(b.Ranks)})
+			split.Ballots = append(split.Ballots, Ballot{Count: 1, Ranks: propCloneRanks(b.Ranks)})
 		}
 	}
 	rng.Shuffle(len(split.Ballots), func(i, j int) {
@@ -282,7 +282,7 @@ func propVariants(e *Election, seed uint64, withinRank bool) map[string]*Electio
 	})
 	out["split"] = split
 
-	merged := cloneElection(e)
+	merged := propCloneElection(e)
 	merged.Ballots = nil
 	at := map[string]int{}
 	for _, b := range e.Ballots {
@@ -292,7 +292,7 @@ func propVariants(e *Election, seed uint64, withinRank bool) map[string]*Electio
 			continue
 		}
 		at[key] = len(merged.Ballots)
-		merged.Ballots = append(merged.Ballots, Ballot{Count: b.Count, Ranks: cloneRanks(b.Ranks)})
+		merged.Ballots = append(merged.Ballots, Ballot{Count: b.Count, Ranks: propCloneRanks(b.Ranks)})
 	}
 	// Merged in reverse order of first appearance, so merging and
 	// reordering are tested together.
@@ -300,7 +300,7 @@ func propVariants(e *Election, seed uint64, withinRank bool) map[string]*Electio
 	out["merged"] = merged
 
 	if withinRank {
-		within := cloneElection(e)
+		within := propCloneElection(e)
 		for _, b := range within.Ballots {
 			for _, rank := range b.Ranks {
 				rng.Shuffle(len(rank), func(i, j int) { rank[i], rank[j] = rank[j], rank[i] })
@@ -319,18 +319,18 @@ func TestPropertyBallotOrderIrrelevant(t *testing.T) {
 		e := propElection(seed, propConfig{equal: equal, withdrawn: true})
 		variants := propVariants(e, seed, equal)
 		for _, pc := range propCases {
-			want, wantErr := countJSON(e, pc.opts)
+			want, wantErr := propCountJSON(e, pc.opts)
 			if wantErr == nil {
 				counted++
 			}
 			for vname, v := range variants {
-				got, err := countJSON(v, pc.opts)
+				got, err := propCountJSON(v, pc.opts)
 				if (err != nil) != (wantErr != nil) {
 					t.Errorf("seed %d %s %s: error %v, but the original ballots give %v", seed, pc.name, vname, err, wantErr)
 					continue
 				}
 				if !bytes.Equal(got, want) {
-					t.Errorf("seed %d %s: the %s ballots give a different result:\n%s", seed, pc.name, vname, firstDiff(want, got))
+					t.Errorf("seed %d %s: the %s ballots give a different result:\n%s", seed, pc.name, vname, propFirstDiff(want, got))
 				}
 			}
 		}
@@ -349,25 +349,25 @@ func TestPropertyBallotOrderIrrelevantYesNo(t *testing.T) {
 			{Method: YesNo},
 			{Method: YesNo, Quorum: 30, PassRatio: Ratio{2, 3}},
 		} {
-			want, wantErr := countJSON(e, opts)
+			want, wantErr := propCountJSON(e, opts)
 			if wantErr != nil {
 				t.Fatalf("seed %d: %v", seed, wantErr)
 			}
 			for vname, v := range propVariants(e, seed, false) {
-				got, err := countJSON(v, opts)
+				got, err := propCountJSON(v, opts)
 				if err != nil {
 					t.Fatalf("seed %d %s: %v", seed, vname, err)
 				}
 				if !bytes.Equal(got, want) {
-					t.Errorf("seed %d yesno %s: different result:\n%s", seed, vname, firstDiff(want, got))
+					t.Errorf("seed %d yesno %s: different result:\n%s", seed, vname, propFirstDiff(want, got))
 				}
 			}
 		}
 	}
 }
 
-// firstDiff shows the first line where two JSON results differ.
-func firstDiff(want, got []byte) string {
+// propFirstDiff shows the first line where two JSON results differ.
+func propFirstDiff(want, got []byte) string {
 	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
 	for i := range max(len(wl), len(gl)) {
 		var w, g string
@@ -384,10 +384,10 @@ func firstDiff(want, got []byte) string {
 	return "(identical)"
 }
 
-// permuteElection renumbers candidate c as perm[c] and renames every
+// propPermute renumbers candidate c as perm[c] and renames every
 // candidate.
-func permuteElection(e *Election, perm []int) *Election {
-	p := cloneElection(e)
+func propPermute(e *Election, perm []int) *Election {
+	p := propCloneElection(e)
 	for c, cand := range e.Candidates {
 		p.Candidates[perm[c]] = Candidate{Name: "Renamed " + cand.Name}
 	}
@@ -404,10 +404,10 @@ func permuteElection(e *Election, perm []int) *Election {
 	return p
 }
 
-// comparePermuted checks that res2, counted on the election with
+// propComparePermuted checks that res2, counted on the election with
 // candidates renumbered by perm, is res1 with the candidates mapped
 // across, and returns what differs.
-func comparePermuted(res1, res2 *Result, perm []int) []string {
+func propComparePermuted(res1, res2 *Result, perm []int) []string {
 	var diffs []string
 	mapped := func(cands []int) []int {
 		out := make([]int, len(cands))
@@ -416,7 +416,7 @@ func comparePermuted(res1, res2 *Result, perm []int) []string {
 		}
 		return out
 	}
-	if got, want := res2.Elected, mapped(res1.Elected); !sameUpToEqual(got, want, electedKey(res2)) {
+	if got, want := res2.Elected, mapped(res1.Elected); !propSameUpToEqual(got, want, propElectedKey(res2)) {
 		diffs = append(diffs, fmt.Sprintf("elected %v, want %v", res2.nameList(got), res2.nameList(want)))
 	}
 	if res1.Ballots != res2.Ballots || res1.Passed != res2.Passed {
@@ -438,7 +438,7 @@ func comparePermuted(res1, res2 *Result, perm []int) []string {
 				r2.Exhausted, r2.Loss, r2.Quota, r2.Surplus, r1.Exhausted, r1.Loss, r1.Quota, r1.Surplus))
 		}
 		byTotal := func(c int) string { return r2.Totals[c].String() }
-		if !sameUpToEqual(r2.Elected, mapped(r1.Elected), byTotal) || !sameUpToEqual(r2.Excluded, mapped(r1.Excluded), byTotal) {
+		if !propSameUpToEqual(r2.Elected, mapped(r1.Elected), byTotal) || !propSameUpToEqual(r2.Excluded, mapped(r1.Excluded), byTotal) {
 			diffs = append(diffs, fmt.Sprintf("round %d: elected %v excluded %v, want %v %v", i+1,
 				res2.nameList(r2.Elected), res2.nameList(r2.Excluded), res2.nameList(mapped(r1.Elected)), res2.nameList(mapped(r1.Excluded))))
 		}
@@ -465,11 +465,11 @@ func comparePermuted(res1, res2 *Result, perm []int) []string {
 	return diffs
 }
 
-// sameUpToEqual reports whether got and want list the same candidates in
+// propSameUpToEqual reports whether got and want list the same candidates in
 // the same order, except that candidates with equal keys (elected or
 // excluded together with equal votes, which the count lists in ballot
 // order without a tie) may come in either order.
-func sameUpToEqual(got, want []int, key func(int) string) bool {
+func propSameUpToEqual(got, want []int, key func(int) string) bool {
 	if len(got) != len(want) {
 		return false
 	}
@@ -481,10 +481,10 @@ func sameUpToEqual(got, want []int, key func(int) string) bool {
 	return slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want)))
 }
 
-// electedKey tells apart candidates elected at different points of a
+// propElectedKey tells apart candidates elected at different points of a
 // count: the round that elected them and their votes then, or for Schulze
 // their place in the order.
-func electedKey(res *Result) func(int) string {
+func propElectedKey(res *Result) func(int) string {
 	return func(c int) string {
 		for i, r := range res.Rounds {
 			if slices.Contains(r.Elected, c) {
@@ -511,7 +511,7 @@ func TestPropertyCandidateOrderIrrelevant(t *testing.T) {
 		e := propElection(seed, cfg)
 		rng := rand.New(rand.NewPCG(seed, 0xbe4))
 		perm := rng.Perm(len(e.Candidates))
-		pe := permuteElection(e, perm)
+		pe := propPermute(e, perm)
 		for _, pc := range cases {
 			e, pe, perm := e, pe, perm
 			if pc.opts.Method == YesNo {
@@ -519,7 +519,7 @@ func TestPropertyCandidateOrderIrrelevant(t *testing.T) {
 				// that order; renaming them is all that can change.
 				e = propElection(seed, propConfig{candidates: 3})
 				perm = []int{0, 1, 2}
-				pe = permuteElection(e, perm)
+				pe = propPermute(e, perm)
 			}
 			res1, err1 := Count(e, pc.opts)
 			res2, err2 := Count(pe, pc.opts)
@@ -531,7 +531,7 @@ func TestPropertyCandidateOrderIrrelevant(t *testing.T) {
 				continue
 			}
 			checked[pc.name]++
-			for _, d := range comparePermuted(res1, res2, perm) {
+			for _, d := range propComparePermuted(res1, res2, perm) {
 				t.Errorf("seed %d %s, candidates renumbered %v: %s", seed, pc.name, perm, d)
 			}
 		}
@@ -579,10 +579,10 @@ func TestPropertySingleSeatSTVIsIRV(t *testing.T) {
 	}
 }
 
-// checkConservation checks that at every round of an STV count the
+// propCheckConservation checks that at every round of an STV count the
 // candidates' totals, the exhausted votes and the loss add up to the valid
 // ballots exactly, in the rule's own decimal places.
-func checkConservation(res *Result) error {
+func propCheckConservation(res *Result) error {
 	places := map[Method]int{Meek: meekPlaces, Scottish: scotPlaces}[res.Method]
 	want := res.Ballots * pow10(places)
 	for _, r := range res.Rounds {
@@ -615,14 +615,14 @@ func TestPropertySTVConservesVotes(t *testing.T) {
 	check := func(name string, e *Election, seats int) {
 		t.Helper()
 		for _, m := range []Method{Meek, Scottish} {
-			if m == Scottish && hasEqualRanks(e) {
+			if m == Scottish && propHasEqualRanks(e) {
 				continue
 			}
 			res, err := Count(e, Options{Method: m, Seats: seats, Ties: propTies})
 			if err != nil {
 				t.Fatalf("%s %s: %v", name, m, err)
 			}
-			if err := checkConservation(res); err != nil {
+			if err := propCheckConservation(res); err != nil {
 				t.Errorf("%s %s %d seats: %v", name, m, seats, err)
 			}
 		}
@@ -645,7 +645,7 @@ func TestPropertySTVConservesVotes(t *testing.T) {
 	check("odd weights", e, 2)
 }
 
-func hasEqualRanks(e *Election) bool {
+func propHasEqualRanks(e *Election) bool {
 	for _, b := range e.Ballots {
 		for _, rank := range b.Ranks {
 			if len(rank) > 1 {
@@ -656,17 +656,17 @@ func hasEqualRanks(e *Election) bool {
 	return false
 }
 
-// checkConservation must catch a lost vote.
+// propCheckConservation must catch a lost vote.
 func TestPropertyConservationCheckFails(t *testing.T) {
 	res, err := Count(propElection(3, propConfig{}), Options{Method: Scottish, Seats: 2, Ties: propTies})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkConservation(res); err != nil {
+	if err := propCheckConservation(res); err != nil {
 		t.Fatal(err)
 	}
 	res.Rounds[len(res.Rounds)-1].Exhausted.Units++
-	if checkConservation(res) == nil {
+	if propCheckConservation(res) == nil {
 		t.Fatal("an extra 0.00001 exhausted went unnoticed")
 	}
 }
@@ -688,11 +688,11 @@ func TestPropertyDeterministic(t *testing.T) {
 			}
 			opts := pc.opts
 			opts.Ties.FileOrder = seed%2 == 0
-			first, err1 := countJSON(e, opts)
+			first, err1 := propCountJSON(e, opts)
 			Count(other, opts) // state left by another count must not leak
-			second, err2 := countJSON(e, opts)
+			second, err2 := propCountJSON(e, opts)
 			if fmt.Sprint(err1) != fmt.Sprint(err2) || !bytes.Equal(first, second) {
-				t.Errorf("seed %d %s (file order %v): two counts differ:\n%s\nerrors %v, %v", seed, pc.name, opts.Ties.FileOrder, firstDiff(first, second), err1, err2)
+				t.Errorf("seed %d %s (file order %v): two counts differ:\n%s\nerrors %v, %v", seed, pc.name, opts.Ties.FileOrder, propFirstDiff(first, second), err1, err2)
 			}
 		}
 	}
