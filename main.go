@@ -49,7 +49,8 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newCountCmd())
+	root.PersistentFlags().String("data", "", "data directory (default $"+dataDirEnv+", else ./booth-data)")
+	root.AddCommand(newCountCmd(), newMemberCmd(), newElectionCmd(), newAuditCmd(), newCastCmd())
 	return root
 }
 

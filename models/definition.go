@@ -1,0 +1,82 @@
+package models
+
+import (
+	"time"
+
+	"vote.example.org/booth/tally"
+)
+
+// Definition is an election as its TOML definition file describes it.
+// ParseDefinition reads and validates one; see examples/ for a file.
+type Definition struct {
+	ID          string
+	Title       string
+	Description string // Markdown
+	Method      tally.Method
+	Seats       int
+	Candidates  []Candidate
+	// FixedOrder shows candidates in the file's order; otherwise each
+	// member sees them in an order shuffled for that member.
+	FixedOrder bool
+	OpensAt    time.Time // UTC
+	ClosesAt   time.Time // UTC
+	// AllowReplace lets a voter replace their ballot before the close, by
+	// giving the old receipt.
+	AllowReplace bool
+	// PublishLedger publishes every ballot by its receipt hash after the
+	// close.
+	PublishLedger bool
+	Quorum        QuorumRule
+	// Method options.
+	DefaultOption string      // Schulze: candidate ID of "None of the above"
+	OptionQuorum  int64       // Schulze
+	Majority      tally.Ratio // Schulze, e.g. 3:1; zero means 1:1
+	PassRatio     tally.Ratio // yes/no, e.g. 2:3; zero means a simple majority
+	MaxChoices    int         // approval: most candidates a ballot may approve; 0 = any
+	// TieSeed is published before the election; it drives the lot that
+	// breaks ties (tally.TieBreak).
+	TieSeed string
+	// JoinedBefore limits the electorate to members who joined before it;
+	// zero means every active member.
+	JoinedBefore time.Time
+	// Recipients are officers' SSH public keys (authorized_keys form) to
+	// seal ballots to instead of a generated tally key.
+	Recipients []string
+}
+
+// Candidate is an option on the ballot.
+type Candidate struct {
+	ID          string
+	Name        string
+	Affiliation string
+	Statement   string // Markdown
+}
+
+// QuorumRule is a turnout quorum: a share of the electorate that must vote.
+type QuorumRule struct {
+	// Percent of the electorate (0 means no quorum).
+	Percent int
+	// Extend, when set, moves the close on by this period, again and again,
+	// until the quorum is met (the AlmaLinux rule); when zero, a missed
+	// quorum is only reported.
+	Extend time.Duration
+}
+
+// EffectiveClose is when voting ends: the close in the definition, moved on
+// by each extension granted for a missed turnout quorum. Every front end
+// computes the same from the stored election.
+func (e Election) EffectiveClose() time.Time {
+	return e.ClosesAt.Add(time.Duration(e.Extensions) * e.Quorum.Extend)
+}
+
+// IsOpenAt reports whether a ballot may be cast at now: the election is
+// open and now is within [OpensAt, EffectiveClose).
+func (e Election) IsOpenAt(now time.Time) bool {
+	return e.State == Open && !now.Before(e.OpensAt) && now.Before(e.EffectiveClose())
+}
+
+// QuorumMet reports whether a turnout meets the quorum (always, without
+// one). Integer arithmetic: voted/electorate ≥ percent/100.
+func (q QuorumRule) QuorumMet(t Turnout) bool {
+	return q.Percent == 0 || int64(t.Voted)*100 >= int64(q.Percent)*int64(t.Electorate)
+}
