@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"fmt"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -40,6 +41,27 @@ func (d Decimal) String() string {
 
 // MarshalText writes the decimal as a string, so JSON keeps every digit.
 func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a decimal as String writes it, keeping its places,
+// so a stored result reads back exactly.
+func (d *Decimal) UnmarshalText(text []byte) error {
+	s := string(text)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || !isDigits(whole) || (frac != "" && !isDigits(frac)) || strings.HasSuffix(s, ".") {
+		return fmt.Errorf("%q is not a decimal number", text)
+	}
+	u, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is out of range", text)
+	}
+	if neg {
+		u = -u
+	}
+	*d = Decimal{Units: u, Places: len(frac)}
+	return nil
+}
 
 // Cmp compares two decimals of the same scale.
 func (d Decimal) Cmp(e Decimal) int {

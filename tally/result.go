@@ -1,5 +1,7 @@
 package tally
 
+import "fmt"
+
 // Status is where a candidate stands at the end of a round.
 type Status uint8
 
@@ -25,6 +27,17 @@ func (s Status) String() string {
 
 // MarshalText writes the status as its word.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads the word MarshalText writes.
+func (s *Status) UnmarshalText(text []byte) error {
+	for st := Hopeful; st <= Withdrawn; st++ {
+		if st.String() == string(text) {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown candidate status %q", text)
+}
 
 // Round is one round (IRV, Meek) or stage (Scottish STV) of a count: the
 // state at its end and what happened in it.
