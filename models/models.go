@@ -12,6 +12,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"vote.example.org/booth/tally"
@@ -147,17 +148,16 @@ type Problem struct {
 }
 
 func (e *ValidationError) Error() string {
-	s := ""
+	var b strings.Builder
 	for i, p := range e.Problems {
 		if i > 0 {
-			s += "\n"
+			b.WriteByte('\n')
 		}
-		switch {
-		case p.Line > 0:
-			s += fmt.Sprintf("%s:%d: %s", e.File, p.Line, p.Msg)
-		default:
-			s += fmt.Sprintf("%s: %s", e.File, p.Msg)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, "%s:%d: %s", e.File, p.Line, p.Msg)
+		} else {
+			fmt.Fprintf(&b, "%s: %s", e.File, p.Msg)
 		}
 	}
-	return s
+	return b.String()
 }

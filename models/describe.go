@@ -1,0 +1,168 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+
+	"vote.example.org/booth/tally"
+)
+
+// Words for voters: the method in one sentence and a ballot read back in
+// full before it is cast, so a voter confirms what the ballot says rather
+// than what they meant it to say.
+
+// methodName is a method as voters read it.
+func methodName(m tally.Method) string {
+	switch m {
+	case tally.Schulze:
+		return "the Schulze method"
+	case tally.IRV:
+		return "instant runoff"
+	case tally.Meek:
+		return "Meek STV"
+	case tally.Scottish:
+		return "Scottish STV"
+	case tally.Approval:
+		return "approval voting"
+	case tally.YesNo:
+		return "a yes/no question"
+	}
+	return string(m)
+}
+
+// seats is "1 seat" or "3 seats".
+func seats(n int) string {
+	if n == 1 {
+		return "1 seat"
+	}
+	return fmt.Sprintf("%d seats", n)
+}
+
+// seatsAre is "1 seat is" or "3 seats are".
+func seatsAre(n int) string {
+	if n == 1 {
+		return "1 seat is"
+	}
+	return seats(n) + " are"
+}
+
+// MethodSentence explains how to vote and how the votes are counted in one
+// plain sentence, e.g. "Rank as many candidates as you like; 3 seats are
+// filled by Meek STV."
+func (d Definition) MethodSentence() string {
+	switch d.Method {
+	case tally.Schulze:
+		s := "Rank as many options as you like, several at the same rank if you wish; "
+		if d.Seats > 1 {
+			s += fmt.Sprintf("the Schulze method orders the options and the first %d win", d.Seats)
+		} else {
+			s += "the Schulze method picks the winner"
+		}
+		if c := d.candidate(d.DefaultOption); c != nil {
+			s += fmt.Sprintf(" from the options that beat %q", c.Name)
+		}
+		return s + "."
+	case tally.IRV, tally.Meek, tally.Scottish:
+		return fmt.Sprintf("Rank as many candidates as you like; %s filled by %s.", seatsAre(d.Seats), methodName(d.Method))
+	case tally.Approval:
+		s := "Approve as many candidates as you like; "
+		if d.MaxChoices > 0 {
+			s = fmt.Sprintf("Approve up to %d candidates; ", d.MaxChoices)
+		}
+		if d.Seats > 1 {
+			return s + fmt.Sprintf("the %d with the most approvals win.", d.Seats)
+		}
+		return s + "the candidate with the most approvals wins."
+	case tally.YesNo:
+		r := d.PassRatio
+		if r.Den > 0 && 2*r.Num > r.Den {
+			return fmt.Sprintf("Answer yes, no or abstain; the question passes if at least %d in %d of those answering yes or no say yes.", r.Num, r.Den)
+		}
+		return "Answer yes, no or abstain; the question passes if more answer yes than no."
+	}
+	return fmt.Sprintf("Counted by %s.", methodName(d.Method))
+}
+
+// Describe is the ballot in words, for the screen where the voter reviews
+// it before casting, e.g.
+//
+//  1. Ada Lovelace
+//  2. Grace Hopper
+//     Not ranked: Alan Turing.
+//     Your vote counts for your highest-ranked candidate still in the count; …
+func (b Ballot) Describe(d Definition) string {
+	var s strings.Builder
+	name := func(id string) string {
+		if c := d.candidate(id); c != nil {
+			return c.Name
+		}
+		return id
+	}
+	switch d.Method {
+	case tally.YesNo:
+		if len(b.Ranks) == 0 || b.Ranks[0][0] == "abstain" {
+			return "You abstain: your ballot counts towards the turnout, not for yes or for no.\n"
+		}
+		return fmt.Sprintf("Your answer: %s.\n", name(b.Ranks[0][0]))
+	case tally.Approval:
+		if len(b.Ranks) == 0 {
+			return "You approve nobody: a blank ballot, counted in the turnout but for no candidate.\n"
+		}
+		var yes []string
+		for _, rank := range b.Ranks {
+			for _, id := range rank {
+				yes = append(yes, name(id))
+			}
+		}
+		fmt.Fprintf(&s, "You approve: %s.\n", strings.Join(yes, ", "))
+		if rest := b.unranked(d); len(rest) > 0 {
+			fmt.Fprintf(&s, "You do not approve: %s.\n", strings.Join(rest, ", "))
+		}
+		return s.String()
+	}
+	if len(b.Ranks) == 0 {
+		return "You ranked nobody: a blank ballot, counted in the turnout but for no candidate.\n"
+	}
+	for i, rank := range b.Ranks {
+		names := make([]string, len(rank))
+		for j, id := range rank {
+			names[j] = name(id)
+		}
+		fmt.Fprintf(&s, "%d. %s", i+1, strings.Join(names, ", "))
+		if len(rank) > 1 {
+			s.WriteString(" (equal)")
+		}
+		s.WriteByte('\n')
+	}
+	rest := b.unranked(d)
+	switch {
+	case d.Method == tally.Schulze && len(rest) > 0:
+		fmt.Fprintf(&s, "Not ranked, so equal below everyone you ranked: %s.\n", strings.Join(rest, ", "))
+	case len(rest) > 0:
+		fmt.Fprintf(&s, "Not ranked: %s.\n", strings.Join(rest, ", "))
+	}
+	switch d.Method {
+	case tally.IRV:
+		s.WriteString("Your vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.\n")
+	case tally.Meek, tally.Scottish:
+		s.WriteString("Your vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.\n")
+	}
+	return s.String()
+}
+
+// unranked names the candidates the ballot leaves out, in definition order.
+func (b Ballot) unranked(d Definition) []string {
+	on := map[string]bool{}
+	for _, rank := range b.Ranks {
+		for _, id := range rank {
+			on[id] = true
+		}
+	}
+	var rest []string
+	for _, c := range d.Candidates {
+		if !on[c.ID] {
+			rest = append(rest, c.Name)
+		}
+	}
+	return rest
+}

@@ -1,0 +1,228 @@
+package models
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"vote.example.org/booth/tally"
+)
+
+// exportFile is one file Export writes.
+type exportFile struct {
+	name string
+	data []byte
+}
+
+// definitionJSON is definition.json: the definition as the election ran
+// it, with snake_case keys other tools can rely on.
+type definitionJSON struct {
+	ID             string          `json:"id"`
+	Title          string          `json:"title"`
+	Description    string          `json:"description"`
+	Method         tally.Method    `json:"method"`
+	Seats          int             `json:"seats"`
+	Candidates     []candidateJSON `json:"candidates"`
+	Withdrawn      []string        `json:"withdrawn"`
+	OpensAt        time.Time       `json:"opens_at"`
+	ClosesAt       time.Time       `json:"closes_at"`
+	Extensions     int             `json:"extensions"`
+	EffectiveClose time.Time       `json:"effective_close"`
+	OpenedAt       time.Time       `json:"opened_at"`
+	ClosedAt       time.Time       `json:"closed_at"`
+	AllowReplace   bool            `json:"allow_replace"`
+	PublishLedger  bool            `json:"publish_ledger"`
+	QuorumPercent  int             `json:"quorum_percent"`
+	QuorumExtend   string          `json:"quorum_extend,omitempty"`
+	DefaultOption  string          `json:"default_option,omitempty"`
+	OptionQuorum   int64           `json:"option_quorum,omitempty"`
+	Majority       string          `json:"majority,omitempty"`
+	PassRatio      string          `json:"pass_ratio,omitempty"`
+	MaxChoices     int             `json:"max_choices,omitempty"`
+	TieSeed        string          `json:"tie_seed"`
+	JoinedBefore   *time.Time      `json:"joined_before,omitempty"`
+	Recipients     []string        `json:"recipients"`
+	// Fingerprint is the SHA-256 of the canonical definition, recorded
+	// when the election opened.
+	Fingerprint string `json:"fingerprint"`
+}
+
+type candidateJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Affiliation string `json:"affiliation,omitempty"`
+	Statement   string `json:"statement,omitempty"`
+}
+
+// ledgerEntry is one ballot of ledger.json, found by its receipt hash.
+type ledgerEntry struct {
+	ReceiptHash string `json:"receipt_hash"`
+	Ballot      string `json:"ballot"`
+}
+
+// exportFiles builds Export's files in memory, so nothing is written
+// unless all of them could be built.
+func exportFiles(e Election, stored StoredResult, voters []string, ballots []openedBallot) ([]exportFile, error) {
+	var files []exportFile
+	add := func(name string, v any) error {
+		data, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		files = append(files, exportFile{name, append(data, '\n')})
+		return nil
+	}
+	if err := add("definition.json", exportDefinition(e)); err != nil {
+		return nil, err
+	}
+	result, err := stored.Result.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("writing result.json: %w", err)
+	}
+	files = append(files, exportFile{"result.json", append(result, '\n')})
+	if e.PublishLedger {
+		ledger := make([]ledgerEntry, len(ballots))
+		for i, b := range ballots {
+			ledger[i] = ledgerEntry{ReceiptHash: hex.EncodeToString(b.ReceiptHash[:]), Ballot: b.Text}
+		}
+		if err := add("ledger.json", ledger); err != nil {
+			return nil, err
+		}
+	}
+	if voters == nil {
+		voters = []string{}
+	}
+	if err := add("voters.json", voters); err != nil {
+		return nil, err
+	}
+	parsed := make([]Ballot, len(ballots))
+	for i, b := range ballots {
+		parsed[i] = b.Ballot
+	}
+	te, _ := TallyElection(e.Definition, e.Withdrawn, parsed)
+	files = append(files, exportFile{"ballots.blt", WriteBLT(te)})
+	return files, nil
+}
+
+func exportDefinition(e Election) definitionJSON {
+	d := e.Definition
+	out := definitionJSON{
+		ID: d.ID, Title: d.Title, Description: d.Description, Method: d.Method, Seats: d.Seats,
+		Withdrawn: nonNilStrings(e.Withdrawn),
+		OpensAt:   d.OpensAt.UTC(), ClosesAt: d.ClosesAt.UTC(),
+		Extensions: e.Extensions, EffectiveClose: e.EffectiveClose().UTC(),
+		OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
+		AllowReplace: d.AllowReplace, PublishLedger: d.PublishLedger,
+		QuorumPercent: d.Quorum.Percent,
+		DefaultOption: d.DefaultOption, OptionQuorum: d.OptionQuorum,
+		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed,
+		Recipients:  nonNilStrings(e.Recipients),
+		Fingerprint: e.Fingerprint,
+	}
+	if d.Quorum.Extend > 0 {
+		out.QuorumExtend = d.Quorum.Extend.String()
+	}
+	if d.Majority != (tally.Ratio{}) {
+		out.Majority = d.Majority.String()
+	}
+	if d.PassRatio != (tally.Ratio{}) {
+		out.PassRatio = d.PassRatio.String()
+	}
+	if !d.JoinedBefore.IsZero() {
+		t := d.JoinedBefore.UTC()
+		out.JoinedBefore = &t
+	}
+	out.Candidates = make([]candidateJSON, len(d.Candidates))
+	for i, c := range d.Candidates {
+		out.Candidates[i] = candidateJSON{ID: c.ID, Name: c.Name, Affiliation: c.Affiliation, Statement: c.Statement}
+	}
+	return out
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteBLT writes an election as a BLT ballot file, one line per ballot
+// with its count, candidates numbered from 1 and equal ranks joined by '=';
+// withdrawn candidates on the line after the header, negated. tally.ReadBLT
+// reads it back to the same election. BLT names cannot contain a double
+// quote, so one inside a name is written as a single quote.
+func WriteBLT(e *tally.Election) []byte {
+	var b strings.Builder
+	seats := max(e.Seats, 1)
+	fmt.Fprintf(&b, "%d %d\n", len(e.Candidates), seats)
+	if len(e.Withdrawn) > 0 {
+		for i, c := range e.Withdrawn {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(-(c + 1)))
+		}
+		b.WriteByte('\n')
+	}
+	for _, ballot := range e.Ballots {
+		b.WriteString(strconv.FormatInt(ballot.Count, 10))
+		for _, rank := range ballot.Ranks {
+			b.WriteByte(' ')
+			for i, c := range rank {
+				if i > 0 {
+					b.WriteByte('=')
+				}
+				b.WriteString(strconv.Itoa(c + 1))
+			}
+		}
+		b.WriteString(" 0\n")
+	}
+	b.WriteString("0\n")
+	for _, c := range e.Candidates {
+		fmt.Fprintf(&b, "\"%s\"\n", bltName(c.Name))
+	}
+	fmt.Fprintf(&b, "\"%s\"\n", bltName(e.Title))
+	return []byte(b.String())
+}
+
+// bltName keeps a name on one quoted line.
+func bltName(s string) string {
+	s = strings.ReplaceAll(s, `"`, "'")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// writeExport writes the files into dir, refusing to overwrite any.
+func writeExport(dir string, files []exportFile) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the export directory: %w", err)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dir, f.name)); err == nil {
+			return fmt.Errorf("%s already holds %s: export into an empty directory", dir, f.name)
+		}
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s already exists: export into an empty directory", path)
+		}
+		if err != nil {
+			return fmt.Errorf("exporting: %w", err)
+		}
+		_, err = out.Write(f.data)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	return nil
+}

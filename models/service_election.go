@@ -1,0 +1,171 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// CreateElection stores a new draft election and decides what its ballots
+// are sealed to. Without officer recipients in the definition, it generates
+// the election's tally key, writes the private half to keyOut (mode 0600,
+// never over an existing file) and stores only the public half: the server
+// cannot read a ballot. With recipients, ballots are sealed to the
+// officers' SSH keys and keyOut is not used. The message says what was done
+// with the key, for the officer.
+func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, actor string) (Election, string, error) {
+	e := Election{Definition: d, State: Draft}
+	if len(d.Recipients) > 0 {
+		if _, err := ParseRecipients(d.Recipients); err != nil {
+			return Election{}, "", fmt.Errorf("election %s: the officers' keys: %w", d.ID, err)
+		}
+		e.Recipients = append([]string(nil), d.Recipients...)
+		if err := s.Store.CreateElection(ctx, e, actor); err != nil {
+			return Election{}, "", err
+		}
+		msg := fmt.Sprintf("ballots of %s are sealed to the %d officers' SSH keys in the definition; any one of them can unseal them to count", d.ID, len(d.Recipients))
+		return s.reload(ctx, d.ID, msg)
+	}
+	if keyOut == "" {
+		return Election{}, "", errors.New("the election names no officers' keys, so booth generates a tally key: say where to write it")
+	}
+	identity, recipient, err := NewTallyKey()
+	if err != nil {
+		return Election{}, "", err
+	}
+	if err := writeKeyFile(keyOut, d.ID, identity, recipient); err != nil {
+		return Election{}, "", err
+	}
+	e.Recipients = []string{recipient}
+	if err := s.Store.CreateElection(ctx, e, actor); err != nil {
+		// The key belongs to an election that does not exist; a stale key
+		// file would only be confused with a real one later.
+		_ = os.Remove(keyOut)
+		return Election{}, "", err
+	}
+	msg := fmt.Sprintf("tally key of %s written to %s: keep it offline and safe, it is needed to count and booth keeps no copy", d.ID, keyOut)
+	return s.reload(ctx, d.ID, msg)
+}
+
+func (s *Service) reload(ctx context.Context, id, msg string) (Election, string, error) {
+	e, err := s.Store.Election(ctx, id)
+	if err != nil {
+		return Election{}, "", err
+	}
+	return e, msg, nil
+}
+
+// writeKeyFile writes a tally key once: O_EXCL refuses an existing file,
+// so an earlier election's key is never overwritten, and 0600 keeps it to
+// the officer. The file is synced before the election is stored.
+func writeKeyFile(path, electionID, identity, recipient string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists: booth never overwrites a key file; choose another path", path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing the tally key: %w", err)
+	}
+	content := fmt.Sprintf("# booth tally key for election %s\n# created: %s\n# public key: %s\n%s\n",
+		electionID, time.Now().UTC().Format(time.RFC3339), recipient, identity)
+	_, err = f.WriteString(content)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("writing the tally key to %s: %w", path, err)
+	}
+	return nil
+}
+
+// OpenElection opens a draft election now: the store records the
+// definition's fingerprint and freezes the electorate.
+func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
+	e, err := s.Store.Election(ctx, id)
+	if err != nil {
+		return err
+	}
+	if e.State != Draft {
+		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
+	}
+	return s.Store.OpenElection(ctx, id, e.Definition.Fingerprint(), s.Now().UTC(), actor)
+}
+
+// CloseElection stops voting in an open election now; the store rewrites
+// the box in receipt-hash order.
+func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
+	e, err := s.Store.Election(ctx, id)
+	if err != nil {
+		return err
+	}
+	if e.State != Open {
+		return fmt.Errorf("%w: election %s is %s; only an open election can be closed", ErrWrongState, id, e.State)
+	}
+	return s.Store.CloseElection(ctx, id, s.Now().UTC(), actor)
+}
+
+// Tick applies the automatic lifecycle at s.Now(); every command runs it
+// before it works, so no daemon is needed. A draft election whose opening
+// time has passed opens. An open election whose effective close has passed
+// closes, unless its turnout quorum was missed and the rules extend the
+// close (the AlmaLinux rule): then the close moves on by whole periods
+// until it lies in the future, one store.Extend (and audit entry) each.
+func (s *Service) Tick(ctx context.Context, actor string) error {
+	elections, err := s.Store.Elections(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	for _, e := range elections {
+		if e.State == Draft && !now.Before(e.OpensAt) {
+			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), now, actor); err != nil {
+				return fmt.Errorf("opening election %s at its opening time: %w", e.ID, err)
+			}
+			if e, err = s.Store.Election(ctx, e.ID); err != nil {
+				return err
+			}
+		}
+		if e.State == Open && !now.Before(e.EffectiveClose()) {
+			if err := s.closeOrExtend(ctx, e, now, actor); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maxExtensions stops Tick from writing without end for a tiny extension
+// period after a long pause.
+const maxExtensions = 10000
+
+// closeOrExtend handles an open election whose effective close has passed.
+func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, actor string) error {
+	if e.Quorum.Extend > 0 {
+		t, err := s.Store.Turnout(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		if !e.Quorum.QuorumMet(t) {
+			for !now.Before(e.EffectiveClose()) {
+				if e.Extensions >= maxExtensions {
+					return fmt.Errorf("election %s: %d extensions and its quorum is still not met; close it by hand or fix its extension period", e.ID, e.Extensions)
+				}
+				if err := s.Store.Extend(ctx, e.ID, actor); err != nil {
+					return fmt.Errorf("extending election %s for its missed quorum: %w", e.ID, err)
+				}
+				e.Extensions++
+			}
+			return nil
+		}
+	}
+	if err := s.Store.CloseElection(ctx, e.ID, now, actor); err != nil {
+		return fmt.Errorf("closing election %s at its closing time: %w", e.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"vote.example.org/booth/models"
+)
+
+// Cast marks the member's roll row and puts the ballot in the box, in one
+// BEGIN IMMEDIATE transaction that also checks the election is open at
+// c.Now; any failure rolls both back. It writes no audit entry and no time.
+func (s *Store) Cast(ctx context.Context, c models.Cast) error {
+	if len(c.Sealed) == 0 {
+		return errors.New("an empty sealed ballot")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, c.ElectionID)
+		if err != nil {
+			return err
+		}
+		if !e.IsOpenAt(c.Now) {
+			return fmt.Errorf("election %s: %w", c.ElectionID, models.ErrNotOpen)
+		}
+		n, err := rowsAffected(tx.ExecContext(ctx,
+			`UPDATE roll SET voted = 1 WHERE election_id = ? AND member_id = ? AND voted = 0`, c.ElectionID, c.MemberID))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return notMarked(ctx, tx, c.ElectionID, c.MemberID)
+		}
+		return putBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
+	})
+}
+
+// notMarked explains why the roll update touched no row.
+func notMarked(ctx context.Context, tx *sql.Tx, electionID, memberID string) error {
+	var voted int
+	err := tx.QueryRowContext(ctx, `SELECT voted FROM roll WHERE election_id = ? AND member_id = ?`, electionID, memberID).Scan(&voted)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrNotOnRoll)
+	case err != nil:
+		return err
+	}
+	return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrAlreadyVoted)
+}
+
+// putBallot inserts a ballot under a receipt hash that must be new to the
+// election: neither in the box nor among replaced receipts (else a receipt
+// would verify two ways). A clash is ErrExists; the caller draws again.
+func putBallot(ctx context.Context, tx *sql.Tx, electionID string, receipt [32]byte, sealed []byte) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM replaced WHERE election_id = ? AND receipt_hash = ?`, electionID, receipt[:]).Scan(&one)
+	switch {
+	case err == nil:
+		return fmt.Errorf("receipt hash in election %s: %w", electionID, models.ErrExists)
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO box (election_id, receipt_hash, sealed) VALUES (?, ?, ?)`, electionID, receipt[:], sealed)
+	if isUnique(err) {
+		return fmt.Errorf("receipt hash in election %s: %w", electionID, models.ErrExists)
+	}
+	return err
+}
+
+// Replace swaps the ballot under r.OldReceipt for a new one, in one
+// transaction, and records the old receipt as replaced. Like Cast, it
+// writes no audit entry and no time.
+func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
+	if len(r.Sealed) == 0 {
+		return errors.New("an empty sealed ballot")
+	}
+	if r.NewReceipt == r.OldReceipt {
+		return fmt.Errorf("the new receipt hash equals the old one: %w", models.ErrExists)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, r.ElectionID)
+		if err != nil {
+			return err
+		}
+		if !e.AllowReplace {
+			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
+		}
+		if !e.IsOpenAt(r.Now) {
+			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNotOpen)
+		}
+		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM box WHERE election_id = ? AND receipt_hash = ?`, r.ElectionID, r.OldReceipt[:]))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrReceiptUnknown)
+		}
+		if err := putBallot(ctx, tx, r.ElectionID, r.NewReceipt, r.Sealed); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO replaced (election_id, receipt_hash) VALUES (?, ?)`, r.ElectionID, r.OldReceipt[:])
+		return err
+	})
+}
+
+// electionExists reports ErrNotFound for an unknown election.
+func electionExists(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM elections WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("election %s: %w", id, models.ErrNotFound)
+	}
+	return err
+}
+
+// Ballots returns the election's box in receipt-hash order.
+func (s *Store) Ballots(ctx context.Context, electionID string) ([]models.SealedBallot, error) {
+	var out []models.SealedBallot
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, electionID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT receipt_hash, sealed FROM box WHERE election_id = ? ORDER BY receipt_hash`, electionID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				b    models.SealedBallot
+				hash []byte
+			)
+			if err := rows.Scan(&hash, &b.Sealed); err != nil {
+				return err
+			}
+			if len(hash) != len(b.ReceiptHash) {
+				return fmt.Errorf("election %s: a stored receipt hash of %d bytes", electionID, len(hash))
+			}
+			copy(b.ReceiptHash[:], hash)
+			out = append(out, b)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Receipt says whether a receipt's ballot is in the box, was replaced, or
+// is unknown.
+func (s *Store) Receipt(ctx context.Context, electionID string, receiptHash [32]byte) (models.ReceiptState, error) {
+	state := models.ReceiptUnknown
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, electionID); err != nil {
+			return err
+		}
+		var inBox, wasReplaced bool
+		err := tx.QueryRowContext(ctx, `SELECT
+			EXISTS (SELECT 1 FROM box WHERE election_id = ?1 AND receipt_hash = ?2),
+			EXISTS (SELECT 1 FROM replaced WHERE election_id = ?1 AND receipt_hash = ?2)`,
+			electionID, receiptHash[:]).Scan(&inBox, &wasReplaced)
+		switch {
+		case err != nil:
+			return err
+		case inBox:
+			state = models.ReceiptCounted
+		case wasReplaced:
+			state = models.ReceiptReplaced
+		}
+		return nil
+	})
+	return state, err
+}
+
+// Voters lists the members who voted, in ID order.
+func (s *Store) Voters(ctx context.Context, electionID string) ([]string, error) {
+	var ids []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, electionID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT member_id FROM roll WHERE election_id = ? AND voted = 1 ORDER BY member_id`, electionID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
+}
+
+// Roll returns the electorate in member-ID order.
+func (s *Store) Roll(ctx context.Context, electionID string) ([]models.RollEntry, error) {
+	var roll []models.RollEntry
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, electionID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT member_id, voted FROM roll WHERE election_id = ? ORDER BY member_id`, electionID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r models.RollEntry
+			if err := rows.Scan(&r.MemberID, &r.Voted); err != nil {
+				return err
+			}
+			roll = append(roll, r)
+		}
+		return rows.Err()
+	})
+	return roll, err
+}
+
+// Turnout counts the roll marks and the electorate.
+func (s *Store) Turnout(ctx context.Context, electionID string) (models.Turnout, error) {
+	var t models.Turnout
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, electionID); err != nil {
+			return err
+		}
+		var err error
+		t, err = turnout(ctx, tx, electionID)
+		return err
+	})
+	return t, err
+}
+
+func turnout(ctx context.Context, tx *sql.Tx, electionID string) (models.Turnout, error) {
+	var t models.Turnout
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(voted), 0), count(*) FROM roll WHERE election_id = ?`, electionID).
+		Scan(&t.Voted, &t.Electorate)
+	return t, err
+}

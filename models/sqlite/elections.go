@@ -1,0 +1,236 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"vote.example.org/booth/models"
+)
+
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at`
+
+// CreateElection stores a new election in the draft state.
+func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
+	if e.ID == "" {
+		return errors.New("an election needs an ID")
+	}
+	if e.State != "" && e.State != models.Draft {
+		return fmt.Errorf("election %s: a new election must be a draft, not %s: %w", e.ID, e.State, models.ErrWrongState)
+	}
+	def, err := json.Marshal(e.Definition)
+	if err != nil {
+		return err
+	}
+	recipients, err := jsonList(e.Recipients)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO elections (id, definition, state, recipients) VALUES (?, ?, ?, ?)`,
+			e.ID, string(def), string(models.Draft), recipients)
+		if isUnique(err) {
+			return fmt.Errorf("election %s: %w", e.ID, models.ErrExists)
+		}
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.create",
+			fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates)))
+	})
+}
+
+// UpdateDefinition replaces a draft election's definition.
+func (s *Store) UpdateDefinition(ctx context.Context, d models.Definition, actor string) error {
+	def, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft {
+			return fmt.Errorf("election %s is %s, only a draft can be edited: %w", d.ID, e.State, models.ErrWrongState)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET definition = ? WHERE id = ?`, string(def), d.ID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.update", fmt.Sprintf("election %s definition replaced", d.ID))
+	})
+}
+
+// Election returns one election.
+func (s *Store) Election(ctx context.Context, id string) (models.Election, error) {
+	var e models.Election
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		e, err = loadElection(ctx, tx, id)
+		return err
+	})
+	return e, err
+}
+
+// Elections lists every election, by ID.
+func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
+	var es []models.Election
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+electionColumns+` FROM elections ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanElection(rows)
+			if err != nil {
+				return err
+			}
+			es = append(es, e)
+		}
+		return rows.Err()
+	})
+	return es, err
+}
+
+// loadElection reads one election inside tx; ErrNotFound if unknown.
+func loadElection(ctx context.Context, tx *sql.Tx, id string) (models.Election, error) {
+	e, err := scanElection(tx.QueryRowContext(ctx, `SELECT `+electionColumns+` FROM elections WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("election %s: %w", id, models.ErrNotFound)
+	}
+	return e, err
+}
+
+func scanElection(row interface{ Scan(...any) error }) (models.Election, error) {
+	var (
+		e                                     models.Election
+		id, def, state, recipients, withdrawn string
+		opened, closed                        string
+	)
+	if err := row.Scan(&id, &def, &state, &e.Fingerprint, &recipients, &withdrawn, &e.Extensions, &opened, &closed); err != nil {
+		return e, err
+	}
+	if err := json.Unmarshal([]byte(def), &e.Definition); err != nil {
+		return e, fmt.Errorf("election %s: stored definition: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(recipients), &e.Recipients); err != nil {
+		return e, fmt.Errorf("election %s: stored recipients: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(withdrawn), &e.Withdrawn); err != nil {
+		return e, fmt.Errorf("election %s: stored withdrawals: %w", id, err)
+	}
+	// Empty lists read back as nil, as a fresh Election has them.
+	if len(e.Recipients) == 0 {
+		e.Recipients = nil
+	}
+	if len(e.Withdrawn) == 0 {
+		e.Withdrawn = nil
+	}
+	e.State = models.ElectionState(state)
+	var err error
+	if e.OpenedAt, err = parseTime(opened); err != nil {
+		return e, err
+	}
+	e.ClosedAt, err = parseTime(closed)
+	return e, err
+}
+
+// jsonList encodes a string list, nil as [].
+func jsonList(l []string) (string, error) {
+	if l == nil {
+		l = []string{}
+	}
+	b, err := json.Marshal(l)
+	return string(b), err
+}
+
+// OpenElection opens a draft: it records the fingerprint and freezes the
+// electorate, one roll row per eligible member, written in member-ID order
+// so the rows carry no order of their own.
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error {
+	if fingerprint == "" {
+		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft {
+			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		}
+		members, err := loadMembers(ctx, tx, `WHERE status = ?`, string(models.Active))
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, m := range members { // loadMembers returns them in ID order
+			if !e.JoinedBefore.IsZero() && !m.Joined.Before(e.JoinedBefore) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO roll (election_id, member_id, voted) VALUES (?, ?, 0)`, id, m.ID); err != nil {
+				return err
+			}
+			n++
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, fingerprint = ?, opened_at = ? WHERE id = ?`,
+			string(models.Open), fingerprint, formatTime(now), id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.open",
+			fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, fingerprint, n))
+	})
+}
+
+// Extend grants one more close extension to an open election.
+func (s *Store) Extend(ctx context.Context, id string, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Open {
+			return fmt.Errorf("election %s is %s, only an open election can be extended: %w", id, e.State, models.ErrWrongState)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET extensions = extensions + 1 WHERE id = ?`, id); err != nil {
+			return err
+		}
+		e.Extensions++
+		return s.appendAudit(ctx, tx, actor, "election.extend",
+			fmt.Sprintf("election %s extended (extension %d), closes %s", id, e.Extensions,
+				e.EffectiveClose().UTC().Format(time.RFC3339)))
+	})
+}
+
+// WithdrawCandidate withdraws a candidate from a draft or open election.
+func (s *Store) WithdrawCandidate(ctx context.Context, electionID, candidateID, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, electionID)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft && e.State != models.Open {
+			return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", electionID, e.State, models.ErrWrongState)
+		}
+		if !slices.ContainsFunc(e.Candidates, func(c models.Candidate) bool { return c.ID == candidateID }) {
+			return fmt.Errorf("candidate %s in election %s: %w", candidateID, electionID, models.ErrNotFound)
+		}
+		if slices.Contains(e.Withdrawn, candidateID) {
+			return fmt.Errorf("candidate %s in election %s is withdrawn already: %w", candidateID, electionID, models.ErrExists)
+		}
+		w, err := jsonList(append(e.Withdrawn, candidateID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET withdrawn = ? WHERE id = ?`, w, electionID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "candidate.withdraw",
+			fmt.Sprintf("election %s candidate %s withdrawn", electionID, candidateID))
+	})
+}

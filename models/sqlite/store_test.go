@@ -1,0 +1,89 @@
+package sqlite
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestOpenCreatesDirectoryAndMigratesOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "booth-data")
+	s := openStore(t, dir)
+	fi, err := os.Stat(dir)
+	must(t, err)
+	if !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data directory mode %v, want a 0700 directory", fi.Mode())
+	}
+	if _, err := os.Stat(filepath.Join(dir, DBFile)); err != nil {
+		t.Errorf("database file: %v", err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM schema_version`); n != 1 {
+		t.Errorf("schema_version has %d rows, want 1", n)
+	}
+	must(t, s.AddMember(ctx, member("alice"), officer))
+	must(t, s.Close())
+
+	s2 := openStore(t, dir)
+	if n := count(t, s2, `SELECT count(*) FROM schema_version`); n != 1 {
+		t.Errorf("after reopening, schema_version has %d rows, want 1", n)
+	}
+	if _, err := s2.Member(ctx, "alice"); err != nil {
+		t.Errorf("member lost across reopening: %v", err)
+	}
+}
+
+func TestOpenRefusesUnusableDirectory(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "file")
+	must(t, os.WriteFile(file, []byte("x"), 0o600))
+	corrupt := filepath.Join(base, "corrupt")
+	must(t, os.Mkdir(corrupt, 0o700))
+	must(t, os.WriteFile(filepath.Join(corrupt, DBFile), []byte(strings.Repeat("not a database ", 400)), 0o600))
+	dbdir := filepath.Join(base, "dbdir")
+	must(t, os.MkdirAll(filepath.Join(dbdir, DBFile), 0o700))
+
+	for _, tc := range []struct{ name, dir, want string }{
+		{"empty", "", "no data directory"},
+		{"a file", file, "is not a directory"},
+		{"corrupt", corrupt, "not a usable booth database"},
+		{"database is a directory", dbdir, "is not a regular file"},
+	} {
+		s, err := Open(tc.dir)
+		if err == nil {
+			s.Close()
+			t.Errorf("%s: Open succeeded", tc.name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %q does not say %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestConnectionSettings(t *testing.T) {
+	s := newStore(t)
+	for pragma, want := range map[string]string{
+		"journal_mode":  "wal",
+		"synchronous":   "2", // FULL
+		"foreign_keys":  "1",
+		"secure_delete": "1",
+		"busy_timeout":  "10000",
+	} {
+		var got string
+		must(t, s.db.QueryRow("PRAGMA "+pragma).Scan(&got))
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
+
+// The tables that must not carry insertion order have no rowid.
+func TestSecrecyTablesHaveNoRowid(t *testing.T) {
+	s := newStore(t)
+	for _, table := range []string{"roll", "box", "replaced"} {
+		if _, err := s.db.Exec(`SELECT rowid FROM ` + table); err == nil {
+			t.Errorf("table %s has a rowid", table)
+		}
+	}
+}
