@@ -357,9 +357,9 @@ func turnoutText(e models.Election, t models.Turnout) string {
 		fmt.Fprintf(&b, "quorum: %d%% — met\n", q.Percent)
 	default:
 		need := (q.Percent*t.Electorate + 99) / 100
-		fmt.Fprintf(&b, "quorum: %d%% — not met: %d more ballots needed", q.Percent, need-t.Voted)
+		fmt.Fprintf(&b, "quorum: %d%% — not met: %s needed", q.Percent, countOf(need-t.Voted, "more ballot"))
 		if q.Extend > 0 {
-			fmt.Fprintf(&b, "; the close moves on by %s at a time until it is", period(q.Extend))
+			fmt.Fprintf(&b, "; the close moves on by %s at a time until it is met", period(q.Extend))
 		}
 		b.WriteString("\n")
 	}

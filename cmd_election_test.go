@@ -163,7 +163,7 @@ func TestElectionLifecycle(t *testing.T) {
 	}
 
 	out = mustBooth(t, "", "--data", data, "election", "turnout", "board")
-	if out != "voted: 0 of 2 members (0.0%)\nquorum: 50% — not met: 1 more ballots needed; the close moves on by 3 days at a time until it is\n" {
+	if out != "voted: 0 of 2 members (0.0%)\nquorum: 50% — not met: 1 more ballot needed; the close moves on by 3 days at a time until it is met\n" {
 		t.Errorf("turnout:\n%s", out)
 	}
 	out = mustBooth(t, "", "--data", data, "election", "close", "board")
@@ -331,7 +331,7 @@ func TestPeriodAndTurnoutText(t *testing.T) {
 	closes := time.Date(2026, 12, 15, 14, 0, 0, 0, time.UTC)
 	e := models.Election{Definition: models.Definition{ClosesAt: closes, Quorum: models.QuorumRule{Percent: 50, Extend: 72 * time.Hour}}, Extensions: 2}
 	got := turnoutText(e, models.Turnout{Voted: 3, Electorate: 9})
-	want := "voted: 3 of 9 members (33.3%)\nquorum: 50% — not met: 2 more ballots needed; the close moves on by 3 days at a time until it is\nextended: 2 times; closes 2026-12-21T14:00:00Z\n"
+	want := "voted: 3 of 9 members (33.3%)\nquorum: 50% — not met: 2 more ballots needed; the close moves on by 3 days at a time until it is met\nextended: 2 times; closes 2026-12-21T14:00:00Z\n"
 	if got != want {
 		t.Errorf("turnout:\n%s\nwant\n%s", got, want)
 	}

@@ -73,7 +73,7 @@ with --json. The format (BLT, Debian tally sheet, PrefLib TOI/SOI) is
 recognised from the content; FILE "-" reads standard input.
 
 Ties that the method's own rule cannot settle are broken by lot: candidates
-are ordered by SHA-256(seed ":" election-id ":" candidate), and the first
+are ordered by SHA-256(seed ":" election-id ":" candidate name), and the first
 chosen. An election publishes its seed and id before voting opens, so anyone
 can repeat the draw; the default empty seed is repeatable but guessable.
 --tie-order file breaks ties by the file's order instead (BLT's [tie] line,

@@ -21,17 +21,10 @@ import (
 
 // Candidate is one option on the ballot.
 type Candidate struct {
-	// ID identifies the candidate in the lot that breaks ties; empty means
-	// the name is used.
+	// ID is the candidate's identifier in the election definition, if any;
+	// options such as Schulze's default option may name it by ID.
 	ID   string
 	Name string
-}
-
-func (c Candidate) lotKey() string {
-	if c.ID != "" {
-		return c.ID
-	}
-	return c.Name
 }
 
 // Ballot is a group of identical ballots.

@@ -15,8 +15,9 @@ type TieBreak struct {
 	// testdata break ties this way.
 	FileOrder bool
 	// Seed and Election define the lot otherwise: candidates are ordered by
-	// SHA-256(seed ":" election ":" candidate ID or name), and the first in
-	// that order is chosen. The seed is published before the election, so
+	// SHA-256(seed ":" election ":" candidate name), and the first in that
+	// order is chosen. Names, not IDs, so that a recount of an exported BLT
+	// file (which has only names) draws the same lot. The seed is published before the election, so
 	// anyone can repeat the draw.
 	Seed     string
 	Election string
@@ -44,7 +45,7 @@ func newLot(e *Election, t TieBreak) lot {
 	} else {
 		keys := make([][32]byte, n)
 		for i, c := range e.Candidates {
-			keys[i] = sha256.Sum256([]byte(t.Seed + ":" + t.Election + ":" + c.lotKey()))
+			keys[i] = sha256.Sum256([]byte(t.Seed + ":" + t.Election + ":" + c.Name))
 		}
 		slices.SortStableFunc(order, func(a, b int) int {
 			return strings.Compare(string(keys[a][:]), string(keys[b][:]))
