@@ -78,6 +78,14 @@ func Open(dir string) (*Store, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file; move it away or choose another data directory", path)
 	}
+	// SQLite gives its WAL and shared-memory files the main file's mode, so
+	// creating the file 0600 first keeps all three private: while voting is
+	// open they are secret-ballot material.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", path, err)
+	}
+	f.Close()
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)

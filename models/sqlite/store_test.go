@@ -87,3 +87,21 @@ func TestSecrecyTablesHaveNoRowid(t *testing.T) {
 		}
 	}
 }
+
+// The database holds who voted while voting is open: only its owner may
+// read it.
+func TestDatabaseFileIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fi, err := os.Stat(filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s has mode %v, want 0600", DBFile, fi.Mode().Perm())
+	}
+}
