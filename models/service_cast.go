@@ -35,27 +35,15 @@ func (s *Service) CastBallot(ctx context.Context, electionID, memberID string, b
 	if err != nil {
 		return "", err
 	}
-	for range receiptTries {
-		receipt, norm, err := s.newReceipt()
-		if err != nil {
-			return "", err
-		}
-		err = s.Store.Cast(ctx, Cast{
+	return s.fileUnderNewReceipt(electionID, "cast", func(hash [32]byte) error {
+		return s.Store.Cast(ctx, Cast{
 			ElectionID:  electionID,
 			MemberID:    memberID,
-			ReceiptHash: ReceiptHash(electionID, norm),
+			ReceiptHash: hash,
 			Sealed:      sealed,
 			Now:         s.Now().UTC(),
 		})
-		if errors.Is(err, ErrExists) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		return receipt, nil
-	}
-	return "", fmt.Errorf("casting a ballot: %d receipts in a row were already taken; the random source is broken, so nothing was cast", receiptTries)
+	})
 }
 
 // ReplaceBallot replaces the ballot filed under oldReceipt with b, where
@@ -78,18 +66,27 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID, oldReceipt stri
 	if err != nil {
 		return "", err
 	}
+	return s.fileUnderNewReceipt(electionID, "replaced", func(hash [32]byte) error {
+		return s.Store.Replace(ctx, Replacement{
+			ElectionID: electionID,
+			OldReceipt: ReceiptHash(electionID, old),
+			NewReceipt: hash,
+			Sealed:     sealed,
+			Now:        s.Now().UTC(),
+		})
+	})
+}
+
+// fileUnderNewReceipt draws a receipt and lets file store the ballot under
+// its hash, drawing again when the hash is taken. The receipt is returned
+// only once file succeeded.
+func (s *Service) fileUnderNewReceipt(electionID, verb string, file func(hash [32]byte) error) (string, error) {
 	for range receiptTries {
 		receipt, norm, err := s.newReceipt()
 		if err != nil {
 			return "", err
 		}
-		err = s.Store.Replace(ctx, Replacement{
-			ElectionID: electionID,
-			OldReceipt: ReceiptHash(electionID, old),
-			NewReceipt: ReceiptHash(electionID, norm),
-			Sealed:     sealed,
-			Now:        s.Now().UTC(),
-		})
+		err = file(ReceiptHash(electionID, norm))
 		if errors.Is(err, ErrExists) {
 			continue
 		}
@@ -98,7 +95,7 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID, oldReceipt stri
 		}
 		return receipt, nil
 	}
-	return "", fmt.Errorf("replacing a ballot: %d receipts in a row were already taken; the random source is broken, so nothing was replaced", receiptTries)
+	return "", fmt.Errorf("%d receipts in a row were already taken; the random source is broken, so nothing was %s", receiptTries, verb)
 }
 
 // VerifyReceipt says whether the ballot filed under a receipt is in the
