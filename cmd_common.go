@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -61,4 +62,30 @@ func printJSON(w io.Writer, v any) error {
 	}
 	_, err = fmt.Fprintf(w, "%s\n", data)
 	return err
+}
+
+// tickedService opens the store and applies the automatic lifecycle
+// (opening and closing elections whose time has come) before a command
+// works, so it never acts on a stale state.
+func tickedService(cmd *cobra.Command) (*models.Service, error) {
+	s, err := openService(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Tick(cmd.Context(), actor()); err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// withElections opens the store, applies the automatic lifecycle, runs f
+// and closes the store.
+func withElections(cmd *cobra.Command, f func(context.Context, *models.Service) error) error {
+	svc, err := tickedService(cmd)
+	if err != nil {
+		return err
+	}
+	defer svc.Store.Close()
+	return f(cmd.Context(), svc)
 }

@@ -17,21 +17,6 @@ func addCountCommands(election *cobra.Command) {
 	election.AddCommand(newElectionCountCmd(), newElectionResultsCmd(), newElectionExportCmd())
 }
 
-// tickedService opens the store and applies the automatic lifecycle
-// (opening and closing elections whose time has come) before a command
-// works, so it never acts on a stale state.
-func tickedService(cmd *cobra.Command) (*models.Service, error) {
-	s, err := openService(cmd)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Tick(cmd.Context(), actor()); err != nil {
-		s.Store.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
 // readKeyFile reads the officers' key that unseals ballots: the tally key
 // file booth wrote when the election was created, or an officer's SSH
 // private key.

@@ -41,17 +41,6 @@ extensions is not met) or with 'close'. Times are shown in UTC.`,
 	return cmd
 }
 
-// withElections opens the store, applies the automatic lifecycle, runs f
-// and closes the store.
-func withElections(cmd *cobra.Command, f func(context.Context, *models.Service) error) error {
-	svc, err := tickedService(cmd)
-	if err != nil {
-		return err
-	}
-	defer svc.Store.Close()
-	return f(cmd.Context(), svc)
-}
-
 // readDefinition reads and checks a definition file; statement files are
 // read relative to its directory. Problems come back one per line as
 // FILE:LINE: reason.
