@@ -97,6 +97,12 @@ type RollEntry struct {
 	Voted    bool
 }
 
+// RollMark is a member's place on one election's roll.
+type RollMark struct {
+	ElectionID string
+	Voted      bool
+}
+
 // Turnout is how many of the electorate have voted.
 type Turnout struct {
 	Voted, Electorate int

@@ -39,6 +39,9 @@ type Store interface {
 
 	// The roll and the box.
 	Roll(ctx context.Context, electionID string) ([]RollEntry, error)
+	// MemberRoll lists the elections whose roll holds the member, with
+	// whether they have voted, in election-id order.
+	MemberRoll(ctx context.Context, memberID string) ([]RollMark, error)
 	Turnout(ctx context.Context, electionID string) (Turnout, error)
 	// Cast checks, inside one transaction, that the election is open at
 	// now (by Election.OpenAt), that the member is on its roll and has not

@@ -239,3 +239,24 @@ func turnout(ctx context.Context, tx *sql.Tx, electionID string) (models.Turnout
 		Scan(&t.Voted, &t.Electorate)
 	return t, err
 }
+
+// MemberRoll lists the elections whose roll holds the member.
+func (s *Store) MemberRoll(ctx context.Context, memberID string) ([]models.RollMark, error) {
+	var marks []models.RollMark
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT election_id, voted FROM roll WHERE member_id = ? ORDER BY election_id`, memberID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m models.RollMark
+			if err := rows.Scan(&m.ElectionID, &m.Voted); err != nil {
+				return err
+			}
+			marks = append(marks, m)
+		}
+		return rows.Err()
+	})
+	return marks, err
+}
