@@ -18,15 +18,17 @@ func TestOpenCreatesDirectoryAndMigratesOnce(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, DBFile)); err != nil {
 		t.Errorf("database file: %v", err)
 	}
-	if n := count(t, s, `SELECT count(*) FROM schema_version`); n != 1 {
-		t.Errorf("schema_version has %d rows, want 1", n)
+	migrationFiles, err := filepath.Glob("migrations/*.sql")
+	must(t, err)
+	if n := count(t, s, `SELECT count(*) FROM schema_version`); n != len(migrationFiles) || n == 0 {
+		t.Errorf("schema_version has %d rows, want one per migration (%d)", n, len(migrationFiles))
 	}
 	must(t, s.AddMember(ctx, member("alice"), officer))
 	must(t, s.Close())
 
 	s2 := openStore(t, dir)
-	if n := count(t, s2, `SELECT count(*) FROM schema_version`); n != 1 {
-		t.Errorf("after reopening, schema_version has %d rows, want 1", n)
+	if n := count(t, s2, `SELECT count(*) FROM schema_version`); n != len(migrationFiles) {
+		t.Errorf("after reopening, schema_version has %d rows, want %d: a migration ran twice", n, len(migrationFiles))
 	}
 	if _, err := s2.Member(ctx, "alice"); err != nil {
 		t.Errorf("member lost across reopening: %v", err)
