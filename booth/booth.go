@@ -1,0 +1,38 @@
+// Package booth is the terminal voting booth: the screens a member sees
+// after `ssh vote.example.org` (home, election, ranking, review, receipt,
+// results), as one bubbletea program per session. It knows nothing of SSH
+// or SQL: it talks to the rest of booth through Backend, and the same
+// program serves SSH sessions, the kiosk and offline review.
+package booth
+
+import (
+	"context"
+	"time"
+
+	"vote.example.org/booth/models"
+)
+
+// Backend is what the booth asks of the rest of booth; *models.Service
+// satisfies it.
+type Backend interface {
+	MemberElections(ctx context.Context, memberID string) ([]models.MemberElection, error)
+	CastBallot(ctx context.Context, electionID, memberID string, b models.Ballot) (string, error)
+	ReplaceBallot(ctx context.Context, electionID, oldReceipt string, b models.Ballot) (string, error)
+	Result(ctx context.Context, electionID string) (models.StoredResult, error)
+}
+
+// Session describes who is in the booth.
+type Session struct {
+	Member models.Member
+	// Fingerprint is the SHA-256 fingerprint of the key that signed in.
+	Fingerprint string
+	// Now is the clock; tests set a fixed one.
+	Now func() time.Time
+	// IdleTimeout ends a session with no key pressed for this long (15
+	// minutes when zero); nothing is ever cast by a timeout.
+	IdleTimeout time.Duration
+	// Clipboard offers the receipt to the terminal clipboard (OSC 52).
+	Clipboard bool
+}
+
+var _ Backend = (*models.Service)(nil)
