@@ -1,0 +1,157 @@
+package booth
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/tally"
+)
+
+// utc writes a time as voters read it, always in UTC.
+func utc(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// duration writes a span in at most two units: "2d 4h", "3h 12m", "5m",
+// "less than a minute".
+func duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%dd", days)
+	case hours > 0 && mins > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	case hours > 0:
+		return fmt.Sprintf("%dh", hours)
+	case mins > 0:
+		return fmt.Sprintf("%dm", mins)
+	}
+	return "less than a minute"
+}
+
+// relative is "in 2d 4h" or "2d 4h ago".
+func relative(t, now time.Time) string {
+	if t.After(now) {
+		return "in " + duration(t.Sub(now))
+	}
+	return duration(now.Sub(t)) + " ago"
+}
+
+// thousands writes 2310 as "2,310".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// percent is part/whole with one decimal, in integers: "55.6%".
+func percent(part, whole int64) string {
+	if whole <= 0 {
+		return "0.0%"
+	}
+	tenths := (part*1000 + whole/2) / whole
+	return fmt.Sprintf("%d.%d%%", tenths/10, tenths%10)
+}
+
+// turnout is "turnout 1,284 of 2,310 (55.6%) · quorum 50% met".
+func turnout(e models.MemberElection) string {
+	t := e.Turnout
+	s := fmt.Sprintf("turnout %s of %s (%s)", thousands(int64(t.Voted)), thousands(int64(t.Electorate)),
+		percent(int64(t.Voted), int64(t.Electorate)))
+	if q := e.Quorum.Percent; q > 0 {
+		met := "not met yet"
+		if e.Quorum.QuorumMet(t) {
+			met = "met"
+		} else if e.State == models.Closed || e.State == models.Counted {
+			met = "not met"
+		}
+		s += fmt.Sprintf(" · quorum %d%% %s", q, met)
+	}
+	return s
+}
+
+// methodName is a method's short name for headers.
+func methodName(m tally.Method) string {
+	switch m {
+	case tally.Schulze:
+		return "Schulze"
+	case tally.IRV:
+		return "Instant runoff"
+	case tally.Meek:
+		return "Meek STV"
+	case tally.Scottish:
+		return "Scottish STV"
+	case tally.Approval:
+		return "Approval"
+	case tally.YesNo:
+		return "Yes/no"
+	}
+	return Sanitize(string(m))
+}
+
+// seats is "1 seat" or "3 seats".
+func seats(n int) string {
+	if n == 1 {
+		return "1 seat"
+	}
+	return fmt.Sprintf("%d seats", n)
+}
+
+// shortFingerprint is "7f3a…c2": enough to compare with a published one
+// at a glance; the election screen shows it whole.
+func shortFingerprint(fp string) string {
+	fp = Sanitize(fp)
+	if len(fp) <= 12 {
+		return fp
+	}
+	return fp[:4] + "…" + fp[len(fp)-2:]
+}
+
+// spread writes left and right on one line of width w, right-aligned.
+func spread(left, right string, w int) string {
+	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 2 {
+		return left + "  " + right
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// padRight pads s with spaces to width w (cutting it if longer).
+func padRight(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	if n := ansi.StringWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// wrap breaks plain text into lines of at most w cells, at spaces.
+func wrap(s string, w int) string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		out = append(out, ansi.Wrap(para, w, ""))
+	}
+	return strings.Join(out, "\n")
+}

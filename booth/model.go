@@ -1,0 +1,343 @@
+package booth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The smallest terminal the booth draws in; below it the booth asks for a
+// bigger window instead of drawing a mangled ballot.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// defaultIdle ends a session nobody typed in for this long.
+const defaultIdle = 15 * time.Minute
+
+type screen uint8
+
+const (
+	scrHome screen = iota
+	scrElection
+	scrRead       // a statement or description in a viewport
+	scrOldReceipt // replacing a ballot: enter the old receipt
+	scrRank
+	scrReview
+	scrReceipt
+	scrResults
+)
+
+// model is one session's booth. It is kept small on purpose (DESIGN
+// "Scale"): styles and key maps are shared by all sessions, and each
+// screen's state exists only while the screen can be reached.
+type model struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	b       Backend
+	s       Session
+	timeout time.Duration
+
+	w, h     int
+	st       *styles
+	dark     bool
+	noColour bool
+
+	scr      screen
+	showHelp bool
+	lastKey  time.Time // wall clock of the last key press, for the idle timer
+	quitMsg  string    // shown when the session ends
+
+	home  homeState
+	el    *electionState // the election opened from home; nil on home
+	read  *readState
+	oldIn *oldReceiptState
+	rank  *rankState
+	rev   *reviewState
+	res   *resultState
+	// receipt is shown once, on the receipt screen, and forgotten when
+	// the member leaves it.
+	receipt string
+	// oldReceipt is the receipt of the ballot being replaced, if any.
+	oldReceipt string
+}
+
+// New returns the booth for one session. ctx should end with the session:
+// the backend calls and the idle timer's goroutine end with it.
+func New(ctx context.Context, b Backend, s Session) tea.Model {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	timeout := s.IdleTimeout
+	if timeout <= 0 {
+		timeout = defaultIdle
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	return &model{ctx: ctx, cancel: cancel, b: b, s: s, timeout: timeout,
+		w: 80, h: 24, st: darkStyles, dark: true, lastKey: time.Now()}
+}
+
+func (m *model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout))
+}
+
+// idleMsg is the idle timer firing.
+type idleMsg struct{ at time.Time }
+
+// idleAfter waits for d once. There is no periodic tick: when it fires the
+// model compares with the last key press and, if one came since, waits
+// again for just the remainder. The wait ends with the session's context,
+// so an ended session leaves no goroutine sleeping for minutes (tea.Tick
+// would).
+func (m *model) idleAfter(d time.Duration) tea.Cmd {
+	ctx := m.ctx
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case at := <-t.C:
+			return idleMsg{at}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+func (m *model) onIdle(msg idleMsg) tea.Cmd {
+	if left := m.timeout - msg.at.Sub(m.lastKey); left > 0 {
+		return m.idleAfter(left)
+	}
+	// Nothing is cast: leaving drops whatever ballot was being filled in.
+	m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", duration(m.timeout))
+	return m.quit()
+}
+
+func (m *model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}
+
+// probeMsg lets tests look at the model between messages, on the
+// program's goroutine.
+type probeMsg func(*model)
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case probeMsg:
+		msg(m)
+		return m, nil
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.ColorProfileMsg:
+		m.noColour = msg.Profile <= colorprofile.Ascii
+		m.setStyles()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.setStyles()
+		return m, nil
+	case idleMsg:
+		return m, m.onIdle(msg)
+	case tea.KeyPressMsg:
+		m.lastKey = time.Now()
+		return m, m.onKey(msg)
+	case tea.PasteMsg:
+		m.lastKey = time.Now()
+		return m, m.onPaste(msg)
+	}
+	return m, m.onResult(msg)
+}
+
+func (m *model) setStyles() {
+	switch {
+	case m.noColour:
+		m.st = plainStyles
+	case m.dark:
+		m.st = darkStyles
+	default:
+		m.st = lightStyles
+	}
+	// Rendered Markdown carries the old style.
+	if m.el != nil {
+		m.el.descCache = ""
+	}
+	if m.read != nil {
+		m.read.width = 0
+	}
+	m.resize()
+}
+
+// onKey handles a key on any screen: ctrl+c and help first, then the
+// screen's own keys. Screens with a text field see keys first so that
+// "q" or "?" can be typed.
+func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, kQuit) {
+		m.quitMsg = "You left the booth."
+		return m.quit()
+	}
+	if m.showHelp {
+		if key.Matches(msg, kHelp, kBack) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	if !m.typing() && key.Matches(msg, kHelp) {
+		m.showHelp = true
+		return nil
+	}
+	switch m.scr {
+	case scrHome:
+		return m.homeKey(msg)
+	case scrElection:
+		return m.electionKey(msg)
+	case scrRead:
+		return m.readKey(msg)
+	case scrOldReceipt:
+		return m.oldReceiptKey(msg)
+	case scrRank:
+		return m.rankKey(msg)
+	case scrReview:
+		return m.reviewKey(msg)
+	case scrReceipt:
+		return m.receiptKey(msg)
+	case scrResults:
+		return m.resultsKey(msg)
+	}
+	return nil
+}
+
+// onPaste gives text the member's terminal pasted to the field being
+// typed in, if any.
+func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.showHelp:
+	case m.scr == scrOldReceipt && m.oldIn != nil:
+		m.oldIn.input, cmd = m.oldIn.input.Update(msg)
+	case m.scr == scrRank && m.rank != nil && m.rank.filtering:
+		*m.rank.input, cmd = m.rank.input.Update(msg)
+		m.rank.filter = Sanitize(m.rank.input.Value())
+	}
+	// Pasting into the confirmation is not typing "yes".
+	return cmd
+}
+
+// typing reports whether a text field takes "?" as text. The receipt and
+// the confirmation never contain one, so help works there too.
+func (m *model) typing() bool {
+	return m.scr == scrRank && m.rank != nil && m.rank.filtering
+}
+
+// onResult handles what the backend answered.
+func (m *model) onResult(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case electionsMsg:
+		m.home.loaded, m.home.err, m.home.list = true, msg.err, msg.list
+		m.home.cursor = min(m.home.cursor, max(len(m.home.list)-1, 0))
+	case castMsg:
+		return m.onCast(msg)
+	case resultMsg:
+		m.onResultLoaded(msg)
+	}
+	return nil
+}
+
+// resize fits the screens that keep sized components to the terminal.
+func (m *model) resize() {
+	if m.read != nil {
+		m.read.resize(m)
+	}
+}
+
+func (m *model) View() tea.View {
+	v := tea.NewView(m.content())
+	v.AltScreen = true
+	v.WindowTitle = "booth"
+	return v
+}
+
+func (m *model) content() string {
+	if m.quitMsg != "" {
+		return m.quitMsg + "\n"
+	}
+	if m.w < minWidth || m.h < minHeight {
+		return fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.w, m.h, minWidth, minHeight)
+	}
+	var head, body string
+	var keys keyMap
+	switch m.scr {
+	case scrHome:
+		head, body, keys = m.homeView()
+	case scrElection:
+		head, body, keys = m.electionView()
+	case scrRead:
+		head, body, keys = m.readView()
+	case scrOldReceipt:
+		head, body, keys = m.oldReceiptView()
+	case scrRank:
+		head, body, keys = m.rankView()
+	case scrReview:
+		head, body, keys = m.reviewView()
+	case scrReceipt:
+		head, body, keys = m.receiptView()
+	case scrResults:
+		head, body, keys = m.resultsView()
+	}
+	return m.frame(head, body, keys)
+}
+
+// frame lays out a screen: the header, a rule, the body clipped to the
+// rows left, a rule and the key help. Every line is cut to the width, so
+// nothing wraps and the screen never scrolls.
+func (m *model) frame(head, body string, keys keyMap) string {
+	h := help.New()
+	h.Styles = m.st.help
+	h.SetWidth(m.w)
+	foot := h.View(keys)
+	if m.showHelp {
+		h.ShowAll = true
+		body = m.st.heading.Render("Keys on this screen") + "\n\n" + h.View(keys) +
+			"\n\n" + m.st.dim.Render("Press ? or esc to close this help.")
+		foot = h.ShortHelpView([]key.Binding{kHelp, kQuit})
+	}
+	rule := m.st.dim.Render(strings.Repeat("─", m.w))
+	headLines := lines(head)
+	footLines := lines(foot)
+	rows := max(m.h-len(headLines)-len(footLines)-2, 0)
+	bodyLines := lines(body)
+	if len(bodyLines) > rows {
+		bodyLines = bodyLines[:rows]
+	}
+	for len(bodyLines) < rows {
+		bodyLines = append(bodyLines, "")
+	}
+	all := make([]string, 0, m.h)
+	all = append(all, headLines...)
+	all = append(all, rule)
+	all = append(all, bodyLines...)
+	all = append(all, rule)
+	all = append(all, footLines...)
+	for i, l := range all {
+		all[i] = ansi.Truncate(l, m.w, "…")
+	}
+	return strings.Join(all, "\n")
+}
+
+// lines splits text into lines, with no trailing empty line.
+func lines(s string) []string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

@@ -1,0 +1,146 @@
+package booth
+
+import (
+	"fmt"
+	"strings"
+
+	"vote.example.org/booth/tally"
+)
+
+// rankView draws the two panes, "Your ballot" and "Not ranked", side by
+// side, so the ballot as it stands is always in view.
+func (m *model) rankView() (string, string, keyMap) {
+	r, e := m.rank, m.el.me
+	head := m.electionHeader()
+	keys := rankKeys
+	if e.Method == tally.YesNo || e.Method == tally.Approval {
+		keys = pickKeys
+	}
+	top := lines(wrap(Sanitize(e.MethodSentence()), m.w))
+	var bottom []string
+	switch {
+	case r.filtering:
+		bottom = []string{r.input.View()}
+	case r.problem != "":
+		bottom = lines(wrap(m.st.bad.Render(Sanitize(r.problem)), m.w))
+	default:
+		bottom = []string{m.st.dim.Render(m.ballotSummary())}
+	}
+	paneRows := max(m.rows(head)-len(top)-len(bottom)-3, 1)
+	lw := (m.w - 3) / 2
+	rw := m.w - lw - 3
+	leftHead, rightHead := m.paneHeads()
+	left := m.paneLines(paneBallot, lw, paneRows)
+	right := m.paneLines(paneRest, rw, paneRows)
+	out := append(top, "",
+		padRight(m.st.heading.Render(leftHead), lw)+" │ "+m.st.heading.Render(rightHead))
+	for i := range paneRows {
+		l, rr := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			rr = right[i]
+		}
+		out = append(out, padRight(l, lw)+" │ "+rr)
+	}
+	out = append(out, "")
+	out = append(out, bottom...)
+	return head, strings.Join(out, "\n"), keys
+}
+
+func (m *model) paneHeads() (string, string) {
+	r, e := m.rank, m.el.me
+	switch e.Method {
+	case tally.YesNo:
+		return " YOUR ANSWER", " CHOICES (enter picks)"
+	case tally.Approval:
+		count := fmt.Sprintf("%d approved", len(r.ranks))
+		if e.MaxChoices > 0 {
+			count = fmt.Sprintf("%d of at most %d approved", len(r.ranks), e.MaxChoices)
+		}
+		return " YOUR BALLOT · " + count, " NOT APPROVED" + m.filterNote()
+	}
+	return " YOUR BALLOT", " NOT RANKED" + m.filterNote()
+}
+
+func (m *model) filterNote() string {
+	if m.rank.filter == "" {
+		return ""
+	}
+	return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+}
+
+// paneLines is one pane's lines, windowed around its cursor.
+func (m *model) paneLines(p, width, rows int) []string {
+	r, e := m.rank, m.el.me
+	var out []string
+	mark := func(i int) string {
+		if r.pane == p && r.cur[p] == i && !r.filtering {
+			return m.st.cursor.Render("›")
+		}
+		return " "
+	}
+	switch {
+	case p == paneBallot && e.Method == tally.YesNo:
+		answer := m.st.dim.Render("no answer yet")
+		for _, c := range m.choices() {
+			if c.id == r.answer {
+				answer = c.label
+			}
+		}
+		out = append(out, mark(0)+" "+answer)
+	case p == paneBallot:
+		for i, s := range r.slots() {
+			label := fmt.Sprintf("%2d ", s.rank+1)
+			switch {
+			case e.Method == tally.Approval:
+				label = " ✓ "
+			case len(r.ranks[s.rank]) > 1:
+				label = fmt.Sprintf("%2d=", s.rank+1)
+			}
+			out = append(out, mark(i)+label+" "+Sanitize(e.Candidates[s.cand].Name))
+		}
+		if len(out) == 0 {
+			out = append(out, m.st.dim.Render("  (empty: enter adds the one under the cursor)"))
+		}
+	case e.Method == tally.YesNo:
+		for i, c := range m.choices() {
+			dot := "( )"
+			if c.id == r.answer {
+				dot = "(•)"
+			}
+			out = append(out, fmt.Sprintf("%s %d %s %s", mark(i), i+1, dot, c.label))
+		}
+	default:
+		for i, c := range m.rest() {
+			out = append(out, mark(i)+" "+Sanitize(e.Candidates[c].Name))
+		}
+		if len(out) == 0 && r.filter != "" {
+			out = append(out, m.st.dim.Render("  (no name matches the filter)"))
+		}
+	}
+	for i := range out {
+		out[i] = padRight(out[i], width)
+	}
+	return window(out, r.cur[p], 1, rows)
+}
+
+// ballotSummary says what the ballot does as it stands.
+func (m *model) ballotSummary() string {
+	r, e := m.rank, m.el.me
+	switch e.Method {
+	case tally.YesNo:
+		if r.answer == "" {
+			return "Pick an answer, then press r to review it."
+		}
+		return "Press r to review your answer before casting it."
+	case tally.Approval:
+		return fmt.Sprintf("%d approved · press r to review before casting", len(r.ranks))
+	}
+	n := len(r.slots())
+	if n == 0 {
+		return "Nobody ranked yet · press r to review before casting"
+	}
+	return fmt.Sprintf("%d ranked, %d not ranked · press r to review before casting", n, len(e.Candidates)-len(e.Withdrawn)-n)
+}

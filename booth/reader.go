@@ -1,0 +1,79 @@
+package booth
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// markdown renders untrusted Markdown for a width: sanitised first, then
+// glamour with the style for the client's background, then stripped of
+// any escape sequence but colours (glamour writes OSC 8 hyperlinks whose
+// target the author chose). A renderer is made per call and dropped, so
+// an idle session holds only the text it shows. If glamour fails, the
+// sanitised source is shown as plain text.
+func (m *model) markdown(src string, width int) string {
+	src = SanitizeMultiline(src)
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(m.st.markdown), glamour.WithWordWrap(max(width-4, 20)))
+	if err != nil {
+		return wrap(src, width)
+	}
+	out, err := r.Render(src)
+	if err != nil {
+		return wrap(src, width)
+	}
+	out = keepSGR(out)
+	if m.noColour {
+		out = ansi.Strip(out)
+	}
+	return strings.Trim(out, "\n")
+}
+
+// readState is a statement or description in a scrollable view.
+type readState struct {
+	title string
+	src   string
+	back  screen
+	width int // the width src was rendered for
+	vp    viewport.Model
+}
+
+func (m *model) openReader(title, src string, back screen) {
+	m.read = &readState{title: title, src: src, back: back, vp: viewport.New()}
+	m.read.resize(m)
+	m.scr = scrRead
+}
+
+// resize fits the viewport to the terminal, rendering again for a new
+// width.
+func (r *readState) resize(m *model) {
+	r.vp.SetWidth(m.w)
+	r.vp.SetHeight(max(m.h-4, 1))
+	if r.width != m.w {
+		r.width = m.w
+		r.vp.SetContent(m.markdown(r.src, m.w))
+	}
+}
+
+func (m *model) readKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, kBack) {
+		m.scr, m.read = m.read.back, nil
+		return nil
+	}
+	var cmd tea.Cmd
+	m.read.vp, cmd = m.read.vp.Update(msg)
+	return cmd
+}
+
+func (m *model) readView() (string, string, keyMap) {
+	r := m.read
+	pos := ""
+	if r.vp.TotalLineCount() > r.vp.Height() {
+		pos = m.st.dim.Render(percent(int64(r.vp.YOffset()+r.vp.Height()), int64(r.vp.TotalLineCount())))
+	}
+	return spread(m.st.title.Render(r.title), pos, m.w), r.vp.View(), readKeys
+}

@@ -1,0 +1,123 @@
+package booth
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"vote.example.org/booth/models"
+)
+
+func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, kCopy) && m.s.Clipboard:
+		return tea.SetClipboard(m.receipt)
+	case key.Matches(msg, kDone):
+		// The receipt is shown once; the booth forgets it here.
+		m.receipt = ""
+		m.el, m.scr = nil, scrHome
+		return m.loadElections()
+	}
+	return nil
+}
+
+func (m *model) receiptView() (string, string, keyMap) {
+	e := m.el.me
+	head := m.st.title.Render(Sanitize(e.Title)) + "\n" + m.st.good.Render("Your ballot is cast. ✓")
+	out := []string{
+		"Your receipt (it is shown only this once):",
+		"",
+		"    " + m.st.title.Render(groupReceipt(m.receipt)),
+		"",
+		"What it is for:",
+		wrapItem("With it you can find your ballot in the ledger published after the close, and check it was counted as you cast it.", m.w),
+	}
+	if e.AllowReplace {
+		out = append(out, wrapItem("Until the close you can replace your ballot: choose \"Replace your ballot\" and enter this receipt.", m.w))
+	}
+	out = append(out, wrapItem("Keep it secret: whoever holds it can "+holderPower(e)+". Nobody, not even the election officers, can give it to you again.", m.w))
+	out = append(out, "")
+	if m.s.Clipboard {
+		out = append(out, lines(m.st.dim.Render(wrap("It was also offered to your terminal's clipboard (OSC 52), where the terminal allows it; y offers it again.", m.w)))...)
+	} else {
+		out = append(out, m.st.dim.Render("Write it down or copy it now."))
+	}
+	keys := receiptKeys
+	if !m.s.Clipboard {
+		keys = keyMap{short: []key.Binding{kDone, kHelp}, full: [][]key.Binding{{kDone}, {kHelp, kQuit}}}
+	}
+	return head, strings.Join(out, "\n"), keys
+}
+
+// holderPower says what a receipt lets its holder do.
+func holderPower(e models.MemberElection) string {
+	if e.AllowReplace {
+		return "replace your ballot, and see in the ledger how you voted"
+	}
+	return "see in the published ledger how you voted"
+}
+
+// wrapItem is a bullet point wrapped to the width with a hanging indent.
+func wrapItem(s string, w int) string {
+	ls := lines(wrap(s, w-4))
+	for i := range ls {
+		if i == 0 {
+			ls[i] = "  • " + ls[i]
+		} else {
+			ls[i] = "    " + ls[i]
+		}
+	}
+	return strings.Join(ls, "\n")
+}
+
+// oldReceiptState asks for the receipt of the ballot to replace.
+type oldReceiptState struct {
+	input textinput.Model
+	err   string
+}
+
+func (m *model) openOldReceipt() {
+	in := newInput(m, "Receipt: ", "")
+	in.CharLimit = 48
+	in.Focus()
+	m.oldIn = &oldReceiptState{input: in}
+	m.scr = scrOldReceipt
+}
+
+func (m *model) oldReceiptKey(msg tea.KeyPressMsg) tea.Cmd {
+	o := m.oldIn
+	switch msg.String() {
+	case "esc":
+		m.oldIn, m.scr = nil, scrElection
+		return nil
+	case "enter":
+		norm, err := models.NormalizeReceipt(o.input.Value())
+		if err != nil {
+			o.err = Sanitize(err.Error())
+			return nil
+		}
+		m.oldReceipt, m.oldIn = norm, nil
+		m.openRanking()
+		return nil
+	}
+	var cmd tea.Cmd
+	o.input, cmd = o.input.Update(msg)
+	o.err = ""
+	return cmd
+}
+
+func (m *model) oldReceiptView() (string, string, keyMap) {
+	o := m.oldIn
+	out := []string{
+		m.st.heading.Render("REPLACE YOUR BALLOT"),
+		"",
+		wrap("Enter the receipt you were given when you cast your ballot in this election. Your new ballot replaces the one with that receipt; the booth never links you to a ballot, so the receipt is the only way to find it.", m.w),
+		"",
+		o.input.View(),
+	}
+	if o.err != "" {
+		out = append(out, "", wrap(m.st.bad.Render(o.err), m.w))
+	}
+	return m.electionHeader(), strings.Join(out, "\n"), inputKeys
+}

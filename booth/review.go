@@ -1,0 +1,192 @@
+package booth
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/tally"
+)
+
+// reviewState is the ballot read back before it is cast. Casting needs a
+// deliberate act — typing "yes" and enter, or c then y — so no single
+// stray key press casts.
+type reviewState struct {
+	ballot  models.Ballot
+	input   textinput.Model
+	armed   bool // c was pressed; y now casts
+	casting bool // the cast is on its way to the store
+	note    string
+	err     string
+	offset  int // first line of the ballot shown when it does not fit
+}
+
+type castMsg struct {
+	receipt string
+	err     error
+}
+
+func (m *model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
+	rv := m.rev
+	if rv.casting {
+		return nil // the answer is on its way; ctrl+c still leaves
+	}
+	rv.note = ""
+	if rv.armed {
+		rv.armed = false
+		if msg.String() == "y" {
+			return m.cast()
+		}
+		rv.note = "Not cast. Press c and then y, or type yes and press enter."
+		return nil
+	}
+	switch {
+	case msg.String() == "esc":
+		m.rev, m.scr = nil, scrRank
+		return nil
+	case msg.String() == "up":
+		rv.offset = max(rv.offset-1, 0)
+		return nil
+	case msg.String() == "down":
+		rv.offset++ // reviewView stops it at the end
+		return nil
+	case msg.String() == "c" && rv.input.Value() == "":
+		rv.armed = true
+		return nil
+	case key.Matches(msg, kConfirm):
+		if strings.EqualFold(strings.TrimSpace(rv.input.Value()), "yes") {
+			return m.cast()
+		}
+		rv.input.SetValue("")
+		rv.note = "Not cast: type the word yes, then press enter. Esc goes back to change your ballot."
+		return nil
+	}
+	var cmd tea.Cmd
+	rv.input, cmd = rv.input.Update(msg)
+	return cmd
+}
+
+// cast stores the ballot through the backend, off the program's goroutine.
+// A receipt is shown only if the backend returned no error.
+func (m *model) cast() tea.Cmd {
+	rv := m.rev
+	rv.casting, rv.err = true, ""
+	ctx, b := m.ctx, m.b
+	electionID, memberID, old, ballot := m.el.me.ID, m.s.Member.ID, m.oldReceipt, rv.ballot
+	return func() tea.Msg {
+		var receipt string
+		var err error
+		if old != "" {
+			receipt, err = b.ReplaceBallot(ctx, electionID, old, ballot)
+		} else {
+			receipt, err = b.CastBallot(ctx, electionID, memberID, ballot)
+		}
+		return castMsg{receipt, err}
+	}
+}
+
+func (m *model) onCast(msg castMsg) tea.Cmd {
+	if m.rev == nil || m.el == nil {
+		return nil
+	}
+	m.rev.casting = false
+	if msg.err != nil || msg.receipt == "" {
+		m.rev.err = castError(msg.err)
+		m.rev.input.SetValue("")
+		return nil
+	}
+	m.receipt = msg.receipt
+	m.el.me.Voted = true
+	m.rank, m.rev, m.oldReceipt = nil, nil, ""
+	m.scr = scrReceipt
+	if m.s.Clipboard {
+		return tea.SetClipboard(m.receipt)
+	}
+	return nil
+}
+
+// castError says plainly why a ballot was not stored.
+func castError(err error) string {
+	switch {
+	case err == nil:
+		return "The booth got no receipt back, so it cannot tell whether the ballot was stored. Check the home screen before trying again."
+	case errors.Is(err, models.ErrAlreadyVoted):
+		return "You have already voted in this election, so this ballot was not stored."
+	case errors.Is(err, models.ErrNotOpen):
+		return "The election is not open for voting (it may have just closed), so this ballot was not stored."
+	case errors.Is(err, models.ErrNotOnRoll):
+		return "You are not on this election's roll, so this ballot was not stored."
+	case errors.Is(err, models.ErrReceiptUnknown):
+		return "No counted ballot has that receipt (check it; a ballot already replaced has a new receipt). Nothing was changed."
+	case errors.Is(err, models.ErrNoReplace):
+		return "This election does not allow replacing a ballot. Nothing was changed."
+	case errors.Is(err, context.Canceled):
+		return "The session is ending; the ballot was not cast."
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return problemText(err)
+	}
+	return "The ballot could not be stored: " + Sanitize(err.Error()) + ". Nothing was cast; try again, or tell the election officers."
+}
+
+func (m *model) reviewView() (string, string, keyMap) {
+	rv, e := m.rev, m.el.me
+	head := m.electionHeader()
+	var top []string
+	top = append(top, m.st.heading.Render("REVIEW YOUR BALLOT"), "")
+	if m.oldReceipt != "" {
+		top = append(top, lines(wrap("This replaces your earlier ballot (receipt "+groupReceipt(m.oldReceipt)+"); the earlier one will no longer count.", m.w))...)
+		top = append(top, "")
+	}
+	top = append(top, lines(wrap(SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
+	switch e.Method {
+	case tally.Schulze:
+		top = append(top, lines(wrap("Options you leave unranked count as equal to each other, below every option you ranked.", m.w))...)
+	case tally.Approval:
+		top = append(top, lines(wrap("Candidates you do not approve get nothing from your ballot.", m.w))...)
+	}
+	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type yes and press enter — or press c, then y. Esc goes back to change it.", m.w))...)
+	switch {
+	case rv.casting:
+		bottom = append(bottom, "Casting your ballot…")
+	case rv.armed:
+		bottom = append(bottom, m.st.warn.Render("Press y to cast your ballot now; any other key cancels."))
+	default:
+		bottom = append(bottom, rv.input.View())
+	}
+	if rv.note != "" {
+		bottom = append(bottom, lines(wrap(m.st.warn.Render(rv.note), m.w))...)
+	}
+	if rv.err != "" {
+		bottom = append(bottom, lines(wrap(m.st.bad.Render(rv.err), m.w))...)
+	}
+	// The confirmation always stays in view; a ballot too long for the
+	// terminal scrolls above it with ↑/↓.
+	room := max(m.rows(head)-len(bottom), 1)
+	if len(top) > room {
+		rv.offset = min(rv.offset, len(top)-room+1)
+		top = append(top[rv.offset:rv.offset+room-1], m.st.dim.Render("  ↑/↓ scroll to read the whole ballot"))
+	} else {
+		rv.offset = 0
+	}
+	return head, strings.Join(append(top, bottom...), "\n"), reviewKeys
+}
+
+// groupReceipt writes a receipt in groups of four for reading aloud, or
+// sanitised as it is when it is not one booth issues.
+func groupReceipt(r string) string {
+	norm, err := models.NormalizeReceipt(r)
+	if err != nil {
+		return Sanitize(r)
+	}
+	var groups []string
+	for i := 0; i < len(norm); i += 4 {
+		groups = append(groups, norm[i:min(i+4, len(norm))])
+	}
+	return strings.Join(groups, "-")
+}

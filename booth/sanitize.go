@@ -1,0 +1,162 @@
+package booth
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text others wrote (candidate names and statements, election titles and
+// descriptions, member names) is checked when it enters booth, but the
+// booth does not rely on that: everything untrusted goes through Sanitize
+// or SanitizeMultiline right before it is drawn. A control character or
+// escape sequence that reached the terminal could move the cursor and
+// overwrite what the voter already read, write the clipboard (OSC 52) or
+// make the terminal answer on the voter's input; a bidi override or an
+// invisible character could make two names look alike.
+
+// Sanitize makes one line of untrusted text safe to draw: escape
+// sequences (7-bit and 8-bit C1 forms) are removed whole, other C0 and C1
+// controls and DEL are dropped, line breaks, carriage returns and tabs
+// become spaces, and bidi controls, zero-width and other invisible format
+// characters (Unicode category Cf) are dropped. Invalid UTF-8 becomes
+// U+FFFD.
+func Sanitize(s string) string {
+	return sanitize(s, false)
+}
+
+// SanitizeMultiline is Sanitize for text of several lines, such as a
+// Markdown statement: line feeds and tabs are kept, CRLF becomes a line
+// feed, and a lone carriage return (which would move the cursor back over
+// the line) becomes a space.
+func SanitizeMultiline(s string) string {
+	return sanitize(s, true)
+}
+
+func sanitize(s string, multiline bool) string {
+	if isPlain(s) {
+		return s // the common case costs no allocation
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError)
+		case r == 0x1b || r == 0x9b || r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f:
+			i += escapeLen(s[i:])
+			continue
+		case r == '\r' && multiline && strings.HasPrefix(s[i+1:], "\n"):
+			// CRLF: the LF that follows is kept on the next turn.
+		case (r == '\n' || r == '\t') && multiline:
+			b.WriteRune(r)
+		case r == '\n' || r == '\t' || r == '\r' || r == 0x2028 || r == 0x2029:
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			// C0, DEL, C1; bidi controls (U+202A–202E, U+2066–2069,
+			// U+200E/F, U+061C), zero-width characters and the BOM are
+			// all in Cf.
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// isPlain reports whether s is printable ASCII only, which needs no work.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// escapeLen is the length in bytes of the escape sequence at the start of
+// s (which starts with ESC or a C1 introducer). A string sequence (OSC,
+// DCS, SOS, PM, APC) without its terminator counts as the introducer
+// alone: the rest is then shown as the inert text it is, rather than
+// swallowed where nobody sees it.
+func escapeLen(s string) int {
+	r, n := utf8.DecodeRuneInString(s)
+	kind := r
+	if r == 0x1b {
+		if len(s) == n {
+			return n
+		}
+		next := s[n]
+		switch next {
+		case '[':
+			kind = 0x9b
+		case ']':
+			kind = 0x9d
+		case 'P', 'X', '^', '_':
+			kind = 0x90
+		default:
+			// ESC, intermediates (0x20–0x2f), one final byte.
+			j := n
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+				j++
+			}
+			if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+				j++
+			}
+			return j
+		}
+		n++
+	}
+	if kind == 0x9b {
+		// CSI: parameter and intermediate bytes, then a final byte.
+		j := n
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+			j++
+		}
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+			j++
+		}
+		return j
+	}
+	// A string sequence ends at BEL, ESC \ or ST (U+009C).
+	for j := n; j < len(s); j++ {
+		switch {
+		case s[j] == 0x07:
+			return j + 1
+		case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
+			return j + 2
+		case strings.HasPrefix(s[j:], "\u009c"):
+			return j + len("\u009c")
+		}
+	}
+	return n
+}
+
+// keepSGR removes from text the booth rendered itself (glamour's output)
+// every escape sequence except colours and attributes (CSI … m): glamour
+// writes OSC 8 hyperlinks whose target comes from untrusted Markdown, and
+// a link whose text differs from its target is a spoofing tool.
+func keepSGR(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] != 0x1b {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		n := escapeLen(s[i:])
+		if seq := s[i : i+n]; strings.HasPrefix(seq, "\x1b[") && strings.HasSuffix(seq, "m") {
+			b.WriteString(seq)
+		}
+		i += n
+	}
+	return b.String()
+}
