@@ -50,7 +50,7 @@ func newRootCmd() *cobra.Command {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
 	root.PersistentFlags().String("data", "", "data directory (default $"+dataDirEnv+", else ./booth-data)")
-	root.AddCommand(newCountCmd(), newMemberCmd(), newElectionCmd(), newAuditCmd(), newCastCmd())
+	root.AddCommand(newCountCmd(), newMemberCmd(), newElectionCmd(), newAuditCmd(), newCastCmd(), newServeCmd(), newHostkeyCmd(), newDemoCmd(), newBenchCmd())
 	return root
 }
 

@@ -1,0 +1,232 @@
+// Package loadtest measures a running booth SSH server the way members
+// use it: real SSH sessions with a PTY, each showing the booth. It reports
+// the server process's memory and CPU (read from /proc, so the clients'
+// own costs are not counted), the bytes of the first screen and of a
+// cursor move, and keystroke-to-screen latency with many members typing.
+package loadtest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Session is one member's interactive SSH session.
+type Session struct {
+	client *gossh.Client
+	sess   *gossh.Session
+	stdin  interface{ Write([]byte) (int, error) }
+	out    counter
+}
+
+// counter counts what the server sent and signals each arrival.
+type counter struct {
+	mu      sync.Mutex
+	n       int64
+	buf     bytes.Buffer // kept only until the first screen is seen
+	keep    bool
+	arrived chan struct{}
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	c.n += int64(len(p))
+	if c.keep {
+		c.buf.Write(p)
+	}
+	c.mu.Unlock()
+	select {
+	case c.arrived <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (c *counter) total() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Open connects as the member owning signer, asks for an 80×24 PTY and a
+// shell, and waits until the screen shows marker. It returns the session
+// and the bytes the first screen took.
+func Open(addr string, signer gossh.Signer, marker string, timeout time.Duration) (*Session, int64, error) {
+	cfg := &gossh.ClientConfig{
+		User:            "member",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a load test on loopback
+		Timeout:         timeout,
+	}
+	client, err := gossh.Dial("tcp", addr, cfg)
+	if err != nil {
+		return nil, 0, err
+	}
+	s := &Session{client: client}
+	s.out.keep = true
+	s.out.arrived = make(chan struct{}, 1)
+	if s.sess, err = client.NewSession(); err != nil {
+		client.Close()
+		return nil, 0, err
+	}
+	s.sess.Stdout = &s.out
+	stdin, err := s.sess.StdinPipe()
+	if err != nil {
+		s.Close()
+		return nil, 0, err
+	}
+	s.stdin = stdin
+	if err := s.sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+		s.Close()
+		return nil, 0, err
+	}
+	if err := s.sess.Shell(); err != nil {
+		s.Close()
+		return nil, 0, err
+	}
+	deadline := time.After(timeout)
+	for {
+		s.out.mu.Lock()
+		seen := bytes.Contains(s.out.buf.Bytes(), []byte(marker))
+		s.out.mu.Unlock()
+		if seen {
+			break
+		}
+		select {
+		case <-s.out.arrived:
+		case <-deadline:
+			s.Close()
+			return nil, 0, fmt.Errorf("no %q on screen within %s", marker, timeout)
+		}
+	}
+	// Let the rest of the first frame arrive before counting it.
+	settle(&s.out, 200*time.Millisecond)
+	s.out.mu.Lock()
+	s.out.keep = false
+	s.out.buf = bytes.Buffer{}
+	first := s.out.n
+	s.out.mu.Unlock()
+	return s, first, nil
+}
+
+// settle waits until nothing has arrived for quiet.
+func settle(c *counter, quiet time.Duration) {
+	for {
+		select {
+		case <-c.arrived:
+		case <-time.After(quiet):
+			return
+		}
+	}
+}
+
+// Key sends a key and returns how long the first byte of the answer took
+// and how many bytes the answer was (counted until the screen is quiet).
+func (s *Session) Key(key string, quiet, timeout time.Duration) (time.Duration, int64, error) {
+	settle(&s.out, 0)
+	before := s.out.total()
+	start := time.Now()
+	if _, err := s.stdin.Write([]byte(key)); err != nil {
+		return 0, 0, err
+	}
+	select {
+	case <-s.out.arrived:
+	case <-time.After(timeout):
+		return 0, 0, errors.New("no answer to a key press")
+	}
+	latency := time.Since(start)
+	settle(&s.out, quiet)
+	return latency, s.out.total() - before, nil
+}
+
+// Close ends the session.
+func (s *Session) Close() {
+	if s.sess != nil {
+		s.sess.Close()
+	}
+	s.client.Close()
+}
+
+// ProcStats reads a process's resident memory (bytes) and CPU time used so
+// far from /proc.
+func ProcStats(pid int) (rss int64, cpu time.Duration, err error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			rss = kb * 1024
+		}
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// Fields after the command name (which may hold spaces) start at ")".
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	cpu = time.Duration(utime+stime) * time.Second / ticksPerSecond
+	return rss, cpu, nil
+}
+
+// Typing has every session press keys, one at a time each, for d, and
+// returns every keystroke-to-screen latency.
+func Typing(sessions []*Session, keys []string, d, timeout time.Duration) ([]time.Duration, int64) {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		failures  atomic.Int64
+		wg        sync.WaitGroup
+	)
+	stop := time.Now().Add(d)
+	for i, s := range sessions {
+		wg.Go(func() {
+			for k := i; time.Now().Before(stop); k++ {
+				lat, _, err := s.Key(keys[k%len(keys)], 0, timeout)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				mu.Lock()
+				latencies = append(latencies, lat)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(latencies)
+	return latencies, failures.Load()
+}
+
+// Percentile returns the p-th percentile (0–100) of sorted durations.
+func Percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p + 99) / 100
+	return sorted[max(0, min(i, len(sorted))-1)]
+}
+
+// FreeAddr finds a loopback address with a free port for the server.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}

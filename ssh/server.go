@@ -1,0 +1,278 @@
+// Package ssh is booth's SSH front end: the wish server members reach with
+// `ssh vote.example.org`. It recognises a member only by the public key that
+// signed (public-key authentication, nothing else), runs the booth UI
+// (package booth) as one bubbletea program per PTY session, answers a few
+// non-interactive commands (`ssh HOST status`, `cast`, …), and guards the
+// process against hostile clients: handshake and idle timeouts, connection
+// caps in total and per IP, sessions per member, clamped terminal sizes, no
+// forwarding and no subsystems.
+//
+// Logs record connections (member, remote address, start, duration) and
+// never anything a member did inside the booth.
+package ssh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	cssh "charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/recover"
+
+	"vote.example.org/booth/booth"
+	"vote.example.org/booth/models"
+)
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultListen           = "0.0.0.0:2222"
+	DefaultHandshakeTimeout = 15 * time.Second
+	DefaultIdleTimeout      = 15 * time.Minute
+	DefaultMaxSession       = 2 * time.Hour
+	DefaultMaxConns         = 4096
+	DefaultMaxConnsPerIP    = 64
+	DefaultMaxSessions      = 3
+	// DefaultFPS bounds how often a program redraws. bubbletea v2.1.1 wakes
+	// every program at its frame rate even when nothing changed (60 by
+	// default: about 30% of a core for 1,000 idle sessions); 20 keeps 1,000
+	// idle sessions near 10% of a core while a keystroke waits at most 50 ms
+	// for its frame.
+	DefaultFPS = 20
+	// MaxWidth and MaxHeight clamp terminal sizes: bubbletea allocates its
+	// cell buffers from the size the client claims (about 260 bytes a cell),
+	// so a 10000×10000 request would cost gigabytes; 200×80 costs about 4 MB.
+	// The booth fits in 80×24 and gains nothing beyond this: a bigger
+	// terminal shows it in its top-left 200×80 cells.
+	MaxWidth  = 200
+	MaxHeight = 80
+	// tickEvery is how often the server applies the elections' automatic
+	// lifecycle (opening and closing on time).
+	tickEvery = 30 * time.Second
+	// tickActor names the server in the audit log for automatic openings
+	// and closings.
+	tickActor = "booth serve"
+)
+
+// Config configures a Server. Service is required; every other zero field
+// takes its default.
+type Config struct {
+	Listen      string
+	HostKeyPath string
+	Service     *models.Service
+	// IdleTimeout ends a booth session with no key pressed for this long
+	// (the booth says so; nothing is cast by a timeout). The connection's
+	// own idle guard is a minute longer, so the booth speaks first.
+	IdleTimeout time.Duration
+	// MaxSession is the absolute limit on a connection's life.
+	MaxSession       time.Duration
+	HandshakeTimeout time.Duration
+	MaxConns         int
+	MaxConnsPerIP    int
+	// MaxSessionsPerMember bounds one member's concurrent sessions on this
+	// server (booth UI and commands alike).
+	MaxSessionsPerMember int
+	FPS                  int
+	// Banner is shown before authentication; the default says how to get
+	// registered and how to find one's key fingerprint.
+	Banner string
+	Logger *log.Logger
+	// NewModel builds the booth program's model; booth.New by default.
+	NewModel func(ctx context.Context, b booth.Backend, s booth.Session) tea.Model
+}
+
+// Server is a running SSH front end.
+type Server struct {
+	cfg      Config
+	srv      *cssh.Server
+	log      *log.Logger
+	conns    *connLimiter
+	members  *memberSessions
+	appCtx   context.Context
+	cancel   context.CancelFunc
+	sessions atomic.Int64
+	tickOnce sync.Once
+	tickStop chan struct{}
+	stopOnce sync.Once
+}
+
+// New builds a server from cfg. It refuses to build one without a Service
+// (which authenticates members): charm's SSH server accepts everyone when no
+// auth handler is set.
+func New(cfg Config) (*Server, error) {
+	if cfg.Service == nil || cfg.Service.Store == nil {
+		return nil, errors.New("ssh server: no member service: refusing to start a server that cannot authenticate members")
+	}
+	cfg = withDefaults(cfg)
+	signer, err := LoadHostKey(cfg.HostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	appCtx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		conns:    newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		members:  newMemberSessions(cfg.MaxSessionsPerMember),
+		appCtx:   appCtx,
+		cancel:   cancel,
+		tickStop: make(chan struct{}),
+	}
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		func(srv *cssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.publicKeyAllowed),
+		wish.WithBanner(cfg.Banner),
+		wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute),
+		wish.WithMaxTimeout(cfg.MaxSession),
+		wish.WithMiddleware(recover.MiddlewareWithLogger(cfg.Logger, s.middleware)),
+		s.harden,
+	)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	if srv.PublicKeyHandler == nil || srv.PasswordHandler != nil || srv.KeyboardInteractiveHandler != nil {
+		cancel()
+		return nil, errors.New("ssh server: public-key authentication must be the only method")
+	}
+	s.srv = srv
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	defInt := func(n *int, v int) {
+		if *n <= 0 {
+			*n = v
+		}
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	def(&cfg.IdleTimeout, DefaultIdleTimeout)
+	def(&cfg.MaxSession, DefaultMaxSession)
+	def(&cfg.HandshakeTimeout, DefaultHandshakeTimeout)
+	defInt(&cfg.MaxConns, DefaultMaxConns)
+	defInt(&cfg.MaxConnsPerIP, DefaultMaxConnsPerIP)
+	defInt(&cfg.MaxSessionsPerMember, DefaultMaxSessions)
+	defInt(&cfg.FPS, DefaultFPS)
+	if cfg.Banner == "" {
+		cfg.Banner = DefaultBanner
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "booth serve"})
+	}
+	if cfg.NewModel == nil {
+		cfg.NewModel = booth.New
+	}
+	return cfg
+}
+
+// harden sets what wish has no option for: the handshake deadline, the
+// connection caps, and explicit empty tables for channels, global requests
+// and subsystems, so only plain sessions exist (no port forwarding, no
+// sftp or other subsystem) whatever charm's package defaults become.
+func (s *Server) harden(srv *cssh.Server) error {
+	srv.HandshakeTimeout = s.cfg.HandshakeTimeout
+	srv.ConnCallback = s.conns.callback(s.log)
+	srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": cssh.DefaultSessionHandler}
+	srv.RequestHandlers = map[string]cssh.RequestHandler{}
+	srv.SubsystemHandlers = map[string]cssh.SubsystemHandler{}
+	srv.LocalPortForwardingCallback = nil
+	srv.ReversePortForwardingCallback = nil
+	srv.SessionRequestCallback = func(_ cssh.Session, requestType string) bool {
+		return requestType == "shell" || requestType == "exec"
+	}
+	return nil
+}
+
+// Serve accepts connections on l until Shutdown; it also applies the
+// elections' automatic lifecycle every 30 seconds, so elections open and
+// close on time while the server runs.
+func (s *Server) Serve(l net.Listener) error {
+	s.tickOnce.Do(func() { go s.tick() })
+	return s.srv.Serve(l)
+}
+
+// ListenAndServe listens on Config.Listen and serves.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Shutdown ends every booth program politely (each restores its client's
+// terminal), waits for the sessions to end, then closes the listeners and
+// connections. It returns ctx's error when sessions outlive ctx; the
+// connections are closed all the same.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.cancel()
+	s.stopOnce.Do(func() { close(s.tickStop) })
+	drained := s.waitSessions(ctx)
+	// Clients normally close their connection once their last session
+	// ends; give them a moment before closing it for them.
+	grace, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(grace); err != nil {
+		_ = s.srv.Close()
+	}
+	if !drained {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// Close closes the listeners and every connection at once.
+func (s *Server) Close() error {
+	s.cancel()
+	s.stopOnce.Do(func() { close(s.tickStop) })
+	return s.srv.Close()
+}
+
+// waitSessions polls until no session runs or ctx ends; it is called only
+// while shutting down, so polling costs nothing in normal operation.
+func (s *Server) waitSessions(ctx context.Context) bool {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for s.sessions.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
+
+// tick applies the automatic lifecycle now and every tickEvery. One ticker
+// per server, never one per session.
+func (s *Server) tick() {
+	t := time.NewTicker(tickEvery)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(s.appCtx, tickEvery)
+		if err := s.cfg.Service.Tick(ctx, tickActor); err != nil && s.appCtx.Err() == nil {
+			s.log.Error("applying the elections' opening and closing times", "err", err)
+		}
+		cancel()
+		select {
+		case <-s.tickStop:
+			return
+		case <-t.C:
+		}
+	}
+}
