@@ -33,18 +33,20 @@ import (
 
 // Defaults for the zero fields of Config.
 const (
-	DefaultListen           = "0.0.0.0:2222"
-	DefaultHandshakeTimeout = 15 * time.Second
-	DefaultIdleTimeout      = 15 * time.Minute
-	DefaultMaxSession       = 2 * time.Hour
-	DefaultMaxConns         = 4096
-	DefaultMaxConnsPerIP    = 64
-	DefaultMaxSessions      = 3
-	// DefaultFPS bounds how often a program redraws. bubbletea v2.1.1 wakes
-	// every program at its frame rate even when nothing changed (60 by
-	// default: about 30% of a core for 1,000 idle sessions); 20 keeps 1,000
-	// idle sessions near 10% of a core while a keystroke waits at most 50 ms
-	// for its frame.
+	DefaultListen               = "0.0.0.0:2222"
+	DefaultHandshakeTimeout     = 15 * time.Second
+	DefaultIdleTimeout          = 15 * time.Minute
+	DefaultMaxSession           = 2 * time.Hour
+	DefaultMaxConns             = 4096
+	DefaultMaxConnsPerIP        = 64
+	DefaultMaxSessionsPerMember = 3
+	// DefaultFPS bounds how often a program redraws. bubbletea v2.1.1 redraws
+	// only on its frame ticker, which wakes every program at this rate even
+	// when nothing changed, so the rate trades idle CPU against keystroke
+	// latency. Measured with booth bench ssh (1,000 idle 80×24 sessions, 2
+	// cores): 10 fps: 10.6% of a core idle, p99 100 ms with 200 typing;
+	// 20 fps: 16.5%, p99 51 ms; 30 fps: 19.2%, p99 41 ms. 20 keeps a
+	// keystroke's wait for its frame within 50 ms at a modest idle cost.
 	DefaultFPS = 20
 	// MaxWidth and MaxHeight clamp terminal sizes: bubbletea allocates its
 	// cell buffers from the size the client claims (about 260 bytes a cell),
@@ -166,7 +168,7 @@ func withDefaults(cfg Config) Config {
 	def(&cfg.HandshakeTimeout, DefaultHandshakeTimeout)
 	defInt(&cfg.MaxConns, DefaultMaxConns)
 	defInt(&cfg.MaxConnsPerIP, DefaultMaxConnsPerIP)
-	defInt(&cfg.MaxSessionsPerMember, DefaultMaxSessions)
+	defInt(&cfg.MaxSessionsPerMember, DefaultMaxSessionsPerMember)
 	defInt(&cfg.FPS, DefaultFPS)
 	if cfg.Banner == "" {
 		cfg.Banner = DefaultBanner

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"slices"
@@ -184,7 +185,10 @@ func ProcStats(pid int) (rss int64, cpu time.Duration, err error) {
 }
 
 // Typing has every session press keys, one at a time each, for d, and
-// returns every keystroke-to-screen latency.
+// returns every keystroke-to-screen latency. Each typist pauses a random
+// 50–250 ms between keys, as people do: pressing the next key the instant
+// the screen answers would line every key up just after a frame and
+// measure the frame interval rather than the server.
 func Typing(sessions []*Session, keys []string, d, timeout time.Duration) ([]time.Duration, int64) {
 	var (
 		mu        sync.Mutex
@@ -195,7 +199,9 @@ func Typing(sessions []*Session, keys []string, d, timeout time.Duration) ([]tim
 	stop := time.Now().Add(d)
 	for i, s := range sessions {
 		wg.Go(func() {
-			for k := i; time.Now().Before(stop); k++ {
+			pause := rand.New(rand.NewPCG(uint64(i), 1))
+			for k := 0; time.Now().Before(stop); k++ {
+				time.Sleep(50*time.Millisecond + time.Duration(pause.IntN(200))*time.Millisecond)
 				lat, _, err := s.Key(keys[k%len(keys)], 0, timeout)
 				if err != nil {
 					failures.Add(1)
