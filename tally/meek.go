@@ -44,10 +44,12 @@ func countMeek(e *Election, opts Options) (*Result, error) {
 	}
 	// B.1: count complete when every seat is filled or the hopeful
 	// candidates can fill no more than the seats left.
-	for m.count(Hopeful) > m.seatsLeft() && m.seatsLeft() > 0 {
+	for countStatus(m.status, Hopeful) > m.seatsLeft() && m.seatsLeft() > 0 {
 		m.round()
 	}
-	m.finish()
+	// C: elect the remaining hopeful candidates if seats are unfilled (C.1),
+	// otherwise defeat them (C.2).
+	m.res.fillRemaining(m.status, m.votes)
 	return m.res, nil
 }
 
@@ -192,31 +194,6 @@ func (m *meekCount) defeatLowest(iter int, belowOmega bool) {
 	m.kf[low] = 0
 }
 
-// finish is step C: elect the remaining hopeful candidates if seats are
-// unfilled (C.1), otherwise defeat them (C.2).
-func (m *meekCount) finish() {
-	r := &m.res.Rounds[len(m.res.Rounds)-1]
-	var rest []int
-	for c, st := range m.status {
-		if st == Hopeful {
-			rest = append(rest, c)
-		}
-	}
-	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(m.votes[b], m.votes[a]) })
-	for _, c := range rest {
-		if m.seatsLeft() > 0 {
-			m.status[c], r.Status[c] = Elected, Elected
-			m.res.Elected = append(m.res.Elected, c)
-			r.Elected = append(r.Elected, c)
-			r.Notes = append(r.Notes, m.e.Candidates[c].Name+" elected: the remaining candidates fill the remaining seats")
-		} else {
-			m.status[c], r.Status[c] = Excluded, Excluded
-			r.Excluded = append(r.Excluded, c)
-			r.Notes = append(r.Notes, m.e.Candidates[c].Name+" not elected: all seats are filled")
-		}
-	}
-}
-
 // distribute is step B.2.a: each ballot starts with weight 1 and gives
 // each candidate in turn its weight times the candidate's keep factor
 // (rounded up), until the weight is spent or the preferences run out.
@@ -305,15 +282,5 @@ func (m *meekCount) record(action string, iterations int) *Round {
 }
 
 func (m *meekCount) seatsLeft() int { return m.opts.Seats - len(m.res.Elected) }
-
-func (m *meekCount) count(st Status) int {
-	n := 0
-	for _, x := range m.status {
-		if x == st {
-			n++
-		}
-	}
-	return n
-}
 
 func (m *meekCount) dec(v int64) Decimal { return Decimal{Units: v, Places: meekPlaces} }

@@ -1,6 +1,9 @@
 package tally
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Status is where a candidate stands at the end of a round.
 type Status uint8
@@ -112,3 +115,40 @@ type Result struct {
 }
 
 func (r *Result) name(c int) string { return r.Candidates[c].Name }
+
+// fillRemaining ends an STV count: the hopeful candidates, most votes
+// first, fill the seats still empty (Meek's step C.1, Scottish rule 52);
+// any left over are not elected. Both are recorded in the last round.
+func (res *Result) fillRemaining(status []Status, votes []int64) {
+	r := &res.Rounds[len(res.Rounds)-1]
+	var rest []int
+	for c, st := range status {
+		if st == Hopeful {
+			rest = append(rest, c)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(votes[b], votes[a]) })
+	for _, c := range rest {
+		if len(res.Elected) < res.Seats {
+			status[c], r.Status[c] = Elected, Elected
+			res.Elected = append(res.Elected, c)
+			r.Elected = append(r.Elected, c)
+			r.Notes = append(r.Notes, res.name(c)+" elected: the continuing candidates fill the remaining seats")
+		} else {
+			status[c], r.Status[c] = Excluded, Excluded
+			r.Excluded = append(r.Excluded, c)
+			r.Notes = append(r.Notes, res.name(c)+" not elected: all seats are filled")
+		}
+	}
+}
+
+// countStatus counts the candidates in state st.
+func countStatus(status []Status, st Status) int {
+	n := 0
+	for _, x := range status {
+		if x == st {
+			n++
+		}
+	}
+	return n
+}

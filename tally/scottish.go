@@ -55,7 +55,8 @@ func countScottish(e *Election, opts Options) (*Result, error) {
 			s.exclude()
 		}
 	}
-	s.finish()
+	// Rule 52: the continuing candidates fill the last seats.
+	s.res.fillRemaining(s.status, s.votes)
 	return s.res, nil
 }
 
@@ -119,7 +120,7 @@ func (s *scottishCount) electWithQuota() {
 // candidates can fill no more than the seats left (rule 52).
 func (s *scottishCount) complete() bool {
 	left := s.opts.Seats - len(s.res.Elected)
-	return left <= 0 || s.count(Hopeful) <= left
+	return left <= 0 || countStatus(s.status, Hopeful) <= left
 }
 
 // transferSurplus transfers the largest surplus (rule 49(1)); equal
@@ -214,33 +215,6 @@ func (s *scottishCount) move(c int, newValue func(int64) int64) int64 {
 	return moved
 }
 
-// finish fills the last seats with the continuing candidates (rule 52) or
-// records that the rest are not elected.
-func (s *scottishCount) finish() {
-	r := &s.res.Rounds[len(s.res.Rounds)-1]
-	left := s.opts.Seats - len(s.res.Elected)
-	var rest []int
-	for c, st := range s.status {
-		if st == Hopeful {
-			rest = append(rest, c)
-		}
-	}
-	slices.SortStableFunc(rest, func(a, b int) int { return cmpInt64(s.votes[b], s.votes[a]) })
-	for _, c := range rest {
-		if left > 0 {
-			left--
-			s.status[c], r.Status[c] = Elected, Elected
-			s.res.Elected = append(s.res.Elected, c)
-			r.Elected = append(r.Elected, c)
-			r.Notes = append(r.Notes, s.e.Candidates[c].Name+" elected: the continuing candidates fill the remaining seats")
-		} else {
-			s.status[c], r.Status[c] = Excluded, Excluded
-			r.Excluded = append(r.Excluded, c)
-			r.Notes = append(r.Notes, s.e.Candidates[c].Name+" not elected: all seats are filled")
-		}
-	}
-}
-
 // record closes a stage with a snapshot of every total.
 func (s *scottishCount) record(action string, notes []string) {
 	totals := make([]Decimal, len(s.votes))
@@ -267,16 +241,6 @@ func (s *scottishCount) tiedWith(cands []int, vote int64) []int {
 		}
 	}
 	return tied
-}
-
-func (s *scottishCount) count(st Status) int {
-	n := 0
-	for _, x := range s.status {
-		if x == st {
-			n++
-		}
-	}
-	return n
 }
 
 func (s *scottishCount) dec(v int64) Decimal { return Decimal{Units: v, Places: scotPlaces} }
