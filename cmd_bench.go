@@ -77,7 +77,11 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 	if err != nil {
 		return err
 	}
-	server, err := startBenchServer(ctx, dir, addr, f)
+	debugAddr, err := loadtest.FreeAddr()
+	if err != nil {
+		return err
+	}
+	server, err := startBenchServer(ctx, dir, addr, debugAddr, f)
 	if err != nil {
 		return err
 	}
@@ -88,6 +92,10 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 	pid := server.Process.Pid
 	time.Sleep(time.Second)
 	rss0, _, err := loadtest.ProcStats(pid)
+	if err != nil {
+		return err
+	}
+	g0, err := loadtest.Goroutines(debugAddr)
 	if err != nil {
 		return err
 	}
@@ -119,6 +127,9 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 	}
 	fmt.Fprintf(out, "server RSS: %d KB at start, %d KB with %d idle sessions: %d KB per session\n",
 		rss0/1024, rss1/1024, len(sessions), (rss1-rss0)/1024/int64(len(sessions)))
+	if g1, err := loadtest.Goroutines(debugAddr); err == nil {
+		fmt.Fprintf(out, "server goroutines: %d at start, %d with %d idle sessions: %.1f per session\n", g0, g1, len(sessions), float64(g1-g0)/float64(len(sessions)))
+	}
 	fmt.Fprintf(out, "idle CPU: %.1f%% of one core over %s with %d idle sessions\n",
 		100*(cpu1-cpu0).Seconds()/f.idle.Seconds(), f.idle, len(sessions))
 
@@ -194,13 +205,13 @@ func seedBench(ctx context.Context, dir string, n int) ([]gossh.Signer, error) {
 
 // startBenchServer runs 'booth serve' from this executable and waits until
 // it accepts connections.
-func startBenchServer(ctx context.Context, dir, addr string, f benchFlags) (*exec.Cmd, error) {
+func startBenchServer(ctx context.Context, dir, addr, debugAddr string, f benchFlags) (*exec.Cmd, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	// Every session comes from loopback: lift the per-address cap.
-	args := []string{"serve", "--data", dir, "--listen", addr, "--max-conns-per-ip", fmt.Sprint(f.sessions + 100)}
+	args := []string{"serve", "--data", dir, "--listen", addr, "--debug-listen", debugAddr, "--max-conns-per-ip", fmt.Sprint(f.sessions + 100)}
 	if f.fps > 0 {
 		args = append(args, "--fps", fmt.Sprint(f.fps))
 	}

@@ -17,3 +17,15 @@ func TestBenchRefusesBadCounts(t *testing.T) {
 		}
 	}
 }
+
+// Profiles show the server's memory: never on anything but loopback.
+func TestServeProfilesOnlyOnLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:6060", "localhost", ""} {
+		if err := serveProfiles(addr); err == nil || !strings.Contains(err.Error(), "loopback") {
+			t.Errorf("%q: %v, want a refusal naming loopback", addr, err)
+		}
+	}
+	if err := serveProfiles("127.0.0.1:0"); err != nil {
+		t.Errorf("loopback refused: %v", err)
+	}
+}

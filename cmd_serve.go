@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,6 +29,7 @@ const shutdownGrace = 5 * time.Second
 // serveFlags are the options of booth serve.
 type serveFlags struct {
 	listen, hostKey string
+	debugListen     string
 	idle            time.Duration
 	fps, perIP      int
 }
@@ -53,6 +56,8 @@ session politely and stops the server within seconds.`,
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
 	fl.IntVar(&f.fps, "fps", boothssh.DefaultFPS, "most screen updates per second per session")
 	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
+	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
+	_ = fl.MarkHidden("debug-listen")
 	return cmd
 }
 
@@ -125,6 +130,11 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	// for that line may signal at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if f.debugListen != "" {
+		if err := serveProfiles(f.debugListen); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(out, "booth listening on %s\nhost key fingerprint %s\n", l.Addr(), boothssh.Fingerprint(signer))
 	return serveUntilDone(ctx, stop, srv, l)
 }
@@ -148,5 +158,23 @@ func serveUntilDone(ctx context.Context, stop func(), srv *boothssh.Server, l ne
 		return fmt.Errorf("shutting down: sessions still open after %s were closed", shutdownGrace)
 	}
 	<-served
+	return nil
+}
+
+// serveProfiles serves net/http/pprof on a loopback address, so booth
+// bench can count the server's goroutines; it refuses any other address,
+// since profiles show the server's memory.
+func serveProfiles(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--debug-listen must be a loopback address such as 127.0.0.1:6060, not %q", addr)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	go func() { _ = http.Serve(l, mux) }()
 	return nil
 }

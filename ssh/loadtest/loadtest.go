@@ -9,8 +9,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -235,4 +237,21 @@ func FreeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
+}
+
+// Goroutines asks a server started with --debug-listen how many goroutines
+// it runs (the first line of its goroutine profile).
+func Goroutines(debugAddr string) (int, error) {
+	resp, err := http.Get("http://" + debugAddr + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(resp.Body, head)
+	var total int
+	if _, err := fmt.Sscanf(string(head[:n]), "goroutine profile: total %d", &total); err != nil {
+		return 0, fmt.Errorf("reading the goroutine count: %w", err)
+	}
+	return total, nil
 }
