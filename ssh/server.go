@@ -208,15 +208,6 @@ func (s *Server) Serve(l net.Listener) error {
 	return s.srv.Serve(l)
 }
 
-// ListenAndServe listens on Config.Listen and serves.
-func (s *Server) ListenAndServe() error {
-	l, err := net.Listen("tcp", s.cfg.Listen)
-	if err != nil {
-		return err
-	}
-	return s.Serve(l)
-}
-
 // Shutdown ends every booth program politely (each restores its client's
 // terminal), waits for the sessions to end, then closes the listeners and
 // connections. It returns ctx's error when sessions outlive ctx; the

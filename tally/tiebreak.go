@@ -69,11 +69,6 @@ func (l lot) pick(tied []int) int {
 	return best
 }
 
-// sortByLot orders candidates as the lot does.
-func (l lot) sort(cands []int) {
-	slices.SortFunc(cands, func(a, b int) int { return l.rank[a] - l.rank[b] })
-}
-
 // lookBack settles a tie from earlier rounds, as Scottish STV's rules 49(2)
 // and 51(2) prescribe and IRV does: going back from the most recent round,
 // the first round at which exactly one of the tied candidates had the lowest
