@@ -188,7 +188,7 @@ func TestReplaceBallot(t *testing.T) {
 	h.waitFor("YOUR BALLOT")
 	h.keys("enter", "r")
 	h.waitFor("This replaces your earlier ballot")
-	h.keys("c", "y")
+	h.keys("yes", "enter")
 	h.waitFor("Your ballot is cast")
 	h.final()
 	if len(fb.castCalls()) != 0 {

@@ -30,7 +30,6 @@ var (
 	kNext    = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next stage"))
 	kTable   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table view"))
 	kConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("type yes, enter", "cast"))
-	kCastC   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c then y", "cast"))
 	kDone    = key.NewBinding(key.WithKeys("enter", "esc", "q"), key.WithHelp("enter", "back to your elections"))
 	kEsc     = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	kGo      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
@@ -73,8 +72,8 @@ var (
 		full:  [][]key.Binding{{kUp, kDown, kToggle}, {kInfo, kReview}, {kHelp, kBack, kQuit}},
 	}
 	reviewKeys = keyMap{
-		short: []key.Binding{kConfirm, kCastC, kHelp, kEsc},
-		full:  [][]key.Binding{{kConfirm, kCastC}, {kHelp, kEsc, kQuit}},
+		short: []key.Binding{kConfirm, kHelp, kEsc},
+		full:  [][]key.Binding{{kConfirm}, {kHelp, kEsc, kQuit}},
 	}
 	receiptKeys = keyMap{
 		short: []key.Binding{kDone, kCopy, kHelp},

@@ -167,7 +167,7 @@ func problemText(err error) string {
 		for i, p := range ve.Problems {
 			msgs[i] = p.Msg
 		}
-		return "This ballot cannot be cast: " + strings.Join(msgs, "; ")
+		return Sanitize("This ballot cannot be cast: " + strings.Join(msgs, "; "))
 	}
-	return err.Error()
+	return Sanitize(err.Error())
 }

@@ -13,12 +13,11 @@ import (
 )
 
 // reviewState is the ballot read back before it is cast. Casting needs a
-// deliberate act — typing "yes" and enter, or c then y — so no single
-// stray key press casts.
+// deliberate act — typing the word yes, then enter — so neither a stray
+// key press nor a burst of mashed keys casts.
 type reviewState struct {
 	ballot  models.Ballot
 	input   textinput.Model
-	armed   bool // c was pressed; y now casts
 	casting bool // the cast is on its way to the store
 	note    string
 	err     string
@@ -36,14 +35,6 @@ func (m *model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil // the answer is on its way; ctrl+c still leaves
 	}
 	rv.note = ""
-	if rv.armed {
-		rv.armed = false
-		if msg.String() == "y" {
-			return m.cast()
-		}
-		rv.note = "Not cast. Press c and then y, or type yes and press enter."
-		return nil
-	}
 	switch {
 	case msg.String() == "esc":
 		m.rev, m.scr = nil, scrRank
@@ -53,9 +44,6 @@ func (m *model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case msg.String() == "down":
 		rv.offset++ // reviewView stops it at the end
-		return nil
-	case msg.String() == "c" && rv.input.Value() == "":
-		rv.armed = true
 		return nil
 	case key.Matches(msg, kConfirm):
 		if strings.EqualFold(strings.TrimSpace(rv.input.Value()), "yes") {
@@ -150,12 +138,10 @@ func (m *model) reviewView() (string, string, keyMap) {
 	case tally.Approval:
 		top = append(top, lines(wrap("Candidates you do not approve get nothing from your ballot.", m.w))...)
 	}
-	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type yes and press enter — or press c, then y. Esc goes back to change it.", m.w))...)
+	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type yes and press enter. Esc goes back to change it.", m.w))...)
 	switch {
 	case rv.casting:
 		bottom = append(bottom, "Casting your ballot…")
-	case rv.armed:
-		bottom = append(bottom, m.st.warn.Render("Press y to cast your ballot now; any other key cancels."))
 	default:
 		bottom = append(bottom, rv.input.View())
 	}

@@ -141,22 +141,37 @@ func escapeLen(s string) int {
 // writes OSC 8 hyperlinks whose target comes from untrusted Markdown, and
 // a link whose text differs from its target is a spoofing tool.
 func keepSGR(s string) string {
-	if !strings.Contains(s, "\x1b") {
-		return s
-	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		if s[i] != 0x1b {
-			b.WriteByte(s[i])
-			i++
-			continue
+		next := strings.IndexByte(s[i:], 0x1b)
+		if next < 0 {
+			next = len(s) - i
+		}
+		// Markdown turns character references such as &#x202E; or &#13;
+		// into the characters themselves, so the text between sequences
+		// is sanitised again after rendering.
+		b.WriteString(SanitizeMultiline(s[i : i+next]))
+		i += next
+		if i == len(s) {
+			break
 		}
 		n := escapeLen(s[i:])
-		if seq := s[i : i+n]; strings.HasPrefix(seq, "\x1b[") && strings.HasSuffix(seq, "m") {
+		if seq := s[i : i+n]; strings.HasPrefix(seq, "\x1b[") && strings.HasSuffix(seq, "m") && !concealed(seq) {
 			b.WriteString(seq)
 		}
 		i += n
 	}
 	return b.String()
+}
+
+// concealed reports whether an SGR sequence sets attribute 8, which hides
+// text on screen.
+func concealed(seq string) bool {
+	for p := range strings.SplitSeq(seq[2:len(seq)-1], ";") {
+		if p == "8" {
+			return true
+		}
+	}
+	return false
 }
