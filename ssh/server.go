@@ -97,6 +97,7 @@ type Server struct {
 	log      *log.Logger
 	conns    *connLimiter
 	members  *memberSessions
+	channels *channelLimiter
 	appCtx   context.Context
 	cancel   context.CancelFunc
 	sessions atomic.Int64
@@ -119,10 +120,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	appCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		conns:    newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
-		members:  newMemberSessions(cfg.MaxSessionsPerMember),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		conns:   newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		members: newMemberSessions(cfg.MaxSessionsPerMember),
+		// One channel more than a member may use, so the one too many
+		// still reaches handle and is told why it is refused.
+		channels: newChannelLimiter(cfg.MaxSessionsPerMember + 1),
 		appCtx:   appCtx,
 		cancel:   cancel,
 		tickStop: make(chan struct{}),
@@ -183,13 +187,15 @@ func withDefaults(cfg Config) Config {
 }
 
 // harden sets what wish has no option for: the handshake deadline, the
-// connection caps, and explicit empty tables for channels, global requests
-// and subsystems, so only plain sessions exist (no port forwarding, no
-// sftp or other subsystem) whatever charm's package defaults become.
+// connection caps, the session channel handler (a cap on channels per
+// connection and a filter on their requests: see sessionChannel), and
+// explicit empty tables for global requests and subsystems, so only plain
+// sessions exist (no port forwarding, no sftp or other subsystem) whatever
+// charm's package defaults become.
 func (s *Server) harden(srv *cssh.Server) error {
 	srv.HandshakeTimeout = s.cfg.HandshakeTimeout
 	srv.ConnCallback = s.conns.callback(s.log)
-	srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": cssh.DefaultSessionHandler}
+	srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": s.sessionChannel}
 	srv.RequestHandlers = map[string]cssh.RequestHandler{}
 	srv.SubsystemHandlers = map[string]cssh.SubsystemHandler{}
 	srv.LocalPortForwardingCallback = nil

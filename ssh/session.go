@@ -25,7 +25,25 @@ func (s *Server) middleware(next cssh.Handler) cssh.Handler {
 // handle serves one session. The log line says who, from where, when and
 // for how long: never which command ran nor what happened inside the
 // booth.
+//
+// Charm's request loop blocks on every window change until someone reads
+// the session's window channel: the booth does (clampSession); every other
+// path drains it (drainWindows), or the loop, and the session with it,
+// would outlive the connection.
 func (s *Server) handle(sess cssh.Session) {
+	// Read once: charm writes the PTY's window on every window change.
+	pty, winch, isPty := sess.Pty()
+	command := len(sess.Command()) > 0 || sess.RawCommand() != ""
+	booth := false
+	if command || !isPty {
+		go drainWindows(winch)
+	} else {
+		defer func() {
+			if !booth {
+				go drainWindows(winch)
+			}
+		}()
+	}
 	s.sessions.Add(1)
 	defer s.sessions.Add(-1)
 	if s.appCtx.Err() != nil {
@@ -48,15 +66,15 @@ func (s *Server) handle(sess cssh.Session) {
 		s.log.Info("session", "member", id.member.ID, "remote", remoteIP(sess.RemoteAddr()),
 			"start", start.UTC().Format(time.RFC3339), "duration", time.Since(start).Round(time.Second))
 	}()
-	if len(sess.Command()) > 0 || sess.RawCommand() != "" {
+	if command {
 		_ = sess.Exit(s.runCommand(sess, id))
 		return
 	}
-	pty, winch, isPty := sess.Pty()
 	if !isPty {
 		fail(sess, "the booth needs a terminal: connect with ssh -t, or run 'ssh HOST help' for the commands that need none")
 		return
 	}
+	booth = true
 	s.runBooth(sess, id, pty, winch)
 }
 
@@ -71,6 +89,8 @@ func fail(sess cssh.Session, msg string) {
 // no signal handler (the server's SIGTERM is the server's) and a context
 // that ends with the session or the server.
 func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window) {
+	// First: from here on the clamped session reads the window channel.
+	cs := clampSession(sess, pty, winch)
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	stop := context.AfterFunc(s.appCtx, cancel)
@@ -94,5 +114,5 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 		)
 		return tea.NewProgram(model, opts...)
 	})
-	programs(func(cssh.Session) {})(clampSession(sess, pty, winch))
+	programs(func(cssh.Session) {})(cs)
 }
