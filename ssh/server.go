@@ -104,6 +104,13 @@ type Server struct {
 	tickOnce sync.Once
 	tickStop chan struct{}
 	stopOnce sync.Once
+
+	// listeners are the ones Serve was given; closed is set by Close and
+	// Shutdown. charm's server tracks a listener only once its Serve has
+	// started, so a Close that came first would leave Serve accepting.
+	mu        sync.Mutex
+	listeners []net.Listener
+	closed    bool
 }
 
 // New builds a server from cfg. It refuses to build one without a Service
@@ -210,8 +217,28 @@ func (s *Server) harden(srv *cssh.Server) error {
 // elections' automatic lifecycle every 30 seconds, so elections open and
 // close on time while the server runs.
 func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		l.Close()
+		return cssh.ErrServerClosed
+	}
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
 	s.tickOnce.Do(func() { go s.tick() })
 	return s.srv.Serve(l)
+}
+
+// closeListeners marks the server closed and closes every listener Serve
+// was given, after charm's server has marked itself closed (so a Serve
+// that was just starting returns ErrServerClosed).
+func (s *Server) closeListeners() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, l := range s.listeners {
+		l.Close()
+	}
 }
 
 // Shutdown ends every booth program politely (each restores its client's
@@ -229,6 +256,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if err := s.srv.Shutdown(grace); err != nil {
 		_ = s.srv.Close()
 	}
+	s.closeListeners()
 	if !drained {
 		return ctx.Err()
 	}
@@ -239,7 +267,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() error {
 	s.cancel()
 	s.stopOnce.Do(func() { close(s.tickStop) })
-	return s.srv.Close()
+	err := s.srv.Close()
+	s.closeListeners()
+	return err
 }
 
 // waitSessions polls until no session runs or ctx ends; it is called only
