@@ -233,13 +233,18 @@ const maxBallot = models.MaxBallotBytes
 
 func cast(ctx context.Context, c *cmdContext) error {
 	id := c.args[0]
-	e, err := c.s.cfg.Service.Store.Election(ctx, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return fmt.Errorf("no election %q; 'ssh HOST elections' lists yours", booth.Sanitize(id))
-	}
+	// Only elections on the member's roll are looked at, so an election
+	// that exists but is not theirs answers like one that does not exist,
+	// and its candidates never appear in an error.
+	mine, err := c.s.cfg.Service.MemberElections(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
+	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id && me.State != models.Draft })
+	if i < 0 {
+		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", booth.Sanitize(id))
+	}
+	e := mine[i].Election
 	text, err := c.readBallot()
 	if err != nil {
 		return err
@@ -252,8 +257,6 @@ func cast(ctx context.Context, c *cmdContext) error {
 	switch {
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return fmt.Errorf("you have already voted in %s", booth.Sanitize(id))
-	case errors.Is(err, models.ErrNotOnRoll):
-		return fmt.Errorf("you are not on the roll of %s", booth.Sanitize(id))
 	case errors.Is(err, models.ErrNotOpen):
 		return fmt.Errorf("%s is not open for voting", booth.Sanitize(id))
 	case err != nil:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -167,5 +168,25 @@ func TestInertJSON(t *testing.T) {
 	must(t, json.Unmarshal([]byte(got), &v))
 	if v.A != "x\u0085\u202e\u200b\u2028\U000e0001y" {
 		t.Fatalf("the escaped JSON reads %q", v.A)
+	}
+}
+
+// An election whose roll does not hold the member answers like one that
+// does not exist: cast neither confirms it nor shows its candidates.
+func TestCastOnAnotherRollLooksLikeNoElection(t *testing.T) {
+	e := newTestEnv(t, nil)
+	d := testDefinition("members-2000", "Founders' election")
+	d.JoinedBefore = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // nobody here joined that early
+	e.openElection(d)
+	_, errOut, code := e.run("ada", "cast members-2000", "alma\n")
+	_, errNone, codeNone := e.run("ada", "cast nosuch", "alma\n")
+	if code == 0 || !strings.Contains(errOut, `no election "members-2000" on your roll`) {
+		t.Errorf("cast on another roll: exit %d, %q", code, errOut)
+	}
+	if codeNone == 0 || strings.Replace(errNone, "nosuch", "members-2000", 1) != errOut {
+		t.Errorf("the answers differ:\n%q\n%q", errOut, errNone)
+	}
+	if strings.Contains(errOut, "alma") || strings.Contains(errOut, "Founders") {
+		t.Errorf("the refusal shows the election's content: %q", errOut)
 	}
 }
