@@ -36,7 +36,7 @@ const screenWait = 30 * time.Second
 var receiptPattern = regexp.MustCompile(`[A-Z2-7]{4}(?:-[A-Z2-7]{4}){5}-[A-Z2-7]{2}`)
 
 // TestOpenSSHClientVotes drives the real OpenSSH client, in a
-// pseudo-terminal, against the demo's server: home → election → rank a
+// pseudo-terminal, against booth serve on the demo's data: home → election → rank a
 // candidate → review → confirm → receipt. The store must then hold exactly
 // one more ballot, with one candidate ranked, and the receipt shown must be
 // the one it is filed under.
@@ -46,7 +46,14 @@ func TestOpenSSHClientVotes(t *testing.T) {
 		t.Skip("OpenSSH client not installed: skipped")
 	}
 	_, priv, pubLine := newTestKey(t)
-	p := startDemoProcess(t, demoConfig{Home: homeWithKey(t, pubLine)})
+	// The demo seeds a data directory and is stopped; booth serve then
+	// serves it, as an officer runs it.
+	dir := t.TempDir()
+	seeded := startDemoProcess(t, demoConfig{Home: homeWithKey(t, pubLine), Dir: dir})
+	if err := seeded.stop(t); err != nil {
+		t.Fatalf("stopping the demo: %v", err)
+	}
+	p := &demoProcess{dir: dir, port: startServe(t, dir)}
 	before := demoBallotTexts(t, p.dir)
 
 	term, cmd := startOpenSSH(t, sshPath, p, priv)
@@ -341,4 +348,44 @@ func multisetMinus(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// startServe runs booth serve on dir with the demo's host key until the
+// test ends (stopped by SIGTERM, as an init system stops it) and returns
+// the port it listens on.
+func startServe(t *testing.T, dir string) string {
+	t.Helper()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, demoHostKey)},
+			strings.NewReader(""), &out, &errOut)
+	}()
+	listening := regexp.MustCompile(`booth listening on 127\.0\.0\.1:(\d+)\n`)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); m == nil && time.Now().Before(deadline); {
+		select {
+		case code := <-done:
+			t.Fatalf("booth serve ended (exit %d): %s%s", code, out.String(), errOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		m = listening.FindStringSubmatch(out.String())
+	}
+	if m == nil {
+		t.Fatalf("booth serve did not say where it listens: %q %q", out.String(), errOut.String())
+	}
+	t.Cleanup(func() {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+			t.Error(err)
+		}
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("booth serve exit %d after SIGTERM: %s", code, errOut.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("booth serve did not stop after SIGTERM")
+		}
+	})
+	return m[1]
 }
