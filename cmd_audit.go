@@ -31,12 +31,7 @@ Officers publish the head hash it prints, so that a rewritten chain is caught
 even if every link in it is consistent.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := openService(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Store.Close()
-			log, err := s.Store.AuditLog(cmd.Context())
+			log, err := readAuditLog(cmd)
 			if err != nil {
 				return err
 			}
@@ -68,12 +63,7 @@ func newAuditLogCmd() *cobra.Command {
 		Short: "Print the audit log, oldest entry first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := openService(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Store.Close()
-			log, err := s.Store.AuditLog(cmd.Context())
+			log, err := readAuditLog(cmd)
 			if err != nil {
 				return err
 			}
@@ -106,4 +96,14 @@ func auditText(s string) string {
 		return s
 	}
 	return strconv.Quote(s)
+}
+
+// readAuditLog reads the whole audit log from the data directory.
+func readAuditLog(cmd *cobra.Command) ([]models.AuditEntry, error) {
+	s, err := openService(cmd)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Store.Close()
+	return s.Store.AuditLog(cmd.Context())
 }

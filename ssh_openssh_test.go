@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -355,37 +356,15 @@ func multisetMinus(a, b []string) []string {
 // the port it listens on.
 func startServe(t *testing.T, dir string) string {
 	t.Helper()
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run([]string{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, demoHostKey)},
-			strings.NewReader(""), &out, &errOut)
-	}()
-	listening := regexp.MustCompile(`booth listening on 127\.0\.0\.1:(\d+)\n`)
-	var m []string
-	for deadline := time.Now().Add(20 * time.Second); m == nil && time.Now().Before(deadline); {
-		select {
-		case code := <-done:
-			t.Fatalf("booth serve ended (exit %d): %s%s", code, out.String(), errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		m = listening.FindStringSubmatch(out.String())
-	}
-	if m == nil {
-		t.Fatalf("booth serve did not say where it listens: %q %q", out.String(), errOut.String())
-	}
+	srv := startServing(t, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, demoHostKey))
 	t.Cleanup(func() {
-		if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-			t.Error(err)
-		}
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("booth serve exit %d after SIGTERM: %s", code, errOut.String())
-			}
-		case <-time.After(15 * time.Second):
+		if code, stopped := srv.stop(t); !stopped {
 			t.Error("booth serve did not stop after SIGTERM")
+		} else if code != 0 {
+			t.Errorf("booth serve exit %d after SIGTERM: %s", code, srv.errOut.String())
 		}
 	})
-	return m[1]
+	_, port, err := net.SplitHostPort(srv.addr)
+	must(t, err)
+	return port
 }
