@@ -27,8 +27,8 @@ import (
 // benchFlags are the options of booth bench ssh.
 type benchFlags struct {
 	sessions, typists int
-	fps               int
 	idle, typing      time.Duration
+	profileDir        string
 }
 
 func newBenchCmd() *cobra.Command {
@@ -53,10 +53,10 @@ of the first screen and of a cursor move, and keystroke-to-screen latency
 	}
 	sshCmd.Flags().IntVar(&f.sessions, "sessions", 1000, "idle sessions to open")
 	sshCmd.Flags().IntVar(&f.typists, "typists", 200, "sessions typing at once in the first latency run")
-	sshCmd.Flags().IntVar(&f.fps, "fps", 0, "the server's frame rate (0: its default)")
 	sshCmd.Flags().DurationVar(&f.idle, "idle", 10*time.Second, "how long to measure idle CPU")
 	sshCmd.Flags().DurationVar(&f.typing, "typing", 10*time.Second, "how long each latency run types")
-	bench.AddCommand(sshCmd)
+	sshCmd.Flags().StringVar(&f.profileDir, "profile", "", "save the server's CPU profiles of the idle and typing phases and its heap profile when idle (*.pprof) in this directory")
+	bench.AddCommand(sshCmd, newBenchCastCmd())
 	return bench
 }
 
@@ -115,12 +115,15 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 	fmt.Fprintf(out, "opened %d sessions in %s (%.0f sessions/s); first screen %d bytes (max over sessions)\n",
 		len(sessions), opening.Round(time.Millisecond), float64(len(sessions))/opening.Seconds(), firstBytes)
 
-	time.Sleep(3 * time.Second)
+	// Idle: longer than a session keeps its renderer after its last frame.
+	time.Sleep(10 * time.Second)
 	rss1, cpu0, err := loadtest.ProcStats(pid)
 	if err != nil {
 		return err
 	}
-	time.Sleep(f.idle)
+	if err := idlePhase(debugAddr, f); err != nil {
+		return err
+	}
 	_, cpu1, err := loadtest.ProcStats(pid)
 	if err != nil {
 		return err
@@ -141,25 +144,97 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 
 	keys := []string{"j", "k"} // down, up: a cursor move on the home screen
 	for _, n := range []int{f.typists, len(sessions)} {
+		profiled := make(chan error, 1)
+		if f.profileDir != "" {
+			file := filepath.Join(f.profileDir, fmt.Sprintf("typing-%d.cpu.pprof", n))
+			go func() {
+				profiled <- loadtest.SaveProfile(debugAddr, fmt.Sprintf("profile?seconds=%d", int(f.typing.Seconds())), file)
+			}()
+		} else {
+			profiled <- nil
+		}
 		lat, failed := loadtest.Typing(sessions[:n], keys, f.typing, 10*time.Second)
+		if err := <-profiled; err != nil {
+			return fmt.Errorf("saving the CPU profile: %w", err)
+		}
 		fmt.Fprintf(out, "%d sessions typing for %s: %d keystrokes, p50 %s, p99 %s, %d without an answer\n",
 			n, f.typing, len(lat), loadtest.Percentile(lat, 50).Round(time.Microsecond), loadtest.Percentile(lat, 99).Round(time.Microsecond), failed)
 		if n == len(sessions) {
 			break
 		}
 	}
+	for _, s := range sessions {
+		s.Close()
+	}
+	return compareBare(out, signers, float64(len(sessions))/opening.Seconds())
+}
+
+// compareBare opens as many sessions on a bare x/crypto/ssh server (see
+// loadtest.BareServer) as booth got, the same way, and compares the rates.
+func compareBare(out io.Writer, signers []gossh.Signer, boothRate float64) error {
+	bare, addr, err := loadtest.StartBare(signers)
+	if err != nil {
+		return err
+	}
+	defer bare.Close()
+	start := time.Now()
+	sessions, _, err := openSessions(addr, signers)
+	elapsed := time.Since(start)
+	for _, s := range sessions {
+		s.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("the bare x/crypto/ssh server: %w", err)
+	}
+	bareRate := float64(len(sessions)) / elapsed.Seconds()
+	fmt.Fprintf(out, "a bare x/crypto/ssh server (in this process) opened %d sessions at %.0f sessions/s: booth reaches %.0f%% of it\n",
+		len(sessions), bareRate, 100*boothRate/bareRate)
+	return nil
+}
+
+// idlePhase waits while the sessions sit idle, recording the server's CPU
+// profile over that time and its heap afterwards when asked to.
+func idlePhase(debugAddr string, f benchFlags) error {
+	if f.profileDir == "" {
+		time.Sleep(f.idle)
+		return nil
+	}
+	cpu := filepath.Join(f.profileDir, "idle.cpu.pprof")
+	if err := loadtest.SaveProfile(debugAddr, fmt.Sprintf("profile?seconds=%d", int(f.idle.Seconds())), cpu); err != nil {
+		return fmt.Errorf("saving the CPU profile: %w", err)
+	}
+	if err := loadtest.SaveProfile(debugAddr, "heap?gc=1", filepath.Join(f.profileDir, "idle.heap.pprof")); err != nil {
+		return fmt.Errorf("saving the heap profile: %w", err)
+	}
 	return nil
 }
 
 // seedBench fills a data directory with n members (one generated key
-// each) and one open election, and returns the members' signers.
+// each) and three open elections, and returns the members' signers.
 func seedBench(ctx context.Context, dir string, n int) ([]gossh.Signer, error) {
 	st, err := sqlite.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
+	signers, err := seedMembers(ctx, st, n)
+	if err != nil {
+		return nil, err
+	}
+	// Three open elections, so the home screen has a list to move along.
 	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	for e := range 3 {
+		d := benchElection(fmt.Sprintf("bench-%d", e+1), fmt.Sprintf("Board election %d (benchmark)", e+1), tally.Meek)
+		if err := createOpen(ctx, svc, d, filepath.Join(dir, d.ID+".tally-key")); err != nil {
+			return nil, err
+		}
+	}
+	return signers, nil
+}
+
+// seedMembers registers n active members, member0001 on, with one
+// generated key each, and returns their signers in that order.
+func seedMembers(ctx context.Context, st models.Store, n int) ([]gossh.Signer, error) {
 	members := make([]models.Member, n)
 	signers := make([]gossh.Signer, n)
 	for i := range members {
@@ -180,42 +255,51 @@ func seedBench(ctx context.Context, dir string, n int) ([]gossh.Signer, error) {
 			Keys:   []models.Key{{Fingerprint: gossh.FingerprintSHA256(sshPub), Type: sshPub.Type(), Public: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(sshPub)))}},
 		}
 	}
-	if err := st.ImportMembers(ctx, members, "bench"); err != nil {
-		return nil, err
-	}
-	// Three open elections, so the home screen has a list to move along.
+	return signers, st.ImportMembers(ctx, members, "bench")
+}
+
+// benchCandidates stand in every benchmark election.
+var benchCandidates = []string{"Ada Lovelace", "Grace Hopper", "Ken Thompson", "Barbara Liskov", "Margaret Hamilton"}
+
+// benchElection is a two-seat election open for a day from a minute ago.
+func benchElection(id, title string, method tally.Method) models.Definition {
 	now := time.Now().UTC().Truncate(time.Second)
-	for e := range 3 {
-		d := models.Definition{
-			ID: fmt.Sprintf("bench-%d", e+1), Title: fmt.Sprintf("Board election %d (benchmark)", e+1), Method: tally.Meek, Seats: 2,
-			OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(24 * time.Hour), TieSeed: "bench",
-		}
-		for _, name := range []string{"Ada Lovelace", "Grace Hopper", "Ken Thompson", "Barbara Liskov", "Margaret Hamilton"} {
-			d.Candidates = append(d.Candidates, models.Candidate{ID: strings.ToLower(strings.Fields(name)[0]), Name: name, Statement: "A statement."})
-		}
-		if _, _, err := svc.CreateElection(ctx, d, filepath.Join(dir, d.ID+".tally-key"), "bench"); err != nil {
-			return nil, err
-		}
-		if err := svc.OpenElection(ctx, d.ID, "bench"); err != nil {
-			return nil, err
-		}
+	d := models.Definition{
+		ID: id, Title: title, Method: method, Seats: 2,
+		OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(24 * time.Hour), TieSeed: "bench",
 	}
-	return signers, nil
+	if method == tally.Schulze {
+		d.Seats = 1
+	}
+	for _, name := range benchCandidates {
+		d.Candidates = append(d.Candidates, models.Candidate{ID: strings.ToLower(strings.Fields(name)[0]), Name: name, Statement: "A statement."})
+	}
+	return d
+}
+
+// createOpen creates d, writing its tally key to keyPath, and opens it.
+func createOpen(ctx context.Context, svc *models.Service, d models.Definition, keyPath string) error {
+	if _, _, err := svc.CreateElection(ctx, d, keyPath, "bench"); err != nil {
+		return err
+	}
+	return svc.OpenElection(ctx, d.ID, "bench")
 }
 
 // startBenchServer runs 'booth serve' from this executable and waits until
 // it accepts connections.
 func startBenchServer(ctx context.Context, dir, addr, debugAddr string, f benchFlags) (*exec.Cmd, error) {
+	// Every session comes from loopback: lift the per-address cap.
+	return spawnServe(ctx, addr, "--data", dir, "--debug-listen", debugAddr, "--max-conns-per-ip", fmt.Sprint(f.sessions+100))
+}
+
+// spawnServe runs 'booth serve --listen addr args...' from this executable
+// in its own process and waits until it accepts connections.
+func spawnServe(ctx context.Context, addr string, args ...string) (*exec.Cmd, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	// Every session comes from loopback: lift the per-address cap.
-	args := []string{"serve", "--data", dir, "--listen", addr, "--debug-listen", debugAddr, "--max-conns-per-ip", fmt.Sprint(f.sessions + 100)}
-	if f.fps > 0 {
-		args = append(args, "--fps", fmt.Sprint(f.fps))
-	}
-	cmd := exec.CommandContext(ctx, self, args...)
+	cmd := exec.CommandContext(ctx, self, append([]string{"serve", "--listen", addr}, args...)...)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -36,6 +36,9 @@ holds a file named ` + testDataMarker + `. Members vote with their own key.`,
 			if member == "" {
 				return errors.New("--member is required")
 			}
+			if dsn, from := dbAddress(cmd); dsn != "" {
+				return fmt.Errorf("refusing to cast: %s points at a PostgreSQL database, and casting for a member is only for test and demo data directories; members cast their own ballots over SSH", from)
+			}
 			dir := dataDir(cmd)
 			if _, err := os.Stat(filepath.Join(dir, testDataMarker)); err != nil {
 				return fmt.Errorf("refusing to cast: %s is not a test or demo data directory (it has no %s file); in a real election members cast their own ballots over SSH", dir, testDataMarker)

@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres"
 	"vote.example.org/booth/models/sqlite"
 )
 
@@ -31,20 +33,69 @@ func dataDir(cmd *cobra.Command) string {
 	return "booth-data"
 }
 
-// openService opens the store in the data directory and builds the
-// service the commands use. The caller closes the store.
-func openService(cmd *cobra.Command) (*models.Service, error) {
-	dir := dataDir(cmd)
-	st, err := sqlite.Open(dir)
+// dbEnv names the environment variable that points booth at PostgreSQL.
+const dbEnv = "BOOTH_DB"
+
+// dbAddress is the PostgreSQL database to use (--db, else $BOOTH_DB) and
+// where it was given; empty means SQLite in the data directory.
+func dbAddress(cmd *cobra.Command) (dsn, from string) {
+	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
+		return f.Value.String(), "--db"
+	}
+	return os.Getenv(dbEnv), "$" + dbEnv
+}
+
+// storeFromFlags opens the store the command line points at: PostgreSQL when
+// --db or $BOOTH_DB gives a postgres:// URL, else SQLite in the data
+// directory.
+func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
+	dsn, from := dbAddress(cmd)
+	if dsn == "" {
+		dir := dataDir(cmd)
+		st, err := sqlite.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
+		}
+		return st, nil
+	}
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		// Not echoed: it may hold a password.
+		return nil, fmt.Errorf("%s is not a PostgreSQL URL: write it as postgres://USER@HOST:PORT/DATABASE, or leave --db and $%s unset to use SQLite in the data directory", from, dbEnv)
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st, err := postgres.Open(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
+		return nil, fmt.Errorf("opening the database given by %s: %w", from, err)
+	}
+	return st, nil
+}
+
+// openService opens the store and builds the service the commands use.
+// The caller closes the store.
+func openService(cmd *cobra.Command) (*models.Service, error) {
+	st, err := storeFromFlags(cmd)
+	if err != nil {
+		return nil, err
 	}
 	return &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}, nil
 }
 
 // actor names the officer running a command, for the audit log: the
-// operating system user.
+// operating-system user, and who ran sudo when an officer runs booth as
+// the service's user through it ("alice via sudo as booth").
 func actor() string {
+	name := osUser()
+	if by := os.Getenv("SUDO_USER"); by != "" && by != name {
+		return by + " via sudo as " + name
+	}
+	return name
+}
+
+// osUser names the user this process runs as.
+func osUser() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username
 	}

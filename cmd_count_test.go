@@ -243,3 +243,16 @@ func TestAuditText(t *testing.T) {
 		}
 	}
 }
+
+// A test data directory does not make a PostgreSQL database a test one.
+func TestCastCommandRefusesPostgreSQL(t *testing.T) {
+	dir, _ := votingDir(t, true)
+	t.Setenv("BOOTH_DB", "postgres://officer@db.example.org/booth")
+	code, out, errOut := booth(t, "ada\n", "--data", dir, "cast", "e1", "--member", "ann")
+	if code != 1 || out != "" || !strings.Contains(errOut, "PostgreSQL") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want a refusal naming PostgreSQL", code, out, errOut)
+	}
+	if voted := turnout(t, dir); voted != 0 {
+		t.Fatalf("%d members voted", voted)
+	}
+}

@@ -38,6 +38,7 @@ extensions is not met) or with 'close'. Times are shown in UTC.`,
 		newElectionOpenCmd(), newElectionCloseCmd(), newElectionTurnoutCmd(), newElectionRollCmd(),
 		newElectionWithdrawCmd())
 	addCountCommands(cmd)
+	cmd.AddCommand(newElectionPublishCmd())
 	return cmd
 }
 

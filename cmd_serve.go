@@ -31,7 +31,8 @@ type serveFlags struct {
 	listen, hostKey string
 	debugListen     string
 	idle            time.Duration
-	fps, perIP      int
+	perIP           int
+	proxyFrom       []string
 }
 
 func newServeCmd() *cobra.Command {
@@ -54,8 +55,8 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.listen, "listen", boothssh.DefaultListen, "address to listen on")
 	fl.StringVar(&f.hostKey, "host-key", "", "host key file (default DATA/"+hostKeyName+")")
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
-	fl.IntVar(&f.fps, "fps", boothssh.DefaultFPS, "most screen updates per second per session")
 	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
+	fl.StringSliceVar(&f.proxyFrom, "proxy-from", nil, "load balancers (addresses or CIDR ranges, comma-separated) that pass client addresses with the PROXY protocol; only they may connect")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
 	return cmd
@@ -112,7 +113,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	srv, err := boothssh.New(boothssh.Config{
 		Listen: f.listen, HostKeyPath: keyPath, Service: svc,
-		IdleTimeout: f.idle, FPS: f.fps, MaxConnsPerIP: f.perIP,
+		IdleTimeout: f.idle, MaxConnsPerIP: f.perIP, ProxyFrom: f.proxyFrom,
 		Logger: log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
 	})
 	if err != nil {

@@ -50,7 +50,12 @@ func newRootCmd() *cobra.Command {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
 	root.PersistentFlags().String("data", "", "data directory (default $"+dataDirEnv+", else ./booth-data)")
+	root.PersistentFlags().String("db", "", "PostgreSQL database URL, postgres://USER@HOST/DATABASE (default $"+dbEnv+", else SQLite in the data directory)")
 	root.AddCommand(newCountCmd(), newMemberCmd(), newElectionCmd(), newAuditCmd(), newCastCmd(), newServeCmd(), newHostkeyCmd(), newDemoCmd(), newBenchCmd())
+	// Published results: offline checks that need no data directory.
+	root.AddCommand(newVerifyCmd(), newReviewCmd())
+	// The kiosk at a conference stand: its one-time codes and devices.
+	root.AddCommand(newKioskCmd(), newCodeCmd())
 	return root
 }
 

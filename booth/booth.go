@@ -33,6 +33,10 @@ type Session struct {
 	IdleTimeout time.Duration
 	// Clipboard offers the receipt to the terminal clipboard (OSC 52).
 	Clipboard bool
+	// Kiosk is set when the booth runs inside the kiosk (see Kiosk): the
+	// kiosk, not the voter, ends the session, so no key to leave is
+	// offered, and the voter signed in with a one-time code, not a key.
+	Kiosk bool
 }
 
 var _ Backend = (*models.Service)(nil)

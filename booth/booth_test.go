@@ -2,12 +2,10 @@ package booth
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
@@ -25,10 +23,7 @@ func start(t *testing.T, fb *fakeBackend, s Session, w, h int) *harness {
 	if fb == nil {
 		fb = newFake(t)
 	}
-	tm := teatest.NewTestModel(t, New(context.Background(), fb, s),
-		teatest.WithInitialTermSize(w, h),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii),
-			tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+	tm := startProgram(t, New(context.Background(), fb, s), w, h)
 	hs := &harness{t: t, tm: tm, fb: fb}
 	hs.waitFor("Signed in as", "Board of Directors election 2026")
 	return hs
@@ -38,66 +33,17 @@ func start(t *testing.T, fb *fakeBackend, s Session, w, h int) *harness {
 // every message sent before it.
 func (h *harness) screen() string {
 	h.t.Helper()
-	ch := make(chan string, 1)
-	h.tm.Send(probeMsg(func(m *model) { ch <- m.content() }))
-	select {
-	case s := <-ch:
-		return s
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("the program did not answer a probe")
-		return ""
-	}
+	return readScreen[probeMsg](h.t, h.tm, (*model).content)
 }
 
-// waitFor waits until the screen shows every one of want: backend answers
-// arrive as messages some time after the key that asked for them.
+// waitFor waits until the screen shows every one of want.
 func (h *harness) waitFor(want ...string) string {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s := h.screen()
-		ok := true
-		for _, w := range want {
-			ok = ok && strings.Contains(s, w)
-		}
-		if ok {
-			return s
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("the screen never showed %q; it shows:\n%s", want, s)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return waitForScreen(h.t, h.screen, want...)
 }
 
-// keys sends key presses by name: "enter", "esc", "up", "down", "tab",
-// "space", "ctrl+c" or text typed one character at a time.
-func (h *harness) keys(ks ...string) {
-	for _, k := range ks {
-		switch k {
-		case "enter":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		case "esc":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-		case "up":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyUp})
-		case "down":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
-		case "left":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyLeft})
-		case "right":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
-		case "tab":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-		case "space":
-			h.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
-		case "ctrl+c":
-			h.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-		default:
-			h.tm.Type(k)
-		}
-	}
-}
+// keys sends key presses by name (see namedKeys) or text.
+func (h *harness) keys(ks ...string) { pressKeys(h.tm, ks...) }
 
 // final quits and returns the final model's view content.
 func (h *harness) final() string {

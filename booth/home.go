@@ -71,6 +71,9 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *model) homeView() (string, string, keyMap) {
 	name := Sanitize(m.s.Member.Name)
 	head := fmt.Sprintf("Signed in as %s (key %s)", m.st.title.Render(name), Sanitize(m.s.Fingerprint))
+	if m.s.Kiosk {
+		head = fmt.Sprintf("Signed in as %s with a one-time code", m.st.title.Render(name))
+	}
 	switch {
 	case !m.home.loaded:
 		return head, "Loading your elections…", homeKeys

@@ -3,6 +3,7 @@ package booth
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,8 +54,12 @@ type model struct {
 
 	scr      screen
 	showHelp bool
-	lastKey  time.Time // wall clock of the last key press, for the idle timer
-	quitMsg  string    // shown when the session ends
+	// chrome is the last frame's rule and key line: they change with the
+	// width, the styles and the keys offered, not with each key press.
+	chrome  chrome
+	cut     cutLines
+	lastKey time.Time // wall clock of the last key press, for the idle timer
+	quitMsg string    // shown when the session ends
 
 	home  homeState
 	el    *electionState // the election opened from home; nil on home
@@ -300,17 +305,15 @@ func (m *model) content() string {
 // rows left, a rule and the key help. Every line is cut to the width, so
 // nothing wraps and the screen never scrolls.
 func (m *model) frame(head, body string, keys keyMap) string {
-	h := help.New()
-	h.Styles = m.st.help
-	h.SetWidth(m.w)
-	foot := h.View(keys)
+	keys = m.offered(keys)
 	if m.showHelp {
+		h := m.helpView()
 		h.ShowAll = true
 		body = m.st.heading.Render("Keys on this screen") + "\n\n" + h.View(keys) +
 			"\n\n" + m.st.dim.Render("Press ? or esc to close this help.")
-		foot = h.ShortHelpView([]key.Binding{kHelp, kQuit})
+		keys = m.offered(keyMap{short: []key.Binding{kHelp, kQuit}})
 	}
-	rule := m.st.dim.Render(strings.Repeat("─", m.w))
+	rule, foot := m.chromeFor(keys.short)
 	headLines := lines(head)
 	footLines := lines(foot)
 	rows := max(m.h-len(headLines)-len(footLines)-2, 0)
@@ -327,10 +330,66 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	all = append(all, bodyLines...)
 	all = append(all, rule)
 	all = append(all, footLines...)
-	for i, l := range all {
-		all[i] = ansi.Truncate(l, m.w, "…")
-	}
+	m.cutToWidth(all)
 	return strings.Join(all, "\n")
+}
+
+// cutToWidth cuts each line to the width. Most lines of a frame are the
+// last frame's, and measuring a line is much of a frame's cost, so the
+// last frame's lines are remembered with their cut.
+func (m *model) cutToWidth(lines []string) {
+	c := &m.cut
+	if c.w != m.w {
+		*c = cutLines{w: m.w}
+	}
+	raw := slices.Clone(lines)
+	for i, l := range lines {
+		if i < len(c.raw) && c.raw[i] == l {
+			lines[i] = c.cut[i]
+		} else {
+			lines[i] = ansi.Truncate(l, m.w, "…")
+		}
+	}
+	c.raw, c.cut = raw, slices.Clone(lines)
+}
+
+// cutLines is the last frame's lines, before and after cutToWidth.
+type cutLines struct {
+	w        int
+	raw, cut []string
+}
+
+// chrome is a frame's rule and key line, with what they were drawn for.
+type chrome struct {
+	w          int
+	st         *styles
+	keys       string // the short keys' help, joined
+	rule, foot string
+}
+
+func (m *model) helpView() help.Model {
+	h := help.New()
+	h.Styles = m.st.help
+	h.SetWidth(m.w)
+	return h
+}
+
+// chromeFor returns the rule and the key line for these keys, drawing
+// them again only when something they depend on changed.
+func (m *model) chromeFor(short []key.Binding) (rule, foot string) {
+	var sig strings.Builder
+	for _, b := range short {
+		if b.Enabled() {
+			sig.WriteString(b.Help().Key + "\x00" + b.Help().Desc + "\x00")
+		}
+	}
+	c := &m.chrome
+	if c.w != m.w || c.st != m.st || c.keys != sig.String() || c.rule == "" {
+		*c = chrome{w: m.w, st: m.st, keys: sig.String(),
+			rule: m.st.dim.Render(strings.Repeat("─", m.w)),
+			foot: m.helpView().ShortHelpView(short)}
+	}
+	return c.rule, c.foot
 }
 
 // lines splits text into lines, with no trailing empty line.

@@ -138,6 +138,9 @@ var (
 	ErrNoReplace      = errors.New("this election does not allow replacing a ballot")
 	ErrKeyTaken       = errors.New("key already registered to another member")
 	ErrMismatch       = errors.New("ballots and roll marks differ")
+	// ErrTooManySessions: the member holds as many live sessions as the
+	// limit allows, on this front end or another.
+	ErrTooManySessions = errors.New("too many sessions open for this member")
 )
 
 // A ValidationError lists every problem found in a file a person wrote,

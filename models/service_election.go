@@ -124,7 +124,9 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 	now := s.Now().UTC()
 	for _, e := range elections {
 		if e.State == Draft && !now.Before(e.OpensAt) {
-			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), now, actor); err != nil {
+			// ErrWrongState: another front end on the same database opened
+			// it first.
+			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), now, actor); err != nil && !errors.Is(err, ErrWrongState) {
 				return fmt.Errorf("opening election %s at its opening time: %w", e.ID, err)
 			}
 			if e, err = s.Store.Election(ctx, e.ID); err != nil {
@@ -156,7 +158,14 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 				if e.Extensions >= maxExtensions {
 					return fmt.Errorf("election %s: %d extensions and its quorum is still not met; close it by hand or fix its extension period", e.ID, e.Extensions)
 				}
-				if err := s.Store.Extend(ctx, e.ID, actor); err != nil {
+				if err := s.Store.Extend(ctx, e.ID, e.Extensions, actor); errors.Is(err, ErrWrongState) {
+					// Another front end extended or closed it first: see
+					// where it stands now.
+					if e, err = s.Store.Election(ctx, e.ID); err != nil || e.State != Open {
+						return err
+					}
+					continue
+				} else if err != nil {
 					return fmt.Errorf("extending election %s for its missed quorum: %w", e.ID, err)
 				}
 				e.Extensions++
@@ -164,7 +173,7 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 			return nil
 		}
 	}
-	if err := s.Store.CloseElection(ctx, e.ID, now, actor); err != nil {
+	if err := s.Store.CloseElection(ctx, e.ID, now, actor); err != nil && !errors.Is(err, ErrWrongState) {
 		return fmt.Errorf("closing election %s at its closing time: %w", e.ID, err)
 	}
 	return nil

@@ -343,3 +343,47 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// staleStore answers Elections with what it was given: a front end that
+// read the elections just before another front end acted on them.
+type staleStore struct {
+	models.Store
+	elections []models.Election
+}
+
+func (s staleStore) Elections(context.Context) ([]models.Election, error) { return s.elections, nil }
+
+// lateFrontEnd is a second front end on e's store whose view of the
+// elections is the one they have now.
+func (e *env) lateFrontEnd(t *testing.T) *models.Service {
+	t.Helper()
+	els, err := e.store.Elections(ctx)
+	must(t, err)
+	return &models.Service{Store: staleStore{e.store, els}, Now: e.clock.Now, Rand: rand.Reader}
+}
+
+// Two front ends applying the same missed quorum at once extend the close
+// once, and one that finds the election closed by the other leaves it.
+func TestTwoFrontEndsApplyTheClockOnce(t *testing.T) {
+	e := newEnv(t, 4)
+	d := definition("e1")
+	d.Quorum = models.QuorumRule{Percent: 50, Extend: 24 * time.Hour}
+	e.open(t, d)
+	e.clock.Set(d.ClosesAt)
+	late := e.lateFrontEnd(t)
+	must(t, e.svc.Tick(ctx, officer))
+	must(t, late.Tick(ctx, officer))
+	if el := e.election(t, "e1"); el.State != models.Open || el.Extensions != 1 {
+		t.Fatalf("after two front ends: %s with %d extensions, want open with 1", el.State, el.Extensions)
+	}
+
+	cast(t, e, "e1", memberID(0), "ada")
+	cast(t, e, "e1", memberID(1), "ken")
+	e.clock.Set(d.ClosesAt.Add(24 * time.Hour))
+	late = e.lateFrontEnd(t)
+	must(t, e.svc.Tick(ctx, officer))
+	must(t, late.Tick(ctx, officer))
+	if el := e.election(t, "e1"); el.State != models.Closed {
+		t.Fatalf("state %s, want closed", el.State)
+	}
+}

@@ -33,8 +33,11 @@ type Store interface {
 	// CloseElection stops voting and rewrites the box in receipt-hash
 	// order, so storage order no longer tells who voted when.
 	CloseElection(ctx context.Context, id string, now time.Time, actor string) error
-	// Extend records one more close extension for a missed quorum.
-	Extend(ctx context.Context, id string, actor string) error
+	// Extend records one more close extension for a missed quorum, the
+	// (from+1)th: it returns ErrWrongState unless the election is open
+	// with exactly from extensions, so two front ends applying the same
+	// missed quorum at once extend the close once.
+	Extend(ctx context.Context, id string, from int, actor string) error
 	WithdrawCandidate(ctx context.Context, electionID, candidateID, actor string) error
 
 	// The roll and the box.
@@ -68,6 +71,63 @@ type Store interface {
 	AuditLog(ctx context.Context) ([]AuditEntry, error)
 
 	Close() error
+
+	// Published results bundles (models/bundle): the signed file an
+	// election publishes after its count, kept so the server can hand it
+	// out. SaveBundle replaces an earlier bundle of the election and
+	// audits the publication (naming the bundle's SHA-256); Bundle returns
+	// ErrNotFound before one is saved. ReplacedReceipts lists the receipt
+	// hashes whose ballots were replaced, in receipt-hash order, so the
+	// bundle's ledger can say a receipt was replaced.
+	SaveBundle(ctx context.Context, electionID string, data []byte, actor string) error
+	Bundle(ctx context.Context, electionID string) ([]byte, error)
+	ReplacedReceipts(ctx context.Context, electionID string) ([][32]byte, error)
+
+	// Session leases: a row per interactive session (member, front end,
+	// expiry), so a per-member session limit holds across front ends that
+	// share the database. A lease that is not renewed expires, so a front
+	// end that dies does not lock its members out; expired leases do not
+	// count and are deleted as others are taken. Leases say nothing about
+	// elections or voting. AcquireLease returns ErrTooManySessions when the
+	// member holds limit live leases already; two front ends racing for
+	// the last slot cannot both get it. RenewLeases moves the expiry of the
+	// live leases among ids to now+ttl (an expired lease stays expired:
+	// its slot may be taken). ReleaseLease ends a lease; releasing one
+	// that is gone is not an error.
+	AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (leaseID string, err error)
+	RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error
+	ReleaseLease(ctx context.Context, id string) error
+
+	// The kiosk (models/codes.go): one-time voting codes, the stand's
+	// staff and its thin-client devices. Codes are kept by hash only.
+	// IssueCode returns ErrExists when the hash is taken and audits the
+	// issue without naming the member (an entry "member M got a code" next
+	// to the kiosk's cast times would tie a name to a ballot's time).
+	// RedeemCode finds the code, deletes it and every expired code in one
+	// transaction, and returns it: ErrCodeInvalid when there is none,
+	// ErrCodeExpired when it expired at or before now. Redeeming is not
+	// audited. RevokeCode deletes a code (ErrNotFound when gone), audited;
+	// DeleteExpiredCodes drops expired codes, not audited (their issue
+	// was). Codes lists the live codes by hash.
+	IssueCode(ctx context.Context, c KioskCode, actor string) error
+	RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (KioskCode, error)
+	Codes(ctx context.Context) ([]KioskCode, error)
+	RevokeCode(ctx context.Context, hash [32]byte, actor string) error
+	DeleteExpiredCodes(ctx context.Context, now time.Time) (int, error)
+	// SetStaff grants (true) or withdraws the staff role: staff may issue
+	// codes over SSH. ErrNotFound for an unknown member; audited.
+	SetStaff(ctx context.Context, memberID string, staff bool, actor string) error
+	IsStaff(ctx context.Context, memberID string) (bool, error)
+	// Staff lists the staff's member ids in order.
+	Staff(ctx context.Context) ([]string, error)
+	// AddKioskDevice registers a thin client's key: ErrExists for a name
+	// taken, ErrKeyTaken for a key that is a member's or another device's
+	// (and a member's new key may not be a device's). Audited, as is
+	// RemoveKioskDevice (ErrNotFound when there is no such device).
+	AddKioskDevice(ctx context.Context, d KioskDevice, actor string) error
+	KioskDevices(ctx context.Context) ([]KioskDevice, error)
+	KioskDeviceByFingerprint(ctx context.Context, fingerprint string) (KioskDevice, error)
+	RemoveKioskDevice(ctx context.Context, name, actor string) error
 }
 
 // Cast is a ballot being cast.

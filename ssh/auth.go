@@ -32,13 +32,16 @@ If you have several keys, choose the registered one with: ssh -i KEYFILE ...
 // s.PublicKey(), the key that actually signed.
 func (s *Server) publicKeyAllowed(ctx cssh.Context, key cssh.PublicKey) bool {
 	m, err := s.cfg.Service.Store.MemberByFingerprint(ctx, gossh.FingerprintSHA256(key))
-	return err == nil && m.Status == models.Active
+	return err == nil && m.Status == models.Active || errors.Is(err, models.ErrNotFound) && s.isKioskDevice(ctx, key)
 }
 
 // identity is who is in a session.
 type identity struct {
 	member      models.Member
 	fingerprint string
+	// device is the kiosk device whose key signed in (see kiosk.go); the
+	// member is then empty.
+	device string
 }
 
 // errNoMember is what a session without an active member's key hears; it
@@ -55,7 +58,7 @@ func (s *Server) identify(ctx context.Context, sess cssh.Session) (identity, err
 	m, err := s.cfg.Service.Store.MemberByFingerprint(ctx, fp)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		return identity{}, errNoMember
+		return s.identifyDevice(ctx, fp)
 	case err != nil:
 		return identity{}, fmt.Errorf("looking up your key: %w", err)
 	case m.Status != models.Active:

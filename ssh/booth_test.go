@@ -2,6 +2,7 @@ package ssh
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,19 +16,19 @@ const (
 	keyCtrlC = "\x03"
 )
 
-// toReview opens the first election on the home screen, ranks two
-// candidates and goes to the review screen.
-func (tm *term) toReview() {
+// toReview opens the first election on the home screen, ranks the first
+// n candidates and goes to the review screen.
+func (tm *term) toReview(n int) {
 	tm.t.Helper()
-	tm.waitFor("Signed in as")
+	tm.waitFor("turnout") // the elections are listed
 	tm.send(keyEnter)
 	tm.waitFor("CANDIDATES")
 	tm.send("v")
 	tm.waitFor("NOT RANKED")
-	tm.send(keyEnter)
-	tm.waitFor("1 ranked")
-	tm.send(keyEnter)
-	tm.waitFor("2 ranked")
+	for i := 1; i <= n; i++ {
+		tm.send(keyEnter)
+		tm.waitFor(fmt.Sprintf("%d ranked", i))
+	}
 	tm.send("r")
 	tm.waitFor("REVIEW YOUR BALLOT")
 }
@@ -39,8 +40,8 @@ func TestMemberVotesThroughTheBooth(t *testing.T) {
 	e := newTestEnv(t, nil)
 	first := e.terminal(e.client("ada"), 80, 24)
 	second := e.terminal(e.client("ada"), 80, 24)
-	first.toReview()
-	second.toReview()
+	first.toReview(2)
+	second.toReview(2)
 	if box, _ := e.ballots("board"); box != 0 {
 		t.Fatal("a ballot was stored before the confirmation")
 	}
@@ -92,7 +93,7 @@ func TestHostileCandidateNameReachesTheTerminalInert(t *testing.T) {
 	e.openElection(d)
 
 	tm := e.terminal(e.client("ada"), 80, 24)
-	tm.waitFor("Signed in as")
+	tm.waitFor("turnout") // the elections are listed
 	tm.send(keyEnter)
 	tm.waitFor("CANDIDATES")
 	tm.waitFor("Mallory")

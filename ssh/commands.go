@@ -25,6 +25,10 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   elections [--json]          your elections: open, upcoming and past
   results ELECTION [--json]   the result of a counted election
   cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
+  bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
+  verify RECEIPT              whether the ballot cast with RECEIPT was counted, and what it says
+  code issue MEMBER [ELECTION]
+                              stand staff only: a one-time code to vote at the kiosk
   help                        this text
 
 A ballot is text: one line per rank with candidate ids, first preference
@@ -37,7 +41,10 @@ for a question; one id per line for approval; "#" starts a comment.
 type command struct {
 	args int  // positional arguments
 	json bool // accepts --json
-	run  func(ctx context.Context, c *cmdContext) error
+	// ownArgs: the command checks its own arguments (all of them, options
+	// included), for commands whose arguments vary.
+	ownArgs bool
+	run     func(ctx context.Context, c *cmdContext) error
 }
 
 // cmdContext is what a command works with.
@@ -57,12 +64,18 @@ var commands = map[string]command{
 	"elections": {json: true, run: elections},
 	"results":   {args: 1, json: true, run: results},
 	"cast":      {args: 1, run: cast},
+	"bundle":    {args: 1, run: bundleCmd},
+	"verify":    {args: 1, run: verifyCmd},
+	"code":      {ownArgs: true, run: codeCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.
 // Output is collected and written at the end, sanitised: it holds text
 // others wrote (titles, candidate and member names).
 func (s *Server) runCommand(sess cssh.Session, id identity) int {
+	if deviceCommand(sess, id) {
+		return 1
+	}
 	argv := sess.Command()
 	if len(argv) == 0 {
 		fmt.Fprintf(sess.Stderr(), "booth: cannot read the command %q; see 'ssh HOST help'\n", booth.Sanitize(sess.RawCommand()))
@@ -90,6 +103,10 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 }
 
 func (c *cmdContext) parse(args []string, cmd command) error {
+	if cmd.ownArgs {
+		c.args = args
+		return nil
+	}
 	for _, a := range args {
 		switch {
 		case a == "--json" && cmd.json:

@@ -115,11 +115,16 @@ func (e *testEnv) start(tweak func(*Config)) {
 	if tweak != nil {
 		tweak(&cfg)
 	}
+	e.srv, e.addr = e.serve(cfg)
+}
+
+// serve starts a server with cfg on a loopback port until the test ends.
+func (e *testEnv) serve(cfg Config) (*Server, string) {
+	e.t.Helper()
 	srv, err := New(cfg)
 	must(e.t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	must(e.t, err)
-	e.srv, e.addr = srv, l.Addr().String()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	e.t.Cleanup(func() {
@@ -128,6 +133,7 @@ func (e *testEnv) start(tweak func(*Config)) {
 			e.t.Errorf("Serve: %v", err)
 		}
 	})
+	return srv, l.Addr().String()
 }
 
 // dial connects with the given auth methods.

@@ -129,7 +129,7 @@ func TestDroppedSessionsLeakNoGoroutines(t *testing.T) {
 		c, err := e.dial(gossh.PublicKeys(e.keys[[]string{"ada", "ken"}[i%2]]))
 		must(t, err)
 		tm := e.terminal(c, 80, 24)
-		tm.waitFor("Signed in as")
+		tm.waitFor("turnout") // the elections are listed
 		tm.send(keyEnter)
 		tm.waitFor("CANDIDATES")
 		tm.send("v")

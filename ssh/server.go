@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ import (
 	cssh "charm.land/ssh"
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/recover"
+	"github.com/pires/go-proxyproto"
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
@@ -40,14 +42,6 @@ const (
 	DefaultMaxConns             = 4096
 	DefaultMaxConnsPerIP        = 64
 	DefaultMaxSessionsPerMember = 3
-	// DefaultFPS bounds how often a program redraws. bubbletea v2.1.1 redraws
-	// only on its frame ticker, which wakes every program at this rate even
-	// when nothing changed, so the rate trades idle CPU against keystroke
-	// latency. Measured with booth bench ssh (1,000 idle 80×24 sessions, 2
-	// cores): 10 fps: 10.6% of a core idle, p99 100 ms with 200 typing;
-	// 20 fps: 16.5%, p99 51 ms; 30 fps: 19.2%, p99 41 ms. 20 keeps a
-	// keystroke's wait for its frame within 50 ms at a modest idle cost.
-	DefaultFPS = 20
 	// MaxWidth and MaxHeight clamp terminal sizes: bubbletea allocates its
 	// cell buffers from the size the client claims (about 260 bytes a cell),
 	// so a 10000×10000 request would cost gigabytes; 200×80 costs about 4 MB.
@@ -81,7 +75,11 @@ type Config struct {
 	// MaxSessionsPerMember bounds one member's concurrent sessions on this
 	// server (booth UI and commands alike).
 	MaxSessionsPerMember int
-	FPS                  int
+	// ProxyFrom lists the load balancers (addresses or CIDR ranges) that
+	// pass each client's address with the PROXY protocol. When set, only
+	// they may connect and each connection must start with the header;
+	// limits and logs then see the client's address.
+	ProxyFrom []string
 	// Banner is shown before authentication; the default says how to get
 	// registered and how to find one's key fingerprint.
 	Banner string
@@ -97,6 +95,7 @@ type Server struct {
 	log      *log.Logger
 	conns    *connLimiter
 	members  *memberSessions
+	leases   *sessionLeases
 	channels *channelLimiter
 	appCtx   context.Context
 	cancel   context.CancelFunc
@@ -111,6 +110,9 @@ type Server struct {
 	mu        sync.Mutex
 	listeners []net.Listener
 	closed    bool
+
+	// proxyPolicy, when set, reads client addresses from PROXY headers.
+	proxyPolicy proxyproto.ConnPolicyFunc
 }
 
 // New builds a server from cfg. It refuses to build one without a Service
@@ -125,18 +127,29 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var proxyPolicy proxyproto.ConnPolicyFunc
+	if len(cfg.ProxyFrom) > 0 {
+		// Trusted senders must send the header; anyone else is dropped, so
+		// nobody can claim an address by sending a header of their own.
+		if proxyPolicy, err = proxyproto.TrustProxyHeaderFromRanges(cfg.ProxyFrom); err != nil {
+			return nil, fmt.Errorf("the PROXY protocol senders %q: %w (give addresses or CIDR ranges such as 10.0.0.0/24)", strings.Join(cfg.ProxyFrom, ","), err)
+		}
+	}
 	appCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
 		conns:   newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		members: newMemberSessions(cfg.MaxSessionsPerMember),
+		leases:  newSessionLeases(cfg.Service.Store, cfg.MaxSessionsPerMember, cfg.Service.Now),
 		// One channel more than a member may use, so the one too many
 		// still reaches handle and is told why it is refused.
 		channels: newChannelLimiter(cfg.MaxSessionsPerMember + 1),
 		appCtx:   appCtx,
 		cancel:   cancel,
-		tickStop: make(chan struct{}),
+
+		proxyPolicy: proxyPolicy,
+		tickStop:    make(chan struct{}),
 	}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Listen),
@@ -180,7 +193,6 @@ func withDefaults(cfg Config) Config {
 	defInt(&cfg.MaxConns, DefaultMaxConns)
 	defInt(&cfg.MaxConnsPerIP, DefaultMaxConnsPerIP)
 	defInt(&cfg.MaxSessionsPerMember, DefaultMaxSessionsPerMember)
-	defInt(&cfg.FPS, DefaultFPS)
 	if cfg.Banner == "" {
 		cfg.Banner = DefaultBanner
 	}
@@ -226,6 +238,9 @@ func (s *Server) Serve(l net.Listener) error {
 	s.listeners = append(s.listeners, l)
 	s.mu.Unlock()
 	s.tickOnce.Do(func() { go s.tick() })
+	if s.proxyPolicy != nil {
+		l = &proxyproto.Listener{Listener: l, ConnPolicy: s.proxyPolicy, ReadHeaderTimeout: s.cfg.HandshakeTimeout}
+	}
 	return s.srv.Serve(l)
 }
 
@@ -296,6 +311,9 @@ func (s *Server) tick() {
 		ctx, cancel := context.WithTimeout(s.appCtx, tickEvery)
 		if err := s.cfg.Service.Tick(ctx, tickActor); err != nil && s.appCtx.Err() == nil {
 			s.log.Error("applying the elections' opening and closing times", "err", err)
+		}
+		if err := s.leases.renew(ctx); err != nil && s.appCtx.Err() == nil {
+			s.log.Error("renewing the session leases", "err", err)
 		}
 		cancel()
 		select {

@@ -2,14 +2,16 @@ package ssh
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	cssh "charm.land/ssh"
-	"charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 
 	"vote.example.org/booth/booth"
+	"vote.example.org/booth/models"
 )
 
 // middleware is the server's one handler: wish's recover middleware wraps
@@ -56,14 +58,14 @@ func (s *Server) handle(sess cssh.Session) {
 		fail(sess, err.Error())
 		return
 	}
-	release, ok := s.members.acquire(id.member.ID)
+	release, ok := s.members.acquire(id.name())
 	if !ok {
 		fail(sess, fmt.Sprintf("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
 		return
 	}
 	defer release()
 	defer func() {
-		s.log.Info("session", "member", id.member.ID, "remote", remoteIP(sess.RemoteAddr()),
+		s.log.Info("session", "member", id.name(), "remote", remoteIP(sess.RemoteAddr()),
 			"start", start.UTC().Format(time.RFC3339), "duration", time.Since(start).Round(time.Second))
 	}()
 	if command {
@@ -74,6 +76,19 @@ func (s *Server) handle(sess cssh.Session) {
 		fail(sess, "the booth needs a terminal: connect with ssh -t, or run 'ssh HOST help' for the commands that need none")
 		return
 	}
+	// A booth session also holds a lease in the store, so the limit holds
+	// across every front end serving from the same database.
+	releaseLease, err := s.leases.acquire(sess.Context(), id.name())
+	if err != nil {
+		if errors.Is(err, models.ErrTooManySessions) {
+			fail(sess, fmt.Sprintf("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
+		} else {
+			s.log.Error("taking a session lease", "err", err)
+			fail(sess, "the booth cannot open a session just now; try again in a minute")
+		}
+		return
+	}
+	defer releaseLease()
 	booth = true
 	s.runBooth(sess, id, pty, winch)
 }
@@ -87,7 +102,9 @@ func fail(sess cssh.Session, msg string) {
 // runBooth runs the booth program on a PTY session until the member
 // leaves, the connection drops or the server shuts down. The program gets
 // no signal handler (the server's SIGTERM is the server's) and a context
-// that ends with the session or the server.
+// that ends with the session or the server. It draws through a screen
+// (see screen.go), so bubbletea's own ticker only flushes what the program
+// writes besides its view.
 func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window) {
 	// First: from here on the clamped session reads the window channel.
 	cs := clampSession(sess, pty, winch)
@@ -96,23 +113,63 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	stop := context.AfterFunc(s.appCtx, cancel)
 	defer stop()
 
-	model := s.cfg.NewModel(ctx, s.cfg.Service, booth.Session{
-		Member:      id.member,
-		Fingerprint: id.fingerprint,
-		Now:         s.cfg.Service.Now,
-		IdleTimeout: s.cfg.IdleTimeout,
-		Clipboard:   true,
-	})
-	programs := bubbletea.MiddlewareWithProgramHandler(func(cs cssh.Session) *tea.Program {
-		// MakeOptions first: the options after it win, and it would
-		// otherwise replace the filter (see programFilter).
-		opts := append(bubbletea.MakeOptions(cs),
-			tea.WithContext(ctx),
-			tea.WithoutSignalHandler(),
-			tea.WithFPS(s.cfg.FPS),
-			tea.WithFilter(programFilter),
-		)
-		return tea.NewProgram(model, opts...)
-	})
-	programs(func(cssh.Session) {})(cs)
+	var model tea.Model
+	// A member's program writes to the terminal outside the screen only to
+	// query its colours and offer the receipt to the clipboard: once a
+	// second is soon enough. A kiosk also wipes the scrollback between
+	// voters, which should not wait; there are only a few kiosks.
+	flushesPerSecond := 1
+	if id.device != "" {
+		model = s.kioskModel(ctx, id)
+		flushesPerSecond = 30
+	} else {
+		model = s.cfg.NewModel(ctx, s.cfg.Service, booth.Session{
+			Member:      id.member,
+			Fingerprint: id.fingerprint,
+			Now:         s.cfg.Service.Now,
+			IdleTimeout: s.cfg.IdleTimeout,
+			Clipboard:   true,
+		})
+	}
+	env := append(sess.Environ(), "TERM="+cs.pty.Term)
+	profile := colorprofile.Env(env)
+	out := &sessionOutput{w: sess}
+	scr := newScreen(out, env, profile, cs.pty.Window.Width, cs.pty.Window.Height)
+	p := tea.NewProgram(&drawnModel{inner: model, screen: scr},
+		tea.WithInput(sess),
+		tea.WithOutput(out),
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(profile),
+		tea.WithWindowSize(cs.pty.Window.Width, cs.pty.Window.Height),
+		tea.WithContext(ctx),
+		tea.WithoutSignalHandler(),
+		tea.WithoutRenderer(),
+		tea.WithFPS(flushesPerSecond),
+		tea.WithFilter(programFilter),
+	)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case w := <-cs.winch:
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	alignTicker()
+	_, _ = p.Run()
+	// The program has ended, so nothing else draws.
+	_ = scr.close()
+}
+
+// alignTicker waits for the next tenth of a second. bubbletea's ticker
+// starts with the program and wakes it once a second; waking a thousand
+// idle programs at a thousand different moments costs the Go scheduler a
+// thread wake-up each, while programs started on the same tenth wake
+// together.
+func alignTicker() {
+	const phase = 100 * time.Millisecond
+	now := time.Now()
+	time.Sleep(now.Truncate(phase).Add(phase).Sub(now))
 }

@@ -188,7 +188,7 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now ti
 }
 
 // Extend grants one more close extension to an open election.
-func (s *Store) Extend(ctx context.Context, id string, actor string) error {
+func (s *Store) Extend(ctx context.Context, id string, from int, actor string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		e, err := loadElection(ctx, tx, id)
 		if err != nil {
@@ -196,6 +196,9 @@ func (s *Store) Extend(ctx context.Context, id string, actor string) error {
 		}
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be extended: %w", id, e.State, models.ErrWrongState)
+		}
+		if e.Extensions != from {
+			return fmt.Errorf("election %s has %d extensions, not %d: %w", id, e.Extensions, from, models.ErrWrongState)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET extensions = extensions + 1 WHERE id = ?`, id); err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vote.example.org/booth/models"
 )
 
 func TestOpenCreatesDirectoryAndMigratesOnce(t *testing.T) {
@@ -105,5 +107,36 @@ func TestDatabaseFileIsPrivate(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("%s has mode %v, want 0600", DBFile, fi.Mode().Perm())
+	}
+}
+
+// The login lookup is a primary-key search, not a scan.
+func TestFingerprintLookupUsesIndex(t *testing.T) {
+	s := newStore(t)
+	rows, err := s.db.Query(`EXPLAIN QUERY PLAN SELECT member_id FROM keys WHERE fingerprint = ?`, "SHA256:x")
+	must(t, err)
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		must(t, rows.Scan(&id, &parent, &unused, &detail))
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "SEARCH keys USING PRIMARY KEY") {
+		t.Errorf("query plan %q, want a primary-key search", plan)
+	}
+}
+
+// Editing an audit row in the database breaks the chain at that entry.
+func TestAuditEditBreaksChain(t *testing.T) {
+	s := setup(t, []string{"alice", "bob"}, nil)
+	_, err := s.db.Exec(`UPDATE audit SET detail = 'member bob imported (forged)' WHERE seq = 2`)
+	must(t, err)
+	log, err := s.AuditLog(ctx)
+	must(t, err)
+	_, err = models.VerifyChain(log)
+	if err == nil || !strings.Contains(err.Error(), "audit entry 2 ") {
+		t.Errorf("VerifyChain after an edit: %v, want a report on entry 2", err)
 	}
 }

@@ -255,3 +255,57 @@ func Goroutines(debugAddr string) (int, error) {
 	}
 	return total, nil
 }
+
+// SaveProfile fetches a pprof profile (such as "profile?seconds=10" or
+// "heap") from a server started with --debug-listen into file.
+func SaveProfile(debugAddr, profile, file string) error {
+	resp, err := http.Get("http://" + debugAddr + "/debug/pprof/" + profile)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetching the %s profile: %s", profile, resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Command runs one non-interactive command as the member owning signer,
+// with stdin as its input, and returns what it wrote and its exit status.
+// err reports a failure to connect or run, not a non-zero status.
+func Command(addr string, signer gossh.Signer, command, stdin string, timeout time.Duration) (stdout, stderr string, status int, err error) {
+	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            "member",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a load test on loopback
+		Timeout:         timeout,
+	})
+	if err != nil {
+		return "", "", 0, err
+	}
+	defer client.Close()
+	sess, err := client.NewSession()
+	if err != nil {
+		return "", "", 0, err
+	}
+	defer sess.Close()
+	var out, errOut bytes.Buffer
+	sess.Stdout, sess.Stderr, sess.Stdin = &out, &errOut, strings.NewReader(stdin)
+	err = sess.Run(command)
+	var exit *gossh.ExitError
+	switch {
+	case err == nil:
+		return out.String(), errOut.String(), 0, nil
+	case errors.As(err, &exit):
+		return out.String(), errOut.String(), exit.ExitStatus(), nil
+	}
+	return out.String(), errOut.String(), 0, err
+}

@@ -1,0 +1,90 @@
+package booth
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// The booth's, the offline review's and the kiosk's harnesses share these:
+// each runs its model in a teatest program, presses keys by name and waits
+// until the screen shows what the keys lead to.
+
+// startProgram runs m in a w×h teatest program with the ASCII profile, so
+// the screens are plain text, and with opts besides.
+func startProgram(t *testing.T, m tea.Model, w, h int, opts ...tea.ProgramOption) *teatest.TestModel {
+	t.Helper()
+	opts = append([]tea.ProgramOption{tea.WithColorProfile(colorprofile.Ascii),
+		tea.WithEnvironment([]string{"TERM=xterm-256color"})}, opts...)
+	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
+}
+
+// readScreen is a model's content now: a probe message of type P runs
+// content on the program's goroutine, after every message sent before it.
+func readScreen[P ~func(M), M any](t testing.TB, tm *teatest.TestModel, content func(M) string) string {
+	t.Helper()
+	ch := make(chan string, 1)
+	tm.Send(P(func(m M) { ch <- content(m) }))
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("the program did not answer a probe")
+		return ""
+	}
+}
+
+// waitForScreen polls screen until it shows every one of want: backend
+// answers arrive as messages some time after the key that asked for them.
+func waitForScreen(t testing.TB, screen func() string, want ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := screen()
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(s, w)
+		}
+		if ok {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q; it shows:\n%s", want, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// namedKeys are the keys the harnesses press by name, the ones a terminal
+// user leaves a program with among them.
+var namedKeys = map[string]tea.KeyPressMsg{
+	"enter":  {Code: tea.KeyEnter},
+	"esc":    {Code: tea.KeyEscape},
+	"up":     {Code: tea.KeyUp},
+	"down":   {Code: tea.KeyDown},
+	"left":   {Code: tea.KeyLeft},
+	"right":  {Code: tea.KeyRight},
+	"tab":    {Code: tea.KeyTab},
+	"space":  {Code: tea.KeySpace, Text: " "},
+	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
+	"ctrl+d": {Code: 'd', Mod: tea.ModCtrl},
+	"ctrl+x": {Code: 'x', Mod: tea.ModCtrl},
+	"ctrl+z": {Code: 'z', Mod: tea.ModCtrl},
+	`ctrl+\`: {Code: '\\', Mod: tea.ModCtrl},
+}
+
+// pressKeys sends each of ks as the key of that name in namedKeys, or else
+// as text typed one character at a time.
+func pressKeys(tm *teatest.TestModel, ks ...string) {
+	for _, k := range ks {
+		if key, ok := namedKeys[k]; ok {
+			tm.Send(key)
+		} else {
+			tm.Type(k)
+		}
+	}
+}

@@ -1,0 +1,293 @@
+package booth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/tally"
+)
+
+// Offline review (`booth review FILE`): a published results bundle in the
+// booth's own screens, on the reader's terminal, with no network and no
+// data directory. A summary shows whether the signature, the fingerprint
+// and the local recount check out; from it the reader opens the booth's
+// results screen, the election's description, or a lookup that finds a
+// ballot by its receipt. The results and the description are the booth
+// model's own screens, driven here; nothing of them is copied.
+
+// offlineScreen is the review screen shown.
+type offlineScreen uint8
+
+const (
+	offSummary offlineScreen = iota
+	offBooth                 // a screen of the booth model: results or the description
+	offLookup
+)
+
+// Keys of the review's own screens.
+var (
+	kSeeResults = key.NewBinding(key.WithKeys("enter", "R"), key.WithHelp("enter", "results"))
+	kFind       = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find your ballot"))
+	kLeave      = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit"))
+	kFindGo     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look it up"))
+)
+
+// offline is the review of one bundle. It keeps a booth model for the
+// terminal's size, the styles and help, and the screens it reuses.
+type offline struct {
+	m        *model
+	b        *bundle.Bundle
+	rep      bundle.Report
+	scr      offlineScreen
+	boothScr screen // the booth model's screen while scr is offBooth
+	look     *lookupState
+}
+
+// NewOffline returns the review of a bundle that bundle.Verify has
+// checked, with its report.
+func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now}, timeout: defaultIdle,
+		w: 80, h: 24, st: darkStyles, dark: true}
+	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
+	return &offline{m: m, b: b, rep: rep}
+}
+
+func (o *offline) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+// probeOfflineMsg lets tests look at the review between messages.
+type probeOfflineMsg func(*offline)
+
+func (o *offline) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case probeOfflineMsg:
+		msg(o)
+		return o, nil
+	case tea.KeyPressMsg:
+		return o, o.onKey(msg)
+	case tea.PasteMsg:
+		if o.scr != offLookup || o.m.showHelp {
+			return o, nil
+		}
+		var cmd tea.Cmd
+		o.look.input, cmd = o.look.input.Update(msg)
+		return o, cmd
+	}
+	// The terminal's size and colours: the booth model keeps them.
+	_, cmd := o.m.Update(msg)
+	return o, cmd
+}
+
+func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	m := o.m
+	if key.Matches(msg, kQuit) {
+		return m.quit()
+	}
+	if o.scr == offBooth {
+		cmd := m.onKey(msg)
+		if m.scr != o.boothScr { // the screen went back
+			m.res, m.read, o.scr = nil, nil, offSummary
+		}
+		return cmd
+	}
+	if m.showHelp {
+		if key.Matches(msg, kHelp, kBack) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	if o.scr == offLookup {
+		return o.lookupKey(msg)
+	}
+	switch {
+	case key.Matches(msg, kHelp):
+		m.showHelp = true
+	case key.Matches(msg, kLeave):
+		return m.quit()
+	case key.Matches(msg, kSeeResults):
+		m.res, m.scr = &resultState{}, scrResults
+		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Result, CountedAt: o.b.CountedAt}})
+		o.scr, o.boothScr = offBooth, scrResults
+	case key.Matches(msg, kDesc) && strings.TrimSpace(o.b.Election.Description) != "":
+		m.openReader(Sanitize(o.b.Election.Title), o.b.Election.Description, scrElection)
+		o.scr, o.boothScr = offBooth, scrRead
+	case key.Matches(msg, kFind) && o.b.Ledger != nil:
+		o.openLookup()
+	}
+	return nil
+}
+
+func (o *offline) View() tea.View {
+	v := tea.NewView(o.content())
+	v.AltScreen = true
+	v.WindowTitle = "booth review"
+	return v
+}
+
+func (o *offline) content() string {
+	m := o.m
+	if o.scr == offBooth || m.w < minWidth || m.h < minHeight {
+		return m.content()
+	}
+	head, body, keys := o.summaryView()
+	if o.scr == offLookup {
+		head, body, keys = o.lookupView()
+	}
+	return m.frame(head, body, keys)
+}
+
+// header is the election, as the review's screens head it.
+func (o *offline) header() string {
+	m, e := o.m, o.b.Election
+	line2 := methodName(e.Method)
+	if e.Method != tally.YesNo {
+		line2 += " · " + seats(e.Seats)
+	}
+	line2 += " · closed " + utc(e.ClosedAt)
+	return spread(m.st.title.Render(Sanitize(e.Title)), "published results", m.w) + "\n" + line2
+}
+
+func (o *offline) summaryView() (string, string, keyMap) {
+	m, b := o.m, o.b
+	var out []string
+	out = append(out, o.checkLines()...)
+	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
+	out = append(out, o.row("Ledger", o.ledgerLine()))
+	head := b.AuditHead
+	if len(head) > 16 {
+		head = head[:16] + "…"
+	}
+	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, Sanitize(head))))
+	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")
+	out = append(out, lines(wrap(o.outcome(), m.w))...)
+	keys := keyMap{short: []key.Binding{kSeeResults}}
+	if b.Ledger != nil {
+		keys.short = append(keys.short, kFind)
+	}
+	if strings.TrimSpace(b.Election.Description) != "" {
+		keys.short = append(keys.short, kDesc)
+	}
+	keys.full = [][]key.Binding{keys.short, {kHelp, kLeave, kQuit}}
+	keys.short = append(keys.short, kHelp, kLeave)
+	return o.header(), strings.Join(out, "\n"), keys
+}
+
+// labelWidth is the width of the summary's labels.
+const labelWidth = 13
+
+// row is a labelled line of the summary; text wraps under itself.
+func (o *offline) row(label, text string) string {
+	ls := lines(wrap(text, max(o.m.w-labelWidth, 20)))
+	for i := range ls {
+		if i == 0 {
+			ls[i] = padRight(label, labelWidth) + ls[i]
+		} else {
+			ls[i] = strings.Repeat(" ", labelWidth) + ls[i]
+		}
+	}
+	return strings.Join(ls, "\n")
+}
+
+// checkLines are the signature, the fingerprint and the recount, each
+// with a mark that does not depend on colour.
+func (o *offline) checkLines() []string {
+	m := o.m
+	var out []string
+	for _, c := range o.rep.Checks {
+		label, text := "", ""
+		switch c.Name {
+		case bundle.CheckSignature:
+			label, text = "Signature", o.signatureText(c)
+		case bundle.CheckDefinition:
+			// The definition hashes to it: compare it with the one
+			// published when voting opened.
+			label, text = "Fingerprint", Sanitize(o.b.Election.Fingerprint)
+			if c.Status == bundle.StatusFailed {
+				text = Sanitize(c.Detail)
+			}
+		case bundle.CheckRecount:
+			label, text = "Recount", o.recountText(c)
+		default:
+			continue
+		}
+		mark := m.st.good.Render("✓ ")
+		switch c.Status {
+		case bundle.StatusFailed:
+			mark = m.st.bad.Render("✗ ")
+		case bundle.StatusSkipped:
+			mark = m.st.dim.Render("– ")
+		}
+		out = append(out, o.row(label, mark+text))
+	}
+	return out
+}
+
+func (o *offline) signatureText(c bundle.Check) string {
+	signer := Sanitize(o.b.Signer())
+	switch {
+	case c.Status == bundle.StatusFailed:
+		return "INVALID: " + Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
+	case o.rep.SignerExpected != "":
+		return "valid, by the host key you gave: " + signer
+	}
+	return "valid, by " + signer + ". Compare this fingerprint with the host key fingerprint the officers published."
+}
+
+func (o *offline) recountText(c bundle.Check) string {
+	switch c.Status {
+	case bundle.StatusOK:
+		return fmt.Sprintf("matches: the %s ballots in the ledger count to the published result", thousands(int64(o.b.Turnout.Voted)))
+	case bundle.StatusSkipped:
+		return "not possible: this election did not publish its ledger"
+	}
+	return Sanitize(c.Detail)
+}
+
+func (o *offline) ledgerLine() string {
+	if o.b.Ledger == nil {
+		return "not published"
+	}
+	counted, replaced := 0, 0
+	for _, l := range o.b.Ledger {
+		if l.Replaced {
+			replaced++
+		} else {
+			counted++
+		}
+	}
+	return fmt.Sprintf("%s, by receipt hash", plural(counted, "ballot")+" and "+plural(replaced, "replaced receipt"))
+}
+
+// plural is "1 ballot" or "1,284 ballots".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(int64(n)) + " " + noun + "s"
+}
+
+// outcome is the result in one sentence.
+func (o *offline) outcome() string {
+	r := o.b.Result
+	names := make([]string, len(r.Elected))
+	for i, c := range r.Elected {
+		if c >= 0 && c < len(r.Candidates) {
+			names[i] = Sanitize(r.Candidates[c].Name)
+		}
+	}
+	switch {
+	case r.Method == tally.YesNo && r.Passed:
+		return "The question passed."
+	case r.Method == tally.YesNo:
+		return "The question did not pass."
+	case len(names) == 0:
+		return "Nobody was elected."
+	}
+	return "Elected: " + strings.Join(names, ", ")
+}

@@ -1,0 +1,224 @@
+package booth
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/tally"
+)
+
+// offlineFixture is a published Meek election with its ledger: the ballots
+// of pastElection, one per voter, each under a receipt made from its
+// number, and one replaced receipt. Everything is fixed, the signature
+// too (ed25519 from a fixed seed), so the screens are the same every run.
+type offlineFixture struct {
+	data     []byte
+	receipts []string // receipts[i] is ballot i's
+	ballots  []string
+	replaced string
+}
+
+func testReceipt(i int) string {
+	r, err := models.NewReceipt(bytes.NewReader(bytes.Repeat([]byte{byte(i), byte(i >> 8)}, 8)))
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func newOfflineFixture(t *testing.T, ledger bool) offlineFixture {
+	t.Helper()
+	past, _ := pastElection(t)
+	e := past.Election
+	e.Description = "Two directors are elected for two years."
+	e.PublishLedger = ledger
+	e.Fingerprint = e.Definition.Fingerprint()
+	e.OpenedAt, e.ClosedAt = e.OpensAt, e.ClosesAt
+	var f offlineFixture
+	var parsed []models.Ballot
+	for _, group := range []struct {
+		n    int
+		text string
+	}{{30, "a\nb\n"}, {12, "b\na\n"}, {9, "c\nd\n"}, {11, "d\nc\n"}, {4, "c\n"}} {
+		for range group.n {
+			f.ballots = append(f.ballots, group.text)
+			b, err := models.ParseBallot(e.Definition, nil, group.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed = append(parsed, b)
+		}
+	}
+	te, opts := models.TallyElection(e.Definition, nil, parsed)
+	res, err := tally.Count(te, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := models.Publication{
+		Election: e, Result: models.StoredResult{Result: res, CountedAt: e.ClosesAt.Add(time.Hour)},
+		Turnout: past.Turnout, AuditSeq: 42, AuditHead: [32]byte{0xab, 0xcd},
+		PublishedAt: e.ClosesAt.Add(2 * time.Hour),
+	}
+	for i, text := range f.ballots {
+		f.receipts = append(f.receipts, testReceipt(i+1))
+		p.Voters = append(p.Voters, fmt.Sprintf("m-%04d", i+1))
+		p.Ledger = append(p.Ledger, models.LedgerEntry{ReceiptHash: receiptHash(e.ID, f.receipts[i]), Ballot: text})
+	}
+	f.replaced = testReceipt(1000)
+	p.Ledger = append(p.Ledger, models.LedgerEntry{ReceiptHash: receiptHash(e.ID, f.replaced), Replaced: true})
+	sortLedger(p.Ledger)
+	signer, err := gossh.NewSignerFromKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.data, err = bundle.Sign(p, signer); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func receiptHash(electionID, receipt string) [32]byte {
+	norm, err := models.NormalizeReceipt(receipt)
+	if err != nil {
+		panic(err)
+	}
+	return models.ReceiptHash(electionID, norm)
+}
+
+func sortLedger(l []models.LedgerEntry) {
+	for i := range l {
+		for j := i + 1; j < len(l); j++ {
+			if bytes.Compare(l[j].ReceiptHash[:], l[i].ReceiptHash[:]) < 0 {
+				l[i], l[j] = l[j], l[i]
+			}
+		}
+	}
+}
+
+// offlineHarness runs a review in a teatest program, ASCII profile.
+type offlineHarness struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func startOffline(t *testing.T, data []byte, o bundle.Options) *offlineHarness {
+	t.Helper()
+	b, rep := bundle.Verify(data, o)
+	if b == nil {
+		t.Fatalf("not a bundle: %+v", rep)
+	}
+	tm := startProgram(t, NewOffline(b, rep), 80, 24)
+	h := &offlineHarness{t: t, tm: tm}
+	h.waitFor("published results", "Signature")
+	return h
+}
+
+func (h *offlineHarness) screen() string {
+	h.t.Helper()
+	return readScreen[probeOfflineMsg](h.t, h.tm, (*offline).content)
+}
+
+func (h *offlineHarness) waitFor(want ...string) string {
+	h.t.Helper()
+	return waitForScreen(h.t, h.screen, want...)
+}
+
+func (h *offlineHarness) keys(ks ...string) { pressKeys(h.tm, ks...) }
+
+// final quits with ctrl+c and returns the last frame.
+func (h *offlineHarness) final() string {
+	h.t.Helper()
+	s := h.screen()
+	h.keys("ctrl+c")
+	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(10*time.Second))
+	return s
+}
+
+func TestGoldenOfflineSummary(t *testing.T) {
+	h := startOffline(t, newOfflineFixture(t, true).data, bundle.Options{})
+	golden.RequireEqual(t, h.final())
+}
+
+// A bundle with one ballot changed: the signature fails, and the local
+// recount does not match the published result.
+func TestGoldenOfflineBadSignature(t *testing.T) {
+	f := newOfflineFixture(t, true)
+	data := bytes.Replace(f.data, []byte(`"ballot": "c\n"`), []byte(`"ballot": "d\n"`), 1)
+	h := startOffline(t, data, bundle.Options{})
+	s := h.waitFor("INVALID", "does not match the published result")
+	if !strings.Contains(s, "✗") {
+		t.Errorf("no failure mark:\n%s", s)
+	}
+	golden.RequireEqual(t, h.final())
+}
+
+// The results are the booth's own results screen; esc comes back.
+func TestGoldenOfflineResults(t *testing.T) {
+	h := startOffline(t, newOfflineFixture(t, true).data, bundle.Options{})
+	h.keys("enter")
+	h.waitFor("Elected:", "Stage 4 of 4")
+	h.keys("esc")
+	h.waitFor("Signature")
+	h.keys("enter", "left")
+	h.waitFor("Stage 3 of 4")
+	golden.RequireEqual(t, h.final())
+}
+
+func TestGoldenOfflineLookup(t *testing.T) {
+	f := newOfflineFixture(t, true)
+	h := startOffline(t, f.data, bundle.Options{})
+	h.keys("f")
+	h.waitFor("FIND YOUR BALLOT")
+	h.keys(strings.ToLower(f.receipts[40]), "enter") // one of the 12 "b, a" ballots
+	h.waitFor("Counted.", "1. Barbara Liskov", "2. Ada Lovelace")
+	golden.RequireEqual(t, h.final())
+}
+
+func TestOfflineLookupRefusals(t *testing.T) {
+	f := newOfflineFixture(t, true)
+	h := startOffline(t, f.data, bundle.Options{})
+	h.keys("f")
+	h.waitFor("FIND YOUR BALLOT")
+	for _, tc := range []struct{ receipt, want string }{
+		{f.replaced, "Replaced: the ballot cast with this receipt was replaced"},
+		{testReceipt(2000), "Not found: no ballot in this ledger has this receipt"},
+		{"K7QF", "a receipt has 26 letters"},
+	} {
+		h.tm.Send(tea.PasteMsg{Content: tc.receipt})
+		h.keys("enter")
+		h.waitFor(tc.want)
+		h.keys("esc", "f") // back to the summary and in again: an empty field
+		h.waitFor("FIND YOUR BALLOT")
+	}
+	h.final()
+}
+
+func TestOfflineWithoutLedger(t *testing.T) {
+	f := newOfflineFixture(t, false)
+	h := startOffline(t, f.data, bundle.Options{Signer: "SHA256:AAAA"})
+	s := h.waitFor("not possible: this election did not publish its ledger", "Ledger       not published")
+	if !strings.Contains(s, "INVALID: signed by another key than the one expected") {
+		t.Errorf("a signature by another key than --signer's is not shown as invalid:\n%s", s)
+	}
+	h.keys("f") // no ledger: nothing to find
+	if s := h.screen(); strings.Contains(s, "FIND YOUR BALLOT") || strings.Contains(s, "f find") {
+		t.Errorf("the lookup opens without a ledger:\n%s", s)
+	}
+	h.keys("d")
+	h.waitFor("Two directors are elected")
+	h.keys("esc")
+	h.waitFor("Signature")
+	h.keys("q")
+	h.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}

@@ -1,0 +1,240 @@
+// Package bundle is the signed results bundle: what an election publishes
+// after the count, and how anyone checks it offline.
+//
+// A bundle is one text file: a JSON document (the payload) followed by an
+// armored SSH signature over exactly the payload's bytes,
+//
+//	{
+//	  "format": "booth-results-bundle-v1",
+//	  …
+//	}
+//	-----BEGIN SSH SIGNATURE-----
+//	…
+//	-----END SSH SIGNATURE-----
+//
+// signed by the server's host key in the SSH signature format (what
+// `ssh-keygen -Y sign` writes) with the namespace booth-results@vote.example.org,
+// so a signature made for anything else (a git commit, a file) never
+// passes as a bundle's. The payload is everything before the line
+// "-----BEGIN SSH SIGNATURE-----", its final newline included; standard
+// tools split the file there (see VerifyCommand) and `ssh-keygen -Y verify`
+// checks it with no booth at all. The payload is pure ASCII (every other
+// character is written as a JSON \u escape), so no character set
+// conversion on the way can break the signature and printing the file
+// cannot drive a terminal.
+//
+// The payload holds the election definition exactly as its fingerprint
+// hashes it (models.Definition.Fingerprint), the stored result with its
+// rounds (tally.Result as encoding/json writes it), the turnout, the IDs
+// of the members who voted, the audit chain's head and — when the election
+// publishes it — the ledger: every counted ballot by the hash of its
+// receipt, and every replaced receipt, in receipt-hash order. Verify checks
+// the signature, the fingerprint, recounts the ledger and looks up a
+// receipt.
+package bundle
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/hiddeco/sshsig"
+	"golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models"
+)
+
+// Namespace is the SSH signature namespace of results bundles. It is part
+// of what is signed, so the host key's signature on a bundle cannot be
+// replayed as a signature on anything else, nor the reverse.
+const Namespace = "booth-results@vote.example.org"
+
+// Principal names the signer in the allowed_signers file that
+// `ssh-keygen -Y verify -I` reads (see AllowedSigners).
+const Principal = "booth"
+
+// Format names this layout of the payload; a reader refuses any other.
+const Format = "booth-results-bundle-v1"
+
+// MaxBytes bounds the size of a bundle booth reads: a million ballots of
+// twenty ranks fit several times over.
+const MaxBytes = 1 << 30
+
+// signatureBegin is the armor line that ends the payload.
+const signatureBegin = "-----BEGIN SSH SIGNATURE-----"
+
+// hashAlgorithm is what ssh-keygen -Y sign uses by default.
+const hashAlgorithm = sshsig.HashSHA512
+
+// payload is the signed JSON document.
+type payload struct {
+	Format string `json:"format"`
+	// About tells a person who opens the file what it is.
+	About       string          `json:"about"`
+	PublishedAt time.Time       `json:"published_at"`
+	Election    electionRecord  `json:"election"`
+	CountedAt   time.Time       `json:"counted_at"`
+	Result      json.RawMessage `json:"result"`
+	Turnout     turnoutRecord   `json:"turnout"`
+	Voters      []string        `json:"voters"`
+	// LedgerPublished says whether Ledger is the election's ledger; it is
+	// null when the election does not publish it.
+	LedgerPublished bool           `json:"ledger_published"`
+	Ledger          []ledgerRecord `json:"ledger"`
+	Audit           auditRecord    `json:"audit"`
+}
+
+// electionRecord is the election: its definition in the form its
+// fingerprint hashes, and what happened to it.
+type electionRecord struct {
+	Definition  models.Definition `json:"definition"`
+	Fingerprint string            `json:"fingerprint"`
+	Withdrawn   []string          `json:"withdrawn"`
+	Extensions  int               `json:"extensions"`
+	OpenedAt    time.Time         `json:"opened_at"`
+	ClosedAt    time.Time         `json:"closed_at"`
+}
+
+type turnoutRecord struct {
+	Voted      int `json:"voted"`
+	Electorate int `json:"electorate"`
+}
+
+// ledgerRecord is one receipt hash (lowercase hex) with the ballot filed
+// under it (its canonical text: one line per rank), or "replaced".
+type ledgerRecord struct {
+	ReceiptHash string  `json:"receipt_hash"`
+	Status      string  `json:"status"`
+	Ballot      *string `json:"ballot,omitempty"`
+}
+
+// Ledger entry states.
+const (
+	statusCounted  = "counted"
+	statusReplaced = "replaced"
+)
+
+type auditRecord struct {
+	Seq  int64  `json:"seq"`
+	Head string `json:"head"`
+}
+
+// about never names the signature's armor line, so that line occurs once
+// in a bundle, where the signature begins.
+const about = "The results of a booth election. The SSH signature after this JSON document" +
+	" (namespace " + Namespace + ") is the booth server's host key's over every line before it;" +
+	" check it with 'booth verify FILE' or 'ssh-keygen -Y verify' (see booth's README)."
+
+// Sign writes a publication as a bundle signed by the host key.
+func Sign(p models.Publication, signer ssh.Signer) ([]byte, error) {
+	body, err := encode(p)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := sshsig.Sign(bytes.NewReader(body), signer, hashAlgorithm, Namespace)
+	if err != nil {
+		return nil, fmt.Errorf("signing the results bundle: %w", err)
+	}
+	return append(body, sshsig.Armor(sig)...), nil
+}
+
+// encode writes the payload: indented JSON, ASCII only, ending in a
+// newline.
+func encode(p models.Publication) ([]byte, error) {
+	if p.Result.Result == nil {
+		return nil, fmt.Errorf("election %s has no result to publish", p.Election.ID)
+	}
+	result, err := json.Marshal(p.Result.Result)
+	if err != nil {
+		return nil, fmt.Errorf("writing the result: %w", err)
+	}
+	e := p.Election
+	doc := payload{
+		Format: Format, About: about, PublishedAt: p.PublishedAt.UTC(),
+		Election: electionRecord{
+			Definition: e.Definition, Fingerprint: e.Fingerprint, Withdrawn: nonNil(e.Withdrawn),
+			Extensions: e.Extensions, OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
+		},
+		CountedAt: p.Result.CountedAt.UTC(), Result: result,
+		Turnout:         turnoutRecord{Voted: p.Turnout.Voted, Electorate: p.Turnout.Electorate},
+		Voters:          nonNil(p.Voters),
+		LedgerPublished: e.PublishLedger,
+		Audit:           auditRecord{Seq: p.AuditSeq, Head: models.HashString(p.AuditHead)},
+	}
+	if e.PublishLedger {
+		doc.Ledger = make([]ledgerRecord, len(p.Ledger))
+		for i, l := range p.Ledger {
+			doc.Ledger[i] = ledgerRecord{ReceiptHash: hex.EncodeToString(l.ReceiptHash[:]), Status: statusCounted}
+			if l.Replaced {
+				doc.Ledger[i].Status = statusReplaced
+			} else {
+				doc.Ledger[i].Ballot = &l.Ballot
+			}
+		}
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("writing the results bundle: %w", err)
+	}
+	return append(asciiJSON(data), '\n'), nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// asciiJSON writes every character of JSON text outside printable ASCII
+// as a \u escape (two for characters beyond U+FFFF). encoding/json already
+// escapes C0 controls, and JSON's own syntax is ASCII, so such characters
+// only occur inside strings, where the escape means the same character.
+func asciiJSON(data []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(data))
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r < 0x7f:
+			out.WriteByte(data[i])
+		case r > 0xffff:
+			a, b := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, `\u%04x\u%04x`, a, b)
+		default:
+			fmt.Fprintf(&out, `\u%04x`, r)
+		}
+		i += size
+	}
+	return out.Bytes()
+}
+
+// AllowedSigners is the line of an allowed_signers file (see
+// ssh-keygen(1), "ALLOWED SIGNERS") that lets `ssh-keygen -Y verify`
+// accept the host key's signatures on results bundles, and nothing else.
+func AllowedSigners(hostKey ssh.PublicKey) string {
+	return fmt.Sprintf("%s namespaces=%q %s", Principal, Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(hostKey))))
+}
+
+// VerifyCommand is the shell command that checks a bundle's signature with
+// OpenSSH and sed alone: the first sed writes the signature block to
+// FILE.sig, the second feeds ssh-keygen everything before it.
+func VerifyCommand(file, allowedSigners string) string {
+	f, sig := shellQuote(file), shellQuote(file+".sig")
+	return fmt.Sprintf("sed -n '/^%s$/,$p' %s > %s\n", signatureBegin, f, sig) +
+		fmt.Sprintf("sed '/^%s$/,$d' %s | ssh-keygen -Y verify -f %s -I %s -n %s -s %s\n",
+			signatureBegin, f, shellQuote(allowedSigners), Principal, Namespace, sig)
+}
+
+// shellQuote quotes a file name for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

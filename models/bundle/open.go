@@ -1,0 +1,204 @@
+package bundle
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hiddeco/sshsig"
+	"golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/tally"
+)
+
+// Bundle is a results bundle as read from its file, before or after its
+// checks; Verify says whether it can be trusted.
+type Bundle struct {
+	// Election is the election as published; its State is Counted.
+	Election models.Election
+	// Result is the published result with its rounds.
+	Result      *tally.Result
+	CountedAt   time.Time
+	PublishedAt time.Time
+	Turnout     models.Turnout
+	// Voters are the IDs of the members who voted.
+	Voters []string
+	// Ledger is nil when the election does not publish its ledger.
+	Ledger    []models.LedgerEntry
+	AuditSeq  int64
+	AuditHead string
+
+	payload   []byte // the signed bytes
+	resultRaw []byte // the result as published, compacted
+	sig       *sshsig.Signature
+}
+
+// Open reads a bundle file: it splits the payload from the signature and
+// decodes both, refusing anything that is not a bundle booth writes
+// (ErrFormat). It checks nothing that needs trust: see Verify.
+func Open(data []byte) (*Bundle, error) {
+	body, armor, err := split(data)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := sshsig.Unarmor(armor)
+	if err != nil {
+		return nil, fmt.Errorf("%w: its signature block cannot be read: %v", ErrFormat, err)
+	}
+	var doc payload
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: its contents are not the JSON a bundle holds: %v", ErrFormat, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: more follows its JSON document before the signature", ErrFormat)
+	}
+	if doc.Format != Format {
+		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q", ErrFormat, doc.Format, Format)
+	}
+	b := &Bundle{payload: body, sig: sig}
+	if err := b.fill(doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	return b, nil
+}
+
+// split cuts the file at the first line that begins the signature, as
+// `sed '/^-----BEGIN SSH SIGNATURE-----$/,$d'` does, and refuses anything
+// after the signature block (it would not be signed).
+func split(data []byte) (body, armor []byte, err error) {
+	marker := []byte(signatureBegin + "\n")
+	i := bytes.Index(data, append([]byte{'\n'}, marker...))
+	if i < 0 {
+		return nil, nil, fmt.Errorf("%w: it holds no line %q after its contents, so it is not signed", ErrFormat, signatureBegin)
+	}
+	body, armor = data[:i+1], data[i+1:]
+	const end = "-----END SSH SIGNATURE-----"
+	j := bytes.Index(armor, []byte(end))
+	if j < 0 {
+		return nil, nil, fmt.Errorf("%w: its signature block has no end line %q; the file was cut short", ErrFormat, end)
+	}
+	if rest := bytes.TrimSpace(armor[j+len(end):]); len(rest) > 0 {
+		return nil, nil, fmt.Errorf("%w: %d bytes follow the signature block; they are not signed", ErrFormat, len(rest))
+	}
+	return body, armor, nil
+}
+
+// fill takes the decoded payload into b.
+func (b *Bundle) fill(doc payload) error {
+	er := doc.Election
+	b.Election = models.Election{
+		Definition: er.Definition, State: models.Counted, Fingerprint: er.Fingerprint,
+		Withdrawn: er.Withdrawn, Extensions: er.Extensions, OpenedAt: er.OpenedAt, ClosedAt: er.ClosedAt,
+	}
+	if b.Election.ID == "" {
+		return fmt.Errorf("it names no election")
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, doc.Result); err != nil || compact.String() == "null" {
+		return fmt.Errorf("it holds no result")
+	}
+	b.resultRaw = compact.Bytes()
+	b.Result = new(tally.Result)
+	if err := json.Unmarshal(b.resultRaw, b.Result); err != nil {
+		return fmt.Errorf("its result cannot be read: %v", err)
+	}
+	if err := checkResult(b.Result); err != nil {
+		return fmt.Errorf("its result %v", err)
+	}
+	b.CountedAt, b.PublishedAt = doc.CountedAt, doc.PublishedAt
+	b.Turnout = models.Turnout{Voted: doc.Turnout.Voted, Electorate: doc.Turnout.Electorate}
+	b.Voters = doc.Voters
+	b.AuditSeq, b.AuditHead = doc.Audit.Seq, doc.Audit.Head
+	if doc.LedgerPublished != er.Definition.PublishLedger {
+		return fmt.Errorf("it says ledger_published is %v, but the definition's PublishLedger is %v", doc.LedgerPublished, er.Definition.PublishLedger)
+	}
+	if !doc.LedgerPublished {
+		if doc.Ledger != nil {
+			return fmt.Errorf("it holds a ledger although ledger_published is false")
+		}
+		return nil
+	}
+	b.Ledger = make([]models.LedgerEntry, len(doc.Ledger))
+	for i, l := range doc.Ledger {
+		e, err := ledgerEntry(l)
+		if err != nil {
+			return fmt.Errorf("ledger entry %d: %v", i+1, err)
+		}
+		if i > 0 && strings.Compare(string(b.Ledger[i-1].ReceiptHash[:]), string(e.ReceiptHash[:])) >= 0 {
+			return fmt.Errorf("ledger entry %d: not in receipt-hash order after entry %d", i+1, i)
+		}
+		b.Ledger[i] = e
+	}
+	return nil
+}
+
+func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {
+	var e models.LedgerEntry
+	h, err := hex.DecodeString(l.ReceiptHash)
+	if err != nil || len(h) != len(e.ReceiptHash) || hex.EncodeToString(h) != l.ReceiptHash {
+		return e, fmt.Errorf("receipt_hash %q is not 64 lowercase hex digits", l.ReceiptHash)
+	}
+	copy(e.ReceiptHash[:], h)
+	switch {
+	case l.Status == statusCounted && l.Ballot != nil:
+		e.Ballot = *l.Ballot
+	case l.Status == statusReplaced && l.Ballot == nil:
+		e.Replaced = true
+	case l.Ballot == nil:
+		return e, fmt.Errorf("status %q without a ballot: want %q with a ballot or %q without", l.Status, statusCounted, statusReplaced)
+	default:
+		return e, fmt.Errorf("status %q with a ballot: want %q with a ballot or %q without", l.Status, statusCounted, statusReplaced)
+	}
+	return e, nil
+}
+
+// Signer is the SHA256 fingerprint of the key the signature names (not yet
+// checked: see Verify).
+func (b *Bundle) Signer() string { return ssh.FingerprintSHA256(b.sig.PublicKey) }
+
+// checkResult checks that every candidate a result refers to is one of
+// its candidates and its tables have their shape, so that nothing reading
+// a bundle from anyone can index out of range.
+func checkResult(r *tally.Result) error {
+	n := len(r.Candidates)
+	lists := [][]int{r.Elected, r.Dropped}
+	lists = append(lists, r.Order...)
+	for _, round := range r.Rounds {
+		if len(round.Totals) > n || len(round.Status) > n {
+			return fmt.Errorf("round %d has more figures than the %d candidates", round.Number, n)
+		}
+		lists = append(lists, round.Elected, round.Excluded)
+	}
+	for _, t := range r.Ties {
+		lists = append(lists, t.Candidates, []int{t.Chosen})
+	}
+	for _, l := range lists {
+		for _, c := range l {
+			if c < 0 || c >= n {
+				return fmt.Errorf("names candidate %d of %d", c+1, n)
+			}
+		}
+	}
+	for _, m := range [][][]int64{r.Pairwise, r.Strength} {
+		if m == nil {
+			continue
+		}
+		if len(m) != n {
+			return fmt.Errorf("has a %d-row table for %d candidates", len(m), n)
+		}
+		for _, row := range m {
+			if len(row) != n {
+				return fmt.Errorf("has a table row of %d for %d candidates", len(row), n)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package models
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// codeTries bounds the draws when a new code's hash is taken: 50 random
+// bits clash only when many codes are live, and a run of clashes means
+// the random source is broken.
+const codeTries = 5
+
+// IssuedCode is a code as staff hand it to a member: shown once, never
+// stored.
+type IssuedCode struct {
+	Code string // grouped, e.g. K7QM-4XPD-92
+	KioskCode
+}
+
+// IssueCode draws a one-time kiosk code for a member, valid for ttl
+// (DefaultCodeTTL when zero) and, if electionID is not empty, for that
+// election only. It refuses a code that could open nothing: the member
+// must be active with an open election to vote in (the one named, if
+// any). The audit entry names the actor and the scope, not the member.
+func (s *Service) IssueCode(ctx context.Context, memberID, electionID string, ttl time.Duration, actor string) (IssuedCode, error) {
+	if ttl == 0 {
+		ttl = DefaultCodeTTL
+	}
+	if err := CheckCodeTTL(ttl); err != nil {
+		return IssuedCode{}, err
+	}
+	now := s.Now().UTC()
+	voter := KioskVoter{ElectionID: electionID}
+	var err error
+	if voter.Member, err = s.Store.Member(ctx, memberID); err != nil {
+		return IssuedCode{}, err
+	}
+	if err := s.kioskCanVote(ctx, voter, now); err != nil {
+		return IssuedCode{}, err
+	}
+	if _, err := s.Store.DeleteExpiredCodes(ctx, now); err != nil {
+		return IssuedCode{}, err
+	}
+	for range codeTries {
+		code, err := NewCode(s.Rand)
+		if err != nil {
+			return IssuedCode{}, err
+		}
+		norm, err := NormalizeCode(code)
+		if err != nil {
+			return IssuedCode{}, err
+		}
+		c := KioskCode{Hash: CodeHash(norm), MemberID: memberID, ElectionID: electionID, Expires: now.Add(ttl)}
+		err = s.Store.IssueCode(ctx, c, actor)
+		if errors.Is(err, ErrExists) {
+			continue
+		}
+		if err != nil {
+			return IssuedCode{}, err
+		}
+		return IssuedCode{Code: code, KioskCode: c}, nil
+	}
+	return IssuedCode{}, fmt.Errorf("%d kiosk codes in a row were already taken; the random source is broken, so no code was issued", codeTries)
+}
+
+// RedeemCode takes the code someone typed at the kiosk and returns who it
+// lets in. The code is used up whatever happens next: a code is good for
+// one visit. It refuses a code that is mistyped, used, revoked or expired,
+// a member who is no longer active, and one with nothing left to vote in
+// (ErrAlreadyVoted when the code's election has their ballot already).
+func (s *Service) RedeemCode(ctx context.Context, typed string) (KioskVoter, error) {
+	norm, err := NormalizeCode(typed)
+	if err != nil {
+		return KioskVoter{}, err
+	}
+	now := s.Now().UTC()
+	c, err := s.Store.RedeemCode(ctx, CodeHash(norm), now)
+	if err != nil {
+		return KioskVoter{}, err
+	}
+	voter := KioskVoter{ElectionID: c.ElectionID}
+	if voter.Member, err = s.Store.Member(ctx, c.MemberID); err != nil {
+		return KioskVoter{}, err
+	}
+	if err := s.kioskCanVote(ctx, voter, now); err != nil {
+		return KioskVoter{}, err
+	}
+	return voter, nil
+}
+
+// kioskCanVote checks that a code for voter would open at least one
+// election at now, saying why not otherwise.
+func (s *Service) kioskCanVote(ctx context.Context, voter KioskVoter, now time.Time) error {
+	m := voter.Member
+	if m.Status != Active {
+		return fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, m.ID, m.Status)
+	}
+	mine, err := s.MemberElections(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(mine, func(e MemberElection) bool { return voter.Opens(e, now) }) {
+		return nil
+	}
+	if voter.ElectionID == "" {
+		return fmt.Errorf("%w: member %s has no open election left to vote in", ErrNothingToVote, m.ID)
+	}
+	i := slices.IndexFunc(mine, func(e MemberElection) bool { return e.ID == voter.ElectionID })
+	switch {
+	case i < 0:
+		if _, err := s.Store.Election(ctx, voter.ElectionID); err != nil {
+			return err
+		}
+		return fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrNotOnRoll)
+	case mine[i].Voted:
+		return fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrAlreadyVoted)
+	}
+	return fmt.Errorf("election %s: %w", voter.ElectionID, ErrNotOpen)
+}
+
+// LiveCodes lists the codes not yet used, revoked or expired, soonest to
+// expire first; it deletes the expired ones first.
+func (s *Service) LiveCodes(ctx context.Context) ([]KioskCode, error) {
+	if _, err := s.Store.DeleteExpiredCodes(ctx, s.Now().UTC()); err != nil {
+		return nil, err
+	}
+	cs, err := s.Store.Codes(ctx)
+	slices.SortStableFunc(cs, func(a, b KioskCode) int { return a.Expires.Compare(b.Expires) })
+	return cs, err
+}
+
+// minCodeIDPrefix is the shortest code id an officer may type to revoke a
+// code: long enough not to hit the wrong one by accident.
+const minCodeIDPrefix = 4
+
+// RevokeCode revokes the live code whose id (see KioskCode.ID) starts with
+// prefix, refusing a prefix that matches none or several.
+func (s *Service) RevokeCode(ctx context.Context, prefix, actor string) (KioskCode, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	if _, err := hex.DecodeString(prefix + strings.Repeat("0", len(prefix)%2)); err != nil || len(prefix) < minCodeIDPrefix {
+		return KioskCode{}, fmt.Errorf("%q is not a code id: give at least %d of the hex digits 'booth code list' shows", prefix, minCodeIDPrefix)
+	}
+	cs, err := s.LiveCodes(ctx)
+	if err != nil {
+		return KioskCode{}, err
+	}
+	var match []KioskCode
+	for _, c := range cs {
+		if strings.HasPrefix(hex.EncodeToString(c.Hash[:]), prefix) {
+			match = append(match, c)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return KioskCode{}, fmt.Errorf("no live kiosk code has an id starting %s (used and expired codes are gone already): %w", prefix, ErrNotFound)
+	case 1:
+		return match[0], s.Store.RevokeCode(ctx, match[0].Hash, actor)
+	}
+	return KioskCode{}, fmt.Errorf("%d live kiosk codes have an id starting %s: give more of the id", len(match), prefix)
+}
+
+// RevokeMemberCodes revokes every live code issued for a member and
+// returns how many there were.
+func (s *Service) RevokeMemberCodes(ctx context.Context, memberID, actor string) (int, error) {
+	if _, err := s.Store.Member(ctx, memberID); err != nil {
+		return 0, err
+	}
+	cs, err := s.LiveCodes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range cs {
+		if c.MemberID != memberID {
+			continue
+		}
+		// A code used meanwhile is gone already: nothing to revoke.
+		err := s.Store.RevokeCode(ctx, c.Hash, actor)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			continue
+		case err != nil:
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// AddKioskDevice registers a laptop's SSH key as a kiosk thin client.
+func (s *Service) AddKioskDevice(ctx context.Context, name string, keys []Key, actor string) error {
+	if err := CheckDeviceName(name); err != nil {
+		return err
+	}
+	if len(keys) != 1 {
+		return fmt.Errorf("a kiosk device has exactly one key, and %d were given: give the laptop's public key file", len(keys))
+	}
+	k := keys[0]
+	owner, err := s.Store.MemberByFingerprint(ctx, k.Fingerprint)
+	switch {
+	case err == nil:
+		return fmt.Errorf("key %s is member %s's: %w; a kiosk device needs a key of its own (ssh-keygen -t ed25519 on the laptop)", k.Fingerprint, owner.ID, ErrKeyTaken)
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	err = s.Store.AddKioskDevice(ctx, KioskDevice{Name: name, Key: k}, actor)
+	if errors.Is(err, ErrExists) {
+		return fmt.Errorf("%w: remove it first with 'booth kiosk remove %s', or choose another name", err, name)
+	}
+	return err
+}

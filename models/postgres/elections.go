@@ -1,0 +1,223 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"vote.example.org/booth/models"
+)
+
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at`
+
+// scanElection reads one row of electionColumns.
+func scanElection(row pgx.Row) (models.Election, error) {
+	var (
+		e              models.Election
+		state          string
+		opened, closed *int64
+	)
+	err := row.Scan(&e.ID, &e.Definition, &state, &e.Fingerprint, &e.Recipients, &e.Withdrawn, &e.Extensions, &opened, &closed)
+	if err != nil {
+		return e, err
+	}
+	// Empty lists read back as nil, as a fresh Election has them.
+	if len(e.Recipients) == 0 {
+		e.Recipients = nil
+	}
+	if len(e.Withdrawn) == 0 {
+		e.Withdrawn = nil
+	}
+	e.State = models.ElectionState(state)
+	e.OpenedAt, e.ClosedAt = fromNanos(opened), fromNanos(closed)
+	return e, nil
+}
+
+// lockElection reads an election inside tx, locking its row with lock (FOR
+// UPDATE, or "" for none); ErrNotFound if unknown. Every change of an
+// election takes FOR UPDATE; a cast takes FOR KEY SHARE (lockForVoting),
+// the weakest lock, which FOR UPDATE alone conflicts with: casts never wait
+// for each other, and a close waits for the casts in flight and then makes
+// the ones after it read the closed state.
+func lockElection(ctx context.Context, tx pgx.Tx, id, lock string) (models.Election, error) {
+	e, err := scanElection(tx.QueryRow(ctx, `SELECT `+electionColumns+` FROM elections WHERE id = $1 `+lock, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, fmt.Errorf("election %s: %w", id, models.ErrNotFound)
+	}
+	return e, err
+}
+
+// lockForVoting reads what a cast or a replacement checks of an election
+// (its state, voting window, extensions and whether ballots may be
+// replaced) and takes FOR KEY SHARE on its row (see lockElection). It
+// leaves the rest of the definition, candidates' statements and all, in
+// the database: every cast reads this.
+func lockForVoting(ctx context.Context, tx pgx.Tx, id string) (models.Election, error) {
+	var (
+		e     models.Election
+		state string
+	)
+	err := tx.QueryRow(ctx, `SELECT state, extensions, definition->'OpensAt', definition->'ClosesAt',
+		coalesce((definition->'Quorum'->>'Extend')::bigint, 0), coalesce((definition->>'AllowReplace')::boolean, false)
+		FROM elections WHERE id = $1 FOR KEY SHARE`, id).
+		Scan(&state, &e.Extensions, &e.OpensAt, &e.ClosesAt, &e.Quorum.Extend, &e.AllowReplace)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, fmt.Errorf("election %s: %w", id, models.ErrNotFound)
+	}
+	e.ID, e.State = id, models.ElectionState(state)
+	return e, err
+}
+
+// CreateElection stores a new election in the draft state.
+func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
+	if e.ID == "" {
+		return errors.New("an election needs an ID")
+	}
+	if e.State != "" && e.State != models.Draft {
+		return fmt.Errorf("election %s: a new election must be a draft, not %s: %w", e.ID, e.State, models.ErrWrongState)
+	}
+	recipients := e.Recipients
+	if recipients == nil {
+		recipients = []string{}
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO elections (id, definition, state, recipients) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO NOTHING`, e.ID, e.Definition, string(models.Draft), recipients)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("election %s: %w", e.ID, models.ErrExists)
+		}
+		return s.appendAudit(ctx, tx, actor, "election.create",
+			fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates)))
+	})
+}
+
+// UpdateDefinition replaces a draft election's definition.
+func (s *Store) UpdateDefinition(ctx context.Context, d models.Definition, actor string) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		e, err := lockElection(ctx, tx, d.ID, `FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft {
+			return fmt.Errorf("election %s is %s, only a draft can be edited: %w", d.ID, e.State, models.ErrWrongState)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE elections SET definition = $2 WHERE id = $1`, d.ID, d); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.update", fmt.Sprintf("election %s definition replaced", d.ID))
+	})
+}
+
+// Election returns one election.
+func (s *Store) Election(ctx context.Context, id string) (models.Election, error) {
+	var e models.Election
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var err error
+		e, err = lockElection(ctx, tx, id, ``)
+		return err
+	})
+	return e, err
+}
+
+// Elections lists every election, by ID.
+func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
+	var es []models.Election
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT `+electionColumns+` FROM elections ORDER BY id`)
+		var err error
+		es, err = collect(rows, func(row pgx.CollectableRow) (models.Election, error) { return scanElection(row) })
+		return err
+	})
+	return es, err
+}
+
+// OpenElection opens a draft: it records the fingerprint and freezes the
+// electorate, one roll row per eligible member, inserted in member-ID
+// order so the rows carry no order of their own.
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error {
+	if fingerprint == "" {
+		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		e, err := lockElection(ctx, tx, id, `FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft {
+			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		}
+		var cutoff *int64 // members who joined before it; NULL: everyone
+		if !e.JoinedBefore.IsZero() {
+			cutoff = optNanos(e.JoinedBefore)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO roll (election_id, member_id, voted)
+			SELECT $1, id, false FROM members
+			WHERE status = 'active' AND ($2::bigint IS NULL OR joined < $2)
+			ORDER BY id`, id, cutoff)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, fingerprint = $3, opened_at = $4 WHERE id = $1`,
+			id, string(models.Open), fingerprint, nanos(now)); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.open",
+			fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, fingerprint, tag.RowsAffected()))
+	})
+}
+
+// Extend grants one more close extension to an open election.
+func (s *Store) Extend(ctx context.Context, id string, from int, actor string) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		e, err := lockElection(ctx, tx, id, `FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Open {
+			return fmt.Errorf("election %s is %s, only an open election can be extended: %w", id, e.State, models.ErrWrongState)
+		}
+		if e.Extensions != from {
+			return fmt.Errorf("election %s has %d extensions, not %d: %w", id, e.Extensions, from, models.ErrWrongState)
+		}
+		if err := tx.QueryRow(ctx, `UPDATE elections SET extensions = extensions + 1 WHERE id = $1 RETURNING extensions`, id).
+			Scan(&e.Extensions); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "election.extend",
+			fmt.Sprintf("election %s extended (extension %d), closes %s", id, e.Extensions,
+				e.EffectiveClose().UTC().Format(time.RFC3339)))
+	})
+}
+
+// WithdrawCandidate withdraws a candidate from a draft or open election.
+func (s *Store) WithdrawCandidate(ctx context.Context, electionID, candidateID, actor string) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		e, err := lockElection(ctx, tx, electionID, `FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Draft && e.State != models.Open {
+			return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", electionID, e.State, models.ErrWrongState)
+		}
+		// The rules of which candidate may go are the service's; the store
+		// keeps the list true.
+		if !slices.ContainsFunc(e.Candidates, func(c models.Candidate) bool { return c.ID == candidateID }) {
+			return fmt.Errorf("candidate %s in election %s: %w", candidateID, electionID, models.ErrNotFound)
+		}
+		if slices.Contains(e.Withdrawn, candidateID) {
+			return fmt.Errorf("candidate %s in election %s is withdrawn already: %w", candidateID, electionID, models.ErrExists)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE elections SET withdrawn = array_append(withdrawn, $2) WHERE id = $1`, electionID, candidateID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "candidate.withdraw",
+			fmt.Sprintf("election %s candidate %s withdrawn", electionID, candidateID))
+	})
+}

@@ -1,0 +1,280 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"vote.example.org/booth/models"
+)
+
+// The kiosk's tables: one-time codes (by hash), the staff, and the thin
+// clients' keys. See migrations/0005_codes.sql.
+
+// IssueCode stores a new code and audits its issue without naming the
+// member.
+func (s *Store) IssueCode(ctx context.Context, c models.KioskCode, actor string) error {
+	if c.MemberID == "" || c.Expires.IsZero() {
+		return errors.New("a kiosk code needs a member and an expiry")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := memberExists(ctx, tx, c.MemberID); err != nil {
+			return err
+		}
+		var election any // NULL: any open election
+		if c.ElectionID != "" {
+			if err := electionExists(ctx, tx, c.ElectionID); err != nil {
+				return err
+			}
+			election = c.ElectionID
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO kiosk_codes (hash, member_id, election_id, expires) VALUES (?, ?, ?, ?)`,
+			c.Hash[:], c.MemberID, election, formatTime(c.Expires))
+		if isUnique(err) {
+			return fmt.Errorf("kiosk code hash: %w", models.ErrExists)
+		}
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "kiosk.code.issue", codeAuditDetail(c))
+	})
+}
+
+// codeAuditDetail describes an issued code for the audit log: its id, its
+// scope and expiry, never its member.
+func codeAuditDetail(c models.KioskCode) string {
+	scope := "any open election"
+	if c.ElectionID != "" {
+		scope = "election " + c.ElectionID
+	}
+	return fmt.Sprintf("kiosk code %s issued for %s, valid until %s", c.ID(), scope, c.Expires.UTC().Format(time.RFC3339))
+}
+
+// RedeemCode takes a code out of the store, once: it is deleted in the
+// same transaction that finds it, along with every expired code.
+func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (models.KioskCode, error) {
+	c := models.KioskCode{Hash: hash}
+	var redeemErr error
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var (
+			election sql.NullString
+			expires  string
+		)
+		err := tx.QueryRowContext(ctx, `SELECT member_id, election_id, expires FROM kiosk_codes WHERE hash = ?`, hash[:]).
+			Scan(&c.MemberID, &election, &expires)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			redeemErr = models.ErrCodeInvalid
+		case err != nil:
+			return err
+		default:
+			c.ElectionID = election.String
+			if c.Expires, err = parseTime(expires); err != nil {
+				return err
+			}
+			if !now.Before(c.Expires) {
+				redeemErr = models.ErrCodeExpired
+			}
+		}
+		// The expired ones go too (this one among them when it expired):
+		// commit the deletions even when the code is refused.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM kiosk_codes WHERE hash = ? OR expires <= ?`, hash[:], formatTime(now)); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return models.KioskCode{}, err
+	}
+	if redeemErr != nil {
+		return models.KioskCode{}, redeemErr
+	}
+	return c, nil
+}
+
+// Codes lists the codes not yet used or revoked, expired ones included
+// until they are deleted, in hash order.
+func (s *Store) Codes(ctx context.Context) ([]models.KioskCode, error) {
+	var out []models.KioskCode
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT hash, member_id, election_id, expires FROM kiosk_codes ORDER BY hash`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c        models.KioskCode
+				hash     []byte
+				election sql.NullString
+				expires  string
+			)
+			if err := rows.Scan(&hash, &c.MemberID, &election, &expires); err != nil {
+				return err
+			}
+			copy(c.Hash[:], hash)
+			c.ElectionID = election.String
+			if c.Expires, err = parseTime(expires); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// RevokeCode deletes a code before it is used.
+func (s *Store) RevokeCode(ctx context.Context, hash [32]byte, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM kiosk_codes WHERE hash = ?`, hash[:]))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("kiosk code %s: %w", models.KioskCode{Hash: hash}.ID(), models.ErrNotFound)
+		}
+		return s.appendAudit(ctx, tx, actor, "kiosk.code.revoke", fmt.Sprintf("kiosk code %s revoked", models.KioskCode{Hash: hash}.ID()))
+	})
+}
+
+// DeleteExpiredCodes drops the codes that expired at or before now.
+func (s *Store) DeleteExpiredCodes(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = rowsAffected(tx.ExecContext(ctx, `DELETE FROM kiosk_codes WHERE expires <= ?`, formatTime(now)))
+		return err
+	})
+	return int(n), err
+}
+
+// SetStaff grants or withdraws a member's staff role.
+func (s *Store) SetStaff(ctx context.Context, memberID string, staff bool, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := memberExists(ctx, tx, memberID); err != nil {
+			return err
+		}
+		query, action, detail := `DELETE FROM kiosk_staff WHERE member_id = ?`, "kiosk.staff.remove", "member %s may no longer issue kiosk codes"
+		if staff {
+			query, action, detail = `INSERT OR IGNORE INTO kiosk_staff (member_id) VALUES (?)`, "kiosk.staff.add", "member %s may issue kiosk codes"
+		}
+		if _, err := tx.ExecContext(ctx, query, memberID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, action, fmt.Sprintf(detail, memberID))
+	})
+}
+
+// IsStaff reports whether a member has the staff role.
+func (s *Store) IsStaff(ctx context.Context, memberID string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM kiosk_staff WHERE member_id = ?`, memberID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Staff lists the staff's member ids in order.
+func (s *Store) Staff(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT member_id FROM kiosk_staff ORDER BY member_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
+}
+
+// AddKioskDevice registers a thin client's key under a name.
+func (s *Store) AddKioskDevice(ctx context.Context, d models.KioskDevice, actor string) error {
+	if d.Name == "" || d.Key.Fingerprint == "" {
+		return errors.New("a kiosk device needs a name and a key")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var holder string
+		err := tx.QueryRowContext(ctx, `SELECT member_id FROM keys WHERE fingerprint = ?`, d.Key.Fingerprint).Scan(&holder)
+		switch {
+		case err == nil:
+			return fmt.Errorf("key %s is registered to member %s: %w", d.Key.Fingerprint, holder, models.ErrKeyTaken)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT name FROM kiosk_devices WHERE fingerprint = ?`, d.Key.Fingerprint).Scan(&holder)
+		switch {
+		case err == nil:
+			return fmt.Errorf("key %s is kiosk device %s's: %w", d.Key.Fingerprint, holder, models.ErrKeyTaken)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_devices (name, fingerprint, type, public, comment) VALUES (?, ?, ?, ?, ?)`,
+			d.Name, d.Key.Fingerprint, d.Key.Type, d.Key.Public, d.Key.Comment)
+		if isUnique(err) {
+			return fmt.Errorf("kiosk device %s: %w", d.Name, models.ErrExists)
+		}
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, "kiosk.device.add", fmt.Sprintf("kiosk device %s added with key %s", d.Name, d.Key.Fingerprint))
+	})
+}
+
+// KioskDevices lists the devices by name.
+func (s *Store) KioskDevices(ctx context.Context) ([]models.KioskDevice, error) {
+	var out []models.KioskDevice
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT name, fingerprint, type, public, comment FROM kiosk_devices ORDER BY name`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d models.KioskDevice
+			if err := rows.Scan(&d.Name, &d.Key.Fingerprint, &d.Key.Type, &d.Key.Public, &d.Key.Comment); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// KioskDeviceByFingerprint finds the device owning a key; an index lookup
+// made at every login that is not a member's.
+func (s *Store) KioskDeviceByFingerprint(ctx context.Context, fingerprint string) (models.KioskDevice, error) {
+	var d models.KioskDevice
+	err := s.db.QueryRowContext(ctx, `SELECT name, fingerprint, type, public, comment FROM kiosk_devices WHERE fingerprint = ?`, fingerprint).
+		Scan(&d.Name, &d.Key.Fingerprint, &d.Key.Type, &d.Key.Public, &d.Key.Comment)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("kiosk device key %s: %w", fingerprint, models.ErrNotFound)
+	}
+	return d, err
+}
+
+// RemoveKioskDevice deletes a device: its key no longer opens anything.
+func (s *Store) RemoveKioskDevice(ctx context.Context, name, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM kiosk_devices WHERE name = ?`, name))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("kiosk device %s: %w", name, models.ErrNotFound)
+		}
+		return s.appendAudit(ctx, tx, actor, "kiosk.device.remove", fmt.Sprintf("kiosk device %s removed", name))
+	})
+}

@@ -1,0 +1,118 @@
+package ssh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"vote.example.org/booth/booth"
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+)
+
+// The commands for published results: bundle hands out an election's
+// signed results bundle, verify tells a member what became of the ballot
+// cast with a receipt.
+
+// bundleCmd writes an election's published results bundle byte for byte
+// (it is ASCII, so it is safe on a terminal), for `ssh HOST bundle ID >
+// FILE`. Like results, it serves the elections on the member's roll.
+func bundleCmd(ctx context.Context, c *cmdContext) error {
+	id := c.args[0]
+	marks, err := c.s.cfg.Service.Store.MemberRoll(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
+		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", booth.Sanitize(id))
+	}
+	data, err := c.s.cfg.Service.Store.Bundle(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("%s has no published results yet: the officers publish them after the count", booth.Sanitize(id))
+	}
+	if err != nil {
+		return err
+	}
+	c.out.Write(data)
+	return nil
+}
+
+// verifyCmd looks a receipt up in the closed and counted elections the
+// member voted in.
+func verifyCmd(ctx context.Context, c *cmdContext) error {
+	norm, err := models.NormalizeReceipt(c.args[0])
+	if err != nil {
+		return fmt.Errorf("receipt: %w", err)
+	}
+	store := c.s.cfg.Service.Store
+	marks, err := store.MemberRoll(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	var searched []string
+	for _, mk := range marks {
+		if !mk.Voted {
+			continue
+		}
+		e, err := store.Election(ctx, mk.ElectionID)
+		if err != nil {
+			return err
+		}
+		if e.State != models.Closed && e.State != models.Counted {
+			continue
+		}
+		searched = append(searched, booth.Sanitize(e.ID))
+		state, err := store.Receipt(ctx, e.ID, models.ReceiptHash(e.ID, norm))
+		switch {
+		case err != nil:
+			return err
+		case state == models.ReceiptReplaced:
+			return fmt.Errorf("receipt: replaced: in %s (%s) the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted; check the receipt of your newer ballot",
+				booth.Sanitize(e.ID), booth.Sanitize(e.Title))
+		case state == models.ReceiptCounted:
+			return c.writeCounted(ctx, e, norm)
+		}
+	}
+	if len(searched) == 0 {
+		return errors.New("receipt: not found: you have voted in no election that has closed yet; receipts are checked after the close")
+	}
+	return fmt.Errorf("receipt: not found in the closed elections you voted in (%s); check that you copied it whole", strings.Join(searched, ", "))
+}
+
+// writeCounted says a receipt's ballot is in the box and, when the
+// election's published ledger holds it, what it says.
+func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receipt string) error {
+	fmt.Fprintf(c.out, "%s (%s): ", booth.Sanitize(e.ID), booth.Sanitize(e.Title))
+	if e.State == models.Counted {
+		c.out.WriteString("your ballot with this receipt was counted.\n")
+	} else {
+		c.out.WriteString("your ballot with this receipt is in the ballot box; the election is closed and not counted yet.\n")
+	}
+	if !e.PublishLedger {
+		c.out.WriteString("This election does not publish its ledger, so what the ballot says is not shown.\n")
+		return nil
+	}
+	data, err := c.s.cfg.Service.Store.Bundle(ctx, e.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		c.out.WriteString("What it says is shown here once the officers publish the results with the ledger.\n")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b, err := bundle.Open(data)
+	if err != nil {
+		return err
+	}
+	found, err := b.Lookup(receipt)
+	if err != nil {
+		return fmt.Errorf("the published ledger of %s: %w", booth.Sanitize(e.ID), err)
+	}
+	c.out.WriteString("The published ledger records it as:\n")
+	for _, line := range strings.Split(strings.TrimRight(found.Ballot.Describe(b.Election.Definition), "\n"), "\n") {
+		fmt.Fprintf(c.out, "  %s\n", booth.Sanitize(line))
+	}
+	return nil
+}

@@ -1,0 +1,295 @@
+package ssh
+
+import (
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// A booth program on an SSH session draws through a screen, not through
+// bubbletea's renderer. bubbletea v2 redraws on a frame ticker that wakes
+// every program at its frame rate even when nothing changed: with a
+// thousand idle members that is most of the server's work, and a key
+// press waits for the next frame. The screen draws when the view changes,
+// on the message that changed it, and not otherwise: an idle session
+// costs no CPU, and a key press is answered at once.
+
+// sessionOutput serialises writes to a session: the screen draws frames
+// while bubbletea writes its queries and the clipboard to the same
+// session, and an escape sequence must never be cut by another.
+type sessionOutput struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (o *sessionOutput) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.w.Write(p)
+}
+
+// frames lends out the cell buffers a frame is drawn into. A session
+// needs one only while the member is at work; see screen.
+var frames = sync.Pool{New: func() any { return new(uv.NewScreenBuffer(0, 0)) }}
+
+// keepFor is how long a session keeps its frame buffer and renderer after
+// its last frame: long enough to span most pauses between keys; a longer pause costs one
+// redraw into a renderer that writes nowhere.
+const keepFor = 5 * time.Second
+
+// screen draws one session's views with ultraviolet's renderer, which
+// sends only the cells that changed. The renderer's model of the client's
+// screen and the frame buffer are most of a session's memory, so a session
+// idle for keepFor gives both up, and rebuilds them from the content it
+// last drew when the member comes back.
+type screen struct {
+	out           io.Writer
+	env           []string
+	profile       colorprofile.Profile
+	width, height int
+	drawn         string // the content on the client's screen
+	title         string
+	stale         bool // a resize: draw everything again
+	open          bool // in the alternate screen
+
+	mu      sync.Mutex           // guards term and frame against release
+	term    *uv.TerminalRenderer // nil while idle
+	frame   *uv.ScreenBuffer     // holds drawn; nil while idle
+	release *time.Timer
+}
+
+func newScreen(out io.Writer, env []string, profile colorprofile.Profile, width, height int) *screen {
+	s := &screen{out: out, env: env, profile: profile, width: width, height: height}
+	s.release = time.AfterFunc(time.Hour, s.letGo)
+	s.release.Stop()
+	return s
+}
+
+// newTerminal builds a renderer writing to w.
+func (s *screen) newTerminal(w io.Writer) *uv.TerminalRenderer {
+	t := uv.NewTerminalRenderer(w, s.env)
+	t.SetColorProfile(s.profile)
+	t.SetTabStops(-1)
+	// The session's emulated PTY turns \n into \r\n.
+	t.SetMapNewline(true)
+	// Scroll detection hashes every line of every frame; the booth's
+	// screens seldom scroll, and a keystroke costs less without it.
+	t.SetScrollOptim(false)
+	t.Resize(s.width, s.height)
+	return t
+}
+
+// resize follows the client's window.
+func (s *screen) resize(width, height int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if width == s.width && height == s.height {
+		return
+	}
+	s.width, s.height = width, height
+	if s.term != nil {
+		s.term.Resize(width, height)
+		s.term.Erase()
+	}
+	s.stale = true
+}
+
+// draw puts v on the client's screen, sending what changed since the last
+// frame. The booth draws full-screen in the alternate screen with the
+// cursor hidden; the first frame switches the terminal there.
+func (s *screen) draw(v tea.View) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case !s.open:
+		s.term = s.newTerminal(s.out)
+		s.term.EnterAltScreen()
+		_, _ = s.term.WriteString(ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
+		s.open, s.stale = true, true
+	case s.term == nil:
+		s.revive()
+	}
+	if v.WindowTitle != s.title {
+		_, _ = s.term.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+		s.title = v.WindowTitle
+	}
+	if s.stale || v.Content != s.drawn {
+		s.render(v.Content)
+		s.drawn, s.stale = v.Content, false
+	}
+	s.release.Reset(keepFor)
+	return s.term.Flush()
+}
+
+// revive rebuilds an idle session's renderer: it draws the content on the
+// client's screen into a renderer that writes nowhere, so the renderer's
+// model matches the client again, then homes the cursor on both.
+func (s *screen) revive() {
+	w := &switchedWriter{w: io.Discard}
+	s.term = s.newTerminal(w)
+	s.term.EnterAltScreen()
+	s.frame = frames.Get().(*uv.ScreenBuffer)
+	s.redraw(s.drawn)
+	s.term.Render(s.frame.RenderBuffer)
+	s.term.MoveTo(0, 0)
+	_ = s.term.Flush()
+	w.w = s.out
+	_, _ = s.term.WriteString(ansi.CursorHomePosition)
+}
+
+// switchedWriter writes to w, which can be changed.
+type switchedWriter struct{ w io.Writer }
+
+func (sw *switchedWriter) Write(p []byte) (int, error) { return sw.w.Write(p) }
+
+// render draws content into the frame buffer and has the renderer send
+// the lines that differ from what the client shows.
+func (s *screen) render(content string) {
+	switch {
+	case s.frame == nil:
+		s.frame = frames.Get().(*uv.ScreenBuffer)
+		s.redraw(content)
+		// A lent buffer's change marks describe someone else's frame:
+		// mark the lines that changed since this session's last frame.
+		clear(s.frame.Touched)
+		changedLines(s.drawn, content, s.height, func(y int) { s.frame.TouchLine(0, y, s.width) })
+	case s.stale:
+		s.redraw(content)
+	default:
+		s.update(content)
+	}
+	s.term.Render(s.frame.RenderBuffer)
+}
+
+// redraw draws content into a cleared frame. The stale flag also makes
+// the renderer repaint the whole screen.
+func (s *screen) redraw(content string) {
+	s.frame.Resize(s.width, s.height)
+	s.frame.Clear()
+	uv.NewStyledString(content).Draw(s.frame, s.frame.Bounds())
+}
+
+// update draws only the lines whose text changed since the frame buffer's
+// last frame. A line can be drawn on its own when every style is reset
+// where it starts; if one cannot, the whole content is drawn.
+func (s *screen) update(content string) {
+	lines := strings.SplitN(content, "\n", s.height+1)
+	var rows []int
+	changedLines(s.drawn, content, s.height, func(y int) { rows = append(rows, y) })
+	reset := true
+	for y, line := range lines[:min(len(lines), s.height)] {
+		if !reset && slices.Contains(rows, y) {
+			s.redraw(content)
+			return
+		}
+		reset = endsReset(line, reset)
+	}
+	for _, y := range rows {
+		row := uv.Rect(0, y, s.width, 1)
+		s.frame.ClearArea(row)
+		if y < len(lines) {
+			uv.NewStyledString(lines[y]).Draw(s.frame, row)
+		}
+	}
+}
+
+// letGo gives up an idle session's renderer and frame buffer.
+func (s *screen) letGo() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.term = nil
+	if s.frame != nil {
+		frames.Put(s.frame)
+		s.frame = nil
+	}
+}
+
+// changedLines calls touch for each of the first height lines that may
+// look different in the new frame. A line of the same text looks the same
+// only if it starts with the same pen: styles carry over line ends, so a
+// line counts as unchanged only when both frames reach it with every
+// style reset.
+func changedLines(old, new string, height int, touch func(y int)) {
+	oldReset, newReset := true, true
+	for y := range height {
+		var o, n string
+		o, old, _ = strings.Cut(old, "\n")
+		n, new, _ = strings.Cut(new, "\n")
+		if o != n || !oldReset || !newReset {
+			touch(y)
+		}
+		oldReset = endsReset(o, oldReset)
+		newReset = endsReset(n, newReset)
+	}
+}
+
+// endsReset tells whether every style is reset after line, given whether
+// it was before: lipgloss ends each styled run with a full reset (CSI m),
+// and anything else is taken to leave a style on.
+func endsReset(line string, before bool) bool {
+	i := strings.LastIndex(line, "\x1b[")
+	if i < 0 {
+		return before
+	}
+	rest := line[i:]
+	return strings.HasPrefix(rest, "\x1b[m") || strings.HasPrefix(rest, "\x1b[0m")
+}
+
+// close gives the terminal back as the session found it: the main screen,
+// a visible cursor, no bracketed paste and no title.
+func (s *screen) close() error {
+	s.mu.Lock()
+	if !s.open {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.term == nil {
+		s.revive()
+	}
+	t := s.term
+	s.open = false
+	s.mu.Unlock()
+	s.release.Stop()
+	t.MoveTo(0, s.height-1)
+	t.ExitAltScreen()
+	_, _ = t.WriteString(ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste)
+	if s.title != "" {
+		_, _ = t.WriteString(ansi.SetWindowTitle(""))
+	}
+	err := t.Flush()
+	s.letGo()
+	return err
+}
+
+// drawnModel runs a booth model and draws its view on the screen after
+// every message. bubbletea, running without a renderer, asks for the view
+// after each update too: it gets the one already drawn.
+type drawnModel struct {
+	inner  tea.Model
+	screen *screen
+	view   tea.View
+}
+
+func (m *drawnModel) Init() tea.Cmd { return m.inner.Init() }
+
+func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		m.screen.resize(size.Width, size.Height)
+	}
+	var cmd tea.Cmd
+	m.inner, cmd = m.inner.Update(msg)
+	m.view = m.inner.View()
+	// A failed write means the connection is gone; the session's context
+	// ends the program.
+	_ = m.screen.draw(m.view)
+	return m, cmd
+}
+
+func (m *drawnModel) View() tea.View { return m.view }

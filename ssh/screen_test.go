@@ -1,0 +1,155 @@
+package ssh
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	cssh "charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/vt"
+)
+
+// client is a terminal on the far side of an emulated PTY: what a screen
+// writes passes through charm's \n → \r\n and lands in a terminal emulator.
+type client struct {
+	term *vt.Emulator
+	scr  *screen
+}
+
+func newClient(w, h int) *client {
+	term := vt.NewEmulator(w, h)
+	return &client{term: term, scr: newScreen(cssh.NewPtyWriter(term), []string{"TERM=xterm-256color"}, colorprofile.ANSI256, w, h)}
+}
+
+// show draws content and checks that the client's terminal now shows
+// exactly what content draws into an empty screen: every cell's text and
+// style.
+func (c *client) show(t *testing.T, step string, content string) {
+	t.Helper()
+	if err := c.scr.draw(tea.View{Content: content, WindowTitle: "booth"}); err != nil {
+		t.Fatal(err)
+	}
+	want := uv.NewScreenBuffer(c.scr.width, c.scr.height)
+	uv.NewStyledString(content).Draw(want, want.Bounds())
+	for y := range c.scr.height {
+		for x := range c.scr.width {
+			got, exp := c.term.CellAt(x, y), want.CellAt(x, y)
+			if got.Content != exp.Content || !looksSame(got.Style, exp.Style, got.Content == " ") {
+				t.Fatalf("%s: cell (%d,%d) shows %q %+v, want %q %+v\nscreen:\n%s\nwant:\n%s",
+					step, x, y, got.Content, got.Style, exp.Content, exp.Style, c.term.String(), content)
+			}
+		}
+	}
+}
+
+// looksSame tells whether two styles look the same on a cell; on a blank
+// the foreground colour and the text attributes show nothing, and the
+// renderer may leave them out.
+func looksSame(a, b uv.Style, blank bool) bool {
+	if !blank {
+		return a.Equal(&b)
+	}
+	return a.Bg == b.Bg && a.Underline == b.Underline && a.Attrs&uv.AttrReverse == b.Attrs&uv.AttrReverse
+}
+
+// Lines a generated frame is made of: plain, styled and reset, a style
+// left open across the line end, a line with no text, wide characters.
+var frameLines = []string{
+	"Signed in as \x1b[1mAda\x1b[m (key SHA256:abc)",
+	"\x1b[38;5;246m────────────────────────────────────────\x1b[m",
+	"› Board of Directors 2026            closes in 2d 4h",
+	"  Bylaw amendment                    closes in 5d",
+	"\x1b[31mstill red at the end of the line",
+	"plain text after an open style",
+	"",
+	"\x1b[7m 1  Ada Lovelace \x1b[m  │  Grace Hopper",
+	"日本語の候補者 · 3 seats",
+	"turnout 12 of 40 (30.0%) · \x1b[32mvoted ✓\x1b[0m",
+}
+
+func generatedFrame(r *rand.Rand, h int) string {
+	n := 1 + r.IntN(h+2) // sometimes more lines than the screen
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = frameLines[r.IntN(len(frameLines))]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Whatever sequence of frames a session draws, and however its frame
+// buffer comes and goes between them (lent to other sessions, given back
+// when idle), the client ends up showing each frame exactly.
+func TestScreenShowsEveryFrameExactly(t *testing.T) {
+	for seed := range uint64(20) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 7))
+			a, b := newClient(60, 12), newClient(60, 12)
+			for i := range 60 {
+				c := a
+				if r.IntN(3) == 0 {
+					c = b
+				}
+				switch r.IntN(8) {
+				case 0:
+					c.scr.letGo() // the member paused
+				case 1:
+					w, h := 40+r.IntN(30), 6+r.IntN(10)
+					c.term.Resize(w, h)
+					c.scr.resize(w, h)
+				}
+				c.show(t, fmt.Sprintf("frame %d", i), generatedFrame(r, c.scr.height))
+			}
+		})
+	}
+}
+
+// A cursor move on a drawn screen sends only the two lines that changed.
+func TestScreenSendsOnlyWhatChanged(t *testing.T) {
+	var out strings.Builder
+	s := newScreen(cssh.NewPtyWriter(&out), nil, colorprofile.ANSI256, 80, 24)
+	first := strings.Join([]string{frameLines[0], frameLines[2], frameLines[3]}, "\n")
+	moved := strings.Join([]string{frameLines[0], strings.Replace(frameLines[2], "›", " ", 1), strings.Replace(frameLines[3], "  ", "› ", 1)}, "\n")
+	if err := s.draw(tea.View{Content: first}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := s.draw(tea.View{Content: moved}); err != nil {
+		t.Fatal(err)
+	}
+	if n := out.Len(); n == 0 || n > 40 {
+		t.Fatalf("a cursor move sent %d bytes: %q", n, out.String())
+	}
+	out.Reset()
+	if err := s.draw(tea.View{Content: moved}); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("an unchanged view sent %q", out.String())
+	}
+}
+
+// Closing gives the terminal back: main screen, cursor shown, bracketed
+// paste off, title cleared.
+func TestScreenCloseRestoresTheTerminal(t *testing.T) {
+	var out strings.Builder
+	s := newScreen(&out, nil, colorprofile.ANSI256, 80, 24)
+	if err := s.draw(tea.View{Content: "hello", WindowTitle: "booth"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, seq := range []string{"\x1b[?1049h", "\x1b[?25l", "\x1b[?1049l", "\x1b[?25h", "\x1b[?2004l", "\x1b]2;\a"} {
+		if !strings.Contains(got, seq) {
+			t.Errorf("output lacks %q: %q", seq, got)
+		}
+	}
+	if s.frame != nil {
+		t.Error("a closed screen kept its frame buffer")
+	}
+}
