@@ -35,20 +35,13 @@ func (o *sessionOutput) Write(p []byte) (int, error) {
 	return o.w.Write(p)
 }
 
-// frames lends out the cell buffers a frame is drawn into. A session
-// needs one only while the member is at work; see screen.
+// frames lends out the cell buffers a frame is drawn into: a session
+// needs one only while the member is at work.
 var frames = sync.Pool{New: func() any { return new(uv.NewScreenBuffer(0, 0)) }}
 
-// keepFor is how long a session keeps its frame buffer and renderer after
-// its last frame: long enough to span most pauses between keys; a longer pause costs one
-// redraw into a renderer that writes nowhere.
-const keepFor = 5 * time.Second
-
 // screen draws one session's views with ultraviolet's renderer, which
-// sends only the cells that changed. The renderer's model of the client's
-// screen and the frame buffer are most of a session's memory, so a session
-// idle for keepFor gives both up, and rebuilds them from the content it
-// last drew when the member comes back.
+// sends only the cells that changed. A screen with no new frame for keep
+// lends its frame buffer to others and calls idle.
 type screen struct {
 	out           io.Writer
 	env           []string
@@ -59,15 +52,20 @@ type screen struct {
 	stale         bool // a resize: draw everything again
 	open          bool // in the alternate screen
 
-	mu      sync.Mutex           // guards term and frame against release
-	term    *uv.TerminalRenderer // nil while idle
+	mu      sync.Mutex           // guards frame against the release timer
+	term    *uv.TerminalRenderer // its model of the client's screen
 	frame   *uv.ScreenBuffer     // holds drawn; nil while idle
 	release *time.Timer
+	keep    time.Duration // how long after its last frame the screen is idle
+	idle    func()        // called when the screen becomes idle
 }
 
-func newScreen(out io.Writer, env []string, profile colorprofile.Profile, width, height int) *screen {
-	s := &screen{out: out, env: env, profile: profile, width: width, height: height}
-	s.release = time.AfterFunc(time.Hour, s.letGo)
+func newScreen(out io.Writer, env []string, profile colorprofile.Profile, width, height int, keep time.Duration, idle func()) *screen {
+	s := &screen{out: out, env: env, profile: profile, width: width, height: height, keep: keep, idle: idle}
+	s.release = time.AfterFunc(time.Hour, func() {
+		s.giveBackFrame()
+		s.idle()
+	})
 	s.release.Stop()
 	return s
 }
@@ -84,6 +82,13 @@ func (s *screen) newTerminal(w io.Writer) *uv.TerminalRenderer {
 	t.SetScrollOptim(false)
 	t.Resize(s.width, s.height)
 	return t
+}
+
+// size is the client's window as last known.
+func (s *screen) size() (width, height int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.width, s.height
 }
 
 // resize follows the client's window.
@@ -107,14 +112,11 @@ func (s *screen) resize(width, height int) {
 func (s *screen) draw(v tea.View) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case !s.open:
+	if !s.open {
 		s.term = s.newTerminal(s.out)
 		s.term.EnterAltScreen()
 		_, _ = s.term.WriteString(ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
 		s.open, s.stale = true, true
-	case s.term == nil:
-		s.revive()
 	}
 	if v.WindowTitle != s.title {
 		_, _ = s.term.WriteString(ansi.SetWindowTitle(v.WindowTitle))
@@ -124,30 +126,9 @@ func (s *screen) draw(v tea.View) error {
 		s.render(v.Content)
 		s.drawn, s.stale = v.Content, false
 	}
-	s.release.Reset(keepFor)
+	s.release.Reset(s.keep)
 	return s.term.Flush()
 }
-
-// revive rebuilds an idle session's renderer: it draws the content on the
-// client's screen into a renderer that writes nowhere, so the renderer's
-// model matches the client again, then homes the cursor on both.
-func (s *screen) revive() {
-	w := &switchedWriter{w: io.Discard}
-	s.term = s.newTerminal(w)
-	s.term.EnterAltScreen()
-	s.frame = frames.Get().(*uv.ScreenBuffer)
-	s.redraw(s.drawn)
-	s.term.Render(s.frame.RenderBuffer)
-	s.term.MoveTo(0, 0)
-	_ = s.term.Flush()
-	w.w = s.out
-	_, _ = s.term.WriteString(ansi.CursorHomePosition)
-}
-
-// switchedWriter writes to w, which can be changed.
-type switchedWriter struct{ w io.Writer }
-
-func (sw *switchedWriter) Write(p []byte) (int, error) { return sw.w.Write(p) }
 
 // render draws content into the frame buffer and has the renderer send
 // the lines that differ from what the client shows.
@@ -200,11 +181,10 @@ func (s *screen) update(content string) {
 	}
 }
 
-// letGo gives up an idle session's renderer and frame buffer.
-func (s *screen) letGo() {
+// giveBackFrame lends an idle screen's frame buffer to others.
+func (s *screen) giveBackFrame() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.term = nil
 	if s.frame != nil {
 		frames.Put(s.frame)
 		s.frame = nil
@@ -245,39 +225,43 @@ func endsReset(line string, before bool) bool {
 // close gives the terminal back as the session found it: the main screen,
 // a visible cursor, no bracketed paste and no title.
 func (s *screen) close() error {
+	s.release.Stop()
+	s.giveBackFrame()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !s.open {
-		s.mu.Unlock()
 		return nil
 	}
-	if s.term == nil {
-		s.revive()
-	}
-	t := s.term
 	s.open = false
-	s.mu.Unlock()
-	s.release.Stop()
-	t.MoveTo(0, s.height-1)
-	t.ExitAltScreen()
-	_, _ = t.WriteString(ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste)
+	s.term.MoveTo(0, s.height-1)
+	s.term.ExitAltScreen()
+	_, _ = s.term.WriteString(ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste)
 	if s.title != "" {
-		_, _ = t.WriteString(ansi.SetWindowTitle(""))
+		_, _ = s.term.WriteString(ansi.SetWindowTitle(""))
 	}
-	err := t.Flush()
-	s.letGo()
-	return err
+	return s.term.Flush()
 }
 
 // drawnModel runs a booth model and draws its view on the screen after
 // every message. bubbletea, running without a renderer, asks for the view
-// after each update too: it gets the one already drawn.
+// after each update too: it gets the one already drawn. Each program a
+// parked session starts runs the same drawnModel; only the first runs the
+// booth's Init.
 type drawnModel struct {
-	inner  tea.Model
-	screen *screen
-	view   tea.View
+	inner   tea.Model
+	screen  *screen
+	parking *parking
+	view    tea.View
+	started bool
 }
 
-func (m *drawnModel) Init() tea.Cmd { return m.inner.Init() }
+func (m *drawnModel) Init() tea.Cmd {
+	if m.started {
+		return nil
+	}
+	m.started = true
+	return m.parking.wrap(m.inner.Init())
+}
 
 func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
@@ -289,7 +273,7 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// A failed write means the connection is gone; the session's context
 	// ends the program.
 	_ = m.screen.draw(m.view)
-	return m, cmd
+	return m, m.parking.wrap(cmd)
 }
 
 func (m *drawnModel) View() tea.View { return m.view }

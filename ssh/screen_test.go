@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	cssh "charm.land/ssh"
@@ -22,7 +23,7 @@ type client struct {
 
 func newClient(w, h int) *client {
 	term := vt.NewEmulator(w, h)
-	return &client{term: term, scr: newScreen(cssh.NewPtyWriter(term), []string{"TERM=xterm-256color"}, colorprofile.ANSI256, w, h)}
+	return &client{term: term, scr: newScreen(cssh.NewPtyWriter(term), []string{"TERM=xterm-256color"}, colorprofile.ANSI256, w, h, time.Hour, func() {})}
 }
 
 // show draws content and checks that the client's terminal now shows
@@ -95,7 +96,7 @@ func TestScreenShowsEveryFrameExactly(t *testing.T) {
 				}
 				switch r.IntN(8) {
 				case 0:
-					c.scr.letGo() // the member paused
+					c.scr.giveBackFrame() // the member paused
 				case 1:
 					w, h := 40+r.IntN(30), 6+r.IntN(10)
 					c.term.Resize(w, h)
@@ -110,7 +111,7 @@ func TestScreenShowsEveryFrameExactly(t *testing.T) {
 // A cursor move on a drawn screen sends only the two lines that changed.
 func TestScreenSendsOnlyWhatChanged(t *testing.T) {
 	var out strings.Builder
-	s := newScreen(cssh.NewPtyWriter(&out), nil, colorprofile.ANSI256, 80, 24)
+	s := newScreen(cssh.NewPtyWriter(&out), nil, colorprofile.ANSI256, 80, 24, time.Hour, func() {})
 	first := strings.Join([]string{frameLines[0], frameLines[2], frameLines[3]}, "\n")
 	moved := strings.Join([]string{frameLines[0], strings.Replace(frameLines[2], "›", " ", 1), strings.Replace(frameLines[3], "  ", "› ", 1)}, "\n")
 	if err := s.draw(tea.View{Content: first}); err != nil {
@@ -136,7 +137,7 @@ func TestScreenSendsOnlyWhatChanged(t *testing.T) {
 // paste off, title cleared.
 func TestScreenCloseRestoresTheTerminal(t *testing.T) {
 	var out strings.Builder
-	s := newScreen(&out, nil, colorprofile.ANSI256, 80, 24)
+	s := newScreen(&out, nil, colorprofile.ANSI256, 80, 24, time.Hour, func() {})
 	if err := s.draw(tea.View{Content: "hello", WindowTitle: "booth"}); err != nil {
 		t.Fatal(err)
 	}

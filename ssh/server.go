@@ -38,6 +38,7 @@ const (
 	DefaultListen               = "0.0.0.0:2222"
 	DefaultHandshakeTimeout     = 15 * time.Second
 	DefaultIdleTimeout          = 15 * time.Minute
+	DefaultParkAfter            = 10 * time.Second
 	DefaultMaxSession           = 2 * time.Hour
 	DefaultMaxConns             = 4096
 	DefaultMaxConnsPerIP        = 64
@@ -67,6 +68,9 @@ type Config struct {
 	// (the booth says so; nothing is cast by a timeout). The connection's
 	// own idle guard is a minute longer, so the booth speaks first.
 	IdleTimeout time.Duration
+	// ParkAfter is how long a booth session waits, with no key pressed and
+	// nothing to draw, before it parks its program (see park.go).
+	ParkAfter time.Duration
 	// MaxSession is the absolute limit on a connection's life.
 	MaxSession       time.Duration
 	HandshakeTimeout time.Duration
@@ -188,6 +192,7 @@ func withDefaults(cfg Config) Config {
 		cfg.Listen = DefaultListen
 	}
 	def(&cfg.IdleTimeout, DefaultIdleTimeout)
+	def(&cfg.ParkAfter, DefaultParkAfter)
 	def(&cfg.MaxSession, DefaultMaxSession)
 	def(&cfg.HandshakeTimeout, DefaultHandshakeTimeout)
 	defInt(&cfg.MaxConns, DefaultMaxConns)
@@ -241,7 +246,16 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.proxyPolicy != nil {
 		l = &proxyproto.Listener{Listener: l, ConnPolicy: s.proxyPolicy, ReadHeaderTimeout: s.cfg.HandshakeTimeout}
 	}
-	return s.srv.Serve(l)
+	err := s.srv.Serve(l)
+	// A Close that came before charm's Serve tracked the listener leaves
+	// charm thinking it was reopened: the closed listener's error is then
+	// ours to translate.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return cssh.ErrServerClosed
+	}
+	return err
 }
 
 // closeListeners marks the server closed and closes every listener Serve

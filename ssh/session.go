@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -104,7 +106,8 @@ func fail(sess cssh.Session, msg string) {
 // no signal handler (the server's SIGTERM is the server's) and a context
 // that ends with the session or the server. It draws through a screen
 // (see screen.go), so bubbletea's own ticker only flushes what the program
-// writes besides its view.
+// writes besides its view, and it is parked while the member is away (see
+// park.go).
 func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window) {
 	// First: from here on the clamped session reads the window channel.
 	cs := clampSession(sess, pty, winch)
@@ -134,42 +137,36 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	env := append(sess.Environ(), "TERM="+cs.pty.Term)
 	profile := colorprofile.Env(env)
 	out := &sessionOutput{w: sess}
-	scr := newScreen(out, env, profile, cs.pty.Window.Width, cs.pty.Window.Height)
-	p := tea.NewProgram(&drawnModel{inner: model, screen: scr},
-		tea.WithInput(sess),
-		tea.WithOutput(out),
-		tea.WithEnvironment(env),
-		tea.WithColorProfile(profile),
-		tea.WithWindowSize(cs.pty.Window.Width, cs.pty.Window.Height),
-		tea.WithContext(ctx),
-		tea.WithoutSignalHandler(),
-		tea.WithoutRenderer(),
-		tea.WithFPS(flushesPerSecond),
-		tea.WithFilter(programFilter),
-	)
+	pk := newParking(func(r any) {
+		s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
+	})
+	scr := newScreen(out, env, profile, cs.pty.Window.Width, cs.pty.Window.Height, s.cfg.ParkAfter, func() { pk.park(s.cfg.ParkAfter) })
+	dm := &drawnModel{inner: model, screen: scr, parking: pk}
+	go pk.readInput(sess)
 	go func() {
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case w := <-cs.winch:
-				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				pk.resize(w)
 			}
 		}
 	}()
-	alignTicker()
-	_, _ = p.Run()
-	// The program has ended, so nothing else draws.
+	pk.run(ctx, func(in io.Reader) *tea.Program {
+		return tea.NewProgram(dm,
+			tea.WithInput(in),
+			tea.WithOutput(out),
+			tea.WithEnvironment(env),
+			tea.WithColorProfile(profile),
+			tea.WithWindowSize(scr.size()),
+			tea.WithContext(ctx),
+			tea.WithoutSignalHandler(),
+			tea.WithoutRenderer(),
+			tea.WithFPS(flushesPerSecond),
+			tea.WithFilter(programFilter),
+		)
+	})
+	// The last program has ended, so nothing else draws.
 	_ = scr.close()
-}
-
-// alignTicker waits for the next tenth of a second. bubbletea's ticker
-// starts with the program and wakes it once a second; waking a thousand
-// idle programs at a thousand different moments costs the Go scheduler a
-// thread wake-up each, while programs started on the same tenth wake
-// together.
-func alignTicker() {
-	const phase = 100 * time.Millisecond
-	now := time.Now()
-	time.Sleep(now.Truncate(phase).Add(phase).Sub(now))
 }

@@ -1,0 +1,138 @@
+package ssh
+
+import (
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+const parkAfter = 100 * time.Millisecond
+
+// programsRunning counts the bubbletea programs whose event loop runs.
+func programsRunning() int {
+	buf := make([]byte, 1<<22)
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "bubbletea/v2.(*Program).eventLoop(")
+}
+
+// waitParked waits until no program runs: the session is parked.
+func waitParked(t *testing.T) {
+	t.Helper()
+	if !eventually(func() bool { return programsRunning() == 0 }) {
+		t.Fatalf("the session never parked: %d programs run", programsRunning())
+	}
+}
+
+// A member who pauses between every key, long enough for the session to
+// park each time, still votes: each key starts a program on the same
+// booth, which carries on where it was.
+func TestAParkedSessionCarriesOn(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.ParkAfter = parkAfter })
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	for _, step := range []struct{ keys, want string }{
+		{keyEnter, "CANDIDATES"},
+		{"v", "NOT RANKED"},
+		{keyEnter, "1 ranked"},
+		{"r", "REVIEW YOUR BALLOT"},
+		{"yes" + keyEnter, "Your ballot is cast"},
+	} {
+		waitParked(t)
+		tm.send(step.keys)
+		tm.waitFor(step.want)
+	}
+	if box, voted := e.ballots("board"); box != 1 || voted != 1 {
+		t.Fatalf("the store holds %d ballots and %d voters; want 1 and 1", box, voted)
+	}
+}
+
+// The booth's own idle timer still ends a parked session, casting nothing.
+func TestTheIdleTimeoutEndsAParkedSession(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) {
+		c.ParkAfter = parkAfter
+		c.IdleTimeout = time.Second
+	})
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	waitParked(t)
+	ended := make(chan error, 1)
+	go func() { ended <- tm.sess.Wait() }()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the idle session was not ended")
+	}
+	if !strings.Contains(tm.out.String(), "No key was pressed") {
+		t.Fatalf("the session ended without saying why:\n%q", tail(tm.out.String(), 2000))
+	}
+	if box, _ := e.ballots("board"); box != 0 {
+		t.Fatal("a ballot was cast")
+	}
+}
+
+// A parked session follows a resize at once.
+func TestAParkedSessionFollowsAResize(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.ParkAfter = parkAfter })
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	waitParked(t)
+	must(t, tm.sess.WindowChange(10, 40))
+	tm.waitFor("please enlarge the terminal (now 40×10")
+}
+
+// The messages of a batch's and a sequence's commands, run after their
+// program was parked, reach the next program; a sequence's in order.
+func TestCommandMessagesOutliveTheirProgram(t *testing.T) {
+	pk := newParking(func(any) {})
+	pk.parked = true
+	say := func(s string) tea.Cmd { return func() tea.Msg { return s } }
+	kept := func() []tea.Msg {
+		pk.mu.Lock()
+		defer pk.mu.Unlock()
+		return slices.Clone(pk.msgs)
+	}
+	if msg := pk.wrap(tea.Batch(say("a"), say("b")))(); msg != nil {
+		t.Fatalf("a wrapped command returned %v to its program", msg)
+	}
+	if !eventually(func() bool { return len(kept()) == 2 }) {
+		t.Fatalf("kept %v, want the batch's two messages", kept())
+	}
+	if got := kept(); !(reflect.DeepEqual(got, []tea.Msg{"a", "b"}) || reflect.DeepEqual(got, []tea.Msg{"b", "a"})) {
+		t.Fatalf("kept %v", got)
+	}
+	select {
+	case <-pk.wake:
+	default:
+		t.Fatal("a message for a parked session did not wake it")
+	}
+
+	pk.wrap(tea.Sequence(say("c"), say("d")))()
+	if !eventually(func() bool { return len(kept()) == 3 }) {
+		t.Fatalf("kept %v, want the sequence too", kept())
+	}
+	// The program that gets the sequence runs its commands in order.
+	seq := reflect.ValueOf(kept()[2])
+	for i := range seq.Len() {
+		if msg := seq.Index(i).Interface().(tea.Cmd)(); msg != nil {
+			t.Fatalf("a sequence's command returned %v to its program", msg)
+		}
+	}
+	if got := kept()[3:]; !reflect.DeepEqual(got, []tea.Msg{"c", "d"}) {
+		t.Fatalf("the sequence handed on %v, want [c d]", got)
+	}
+}
+
+// A command that panics ends its session, not the server.
+func TestAPanickingCommandEndsOnlyItsSession(t *testing.T) {
+	var got any
+	pk := newParking(func(r any) { got = r })
+	pk.parked = true
+	pk.runCmd(func() tea.Msg { panic("boom") })
+	if got != "boom" || len(pk.msgs) != 1 || pk.msgs[0] != (tea.QuitMsg{}) {
+		t.Fatalf("after a panic: reported %v, kept %v", got, pk.msgs)
+	}
+}
