@@ -34,9 +34,8 @@ type parking struct {
 	in        *io.PipeWriter // the running program's input
 	parked    bool           // the last program ended because it was parked
 	lastInput time.Time
-	input     [][]byte  // keys that came while no program ran
-	msgs      []tea.Msg // messages that came while no program ran
-	size      *tea.WindowSizeMsg
+	input     [][]byte      // keys that came while no program ran
+	msgs      []tea.Msg     // messages that came while no program ran
 	wake      chan struct{} // something came while parked
 
 	// writing is held while input is written to a program, so that
@@ -85,19 +84,16 @@ func (pk *parking) start(p *tea.Program, in *io.PipeWriter) {
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
 	pk.p, pk.in, pk.parked = p, in, false
-	input, msgs, size := pk.input, pk.msgs, pk.size
-	pk.input, pk.msgs, pk.size = nil, nil, nil
+	input, msgs := pk.input, pk.msgs
+	pk.input, pk.msgs = nil, nil
 	select {
 	case <-pk.wake:
 	default:
 	}
-	if len(input) == 0 && len(msgs) == 0 && size == nil {
+	if len(input) == 0 && len(msgs) == 0 {
 		return
 	}
 	go func() {
-		if size != nil {
-			p.Send(*size)
-		}
 		for _, msg := range msgs {
 			p.Send(msg)
 		}
@@ -134,17 +130,16 @@ func (pk *parking) deliver(msg tea.Msg) {
 	pk.keep(func() { pk.msgs = append(pk.msgs, msg) })
 }
 
-// resize hands a window change to the running program, or keeps the
-// latest for the next.
+// resize hands a window change to the running program, or wakes a
+// parked session: the next program starts at the screen's new size.
 func (pk *parking) resize(w cssh.Window) {
-	msg := tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
 	if pk.p != nil {
-		pk.p.Send(msg)
+		pk.p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 		return
 	}
-	pk.keep(func() { pk.size = &msg })
+	pk.keep(func() {})
 }
 
 // readInput copies the session's input to the running program until the

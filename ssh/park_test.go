@@ -82,6 +82,15 @@ func TestAParkedSessionFollowsAResize(t *testing.T) {
 	waitParked(t)
 	must(t, tm.sess.WindowChange(10, 40))
 	tm.waitFor("please enlarge the terminal (now 40×10")
+	waitParked(t)
+	mark := len(tm.out.String())
+	must(t, tm.sess.WindowChange(30, 100))
+	if !eventually(func() bool { return strings.Contains(tm.out.String()[mark:], "turnout") }) {
+		t.Fatalf("after growing back, the booth did not redraw at the new size:\n%q", tm.out.String()[mark:])
+	}
+	if strings.Contains(tm.out.String()[mark:], "please enlarge") {
+		t.Fatal("the booth drew at the old size after growing back")
+	}
 }
 
 // The messages of a batch's and a sequence's commands, run after their

@@ -253,6 +253,8 @@ type drawnModel struct {
 	parking *parking
 	view    tea.View
 	started bool
+	// width and height are the size the booth was last told.
+	width, height int
 }
 
 func (m *drawnModel) Init() tea.Cmd {
@@ -264,11 +266,25 @@ func (m *drawnModel) Init() tea.Cmd {
 }
 
 func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if size, ok := msg.(tea.WindowSizeMsg); ok {
+	size, isSize := msg.(tea.WindowSizeMsg)
+	if isSize {
 		m.screen.resize(size.Width, size.Height)
 	}
-	var cmd tea.Cmd
-	m.inner, cmd = m.inner.Update(msg)
+	// The booth learns the screen's size before anything else: a parked
+	// session's window may have changed while no program ran.
+	var cmds []tea.Cmd
+	if w, h := m.screen.size(); w != m.width || h != m.height {
+		m.width, m.height = w, h
+		var cmd tea.Cmd
+		m.inner, cmd = m.inner.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		cmds = append(cmds, cmd)
+	}
+	if !isSize {
+		var cmd tea.Cmd
+		m.inner, cmd = m.inner.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	cmd := tea.Batch(cmds...)
 	m.view = m.inner.View()
 	// A failed write means the connection is gone; the session's context
 	// ends the program.

@@ -149,6 +149,9 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			case <-ctx.Done():
 				return
 			case w := <-cs.winch:
+				// The screen first: a parked session's next program
+				// starts at the screen's size.
+				scr.resize(w.Width, w.Height)
 				pk.resize(w)
 			}
 		}
