@@ -206,15 +206,23 @@ func elections(ctx context.Context, c *cmdContext) error {
 	return tw.Flush()
 }
 
-func results(ctx context.Context, c *cmdContext) error {
-	id := c.args[0]
+// onRoll refuses an election whose roll does not hold the member: members
+// see the results of their own elections, as in the booth.
+func (c *cmdContext) onRoll(ctx context.Context, id string) error {
 	marks, err := c.s.cfg.Service.Store.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
-	// Members see the results of their own elections, as in the booth.
 	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
 		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", booth.Sanitize(id))
+	}
+	return nil
+}
+
+func results(ctx context.Context, c *cmdContext) error {
+	id := c.args[0]
+	if err := c.onRoll(ctx, id); err != nil {
+		return err
 	}
 	e, err := c.s.cfg.Service.Store.Election(ctx, id)
 	if err != nil {

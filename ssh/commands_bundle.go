@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"vote.example.org/booth/booth"
@@ -21,12 +20,8 @@ import (
 // FILE`. Like results, it serves the elections on the member's roll.
 func bundleCmd(ctx context.Context, c *cmdContext) error {
 	id := c.args[0]
-	marks, err := c.s.cfg.Service.Store.MemberRoll(ctx, c.id.member.ID)
-	if err != nil {
+	if err := c.onRoll(ctx, id); err != nil {
 		return err
-	}
-	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
-		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", booth.Sanitize(id))
 	}
 	data, err := c.s.cfg.Service.Store.Bundle(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
