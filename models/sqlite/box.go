@@ -178,21 +178,29 @@ func (s *Store) Voters(ctx context.Context, electionID string) ([]string, error)
 		if err := electionExists(ctx, tx, electionID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT member_id FROM roll WHERE election_id = ? AND voted = 1 ORDER BY member_id`, electionID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+		var err error
+		ids, err = queryStrings(ctx, tx, `SELECT member_id FROM roll WHERE election_id = ? AND voted = 1 ORDER BY member_id`, electionID)
+		return err
 	})
 	return ids, err
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // Roll returns the electorate in member-ID order.

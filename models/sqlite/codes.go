@@ -182,19 +182,9 @@ func (s *Store) IsStaff(ctx context.Context, memberID string) (bool, error) {
 func (s *Store) Staff(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT member_id FROM kiosk_staff ORDER BY member_id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+		var err error
+		ids, err = queryStrings(ctx, tx, `SELECT member_id FROM kiosk_staff ORDER BY member_id`)
+		return err
 	})
 	return ids, err
 }
