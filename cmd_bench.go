@@ -180,6 +180,13 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 			break
 		}
 	}
+	if f.profileDir != "" {
+		// Its allocation counts cover everything since the server started,
+		// the typing most of all.
+		if err := loadtest.SaveProfile(debugAddr, "heap", filepath.Join(f.profileDir, "typed.heap.pprof")); err != nil {
+			return fmt.Errorf("saving the heap profile: %w", err)
+		}
+	}
 	for _, s := range sessions {
 		s.Close()
 	}
