@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -168,14 +169,21 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 		} else {
 			profiled <- nil
 		}
+		_, serverCPU0, _ := loadtest.ProcStats(pid)
+		clientCPU0 := ownCPU()
+		start := time.Now()
 		first, lat, failed := loadtest.Typing(sessions[:n], keys, f.typing, 10*time.Second)
+		elapsed := time.Since(start).Seconds()
+		_, serverCPU1, _ := loadtest.ProcStats(pid)
+		clientCPU1 := ownCPU()
 		if err := <-profiled; err != nil {
 			return fmt.Errorf("saving the CPU profile: %w", err)
 		}
 		ms := func(d time.Duration) string { return d.Round(time.Microsecond).String() }
-		fmt.Fprintf(out, "%d sessions typing for %s: %d keystrokes, p50 %s, p99 %s, %d without an answer; their first keys, which wake idle sessions all at once: p50 %s, p99 %s\n",
+		fmt.Fprintf(out, "%d sessions typing for %s: %d keystrokes, p50 %s, p99 %s, %d without an answer; their first keys, which wake idle sessions all at once: p50 %s, p99 %s; CPU: server %.0f%%, clients %.0f%% of one core\n",
 			n, f.typing, len(lat), ms(loadtest.Percentile(lat, 50)), ms(loadtest.Percentile(lat, 99)), failed,
-			ms(loadtest.Percentile(first, 50)), ms(loadtest.Percentile(first, 99)))
+			ms(loadtest.Percentile(first, 50)), ms(loadtest.Percentile(first, 99)),
+			100*(serverCPU1-serverCPU0).Seconds()/elapsed, 100*(clientCPU1-clientCPU0).Seconds()/elapsed)
 		if n == len(sessions) {
 			break
 		}
@@ -376,6 +384,15 @@ func openSessions(addr string, signers []gossh.Signer) ([]*loadtest.Session, int
 		}
 	}
 	return open, firstMax, firstErr
+}
+
+// ownCPU is the CPU time this process (the clients) has used.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // cpuModel names this machine's processor for the report.
