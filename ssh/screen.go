@@ -255,6 +255,8 @@ type drawnModel struct {
 	started bool
 	// width and height are the size the booth was last told.
 	width, height int
+	// sawProfile and sawEnv: the booth has had these start-up messages.
+	sawProfile, sawEnv bool
 }
 
 func (m *drawnModel) Init() tea.Cmd {
@@ -279,10 +281,13 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.inner, cmd = m.inner.Update(tea.WindowSizeMsg{Width: w, Height: h})
 		cmds = append(cmds, cmd)
 	}
-	if !isSize {
+	if !isSize && !m.repeat(msg) {
 		var cmd tea.Cmd
 		m.inner, cmd = m.inner.Update(msg)
 		cmds = append(cmds, cmd)
+	}
+	if len(cmds) == 0 {
+		return m, nil // nothing reached the booth: its view is the one drawn
 	}
 	cmd := tea.Batch(cmds...)
 	m.view = m.inner.View()
@@ -290,6 +295,23 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// ends the program.
 	_ = m.screen.draw(m.view)
 	return m, m.parking.wrap(cmd)
+}
+
+// repeat tells the messages every program sends as it starts (the
+// session's colour profile and environment) once the booth has them: a
+// parked session's next program sends them again, unchanged.
+func (m *drawnModel) repeat(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.ColorProfileMsg:
+		seen := m.sawProfile
+		m.sawProfile = true
+		return seen
+	case tea.EnvMsg:
+		seen := m.sawEnv
+		m.sawEnv = true
+		return seen
+	}
+	return false
 }
 
 func (m *drawnModel) View() tea.View { return m.view }
