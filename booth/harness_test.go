@@ -20,7 +20,12 @@ func startProgram(t *testing.T, m tea.Model, w, h int, opts ...tea.ProgramOption
 	t.Helper()
 	opts = append([]tea.ProgramOption{tea.WithColorProfile(colorprofile.Ascii),
 		tea.WithEnvironment([]string{"TERM=xterm-256color"})}, opts...)
-	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
+	// bubbletea sends the profile from a goroutine of its own, so a probe
+	// could overtake it and read a coloured screen. Sent from here, it
+	// reaches the model before anything the test sends afterwards.
+	tm.Send(tea.ColorProfileMsg{Profile: colorprofile.Ascii})
+	return tm
 }
 
 // readScreen is a model's content now: a probe message of type P runs
