@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -225,8 +224,7 @@ func TestKioskAndKeyVoteOnce(t *testing.T) {
 
 	// Kiosk first: ken opened the booth with his key, then voted at the
 	// kiosk; the booth he opened cannot cast another ballot.
-	keyBooth := teatest.NewTestModel(t, New(ctx, env.svc, Session{Member: models.Member{ID: "ken", Name: "Ken Thompson"}, Now: env.clock.Now}),
-		teatest.WithInitialTermSize(80, 24), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	keyBooth := startProgram(t, New(ctx, env.svc, Session{Member: models.Member{ID: "ken", Name: "Ken Thompson"}, Now: env.clock.Now}), 80, 24)
 	kh := &harness{t: t, tm: keyBooth}
 	kh.waitFor("Signed in as", "Board of Directors election 2026")
 	kh.keys("enter")
