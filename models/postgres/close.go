@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,6 +89,12 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 // A lazy VACUUM (autovacuum's) does not hold it back; pg_stat_progress_vacuum
 // names those to any role, where pg_stat_activity hides other roles'
 // backend_type. An xid is older than the mark when its age is greater.
+//
+// A transaction in any other database of the cluster counts too: every
+// snapshot's xmin is the oldest transaction running anywhere, so it holds
+// back the snapshots of this database's sessions, the VACUUM's own among
+// them. A new snapshot's xmin tells, for every database and role, whether
+// a transaction older than the mark still runs.
 func (s *Store) awaitHorizon(ctx context.Context) error {
 	var mark string
 	if err := s.pool.QueryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&mark); err != nil {
@@ -97,24 +104,29 @@ func (s *Store) awaitHorizon(ctx context.Context) error {
 	for {
 		var pids []int32
 		var others int
+		var olderRunning bool
 		err := s.pool.QueryRow(ctx, `WITH sessions AS (
-				SELECT pid, backend_xid, backend_xmin FROM pg_stat_activity
-				WHERE pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL)
-					AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)),
+				SELECT pid, backend_xid, backend_xmin, datname = current_database() OR datname IS NULL AS here
+				FROM pg_stat_activity
+				WHERE pid <> pg_backend_pid() AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)),
 			holders (pid, x) AS (
 				SELECT pid, backend_xid FROM sessions
-				UNION ALL SELECT pid, backend_xmin FROM sessions
+				UNION ALL SELECT pid, backend_xmin FROM sessions WHERE here
 				UNION ALL SELECT NULL::integer, xmin FROM pg_replication_slots WHERE database IS NULL OR database = current_database()
 				UNION ALL SELECT NULL::integer, transaction FROM pg_prepared_xacts WHERE database = current_database())
-			SELECT coalesce(array_agg(DISTINCT pid) FILTER (WHERE pid IS NOT NULL), '{}'), count(*) FILTER (WHERE pid IS NULL)
-			FROM holders WHERE x IS NOT NULL AND age(x) > age(xid($1::xid8))`, mark).Scan(&pids, &others)
+			SELECT coalesce(array_agg(DISTINCT pid) FILTER (WHERE pid IS NOT NULL), '{}'), count(*) FILTER (WHERE pid IS NULL),
+				pg_snapshot_xmin(pg_current_snapshot()) < $1::xid8
+			FROM holders WHERE x IS NOT NULL AND age(x) > age(xid($1::xid8))`, mark).Scan(&pids, &others, &olderRunning)
 		if err != nil {
 			return err
 		}
-		if len(pids) == 0 && others == 0 {
+		if len(pids) == 0 && others == 0 && !olderRunning {
 			return nil
 		}
 		if time.Now().After(deadline) {
+			if len(pids) == 0 && others == 0 {
+				return errors.New("a transaction older than the close is still open in this PostgreSQL cluster, in another database or of another role (see pg_stat_activity as a superuser)")
+			}
 			return fmt.Errorf("transactions older than the close are still open (server processes %v, and %d replication slots or prepared transactions; see pg_stat_activity)", pids, others)
 		}
 		select {

@@ -254,51 +254,59 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	}
 	ids := storetest.MemberIDs(10)
 	storetest.Setup(t, s, ids, nil)
-	must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition("e2")}, storetest.Officer))
-	must(t, s.OpenElection(ctx, "e2", "fp", storetest.T0, storetest.Officer))
 	at := storetest.T0.Add(time.Hour)
-	for i, id := range ids {
-		must(t, s.Cast(ctx, storetest.CastIn(id, fmt.Sprint("old-", i), at)))
-		c := storetest.CastIn(id, fmt.Sprint("e2-", i), at)
-		c.ElectionID = "e2"
-		must(t, s.Cast(ctx, c))
+	for _, e := range []string{"e2", "e3"} {
+		must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition(e)}, storetest.Officer))
+		must(t, s.OpenElection(ctx, e, "fp", storetest.T0, storetest.Officer))
 	}
-	// older begins before each close and, with an xid of its own, sits
-	// idle in its transaction as a front end between two statements would.
-	older := func() pgx.Tx {
+	for i, id := range ids {
+		for _, e := range []string{"e1", "e2", "e3"} {
+			c := storetest.CastIn(id, fmt.Sprint(e, "-", i), at)
+			c.ElectionID = e
+			must(t, s.Cast(ctx, c))
+		}
+	}
+	// older begins before a close and, with an xid of its own, sits idle
+	// in its transaction as a front end between two statements would.
+	older := func(dsn, statement string) pgx.Tx {
 		conn, err := pgx.Connect(ctx, dsn)
 		must(t, err)
 		t.Cleanup(func() { conn.Close(ctx) })
 		tx, err := conn.Begin(ctx)
 		must(t, err)
-		_, err = tx.Exec(ctx, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`)
+		_, err = tx.Exec(ctx, statement)
 		must(t, err)
 		return tx
 	}
-
-	ends := make(chan struct{})
-	go func(tx pgx.Tx) {
-		defer close(ends)
-		time.Sleep(300 * time.Millisecond)
-		tx.Rollback(ctx)
-	}(older())
-	must(t, s.CloseElection(ctx, "e1", at, storetest.Officer))
-	<-ends
-	for table, rows := range map[string]int64{"box": 20, "roll": 20} {
-		tuples, _ := heapTuples(t, s, table)
-		if tuples != rows {
-			t.Errorf("after a close that overlapped an older transaction the pages of %s hold %d tuples, want the %d live ones", table, tuples, rows)
+	closeDuring := func(election string, tx pgx.Tx) {
+		ends := make(chan struct{})
+		go func() {
+			defer close(ends)
+			time.Sleep(300 * time.Millisecond)
+			tx.Rollback(ctx)
+		}()
+		must(t, s.CloseElection(ctx, election, at, storetest.Officer))
+		<-ends
+		for table, rows := range map[string]int64{"box": 30, "roll": 30} {
+			tuples, _ := heapTuples(t, s, table)
+			if tuples != rows {
+				t.Errorf("after closing %s, which overlapped an older transaction, the pages of %s hold %d tuples, want the %d live ones", election, table, tuples, rows)
+			}
 		}
 	}
+	// In this database, and in another one of the same cluster: its
+	// transaction holds back every snapshot's xmin, the VACUUM's too.
+	closeDuring("e1", older(dsn, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`))
+	closeDuring("e2", older(TestDatabase(t), `SELECT pg_current_xact_id()`))
 
-	defer older().Rollback(ctx)
+	defer older(dsn, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`).Rollback(ctx)
 	s.horizonWait = 200 * time.Millisecond
-	err := s.CloseElection(ctx, "e2", at, storetest.Officer)
+	err := s.CloseElection(ctx, "e3", at, storetest.Officer)
 	if err == nil || !strings.Contains(err.Error(), "VACUUM (FULL)") {
 		t.Errorf("a close whose old row versions could not be cleared: %v, want an error saying to run VACUUM (FULL)", err)
 	}
-	if e, _ := s.Election(ctx, "e2"); e.State != models.Closed {
-		t.Errorf("e2 is %s after its close, want closed", e.State)
+	if e, _ := s.Election(ctx, "e3"); e.State != models.Closed {
+		t.Errorf("e3 is %s after its close, want closed", e.State)
 	}
 }
 
