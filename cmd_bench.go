@@ -66,6 +66,12 @@ func runSSHBench(ctx context.Context, out io.Writer, f benchFlags) error {
 	if f.sessions < 1 || f.typists < 1 || f.typists > f.sessions {
 		return fmt.Errorf("--sessions must be at least 1 and --typists between 1 and --sessions")
 	}
+	if f.profileDir != "" {
+		// Found out now, not after a minute of load.
+		if err := os.MkdirAll(f.profileDir, 0o755); err != nil {
+			return fmt.Errorf("--profile: %w", err)
+		}
+	}
 	dir, err := os.MkdirTemp("", "booth-bench-")
 	if err != nil {
 		return err
