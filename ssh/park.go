@@ -4,12 +4,12 @@ import (
 	"context"
 	"io"
 	"reflect"
-	"slices"
 	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	cssh "charm.land/ssh"
+	uv "github.com/charmbracelet/ultraviolet"
 )
 
 // A booth session whose member has pressed nothing for a while is parked:
@@ -24,23 +24,18 @@ import (
 //
 // Nothing may reach a program that is gone, so every message the booth's
 // commands produce goes through the parking (see wrap), and the session's
-// input is read here and handed to whichever program runs.
+// keys are read here (see input.go) and handed to whichever program runs.
 
-// parking carries a session's input, window changes and the booth's
+// parking carries a session's keys, window changes and the booth's
 // messages to the running program, and keeps them while none runs.
 type parking struct {
 	mu        sync.Mutex
-	p         *tea.Program   // nil while parked or between programs
-	in        *io.PipeWriter // the running program's input
-	parked    bool           // the last program ended because it was parked
+	p         *tea.Program // nil while parked or between programs
+	parked    bool         // the last program ended because it was parked
 	lastInput time.Time
-	input     [][]byte      // keys that came while no program ran
-	msgs      []tea.Msg     // messages that came while no program ran
+	msgs      []tea.Msg     // messages, keys among them, that no program has had yet
+	handing   bool          // msgs are being handed to a new program
 	wake      chan struct{} // something came while parked
-
-	// writing is held while input is written to a program, so that
-	// parking never cuts a write short.
-	writing sync.Mutex
 
 	// panicked learns of a command that panicked; the session then ends.
 	panicked func(r any)
@@ -55,18 +50,15 @@ func newParking(panicked func(r any)) *parking {
 	return pk
 }
 
-// run runs programs on the model until one ends other than by parking:
-// newProgram builds each, reading from in.
-func (pk *parking) run(ctx context.Context, newProgram func(in io.Reader) *tea.Program) {
+// run runs programs on the model until one ends other than by parking.
+func (pk *parking) run(ctx context.Context, newProgram func() *tea.Program) {
 	for {
-		inR, inW := io.Pipe()
-		p := newProgram(inR)
-		pk.start(p, inW)
+		p := newProgram()
+		pk.start(p)
 		_, _ = p.Run()
-		inR.Close()
 		pk.mu.Lock()
 		parked := pk.parked
-		pk.p, pk.in = nil, nil
+		pk.p = nil
 		pk.mu.Unlock()
 		if !parked || ctx.Err() != nil {
 			return
@@ -79,38 +71,48 @@ func (pk *parking) run(ctx context.Context, newProgram func(in io.Reader) *tea.P
 	}
 }
 
-// start makes p the running program and hands it what came while none ran.
-func (pk *parking) start(p *tea.Program, in *io.PipeWriter) {
+// start makes p the running program and hands it what came while none
+// ran, in order: what comes meanwhile waits behind it.
+func (pk *parking) start(p *tea.Program) {
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
-	pk.p, pk.in, pk.parked = p, in, false
-	input, msgs := pk.input, pk.msgs
-	pk.input, pk.msgs = nil, nil
+	pk.p, pk.parked = p, false
 	select {
 	case <-pk.wake:
 	default:
 	}
-	if len(input) == 0 && len(msgs) == 0 {
+	if len(pk.msgs) == 0 {
 		return
 	}
+	pk.handing = true
 	go func() {
-		for _, msg := range msgs {
-			p.Send(msg)
-		}
-		pk.writing.Lock()
-		defer pk.writing.Unlock()
-		for _, b := range input {
-			if _, err := in.Write(b); err != nil {
+		for {
+			pk.mu.Lock()
+			msgs := pk.msgs
+			pk.msgs = nil
+			if len(msgs) == 0 || pk.p != p {
+				pk.handing = false
+				pk.msgs = append(msgs, pk.msgs...)
+				pk.mu.Unlock()
 				return
+			}
+			pk.mu.Unlock()
+			for _, msg := range msgs {
+				p.Send(msg)
 			}
 		}
 	}()
 }
 
-// keep holds what came for a program while none runs, and wakes the
-// session if it is parked. Called with mu held.
-func (pk *parking) keep(f func()) {
-	f()
+// deliver hands msg to the running program, or keeps it for the next.
+func (pk *parking) deliver(msg tea.Msg) {
+	pk.mu.Lock()
+	defer pk.mu.Unlock()
+	if pk.p != nil && !pk.handing {
+		pk.p.Send(msg)
+		return
+	}
+	pk.msgs = append(pk.msgs, msg)
 	if pk.parked {
 		select {
 		case pk.wake <- struct{}{}:
@@ -119,37 +121,25 @@ func (pk *parking) keep(f func()) {
 	}
 }
 
-// deliver hands msg to the running program, or keeps it for the next.
-func (pk *parking) deliver(msg tea.Msg) {
-	pk.mu.Lock()
-	defer pk.mu.Unlock()
-	if pk.p != nil {
-		pk.p.Send(msg)
-		return
-	}
-	pk.keep(func() { pk.msgs = append(pk.msgs, msg) })
-}
-
 // resize hands a window change to the running program, or wakes a
 // parked session: the next program starts at the screen's new size.
 func (pk *parking) resize(w cssh.Window) {
-	pk.mu.Lock()
-	defer pk.mu.Unlock()
-	if pk.p != nil {
-		pk.p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
-		return
-	}
-	pk.keep(func() {})
+	pk.deliver(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 }
 
-// readInput copies the session's input to the running program until the
-// session's input ends.
+// readInput reads the session's keys until its input ends.
 func (pk *parking) readInput(r io.Reader) {
+	keys := &keyReader{deliver: func(ev uv.Event) {
+		pk.mu.Lock()
+		pk.lastInput = time.Now()
+		pk.mu.Unlock()
+		pk.deliver(ev)
+	}}
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			pk.write(slices.Clone(buf[:n]))
+			keys.feed(buf[:n])
 		}
 		if err != nil {
 			return
@@ -157,40 +147,16 @@ func (pk *parking) readInput(r io.Reader) {
 	}
 }
 
-func (pk *parking) write(b []byte) {
-	pk.writing.Lock()
-	defer pk.writing.Unlock()
-	pk.mu.Lock()
-	pk.lastInput = time.Now()
-	in := pk.in
-	if in == nil {
-		pk.keep(func() { pk.input = append(pk.input, b) })
-		pk.mu.Unlock()
-		return
-	}
-	pk.mu.Unlock()
-	if n, err := in.Write(b); err != nil {
-		// The program ended as the keys came: the next one gets them.
-		pk.mu.Lock()
-		pk.keep(func() { pk.input = append(pk.input, b[n:]) })
-		pk.mu.Unlock()
-	}
-}
-
-// park ends the running program if no key came for quiet: keys written
-// longer ago than that have long been read and handled.
+// park ends the running program if no key came for quiet.
 func (pk *parking) park(quiet time.Duration) {
-	pk.writing.Lock()
-	defer pk.writing.Unlock()
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
-	if pk.p == nil || time.Since(pk.lastInput) < quiet {
+	if pk.p == nil || pk.handing || time.Since(pk.lastInput) < quiet {
 		return
 	}
 	pk.parked = true
-	_ = pk.in.Close()
 	p := pk.p
-	pk.p, pk.in = nil, nil
+	pk.p = nil
 	go p.Quit()
 }
 

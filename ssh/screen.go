@@ -1,8 +1,8 @@
 package ssh
 
 import (
+	"bytes"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,53 +35,45 @@ func (o *sessionOutput) Write(p []byte) (int, error) {
 	return o.w.Write(p)
 }
 
-// frames lends out the cell buffers a frame is drawn into: a session
-// needs one only while the member is at work.
-var frames = sync.Pool{New: func() any { return new(uv.NewScreenBuffer(0, 0)) }}
+// A screen keeps no cells of its own. A model of the client's screen in
+// cells (ultraviolet's renderer keeps one, and a frame to compare it with)
+// costs some 200 KB a session, and with a thousand members at work the
+// garbage collector's passes over those pointer-filled buffers stalled
+// every session for a tenth of a second every few seconds. The screen
+// keeps the text it last drew instead: a new view is compared with it
+// line by line, and only a line that changed is parsed into cells, old
+// and new, to send the cells that differ.
 
-// screen draws one session's views with ultraviolet's renderer, which
-// sends only the cells that changed. A screen with no new frame for keep
-// lends its frame buffer to others and calls idle.
+// lineBuffers lend the one-line cell buffers a changed line is parsed
+// into, old and new.
+var lineBuffers = sync.Pool{New: func() any { return &[2]uv.ScreenBuffer{uv.NewScreenBuffer(0, 1), uv.NewScreenBuffer(0, 1)} }}
+
+// outBuffers lend the buffer a frame's output is built in, sent in one
+// write.
+var outBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// screen draws one session's views. A screen with no new frame for keep
+// calls idle.
 type screen struct {
 	out           io.Writer
-	env           []string
 	profile       colorprofile.Profile
 	width, height int
-	drawn         string // the content on the client's screen
+	drawn         []string // the lines on the client's screen
+	drawnPens     []string // the styles open where each of them starts
 	title         string
 	stale         bool // a resize: draw everything again
 	open          bool // in the alternate screen
 
-	mu      sync.Mutex           // guards frame against the release timer
-	term    *uv.TerminalRenderer // its model of the client's screen
-	frame   *uv.ScreenBuffer     // holds drawn; nil while idle
+	mu      sync.Mutex
 	release *time.Timer
 	keep    time.Duration // how long after its last frame the screen is idle
-	idle    func()        // called when the screen becomes idle
 }
 
-func newScreen(out io.Writer, env []string, profile colorprofile.Profile, width, height int, keep time.Duration, idle func()) *screen {
-	s := &screen{out: out, env: env, profile: profile, width: width, height: height, keep: keep, idle: idle}
-	s.release = time.AfterFunc(time.Hour, func() {
-		s.giveBackFrame()
-		s.idle()
-	})
+func newScreen(out io.Writer, profile colorprofile.Profile, width, height int, keep time.Duration, idle func()) *screen {
+	s := &screen{out: out, profile: profile, width: width, height: height, keep: keep}
+	s.release = time.AfterFunc(time.Hour, idle)
 	s.release.Stop()
 	return s
-}
-
-// newTerminal builds a renderer writing to w.
-func (s *screen) newTerminal(w io.Writer) *uv.TerminalRenderer {
-	t := uv.NewTerminalRenderer(w, s.env)
-	t.SetColorProfile(s.profile)
-	t.SetTabStops(-1)
-	// The session's emulated PTY turns \n into \r\n.
-	t.SetMapNewline(true)
-	// Scroll detection hashes every line of every frame; the booth's
-	// screens seldom scroll, and a keystroke costs less without it.
-	t.SetScrollOptim(false)
-	t.Resize(s.width, s.height)
-	return t
 }
 
 // size is the client's window as last known.
@@ -91,7 +83,8 @@ func (s *screen) size() (width, height int) {
 	return s.width, s.height
 }
 
-// resize follows the client's window.
+// resize follows the client's window. The terminal rearranges what it
+// shows in ways nobody can tell, so the next frame clears and draws all.
 func (s *screen) resize(width, height int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,10 +92,6 @@ func (s *screen) resize(width, height int) {
 		return
 	}
 	s.width, s.height = width, height
-	if s.term != nil {
-		s.term.Resize(width, height)
-		s.term.Erase()
-	}
 	s.stale = true
 }
 
@@ -112,134 +101,188 @@ func (s *screen) resize(width, height int) {
 func (s *screen) draw(v tea.View) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	buf := outBuffers.Get().(*bytes.Buffer)
+	defer outBuffers.Put(buf)
+	buf.Reset()
 	if !s.open {
-		s.term = s.newTerminal(s.out)
-		s.term.EnterAltScreen()
-		_, _ = s.term.WriteString(ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
+		buf.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
 		s.open, s.stale = true, true
 	}
 	if v.WindowTitle != s.title {
-		_, _ = s.term.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+		buf.WriteString(ansi.SetWindowTitle(v.WindowTitle))
 		s.title = v.WindowTitle
 	}
-	if s.stale || v.Content != s.drawn {
-		s.render(v.Content)
-		s.drawn, s.stale = v.Content, false
+	lines := strings.SplitN(v.Content, "\n", s.height+1)
+	lines = lines[:min(len(lines), s.height)]
+	pens := openPens(lines)
+	if s.stale {
+		// The pen is reset after every frame, so this clears to the
+		// terminal's own background.
+		buf.WriteString(ansi.CursorHomePosition + ansi.EraseEntireScreen)
+		s.drawn, s.drawnPens = nil, nil
 	}
-	s.release.Reset(s.keep)
-	return s.term.Flush()
-}
-
-// render draws content into the frame buffer and has the renderer send
-// the lines that differ from what the client shows.
-func (s *screen) render(content string) {
-	switch {
-	case s.frame == nil:
-		s.frame = frames.Get().(*uv.ScreenBuffer)
-		s.redraw(content)
-		// A lent buffer's change marks describe someone else's frame:
-		// mark the lines that changed since this session's last frame.
-		clear(s.frame.Touched)
-		changedLines(s.drawn, content, s.height, func(y int) { s.frame.TouchLine(0, y, s.width) })
-	case s.stale:
-		s.redraw(content)
-	default:
-		s.update(content)
-	}
-	s.term.Render(s.frame.RenderBuffer)
-}
-
-// redraw draws content into a cleared frame. The stale flag also makes
-// the renderer repaint the whole screen.
-func (s *screen) redraw(content string) {
-	s.frame.Resize(s.width, s.height)
-	s.frame.Clear()
-	uv.NewStyledString(content).Draw(s.frame, s.frame.Bounds())
-}
-
-// update draws only the lines whose text changed since the frame buffer's
-// last frame. A line can be drawn on its own when every style is reset
-// where it starts; if one cannot, the whole content is drawn.
-func (s *screen) update(content string) {
-	lines := strings.SplitN(content, "\n", s.height+1)
-	var rows []int
-	changedLines(s.drawn, content, s.height, func(y int) { rows = append(rows, y) })
-	reset := true
-	for y, line := range lines[:min(len(lines), s.height)] {
-		if !reset && slices.Contains(rows, y) {
-			s.redraw(content)
-			return
+	p := painter{buf: buf, profile: s.profile, width: s.width}
+	for y := range s.height {
+		var oldLine, oldPen, newLine, newPen string
+		if y < len(s.drawn) {
+			oldLine, oldPen = s.drawn[y], s.drawnPens[y]
 		}
-		reset = endsReset(line, reset)
-	}
-	for _, y := range rows {
-		row := uv.Rect(0, y, s.width, 1)
-		s.frame.ClearArea(row)
 		if y < len(lines) {
-			uv.NewStyledString(lines[y]).Draw(s.frame, row)
+			newLine, newPen = lines[y], pens[y]
+		}
+		if oldLine != newLine || oldPen != newPen {
+			p.line(y, oldPen+oldLine, newPen+newLine)
 		}
 	}
-}
-
-// giveBackFrame lends an idle screen's frame buffer to others.
-func (s *screen) giveBackFrame() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.frame != nil {
-		frames.Put(s.frame)
-		s.frame = nil
+	p.resetPen()
+	s.drawn, s.drawnPens, s.stale = lines, pens, false
+	s.release.Reset(s.keep)
+	if buf.Len() == 0 {
+		return nil
 	}
+	_, err := s.out.Write(buf.Bytes())
+	return err
 }
 
-// changedLines calls touch for each of the first height lines that may
-// look different in the new frame. A line of the same text looks the same
-// only if it starts with the same pen: styles carry over line ends, so a
-// line counts as unchanged only when both frames reach it with every
-// style reset.
-func changedLines(old, new string, height int, touch func(y int)) {
-	oldReset, newReset := true, true
-	for y := range height {
-		var o, n string
-		o, old, _ = strings.Cut(old, "\n")
-		n, new, _ = strings.Cut(new, "\n")
-		if o != n || !oldReset || !newReset {
-			touch(y)
+// openPens returns, for each line, the style sequences still in effect
+// where it starts ("" where every style is reset). Styles carry over line
+// ends, so a line is parsed with its open styles in front of it.
+func openPens(lines []string) []string {
+	pens := make([]string, len(lines))
+	open := ""
+	for y, line := range lines {
+		pens[y] = open
+		for rest := line; ; {
+			i := strings.Index(rest, "\x1b[")
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			end := strings.IndexFunc(rest[2:], func(r rune) bool { return r >= 0x40 && r <= 0x7e })
+			if end < 0 {
+				break
+			}
+			seq := rest[:2+end+1]
+			rest = rest[len(seq):]
+			if seq[len(seq)-1] != 'm' {
+				continue
+			}
+			switch params := seq[2 : len(seq)-1]; {
+			case params == "" || params == "0":
+				open = ""
+			case strings.HasPrefix(params, "0;"):
+				open = seq
+			default:
+				open += seq
+			}
 		}
-		oldReset = endsReset(o, oldReset)
-		newReset = endsReset(n, newReset)
+	}
+	return pens
+}
+
+// painter writes the cells of a frame that differ from the client's
+// screen.
+type painter struct {
+	buf     *bytes.Buffer
+	profile colorprofile.Profile
+	width   int
+	pen     uv.Style // the terminal's current style, as converted
+}
+
+// line sends the cells of row y that differ between old and new (each a
+// line of styled text).
+func (p *painter) line(y int, old, new string) {
+	bufs := lineBuffers.Get().(*[2]uv.ScreenBuffer)
+	defer lineBuffers.Put(bufs)
+	o, n := parseLine(&bufs[0], old, p.width), parseLine(&bufs[1], new, p.width)
+	first := 0
+	for first < p.width && o[first].Equal(&n[first]) {
+		first++
+	}
+	if first == p.width {
+		return
+	}
+	last := p.width - 1
+	for last > first && o[last].Equal(&n[last]) {
+		last--
+	}
+	// Neither end can fall inside a wide character: its cells differ
+	// together or not at all.
+	// Where the new line ends in blanks, erasing to the end of the line
+	// is shorter than writing them.
+	tail := p.width
+	for tail > 0 && isBlank(&n[tail-1]) {
+		tail--
+	}
+	p.buf.WriteString(ansi.CursorPosition(first+1, y+1))
+	end := last + 1
+	if tail <= last {
+		end = tail
+	}
+	for x := first; x < end; x++ {
+		c := &n[x]
+		if c.Width == 0 {
+			continue
+		}
+		p.setPen(c.Style)
+		if c.Content == "" {
+			p.buf.WriteByte(' ')
+		} else {
+			p.buf.WriteString(c.Content)
+		}
+	}
+	if tail <= last {
+		p.resetPen()
+		p.buf.WriteString(ansi.EraseLineRight)
 	}
 }
 
-// endsReset tells whether every style is reset after line, given whether
-// it was before: lipgloss ends each styled run with a full reset (CSI m),
-// and anything else is taken to leave a style on.
-func endsReset(line string, before bool) bool {
-	i := strings.LastIndex(line, "\x1b[")
-	if i < 0 {
-		return before
-	}
-	rest := line[i:]
-	return strings.HasPrefix(rest, "\x1b[m") || strings.HasPrefix(rest, "\x1b[0m")
+// parseLine draws a line of styled text into a one-row buffer of width
+// cells and returns its cells.
+func parseLine(b *uv.ScreenBuffer, text string, width int) uv.Line {
+	b.Resize(width, 1)
+	uv.NewStyledString(text).Draw(b, b.Bounds())
+	return b.Line(0)
 }
+
+// isBlank tells a cell that shows nothing on the terminal's background.
+func isBlank(c *uv.Cell) bool {
+	return c.Width == 1 && c.Content == " " && c.Style.IsZero() && c.Link.IsZero()
+}
+
+// setPen switches the terminal to style, in the session's colours.
+func (p *painter) setPen(style uv.Style) {
+	st := uv.ConvertStyle(style, p.profile)
+	if st.Equal(&p.pen) {
+		return
+	}
+	if st.IsZero() {
+		p.buf.WriteString(ansi.ResetStyle)
+	} else {
+		p.buf.WriteString(st.Diff(&p.pen))
+	}
+	p.pen = st
+}
+
+// resetPen leaves every style off, as each frame ends.
+func (p *painter) resetPen() { p.setPen(uv.Style{}) }
 
 // close gives the terminal back as the session found it: the main screen,
 // a visible cursor, no bracketed paste and no title.
 func (s *screen) close() error {
 	s.release.Stop()
-	s.giveBackFrame()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.open {
 		return nil
 	}
 	s.open = false
-	s.term.MoveTo(0, s.height-1)
-	s.term.ExitAltScreen()
-	_, _ = s.term.WriteString(ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste)
+	seq := ansi.ResetModeAltScreenSaveCursor + ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste
 	if s.title != "" {
-		_, _ = s.term.WriteString(ansi.SetWindowTitle(""))
+		seq += ansi.SetWindowTitle("")
 	}
-	return s.term.Flush()
+	_, err := io.WriteString(s.out, seq)
+	return err
 }
 
 // drawnModel runs a booth model and draws its view on the screen after

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"time"
 
@@ -140,7 +139,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	pk := newParking(func(r any) {
 		s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
 	})
-	scr := newScreen(out, env, profile, cs.pty.Window.Width, cs.pty.Window.Height, s.cfg.ParkAfter, func() { pk.park(s.cfg.ParkAfter) })
+	scr := newScreen(out, profile, cs.pty.Window.Width, cs.pty.Window.Height, s.cfg.ParkAfter, func() { pk.park(s.cfg.ParkAfter) })
 	dm := &drawnModel{inner: model, screen: scr, parking: pk}
 	go pk.readInput(sess)
 	go func() {
@@ -156,9 +155,9 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			}
 		}
 	}()
-	pk.run(ctx, func(in io.Reader) *tea.Program {
+	pk.run(ctx, func() *tea.Program {
 		return tea.NewProgram(dm,
-			tea.WithInput(in),
+			tea.WithInput(nil),
 			tea.WithOutput(out),
 			tea.WithEnvironment(env),
 			tea.WithColorProfile(profile),
