@@ -17,8 +17,8 @@ import (
 // last content and the SSH session remain. bubbletea v2 wakes every
 // program at its frame rate even when nothing changed (a thousand idle
 // programs at one frame a second cost a tenth of a core on a 2-core
-// machine here), and each program holds a key table and a dozen
-// goroutines; a parked session holds neither. A key press, a resize, or
+// machine here), and each program holds a dozen goroutines; a parked
+// session holds none of them. A key press, a resize, or
 // a message the booth is waiting for (a backend's answer, its own idle
 // timer) starts a new program on the same model.
 //

@@ -95,6 +95,15 @@ func (s *screen) resize(width, height int) {
 	s.stale = true
 }
 
+// clear has the next frame clear the screen and draw everything: the
+// program asked for it (the kiosk does, wiping the terminal between
+// voters).
+func (s *screen) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stale = true
+}
+
 // draw puts v on the client's screen, sending what changed since the last
 // frame. The booth draws full-screen in the alternate screen with the
 // cursor hidden; the first frame switches the terminal there.
@@ -314,6 +323,9 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	size, isSize := msg.(tea.WindowSizeMsg)
 	if isSize {
 		m.screen.resize(size.Width, size.Height)
+	}
+	if msg == tea.ClearScreen() {
+		m.screen.clear()
 	}
 	// The booth learns the screen's size before anything else: a parked
 	// session's window may have changed while no program ran.

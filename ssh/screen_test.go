@@ -11,6 +11,7 @@ import (
 	cssh "charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 )
 
@@ -104,6 +105,18 @@ func TestScreenShowsEveryFrameExactly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// After the program asks for a clear screen, the next frame draws
+// everything again, even a frame the screen drew before: something else
+// may have wiped the terminal.
+func TestScreenRedrawsAllAfterAClear(t *testing.T) {
+	c := newClient(60, 12)
+	frame := strings.Join(frameLines, "\n")
+	c.show(t, "first", frame)
+	c.term.Write([]byte(ansi.EraseEntireScreen))
+	c.scr.clear()
+	c.show(t, "after a clear", frame)
 }
 
 // A cursor move on a drawn screen sends only the two lines that changed.

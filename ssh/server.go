@@ -43,9 +43,9 @@ const (
 	DefaultMaxConns             = 4096
 	DefaultMaxConnsPerIP        = 64
 	DefaultMaxSessionsPerMember = 3
-	// MaxWidth and MaxHeight clamp terminal sizes: bubbletea allocates its
-	// cell buffers from the size the client claims (about 260 bytes a cell),
-	// so a 10000×10000 request would cost gigabytes; 200×80 costs about 4 MB.
+	// MaxWidth and MaxHeight clamp terminal sizes: the booth draws its
+	// views at the size the client claims, so a 10000×10000 request would
+	// cost gigabytes of text and cells; 200×80 costs little.
 	// The booth fits in 80×24 and gains nothing beyond this: a bigger
 	// terminal shows it in its top-left 200×80 cells.
 	MaxWidth  = 200
