@@ -62,13 +62,24 @@ const (
 	actResults
 )
 
+// voteLabel says what voting means under method.
+func voteLabel(method tally.Method) string {
+	switch method {
+	case tally.YesNo:
+		return "Vote: answer the question"
+	case tally.Approval:
+		return "Vote: approve candidates"
+	}
+	return "Vote: rank the candidates"
+}
+
 func (m *model) electionAction() (action, string) {
 	e := m.el.me
 	now := m.s.Now()
 	p := phaseOf(e, now)
 	switch {
 	case p == phaseOpen && e.OnRoll && !e.Voted:
-		return actVote, "Vote: rank the candidates"
+		return actVote, voteLabel(e.Method)
 	case p == phaseOpen && e.OnRoll && e.AllowReplace:
 		return actReplace, "Replace your ballot (you will need its receipt)"
 	case e.State == models.Counted:

@@ -158,6 +158,9 @@ func TestApprovalLimit(t *testing.T) {
 	e := boardElection()
 	e.Method, e.MaxChoices, e.Seats = tally.Approval, 2, 2
 	m := drive(t, e, colorprofile.Ascii)
+	if s := m.content(); !strings.Contains(s, "Vote: approve candidates") {
+		t.Errorf("the election screen does not offer to approve candidates:\n%s", s)
+	}
 	press(m, "v", "enter", "enter", "enter")
 	if s := m.content(); !strings.Contains(s, "at most 2") || !strings.Contains(s, "2 of at most 2 approved") {
 		t.Errorf("the limit is not shown:\n%s", s)
@@ -172,6 +175,9 @@ func TestYesNo(t *testing.T) {
 	e.State = models.Open
 	e.OpensAt = testNow.Add(-time.Hour)
 	m := drive(t, e, colorprofile.Ascii)
+	if s := m.content(); !strings.Contains(s, "Vote: answer the question") {
+		t.Errorf("the election screen does not offer to answer the question:\n%s", s)
+	}
 	press(m, "v", "r")
 	if m.scr != scrRank || !strings.Contains(m.content(), "choose yes, no or abstain") {
 		t.Fatalf("reviewed a yes/no ballot without an answer:\n%s", m.content())
