@@ -30,6 +30,7 @@ type Session struct {
 	sess   *gossh.Session
 	stdin  interface{ Write([]byte) (int, error) }
 	out    counter
+	typed  int // keys Typing has pressed in this session, over every run
 }
 
 // counter counts what the server sent and signals each arrival.
@@ -191,7 +192,9 @@ func ProcStats(pid int) (rss int64, cpu time.Duration, err error) {
 // apart (it wakes a session that sat idle), then all the others. Each
 // typist pauses a random 50–250 ms between keys, as people do: pressing
 // the next key the instant the screen answers would measure how fast the
-// client can ask rather than how the server answers people.
+// client can ask rather than how the server answers people. A session
+// goes on through keys where its last run stopped, so keys that undo each
+// other (down, up) always change its screen.
 func Typing(sessions []*Session, keys []string, d, timeout time.Duration) (first, then []time.Duration, failed int64) {
 	var (
 		mu       sync.Mutex
@@ -204,7 +207,8 @@ func Typing(sessions []*Session, keys []string, d, timeout time.Duration) (first
 			pause := rand.New(rand.NewPCG(uint64(i), 1))
 			for k := 0; time.Now().Before(stop); k++ {
 				time.Sleep(50*time.Millisecond + time.Duration(pause.IntN(200))*time.Millisecond)
-				lat, _, err := s.Key(keys[k%len(keys)], 0, timeout)
+				lat, _, err := s.Key(keys[s.typed%len(keys)], 0, timeout)
+				s.typed++
 				if err != nil {
 					failures.Add(1)
 					continue
