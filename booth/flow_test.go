@@ -214,3 +214,15 @@ func TestCastErrorShowsNoReceipt(t *testing.T) {
 	}
 	h.final()
 }
+
+// On the home screen esc stays (a member backing out of an election may
+// press it once too often); q leaves.
+func TestHomeEscStaysAndQLeaves(t *testing.T) {
+	h := start(t, nil, testSession(), 80, 24)
+	h.keys("esc")
+	h.waitFor("Signed in as", "Board of Directors election 2026")
+	h.keys("q")
+	if got := h.finalModel().View().Content; !strings.Contains(got, "You left the booth.") {
+		t.Errorf("after q the booth shows %q, want it left", got)
+	}
+}

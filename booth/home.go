@@ -61,7 +61,9 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 		if h.cursor < len(h.list) {
 			m.openElection(h.list[h.cursor])
 		}
-	case key.Matches(msg, kBack):
+	case key.Matches(msg, kLeaveBooth):
+		// Not esc: a member pressing it to go back once too often
+		// would find themselves at their shell.
 		m.quitMsg = "You left the booth."
 		return m.quit()
 	}

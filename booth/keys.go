@@ -4,17 +4,18 @@ import "charm.land/bubbles/v2/key"
 
 // Key bindings, shared by every session (they never change).
 var (
-	kUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	kDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
-	kOpen    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
-	kBack    = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back"))
-	kQuit    = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave the booth"))
-	kHelp    = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
-	kVote    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "vote"))
-	kDesc    = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "read the description"))
-	kResults = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "results"))
-	kPgUp    = key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up"))
-	kPgDown  = key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn/space", "page down"))
+	kUp         = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	kDown       = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	kOpen       = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	kBack       = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back"))
+	kQuit       = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave the booth"))
+	kLeaveBooth = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave the booth"))
+	kHelp       = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
+	kVote       = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "vote"))
+	kDesc       = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "read the description"))
+	kResults    = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "results"))
+	kPgUp       = key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up"))
+	kPgDown     = key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn/space", "page down"))
 
 	kToggle  = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "add/remove"))
 	kRemove  = key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove"))
@@ -49,7 +50,7 @@ func (k keyMap) FullHelp() [][]key.Binding { return k.full }
 var (
 	homeKeys = keyMap{
 		short: []key.Binding{kUp, kDown, kOpen, kHelp, kQuit},
-		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kHelp, kBack, kQuit}},
+		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kHelp, kLeaveBooth, kQuit}},
 	}
 	electionKeys = keyMap{
 		short: []key.Binding{kUp, kDown, kOpen, kVote, kDesc, kHelp, kBack},
