@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"vote.example.org/booth/models"
 )
 
@@ -104,5 +106,23 @@ func TestHostileCandidateNameReachesTheTerminalInert(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("the terminal received %q:\n%q", bad, out)
 		}
+	}
+}
+
+// The booth asks the member's terminal for its background colour, and a
+// light terminal's answer gives it the light palette (its titles in
+// colour 54 rather than 183).
+func TestTheBoothFollowsTheTerminalsBackground(t *testing.T) {
+	e := newTestEnv(t, nil)
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	tm.waitFor(ansi.RequestBackgroundColor)
+	if out := tm.out.String(); !strings.Contains(out, "38;5;183") || strings.Contains(out, "38;5;54") {
+		t.Fatalf("before the answer the titles are not in the dark palette's colour:\n%q", out)
+	}
+	mark := len(tm.out.String())
+	tm.send("\x1b]11;rgb:ffff/ffff/ffff\x1b\\")
+	if !eventually(func() bool { return strings.Contains(tm.out.String()[mark:], "38;5;54") }) {
+		t.Fatalf("after a light background's answer the booth sent:\n%q", tm.out.String()[mark:])
 	}
 }

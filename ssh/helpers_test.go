@@ -16,6 +16,7 @@ import (
 
 	"charm.land/log/v2"
 	cssh "charm.land/ssh"
+	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
 	"vote.example.org/booth/models"
@@ -219,6 +220,15 @@ func (tm *term) send(keys string) {
 	if _, err := io.WriteString(tm.stdin, keys); err != nil {
 		tm.t.Fatalf("typing %q: %v", keys, err)
 	}
+}
+
+// replay feeds output to a w×h terminal emulator and returns its screen.
+func replay(output string, w, h int) string {
+	term := vt.NewEmulator(w, h)
+	defer term.Close()
+	go io.Copy(io.Discard, term) // its answers to queries
+	_, _ = term.Write([]byte(output))
+	return term.String()
 }
 
 func tail(s string, n int) string {

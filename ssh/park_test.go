@@ -145,3 +145,19 @@ func TestAPanickingCommandEndsOnlyItsSession(t *testing.T) {
 		t.Fatalf("after a panic: reported %v, kept %v", got, pk.msgs)
 	}
 }
+
+// A window change that leaves the size as it was wakes a parked session
+// (the terminal may have blanked what it cut), which repaints and parks
+// again.
+func TestASameSizeWindowChangeParksAgain(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.ParkAfter = parkAfter })
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	waitParked(t)
+	mark := len(tm.out.String())
+	must(t, tm.sess.WindowChange(24, 80))
+	if !eventually(func() bool { return strings.Contains(tm.out.String()[mark:], "turnout") }) {
+		t.Fatal("a window change did not repaint the parked session")
+	}
+	waitParked(t)
+}

@@ -84,15 +84,37 @@ func (s *screen) size() (width, height int) {
 }
 
 // resize follows the client's window. The terminal rearranges what it
-// shows in ways nobody can tell, so the next frame clears and draws all.
+// shows in ways nobody can tell, so the next frame clears and draws all,
+// even at the size the screen had: a window shrunk and grown back quickly
+// reaches the server as one change to the size it had, with the columns
+// the terminal cut now blank.
 func (s *screen) resize(width, height int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if width == s.width && height == s.height {
-		return
-	}
 	s.width, s.height = width, height
 	s.stale = true
+}
+
+// repaintDue tells whether the next frame draws everything, even one the
+// screen has drawn.
+func (s *screen) repaintDue() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stale && s.open
+}
+
+// awake starts the wait after which an idle screen calls idle, as a
+// program starts: one woken by something it ignores draws nothing.
+func (s *screen) awake() {
+	s.release.Reset(s.keep)
+}
+
+// send writes a sequence a program sends besides its frames (a terminal
+// query, the kiosk's wipe of the scrollback) in order with them.
+func (s *screen) send(seq string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _ = io.WriteString(s.out, seq)
 }
 
 // clear has the next frame clear the screen and draw everything: the
@@ -320,15 +342,15 @@ func (m *drawnModel) Init() tea.Cmd {
 }
 
 func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	size, isSize := msg.(tea.WindowSizeMsg)
-	if isSize {
-		m.screen.resize(size.Width, size.Height)
-	}
+	// The screen's size comes from the session's window changes alone: a
+	// program's own size message, made as it started, may come after a
+	// newer change. The booth learns the screen's size before anything
+	// else: a parked session's window may have changed while no program
+	// ran.
+	_, isSize := msg.(tea.WindowSizeMsg)
 	if msg == tea.ClearScreen() {
 		m.screen.clear()
 	}
-	// The booth learns the screen's size before anything else: a parked
-	// session's window may have changed while no program ran.
 	var cmds []tea.Cmd
 	if w, h := m.screen.size(); w != m.width || h != m.height {
 		m.width, m.height = w, h
@@ -341,7 +363,7 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.inner, cmd = m.inner.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	if len(cmds) == 0 {
+	if len(cmds) == 0 && !m.screen.repaintDue() {
 		return m, nil // nothing reached the booth: its view is the one drawn
 	}
 	cmd := tea.Batch(cmds...)

@@ -119,6 +119,60 @@ func TestScreenRedrawsAllAfterAClear(t *testing.T) {
 	c.show(t, "after a clear", frame)
 }
 
+// A window shrunk and grown back quickly reaches the screen as a change to
+// the size it had (charm keeps only the latest), with the columns the
+// terminal cut now blank: the screen repaints all the same.
+func TestScreenRepaintsAfterAWindowChangeToTheSameSize(t *testing.T) {
+	c := newClient(60, 12)
+	frame := strings.Join(frameLines, "\n")
+	c.show(t, "first", frame)
+	c.term.Resize(30, 6)
+	c.term.Resize(60, 12)
+	c.scr.resize(60, 12)
+	c.show(t, "after the window went small and back", frame)
+}
+
+// staticModel always shows the same text.
+type staticModel string
+
+func (m staticModel) Init() tea.Cmd                       { return nil }
+func (m staticModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return m, nil }
+func (m staticModel) View() tea.View                      { return tea.NewView(string(m)) }
+
+// The screen's size is the session's window, whatever size messages a
+// program sees: each program sends one made as it started, which may
+// come after a newer window change. And a window change draws at once,
+// even when the booth has nothing new to show.
+func TestDrawnModelFollowsTheSessionsWindow(t *testing.T) {
+	frame := strings.Join(frameLines, "\n")
+	c := newClient(40, 10)
+	dm := &drawnModel{inner: staticModel(frame), screen: c.scr, parking: newParking(func(any) {})}
+	dm.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+
+	// The session's window goroutine: the screen first, then the message.
+	c.term.Resize(100, 30)
+	c.scr.resize(100, 30)
+	dm.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	dm.Update(tea.WindowSizeMsg{Width: 40, Height: 10}) // a program's start-up size, late
+	if w, h := c.scr.size(); w != 100 || h != 30 || dm.width != 100 || dm.height != 30 {
+		t.Fatalf("the screen is %d×%d and the booth laid out for %d×%d; the window is 100×30", w, h, dm.width, dm.height)
+	}
+	if !strings.Contains(c.term.String(), "Bylaw amendment") {
+		t.Fatalf("after the window changed the terminal shows:\n%s", c.term.String())
+	}
+
+	// Small and back before the program hears of either change.
+	c.term.Resize(30, 6)
+	c.scr.resize(30, 6)
+	c.term.Resize(100, 30)
+	c.scr.resize(100, 30)
+	dm.Update(tea.WindowSizeMsg{Width: 30, Height: 6})
+	dm.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !strings.Contains(c.term.String(), "Bylaw amendment") {
+		t.Fatalf("after the window went small and back the terminal shows:\n%s", c.term.String())
+	}
+}
+
 // A cursor move on a drawn screen sends only the two lines that changed.
 func TestScreenSendsOnlyWhatChanged(t *testing.T) {
 	var out strings.Builder

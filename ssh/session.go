@@ -156,6 +156,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 		}
 	}()
 	pk.run(ctx, func() *tea.Program {
+		scr.awake()
 		return tea.NewProgram(dm,
 			tea.WithInput(nil),
 			tea.WithOutput(out),
