@@ -114,7 +114,11 @@ func (tm *term) finishAtKiosk(gone ...string) {
 	// The terminal, fed all the session sent, shows the welcome screen:
 	// the wipe of the scrollback, which some terminals (and this
 	// emulator) take as a wipe of the screen too, came before its frame.
-	if screen := replay(tm.out.String(), 80, 24); !strings.Contains(screen, "Type it below") {
+	var screen string
+	if !eventually(func() bool {
+		screen = replay(tm.out.String(), 80, 24)
+		return strings.Contains(screen, "Type it below")
+	}) {
 		tm.t.Errorf("after the wipe the terminal shows:\n%s", screen)
 	}
 	after := tm.out.String()[mark:]
