@@ -125,6 +125,11 @@ func (m *model) onIdle(msg idleMsg) tea.Cmd {
 	return m.quit()
 }
 
+// Farewell is what the booth said as it ended the session ("" while it
+// runs). An SSH session prints it after leaving the alternate screen, so
+// that the member still sees why the booth closed once it has.
+func (m *model) Farewell() string { return m.quitMsg }
+
 func (m *model) quit() tea.Cmd {
 	m.cancel()
 	return tea.Quit

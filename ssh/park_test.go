@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 const parkAfter = 100 * time.Millisecond
@@ -66,7 +67,9 @@ func TestTheIdleTimeoutEndsAParkedSession(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the idle session was not ended")
 	}
-	if !strings.Contains(tm.out.String(), "No key was pressed") {
+	// Said on the main screen, where it stays once the session is gone.
+	_, mainScreen, _ := strings.Cut(tm.out.String(), ansi.ResetModeAltScreenSaveCursor)
+	if !strings.Contains(mainScreen, "No key was pressed") || !strings.Contains(mainScreen, "Nothing was cast") {
 		t.Fatalf("the session ended without saying why:\n%q", tail(tm.out.String(), 2000))
 	}
 	if box, _ := e.ballots("board"); box != 0 {

@@ -172,4 +172,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	})
 	// The last program has ended, so nothing else draws.
 	_ = scr.close()
+	if f, ok := model.(interface{ Farewell() string }); ok && f.Farewell() != "" {
+		_, _ = fmt.Fprintln(out, f.Farewell())
+	}
 }
