@@ -55,18 +55,18 @@ var outBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // screen draws one session's views. A screen with no new frame for keep
 // calls idle.
 type screen struct {
-	out           io.Writer
-	profile       colorprofile.Profile
+	out     io.Writer
+	profile colorprofile.Profile
+	release *time.Timer   // calls idle
+	keep    time.Duration // how long after its last frame the screen is idle
+
+	mu            sync.Mutex // guards what follows, and writes to out
 	width, height int
 	drawn         []string // the lines on the client's screen
 	drawnPens     []string // the styles open where each of them starts
 	title         string
-	stale         bool // a resize: draw everything again
+	stale         bool // the next frame draws everything
 	open          bool // in the alternate screen
-
-	mu      sync.Mutex
-	release *time.Timer
-	keep    time.Duration // how long after its last frame the screen is idle
 }
 
 func newScreen(out io.Writer, profile colorprofile.Profile, width, height int, keep time.Duration, idle func()) *screen {
