@@ -21,6 +21,16 @@ import (
 // sequence before it counts as the Esc key, as bubbletea's reader does.
 const escTimeout = 50 * time.Millisecond
 
+// maxPaste and maxPending bound what a member's input can make a session
+// hold: the booth's fields take a receipt, a code or a name, so a paste
+// is cut at maxPaste bytes; and input held for the rest of a sequence
+// (a few bytes, split between two reads) is decoded as it is once it
+// passes maxPending, far beyond any sequence a terminal sends.
+const (
+	maxPaste   = 4 << 10
+	maxPending = 64 << 10
+)
+
 // inputScanner turns a session's input bytes into events.
 type inputScanner struct {
 	dec   uv.EventDecoder
@@ -33,6 +43,7 @@ type inputScanner struct {
 // is.
 func (s *inputScanner) scan(input []byte, expired bool) []uv.Event {
 	s.buf = append(s.buf, input...)
+	expired = expired || len(s.buf) > maxPending
 	var events []uv.Event
 	for len(s.buf) > 0 {
 		esc := s.buf[0] == ansi.ESC
@@ -52,9 +63,9 @@ func (s *inputScanner) scan(input []byte, expired bool) []uv.Event {
 					break
 				}
 				if k, ok := event.(uv.KeyPressEvent); ok && k.Text != "" {
-					s.paste = append(s.paste, k.Text...)
+					s.paste = appendUpTo(s.paste, k.Text, maxPaste)
 				} else if ok {
-					s.paste = append(s.paste, s.buf[:n]...)
+					s.paste = appendUpTo(s.paste, string(s.buf[:n]), maxPaste)
 				}
 				s.buf = s.buf[n:]
 				continue
@@ -92,6 +103,11 @@ func (s *inputScanner) keep(events []uv.Event) []uv.Event {
 		s.buf = append([]byte(nil), s.buf...)
 	}
 	return events
+}
+
+// appendUpTo appends what of text fits within limit bytes.
+func appendUpTo(b []byte, text string, limit int) []byte {
+	return append(b, text[:min(len(text), max(limit-len(b), 0))]...)
 }
 
 // waiting tells whether input is held for the rest of a sequence.

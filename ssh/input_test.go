@@ -92,3 +92,38 @@ func TestKeyReaderWaitsForTheRestOfASequence(t *testing.T) {
 		t.Fatalf("an escape alone: %#v, want the Esc key", e)
 	}
 }
+
+// A megabyte pasted, read as a session reads it (4 KB at a time), is cut
+// at maxPaste and ends where the paste ends: the keys after it are keys.
+func TestInputScannerCutsAHugePaste(t *testing.T) {
+	input := "\x1b[200~" + strings.Repeat("0123456789abcdef", 1<<16) + "\x1b[201~x"
+	var s inputScanner
+	var events []uv.Event
+	for chunk := range slices.Chunk([]byte(input), 4096) {
+		events = append(events, s.scan(chunk, false)...)
+	}
+	var paste *uv.PasteEvent
+	for _, ev := range events {
+		if p, ok := ev.(uv.PasteEvent); ok {
+			paste = &p
+		}
+	}
+	if paste == nil || len(paste.Content) != maxPaste || !strings.HasPrefix(paste.Content, "0123456789abcdef") {
+		t.Fatalf("the paste came out as %d bytes, want %d", len(paste.Content), maxPaste)
+	}
+	if last := events[len(events)-1]; last != (uv.KeyPressEvent{Code: 'x', Text: "x"}) {
+		t.Errorf("the key after the paste came out as %#v", last)
+	}
+}
+
+// A sequence that never ends is not held forever.
+func TestInputScannerHoldsNoEndlessSequence(t *testing.T) {
+	var s inputScanner
+	s.scan([]byte("\x1b["), false)
+	for range 100 {
+		s.scan([]byte(strings.Repeat("1;", 1024)), false)
+	}
+	if held := len(s.buf); held > 64<<10+2048 {
+		t.Fatalf("the scanner holds %d bytes of one unfinished sequence", held)
+	}
+}
