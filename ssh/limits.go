@@ -1,14 +1,12 @@
 package ssh
 
 import (
-	"fmt"
 	"net"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	cssh "charm.land/ssh"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // connLimiter caps connections in total and per remote IP. It runs in
@@ -162,32 +160,13 @@ func (cs *clampedSession) Pty() (cssh.Pty, <-chan cssh.Window, bool) {
 // the one wish's MakeOptions installs, so it repeats its job (a suspend
 // request, ctrl+z, would stop the whole server process: resume instead)
 // and clamps sizes once more, whatever their source.
-//
-// What a program writes to the terminal besides its frames goes through
-// the screen, in order with them: bubbletea would write it at its next
-// flush, after frames drawn since (the kiosk's wipe of the scrollback
-// would blank the welcome screen on terminals that clear the screen with
-// it), and it sends no query at all to a program without input of its
-// own, as the booth's are (the booth asks for the background colour).
-func programFilter(model tea.Model, msg tea.Msg) tea.Msg {
+func programFilter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch m := msg.(type) {
 	case tea.SuspendMsg:
 		return tea.ResumeMsg{}
 	case tea.WindowSizeMsg:
 		m.Width, m.Height = clampWindow(m.Width, m.Height)
 		return m
-	}
-	dm, drawn := model.(*drawnModel)
-	if !drawn {
-		return msg
-	}
-	if raw, ok := msg.(tea.RawMsg); ok {
-		dm.screen.send(fmt.Sprint(raw.Msg))
-		return nil
-	}
-	if msg == tea.RequestBackgroundColor() {
-		dm.screen.send(ansi.RequestBackgroundColor)
-		return nil
 	}
 	return msg
 }

@@ -2,6 +2,7 @@ package ssh
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -372,6 +373,27 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// ends the program.
 	_ = m.screen.draw(m.view)
 	return m, m.parking.wrap(cmd)
+}
+
+// filter is the session's programs' message filter: programFilter's
+// limits, and what a program writes to the terminal besides its frames
+// goes through the screen, in order with them. bubbletea would write it
+// at its next flush, after frames drawn since (the kiosk's wipe of the
+// scrollback would blank the welcome screen on terminals that clear the
+// screen with it), and it sends no query at all from a program without
+// input of its own, as the booth's are (the booth asks for the
+// background colour).
+func (m *drawnModel) filter(model tea.Model, msg tea.Msg) tea.Msg {
+	msg = programFilter(model, msg)
+	if raw, ok := msg.(tea.RawMsg); ok {
+		m.screen.send(fmt.Sprint(raw.Msg))
+		return nil
+	}
+	if msg == tea.RequestBackgroundColor() {
+		m.screen.send(ansi.RequestBackgroundColor)
+		return nil
+	}
+	return msg
 }
 
 // repeat tells the messages every program sends as it starts (the

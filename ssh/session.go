@@ -167,7 +167,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			tea.WithoutSignalHandler(),
 			tea.WithoutRenderer(),
 			tea.WithFPS(flushesPerSecond),
-			tea.WithFilter(programFilter),
+			tea.WithFilter(dm.filter),
 		)
 	})
 	// The last program has ended, so nothing else draws.
