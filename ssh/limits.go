@@ -138,8 +138,10 @@ func clampSession(s cssh.Session, pty cssh.Pty, winch <-chan cssh.Window) *clamp
 // the program is slower than the client: a flood of resizes costs one
 // pending message, not a queue. It drains the session's channel until
 // charm closes it at the session's end, so charm's request loop never
-// blocks on it (which would leak that loop).
+// blocks on it (which would leak that loop). The channel's first window
+// is the PTY request's own, which cs.pty holds: it is no change.
 func (cs *clampedSession) forward(in <-chan cssh.Window) {
+	<-in
 	for w := range in {
 		w.Width, w.Height = clampWindow(w.Width, w.Height)
 		w.WidthPixels, w.HeightPixels = 0, 0
