@@ -26,16 +26,25 @@ import (
 // commands produce goes through the parking (see wrap), and the session's
 // keys are read here (see input.go) and handed to whichever program runs.
 
+// maxQueuedKeys is how many keys may wait for a program: beyond it the
+// session stops reading its input, and SSH's flow control stops the
+// client, so a member flooding keys into a waking session cannot grow
+// its memory.
+const maxQueuedKeys = 1024
+
 // parking carries a session's keys, window changes and the booth's
 // messages to the running program, and keeps them while none runs.
 type parking struct {
 	mu        sync.Mutex
 	p         *tea.Program // nil while parked or between programs
 	parked    bool         // the last program ended because it was parked
+	quitting  bool         // the booth has quit: no program parks, none starts
+	ended     bool         // run has returned
 	lastInput time.Time
 	msgs      []tea.Msg     // messages, keys among them, that no program has had yet
 	handing   bool          // msgs are being handed to a new program
 	wake      chan struct{} // something came while parked
+	room      *sync.Cond    // msgs were taken, or run returned
 
 	// panicked learns of a command that panicked; the session then ends.
 	panicked func(r any)
@@ -43,6 +52,7 @@ type parking struct {
 
 func newParking(panicked func(r any)) *parking {
 	pk := &parking{wake: make(chan struct{}, 1)}
+	pk.room = sync.NewCond(&pk.mu)
 	pk.panicked = func(r any) {
 		panicked(r)
 		pk.deliver(tea.QuitMsg{})
@@ -52,12 +62,18 @@ func newParking(panicked func(r any)) *parking {
 
 // run runs programs on the model until one ends other than by parking.
 func (pk *parking) run(ctx context.Context, newProgram func() *tea.Program) {
+	defer func() {
+		pk.mu.Lock()
+		pk.ended = true
+		pk.room.Broadcast()
+		pk.mu.Unlock()
+	}()
 	for {
 		p := newProgram()
 		pk.start(p)
 		_, _ = p.Run()
 		pk.mu.Lock()
-		parked := pk.parked
+		parked := pk.parked && !pk.quitting
 		pk.p = nil
 		pk.mu.Unlock()
 		if !parked || ctx.Err() != nil {
@@ -90,6 +106,7 @@ func (pk *parking) start(p *tea.Program) {
 			pk.mu.Lock()
 			msgs := pk.msgs
 			pk.msgs = nil
+			pk.room.Broadcast()
 			if len(msgs) == 0 || pk.p != p {
 				pk.handing = false
 				pk.msgs = append(msgs, pk.msgs...)
@@ -108,6 +125,11 @@ func (pk *parking) start(p *tea.Program) {
 func (pk *parking) deliver(msg tea.Msg) {
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
+	if _, quit := msg.(tea.QuitMsg); quit {
+		// The program ends on it: that is no park, even if the
+		// screen's idle timer fires as it does.
+		pk.quitting = true
+	}
 	if pk.p != nil && !pk.handing {
 		pk.p.Send(msg)
 		return
@@ -127,13 +149,20 @@ func (pk *parking) resize(w cssh.Window) {
 	pk.deliver(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 }
 
-// readInput reads the session's keys until its input ends.
+// readInput reads the session's keys until its input ends. While
+// maxQueuedKeys wait for a program it reads no more.
 func (pk *parking) readInput(r io.Reader) {
 	keys := &keyReader{deliver: func(ev uv.Event) {
 		pk.mu.Lock()
+		for len(pk.msgs) >= maxQueuedKeys && !pk.ended {
+			pk.room.Wait()
+		}
+		ended := pk.ended
 		pk.lastInput = time.Now()
 		pk.mu.Unlock()
-		pk.deliver(ev)
+		if !ended {
+			pk.deliver(ev)
+		}
 	}}
 	buf := make([]byte, 4096)
 	for {
@@ -151,7 +180,7 @@ func (pk *parking) readInput(r io.Reader) {
 func (pk *parking) park(quiet time.Duration) {
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
-	if pk.p == nil || pk.handing || time.Since(pk.lastInput) < quiet {
+	if pk.p == nil || pk.handing || pk.quitting || time.Since(pk.lastInput) < quiet {
 		return
 	}
 	pk.parked = true
