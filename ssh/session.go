@@ -116,14 +116,8 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	defer stop()
 
 	var model tea.Model
-	// A member's program writes to the terminal outside the screen only to
-	// query its colours and offer the receipt to the clipboard: once a
-	// second is soon enough. A kiosk also wipes the scrollback between
-	// voters, which should not wait; there are only a few kiosks.
-	flushesPerSecond := 1
 	if id.device != "" {
 		model = s.kioskModel(ctx, id)
-		flushesPerSecond = 30
 	} else {
 		model = s.cfg.NewModel(ctx, s.cfg.Service, booth.Session{
 			Member:      id.member,
@@ -166,7 +160,10 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			tea.WithContext(ctx),
 			tea.WithoutSignalHandler(),
 			tea.WithoutRenderer(),
-			tea.WithFPS(flushesPerSecond),
+			// bubbletea's own output is only the receipt offered to the
+			// clipboard (frames, queries and raw writes go through the
+			// screen): once a second is soon enough.
+			tea.WithFPS(1),
 			tea.WithFilter(dm.filter),
 		)
 	})
