@@ -133,6 +133,14 @@ func (e *testEnv) serve(cfg Config) (*Server, string) {
 		if err := <-served; !errors.Is(err, cssh.ErrServerClosed) {
 			e.t.Errorf("Serve: %v", err)
 		}
+		// Close does not wait for the sessions' handlers, which still
+		// release their leases in the store: the test's store and data
+		// directory go only after them.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if !srv.waitSessions(ctx) {
+			e.t.Error("sessions still ran 10 s after their server closed")
+		}
 	})
 	return srv, l.Addr().String()
 }
