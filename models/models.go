@@ -82,6 +82,10 @@ type Election struct {
 	Extensions int
 	OpenedAt   time.Time // zero until open
 	ClosedAt   time.Time // zero until closed
+	// ScrubPending is set by the closing transaction and cleared once the
+	// close's scrub completed (models/scrub.go): until then the election
+	// is "closed, not scrubbed" and is neither counted nor published.
+	ScrubPending bool
 }
 
 // SealedBallot is a ballot in the box: the hash of its receipt and the

@@ -54,6 +54,9 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 	if e.State != Closed && e.State != Counted {
 		return Election{}, nil, fmt.Errorf("%w: election %s is %s; close it before %s", ErrWrongState, electionID, e.State, purpose)
 	}
+	if err := scrubbed(e); err != nil {
+		return Election{}, nil, err
+	}
 	turnout, err := s.Store.Turnout(ctx, electionID)
 	if err != nil {
 		return Election{}, nil, err
@@ -174,6 +177,9 @@ func (s *Service) Export(ctx context.Context, electionID, dir string, identities
 	}
 	if e.State != Counted {
 		return fmt.Errorf("%w: election %s is %s; count it before exporting", ErrWrongState, electionID, e.State)
+	}
+	if err := scrubbed(e); err != nil {
+		return err
 	}
 	stored, err := s.Store.Result(ctx, electionID)
 	if err != nil {

@@ -98,7 +98,8 @@ func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 }
 
 // CloseElection stops voting in an open election now; the store rewrites
-// the box in receipt-hash order.
+// the box in receipt-hash order and scrubs. A *ScrubError means the
+// election is closed but not scrubbed yet.
 func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 	e, err := s.Store.Election(ctx, id)
 	if err != nil {
@@ -116,13 +117,18 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // closes, unless its turnout quorum was missed and the rules extend the
 // close (the AlmaLinux rule): then the close moves on by whole periods
 // until it lies in the future, one store.Extend (and audit entry) each.
+// Last, it retries the scrub of elections closed but not scrubbed
+// (models/scrub.go); if that still cannot complete, Tick returns its
+// *ScrubError after everything else was applied: callers warn and carry on.
 func (s *Service) Tick(ctx context.Context, actor string) error {
 	elections, err := s.Store.Elections(ctx)
 	if err != nil {
 		return err
 	}
 	now := s.Now().UTC()
+	pending := false
 	for _, e := range elections {
+		pending = pending || e.ScrubPending
 		if e.State == Draft && !now.Before(e.OpensAt) {
 			// ErrWrongState: another front end on the same database opened
 			// it first.
@@ -134,10 +140,17 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 			}
 		}
 		if e.State == Open && !now.Before(e.EffectiveClose()) {
-			if err := s.closeOrExtend(ctx, e, now, actor); err != nil {
+			err := s.closeOrExtend(ctx, e, now, actor)
+			if errors.Is(err, ErrNotScrubbed) {
+				pending = true
+			} else if err != nil {
 				return err
 			}
 		}
+	}
+	if pending {
+		_, err := s.Store.Scrub(ctx, ScrubRetryWait, actor)
+		return err
 	}
 	return nil
 }
@@ -173,7 +186,13 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 			return nil
 		}
 	}
-	if err := s.Store.CloseElection(ctx, e.ID, now, actor); err != nil && !errors.Is(err, ErrWrongState) {
+	err := s.Store.CloseElection(ctx, e.ID, now, actor)
+	switch {
+	case err == nil, errors.Is(err, ErrWrongState):
+	case errors.Is(err, ErrNotScrubbed):
+		// Closed; Tick retries the scrub.
+		return err
+	default:
 		return fmt.Errorf("closing election %s at its closing time: %w", e.ID, err)
 	}
 	return nil

@@ -70,6 +70,9 @@ func (s *Service) publication(ctx context.Context, electionID string, identities
 	if e.State != Counted {
 		return Publication{}, fmt.Errorf("%w: election %s is %s; count it before publishing its results", ErrWrongState, electionID, e.State)
 	}
+	if err := scrubbed(e); err != nil {
+		return Publication{}, err
+	}
 	if e.PublishLedger && len(identities) == 0 {
 		return Publication{}, fmt.Errorf("election %s publishes its ledger, so its ballots must be unsealed: give the tally key (or an officer's SSH key)", electionID)
 	}

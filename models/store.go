@@ -31,8 +31,19 @@ type Store interface {
 	// one roll row per eligible member.
 	OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error
 	// CloseElection stops voting and rewrites the box in receipt-hash
-	// order, so storage order no longer tells who voted when.
+	// order, so storage order no longer tells who voted when. The closing
+	// transaction marks the election ScrubPending; the close then scrubs
+	// (see Scrub). When the scrub cannot complete the election stays
+	// closed and pending, and the error is a *ScrubError.
 	CloseElection(ctx context.Context, id string, now time.Time, actor string) error
+	// Scrub clears what could still show the order in which ballots
+	// arrived (SQLite: checkpoint and truncate the WAL, vacuum, truncate
+	// again; PostgreSQL: wait for older transactions, VACUUM FULL),
+	// waiting at most wait for other readers. Only when that completed
+	// does it clear the mark of the elections pending when it began
+	// (audited), and return their ids; otherwise the marks stay and the
+	// error is a *ScrubError. Nothing pending: it compacts all the same.
+	Scrub(ctx context.Context, wait time.Duration, actor string) ([]string, error)
 	// Extend records one more close extension for a missed quorum, the
 	// (from+1)th: it returns ErrWrongState unless the election is open
 	// with exactly from extensions, so two front ends applying the same

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,10 +33,11 @@ const vacuumTables = "box, roll, replaced"
 // again in key order, each table in a subtransaction of its own: a row's
 // xmin then names its table's subtransaction, so no roll mark shares one
 // with a ballot, and the heap holds the rows in key order. Either all of
-// that commits with the close, or none of it. After the commit, and once
-// no older transaction can see them (awaitHorizon), VACUUM FULL copies the
-// live rows into new files, so the old row versions (with their cast
-// transactions' xmin) are gone from the tables.
+// that commits with the close, or none of it; the same transaction marks
+// the election "closed, not scrubbed". After the commit it scrubs (see
+// Scrub), waiting up to horizonWait for older transactions; when they
+// outlast it, the election stays closed and pending, and the error is a
+// *models.ScrubError.
 func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		// FOR UPDATE waits for the casts in flight; casts after it read
@@ -46,7 +49,7 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, closed_at = $3 WHERE id = $1`,
+		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, closed_at = $3, scrub_pending = true WHERE id = $1`,
 			id, string(models.Closed), nanos(now)); err != nil {
 			return err
 		}
@@ -65,18 +68,63 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 	if err != nil {
 		return err
 	}
-	if err := s.awaitHorizon(ctx); err != nil {
-		return fmt.Errorf("election %s is closed, but its old row versions cannot be cleared yet: %s; until they are, the database may still show who voted when: once those transactions have ended, run VACUUM (FULL) %s in psql as the booth database's owner",
-			id, oneLine(err), vacuumTables)
-	}
-	if _, err := s.pool.Exec(ctx, `VACUUM (FULL) `+vacuumTables); err != nil {
-		return fmt.Errorf("election %s is closed, but clearing the old row versions failed: %s; until they are cleared the database may still show who voted when: run VACUUM (FULL) %s in psql as the booth database's owner",
-			id, oneLine(err), vacuumTables)
-	}
-	return nil
+	_, err = s.scrub(ctx, s.horizonWait, actor, id)
+	return err
 }
 
-// awaitHorizon waits, up to s.horizonWait, until no transaction that began
+// Scrub waits, up to wait, until no transaction older than the scrub can
+// still see the old row versions of the box, the roll and the replaced
+// receipts, then runs VACUUM FULL on them, which copies the live rows into
+// new files, so the old versions (with their cast transactions' xmin) are
+// gone from the tables. Only then does it clear the mark of the elections
+// pending when it began.
+func (s *Store) Scrub(ctx context.Context, wait time.Duration, actor string) ([]string, error) {
+	return s.scrub(ctx, wait, actor, "")
+}
+
+// scrub does Scrub's work. closing names an election whose close, audited
+// already, is being scrubbed: its scrub is not audited again.
+func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing string) ([]string, error) {
+	// Read before awaitHorizon takes its mark: every close read here
+	// committed before the transactions it waits for began.
+	rows, _ := s.pool.Query(ctx, `SELECT id FROM elections WHERE scrub_pending ORDER BY id`)
+	pending, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) error {
+		if len(pending) == 0 {
+			return err
+		}
+		return &models.ScrubError{Elections: pending, Reason: err}
+	}
+	if err := s.awaitHorizon(ctx, wait); err != nil {
+		return nil, fail(fmt.Errorf("VACUUM (FULL) %s cannot clear the old row versions yet: %s", vacuumTables, oneLine(err)))
+	}
+	if _, err := s.pool.Exec(ctx, `VACUUM (FULL) `+vacuumTables); err != nil {
+		return nil, fail(fmt.Errorf("VACUUM (FULL) %s failed: %s", vacuumTables, oneLine(err)))
+	}
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE elections SET scrub_pending = false WHERE id = ANY($1)`, pending); err != nil {
+			return err
+		}
+		audited := slices.DeleteFunc(slices.Clone(pending), func(id string) bool { return id == closing })
+		if len(audited) == 0 {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, actor, "election.scrub",
+			fmt.Sprintf("storage of %s scrubbed after the close: old row versions vacuumed", strings.Join(audited, ", ")))
+	})
+	if err != nil {
+		return nil, fail(fmt.Errorf("recording the scrub: %w", err))
+	}
+	return pending, nil
+}
+
+// awaitHorizon waits, up to wait, until no transaction that began
 // before now can still see row versions deleted by a transaction committed
 // before now. VACUUM FULL keeps every row version some transaction may
 // still see, silently: without the wait, one front end's lease or audit
@@ -95,12 +143,12 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 // back the snapshots of this database's sessions, the VACUUM's own among
 // them. A new snapshot's xmin tells, for every database and role, whether
 // a transaction older than the mark still runs.
-func (s *Store) awaitHorizon(ctx context.Context) error {
+func (s *Store) awaitHorizon(ctx context.Context, wait time.Duration) error {
 	var mark string
 	if err := s.pool.QueryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&mark); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(s.horizonWait)
+	deadline := time.Now().Add(wait)
 	for {
 		var pids []int32
 		var others int

@@ -12,7 +12,7 @@ import (
 	"vote.example.org/booth/models"
 )
 
-const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at`
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending`
 
 // scanElection reads one row of electionColumns.
 func scanElection(row pgx.Row) (models.Election, error) {
@@ -21,7 +21,7 @@ func scanElection(row pgx.Row) (models.Election, error) {
 		state          string
 		opened, closed *int64
 	)
-	err := row.Scan(&e.ID, &e.Definition, &state, &e.Fingerprint, &e.Recipients, &e.Withdrawn, &e.Extensions, &opened, &closed)
+	err := row.Scan(&e.ID, &e.Definition, &state, &e.Fingerprint, &e.Recipients, &e.Withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending)
 	if err != nil {
 		return e, err
 	}

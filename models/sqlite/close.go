@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -22,9 +24,11 @@ var sortedTables = []struct{ name, order string }{
 // CloseElection stops voting, then removes every trace of the order in
 // which ballots arrived: in the closing transaction it rewrites the box,
 // the roll and the replaced receipts in key order (a b-tree page places
-// cells in arrival order, whatever their keys); after the commit it
-// checkpoints and truncates the WAL (which holds one frame per cast, in
-// cast order) and vacuums the file, so no freed page keeps old bytes.
+// cells in arrival order, whatever their keys) and marks the election
+// "closed, not scrubbed"; after the commit it scrubs (see Scrub), waiting
+// for other readers as long as the busy timeout. A reader that outlasts
+// that leaves the election closed and pending, and the error a
+// *models.ScrubError.
 func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
 	if err := s.lock(ctx); err != nil {
 		return err
@@ -38,7 +42,7 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, closed_at = ? WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, closed_at = ?, scrub_pending = 1 WHERE id = ?`,
 			string(models.Closed), formatTime(now), id); err != nil {
 			return err
 		}
@@ -57,29 +61,106 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 	if err != nil {
 		return err
 	}
-	if err := s.compact(ctx); err != nil {
-		return fmt.Errorf("election %s is closed, but clearing the database's old pages failed: %w; until they are cleared the file may still show the order ballots arrived in: stop the other processes using the data directory and compact it again", id, err)
-	}
-	return nil
+	_, err = s.scrub(ctx, busyTimeout, actor, id)
+	return err
 }
 
-// Compact checkpoints and truncates the WAL and vacuums the database; it
-// finishes CloseElection's work when another process blocked it.
-func (s *Store) Compact(ctx context.Context) error {
+// busyTimeout is the DSN's busy_timeout: how long a statement waits for
+// another connection's lock.
+const busyTimeout = 10 * time.Second
+
+// Scrub checkpoints and truncates the WAL (which holds a frame of the roll
+// and one of the box per cast, in cast order), vacuums the file (so no
+// freed page keeps old bytes, and pages lie in key order) and truncates the
+// WAL again, waiting at most wait for readers that keep the checkpoint
+// from finishing. Only then does it clear the mark of the elections that
+// were pending, in a transaction whose WAL frames hold the elections' and
+// the audit log's pages and nothing of the roll or the box, and truncates
+// the WAL once more (if a reader keeps that frame, it can tie nobody to
+// anything).
+func (s *Store) Scrub(ctx context.Context, wait time.Duration, actor string) ([]string, error) {
 	if err := s.lock(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	defer s.unlock()
-	return s.compact(ctx)
+	return s.scrub(ctx, wait, actor, "")
 }
 
-// compact does Compact's work for a caller holding the writer slot.
-func (s *Store) compact(ctx context.Context) error {
+// scrub does Scrub's work for a caller holding the writer slot. closing
+// names an election whose close, audited already, is being scrubbed: its
+// scrub is not audited again.
+func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing string) ([]string, error) {
+	var pending []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM elections WHERE scrub_pending = 1 ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			pending = append(pending, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, wait.Milliseconds())); err != nil {
+		return nil, err
+	}
+	// The connection goes back to the pool: give it the DSN's timeout back
+	// even when ctx has ended.
+	defer conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds()))
+	if err := s.compact(ctx, conn); err != nil {
+		if len(pending) == 0 {
+			return nil, fmt.Errorf("compacting %s: %w", s.path, err)
+		}
+		return nil, &models.ScrubError{Elections: pending, Reason: err}
+	}
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, &models.ScrubError{Elections: pending, Reason: err}
+	}
+	err = func() error {
+		for _, id := range pending {
+			if _, err := tx.ExecContext(ctx, `UPDATE elections SET scrub_pending = 0 WHERE id = ?`, id); err != nil {
+				return err
+			}
+		}
+		audited := slices.DeleteFunc(slices.Clone(pending), func(id string) bool { return id == closing })
+		if len(audited) == 0 {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, actor, "election.scrub",
+			fmt.Sprintf("storage of %s scrubbed after the close: WAL emptied, file vacuumed", strings.Join(audited, ", ")))
+	}()
+	if err == nil {
+		err = tx.Commit()
+	} else {
+		tx.Rollback()
+	}
+	if err != nil {
+		return nil, &models.ScrubError{Elections: pending, Reason: fmt.Errorf("recording the scrub: %w", err)}
+	}
+	_ = checkpoint(ctx, conn)
+	return pending, nil
+}
+
+// compact checkpoints and truncates the WAL, vacuums the database and
+// truncates the WAL again, on conn.
+func (s *Store) compact(ctx context.Context, conn *sql.Conn) error {
 	if err := checkpoint(ctx, conn); err != nil {
 		return err
 	}
@@ -106,7 +187,7 @@ func checkpoint(ctx context.Context, conn *sql.Conn) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	if busy != 0 {
-		return fmt.Errorf("checkpoint: another connection is still reading the database (%d of %d WAL frames copied)", done, logFrames)
+		return fmt.Errorf("another connection is still reading the database, so its write-ahead log cannot be emptied (%d of %d WAL frames copied)", done, logFrames)
 	}
 	return nil
 }

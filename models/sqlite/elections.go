@@ -12,7 +12,7 @@ import (
 	"vote.example.org/booth/models"
 )
 
-const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at`
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending`
 
 // CreateElection stores a new election in the draft state.
 func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
@@ -112,7 +112,7 @@ func scanElection(row interface{ Scan(...any) error }) (models.Election, error) 
 		id, def, state, recipients, withdrawn string
 		opened, closed                        string
 	)
-	if err := row.Scan(&id, &def, &state, &e.Fingerprint, &recipients, &withdrawn, &e.Extensions, &opened, &closed); err != nil {
+	if err := row.Scan(&id, &def, &state, &e.Fingerprint, &recipients, &withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending); err != nil {
 		return e, err
 	}
 	if err := json.Unmarshal([]byte(def), &e.Definition); err != nil {
