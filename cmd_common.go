@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -73,14 +74,34 @@ func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
 	return st, nil
 }
 
-// openService opens the store and builds the service the commands use.
+// openService opens the store and builds the service the commands use,
+// finishing the scrub of elections closed but not scrubbed on the way.
 // The caller closes the store.
 func openService(cmd *cobra.Command) (*models.Service, error) {
+	s, err := newService(cmd)
+	if err != nil {
+		return nil, err
+	}
+	warnNotScrubbed(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
+	return s, nil
+}
+
+// newService opens the store and builds the service, nothing more.
+func newService(cmd *cobra.Command) (*models.Service, error) {
 	st, err := storeFromFlags(cmd)
 	if err != nil {
 		return nil, err
 	}
 	return &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}, nil
+}
+
+// warnNotScrubbed prints a scrub retry that failed as a one-line warning:
+// the command itself goes on (counting and publishing refuse by
+// themselves).
+func warnNotScrubbed(cmd *cobra.Command, err error) {
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "booth: warning: %s\n", strings.Join(strings.Fields(err.Error()), " "))
+	}
 }
 
 // actor names the officer running a command, for the audit log: the
@@ -118,12 +139,15 @@ func printJSON(w io.Writer, v any) error {
 // tickedService opens the store and applies the automatic lifecycle
 // (opening and closing elections whose time has come) before a command
 // works, so it never acts on a stale state.
+// Tick retries the scrubs too; one it cannot finish is a warning.
 func tickedService(cmd *cobra.Command) (*models.Service, error) {
-	s, err := openService(cmd)
+	s, err := newService(cmd)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Tick(cmd.Context(), actor()); err != nil {
+	if err := s.Tick(cmd.Context(), actor()); errors.Is(err, models.ErrNotScrubbed) {
+		warnNotScrubbed(cmd, err)
+	} else if err != nil {
 		s.Store.Close()
 		return nil, err
 	}

@@ -30,13 +30,16 @@ README). 'create' checks the file and stores the election as a draft; a draft
 can be edited until it opens. It opens at opens_at (or with 'open'): the
 definition's fingerprint is recorded and the electorate frozen. It closes at
 its effective close (closes_at, moved on while a turnout quorum with
-extensions is not met) or with 'close'. Times are shown in UTC.`,
+extensions is not met) or with 'close'; the close then scrubs the database of
+the order ballots arrived in, and until that is done the election shows as
+"closed, not scrubbed" and is not counted ('compact' finishes it). Times are
+shown in UTC.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newElectionCreateCmd(), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
 		newElectionOpenCmd(), newElectionCloseCmd(), newElectionTurnoutCmd(), newElectionRollCmd(),
-		newElectionWithdrawCmd())
+		newElectionWithdrawCmd(), newElectionCompactCmd())
 	addCountCommands(cmd)
 	cmd.AddCommand(newElectionPublishCmd())
 	return cmd
@@ -208,6 +211,9 @@ type electionListJSON struct {
 	OpensAt        time.Time            `json:"opens_at"`
 	ClosesAt       time.Time            `json:"closes_at"`
 	EffectiveClose time.Time            `json:"effective_close"`
+	// Scrubbed is there once the election closed: false while it is
+	// "closed, not scrubbed".
+	Scrubbed *bool `json:"scrubbed,omitempty"`
 }
 
 func newElectionListCmd() *cobra.Command {
@@ -225,7 +231,7 @@ func newElectionListCmd() *cobra.Command {
 				if asJSON {
 					list := make([]electionListJSON, len(es))
 					for i, e := range es {
-						list[i] = electionListJSON{e.ID, e.Title, e.State, string(e.Method), e.OpensAt.UTC(), e.ClosesAt.UTC(), e.EffectiveClose().UTC()}
+						list[i] = electionListJSON{e.ID, e.Title, e.State, string(e.Method), e.OpensAt.UTC(), e.ClosesAt.UTC(), e.EffectiveClose().UTC(), scrubbedJSON(e)}
 					}
 					return printJSON(cmd.OutOrStdout(), list)
 				}
@@ -236,7 +242,7 @@ func newElectionListCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSTATE\tOPENS (UTC)\tCLOSES (UTC)\tTITLE")
 				for _, e := range es {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.State, utc(e.OpensAt), utc(e.EffectiveClose()), shownText(e.Title))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.EffectiveClose()), shownText(e.Title))
 				}
 				return w.Flush()
 			})
@@ -290,15 +296,21 @@ func newElectionCloseCmd() *cobra.Command {
 				if _, err := findElection(ctx, svc, args[0]); err != nil {
 					return err
 				}
-				if err := svc.CloseElection(ctx, args[0], actor()); err != nil {
-					return err
+				closeErr := svc.CloseElection(ctx, args[0], actor())
+				if closeErr != nil && !errors.Is(closeErr, models.ErrNotScrubbed) {
+					return closeErr
 				}
 				t, err := svc.Store.Turnout(ctx, args[0])
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "election %s is closed: %d of %s voted\ncount it with 'booth election count %s --key FILE'\n",
-					args[0], t.Voted, countOf(t.Electorate, "member"), args[0])
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "election %s is closed: %d of %s voted\n", args[0], t.Voted, countOf(t.Electorate, "member"))
+				if closeErr != nil {
+					// Closed, but not scrubbed: the error says what to do.
+					return closeErr
+				}
+				_, err = fmt.Fprintf(out, "its storage is scrubbed; count it with 'booth election count %s --key FILE'\n", args[0])
 				return err
 			})
 		},
@@ -456,4 +468,70 @@ BLT's withdrawn candidates are. The withdrawal is recorded in the audit log.`,
 			})
 		},
 	}
+}
+
+func newElectionCompactCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "compact ID",
+		Short: "Finish a closed election's scrub: clear the order its ballots arrived in from the database",
+		Long: `The close rewrites the election's ballot box and roll in key order and then
+scrubs the database of the order in which ballots arrived (SQLite: empties
+the write-ahead log and vacuums the file; PostgreSQL: VACUUM FULL once older
+transactions have ended). Another reader of the database (an sqlite3 shell,
+a backup, an open psql transaction) can hold that up: the election is then
+"closed, not scrubbed" ('booth election show' says so) and is not counted,
+exported or published. Every booth command and the server retry the scrub;
+'compact' retries it now, waiting up to a minute for the other readers, and
+says whether it is done. It can be run again at any time after the close.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// No tick first: its quick retry would only warn about what
+			// this command is about to do at length.
+			svc, err := newService(cmd)
+			if err != nil {
+				return err
+			}
+			defer svc.Store.Close()
+			ctx := cmd.Context()
+			e, err := findElection(ctx, svc, args[0])
+			if err != nil {
+				return err
+			}
+			wasPending, err := svc.Compact(ctx, e.ID, actor())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if !wasPending {
+				_, err = fmt.Fprintf(out, "election %s was scrubbed already; the database was compacted again\n", e.ID)
+				return err
+			}
+			fmt.Fprintf(out, "election %s is scrubbed: the database no longer shows the order in which its ballots arrived\n", e.ID)
+			if e.State == models.Closed {
+				fmt.Fprintf(out, "count it with 'booth election count %s --key FILE'\n", e.ID)
+			}
+			return nil
+		},
+	}
+}
+
+// stateText is an election's state for the officer: a closed (or counted)
+// election says whether its storage was scrubbed.
+func stateText(e models.Election) string {
+	switch {
+	case e.State != models.Closed && e.State != models.Counted:
+		return string(e.State)
+	case e.ScrubPending:
+		return string(e.State) + ", not scrubbed"
+	}
+	return string(e.State) + ", scrubbed"
+}
+
+// scrubbedJSON is the "scrubbed" field of --json: absent before the close.
+func scrubbedJSON(e models.Election) *bool {
+	if e.State != models.Closed && e.State != models.Counted {
+		return nil
+	}
+	done := !e.ScrubPending
+	return &done
 }

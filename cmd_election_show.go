@@ -46,6 +46,9 @@ type electionJSON struct {
 	MaxChoices    int                 `json:"max_choices,omitempty"`
 	Recipients    []string            `json:"recipients"`
 	Candidates    []candidateShowJSON `json:"candidates"`
+	// Scrubbed is there once the election closed: false while it is
+	// "closed, not scrubbed" (see booth election compact).
+	Scrubbed *bool `json:"scrubbed,omitempty"`
 }
 
 type candidateShowJSON struct {
@@ -63,7 +66,7 @@ func toElectionJSON(e models.Election) electionJSON {
 		EffectiveClose: e.EffectiveClose().UTC(), Extensions: e.Extensions, Fingerprint: e.Fingerprint,
 		QuorumPercent: e.Quorum.Percent, AllowReplace: e.AllowReplace, PublishLedger: e.PublishLedger,
 		FixedOrder: e.FixedOrder, TieSeed: e.TieSeed, DefaultOption: e.DefaultOption, OptionQuorum: e.OptionQuorum,
-		MaxChoices: e.MaxChoices, Recipients: append([]string{}, e.Recipients...),
+		MaxChoices: e.MaxChoices, Recipients: append([]string{}, e.Recipients...), Scrubbed: scrubbedJSON(e),
 	}
 	if e.Quorum.Extend > 0 {
 		v.QuorumExtend = e.Quorum.Extend.String()
@@ -115,7 +118,10 @@ func showText(e models.Election) string {
 	line := func(k, format string, args ...any) { fmt.Fprintf(w, "%s:\t%s\n", k, fmt.Sprintf(format, args...)) }
 	line("Election", "%s", e.ID)
 	line("Title", "%s", shownText(e.Title))
-	line("State", "%s", e.State)
+	line("State", "%s", stateText(e))
+	if e.ScrubPending {
+		line("Scrub", "the database may still show the order in which ballots arrived; nothing is counted or published until 'booth election compact %s' succeeds (every booth command retries it)", e.ID)
+	}
 	line("Method", "%s, %s: %s", e.Method, countOf(e.Seats, "seat"), e.MethodSentence())
 	line("Opens", "%s", utc(e.OpensAt))
 	closes := utc(e.ClosesAt)
