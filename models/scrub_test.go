@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -274,4 +275,63 @@ func TestScrubForensicReaderDuringClose(t *testing.T) {
 	if !slices.ContainsFunc(log, func(a models.AuditEntry) bool { return a.Action == "election.scrub" && a.Actor == "booth serve" }) {
 		t.Error("the audit log has no entry for the tick's scrub")
 	}
+}
+
+// setScrubPending marks an election "closed, not scrubbed" behind the
+// store's back, as migration 0006 does for elections closed by an older
+// booth, whose close may have left its WAL behind.
+func setScrubPending(t *testing.T, dir, election string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, sqlite.DBFile)+"?_pragma=busy_timeout(10000)")
+	must(t, err)
+	defer db.Close()
+	_, err = db.Exec(`UPDATE elections SET scrub_pending = 1 WHERE id = ?`, election)
+	must(t, err)
+}
+
+// Counting, exporting and publishing (the ledger, or only the turnout)
+// refuse an election that is not scrubbed, saying what to do; once a
+// retry scrubbed it they work.
+func TestScrubPendingRefusesCountExportPublish(t *testing.T) {
+	e := newEnv(t, 8)
+	d := definition("e1")
+	_, keyPath := counted(t, e, d)
+	setScrubPending(t, e.dir, d.ID)
+	seal := func(models.Publication) ([]byte, error) { return []byte("bundle"), nil }
+	for _, ledger := range []bool{true, false} {
+		if !ledger {
+			setPublishLedger(t, e.dir, d.ID, false)
+		}
+		_, err := e.svc.Publish(ctx, d.ID, keyFile(t, keyPath), seal, officer)
+		wantErr(t, "publishing", err, models.ErrNotScrubbed)
+		if want := "election e1 is closed but its storage is not scrubbed yet"; err == nil || !strings.HasPrefix(err.Error(), want) ||
+			!strings.Contains(err.Error(), "run `booth election compact e1` once other readers of the database have finished") {
+			t.Errorf("publishing an election not scrubbed: %v", err)
+		}
+	}
+	_, err := e.svc.Count(ctx, d.ID, keyFile(t, keyPath), officer)
+	wantErr(t, "recounting", err, models.ErrNotScrubbed)
+	wantErr(t, "exporting", e.svc.Export(ctx, d.ID, filepath.Join(t.TempDir(), "out"), keyFile(t, keyPath), officer), models.ErrNotScrubbed)
+	if _, err := e.store.Bundle(ctx, d.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("a bundle was stored for an election not scrubbed: %v", err)
+	}
+
+	must(t, e.svc.FinishScrubs(ctx, models.ScrubRetryWait, officer))
+	if e.election(t, d.ID).ScrubPending {
+		t.Fatal("FinishScrubs with no other reader left the election pending")
+	}
+	if _, err := e.svc.Publish(ctx, d.ID, keyFile(t, keyPath), seal, officer); err != nil {
+		t.Fatalf("publishing after the scrub: %v", err)
+	}
+	must(t, e.svc.Export(ctx, d.ID, filepath.Join(t.TempDir(), "out"), keyFile(t, keyPath), officer))
+}
+
+// setPublishLedger changes a stored definition's publish_ledger.
+func setPublishLedger(t *testing.T, dir, election string, on bool) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, sqlite.DBFile)+"?_pragma=busy_timeout(10000)")
+	must(t, err)
+	defer db.Close()
+	_, err = db.Exec(`UPDATE elections SET definition = json_set(definition, '$.PublishLedger', json(?)) WHERE id = ?`, map[bool]string{true: "true", false: "false"}[on], election)
+	must(t, err)
 }
