@@ -129,6 +129,9 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 	if len(pending) == 0 {
 		return nil, nil
 	}
+	if s.afterCompact != nil {
+		s.afterCompact()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, &models.ScrubError{Elections: pending, Reason: err}
@@ -154,7 +157,11 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 	if err != nil {
 		return nil, &models.ScrubError{Elections: pending, Reason: fmt.Errorf("recording the scrub: %w", err)}
 	}
-	_ = checkpoint(ctx, conn)
+	// Best effort, without waiting: a reader can only keep the frames of
+	// the record just written.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err == nil {
+		_ = checkpoint(ctx, conn)
+	}
 	return pending, nil
 }
 

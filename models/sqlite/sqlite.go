@@ -53,6 +53,9 @@ type Store struct {
 	wlock chan struct{}
 	// now is the clock for audit entries; tests may replace it.
 	now func() time.Time
+	// afterCompact, when tests set it, runs in a scrub between the
+	// compaction and the transaction recording it.
+	afterCompact func()
 }
 
 var _ models.Store = (*Store)(nil)
