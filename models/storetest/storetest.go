@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) models.Store) {
 		{"CodeAuditNamesNoMember", testCodeAuditNamesNoMember},
 		{"StaffRole", testStaffRole},
 		{"KioskDevices", testKioskDevices},
+		{"ScrubState", testScrubState},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}
