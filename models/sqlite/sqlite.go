@@ -12,7 +12,8 @@
 // order still leaks cast order while an election is open (cell offsets in a
 // page, WAL frames), so CloseElection rewrites those tables in key order,
 // checkpoints and truncates the WAL and vacuums the file; secure_delete
-// zeroes what is freed. Cast and Replace write no audit entry: an ordered
+// zeroes what is freed. Another reader can hold that scrub up: the
+// election then stays "closed, not scrubbed" until Scrub completes it. Cast and Replace write no audit entry: an ordered
 // log of "member M voted" next to "ballot B added" would undo all of this.
 package sqlite
 
