@@ -11,8 +11,10 @@ import (
 )
 
 // Cast marks the member's roll row and puts the ballot in the box, in one
-// transaction that also checks the election is open at c.Now; any failure
-// rolls both back. One ballot per member comes from the conditional update
+// transaction that also checks the caster's standing and key, and that the
+// election is open at the database's time, read after the election's row
+// lock (a cast that waited for a close is refused); any failure rolls both
+// back. One ballot per member comes from the conditional update
 // of the roll mark: of two casts for one member, the second waits for the
 // first's row lock, finds the mark set and changes nothing. It writes no
 // audit entry and no time.
@@ -25,8 +27,11 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		if err != nil {
 			return err
 		}
-		if !e.IsOpenAt(c.Now) {
-			return fmt.Errorf("election %s: %w", c.ElectionID, models.ErrNotOpen)
+		if err := s.checkWindow(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := checkCaster(ctx, tx, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE roll SET voted = true WHERE election_id = $1 AND member_id = $2 AND NOT voted`,
 			c.ElectionID, c.MemberID)
@@ -38,6 +43,50 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		}
 		return fileBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
 	})
+}
+
+// checkWindow checks that e, read and locked in tx, is open at the
+// database's time read now, after the lock.
+func (s *Store) checkWindow(ctx context.Context, tx pgx.Tx, e models.Election) error {
+	now, err := s.txNow(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if !e.IsOpenAt(now) {
+		return fmt.Errorf("election %s: %w", e.ID, models.ErrNotOpen)
+	}
+	return nil
+}
+
+// checkCaster checks that the caster is still an active member holding
+// the key they signed in with (models.CheckCaster). It takes the
+// member's advisory lock shared, which RemoveKey and SetMemberStatus take
+// exclusive, so a cast that read the old standing commits before the
+// change does: once the removal returned, no session of that key casts.
+// A row lock would do the same but mark the member's row with the cast's
+// transaction, which numbers the casts in order, in a table the close
+// does not rewrite.
+func checkCaster(ctx context.Context, tx pgx.Tx, c models.Caster) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`, lockMember, c.MemberID); err != nil {
+		return err
+	}
+	var (
+		status   string
+		holdsKey bool
+	)
+	err := tx.QueryRow(ctx, `SELECT status, EXISTS (SELECT 1 FROM keys WHERE member_id = $1 AND fingerprint = $2)
+		FROM members WHERE id = $1`, c.MemberID, c.Key).Scan(&status, &holdsKey)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	return models.CheckCaster(c, err == nil, models.MemberStatus(status), holdsKey)
+}
+
+// lockMemberStanding takes the member's advisory lock exclusive, for a
+// change of their standing or keys (see checkCaster).
+func lockMemberStanding(ctx context.Context, tx pgx.Tx, memberID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockMember, memberID)
+	return err
 }
 
 // whyNotMarked explains why the roll update touched no row.
@@ -79,10 +128,11 @@ func fileBallot(ctx context.Context, tx pgx.Tx, electionID string, receipt [32]b
 }
 
 // Replace swaps the ballot under r.OldReceipt for a new one, in one
-// transaction, and records the old receipt as replaced. Of two
+// transaction that checks the caster and the window as Cast does, and
+// records the old receipt as replaced. Of two
 // replacements of one receipt, the second waits for the first's delete
 // and then finds nothing to replace. Like Cast, it writes no audit entry
-// and no time.
+// and no time, and the caster is stored nowhere.
 func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 	if len(r.Sealed) == 0 {
 		return errors.New("an empty sealed ballot")
@@ -98,8 +148,11 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 		if !e.AllowReplace {
 			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
 		}
-		if !e.IsOpenAt(r.Now) {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNotOpen)
+		if err := s.checkWindow(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := checkCaster(ctx, tx, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM box WHERE election_id = $1 AND receipt_hash = $2`, r.ElectionID, r.OldReceipt[:])
 		if err != nil {

@@ -34,8 +34,9 @@ const vacuumTables = "box, roll, replaced"
 // that commits with the close, or none of it. After the commit, and once
 // no older transaction can see them (awaitHorizon), VACUUM FULL copies the
 // live rows into new files, so the old row versions (with their cast
-// transactions' xmin) are gone from the tables.
-func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
+// transactions' xmin) are gone from the tables. The closing time is the
+// database's, read once the close holds the election's row.
+func (s *Store) CloseElection(ctx context.Context, id string, actor string) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		// FOR UPDATE waits for the casts in flight; casts after it read
 		// the closed state.
@@ -45,6 +46,10 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		}
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, closed_at = $3 WHERE id = $1`,
 			id, string(models.Closed), nanos(now)); err != nil {

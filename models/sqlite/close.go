@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"time"
 
 	"vote.example.org/booth/models"
 )
@@ -24,8 +23,9 @@ var sortedTables = []struct{ name, order string }{
 // the roll and the replaced receipts in key order (a b-tree page places
 // cells in arrival order, whatever their keys); after the commit it
 // checkpoints and truncates the WAL (which holds one frame per cast, in
-// cast order) and vacuums the file, so no freed page keeps old bytes.
-func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
+// cast order) and vacuums the file, so no freed page keeps old bytes. The
+// closing time is the store's, read once the close holds the write lock.
+func (s *Store) CloseElection(ctx context.Context, id string, actor string) error {
 	if err := s.lock(ctx); err != nil {
 		return err
 	}
@@ -37,6 +37,10 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		}
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, closed_at = ? WHERE id = ?`,
 			string(models.Closed), formatTime(now), id); err != nil {
