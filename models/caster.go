@@ -30,7 +30,7 @@ var ErrKeyRevoked = errors.New("the key this session signed in with is no longer
 func CheckCaster(c Caster, found bool, status MemberStatus, holdsKey bool) error {
 	switch {
 	case !found:
-		return fmt.Errorf("member %s: %w", c.MemberID, ErrNotOnRoll)
+		return fmt.Errorf("member %s: %w (%w)", c.MemberID, ErrNotFound, ErrNotOnRoll)
 	case status != Active:
 		return fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, c.MemberID, status)
 	case c.Key != "" && !holdsKey:
