@@ -59,6 +59,8 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeAuditNamesNoMember", testCodeAuditNamesNoMember},
 		{"StaffRole", testStaffRole},
 		{"KioskDevices", testKioskDevices},
+		{"CastChecksTheCaster", testCastChecksTheCaster},
+		{"TickDecidesByTheStoreClock", testTickDecidesByTheStoreClock},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
