@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,10 +28,7 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		if err != nil {
 			return err
 		}
-		if err := s.checkWindow(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := checkCaster(ctx, tx, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE roll SET voted = true WHERE election_id = $1 AND member_id = $2 AND NOT voted`,
@@ -45,45 +43,46 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 	})
 }
 
-// checkWindow checks that e, read and locked in tx, is open at the
-// database's time read now, after the lock.
-func (s *Store) checkWindow(ctx context.Context, tx pgx.Tx, e models.Election) error {
-	now, err := s.txNow(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if !e.IsOpenAt(now) {
-		return fmt.Errorf("election %s: %w", e.ID, models.ErrNotOpen)
-	}
-	return nil
-}
-
-// checkCaster checks that the caster is still an active member holding
-// the key they signed in with (models.CheckCaster). It takes the
-// member's advisory lock shared, which RemoveKey and SetMemberStatus take
-// exclusive, so a cast that read the old standing commits before the
-// change does: once the removal returned, no session of that key casts.
-// A row lock would do the same but mark the member's row with the cast's
-// transaction, which numbers the casts in order, in a table the close
-// does not rewrite.
-func checkCaster(ctx context.Context, tx pgx.Tx, c models.Caster) error {
+// checkCast checks, after the election's row lock (e was read under it),
+// that the caster is still an active member holding the key they signed
+// in with (models.CheckCaster) and that e is open at the database's time,
+// read after that lock and the member's.
+//
+// The member's advisory lock is taken shared; RemoveKey and
+// SetMemberStatus take it exclusive, so a cast that read the old standing
+// commits before the change does: once the removal returned, no session of
+// that key casts. A row lock would do the same but mark the member's row
+// with the cast's transaction, which numbers the casts in order, in a
+// table the close does not rewrite.
+func (s *Store) checkCast(ctx context.Context, tx pgx.Tx, e models.Election, c models.Caster) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`, lockMember, c.MemberID); err != nil {
 		return err
 	}
 	var (
-		status   string
+		now      time.Time
+		status   *string
 		holdsKey bool
 	)
-	err := tx.QueryRow(ctx, `SELECT status, EXISTS (SELECT 1 FROM keys WHERE member_id = $1 AND fingerprint = $2)
-		FROM members WHERE id = $1`, c.MemberID, c.Key).Scan(&status, &holdsKey)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	err := tx.QueryRow(ctx, `SELECT clock_timestamp(), (SELECT status FROM members WHERE id = $1),
+		EXISTS (SELECT 1 FROM keys WHERE member_id = $1 AND fingerprint = $2)`, c.MemberID, c.Key).Scan(&now, &status, &holdsKey)
+	if err != nil {
 		return err
 	}
-	return models.CheckCaster(c, err == nil, models.MemberStatus(status), holdsKey)
+	if s.clock != nil {
+		now = s.clock()
+	}
+	if !e.IsOpenAt(now) {
+		return fmt.Errorf("election %s: %w", e.ID, models.ErrNotOpen)
+	}
+	var st models.MemberStatus
+	if status != nil {
+		st = models.MemberStatus(*status)
+	}
+	return models.CheckCaster(c, status != nil, st, holdsKey)
 }
 
 // lockMemberStanding takes the member's advisory lock exclusive, for a
-// change of their standing or keys (see checkCaster).
+// change of their standing or keys (see checkCast).
 func lockMemberStanding(ctx context.Context, tx pgx.Tx, memberID string) error {
 	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockMember, memberID)
 	return err
@@ -148,10 +147,7 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 		if !e.AllowReplace {
 			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
 		}
-		if err := s.checkWindow(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := checkCaster(ctx, tx, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM box WHERE election_id = $1 AND receipt_hash = $2`, r.ElectionID, r.OldReceipt[:])
