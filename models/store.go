@@ -30,11 +30,11 @@ type Store interface {
 	// OpenElection records the fingerprint and freezes the electorate:
 	// one roll row per eligible member. The opening time is the store's
 	// (see Now), read inside the transaction.
-	OpenElection(ctx context.Context, id, fingerprint string, actor string) error
+	OpenElection(ctx context.Context, id, fingerprint, actor string) error
 	// CloseElection stops voting and rewrites the box in receipt-hash
 	// order, so storage order no longer tells who voted when. The closing
 	// time is the store's, read inside the transaction.
-	CloseElection(ctx context.Context, id string, actor string) error
+	CloseElection(ctx context.Context, id, actor string) error
 	// Extend records one more close extension for a missed quorum, the
 	// (from+1)th: it returns ErrWrongState unless the election is open
 	// with exactly from extensions, so two front ends applying the same

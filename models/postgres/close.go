@@ -36,7 +36,7 @@ const vacuumTables = "box, roll, replaced"
 // live rows into new files, so the old row versions (with their cast
 // transactions' xmin) are gone from the tables. The closing time is the
 // database's, read once the close holds the election's row.
-func (s *Store) CloseElection(ctx context.Context, id string, actor string) error {
+func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		// FOR UPDATE waits for the casts in flight; casts after it read
 		// the closed state.

@@ -142,7 +142,7 @@ func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
 // electorate, one roll row per eligible member, inserted in member-ID
 // order so the rows carry no order of their own. The opening time is the
 // database's.
-func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, actor string) error {
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if fingerprint == "" {
 		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
 	}

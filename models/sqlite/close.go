@@ -25,7 +25,7 @@ var sortedTables = []struct{ name, order string }{
 // checkpoints and truncates the WAL (which holds one frame per cast, in
 // cast order) and vacuums the file, so no freed page keeps old bytes. The
 // closing time is the store's, read once the close holds the write lock.
-func (s *Store) CloseElection(ctx context.Context, id string, actor string) error {
+func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 	if err := s.lock(ctx); err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func jsonList(l []string) (string, error) {
 // OpenElection opens a draft: it records the fingerprint and freezes the
 // electorate, one roll row per eligible member, written in member-ID order
 // so the rows carry no order of their own. The opening time is the store's.
-func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, actor string) error {
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if fingerprint == "" {
 		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
 	}

@@ -84,12 +84,10 @@ func Open(dir string) (*Store, error) { return open(dir, false, nil) }
 // is the store's clock instead of the local one: only test data runs on a
 // fake clock.
 func OpenTestData(dir string, clock func() time.Time) (*Store, error) {
-	if clock == nil {
-		clock = time.Now
-	}
 	return open(dir, true, clock)
 }
 
+// open opens the store in dir on clock (nil: the local clock).
 func open(dir string, testData bool, clock func() time.Time) (*Store, error) {
 	if clock == nil {
 		clock = time.Now
