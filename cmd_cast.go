@@ -1,20 +1,24 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/sqlite"
 )
 
-// testDataMarker is the file that makes a data directory a test or demo
-// one. booth cast refuses to run anywhere else: nobody casts for somebody
-// else in a real election.
+// testDataMarker is the file booth demo leaves in its data directory, a
+// note for people. It proves nothing: booth cast casts only in a database
+// created as test or demo data (sqlite.OpenTestData), a mark kept inside
+// the database and never set on an existing one.
 const testDataMarker = "TEST-DATA-ONLY"
 
 // maxBallotText bounds what booth cast reads from standard input.
@@ -26,11 +30,12 @@ func newCastCmd() *cobra.Command {
 	var member string
 	cmd := &cobra.Command{
 		Use:    "cast ELECTION --member ID < BALLOT",
-		Short:  "Cast a ballot for a member (test and demo data directories only)",
+		Short:  "Cast a ballot for a member (test and demo databases only)",
 		Hidden: true,
 		Long: `Cast the ballot read from standard input for a member, and print its receipt.
-For tests and the demo only: it refuses to run unless the data directory
-holds a file named ` + testDataMarker + `. Members vote with their own key.`,
+For tests and the demo only: it refuses to run unless the data directory's
+database was created as test or demo data. Every such cast is audited.
+Members vote with their own key.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if member == "" {
@@ -39,10 +44,6 @@ holds a file named ` + testDataMarker + `. Members vote with their own key.`,
 			if dsn, from := dbAddress(cmd); dsn != "" {
 				return fmt.Errorf("refusing to cast: %s points at a PostgreSQL database, and casting for a member is only for test and demo data directories; members cast their own ballots over SSH", from)
 			}
-			dir := dataDir(cmd)
-			if _, err := os.Stat(filepath.Join(dir, testDataMarker)); err != nil {
-				return fmt.Errorf("refusing to cast: %s is not a test or demo data directory (it has no %s file); in a real election members cast their own ballots over SSH", dir, testDataMarker)
-			}
 			text, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxBallotText+1))
 			if err != nil {
 				return fmt.Errorf("reading the ballot from standard input: %w", err)
@@ -50,7 +51,7 @@ holds a file named ` + testDataMarker + `. Members vote with their own key.`,
 			if len(text) > maxBallotText {
 				return fmt.Errorf("the ballot on standard input is longer than %d bytes", maxBallotText)
 			}
-			s, err := tickedService(cmd)
+			s, err := testDataService(cmd)
 			if err != nil {
 				return err
 			}
@@ -62,6 +63,36 @@ holds a file named ` + testDataMarker + `. Members vote with their own key.`,
 	return cmd
 }
 
+// testDataService opens the data directory's database for booth cast,
+// refusing one that was not created as test or demo data, and applies the
+// automatic lifecycle.
+func testDataService(cmd *cobra.Command) (*models.Service, error) {
+	dir := dataDir(cmd)
+	if _, err := os.Stat(filepath.Join(dir, sqlite.DBFile)); err != nil {
+		return nil, fmt.Errorf("refusing to cast: %s holds no booth database (%v); booth cast is for test and demo data directories", dir, err)
+	}
+	st, err := sqlite.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
+	}
+	test, err := st.TestData(cmd.Context())
+	if err == nil && !test {
+		err = fmt.Errorf("refusing to cast: the database in %s was not created as test or demo data (a %s file does not make it one); in a real election members cast their own ballots over SSH", dir, testDataMarker)
+	}
+	s := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	if err == nil {
+		err = s.Tick(cmd.Context(), actor())
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// castFromText casts the ballot text for member, audited first: the entry
+// names the election, not the member, since the audit log never puts a
+// member next to a time that could be their cast's.
 func castFromText(cmd *cobra.Command, s *models.Service, electionID, member, text string) error {
 	e, err := s.Store.Election(cmd.Context(), electionID)
 	if err != nil {
@@ -71,7 +102,11 @@ func castFromText(cmd *cobra.Command, s *models.Service, electionID, member, tex
 	if err != nil {
 		return err
 	}
-	receipt, err := s.CastBallot(cmd.Context(), electionID, member, b)
+	if err := s.Store.Audit(cmd.Context(), actor(), "ballot.cast.command-line",
+		fmt.Sprintf("command-line cast in election %s (test data)", electionID)); err != nil {
+		return err
+	}
+	receipt, err := s.CastBallot(cmd.Context(), electionID, models.Caster{MemberID: member}, b)
 	if err != nil {
 		return err
 	}

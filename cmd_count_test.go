@@ -24,17 +24,20 @@ var receiptLine = regexp.MustCompile(`^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}-[A-Z2-7]{2}\
 
 // votingDir makes a data directory with three members and an election
 // "e1" open now (the commands use the real clock); it returns the
-// directory and the tally key's path. test marks it as test data.
+// directory and the tally key's path. test creates its database as test
+// data; otherwise it is a real one, with a TEST-DATA-ONLY file touched in
+// it, which must not make it test data.
 func votingDir(t *testing.T, test bool) (dir, keyPath string) {
 	t.Helper()
 	ctx := context.Background()
 	dir = t.TempDir()
+	open := sqlite.Open
 	if test {
-		if err := os.WriteFile(filepath.Join(dir, testDataMarker), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		open = func(dir string) (*sqlite.Store, error) { return sqlite.OpenTestData(dir, nil) }
+	} else if err := os.WriteFile(filepath.Join(dir, testDataMarker), nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	st, err := sqlite.Open(dir)
+	st, err := open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,7 @@ type demoRun struct {
 	dir    string
 	temp   bool
 	svc    *models.Service
+	clock  *demoClock
 	srv    *ssh.Server
 	ln     net.Listener
 	served chan error
@@ -129,11 +130,15 @@ func startDemo(ctx context.Context, cfg demoConfig) (_ *demoRun, err error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(d.dir)
+	// The database is created as test data (booth cast works there, and
+	// nothing mistakes it for a real election's), and an earlier demo's
+	// must be one.
+	d.clock = &demoClock{}
+	st, err := sqlite.OpenTestData(d.dir, d.clock.Now)
 	if err != nil {
 		return nil, fmt.Errorf("opening the demo's data directory %s: %w", d.dir, err)
 	}
-	d.svc = &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	d.svc = &models.Service{Store: st, Now: d.clock.Now, Rand: rand.Reader}
 	if err := d.seedOrReuse(ctx, fresh, cfg.Home); err != nil {
 		return nil, err
 	}
@@ -159,7 +164,7 @@ func (d *demoRun) seedOrReuse(ctx context.Context, fresh bool, home string) erro
 			home = "" // no home: no keys to find, so a demo key is made
 		}
 	}
-	seed, err := seedDemo(ctx, d.svc, d.dir, home)
+	seed, err := seedDemo(ctx, d.svc, d.clock, d.dir, home)
 	d.seed, d.seeded = seed, true
 	if err != nil {
 		return fmt.Errorf("seeding the demo: %w", err)
@@ -168,8 +173,8 @@ func (d *demoRun) seedOrReuse(ctx context.Context, fresh bool, home string) erro
 }
 
 // prepareDemoDir checks that dir may hold the demo: missing or empty (it
-// is then marked as test data, so booth cast works there and nobody
-// mistakes it for a real election), or an earlier demo's. It reports
+// then gets a note saying it holds test data; the database itself is
+// created as test data when opened), or an earlier demo's. It reports
 // whether the directory still needs seeding.
 func prepareDemoDir(dir string) (fresh bool, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -74,11 +75,18 @@ type demoSeed struct {
 // seedDemo fills an empty store with the demo foundation: the members,
 // "you" with the user's keys (or a demo key), the past election counted,
 // and the three open elections with a few ballots.
-func seedDemo(ctx context.Context, svc *models.Service, dir, home string) (demoSeed, error) {
+//
+// The store decides by its own clock, so the past election is run "then"
+// on the demo's clock, and everything before it too: the store refuses a
+// clock that goes back behind a time it recorded.
+func seedDemo(ctx context.Context, svc *models.Service, clock *demoClock, dir, home string) (demoSeed, error) {
 	seed, keys, err := userKeys(dir, home)
 	if err != nil {
 		return seed, err
 	}
+	now := clock.Now().UTC().Truncate(time.Second)
+	opens, closes := now.AddDate(0, 0, -30), now.AddDate(0, 0, -16)
+	clock.set(opens)
 	if err := svc.AddMember(ctx, models.Member{ID: demoYou, Name: youName(), Keys: keys}, demoActor); err != nil {
 		return seed, fmt.Errorf("registering you as a member: %w", err)
 	}
@@ -92,10 +100,10 @@ func seedDemo(ctx context.Context, svc *models.Service, dir, home string) (demoS
 			return seed, fmt.Errorf("registering demo member %s: %w", m.ID, err)
 		}
 	}
-	if err := seedPast(ctx, svc, dir); err != nil {
+	if err := seedPast(ctx, svc, clock, opens, closes, dir); err != nil {
 		return seed, err
 	}
-	now := svc.Now().UTC().Truncate(time.Second)
+	clock.set(time.Time{})
 	for _, file := range demo.Open {
 		d, err := demoDefinition(file, now, now.Add(7*24*time.Hour))
 		if err != nil {
@@ -108,23 +116,19 @@ func seedDemo(ctx context.Context, svc *models.Service, dir, home string) (demoS
 	return seed, nil
 }
 
-// seedPast runs the council election a month back, on a clock of its own:
-// the store checks every cast against the election's window at the cast's
-// time, so the ballots have to be cast "then".
-func seedPast(ctx context.Context, svc *models.Service, dir string) error {
-	now := svc.Now().UTC().Truncate(time.Second)
-	opens, closes := now.AddDate(0, 0, -30), now.AddDate(0, 0, -16)
-	clock := opens
-	past := &models.Service{Store: svc.Store, Now: func() time.Time { return clock }, Rand: svc.Rand}
+// seedPast runs the council election from opens to closes, moving the
+// demo's clock (standing at opens) as it goes: the store checks every cast
+// against the election's window at its own time.
+func seedPast(ctx context.Context, svc *models.Service, clock *demoClock, opens, closes time.Time, dir string) error {
 	d, err := demoDefinition(demo.Past, opens, closes)
 	if err != nil {
 		return err
 	}
-	if err := createDemoElection(ctx, past, d, dir); err != nil {
+	if err := createDemoElection(ctx, svc, d, dir); err != nil {
 		return err
 	}
-	clock = closes
-	if err := past.CloseElection(ctx, d.ID, demoActor); err != nil {
+	clock.set(closes)
+	if err := svc.CloseElection(ctx, d.ID, demoActor); err != nil {
 		return err
 	}
 	f, err := os.Open(tallyKeyPath(dir, d.ID))
@@ -136,11 +140,35 @@ func seedPast(ctx context.Context, svc *models.Service, dir string) error {
 	if err != nil {
 		return err
 	}
-	clock = closes.Add(time.Hour)
-	if _, err := past.Count(ctx, d.ID, ids, demoActor); err != nil {
+	clock.set(closes.Add(time.Hour))
+	if _, err := svc.Count(ctx, d.ID, ids, demoActor); err != nil {
 		return fmt.Errorf("counting the demo's past election: %w", err)
 	}
 	return nil
+}
+
+// demoClock is the demo's clock, its store's and its service's: the real
+// one, except while seeding runs the past election "then".
+type demoClock struct {
+	mu   sync.Mutex
+	then time.Time // zero: the real clock
+}
+
+// Now is the demo's time.
+func (c *demoClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.then.IsZero() {
+		return time.Now()
+	}
+	return c.then
+}
+
+// set stops the clock at t, or restarts the real clock for the zero time.
+func (c *demoClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.then = t
 }
 
 // demoDefinition reads one of the demo's definitions and moves it to the
@@ -179,7 +207,7 @@ func createDemoElection(ctx context.Context, svc *models.Service, d models.Defin
 		if err != nil {
 			return fmt.Errorf("demo ballot in %s: %w", d.ID, err)
 		}
-		if _, err := svc.CastBallot(ctx, d.ID, id, b); err != nil {
+		if _, err := svc.CastBallot(ctx, d.ID, models.Caster{MemberID: id}, b); err != nil {
 			return fmt.Errorf("casting a demo ballot in %s: %w", d.ID, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/sqlite"
 )
 
 // electionFile is a definition of a Meek election of two seats among
@@ -48,9 +49,11 @@ name = "Cy"
 func electionDir(t *testing.T) (data, def string) {
 	t.Helper()
 	data = t.TempDir()
-	if err := os.WriteFile(filepath.Join(data, testDataMarker), nil, 0o644); err != nil {
+	st, err := sqlite.OpenTestData(data, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	st.Close()
 	for _, id := range []string{"ann", "ben"} {
 		key, _ := memberTestKey(t, id)
 		if code, _, errOut := booth(t, key, "--data", data, "member", "add", id, "--name", strings.ToUpper(id), "--key", "-"); code != 0 {

@@ -118,7 +118,7 @@ func castAndClose(t *testing.T, dir string, ballots map[string]string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.CastBallot(ctx, "e1", m, b); err != nil {
+		if _, err := svc.CastBallot(ctx, "e1", models.Caster{MemberID: m}, b); err != nil {
 			t.Fatal(err)
 		}
 	}

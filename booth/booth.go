@@ -16,15 +16,20 @@ import (
 // satisfies it.
 type Backend interface {
 	MemberElections(ctx context.Context, memberID string) ([]models.MemberElection, error)
-	CastBallot(ctx context.Context, electionID, memberID string, b models.Ballot) (string, error)
-	ReplaceBallot(ctx context.Context, electionID, oldReceipt string, b models.Ballot) (string, error)
+	// CastBallot and ReplaceBallot get the member and the key their
+	// session signed in with, which the store checks again as it casts.
+	CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error)
+	ReplaceBallot(ctx context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error)
 	Result(ctx context.Context, electionID string) (models.StoredResult, error)
 }
 
 // Session describes who is in the booth.
 type Session struct {
 	Member models.Member
-	// Fingerprint is the SHA-256 fingerprint of the key that signed in.
+	// Fingerprint is the SHA-256 fingerprint of the key that signed in;
+	// every cast passes it on, so a ballot is refused once an officer
+	// removed the key. Empty at the kiosk, where a code signed the member
+	// in.
 	Fingerprint string
 	// Now is the clock; tests set a fixed one.
 	Now func() time.Time

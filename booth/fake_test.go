@@ -24,8 +24,8 @@ type fakeBackend struct {
 }
 
 type castCall struct {
-	election, member, oldReceipt string
-	ballot                       models.Ballot
+	election, member, key, oldReceipt string
+	ballot                            models.Ballot
 }
 
 func (f *fakeBackend) MemberElections(_ context.Context, memberID string) ([]models.MemberElection, error) {
@@ -34,7 +34,7 @@ func (f *fakeBackend) MemberElections(_ context.Context, memberID string) ([]mod
 	return slices.Clone(f.elections), nil
 }
 
-func (f *fakeBackend) CastBallot(_ context.Context, electionID, memberID string, b models.Ballot) (string, error) {
+func (f *fakeBackend) CastBallot(_ context.Context, electionID string, by models.Caster, b models.Ballot) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.castErr; err != nil {
@@ -50,14 +50,14 @@ func (f *fakeBackend) CastBallot(_ context.Context, electionID, memberID string,
 			e.Turnout.Voted++
 		}
 	}
-	f.casts = append(f.casts, castCall{election: electionID, member: memberID, ballot: b})
+	f.casts = append(f.casts, castCall{election: electionID, member: by.MemberID, key: by.Key, ballot: b})
 	return f.receipt(), nil
 }
 
-func (f *fakeBackend) ReplaceBallot(_ context.Context, electionID, oldReceipt string, b models.Ballot) (string, error) {
+func (f *fakeBackend) ReplaceBallot(_ context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.replaces = append(f.replaces, castCall{election: electionID, oldReceipt: oldReceipt, ballot: b})
+	f.replaces = append(f.replaces, castCall{election: electionID, member: by.MemberID, key: by.Key, oldReceipt: oldReceipt, ballot: b})
 	return f.receipt(), nil
 }
 

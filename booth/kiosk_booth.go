@@ -33,16 +33,18 @@ func (kb kioskBackend) MemberElections(ctx context.Context, memberID string) ([]
 	return slices.DeleteFunc(list, func(e models.MemberElection) bool { return !kb.voter.Opens(e, now) }), err
 }
 
-func (kb kioskBackend) CastBallot(ctx context.Context, electionID, memberID string, b models.Ballot) (string, error) {
-	if memberID != kb.voter.Member.ID || kb.voter.ElectionID != "" && electionID != kb.voter.ElectionID {
+// CastBallot casts for the member the code was issued to, with no key:
+// the store checks that they are still active.
+func (kb kioskBackend) CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error) {
+	if by.MemberID != kb.voter.Member.ID || kb.voter.ElectionID != "" && electionID != kb.voter.ElectionID {
 		return "", models.ErrNotOnRoll
 	}
-	return kb.b.CastBallot(ctx, electionID, memberID, b)
+	return kb.b.CastBallot(ctx, electionID, models.Caster{MemberID: by.MemberID}, b)
 }
 
 var errKioskReplace = errors.New("a ballot cannot be replaced at the kiosk: replace it with your own key over SSH")
 
-func (kb kioskBackend) ReplaceBallot(context.Context, string, string, models.Ballot) (string, error) {
+func (kb kioskBackend) ReplaceBallot(context.Context, string, models.Caster, string, models.Ballot) (string, error) {
 	return "", errKioskReplace
 }
 

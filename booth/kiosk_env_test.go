@@ -51,12 +51,12 @@ const staffPassphrase = "pass-for-staff-42"
 
 func newKioskEnv(t *testing.T) *kioskEnv {
 	t.Helper()
-	st, err := sqlite.Open(t.TempDir())
+	clock := &kioskClock{now: testNow}
+	st, err := sqlite.OpenTestData(t.TempDir(), clock.Now) // the store decides the cast window by it
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := &kioskClock{now: testNow}
 	e := &kioskEnv{svc: &models.Service{Store: st, Now: clock.Now, Rand: rand.Reader}, store: st, clock: clock}
 	for _, m := range []models.Member{{ID: "ada", Name: "Ada Lovelace"}, {ID: "ken", Name: "Ken Thompson"}} {
 		m.Status = models.Active

@@ -211,7 +211,7 @@ func TestKioskAndKeyVoteOnce(t *testing.T) {
 	// Key first: the code was issued before the member voted by key.
 	code := env.issue(t, "ada", 0)
 	b := models.Ballot{Ranks: [][]string{{"mei-tanaka"}}}
-	if _, err := env.svc.CastBallot(ctx, "board-2026", "ada", b); err != nil {
+	if _, err := env.svc.CastBallot(ctx, "board-2026", models.Caster{MemberID: "ada"}, b); err != nil {
 		t.Fatal(err)
 	}
 	h := startKiosk(t, env, KioskConfig{}, false)
@@ -244,7 +244,7 @@ func TestKioskAndKeyVoteOnce(t *testing.T) {
 
 	kh.keys("yes", "enter")
 	kh.waitFor("You have already voted in this election")
-	if _, err := env.svc.CastBallot(ctx, "board-2026", "ken", b); !errors.Is(err, models.ErrAlreadyVoted) {
+	if _, err := env.svc.CastBallot(ctx, "board-2026", models.Caster{MemberID: "ken"}, b); !errors.Is(err, models.ErrAlreadyVoted) {
 		t.Errorf("casting by key after the kiosk: %v, want ErrAlreadyVoted", err)
 	}
 	if n, voters := env.box(t); n != 2 || !slices.Equal(voters, []string{"ada", "ken"}) {

@@ -64,14 +64,15 @@ func (m *model) cast() tea.Cmd {
 	rv := m.rev
 	rv.casting, rv.err = true, ""
 	ctx, b := m.ctx, m.b
-	electionID, memberID, old, ballot := m.el.me.ID, m.s.Member.ID, m.oldReceipt, rv.ballot
+	electionID, old, ballot := m.el.me.ID, m.oldReceipt, rv.ballot
+	by := models.Caster{MemberID: m.s.Member.ID, Key: m.s.Fingerprint}
 	return func() tea.Msg {
 		var receipt string
 		var err error
 		if old != "" {
-			receipt, err = b.ReplaceBallot(ctx, electionID, old, ballot)
+			receipt, err = b.ReplaceBallot(ctx, electionID, by, old, ballot)
 		} else {
-			receipt, err = b.CastBallot(ctx, electionID, memberID, ballot)
+			receipt, err = b.CastBallot(ctx, electionID, by, ballot)
 		}
 		return castMsg{receipt, err}
 	}
@@ -106,6 +107,10 @@ func castError(err error) string {
 		return "You have already voted in this election, so this ballot was not stored."
 	case errors.Is(err, models.ErrNotOpen):
 		return "The election is not open for voting (it may have just closed), so this ballot was not stored."
+	case errors.Is(err, models.ErrKeyRevoked):
+		return "The key you signed in with is no longer registered to you (the election officers removed it), so this ballot was not stored. Ask the officers, then sign in again with a registered key."
+	case errors.Is(err, models.ErrInactive):
+		return "Your membership is not active (the election officers suspended or removed it), so this ballot was not stored. Ask the officers."
 	case errors.Is(err, models.ErrNotOnRoll):
 		return "You are not on this election's roll, so this ballot was not stored."
 	case errors.Is(err, models.ErrReceiptUnknown):

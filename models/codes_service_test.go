@@ -156,9 +156,9 @@ func TestKioskAndKeyVotersShareTheRoll(t *testing.T) {
 	must(t, err)
 	voter, err := e.svc.RedeemCode(ctx, ic.Code)
 	must(t, err)
-	_, err = e.svc.CastBallot(ctx, "e1", voter.Member.ID, ballot(t, e, "e1", "ken\n"))
+	_, err = e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: voter.Member.ID}, ballot(t, e, "e1", "ken\n"))
 	must(t, err)
-	_, err = e.svc.CastBallot(ctx, "e1", "m002", ballot(t, e, "e1", "ada\n"))
+	_, err = e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: "m002"}, ballot(t, e, "e1", "ada\n"))
 	wantErr(t, "casting by key after the kiosk", err, models.ErrAlreadyVoted)
 	if voted, ballots := boxState(t, e, "e1"); voted != 2 || ballots != 2 {
 		t.Errorf("%d marked, %d ballots; want 2 and 2", voted, ballots)

@@ -159,7 +159,7 @@ func castTwice(t *testing.T, e *env, electionID string, ballots []models.Ballot)
 	for i := range 2 * n {
 		wg.Go(func() {
 			<-start
-			r, err := e.svc.CastBallot(ctx, electionID, memberID(i%n), ballots[i%n])
+			r, err := e.svc.CastBallot(ctx, electionID, models.Caster{MemberID: memberID(i % n)}, ballots[i%n])
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -218,7 +218,7 @@ func TestScrubForensicReaderDuringClose(t *testing.T) {
 		trail.members = append(trail.members, m)
 		b, err := models.ParseBallot(d, nil, texts[i%len(texts)])
 		must(t, err)
-		receipt, err := e.svc.CastBallot(ctx, d.ID, m, b)
+		receipt, err := e.svc.CastBallot(ctx, d.ID, models.Caster{MemberID: m}, b)
 		must(t, err)
 		norm, err := models.NormalizeReceipt(receipt)
 		must(t, err)

@@ -31,7 +31,7 @@ func TestRawBytesHoldNoBallotContentWhileOpen(t *testing.T) {
 	for i, text := range ballots {
 		b, err := models.ParseBallot(d, nil, text)
 		must(t, err)
-		if _, err := e.svc.CastBallot(ctx, d.ID, memberID(i), b); err != nil {
+		if _, err := e.svc.CastBallot(ctx, d.ID, models.Caster{MemberID: memberID(i)}, b); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,7 +10,9 @@ import (
 // a ballot, automatic opening and closing, counting, exporting.
 type Service struct {
 	Store Store
-	// Now is the clock; tests set a fake one.
+	// Now is the clock of what the front ends show (time left, a code's
+	// expiry); tests set a fake one. Whether an election is open, and when
+	// it opens and closes, is decided by the store's time (Store.Now).
 	Now func() time.Time
 	// Rand is the source of receipts and tally keys: crypto/rand.Reader
 	// outside tests.

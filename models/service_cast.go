@@ -14,22 +14,17 @@ var ErrInactive = errors.New("the member is not active")
 // is broken, and casting must stop rather than loop.
 const receiptTries = 5
 
-// CastBallot seals b and puts it in the box for memberID, in one store
-// transaction that also marks the member on the roll. The receipt is
+// CastBallot seals b and puts it in the box for the caster, in one store
+// transaction that also marks the member on the roll and checks, at the
+// store's time, that the election is open and that the caster is still an
+// active member holding the key they signed in with. The receipt is
 // returned only after that transaction committed; a failed cast leaves no
 // trace and returns no receipt. Nothing here logs the member next to the
 // ballot or the time.
-func (s *Service) CastBallot(ctx context.Context, electionID, memberID string, b Ballot) (string, error) {
+func (s *Service) CastBallot(ctx context.Context, electionID string, by Caster, b Ballot) (string, error) {
 	e, err := s.Store.Election(ctx, electionID)
 	if err != nil {
 		return "", err
-	}
-	m, err := s.Store.Member(ctx, memberID)
-	if err != nil {
-		return "", err
-	}
-	if m.Status != Active {
-		return "", fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, memberID, m.Status)
 	}
 	sealed, err := s.sealBallot(e, b)
 	if err != nil {
@@ -38,19 +33,20 @@ func (s *Service) CastBallot(ctx context.Context, electionID, memberID string, b
 	return s.fileUnderNewReceipt(electionID, "cast", func(hash [32]byte) error {
 		return s.Store.Cast(ctx, Cast{
 			ElectionID:  electionID,
-			MemberID:    memberID,
+			MemberID:    by.MemberID,
+			Key:         by.Key,
 			ReceiptHash: hash,
 			Sealed:      sealed,
-			Now:         s.Now().UTC(),
 		})
 	})
 }
 
 // ReplaceBallot replaces the ballot filed under oldReceipt with b, where
 // the election allows it, and returns the new ballot's receipt. Whoever
-// holds a receipt can replace its ballot: no member is involved, so the
-// server never links a member to a ballot.
-func (s *Service) ReplaceBallot(ctx context.Context, electionID, oldReceipt string, b Ballot) (string, error) {
+// holds a receipt can replace its ballot: the caster is checked as for a
+// cast (still active, still holding their key) but never tied to the
+// ballot, so the server never links a member to a ballot.
+func (s *Service) ReplaceBallot(ctx context.Context, electionID string, by Caster, oldReceipt string, b Ballot) (string, error) {
 	old, err := NormalizeReceipt(oldReceipt)
 	if err != nil {
 		return "", err
@@ -69,10 +65,11 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID, oldReceipt stri
 	return s.fileUnderNewReceipt(electionID, "replaced", func(hash [32]byte) error {
 		return s.Store.Replace(ctx, Replacement{
 			ElectionID: electionID,
+			MemberID:   by.MemberID,
+			Key:        by.Key,
 			OldReceipt: ReceiptHash(electionID, old),
 			NewReceipt: hash,
 			Sealed:     sealed,
-			Now:        s.Now().UTC(),
 		})
 	})
 }

@@ -24,7 +24,7 @@ func ballot(t testing.TB, e *env, electionID, text string) models.Ballot {
 // cast casts ballot text for a member and returns the receipt.
 func cast(t testing.TB, e *env, electionID, member, text string) string {
 	t.Helper()
-	r, err := e.svc.CastBallot(ctx, electionID, member, ballot(t, e, electionID, text))
+	r, err := e.svc.CastBallot(ctx, electionID, models.Caster{MemberID: member}, ballot(t, e, electionID, text))
 	if err != nil {
 		t.Fatalf("casting for %s: %v", member, err)
 	}
@@ -76,7 +76,7 @@ func TestCastRefusesSecondBallot(t *testing.T) {
 	e := newEnv(t, 2)
 	e.open(t, definition("e1"))
 	cast(t, e, "e1", memberID(0), "ada\n")
-	r, err := e.svc.CastBallot(ctx, "e1", memberID(0), ballot(t, e, "e1", "ken\n"))
+	r, err := e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, ballot(t, e, "e1", "ken\n"))
 	wantErr(t, "a second ballot", err, models.ErrAlreadyVoted)
 	if r != "" {
 		t.Errorf("a refused cast returned receipt %q", r)
@@ -104,7 +104,7 @@ func TestCastRefusals(t *testing.T) {
 		{"member added after the opening", "e1", "late", good, models.ErrNotOnRoll},
 		{"unknown election", "e9", memberID(0), good, models.ErrNotFound},
 	} {
-		r, err := e.svc.CastBallot(ctx, tc.election, tc.member, tc.b)
+		r, err := e.svc.CastBallot(ctx, tc.election, models.Caster{MemberID: tc.member}, tc.b)
 		wantErr(t, tc.name, err, tc.want)
 		if r != "" {
 			t.Errorf("%s: receipt %q returned", tc.name, r)
@@ -115,7 +115,7 @@ func TestCastRefusals(t *testing.T) {
 		{Ranks: [][]string{{"ada"}, {"ada"}}},
 		{Ranks: [][]string{{"linus"}}},
 	} {
-		if r, err := e.svc.CastBallot(ctx, "e1", memberID(0), bad); err == nil {
+		if r, err := e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, bad); err == nil {
 			t.Errorf("invalid ballot %q cast, receipt %q", bad.Text(), r)
 		}
 	}
@@ -129,14 +129,14 @@ func TestCastRefusedOutsideVotingTime(t *testing.T) {
 	d := definition("e1")
 	e.create(t, d)
 	e.clock.Set(t0.Add(time.Hour))
-	_, err := e.svc.CastBallot(ctx, "e1", memberID(0), models.Ballot{})
+	_, err := e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, models.Ballot{})
 	wantErr(t, "casting in a draft election", err, models.ErrNotOpen)
 
 	e.clock.Set(t0)
 	must(t, e.svc.OpenElection(ctx, "e1", officer))
 	// No Tick has closed the election, but the cast's own time is checked.
 	e.clock.Set(d.ClosesAt.Add(time.Millisecond))
-	_, err = e.svc.CastBallot(ctx, "e1", memberID(0), ballot(t, e, "e1", "ada\n"))
+	_, err = e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, ballot(t, e, "e1", "ada\n"))
 	wantErr(t, "casting at close + 1 ms", err, models.ErrNotOpen)
 	if v, b := boxState(t, e, "e1"); v != 0 || b != 0 {
 		t.Fatalf("refused casts left %d roll marks and %d ballots", v, b)
@@ -168,7 +168,7 @@ func TestCastRetriesTakenReceipt(t *testing.T) {
 	}
 	// A source that only repeats itself: the cast gives up, leaving nothing.
 	e.svc.Rand = repeatReader{same}
-	r, err := e.svc.CastBallot(ctx, "e1", memberID(2), ballot(t, e, "e1", "grace\n"))
+	r, err := e.svc.CastBallot(ctx, "e1", models.Caster{MemberID: memberID(2)}, ballot(t, e, "e1", "grace\n"))
 	if err == nil || r != "" {
 		t.Fatalf("cast with a stuck random source: receipt %q, error %v", r, err)
 	}
@@ -181,7 +181,7 @@ func TestReplaceBallot(t *testing.T) {
 	e := newEnv(t, 2)
 	e.open(t, definition("e1"))
 	old := cast(t, e, "e1", memberID(0), "ada\n")
-	replacement, err := e.svc.ReplaceBallot(ctx, "e1", strings.ToLower(old), ballot(t, e, "e1", "ken\nada\n"))
+	replacement, err := e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, strings.ToLower(old), ballot(t, e, "e1", "ken\nada\n"))
 	must(t, err)
 	for r, want := range map[string]models.ReceiptState{old: models.ReceiptReplaced, replacement: models.ReceiptCounted} {
 		if st, err := e.svc.VerifyReceipt(ctx, "e1", r); err != nil || st != want {
@@ -191,16 +191,16 @@ func TestReplaceBallot(t *testing.T) {
 	if v, b := boxState(t, e, "e1"); v != 1 || b != 1 {
 		t.Fatalf("%d roll marks and %d ballots after a replacement, want 1 and 1", v, b)
 	}
-	_, err = e.svc.ReplaceBallot(ctx, "e1", old, ballot(t, e, "e1", "grace\n"))
+	_, err = e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, old, ballot(t, e, "e1", "grace\n"))
 	wantErr(t, "replacing with a used receipt", err, models.ErrReceiptUnknown)
-	if _, err := e.svc.ReplaceBallot(ctx, "e1", "not-a-receipt", models.Ballot{}); err == nil {
+	if _, err := e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, "not-a-receipt", models.Ballot{}); err == nil {
 		t.Error("a malformed receipt was accepted")
 	}
-	if _, err := e.svc.ReplaceBallot(ctx, "e1", replacement, models.Ballot{Ranks: [][]string{{"linus"}}}); err == nil {
+	if _, err := e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, replacement, models.Ballot{Ranks: [][]string{{"linus"}}}); err == nil {
 		t.Error("an invalid replacement ballot was accepted")
 	}
 	e.clock.Set(t0.Add(48 * time.Hour))
-	_, err = e.svc.ReplaceBallot(ctx, "e1", replacement, ballot(t, e, "e1", "grace\n"))
+	_, err = e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, replacement, ballot(t, e, "e1", "grace\n"))
 	wantErr(t, "replacing after the close", err, models.ErrNotOpen)
 	if st, _ := e.svc.VerifyReceipt(ctx, "e1", replacement); st != models.ReceiptCounted {
 		t.Errorf("refused replacements changed the ballot: %s", st)
@@ -213,7 +213,7 @@ func TestReplaceRefusedWhenNotAllowed(t *testing.T) {
 	d.AllowReplace = false
 	e.open(t, d)
 	r := cast(t, e, "e1", memberID(0), "ada\n")
-	_, err := e.svc.ReplaceBallot(ctx, "e1", r, ballot(t, e, "e1", "ken\n"))
+	_, err := e.svc.ReplaceBallot(ctx, "e1", models.Caster{MemberID: memberID(0)}, r, ballot(t, e, "e1", "ken\n"))
 	wantErr(t, "replacing where the election forbids it", err, models.ErrNoReplace)
 	if st, _ := e.svc.VerifyReceipt(ctx, "e1", r); st != models.ReceiptCounted {
 		t.Errorf("the ballot reads %s after a refused replacement", st)

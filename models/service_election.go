@@ -84,8 +84,8 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 	return nil
 }
 
-// OpenElection opens a draft election now: the store records the
-// definition's fingerprint and freezes the electorate.
+// OpenElection opens a draft election now, by the store's clock: the
+// store records the definition's fingerprint and freezes the electorate.
 func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	e, err := s.Store.Election(ctx, id)
 	if err != nil {
@@ -94,12 +94,12 @@ func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	if e.State != Draft {
 		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
 	}
-	return s.Store.OpenElection(ctx, id, e.Definition.Fingerprint(), s.Now().UTC(), actor)
+	return s.Store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
 }
 
-// CloseElection stops voting in an open election now; the store rewrites
-// the box in receipt-hash order and scrubs. A *ScrubError means the
-// election is closed but not scrubbed yet.
+// CloseElection stops voting in an open election now, by the store's
+// clock; the store rewrites the box in receipt-hash order and scrubs. A
+// *ScrubError means the election is closed but not scrubbed yet.
 func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 	e, err := s.Store.Election(ctx, id)
 	if err != nil {
@@ -108,11 +108,13 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 	if e.State != Open {
 		return fmt.Errorf("%w: election %s is %s; only an open election can be closed", ErrWrongState, id, e.State)
 	}
-	return s.Store.CloseElection(ctx, id, s.Now().UTC(), actor)
+	return s.Store.CloseElection(ctx, id, actor)
 }
 
-// Tick applies the automatic lifecycle at s.Now(); every command runs it
-// before it works, so no daemon is needed. A draft election whose opening
+// Tick applies the automatic lifecycle at the store's time (Store.Now),
+// never at this process's clock: one front end whose clock is wrong must
+// not open or close elections for everyone. Every command runs it before
+// it works, so no daemon is needed. A draft election whose opening
 // time has passed opens. An open election whose effective close has passed
 // closes, unless its turnout quorum was missed and the rules extend the
 // close (the AlmaLinux rule): then the close moves on by whole periods
@@ -125,14 +127,18 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 	if err != nil {
 		return err
 	}
-	now := s.Now().UTC()
+	now, err := s.Store.Now(ctx)
+	if err != nil {
+		return err
+	}
+	now = now.UTC()
 	pending := false
 	for _, e := range elections {
 		pending = pending || e.ScrubPending
 		if e.State == Draft && !now.Before(e.OpensAt) {
 			// ErrWrongState: another front end on the same database opened
 			// it first.
-			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), now, actor); err != nil && !errors.Is(err, ErrWrongState) {
+			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), actor); err != nil && !errors.Is(err, ErrWrongState) {
 				return fmt.Errorf("opening election %s at its opening time: %w", e.ID, err)
 			}
 			if e, err = s.Store.Election(ctx, e.ID); err != nil {
@@ -186,7 +192,7 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 			return nil
 		}
 	}
-	err := s.Store.CloseElection(ctx, e.ID, now, actor)
+	err := s.Store.CloseElection(ctx, e.ID, actor)
 	switch {
 	case err == nil, errors.Is(err, ErrWrongState):
 	case errors.Is(err, ErrNotScrubbed):

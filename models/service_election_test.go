@@ -54,12 +54,14 @@ type env struct {
 func newEnv(t testing.TB, members int) *env {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := sqlite.Open(dir)
+	// The store's clock is the service's: the store decides the cast
+	// window and the lifecycle by it.
+	clock := &fakeClock{now: t0.Add(-time.Hour)}
+	st, err := sqlite.OpenTestData(dir, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := &fakeClock{now: t0.Add(-time.Hour)}
 	ms := make([]models.Member, members)
 	for i := range ms {
 		ms[i] = models.Member{ID: memberID(i), Name: fmt.Sprintf("Member %d", i+1), Status: models.Active}
@@ -70,6 +72,14 @@ func newEnv(t testing.TB, members int) *env {
 		}
 	}
 	return &env{svc: &models.Service{Store: st, Now: clock.Now, Rand: rand.Reader}, store: st, clock: clock, dir: dir}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func memberID(i int) string { return fmt.Sprintf("m%03d", i+1) }
@@ -103,11 +113,12 @@ func (e *env) create(t testing.TB, d models.Definition) string {
 func (e *env) open(t testing.TB, d models.Definition) string {
 	t.Helper()
 	keyPath := e.create(t, d)
-	e.clock.Set(t0)
+	// Never back: the store refuses a clock that went back.
+	e.clock.Set(later(e.clock.Now(), t0))
 	if err := e.svc.OpenElection(ctx, d.ID, officer); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Set(t0.Add(time.Hour))
+	e.clock.Set(later(e.clock.Now(), t0.Add(time.Hour)))
 	return keyPath
 }
 

@@ -25,7 +25,7 @@ func TestMemberElections(t *testing.T) {
 
 	b, err := models.ParseBallot(open, nil, "ada\n")
 	must(t, err)
-	if _, err := e.svc.CastBallot(ctx, open.ID, memberID(0), b); err != nil {
+	if _, err := e.svc.CastBallot(ctx, open.ID, models.Caster{MemberID: memberID(0)}, b); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(t0.Add(3 * time.Hour))

@@ -28,14 +28,16 @@ type Store interface {
 	Election(ctx context.Context, id string) (Election, error)
 	Elections(ctx context.Context) ([]Election, error)
 	// OpenElection records the fingerprint and freezes the electorate:
-	// one roll row per eligible member.
-	OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error
+	// one roll row per eligible member. The opening time is the store's
+	// (see Now), read inside the transaction.
+	OpenElection(ctx context.Context, id, fingerprint, actor string) error
 	// CloseElection stops voting and rewrites the box in receipt-hash
 	// order, so storage order no longer tells who voted when. The closing
+	// time is the store's, read inside the transaction. The closing
 	// transaction marks the election ScrubPending; the close then scrubs
 	// (see Scrub). When the scrub cannot complete the election stays
 	// closed and pending, and the error is a *ScrubError.
-	CloseElection(ctx context.Context, id string, now time.Time, actor string) error
+	CloseElection(ctx context.Context, id, actor string) error
 	// Scrub clears what could still show the order in which ballots
 	// arrived (SQLite: checkpoint and truncate the WAL, vacuum, truncate
 	// again; PostgreSQL: wait for older transactions, VACUUM FULL),
@@ -57,14 +59,17 @@ type Store interface {
 	// whether they have voted, in election-id order.
 	MemberRoll(ctx context.Context, memberID string) ([]RollMark, error)
 	Turnout(ctx context.Context, electionID string) (Turnout, error)
-	// Cast checks, inside one transaction, that the election is open at
-	// now (by Election.OpenAt), that the member is on its roll and has not
-	// voted; then marks the roll and puts the ballot in the box. It returns
-	// ErrExists when the receipt hash is taken (the caller retries with a
-	// new receipt).
+	// Cast checks, inside one transaction, that the caster is still an
+	// active member holding the key they signed in with (CheckCaster's
+	// errors), that the election is open at the store's time read after
+	// the transaction's write lock (by Election.IsOpenAt), that the member
+	// is on its roll and has not voted; then marks the roll and puts the
+	// ballot in the box. It returns ErrExists when the receipt hash is
+	// taken (the caller retries with a new receipt).
 	Cast(ctx context.Context, c Cast) error
 	// Replace swaps the ballot filed under c.OldReceipt for a new one, in
-	// one transaction; the old receipt then reads as replaced.
+	// one transaction that checks the caster and the election's window as
+	// Cast does; the old receipt then reads as replaced.
 	Replace(ctx context.Context, r Replacement) error
 	// Ballots returns the box in receipt-hash order.
 	Ballots(ctx context.Context, electionID string) ([]SealedBallot, error)
@@ -82,6 +87,13 @@ type Store interface {
 	AuditLog(ctx context.Context) ([]AuditEntry, error)
 
 	Close() error
+
+	// Now is the store's time, the one clock that decides the elections'
+	// lifecycle for every front end: the database server's clock on
+	// PostgreSQL; on SQLite the local clock, refused with ErrClockSkew
+	// when it is behind the latest time the store recorded by more than
+	// ClockTolerance.
+	Now(ctx context.Context) (time.Time, error)
 
 	// Published results bundles (models/bundle): the signed file an
 	// election publishes after its count, kept so the server can hand it
@@ -141,22 +153,27 @@ type Store interface {
 	RemoveKioskDevice(ctx context.Context, name, actor string) error
 }
 
-// Cast is a ballot being cast.
+// Cast is a ballot being cast. It carries no time: the store reads its
+// own inside the transaction.
 type Cast struct {
-	ElectionID  string
+	ElectionID string
+	// MemberID and Key are the caster (see Caster).
 	MemberID    string
+	Key         string
 	ReceiptHash [32]byte
 	Sealed      []byte
-	Now         time.Time
 }
 
-// Replacement is a ballot replacing an earlier one.
+// Replacement is a ballot replacing an earlier one. The caster is checked
+// as for a cast and stored nowhere: nothing links them to the ballot.
 type Replacement struct {
 	ElectionID string
+	// MemberID and Key are the caster (see Caster).
+	MemberID   string
+	Key        string
 	OldReceipt [32]byte
 	NewReceipt [32]byte
 	Sealed     []byte
-	Now        time.Time
 }
 
 // AuditEntry is one link of the audit chain. Hash is SHA-256 over the

@@ -65,7 +65,7 @@ func TestMemberVotesThroughTheBooth(t *testing.T) {
 	if box, voted := e.ballots("board"); box != 1 || voted != 1 {
 		t.Fatalf("after the second session, the store holds %d ballots and %d voters; want 1 and 1", box, voted)
 	}
-	if _, err := e.svc.CastBallot(bg, "board", "ada", models.Ballot{}); !errors.Is(err, models.ErrAlreadyVoted) {
+	if _, err := e.svc.CastBallot(bg, "board", models.Caster{MemberID: "ada"}, models.Ballot{}); !errors.Is(err, models.ErrAlreadyVoted) {
 		t.Fatalf("CastBallot for a member who voted: %v", err)
 	}
 

@@ -278,10 +278,14 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return fmt.Errorf("the ballot on standard input:\n%w", err)
 	}
-	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, c.id.member.ID, b)
+	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, models.Caster{MemberID: c.id.member.ID, Key: c.id.fingerprint}, b)
 	switch {
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return fmt.Errorf("you have already voted in %s", booth.Sanitize(id))
+	case errors.Is(err, models.ErrKeyRevoked):
+		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
+	case errors.Is(err, models.ErrInactive):
+		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
 	case errors.Is(err, models.ErrNotOpen):
 		return fmt.Errorf("%s is not open for voting", booth.Sanitize(id))
 	case err != nil:

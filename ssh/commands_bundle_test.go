@@ -79,7 +79,7 @@ func TestVerifyReceiptOverSSH(t *testing.T) {
 	first, _, _ := e.run("ada", "cast pub", "cleo\n")
 	b, err := models.ParseBallot(d, nil, "alma\ncleo\n")
 	must(t, err)
-	second, err := e.svc.ReplaceBallot(bg, "pub", strings.TrimSpace(first), b)
+	second, err := e.svc.ReplaceBallot(bg, "pub", models.Caster{MemberID: "ada"}, strings.TrimSpace(first), b)
 	must(t, err)
 	hidden, _, _ := e.run("ada", "cast secret", "bert\n")
 	e.count("pub")

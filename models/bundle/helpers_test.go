@@ -90,13 +90,13 @@ func publish(t testing.TB, ledger bool) *published {
 		}
 		b, err := models.ParseBallot(d, nil, cast)
 		must(t, err)
-		receipt, err := p.svc.CastBallot(ctx, d.ID, ms[i].ID, b)
+		receipt, err := p.svc.CastBallot(ctx, d.ID, models.Caster{MemberID: ms[i].ID}, b)
 		must(t, err)
 		if i == 0 {
 			p.replaced = receipt
 			b, err = models.ParseBallot(d, nil, text)
 			must(t, err)
-			receipt, err = p.svc.ReplaceBallot(ctx, d.ID, receipt, b)
+			receipt, err = p.svc.ReplaceBallot(ctx, d.ID, models.Caster{MemberID: ms[i].ID}, receipt, b)
 			must(t, err)
 		}
 		p.receipts[text] = receipt

@@ -36,7 +36,11 @@ func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, actor, action, detai
 		copy(prev[:], head)
 	}
 	seq++
-	at := s.now().UTC().Truncate(time.Second)
+	now, err := s.txNow(ctx, tx)
+	if err != nil {
+		return err
+	}
+	at := now.Truncate(time.Second)
 	hash := models.ChainHash(prev, seq, at, actor, action, detail)
 	if _, err := tx.Exec(ctx, `INSERT INTO audit (seq, at, actor, action, detail, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		seq, at.Unix(), actor, action, detail, prev[:], hash[:]); err != nil {

@@ -17,8 +17,9 @@ func BenchmarkCast(b *testing.B) {
 		b.Run(fmt.Sprintf("frontends=%d", frontEnds), func(b *testing.B) {
 			dsn := TestDatabase(b)
 			stores := make([]models.Store, frontEnds)
+			clock := storetest.NewClock()
 			for i := range stores {
-				stores[i] = openTest(b, dsn)
+				stores[i] = openTestClock(b, dsn, clock)
 			}
 			storetest.BenchCast(b, stores)
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,8 +12,10 @@ import (
 )
 
 // Cast marks the member's roll row and puts the ballot in the box, in one
-// transaction that also checks the election is open at c.Now; any failure
-// rolls both back. One ballot per member comes from the conditional update
+// transaction that also checks the caster's standing and key, and that the
+// election is open at the database's time, read after the election's row
+// lock (a cast that waited for a close is refused); any failure rolls both
+// back. One ballot per member comes from the conditional update
 // of the roll mark: of two casts for one member, the second waits for the
 // first's row lock, finds the mark set and changes nothing. It writes no
 // audit entry and no time.
@@ -25,8 +28,8 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		if err != nil {
 			return err
 		}
-		if !e.IsOpenAt(c.Now) {
-			return fmt.Errorf("election %s: %w", c.ElectionID, models.ErrNotOpen)
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE roll SET voted = true WHERE election_id = $1 AND member_id = $2 AND NOT voted`,
 			c.ElectionID, c.MemberID)
@@ -38,6 +41,51 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		}
 		return fileBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
 	})
+}
+
+// checkCast checks, after the election's row lock (e was read under it),
+// that the caster is still an active member holding the key they signed
+// in with (models.CheckCaster) and that e is open at the database's time,
+// read after that lock and the member's.
+//
+// The member's advisory lock is taken shared; RemoveKey and
+// SetMemberStatus take it exclusive, so a cast that read the old standing
+// commits before the change does: once the removal returned, no session of
+// that key casts. A row lock would do the same but mark the member's row
+// with the cast's transaction, which numbers the casts in order, in a
+// table the close does not rewrite.
+func (s *Store) checkCast(ctx context.Context, tx pgx.Tx, e models.Election, c models.Caster) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`, lockMember, c.MemberID); err != nil {
+		return err
+	}
+	var (
+		now      time.Time
+		status   *string
+		holdsKey bool
+	)
+	err := tx.QueryRow(ctx, `SELECT clock_timestamp(), (SELECT status FROM members WHERE id = $1),
+		EXISTS (SELECT 1 FROM keys WHERE member_id = $1 AND fingerprint = $2)`, c.MemberID, c.Key).Scan(&now, &status, &holdsKey)
+	if err != nil {
+		return err
+	}
+	if s.clock != nil {
+		now = s.clock()
+	}
+	if !e.IsOpenAt(now) {
+		return fmt.Errorf("election %s: %w", e.ID, models.ErrNotOpen)
+	}
+	var st models.MemberStatus
+	if status != nil {
+		st = models.MemberStatus(*status)
+	}
+	return models.CheckCaster(c, status != nil, st, holdsKey)
+}
+
+// lockMemberStanding takes the member's advisory lock exclusive, for a
+// change of their standing or keys (see checkCast).
+func lockMemberStanding(ctx context.Context, tx pgx.Tx, memberID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockMember, memberID)
+	return err
 }
 
 // whyNotMarked explains why the roll update touched no row.
@@ -79,10 +127,11 @@ func fileBallot(ctx context.Context, tx pgx.Tx, electionID string, receipt [32]b
 }
 
 // Replace swaps the ballot under r.OldReceipt for a new one, in one
-// transaction, and records the old receipt as replaced. Of two
+// transaction that checks the caster and the window as Cast does, and
+// records the old receipt as replaced. Of two
 // replacements of one receipt, the second waits for the first's delete
 // and then finds nothing to replace. Like Cast, it writes no audit entry
-// and no time.
+// and no time, and the caster is stored nowhere.
 func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 	if len(r.Sealed) == 0 {
 		return errors.New("an empty sealed ballot")
@@ -98,8 +147,8 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 		if !e.AllowReplace {
 			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
 		}
-		if !e.IsOpenAt(r.Now) {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNotOpen)
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM box WHERE election_id = $1 AND receipt_hash = $2`, r.ElectionID, r.OldReceipt[:])
 		if err != nil {

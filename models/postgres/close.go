@@ -38,7 +38,9 @@ const vacuumTables = "box, roll, replaced"
 // Scrub), waiting up to horizonWait for older transactions; when they
 // outlast it, the election stays closed and pending, and the error is a
 // *models.ScrubError.
-func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
+// The closing time is the database's, read once the close holds the
+// election's row.
+func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		// FOR UPDATE waits for the casts in flight; casts after it read
 		// the closed state.
@@ -48,6 +50,10 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		}
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, closed_at = $3, scrub_pending = true WHERE id = $1`,
 			id, string(models.Closed), nanos(now)); err != nil {

@@ -140,8 +140,9 @@ func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
 
 // OpenElection opens a draft: it records the fingerprint and freezes the
 // electorate, one roll row per eligible member, inserted in member-ID
-// order so the rows carry no order of their own.
-func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error {
+// order so the rows carry no order of their own. The opening time is the
+// database's.
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if fingerprint == "" {
 		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
 	}
@@ -152,6 +153,10 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now ti
 		}
 		if e.State != models.Draft {
 			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
 		}
 		var cutoff *int64 // members who joined before it; NULL: everyone
 		if !e.JoinedBefore.IsZero() {

@@ -51,7 +51,11 @@ func (s *Store) insertMember(ctx context.Context, tx pgx.Tx, m models.Member, ac
 		return fmt.Errorf("member %s: unknown status %q", m.ID, m.Status)
 	}
 	if m.Joined.IsZero() {
-		m.Joined = s.now()
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		m.Joined = now
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO members (id, name, email, status, joined) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO NOTHING`, m.ID, m.Name, m.Email, string(m.Status), nanos(m.Joined))
@@ -111,6 +115,9 @@ func (s *Store) SetMemberStatus(ctx context.Context, id string, st models.Member
 		return fmt.Errorf("member %s: unknown status %q", id, st)
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockMemberStanding(ctx, tx, id); err != nil {
+			return err
+		}
 		var old string
 		err := tx.QueryRow(ctx, `SELECT status FROM members WHERE id = $1 FOR UPDATE`, id).Scan(&old)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -148,6 +155,9 @@ func (s *Store) AddKey(ctx context.Context, memberID string, k models.Key, actor
 // hold it.
 func (s *Store) RemoveKey(ctx context.Context, memberID, fingerprint, actor string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockMemberStanding(ctx, tx, memberID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `DELETE FROM keys WHERE fingerprint = $1 AND member_id = $2`, fingerprint, memberID)
 		if err != nil {
 			return err

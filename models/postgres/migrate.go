@@ -31,6 +31,10 @@ const (
 	// lockKeys, with a hash of a key's fingerprint, is held from checking
 	// who holds the key to registering it to a member or a kiosk device.
 	lockKeys int32 = 0x626f6f75
+	// lockMember, with a hash of the member ID, is held shared by a cast
+	// from checking the caster's standing and key to its commit, and
+	// exclusive by a change of either.
+	lockMember int32 = 0x626f6f76
 )
 
 // migration is one embedded schema change.

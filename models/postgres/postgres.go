@@ -37,8 +37,9 @@ import (
 // Store is models.Store on PostgreSQL.
 type Store struct {
 	pool *pgxpool.Pool
-	// now is the clock for audit entries and default join times.
-	now func() time.Time
+	// clock fakes the store's time in this package's tests; nil, the
+	// database server's clock (see txNow) decides for every front end.
+	clock func() time.Time
 	// horizonWait bounds how long CloseElection waits for transactions
 	// older than the close to end before it clears old row versions.
 	horizonWait time.Duration
@@ -74,7 +75,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to PostgreSQL: %s", oneLine(err))
 	}
-	s := &Store{pool: pool, now: time.Now, horizonWait: defaultHorizonWait}
+	s := &Store{pool: pool, horizonWait: defaultHorizonWait}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, connectProblem(cfg.ConnConfig, err)

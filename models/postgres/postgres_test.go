@@ -204,11 +204,11 @@ func TestCloseLeavesNoSharedXmin(t *testing.T) {
 	storetest.Setup(t, s, ids, nil)
 	at := storetest.T0.Add(time.Hour)
 	for i, id := range slices.Backward(ids) { // casts in an order neither members' nor receipts'
-		must(t, s.Cast(ctx, storetest.CastIn(id, fmt.Sprint("xmin-", i), at)))
+		must(t, storetest.At(s, at).Cast(ctx, storetest.CastIn(id, fmt.Sprint("xmin-", i))))
 	}
 	for _, i := range []int{3, 17} {
-		must(t, s.Replace(ctx, models.Replacement{ElectionID: "e1", OldReceipt: storetest.Receipt(fmt.Sprint("xmin-", i)),
-			NewReceipt: storetest.Receipt(fmt.Sprint("new-", i)), Sealed: []byte("replacement"), Now: at}))
+		must(t, storetest.At(s, at).Replace(ctx, models.Replacement{ElectionID: "e1", MemberID: ids[i], OldReceipt: storetest.Receipt(fmt.Sprint("xmin-", i)),
+			NewReceipt: storetest.Receipt(fmt.Sprint("new-", i)), Sealed: []byte("replacement")}))
 	}
 	shared := func() int {
 		return len(slices.DeleteFunc(xmins(t, s, "roll"), func(x string) bool { return !slices.Contains(xmins(t, s, "box"), x) }))
@@ -216,7 +216,7 @@ func TestCloseLeavesNoSharedXmin(t *testing.T) {
 	if n := shared(); n != 58 {
 		t.Fatalf("before the close %d transactions wrote both a roll mark and a ballot, want 58 (60 casts, 2 ballots replaced)", n)
 	}
-	must(t, s.CloseElection(ctx, "e1", at, storetest.Officer))
+	must(t, storetest.At(s, at).CloseElection(ctx, "e1", storetest.Officer))
 
 	if n := shared(); n != 0 {
 		t.Errorf("after the close %d transactions wrote both a roll mark and a ballot", n)
@@ -257,13 +257,13 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	at := storetest.T0.Add(time.Hour)
 	for _, e := range []string{"e2", "e3"} {
 		must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition(e)}, storetest.Officer))
-		must(t, s.OpenElection(ctx, e, "fp", storetest.T0, storetest.Officer))
+		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, e, "fp", storetest.Officer))
 	}
 	for i, id := range ids {
 		for _, e := range []string{"e1", "e2", "e3"} {
-			c := storetest.CastIn(id, fmt.Sprint(e, "-", i), at)
+			c := storetest.CastIn(id, fmt.Sprint(e, "-", i))
 			c.ElectionID = e
-			must(t, s.Cast(ctx, c))
+			must(t, storetest.At(s, at).Cast(ctx, c))
 		}
 	}
 	// older begins before a close and, with an xid of its own, sits idle
@@ -285,7 +285,7 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 			time.Sleep(300 * time.Millisecond)
 			tx.Rollback(ctx)
 		}()
-		must(t, s.CloseElection(ctx, election, at, storetest.Officer))
+		must(t, storetest.At(s, at).CloseElection(ctx, election, storetest.Officer))
 		<-ends
 		for table, rows := range map[string]int64{"box": 30, "roll": 30} {
 			tuples, _ := heapTuples(t, s, table)
@@ -301,7 +301,7 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 
 	defer older(dsn, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`).Rollback(ctx)
 	s.horizonWait = 200 * time.Millisecond
-	err := s.CloseElection(ctx, "e3", at, storetest.Officer)
+	err := storetest.At(s, at).CloseElection(ctx, "e3", storetest.Officer)
 	if err == nil || !strings.Contains(err.Error(), "VACUUM (FULL)") {
 		t.Errorf("a close whose old row versions could not be cleared: %v, want an error saying to run VACUUM (FULL)", err)
 	}
@@ -378,13 +378,13 @@ func TestClosesShareAConnection(t *testing.T) {
 	at := storetest.T0.Add(time.Hour)
 	for _, id := range []string{"e2", "e3"} {
 		must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition(id)}, storetest.Officer))
-		must(t, s.OpenElection(ctx, id, "fp", storetest.T0, storetest.Officer))
+		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, id, "fp", storetest.Officer))
 	}
 	for _, id := range []string{"e1", "e2", "e3"} {
-		c := storetest.CastIn("a", id, at)
+		c := storetest.CastIn("a", id)
 		c.ElectionID = id
-		must(t, s.Cast(ctx, c))
-		must(t, s.CloseElection(ctx, id, at, storetest.Officer))
+		must(t, storetest.At(s, at).Cast(ctx, c))
+		must(t, storetest.At(s, at).CloseElection(ctx, id, storetest.Officer))
 		if bs, err := s.Ballots(ctx, id); err != nil || len(bs) != 1 {
 			t.Errorf("election %s after its close: %d ballots, %v", id, len(bs), err)
 		}

@@ -28,7 +28,7 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	storetest.Setup(t, s, ids, nil)
 	at := storetest.T0.Add(time.Hour)
 	for i, id := range slices.Backward(ids) {
-		must(t, s.Cast(ctx, storetest.CastIn(id, fmt.Sprint("scrub-", i), at)))
+		must(t, storetest.At(s, at).Cast(ctx, storetest.CastIn(id, fmt.Sprint("scrub-", i))))
 	}
 	// shared counts the transactions that wrote both a roll row and a
 	// ballot among every tuple in the tables' pages, dead ones included.
@@ -49,7 +49,7 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	must(t, err)
 
 	s.horizonWait = 200 * time.Millisecond
-	err = s.CloseElection(ctx, "e1", at, storetest.Officer)
+	err = storetest.At(s, at).CloseElection(ctx, "e1", storetest.Officer)
 	var se *models.ScrubError
 	if !errors.As(err, &se) || !slices.Equal(se.Elections, []string{"e1"}) {
 		t.Fatalf("a close overlapping an older transaction: %v, want a ScrubError naming e1", err)

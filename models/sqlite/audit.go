@@ -32,7 +32,14 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, deta
 		copy(prev[:], head)
 	}
 	seq++
-	at := s.now().UTC().Truncate(time.Second)
+	now, err := s.storeTime(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := recordTime(ctx, tx, now); err != nil {
+		return err
+	}
+	at := now.Truncate(time.Second)
 	hash := models.ChainHash(prev, seq, at, actor, action, detail)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, at, actor, action, detail, prev, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, seq, at.Unix(), actor, action, detail, prev[:], hash[:])

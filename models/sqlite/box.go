@@ -10,19 +10,21 @@ import (
 )
 
 // Cast marks the member's roll row and puts the ballot in the box, in one
-// BEGIN IMMEDIATE transaction that also checks the election is open at
-// c.Now; any failure rolls both back. It writes no audit entry and no time.
+// BEGIN IMMEDIATE transaction that also checks the caster's standing and
+// key, and that the election is open at the store's time, read once the
+// transaction holds the write lock (a cast that waited for the lock across
+// the close is refused); any failure rolls both back. It writes no audit
+// entry and no time.
 func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 	if len(c.Sealed) == 0 {
 		return errors.New("an empty sealed ballot")
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		e, err := loadElection(ctx, tx, c.ElectionID)
-		if err != nil {
+		if err := s.checkWindow(ctx, tx, c.ElectionID, nil); err != nil {
 			return err
 		}
-		if !e.IsOpenAt(c.Now) {
-			return fmt.Errorf("election %s: %w", c.ElectionID, models.ErrNotOpen)
+		if err := checkCaster(ctx, tx, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
+			return err
 		}
 		n, err := rowsAffected(tx.ExecContext(ctx,
 			`UPDATE roll SET voted = 1 WHERE election_id = ? AND member_id = ? AND voted = 0`, c.ElectionID, c.MemberID))
@@ -34,6 +36,44 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 		}
 		return putBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
 	})
+}
+
+// checkWindow checks, inside tx and after its lock, that the election is
+// open at the store's time; check, when not nil, is applied to the
+// election first.
+func (s *Store) checkWindow(ctx context.Context, tx *sql.Tx, electionID string, check func(models.Election) error) error {
+	e, err := loadElection(ctx, tx, electionID)
+	if err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(e); err != nil {
+			return err
+		}
+	}
+	now, err := s.storeTime(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if !e.IsOpenAt(now) {
+		return fmt.Errorf("election %s: %w", electionID, models.ErrNotOpen)
+	}
+	return nil
+}
+
+// checkCaster checks that the caster is still an active member holding
+// the key they signed in with (models.CheckCaster).
+func checkCaster(ctx context.Context, tx *sql.Tx, c models.Caster) error {
+	var (
+		status   string
+		holdsKey bool
+	)
+	err := tx.QueryRowContext(ctx, `SELECT status, EXISTS (SELECT 1 FROM keys WHERE member_id = ?1 AND fingerprint = ?2)
+		FROM members WHERE id = ?1`, c.MemberID, c.Key).Scan(&status, &holdsKey)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return models.CheckCaster(c, err == nil, models.MemberStatus(status), holdsKey)
 }
 
 // notMarked explains why the roll update touched no row.
@@ -69,8 +109,9 @@ func putBallot(ctx context.Context, tx *sql.Tx, electionID string, receipt [32]b
 }
 
 // Replace swaps the ballot under r.OldReceipt for a new one, in one
-// transaction, and records the old receipt as replaced. Like Cast, it
-// writes no audit entry and no time.
+// transaction that checks the caster and the window as Cast does, and
+// records the old receipt as replaced. Like Cast, it writes no audit entry
+// and no time, and the caster is stored nowhere.
 func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 	if len(r.Sealed) == 0 {
 		return errors.New("an empty sealed ballot")
@@ -79,15 +120,17 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 		return fmt.Errorf("the new receipt hash equals the old one: %w", models.ErrExists)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		e, err := loadElection(ctx, tx, r.ElectionID)
+		err := s.checkWindow(ctx, tx, r.ElectionID, func(e models.Election) error {
+			if !e.AllowReplace {
+				return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if !e.AllowReplace {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
-		}
-		if !e.IsOpenAt(r.Now) {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNotOpen)
+		if err := checkCaster(ctx, tx, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
+			return err
 		}
 		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM box WHERE election_id = ? AND receipt_hash = ?`, r.ElectionID, r.OldReceipt[:]))
 		if err != nil {

@@ -29,7 +29,9 @@ var sortedTables = []struct{ name, order string }{
 // for other readers as long as the busy timeout. A reader that outlasts
 // that leaves the election closed and pending, and the error a
 // *models.ScrubError.
-func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, actor string) error {
+// The closing time is the store's, read once the close holds the write
+// lock.
+func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 	if err := s.lock(ctx); err != nil {
 		return err
 	}
@@ -41,6 +43,10 @@ func (s *Store) CloseElection(ctx context.Context, id string, now time.Time, act
 		}
 		if e.State != models.Open {
 			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, closed_at = ?, scrub_pending = 1 WHERE id = ?`,
 			string(models.Closed), formatTime(now), id); err != nil {

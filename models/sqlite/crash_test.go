@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/storetest"
 )
 
 // crashEnv, when set, makes TestCrashMidCast the child that casts until it
@@ -30,15 +31,14 @@ func TestCrashMidCast(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	s, err := Open(dir)
-	must(t, err)
+	s := openStore(t, dir)
 	ms := make([]models.Member, crashMembers)
 	for i, id := range memberIDs(crashMembers) {
 		ms[i] = member(id)
 	}
 	must(t, s.ImportMembers(ctx, ms, officer))
 	must(t, s.CreateElection(ctx, models.Election{Definition: definition("e1")}, officer))
-	must(t, s.OpenElection(ctx, "e1", "fp", t0, officer))
+	must(t, storetest.At(s, t0).OpenElection(ctx, "e1", "fp", officer))
 	must(t, s.Close())
 
 	acked := 0
@@ -108,12 +108,13 @@ func crashChild(dir string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	s.now = func() time.Time { return t0.Add(time.Hour) }
 	ids := make(chan string)
 	var out sync.Mutex
 	for range 8 {
 		go func() {
 			for id := range ids {
-				err := s.Cast(ctx, cast(id, "crash-"+id, t0.Add(time.Hour)))
+				err := s.Cast(ctx, cast(id, "crash-"+id))
 				if errors.Is(err, models.ErrAlreadyVoted) {
 					continue
 				}

@@ -151,8 +151,8 @@ func jsonList(l []string) (string, error) {
 
 // OpenElection opens a draft: it records the fingerprint and freezes the
 // electorate, one roll row per eligible member, written in member-ID order
-// so the rows carry no order of their own.
-func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now time.Time, actor string) error {
+// so the rows carry no order of their own. The opening time is the store's.
+func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if fingerprint == "" {
 		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
 	}
@@ -163,6 +163,10 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint string, now ti
 		}
 		if e.State != models.Draft {
 			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		}
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
 		}
 		members, err := loadMembers(ctx, tx, `WHERE status = ?`, string(models.Active))
 		if err != nil {

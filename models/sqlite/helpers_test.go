@@ -31,10 +31,18 @@ func newStore(t testing.TB) *Store {
 
 func openStore(t testing.TB, dir string) *Store {
 	t.Helper()
+	return openStoreClock(t, dir, storetest.NewClock())
+}
+
+// openStoreClock opens the store in dir on clock c (see storetest.At).
+func openStoreClock(t testing.TB, dir string, c *storetest.Clock) *Store {
+	t.Helper()
 	s, err := Open(dir)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}
+	s.now = c.Now
+	storetest.UseClock(s, c)
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/storetest"
 )
 
 // These tests read the database's files as bytes, as someone holding a
@@ -145,14 +146,13 @@ func newRawCase(t *testing.T, seed string) *rawCase {
 	dir := t.TempDir()
 	rc := &rawCase{path: filepath.Join(dir, DBFile), ids: memberIDs(n), receipts: map[string][32]byte{}, sealed: map[string][]byte{}}
 	rc.s = openStore(t, dir)
-	rc.s.now = func() time.Time { return t0 } // equal audit entries in every run
 	ms := make([]models.Member, n)
 	for i, id := range rc.ids {
 		ms[i] = member(id)
 	}
 	must(t, rc.s.ImportMembers(ctx, ms, officer))
 	must(t, rc.s.CreateElection(ctx, models.Election{Definition: definition(rawElection)}, officer))
-	must(t, rc.s.OpenElection(ctx, rawElection, "fp", t0, officer))
+	must(t, storetest.At(rc.s, t0).OpenElection(ctx, rawElection, "fp", officer))
 
 	rc.castOrder = slices.Clone(rc.ids)
 	sort.Slice(rc.castOrder, func(i, j int) bool {
@@ -163,7 +163,7 @@ func newRawCase(t *testing.T, seed string) *rawCase {
 	for _, id := range rc.castOrder {
 		rc.receipts[id] = receipt("raw-" + id)
 		rc.sealed[id] = sealedBlob("SEALED", rc.receipts[id])
-		must(t, rc.s.Cast(ctx, models.Cast{ElectionID: rawElection, MemberID: id, ReceiptHash: rc.receipts[id], Sealed: rc.sealed[id], Now: at}))
+		must(t, storetest.At(rc.s, at).Cast(ctx, models.Cast{ElectionID: rawElection, MemberID: id, ReceiptHash: rc.receipts[id], Sealed: rc.sealed[id]}))
 	}
 	for _, id := range rc.castOrder {
 		if id < "m010" || id > "m014" {
@@ -171,7 +171,7 @@ func newRawCase(t *testing.T, seed string) *rawCase {
 		}
 		nr := receipt("raw-new-" + id)
 		ns := sealedBlob("REPLACEMENT", nr)
-		must(t, rc.s.Replace(ctx, models.Replacement{ElectionID: rawElection, OldReceipt: rc.receipts[id], NewReceipt: nr, Sealed: ns, Now: at}))
+		must(t, storetest.At(rc.s, at).Replace(ctx, models.Replacement{ElectionID: rawElection, MemberID: id, OldReceipt: rc.receipts[id], NewReceipt: nr, Sealed: ns}))
 		rc.replaced = append(rc.replaced, rc.sealed[id])
 		rc.receipts[id], rc.sealed[id] = nr, ns
 	}
@@ -262,7 +262,7 @@ func TestRawBytesAfterClose(t *testing.T) {
 	}
 
 	for _, rc := range []*rawCase{a, b} {
-		must(t, rc.s.CloseElection(ctx, rawElection, t0.Add(2*time.Hour), officer))
+		must(t, storetest.At(rc.s, t0.Add(2*time.Hour)).CloseElection(ctx, rawElection, officer))
 	}
 	fa, fb := a.checkClosed(t), b.checkClosed(t)
 	for _, pat := range []func(*rawCase) map[string][]byte{(*rawCase).boxPatterns, (*rawCase).rollPatterns} {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"vote.example.org/booth/models/storetest"
 )
 
 // Issue 10 item 1: the write that records a finished scrub goes through
@@ -19,7 +21,7 @@ func TestScrubMarkLeavesNoRollOrBoxInTheWAL(t *testing.T) {
 	at := t0.Add(time.Hour)
 	for i := range ids {
 		id := ids[(i*5)%len(ids)]
-		must(t, s.Cast(ctx, cast(id, "scrub-"+id, at)))
+		must(t, storetest.At(s, at).Cast(ctx, cast(id, "scrub-"+id)))
 	}
 	var held *sql.Tx
 	s.afterCompact = func() {
@@ -32,7 +34,7 @@ func TestScrubMarkLeavesNoRollOrBoxInTheWAL(t *testing.T) {
 		must(t, held.QueryRow(`SELECT count(*) FROM elections`).Scan(&n))
 		t.Cleanup(func() { held.Rollback() })
 	}
-	must(t, s.CloseElection(ctx, "e1", at, officer))
+	must(t, storetest.At(s, at).CloseElection(ctx, "e1", officer))
 	if held == nil {
 		t.Fatal("the close never reached the point after its compaction")
 	}

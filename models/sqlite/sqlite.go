@@ -52,11 +52,16 @@ type Store struct {
 	// can cancel the wait, keeps the busy handler's sleeps for writers in
 	// other processes and so keeps casts fast under load.
 	wlock chan struct{}
-	// now is the clock for audit entries; tests may replace it.
+	// now is the store's clock: the local one, checked against the latest
+	// time recorded (see storeTime). Only this package's tests and a store
+	// opened by OpenTestData may replace it.
 	now func() time.Time
 	// afterCompact, when tests set it, runs in a scrub between the
 	// compaction and the transaction recording it.
 	afterCompact func()
+	// testData is set when the store was opened for tests or the demo
+	// (OpenTestData).
+	testData bool
 }
 
 var _ models.Store = (*Store)(nil)
@@ -74,7 +79,23 @@ func dsn(path string) string {
 }
 
 // Open opens (creating and migrating if needed) the store in dir.
-func Open(dir string) (*Store, error) {
+func Open(dir string) (*Store, error) { return open(dir, false, nil) }
+
+// OpenTestData opens the store in dir for tests or the demo. A database it
+// creates is marked, inside it, as test data, the only kind `booth cast`
+// casts in; an existing database that is not so marked is refused, since
+// nothing ever marks a database after its creation. clock, when not nil,
+// is the store's clock instead of the local one: only test data runs on a
+// fake clock.
+func OpenTestData(dir string, clock func() time.Time) (*Store, error) {
+	return open(dir, true, clock)
+}
+
+// open opens the store in dir on clock (nil: the local clock).
+func open(dir string, testData bool, clock func() time.Time) (*Store, error) {
+	if clock == nil {
+		clock = time.Now
+	}
 	if err := prepareDir(dir); err != nil {
 		return nil, err
 	}
@@ -97,7 +118,7 @@ func Open(dir string) (*Store, error) {
 	// A small pool: writers queue on wlock, readers are short.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, path: path, wlock: make(chan struct{}, 1), now: time.Now}
+	s := &Store{db: db, path: path, wlock: make(chan struct{}, 1), now: clock, testData: testData}
 	if err := s.check(); err != nil {
 		db.Close()
 		return nil, err
@@ -105,6 +126,16 @@ func Open(dir string) (*Store, error) {
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	if testData {
+		marked, err := s.TestData(context.Background())
+		if err == nil && !marked {
+			err = fmt.Errorf("%s is a real booth database, not test data: tests and the demo never open one; give them a new directory", path)
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -167,6 +198,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&current); err != nil {
 			return err
 		}
+		created := current == 0
 		for _, name := range names {
 			v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
 			if err != nil {
@@ -187,8 +219,22 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		// The store's own record is written once, by the migration that
+		// creates it; test data only when the database is new.
+		_, err := tx.ExecContext(ctx, `INSERT INTO store_info (id, test_data) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`,
+			created && s.testData)
+		return err
 	})
+}
+
+// TestData reports whether the database was created as test or demo data
+// (by OpenTestData): the only kind `booth cast` casts in.
+func (s *Store) TestData(ctx context.Context) (bool, error) {
+	var marked bool
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT test_data FROM store_info`).Scan(&marked)
+	})
+	return marked, err
 }
 
 // Close closes the database. The last connection to close checkpoints and

@@ -11,14 +11,14 @@ import (
 func testAuditChain(t *testing.T, s models.Store) {
 	must(t, s.ImportMembers(ctx, []models.Member{Member("alice"), Member("bob")}, "olga"))
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("board-2026")}, "olga"))
-	must(t, s.OpenElection(ctx, "board-2026", "fp-abc", T0, "olga"))
+	must(t, At(s, T0).OpenElection(ctx, "board-2026", "fp-abc", "olga"))
 	before, err := s.AuditLog(ctx)
 	must(t, err)
 	// Casts and replacements leave no trace in the log.
-	c := CastIn("alice", "ra", T0.Add(time.Hour))
+	c := CastIn("alice", "ra")
 	c.ElectionID = "board-2026"
-	must(t, s.Cast(ctx, c))
-	must(t, s.Replace(ctx, models.Replacement{ElectionID: "board-2026", OldReceipt: Receipt("ra"), NewReceipt: Receipt("rb"), Sealed: []byte("x"), Now: T0.Add(time.Hour)}))
+	must(t, At(s, T0.Add(time.Hour)).Cast(ctx, c))
+	must(t, At(s, T0.Add(time.Hour)).Replace(ctx, models.Replacement{ElectionID: "board-2026", MemberID: "alice", OldReceipt: Receipt("ra"), NewReceipt: Receipt("rb"), Sealed: []byte("x")}))
 	after, err := s.AuditLog(ctx)
 	must(t, err)
 	if len(after) != len(before) {
@@ -75,11 +75,11 @@ func testEveryChangeIsAudited(t *testing.T, s models.Store) {
 		{1, func() error { return s.UpdateDefinition(ctx, Definition("d"), Officer) }},
 		{1, func() error { return s.WithdrawCandidate(ctx, "e1", "ken", Officer) }},
 		{1, func() error { return s.Extend(ctx, "e1", 0, Officer) }},
-		{0, func() error { return s.Cast(ctx, CastIn("a", "ra", at)) }},
+		{0, func() error { return At(s, at).Cast(ctx, CastIn("a", "ra")) }},
 		{0, func() error {
-			return s.Replace(ctx, models.Replacement{ElectionID: "e1", OldReceipt: Receipt("ra"), NewReceipt: Receipt("rb"), Sealed: []byte("x"), Now: at})
+			return At(s, at).Replace(ctx, models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("ra"), NewReceipt: Receipt("rb"), Sealed: []byte("x")})
 		}},
-		{1, func() error { return s.CloseElection(ctx, "e1", at, Officer) }},
+		{1, func() error { return At(s, at).CloseElection(ctx, "e1", Officer) }},
 		{1, func() error { return s.SaveResult(ctx, "e1", storedResult(), Officer) }},
 		{1, func() error { return s.SaveBundle(ctx, "e1", []byte("bundle"), Officer) }},
 		{1, func() error { return s.Audit(ctx, Officer, "ballots.unseal", "election e1 unsealed to count") }},

@@ -21,9 +21,9 @@ func BenchCast(b *testing.B, stores []models.Store) {
 	s := stores[0]
 	must(b, s.ImportMembers(ctx, ms, Officer))
 	must(b, s.CreateElection(ctx, models.Election{Definition: Definition("e1")}, Officer))
-	must(b, s.OpenElection(ctx, "e1", "fp", T0, Officer))
+	must(b, At(s, T0).OpenElection(ctx, "e1", "fp", Officer))
 	sealed := make([]byte, 1024) // about a padded ballot's size
-	at := T0.Add(time.Hour)
+	At(s, T0.Add(time.Hour))
 	var next atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
@@ -31,7 +31,7 @@ func BenchCast(b *testing.B, stores []models.Store) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			c := models.Cast{ElectionID: "e1", MemberID: ids[i], ReceiptHash: Receipt(fmt.Sprint("bench-", ids[i])), Sealed: sealed, Now: at}
+			c := models.Cast{ElectionID: "e1", MemberID: ids[i], ReceiptHash: Receipt(fmt.Sprint("bench-", ids[i])), Sealed: sealed}
 			if err := stores[int(i)%len(stores)].Cast(ctx, c); err != nil {
 				b.Error(err)
 				return

@@ -12,8 +12,8 @@ import (
 func testCastRoundTrip(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b", "c"}, nil)
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("b", "rb", at)))
-	must(t, s.Cast(ctx, CastIn("a", "ra", at)))
+	must(t, At(s, at).Cast(ctx, CastIn("b", "rb")))
+	must(t, At(s, at).Cast(ctx, CastIn("a", "ra")))
 
 	ballots, err := s.Ballots(ctx, "e1")
 	must(t, err)
@@ -60,9 +60,9 @@ func testCastRoundTrip(t *testing.T, s models.Store) {
 		"Roll":    func() error { _, err := s.Roll(ctx, "nope"); return err },
 		"Turnout": func() error { _, err := s.Turnout(ctx, "nope"); return err },
 		"Receipt": func() error { _, err := s.Receipt(ctx, "nope", Receipt("ra")); return err },
-		"Cast":    func() error { c := CastIn("a", "x", at); c.ElectionID = "nope"; return s.Cast(ctx, c) },
+		"Cast":    func() error { c := CastIn("a", "x"); c.ElectionID = "nope"; return At(s, at).Cast(ctx, c) },
 		"Replace": func() error {
-			return s.Replace(ctx, models.Replacement{ElectionID: "nope", Sealed: []byte("x"), NewReceipt: Receipt("n")})
+			return s.Replace(ctx, models.Replacement{ElectionID: "nope", MemberID: "a", Sealed: []byte("x"), NewReceipt: Receipt("n")})
 		},
 	} {
 		wantErr(t, name+" of an unknown election", f(), models.ErrNotFound)
@@ -73,27 +73,27 @@ func testCastRefusals(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b", "c"}, nil)
 	must(t, s.AddMember(ctx, Member("late"), Officer))
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("a", "ra", at)))
+	must(t, At(s, at).Cast(ctx, CastIn("a", "ra")))
 
-	wantErr(t, "second ballot", s.Cast(ctx, CastIn("a", "ra2", at)), models.ErrAlreadyVoted)
-	wantErr(t, "not on the roll", s.Cast(ctx, CastIn("late", "rl", at)), models.ErrNotOnRoll)
-	wantErr(t, "unknown member", s.Cast(ctx, CastIn("nobody", "rn", at)), models.ErrNotOnRoll)
-	wantErr(t, "before the opening", s.Cast(ctx, CastIn("b", "rb", T0.Add(-time.Millisecond))), models.ErrNotOpen)
+	wantErr(t, "second ballot", At(s, at).Cast(ctx, CastIn("a", "ra2")), models.ErrAlreadyVoted)
+	wantErr(t, "not on the roll", At(s, at).Cast(ctx, CastIn("late", "rl")), models.ErrNotOnRoll)
+	wantErr(t, "unknown member", At(s, at).Cast(ctx, CastIn("nobody", "rn")), models.ErrNotOnRoll)
+	wantErr(t, "before the opening", At(s, T0.Add(-time.Millisecond)).Cast(ctx, CastIn("b", "rb")), models.ErrNotOpen)
 	// A receipt hash already in the box: the roll mark is rolled back.
-	wantErr(t, "receipt taken", s.Cast(ctx, CastIn("b", "ra", at)), models.ErrExists)
-	if err := s.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: "b", ReceiptHash: Receipt("e"), Now: at}); err == nil {
+	wantErr(t, "receipt taken", At(s, at).Cast(ctx, CastIn("b", "ra")), models.ErrExists)
+	if err := At(s, at).Cast(ctx, models.Cast{ElectionID: "e1", MemberID: "b", ReceiptHash: Receipt("e")}); err == nil {
 		t.Error("an empty ballot was accepted")
 	}
 	wantBox(t, s, 1, 1)
 	// b can still vote with a fresh receipt.
-	must(t, s.Cast(ctx, CastIn("b", "rb", at)))
+	must(t, At(s, at).Cast(ctx, CastIn("b", "rb")))
 
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("draft")}, Officer))
-	c := CastIn("c", "rc", at)
+	c := CastIn("c", "rc")
 	c.ElectionID = "draft"
 	wantErr(t, "draft election", s.Cast(ctx, c), models.ErrNotOpen)
-	must(t, s.CloseElection(ctx, "e1", at, Officer))
-	wantErr(t, "closed election", s.Cast(ctx, CastIn("c", "rc", at)), models.ErrNotOpen)
+	must(t, At(s, at).CloseElection(ctx, "e1", Officer))
+	wantErr(t, "closed election", At(s, at).Cast(ctx, CastIn("c", "rc")), models.ErrNotOpen)
 	wantBox(t, s, 2, 2)
 }
 
@@ -108,23 +108,23 @@ func testCastAfterCloseIsRefused(t *testing.T, s models.Store) {
 	if !e.IsOpenAt(closes.Add(-time.Millisecond)) {
 		t.Fatal("election not open a millisecond before its close")
 	}
-	wantErr(t, "cast at close+1ms", s.Cast(ctx, CastIn("a", "ra", closes.Add(time.Millisecond))), models.ErrNotOpen)
-	wantErr(t, "cast at the close", s.Cast(ctx, CastIn("a", "ra", closes)), models.ErrNotOpen)
+	wantErr(t, "cast at close+1ms", At(s, closes.Add(time.Millisecond)).Cast(ctx, CastIn("a", "ra")), models.ErrNotOpen)
+	wantErr(t, "cast at the close", At(s, closes).Cast(ctx, CastIn("a", "ra")), models.ErrNotOpen)
 	wantBox(t, s, 0, 0)
-	must(t, s.Cast(ctx, CastIn("b", "rb", closes.Add(-time.Millisecond))))
+	must(t, At(s, closes.Add(-time.Millisecond)).Cast(ctx, CastIn("b", "rb")))
 
 	// An extension moves the effective close, and the store honours it.
 	must(t, s.Extend(ctx, "e1", 0, Officer))
-	must(t, s.Cast(ctx, CastIn("a", "ra", closes.Add(time.Millisecond))))
+	must(t, At(s, closes.Add(time.Millisecond)).Cast(ctx, CastIn("a", "ra")))
 	wantBox(t, s, 2, 2)
 }
 
 func testReplace(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b", "c"}, nil)
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("a", "old", at)))
-	must(t, s.Cast(ctx, CastIn("b", "other", at)))
-	r := models.Replacement{ElectionID: "e1", OldReceipt: Receipt("old"), NewReceipt: Receipt("new"), Sealed: []byte("new ballot"), Now: at}
+	must(t, At(s, at).Cast(ctx, CastIn("a", "old")))
+	must(t, At(s, at).Cast(ctx, CastIn("b", "other")))
+	r := models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("old"), NewReceipt: Receipt("new"), Sealed: []byte("new ballot")}
 	must(t, s.Replace(ctx, r))
 
 	for label, want := range map[string]models.ReceiptState{"old": models.ReceiptReplaced, "new": models.ReceiptCounted, "other": models.ReceiptCounted} {
@@ -150,7 +150,7 @@ func testReplace(t *testing.T, s models.Store) {
 		t.Errorf("ReplacedReceipts = %x", replaced)
 	}
 	// A replaced receipt cannot come back through a cast either.
-	wantErr(t, "cast under a replaced receipt", s.Cast(ctx, CastIn("c", "old", at)), models.ErrExists)
+	wantErr(t, "cast under a replaced receipt", At(s, at).Cast(ctx, CastIn("c", "old")), models.ErrExists)
 
 	again := r
 	again.NewReceipt = Receipt("newer")
@@ -159,7 +159,7 @@ func testReplace(t *testing.T, s models.Store) {
 	unknown.OldReceipt, unknown.NewReceipt = Receipt("never"), Receipt("n2")
 	wantErr(t, "unknown receipt", s.Replace(ctx, unknown), models.ErrReceiptUnknown)
 	// New receipt taken (in the box, or replaced): the old ballot stays.
-	taken := models.Replacement{ElectionID: "e1", OldReceipt: Receipt("new"), NewReceipt: Receipt("other"), Sealed: []byte("x"), Now: at}
+	taken := models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("new"), NewReceipt: Receipt("other"), Sealed: []byte("x")}
 	wantErr(t, "new receipt in the box", s.Replace(ctx, taken), models.ErrExists)
 	taken.NewReceipt = Receipt("old")
 	wantErr(t, "new receipt replaced before", s.Replace(ctx, taken), models.ErrExists)
@@ -168,20 +168,20 @@ func testReplace(t *testing.T, s models.Store) {
 	if st, _ := s.Receipt(ctx, "e1", Receipt("new")); st != models.ReceiptCounted {
 		t.Errorf("a refused replacement left the ballot %s", st)
 	}
-	empty := models.Replacement{ElectionID: "e1", OldReceipt: Receipt("new"), NewReceipt: Receipt("e"), Now: at}
+	empty := models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("new"), NewReceipt: Receipt("e")}
 	if err := s.Replace(ctx, empty); err == nil {
 		t.Error("an empty replacement ballot was accepted")
 	}
-	late := models.Replacement{ElectionID: "e1", OldReceipt: Receipt("new"), NewReceipt: Receipt("late"), Sealed: []byte("x"), Now: T0.Add(48 * time.Hour)}
-	wantErr(t, "after the close", s.Replace(ctx, late), models.ErrNotOpen)
+	late := models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("new"), NewReceipt: Receipt("late"), Sealed: []byte("x")}
+	wantErr(t, "after the close", At(s, T0.Add(48*time.Hour)).Replace(ctx, late), models.ErrNotOpen)
 	wantBox(t, s, 2, 2)
 }
 
 func testReplaceNotAllowed(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a"}, func(d *models.Definition) { d.AllowReplace = false })
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("a", "old", at)))
-	r := models.Replacement{ElectionID: "e1", OldReceipt: Receipt("old"), NewReceipt: Receipt("new"), Sealed: []byte("x"), Now: at}
+	must(t, At(s, at).Cast(ctx, CastIn("a", "old")))
+	r := models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("old"), NewReceipt: Receipt("new"), Sealed: []byte("x")}
 	wantErr(t, "replace", s.Replace(ctx, r), models.ErrNoReplace)
 	if st, _ := s.Receipt(ctx, "e1", Receipt("old")); st != models.ReceiptCounted {
 		t.Errorf("old receipt %s after a refused replacement", st)
@@ -193,13 +193,13 @@ func testReplaceNotAllowed(t *testing.T, s models.Store) {
 func testElectionsAreSeparate(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b"}, nil)
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e2")}, Officer))
-	must(t, s.OpenElection(ctx, "e2", "fp-e2", T0, Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e2", "fp-e2", Officer))
 	at := T0.Add(time.Hour)
 	in2 := func(c models.Cast) models.Cast { c.ElectionID = "e2"; return c }
-	must(t, s.Cast(ctx, CastIn("a", "same", at)))
-	must(t, s.Cast(ctx, in2(CastIn("a", "same", at))))
-	must(t, s.Cast(ctx, in2(CastIn("b", "b2", at))))
-	must(t, s.CloseElection(ctx, "e1", at, Officer))
+	must(t, At(s, at).Cast(ctx, CastIn("a", "same")))
+	must(t, s.Cast(ctx, in2(CastIn("a", "same"))))
+	must(t, s.Cast(ctx, in2(CastIn("b", "b2"))))
+	must(t, At(s, at).CloseElection(ctx, "e1", Officer))
 	marks, err := s.MemberRoll(ctx, "b")
 	must(t, err)
 	if want := []models.RollMark{{ElectionID: "e1"}, {ElectionID: "e2", Voted: true}}; !reflect.DeepEqual(marks, want) {
@@ -213,8 +213,8 @@ func testElectionsAreSeparate(t *testing.T, s models.Store) {
 	if len(ballots) != 2 || !reflect.DeepEqual(voters, []string{"a", "b"}) {
 		t.Errorf("e2 after closing e1: %d ballots, voters %v", len(ballots), voters)
 	}
-	wantErr(t, "cast in the closed election", s.Cast(ctx, CastIn("b", "late", at)), models.ErrNotOpen)
-	must(t, s.Replace(ctx, models.Replacement{ElectionID: "e2", OldReceipt: Receipt("same"), NewReceipt: Receipt("new"), Sealed: []byte("x"), Now: at}))
+	wantErr(t, "cast in the closed election", At(s, at).Cast(ctx, CastIn("b", "late")), models.ErrNotOpen)
+	must(t, At(s, at).Replace(ctx, models.Replacement{ElectionID: "e2", MemberID: "a", OldReceipt: Receipt("same"), NewReceipt: Receipt("new"), Sealed: []byte("x")}))
 	if st, _ := s.Receipt(ctx, "e1", Receipt("same")); st != models.ReceiptCounted {
 		t.Errorf("replacing in e2 changed e1's receipt to %s", st)
 	}

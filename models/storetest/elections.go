@@ -50,7 +50,7 @@ func testUpdateDefinitionOnlyInDraft(t *testing.T, s models.Store) {
 		t.Errorf("title %q after update", got.Title)
 	}
 	wantErr(t, "unknown", s.UpdateDefinition(ctx, Definition("nope"), Officer), models.ErrNotFound)
-	must(t, s.OpenElection(ctx, "e1", "fp", T0, Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e1", "fp", Officer))
 	d.Title = "Too late"
 	wantErr(t, "after opening", s.UpdateDefinition(ctx, d, Officer), models.ErrWrongState)
 	got, err = s.Election(ctx, "e1")
@@ -70,11 +70,11 @@ func testOpenFreezesTheElectorate(t *testing.T, s models.Store) {
 	d := Definition("e1")
 	d.JoinedBefore = T0
 	must(t, s.CreateElection(ctx, models.Election{Definition: d}, Officer))
-	if err := s.OpenElection(ctx, "e1", "", T0, Officer); err == nil {
+	if err := At(s, T0).OpenElection(ctx, "e1", "", Officer); err == nil {
 		t.Fatal("an election opened without a fingerprint")
 	}
 	opened := T0.Add(time.Minute)
-	must(t, s.OpenElection(ctx, "e1", "fp-123", opened, Officer))
+	must(t, At(s, opened).OpenElection(ctx, "e1", "fp-123", Officer))
 
 	roll, err := s.Roll(ctx, "e1")
 	must(t, err)
@@ -97,10 +97,10 @@ func testOpenFreezesTheElectorate(t *testing.T, s models.Store) {
 	}
 	// A member added after opening is not on the roll.
 	must(t, s.AddMember(ctx, Member("late"), Officer))
-	wantErr(t, "late member", s.Cast(ctx, CastIn("late", "r1", T0.Add(time.Hour))), models.ErrNotOnRoll)
+	wantErr(t, "late member", At(s, T0.Add(time.Hour)).Cast(ctx, CastIn("late", "r1")), models.ErrNotOnRoll)
 
-	wantErr(t, "open twice", s.OpenElection(ctx, "e1", "fp", T0, Officer), models.ErrWrongState)
-	wantErr(t, "open unknown", s.OpenElection(ctx, "nope", "fp", T0, Officer), models.ErrNotFound)
+	wantErr(t, "open twice", At(s, T0).OpenElection(ctx, "e1", "fp", Officer), models.ErrWrongState)
+	wantErr(t, "open unknown", At(s, T0).OpenElection(ctx, "nope", "fp", Officer), models.ErrNotFound)
 	if roll, _ := s.Roll(ctx, "e1"); len(roll) != 3 {
 		t.Errorf("roll rows after refused openings: %d, want 3", len(roll))
 	}
@@ -116,8 +116,8 @@ func testCloseAndExtend(t *testing.T, s models.Store) {
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("draft")}, Officer))
 
 	wantErr(t, "extend draft", s.Extend(ctx, "draft", 0, Officer), models.ErrWrongState)
-	wantErr(t, "close draft", s.CloseElection(ctx, "draft", T0, Officer), models.ErrWrongState)
-	wantErr(t, "close unknown", s.CloseElection(ctx, "nope", T0, Officer), models.ErrNotFound)
+	wantErr(t, "close draft", At(s, T0).CloseElection(ctx, "draft", Officer), models.ErrWrongState)
+	wantErr(t, "close unknown", At(s, T0).CloseElection(ctx, "nope", Officer), models.ErrNotFound)
 	wantErr(t, "extend unknown", s.Extend(ctx, "nope", 0, Officer), models.ErrNotFound)
 
 	must(t, s.Extend(ctx, "e1", 0, Officer))
@@ -130,13 +130,13 @@ func testCloseAndExtend(t *testing.T, s models.Store) {
 	}
 
 	closed := T0.Add(time.Hour + 5)
-	must(t, s.CloseElection(ctx, "e1", closed, Officer))
+	must(t, At(s, closed).CloseElection(ctx, "e1", Officer))
 	e, err = s.Election(ctx, "e1")
 	must(t, err)
 	if e.State != models.Closed || !e.ClosedAt.Equal(closed) || e.ClosedAt.Location() != time.UTC {
 		t.Errorf("closed election: state %s closed at %v", e.State, e.ClosedAt)
 	}
-	wantErr(t, "close twice", s.CloseElection(ctx, "e1", closed, Officer), models.ErrWrongState)
+	wantErr(t, "close twice", At(s, closed).CloseElection(ctx, "e1", Officer), models.ErrWrongState)
 	wantErr(t, "extend closed", s.Extend(ctx, "e1", 2, Officer), models.ErrWrongState)
 	roll, err := s.Roll(ctx, "e1")
 	must(t, err)
@@ -159,6 +159,6 @@ func testWithdrawCandidate(t *testing.T, s models.Store) {
 	wantErr(t, "unknown candidate", s.WithdrawCandidate(ctx, "e1", "bob", Officer), models.ErrNotFound)
 	wantErr(t, "unknown election", s.WithdrawCandidate(ctx, "nope", "ada", Officer), models.ErrNotFound)
 	wantErr(t, "twice", s.WithdrawCandidate(ctx, "e1", "ada", Officer), models.ErrExists)
-	must(t, s.CloseElection(ctx, "e1", T0.Add(time.Hour), Officer))
+	must(t, At(s, T0.Add(time.Hour)).CloseElection(ctx, "e1", Officer))
 	wantErr(t, "after close", s.WithdrawCandidate(ctx, "e1", "nota", Officer), models.ErrWrongState)
 }

@@ -57,6 +57,7 @@ func testMemberOrder(t *testing.T, s models.Store) {
 
 func testMemberDefaults(t *testing.T, s models.Store) {
 	before := time.Now().UTC()
+	At(s, before) // a join time defaults to the store's time
 	m := Member("carol")
 	m.Status, m.Joined = "", time.Time{}
 	must(t, s.AddMember(ctx, m, Officer))

@@ -55,7 +55,7 @@ func testOneBallotUnderRace(t *testing.T, stores []models.Store) {
 	Setup(t, s, []string{"a", "b"}, nil)
 	at := T0.Add(time.Hour)
 	ok, refused := race(t, stores, 20, func(i int, s models.Store) error {
-		return s.Cast(ctx, CastIn("a", fmt.Sprint("race-", i), at))
+		return At(s, at).Cast(ctx, CastIn("a", fmt.Sprint("race-", i)))
 	}, models.ErrAlreadyVoted)
 	if ok != 1 || refused[0] != 19 {
 		t.Errorf("%d casts succeeded and %d were refused as already voted; want 1 and 19", ok, refused[0])
@@ -71,7 +71,7 @@ func testConcurrentCasts(t *testing.T, stores []models.Store) {
 	Setup(t, s, ids, nil)
 	at := T0.Add(time.Hour)
 	ok, refused := race(t, stores, 2*len(ids), func(i int, s models.Store) error {
-		return s.Cast(ctx, CastIn(ids[i/2], fmt.Sprintf("%d-%s", i%2, ids[i/2]), at))
+		return At(s, at).Cast(ctx, CastIn(ids[i/2], fmt.Sprintf("%d-%s", i%2, ids[i/2])))
 	}, models.ErrAlreadyVoted)
 	if ok != 200 || refused[0] != 200 {
 		t.Errorf("%d cast, %d already voted; want 200, 200", ok, refused[0])
@@ -90,10 +90,10 @@ func testConcurrentReplacements(t *testing.T, stores []models.Store) {
 	s := stores[0]
 	Setup(t, s, []string{"a"}, nil)
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("a", "old", at)))
+	must(t, At(s, at).Cast(ctx, CastIn("a", "old")))
 	ok, refused := race(t, stores, 10, func(i int, s models.Store) error {
-		return s.Replace(ctx, models.Replacement{ElectionID: "e1", OldReceipt: Receipt("old"),
-			NewReceipt: Receipt(fmt.Sprint("new-", i)), Sealed: []byte("x"), Now: at})
+		return At(s, at).Replace(ctx, models.Replacement{ElectionID: "e1", MemberID: "a", OldReceipt: Receipt("old"),
+			NewReceipt: Receipt(fmt.Sprint("new-", i)), Sealed: []byte("x")})
 	}, models.ErrReceiptUnknown)
 	if ok != 1 || refused[0] != 9 {
 		t.Errorf("%d replacements succeeded, %d found the receipt gone; want 1 and 9", ok, refused[0])
@@ -122,7 +122,7 @@ func testCloseDuringCasts(t *testing.T, stores []models.Store) {
 			<-landed
 		}
 		close(closing)
-		closeErr = stores[len(stores)-1].CloseElection(ctx, "e1", at, Officer)
+		closeErr = At(stores[len(stores)-1], at).CloseElection(ctx, "e1", Officer)
 		close(closed)
 	}()
 	ok, refused := race(t, stores, len(ids), func(i int, s models.Store) error {
@@ -132,7 +132,7 @@ func testCloseDuringCasts(t *testing.T, stores []models.Store) {
 		case i >= third:
 			<-closing
 		}
-		err := s.Cast(ctx, CastIn(ids[i], ids[i], at))
+		err := At(s, at).Cast(ctx, CastIn(ids[i], ids[i]))
 		if err == nil {
 			landed <- struct{}{}
 		}

@@ -61,7 +61,7 @@ func testResultRoundTrip(t *testing.T, s models.Store) {
 		t.Error("an empty result was stored")
 	}
 
-	must(t, s.CloseElection(ctx, "e1", T0.Add(time.Hour), Officer))
+	must(t, At(s, T0.Add(time.Hour)).CloseElection(ctx, "e1", Officer))
 	want := storedResult()
 	must(t, s.SaveResult(ctx, "e1", want, Officer))
 	got, err := s.Result(ctx, "e1")
@@ -103,7 +103,7 @@ func testResultOfARealCount(t *testing.T, s models.Store) {
 	res, err := tally.Count(el, tally.Options{Method: tally.Meek, Seats: 2})
 	must(t, err)
 	Setup(t, s, []string{"a"}, nil)
-	must(t, s.CloseElection(ctx, "e1", T0.Add(time.Hour), Officer))
+	must(t, At(s, T0.Add(time.Hour)).CloseElection(ctx, "e1", Officer))
 	must(t, s.SaveResult(ctx, "e1", models.StoredResult{Result: res, CountedAt: T0}, Officer))
 	got, err := s.Result(ctx, "e1")
 	must(t, err)
@@ -120,7 +120,7 @@ func testBundles(t *testing.T, s models.Store) {
 	wantErr(t, "bundle of an unknown election", err, models.ErrNotFound)
 	wantErr(t, "publishing an unknown election", s.SaveBundle(ctx, "nope", []byte("x"), Officer), models.ErrNotFound)
 	wantErr(t, "publishing while open", s.SaveBundle(ctx, "e1", []byte("x"), Officer), models.ErrWrongState)
-	must(t, s.CloseElection(ctx, "e1", T0.Add(time.Hour), Officer))
+	must(t, At(s, T0.Add(time.Hour)).CloseElection(ctx, "e1", Officer))
 	wantErr(t, "publishing before the count", s.SaveBundle(ctx, "e1", []byte("x"), Officer), models.ErrWrongState)
 	must(t, s.SaveResult(ctx, "e1", storedResult(), Officer))
 	_, err = s.Bundle(ctx, "e1")

@@ -17,7 +17,7 @@ func testScrubState(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b"}, nil)
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e2")}, Officer))
 	at := T0.Add(time.Hour)
-	must(t, s.Cast(ctx, CastIn("a", "ra", at)))
+	must(t, At(s, at).Cast(ctx, CastIn("a", "ra")))
 	pending := func(id string) bool {
 		t.Helper()
 		e, err := s.Election(ctx, id)
@@ -27,11 +27,11 @@ func testScrubState(t *testing.T, s models.Store) {
 	if pending("e1") || pending("e2") {
 		t.Fatal("an open or draft election reads as not scrubbed")
 	}
-	must(t, s.CloseElection(ctx, "e1", at, Officer))
+	must(t, s.CloseElection(ctx, "e1", Officer))
 	if pending("e1") {
 		t.Error("a close with no other reader left the election not scrubbed")
 	}
-	if err := s.CloseElection(ctx, "e2", at, Officer); !errors.Is(err, models.ErrWrongState) || pending("e2") {
+	if err := s.CloseElection(ctx, "e2", Officer); !errors.Is(err, models.ErrWrongState) || pending("e2") {
 		t.Errorf("closing a draft: %v, scrub pending %v; want ErrWrongState and nothing marked", err, pending("e2"))
 	}
 	entries := verifyChain(t, s)

@@ -20,9 +20,9 @@ import (
 	"vote.example.org/booth/tally"
 )
 
-// Run runs the suite. open returns a new, empty store for one test and
-// closes it when the test ends.
-func Run(t *testing.T, open func(t *testing.T) models.Store) {
+// Run runs the suite. open returns a new, empty store for one test, whose
+// clock is clock, and closes it when the test ends.
+func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.Store) {
 	for _, tc := range []struct {
 		name string
 		test func(*testing.T, models.Store)
@@ -60,23 +60,30 @@ func Run(t *testing.T, open func(t *testing.T) models.Store) {
 		{"StaffRole", testStaffRole},
 		{"KioskDevices", testKioskDevices},
 		{"ScrubState", testScrubState},
+		{"CastChecksTheCaster", testCastChecksTheCaster},
+		{"TickDecidesByTheStoreClock", testTickDecidesByTheStoreClock},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewClock()
+			s := open(t, c.Now)
+			UseClock(s, c)
+			tc.test(t, s)
+		})
 	}
 	// The races, with every goroutine on one store.
-	one := func(t *testing.T, _ int) []models.Store { return []models.Store{open(t)} }
+	one := func(t *testing.T, _ int, c func() time.Time) []models.Store { return []models.Store{open(t, c)} }
 	runRaces(t, one)
 }
 
 // RunShared runs the races of the suite through several stores on one
 // database, as several front ends (or processes) would use it: open
-// returns n stores on one new, empty database and closes them when the
-// test ends.
-func RunShared(t *testing.T, open func(t *testing.T, n int) []models.Store) {
+// returns n stores on one new, empty database, all reading clock, and
+// closes them when the test ends.
+func RunShared(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	runRaces(t, open)
 }
 
-func runRaces(t *testing.T, open func(t *testing.T, n int) []models.Store) {
+func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	for _, tc := range []struct {
 		name string
 		test func(*testing.T, []models.Store)
@@ -90,7 +97,14 @@ func runRaces(t *testing.T, open func(t *testing.T, n int) []models.Store) {
 		{"RedeemCodeRace", testRedeemCodeRace},
 		{"KeyRace", testKeyRace},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t, 4)) })
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewClock()
+			stores := open(t, 4, c.Now)
+			for _, s := range stores {
+				UseClock(s, c)
+			}
+			tc.test(t, stores)
+		})
 	}
 }
 
@@ -152,6 +166,7 @@ func Definition(id string) models.Definition {
 // definition changed by edit, if given).
 func Setup(t testing.TB, s models.Store, ids []string, edit func(*models.Definition)) {
 	t.Helper()
+	At(s, T0)
 	ms := make([]models.Member, len(ids))
 	for i, id := range ids {
 		ms[i] = Member(id)
@@ -162,18 +177,19 @@ func Setup(t testing.TB, s models.Store, ids []string, edit func(*models.Definit
 		edit(&d)
 	}
 	must(t, s.CreateElection(ctx, models.Election{Definition: d, Recipients: []string{"age1test"}}, Officer))
-	must(t, s.OpenElection(ctx, "e1", "fp-e1", T0, Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e1", "fp-e1", Officer))
 }
 
 // Receipt derives a receipt hash from a label.
 func Receipt(label string) [32]byte { return sha256.Sum256([]byte("receipt:" + label)) }
 
-// CastIn is a cast in election "e1" by memberID, under the receipt
-// labelled label, at now.
-func CastIn(memberID, label string, now time.Time) models.Cast {
+// CastIn is a cast in election "e1" by memberID, signed in with their
+// first key (Key(memberID, 1)), under the receipt labelled label. The
+// time is the store's: At(s, t).Cast(ctx, CastIn(…)) casts at t.
+func CastIn(memberID, label string) models.Cast {
 	return models.Cast{
-		ElectionID: "e1", MemberID: memberID, ReceiptHash: Receipt(label),
-		Sealed: []byte("sealed ballot " + label), Now: now,
+		ElectionID: "e1", MemberID: memberID, Key: Key(memberID, 1).Fingerprint,
+		ReceiptHash: Receipt(label), Sealed: []byte("sealed ballot " + label),
 	}
 }
 
