@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) models.Store) {
 		{"CodeAuditNamesNoMember", testCodeAuditNamesNoMember},
 		{"StaffRole", testStaffRole},
 		{"KioskDevices", testKioskDevices},
+		{"OrderSecret", testOrderSecret},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}
@@ -88,6 +89,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int) []models.Store) {
 		{"LeaseRace", testLeaseRace},
 		{"RedeemCodeRace", testRedeemCodeRace},
 		{"KeyRace", testKeyRace},
+		{"OrderSecretRace", testOrderSecretRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t, 4)) })
 	}
