@@ -33,6 +33,10 @@ func (kb kioskBackend) MemberElections(ctx context.Context, memberID string) ([]
 	return slices.DeleteFunc(list, func(e models.MemberElection) bool { return !kb.voter.Opens(e, now) }), err
 }
 
+func (kb kioskBackend) OrderSecret(ctx context.Context) ([]byte, error) {
+	return kb.b.OrderSecret(ctx)
+}
+
 func (kb kioskBackend) CastBallot(ctx context.Context, electionID, memberID string, b models.Ballot) (string, error) {
 	if memberID != kb.voter.Member.ID || kb.voter.ElectionID != "" && electionID != kb.voter.ElectionID {
 		return "", models.ErrNotOnRoll

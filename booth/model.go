@@ -62,6 +62,8 @@ type model struct {
 	quitMsg string    // shown when the session ends
 
 	home  homeState
+	// secret seeds the member's candidate orders (Backend.OrderSecret).
+	secret []byte
 	el    *electionState // the election opened from home; nil on home
 	read  *readState
 	oldIn *oldReceiptState
@@ -253,6 +255,9 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case electionsMsg:
 		m.home.loaded, m.home.err, m.home.list = true, msg.err, msg.list
+		if msg.secret != nil {
+			m.secret = msg.secret
+		}
 		m.home.cursor = min(m.home.cursor, max(len(m.home.list)-1, 0))
 	case castMsg:
 		return m.onCast(msg)
