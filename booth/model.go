@@ -61,15 +61,15 @@ type model struct {
 	lastKey time.Time // wall clock of the last key press, for the idle timer
 	quitMsg string    // shown when the session ends
 
-	home  homeState
+	home homeState
 	// secret seeds the member's candidate orders (Backend.OrderSecret).
 	secret []byte
-	el    *electionState // the election opened from home; nil on home
-	read  *readState
-	oldIn *oldReceiptState
-	rank  *rankState
-	rev   *reviewState
-	res   *resultState
+	el     *electionState // the election opened from home; nil on home
+	read   *readState
+	oldIn  *oldReceiptState
+	rank   *rankState
+	rev    *reviewState
+	res    *resultState
 	// receipt is shown once, on the receipt screen, and forgotten when
 	// the member leaves it.
 	receipt string
