@@ -67,13 +67,13 @@ func messyBallot(rng *rand.Rand, ids []string) string {
 	return out
 }
 
-// TestSSHCastStoresCanonicalBallots (issue 10 item 2): 450 members cast
+// TestSSHCastStoresCanonicalBallots (issue 10 item 2): 200 members cast
 // approval ballots with `ssh HOST cast`, each listing their approvals in
 // a random order and layout; the box holds exactly the canonical texts —
 // the definition's order, one text per set of approvals. With booth's
 // TestBoothAndKioskStoreCanonicalBallots, 1,000 ballots.
 func TestSSHCastStoresCanonicalBallots(t *testing.T) {
-	const n = 450
+	const n = 200
 	e := newTestEnv(t, nil)
 	var ms []models.Member
 	signers := map[string]gossh.Signer{}
