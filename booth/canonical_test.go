@@ -42,7 +42,7 @@ type canonEnv struct {
 
 func newCanonEnv(t *testing.T, n int) *canonEnv {
 	t.Helper()
-	k := newKioskEnvWith(t)
+	k := newEmptyKioskEnv(t)
 	e := &canonEnv{kioskEnv: k, keyPath: filepath.Join(t.TempDir(), "tally.key")}
 	for i := range n {
 		e.members = append(e.members, models.Member{ID: fmt.Sprintf("v%04d", i), Name: fmt.Sprintf("Voter %04d", i), Status: models.Active})
@@ -57,9 +57,9 @@ func newCanonEnv(t *testing.T, n int) *canonEnv {
 	return e
 }
 
-// newKioskEnvWith is a store and service on the tests' clock with nothing
+// newEmptyKioskEnv is a store and service on the tests' clock with nothing
 // in it.
-func newKioskEnvWith(t *testing.T) *kioskEnv {
+func newEmptyKioskEnv(t *testing.T) *kioskEnv {
 	t.Helper()
 	st, err := sqlite.Open(t.TempDir())
 	kioskMust(t, err)
