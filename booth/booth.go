@@ -21,6 +21,9 @@ type Backend interface {
 	CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error)
 	ReplaceBallot(ctx context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error)
 	Result(ctx context.Context, electionID string) (models.StoredResult, error)
+	// OrderSecret is the server's secret that seeds each member's
+	// candidate order (see candidateOrder).
+	OrderSecret(ctx context.Context) ([]byte, error)
 }
 
 // Session describes who is in the booth.

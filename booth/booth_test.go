@@ -79,7 +79,9 @@ func TestGoldenElection(t *testing.T) {
 func TestGoldenStatement(t *testing.T) {
 	h := start(t, nil, testSession(), 80, 24)
 	h.openBoard()
-	h.keys("down", "down") // past the vote line to the second candidate shown
+	// Past the vote line to Amara Okafor, the fourth shown in this
+	// member's order, whose statement is Markdown.
+	h.keys("down", "down", "down", "down")
 	h.keys("enter")
 	h.waitFor("esc/q back")
 	golden.RequireEqual(t, h.final())

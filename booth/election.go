@@ -1,6 +1,7 @@
 package booth
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
@@ -27,11 +28,13 @@ type electionState struct {
 }
 
 // candidateOrder shuffles the candidates for one member, the same way
-// every time: the seed is SHA-256 of the member ID and the election ID
-// (with a NUL between, so "ab"+"c" and "a"+"bc" differ). A shuffled order
-// spreads the advantage of being listed first across the candidates;
-// yes/no questions and elections with a fixed order keep the file's order.
-func candidateOrder(memberID string, d models.Definition) []int {
+// every time: the seed is HMAC-SHA-256, keyed with the server's secret, of
+// the election ID and the member ID (with a NUL between, so "ab"+"c" and
+// "a"+"bc" differ). A shuffled order spreads the advantage of being listed
+// first across the candidates; yes/no questions and elections with a fixed
+// order keep the file's order. The order must not be computable from
+// public values: it would tie a ballot that keeps it to its voter.
+func candidateOrder(secret []byte, memberID string, d models.Definition) []int {
 	order := make([]int, len(d.Candidates))
 	for i := range order {
 		order[i] = i
@@ -39,15 +42,16 @@ func candidateOrder(memberID string, d models.Definition) []int {
 	if d.FixedOrder || d.Method == tally.YesNo {
 		return order
 	}
-	seed := sha256.Sum256([]byte(memberID + "\x00" + d.ID))
-	rand.New(rand.NewChaCha8(seed)).Shuffle(len(order), func(i, j int) {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(d.ID + "\x00" + memberID))
+	rand.New(rand.NewChaCha8([32]byte(mac.Sum(nil)))).Shuffle(len(order), func(i, j int) {
 		order[i], order[j] = order[j], order[i]
 	})
 	return order
 }
 
 func (m *model) openElection(e models.MemberElection) {
-	m.el = &electionState{me: e, order: candidateOrder(m.s.Member.ID, e.Definition)}
+	m.el = &electionState{me: e, order: candidateOrder(m.secret, m.s.Member.ID, e.Definition)}
 	m.rank, m.rev, m.res, m.oldReceipt = nil, nil, nil, ""
 	m.scr = scrElection
 }

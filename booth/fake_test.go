@@ -54,6 +54,12 @@ func (f *fakeBackend) CastBallot(_ context.Context, electionID string, by models
 	return f.receipt(), nil
 }
 
+// fakeSecret is the fake server's candidate-order secret: fixed, so the
+// goldens show one order.
+var fakeSecret = []byte("the fake server's order secret..")
+
+func (f *fakeBackend) OrderSecret(context.Context) ([]byte, error) { return fakeSecret, nil }
+
 func (f *fakeBackend) ReplaceBallot(_ context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

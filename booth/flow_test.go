@@ -26,7 +26,7 @@ func TestFullFlow(t *testing.T) {
 	h.keys("yes", "enter")
 	s := h.waitFor("Your ballot is cast", "Your receipt")
 
-	order := candidateOrder("m-0042", boardElection().Definition)
+	order := candidateOrder(fakeSecret, "m-0042", boardElection().Definition)
 	ids := boardElection().Candidates
 	want := models.Ballot{Ranks: [][]string{{ids[order[0]].ID}, {ids[order[2]].ID}, {ids[order[3]].ID}}}
 	casts := h.fb.castCalls()

@@ -19,15 +19,24 @@ type homeState struct {
 }
 
 type electionsMsg struct {
-	list []models.MemberElection
-	err  error
+	list   []models.MemberElection
+	secret []byte
+	err    error
 }
 
+// loadElections fetches the member's elections and, the first time, the
+// secret their candidate orders need: no election opens without it.
 func (m *model) loadElections() tea.Cmd {
-	ctx, b, id := m.ctx, m.b, m.s.Member.ID
+	ctx, b, id, secret := m.ctx, m.b, m.s.Member.ID, m.secret
 	return func() tea.Msg {
+		var err error
+		if secret == nil {
+			if secret, err = b.OrderSecret(ctx); err != nil {
+				return electionsMsg{err: err}
+			}
+		}
 		list, err := b.MemberElections(ctx, id)
-		return electionsMsg{list, err}
+		return electionsMsg{list, secret, err}
 	}
 }
 

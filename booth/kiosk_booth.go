@@ -33,6 +33,10 @@ func (kb kioskBackend) MemberElections(ctx context.Context, memberID string) ([]
 	return slices.DeleteFunc(list, func(e models.MemberElection) bool { return !kb.voter.Opens(e, now) }), err
 }
 
+func (kb kioskBackend) OrderSecret(ctx context.Context) ([]byte, error) {
+	return kb.b.OrderSecret(ctx)
+}
+
 // CastBallot casts for the member the code was issued to, with no key:
 // the store checks that they are still active.
 func (kb kioskBackend) CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error) {

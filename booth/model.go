@@ -61,13 +61,15 @@ type model struct {
 	lastKey time.Time // wall clock of the last key press, for the idle timer
 	quitMsg string    // shown when the session ends
 
-	home  homeState
-	el    *electionState // the election opened from home; nil on home
-	read  *readState
-	oldIn *oldReceiptState
-	rank  *rankState
-	rev   *reviewState
-	res   *resultState
+	home homeState
+	// secret seeds the member's candidate orders (Backend.OrderSecret).
+	secret []byte
+	el     *electionState // the election opened from home; nil on home
+	read   *readState
+	oldIn  *oldReceiptState
+	rank   *rankState
+	rev    *reviewState
+	res    *resultState
 	// receipt is shown once, on the receipt screen, and forgotten when
 	// the member leaves it.
 	receipt string
@@ -253,6 +255,9 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case electionsMsg:
 		m.home.loaded, m.home.err, m.home.list = true, msg.err, msg.list
+		if msg.secret != nil {
+			m.secret = msg.secret
+		}
 		m.home.cursor = min(m.home.cursor, max(len(m.home.list)-1, 0))
 	case castMsg:
 		return m.onCast(msg)

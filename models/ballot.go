@@ -12,14 +12,25 @@ import (
 // Ballot is what a voter chose, by candidate ID, first preference first.
 // Each rank holds the candidates given that rank: more than one only on a
 // Schulze ballot that ranks them equally. An approval ballot holds one
-// rank per approved candidate, in the order the voter wrote them (the
-// count gives every one the same weight). A yes/no ballot is one rank
-// with yes, no or abstain; a ballot with no ranks abstains (on a question
-// without an abstain answer that is the only way to) and, for the other
-// methods, is a blank ballot: it counts towards turnout, for nobody.
+// rank per approved candidate (the count gives every one the same
+// weight). A yes/no ballot is one rank with yes, no or abstain; a ballot
+// with no ranks abstains (on a question without an abstain answer that is
+// the only way to) and, for the other methods, is a blank ballot: it
+// counts towards turnout, for nobody.
+//
+// A ballot from ParseBallot is canonical: approvals, and the candidates
+// sharing a rank, are in the definition's candidate order, whatever order
+// the voter chose them in — that order is their screen's, which is
+// shuffled per member, so keeping it would tie a ballot to its voter and
+// let anyone mark a ballot for a vote buyer (issue 10 item 2).
 type Ballot struct {
 	Ranks [][]string
 }
+
+// Blank is the word a blank ballot is written with, alone on its line: a
+// ballot that chooses nobody must say so, since empty input is more often
+// a mistake (a script's empty file, `ssh -n`) than a choice.
+const Blank = "blank"
 
 // Limits on ballot text: more lines than candidates is a mistake, and the
 // limits keep a hostile client from making booth parse without end.
@@ -31,12 +42,17 @@ const (
 // ParseBallot reads ballot text, the form `booth cast` reads and the booth
 // writes: one line per rank with candidate IDs, "=" between IDs that share
 // a rank (Schulze only), "#" starting a comment, blank lines ignored. A
-// yes/no question takes one line, yes, no or abstain (or nothing, which
-// abstains); approval takes one ID per line. Every problem is reported
-// with its line in a *ValidationError for the file "ballot". withdrawn
-// lists candidates that may no longer be chosen.
+// yes/no question takes one line, yes, no or abstain; approval takes one
+// ID per line. A blank ballot is the word blank alone (on a question it
+// abstains); text with nothing but comments and blank lines is refused.
+// Every problem is reported with its line in a *ValidationError for the
+// file "ballot". withdrawn lists candidates that may no longer be chosen.
+// The ballot returned is canonical (see Ballot).
 func ParseBallot(d Definition, withdrawn []string, text string) (Ballot, error) {
-	bp := ballotParser{d: d, withdrawn: withdrawn, seen: map[string]int{}}
+	bp := ballotParser{d: d, withdrawn: withdrawn, seen: map[string]int{}, index: make(map[string]int, len(d.Candidates))}
+	for i, c := range d.Candidates {
+		bp.index[c.ID] = i
+	}
 	switch {
 	case len(text) > MaxBallotBytes:
 		bp.add(0, "the ballot is %d bytes; at most %d are read", len(text), MaxBallotBytes)
@@ -49,14 +65,46 @@ func ParseBallot(d Definition, withdrawn []string, text string) (Ballot, error) 
 		for i, line := range strings.Split(text, "\n") {
 			line, _, _ = strings.Cut(line, "#")
 			if line = strings.TrimSpace(line); line != "" {
+				bp.lines++
 				bp.line(i+1, line)
 			}
 		}
+		bp.whole()
 	}
 	if len(bp.problems) > 0 {
 		return Ballot{}, &ValidationError{File: "ballot", Problems: bp.problems}
 	}
+	bp.canonical()
 	return Ballot{Ranks: bp.ranks}, nil
+}
+
+// whole checks what only the whole ballot shows: that it says something,
+// and that a blank ballot says nothing else.
+func (bp *ballotParser) whole() {
+	switch {
+	case bp.lines == 0 && bp.d.Method == tally.YesNo:
+		bp.add(0, "the ballot is empty: write yes, no or abstain")
+	case bp.lines == 0 && bp.d.Method == tally.Approval:
+		bp.add(0, "the ballot is empty: write the IDs of the candidates you approve, one per line, or the word %s alone to cast a blank ballot", Blank)
+	case bp.lines == 0:
+		bp.add(0, "the ballot is empty: write candidate IDs, one line per rank, first preference first, or the word %s alone to cast a blank ballot", Blank)
+	case bp.blank > 0 && bp.lines > 1:
+		bp.add(bp.blank, "%q casts a blank ballot, which chooses nobody: remove it, or remove the other lines", Blank)
+	}
+}
+
+// canonical puts the ranks in the one order that means the same whatever
+// the order they were written in: approvals and the candidates sharing a
+// rank by the definition's candidate order. The order of ranks is
+// meaningful on a ranked ballot and stays.
+func (bp *ballotParser) canonical() {
+	byDefinition := func(a, b string) int { return bp.index[a] - bp.index[b] }
+	for _, rank := range bp.ranks {
+		slices.SortFunc(rank, byDefinition)
+	}
+	if bp.d.Method == tally.Approval {
+		slices.SortFunc(bp.ranks, func(a, b []string) int { return byDefinition(a[0], b[0]) })
+	}
 }
 
 // ballotLines counts lines, the last one whether or not it ends in a
@@ -74,8 +122,11 @@ type ballotParser struct {
 	withdrawn []string
 	ranks     [][]string
 	seen      map[string]int // candidate ID → line
+	index     map[string]int // candidate ID → place in the definition
 	problems  []Problem
 	answered  int // yes/no: line of the answer
+	lines     int // lines that are not blank or comments
+	blank     int // line of the word blank
 }
 
 func (bp *ballotParser) add(line int, format string, args ...any) {
@@ -94,6 +145,10 @@ func (bp *ballotParser) line(n int, text string) {
 		default:
 			bp.add(n, "%s does not allow equal ranks: put each candidate on a line of its own, in your order of preference", methodName(bp.d.Method))
 		}
+		return
+	}
+	if word := strings.ToLower(strings.TrimSpace(text)); word == Blank && bp.d.Method != tally.YesNo {
+		bp.blank = n
 		return
 	}
 	var rank []string
@@ -123,13 +178,16 @@ func (bp *ballotParser) line(n int, text string) {
 
 // candidate checks one candidate ID on a ranked or approval ballot.
 func (bp *ballotParser) candidate(n int, id string) bool {
-	c := bp.d.candidate(id)
+	i, known := bp.index[id]
 	switch {
-	case c == nil:
+	case id == Blank:
+		bp.add(n, "%q casts a blank ballot and goes on a line of its own", Blank)
+		return false
+	case !known:
 		bp.add(n, "%q is not a candidate: use one of %s", truncate(id, 40), bp.d.candidateIDs())
 		return false
 	case slices.Contains(bp.withdrawn, id):
-		bp.add(n, "%s (%s) has withdrawn and cannot be chosen", id, c.Name)
+		bp.add(n, "%s (%s) has withdrawn and cannot be chosen", id, bp.d.Candidates[i].Name)
 		return false
 	}
 	if first, dup := bp.seen[id]; dup {
@@ -140,6 +198,11 @@ func (bp *ballotParser) candidate(n int, id string) bool {
 	return true
 }
 
+func (bp *ballotParser) known(id string) bool {
+	_, ok := bp.index[id]
+	return ok
+}
+
 // answer reads a yes/no question's one line.
 func (bp *ballotParser) answer(n int, word string) {
 	if bp.answered > 0 {
@@ -147,10 +210,13 @@ func (bp *ballotParser) answer(n int, word string) {
 		return
 	}
 	bp.answered = n
+	if word == Blank {
+		word = "abstain" // a blank ballot abstains
+	}
 	switch {
 	case word != "yes" && word != "no" && word != "abstain":
 		bp.add(n, "%q is not an answer: write yes, no or abstain", truncate(word, 40))
-	case bp.d.candidate(word) != nil:
+	case bp.known(word):
 		bp.ranks = [][]string{{word}}
 	case word != "abstain":
 		bp.add(n, "%q is not an answer to this question: use one of %s", word, bp.d.candidateIDs())
@@ -183,11 +249,15 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// Text is the ballot in its canonical form: one line per rank, IDs that
-// share a rank joined by " = ", each line ending in a newline; an empty
-// ballot is empty text. ParseBallot reads it back to the same ballot, and
-// it is what is sealed.
+// Text is the ballot as text: one line per rank, IDs that share a rank
+// joined by " = ", each line ending in a newline; a ballot with no ranks
+// is the word blank. ParseBallot reads it back to the same ballot. The
+// text of a ballot from ParseBallot is canonical: one text per meaning,
+// and it is what is sealed.
 func (b Ballot) Text() string {
+	if len(b.Ranks) == 0 {
+		return Blank + "\n"
+	}
 	var s strings.Builder
 	for _, rank := range b.Ranks {
 		s.WriteString(strings.Join(rank, " = "))

@@ -31,13 +31,16 @@ func TestParseBallot(t *testing.T) {
 		want [][]string
 	}{
 		{"ranked", ballotDef(tally.Meek), "# my ballot\r\nbob\n\n  Ada  # first love\ncy\n", [][]string{{"bob"}, {"ada"}, {"cy"}}},
-		{"blank", ballotDef(tally.IRV), "# nobody\n", nil},
+		{"blank", ballotDef(tally.IRV), "# nobody\n Blank \n", nil},
+		{"blank approval", ballotDef(tally.Approval), "blank", nil},
 		{"equal ranks", ballotDef(tally.Schulze), "ada = bob\ncy\n", [][]string{{"ada", "bob"}, {"cy"}}},
-		{"approval", ballotDef(tally.Approval), "cy\nada\n", [][]string{{"cy"}, {"ada"}}},
+		{"approval", ballotDef(tally.Approval), "cy\nada\n", [][]string{{"ada"}, {"cy"}}},
+		{"equal ranks in the definition's order", ballotDef(tally.Schulze), "dee\ncy = bob = ada\n", [][]string{{"dee"}, {"ada", "bob", "cy"}}},
 		{"yes", ballotDef(tally.YesNo), "\ufeffYES\n", [][]string{{"yes"}}},
 		{"abstain", ballotDef(tally.YesNo), "abstain", [][]string{{"abstain"}}},
 		{"abstain without the answer", yesNoOnly, "abstain\n", nil},
-		{"empty yes/no", ballotDef(tally.YesNo), "", nil},
+		{"blank question", ballotDef(tally.YesNo), "blank\n", [][]string{{"abstain"}}},
+		{"blank question without the answer", yesNoOnly, "blank\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,8 +107,8 @@ func TestBallotText(t *testing.T) {
 	if got := b.Text(); got != "bob\nada = cy\n" {
 		t.Errorf("text %q", got)
 	}
-	if (Ballot{}).Text() != "" {
-		t.Error("an empty ballot has text")
+	if got := (Ballot{}).Text(); got != "blank\n" {
+		t.Errorf("an empty ballot's text is %q, want the word blank", got)
 	}
 }
 

@@ -297,8 +297,11 @@ func (p *defParser) candidate(t tbl) Candidate {
 	var c Candidate
 	if id, ok := p.required(t, "id"); ok {
 		c.ID = id
-		if !isDefID(id) {
+		switch {
+		case !isDefID(id):
 			p.at(t.key("id"), "candidate id %q is not valid: use 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit", id)
+		case id == Blank:
+			p.at(t.key("id"), "candidate id %q is taken: a ballot of the word %s alone is a blank ballot; choose another id", id, Blank)
 		}
 	}
 	if name, ok := p.required(t, "name"); ok {

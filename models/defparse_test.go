@@ -108,6 +108,8 @@ func TestParseDefinitionRefusals(t *testing.T) {
 		{"id starting with a dot", strings.Replace(defHead, `"board"`, `".board"`, 1) + defThree, []defWant{{1, "is not valid"}}},
 		{"long id", strings.Replace(defHead, `"board"`, `"`+strings.Repeat("a", 65)+`"`, 1) + defThree, []defWant{{1, "is not valid"}}},
 		{"bad candidate id", defHead + strings.Replace(defThree, `"bob"`, `"Bob!"`, 1), []defWant{{12, `candidate id "Bob!" is not valid`}}},
+		// issue 10 item 7: the word blank is a blank ballot.
+		{"candidate id blank", defHead + strings.Replace(defThree, `"bob"`, `"blank"`, 1), []defWant{{12, `candidate id "blank" is taken: a ballot of the word blank alone is a blank ballot`}}},
 		{"duplicate candidate id", defHead + strings.Replace(defThree, `"cy"`, `"bob"`, 1), []defWant{{16, `candidate id "bob" is already used by the candidate on line 12`}}},
 		{"names equal after folding", defHead + strings.Replace(defThree, `"Cy"`, `"ＢＯＢ"`, 1), []defWant{{17, `the same as "Bob" on line 13`}}},
 		{"escape in a name", defHead + strings.Replace(defThree, `"Cy"`, `"Cy\u001b[2J"`, 1), []defWant{{17, "escape"}}},

@@ -59,7 +59,7 @@ func e2eBallot(i int) string {
 	rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 	n := rng.IntN(len(order) + 1)
 	if n == 0 {
-		return ""
+		return "blank\n"
 	}
 	return strings.Join(order[:n], "\n") + "\n"
 }

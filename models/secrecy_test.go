@@ -24,7 +24,7 @@ func TestRawBytesHoldNoBallotContentWhileOpen(t *testing.T) {
 		"zyxwvut-ada\nqponmlk-ken\njihgfed-grace\n",
 		"jihgfed-grace\n",
 		"qponmlk-ken = zyxwvut-ada\n",
-		"",
+		"blank\n",
 		"zyxwvut-ada\n",
 		"jihgfed-grace\nzyxwvut-ada\n",
 	}

@@ -110,13 +110,15 @@ func (s *Service) VerifyReceipt(ctx context.Context, electionID, receipt string)
 
 // sealBallot checks b against the election once more (a front end may have
 // built it by hand, and the count must never meet a ballot it cannot read)
-// and seals its text to the election's recipients at the election's fixed
-// size.
+// and seals its canonical text to the election's recipients at the
+// election's fixed size. Every cast and replacement goes through here, so
+// no front end can store a ballot in its voter's screen order.
 func (s *Service) sealBallot(e Election, b Ballot) ([]byte, error) {
-	text := b.Text()
-	if _, err := ParseBallot(e.Definition, e.Withdrawn, text); err != nil {
+	canonical, err := ParseBallot(e.Definition, e.Withdrawn, b.Text())
+	if err != nil {
 		return nil, err
 	}
+	text := canonical.Text()
 	recipients, err := ParseRecipients(e.Recipients)
 	if err != nil {
 		return nil, fmt.Errorf("election %s: %w", e.ID, err)

@@ -45,7 +45,7 @@ func TestCastBallot(t *testing.T) {
 	e := newEnv(t, 3)
 	e.open(t, definition("e1"))
 	r1 := cast(t, e, "e1", memberID(0), "ada\nken = grace\n")
-	r2 := cast(t, e, "e1", memberID(1), "")
+	r2 := cast(t, e, "e1", memberID(1), "blank\n")
 	if !receiptForm.MatchString(r1) || !receiptForm.MatchString(r2) || r1 == r2 {
 		t.Fatalf("receipts %q and %q", r1, r2)
 	}

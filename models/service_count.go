@@ -87,6 +87,11 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 	for i := range out {
 		// A ballot cast before a withdrawal may name the withdrawn
 		// candidate; it was valid then, and the count skips them.
+		if out[i].Text == "" {
+			// Sealed before blank ballots were written as the word
+			// blank (issue 10 item 7).
+			out[i].Text = Ballot{}.Text()
+		}
 		b, err := ParseBallot(e.Definition, nil, out[i].Text)
 		if err != nil {
 			// booth checks every ballot before sealing it, so this means

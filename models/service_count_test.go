@@ -52,7 +52,7 @@ func countDirectly(t testing.TB, el models.Election, texts []string) *tally.Resu
 	return res
 }
 
-var countTexts = []string{"ada\nken\n", "ken\nada\n", "ada\ngrace = ken\n", "grace\n", "", "ada\n"}
+var countTexts = []string{"ada\nken\n", "ken\nada\n", "ada\ngrace = ken\n", "grace\n", "blank\n", "ada\n"}
 
 // counted runs an election with countTexts to its count; it returns the
 // receipts in member order and the tally key's path.

@@ -151,6 +151,12 @@ type Store interface {
 	KioskDevices(ctx context.Context) ([]KioskDevice, error)
 	KioskDeviceByFingerprint(ctx context.Context, fingerprint string) (KioskDevice, error)
 	RemoveKioskDevice(ctx context.Context, name, actor string) error
+
+	// OrderSecret returns the store's secret that seeds members' candidate
+	// orders (SecretCandidateOrder), storing fresh as it when the store has
+	// none: the first one stored is every caller's, also when front ends
+	// race. Not audited; never published.
+	OrderSecret(ctx context.Context, fresh []byte) ([]byte, error)
 }
 
 // Cast is a ballot being cast. It carries no time: the store reads its

@@ -33,7 +33,8 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
 
 A ballot is text: one line per rank with candidate ids, first preference
 first; "=" between ids that share a rank (Schulze only); yes, no or abstain
-for a question; one id per line for approval; "#" starts a comment.
+for a question; one id per line for approval; "#" starts a comment. A blank
+ballot is the word blank alone; empty input casts nothing.
 `
 
 // command is one non-interactive command: it writes its answer to out and

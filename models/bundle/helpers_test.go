@@ -36,7 +36,7 @@ var testBallots = []string{
 	"bert\nalma\ncleo\n",
 	"cleo\n",
 	"alma = bert\ncleo\n",
-	"",
+	"blank\n",
 }
 
 func must(t testing.TB, err error) {

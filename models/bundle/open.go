@@ -137,7 +137,7 @@ func (b *Bundle) fill(doc payload) error {
 		}
 		b.Ledger[i] = e
 	}
-	return nil
+	return checkCanonical(b.Election.Definition, b.Ledger)
 }
 
 func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {

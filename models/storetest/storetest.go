@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"ScrubState", testScrubState},
 		{"CastChecksTheCaster", testCastChecksTheCaster},
 		{"TickDecidesByTheStoreClock", testTickDecidesByTheStoreClock},
+		{"OrderSecret", testOrderSecret},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -96,6 +97,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"LeaseRace", testLeaseRace},
 		{"RedeemCodeRace", testRedeemCodeRace},
 		{"KeyRace", testKeyRace},
+		{"OrderSecretRace", testOrderSecretRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
