@@ -34,7 +34,7 @@ func (kb kioskBackend) MemberElections(ctx context.Context, memberID string) ([]
 }
 
 func (kb kioskBackend) CastBallot(ctx context.Context, electionID, memberID string, b models.Ballot) (string, error) {
-	if memberID != kb.voter.Member.ID || kb.voter.ElectionID != "" && electionID != kb.voter.ElectionID {
+	if memberID != kb.voter.Member.ID || !kb.voter.Allows(electionID) {
 		return "", models.ErrNotOnRoll
 	}
 	return kb.b.CastBallot(ctx, electionID, memberID, b)

@@ -31,6 +31,9 @@ const (
 	// lockKeys, with a hash of a key's fingerprint, is held from checking
 	// who holds the key to registering it to a member or a kiosk device.
 	lockKeys int32 = 0x626f6f75
+	// lockCodes, with a hash of a staff member's ID, is held from counting
+	// their recent kiosk codes to issuing one.
+	lockCodes int32 = 0x626f6f77
 )
 
 // migration is one embedded schema change.

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) models.Store) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}
+	runCodeRecords(t, open)
 	// The races, with every goroutine on one store.
 	one := func(t *testing.T, _ int) []models.Store { return []models.Store{open(t)} }
 	runRaces(t, one)
@@ -88,6 +89,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int) []models.Store) {
 		{"LeaseRace", testLeaseRace},
 		{"RedeemCodeRace", testRedeemCodeRace},
 		{"KeyRace", testKeyRace},
+		{"CodeRateRace", testCodeRateRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t, 4)) })
 	}
