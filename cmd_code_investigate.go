@@ -31,7 +31,10 @@ committee settling a dispute ("someone voted as me at the stand").
 
 Each record is checked against the audit log: AUDIT names the entry of the
 code's issue by the same person, and "MISSING" marks a record with no such
-entry, which deserves a look. The unsealing is recorded in the audit log.`,
+entry, which deserves a look. The unsealing is recorded in the audit log.
+It works while the election is open too: a dispute at the stand is best
+settled while the staff are there, and whoever holds the key could read the
+records with age anyway.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ids, err := readKeyFile(keyFile)
@@ -92,11 +95,13 @@ func printFindings(w io.Writer, election string, fs []models.CodeFinding) error 
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ISSUED BY\tMEMBER\tCODE ID\tSCOPE\tISSUED (UTC)\tSTATE\tAUDIT")
 	for _, f := range fs {
-		by := "staff " + f.Staff
+		// A record is sealed to a public key: whoever can write to the
+		// database could forge one, so its text is shown quoted when odd.
+		by := "staff " + shownText(f.Staff)
 		if f.Staff == "" {
 			by = "officer " + shownText(f.Officer)
 		}
-		scope := f.Election
+		scope := shownText(f.Election)
 		if scope == "" {
 			scope = "any"
 		}
@@ -108,7 +113,7 @@ func printFindings(w io.Writer, election string, fs []models.CodeFinding) error 
 		if f.AuditSeq != 0 {
 			audit = fmt.Sprintf("#%d", f.AuditSeq)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", by, f.Member, f.Code[:8], scope, issued, state, audit)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", by, shownText(f.Member), f.Code[:8], scope, issued, state, audit)
 	}
 	return tw.Flush()
 }

@@ -220,6 +220,14 @@ func testCodeIssueRefusals(t *testing.T, s models.Store) {
 	if rs, err := s.CodeRecords(ctx, "e1"); err != nil || len(rs) != 0 {
 		t.Errorf("refused issues left %d records (%v)", len(rs), err)
 	}
+	// A hash is issued once, ever: after its code is used it is taken
+	// still (the caller draws another), so the log names one code per hash.
+	must(t, s.IssueCode(ctx, issue(c), Officer))
+	_, err := s.RedeemCode(ctx, c.Hash, T0)
+	must(t, err)
+	again := issue(c)
+	again.Records[0].Key[0] ^= 1
+	wantErr(t, "a used code's hash issued again", s.IssueCode(ctx, again, Officer), models.ErrExists)
 }
 
 // Staff issuing through several front ends at once: the limit holds
