@@ -81,7 +81,9 @@ func (r CodeRate) String() string { return fmt.Sprintf("%d/%s", r.Codes, shortDu
 // shortDur writes 1h0m0s as 1h and 1h30m0s as 1h30m.
 func shortDur(d time.Duration) string {
 	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
 	if strings.HasSuffix(s, "h0m") {
 		s = strings.TrimSuffix(s, "0m")
 	}
