@@ -21,16 +21,19 @@ import (
 func newCodeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "code",
-		Short: "One-time codes for voting at the kiosk: issue, list, revoke",
+		Short: "One-time codes for voting at the kiosk: issue, list, revoke, investigate",
 		Long: `A member without their key at hand votes at the kiosk with a one-time code:
 staff check the member's badge and issue a code for them. A code is 10
 characters (like K7QM-4XPD-92), works once, for one member, for a limited time
 (15 minutes by default), and optionally for one election only. booth keeps
-only its hash; the audit log records that a code was issued, not for whom.`,
+only its hash; the audit log records that a code was issued, not for whom.
+Who issued a code for whom is sealed to the tally key of each election the
+code opens: 'booth code investigate' reads it with that key. Staff issuing
+over SSH are limited ('booth serve --code-rate'); officers here are not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCodeIssueCmd(), newCodeListCmd(), newCodeRevokeCmd())
+	cmd.AddCommand(newCodeIssueCmd(), newCodeListCmd(), newCodeRevokeCmd(), newCodeInvestigateCmd())
 	return cmd
 }
 

@@ -77,7 +77,7 @@ func newStaffSetCmd(verb string, staff bool) *cobra.Command {
 				if err := svc.Store.SetStaff(ctx, m.ID, staff, actor()); err != nil {
 					return err
 				}
-				msg := fmt.Sprintf("member %s (%s) is staff now: with their own key they may run 'ssh HOST code issue MEMBER [ELECTION]'", m.ID, shownText(m.Name))
+				msg := fmt.Sprintf("member %s (%s) is staff now: with their own key they may run 'ssh HOST code issue MEMBER [ELECTION]' and 'ssh HOST code history'", m.ID, shownText(m.Name))
 				if !staff {
 					msg = fmt.Sprintf("member %s (%s) is no longer staff", m.ID, shownText(m.Name))
 				}

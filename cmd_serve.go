@@ -16,6 +16,7 @@ import (
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
+	"vote.example.org/booth/models"
 	boothssh "vote.example.org/booth/ssh"
 )
 
@@ -33,6 +34,7 @@ type serveFlags struct {
 	idle            time.Duration
 	perIP           int
 	proxyFrom       []string
+	codeRate        string
 }
 
 func newServeCmd() *cobra.Command {
@@ -57,6 +59,7 @@ session politely and stops the server within seconds.`,
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
 	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
 	fl.StringSliceVar(&f.proxyFrom, "proxy-from", nil, "load balancers (addresses or CIDR ranges, comma-separated) that pass client addresses with the PROXY protocol; only they may connect")
+	fl.StringVar(&f.codeRate, "code-rate", models.DefaultCodeRate.String(), "most kiosk codes one staff member issues over SSH, as CODES/DURATION (counted in the database, across front ends)")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
 	return cmd
@@ -94,11 +97,16 @@ func hostKeyPath(cmd *cobra.Command, flag string) string {
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
+	rate, err := models.ParseCodeRate(f.codeRate)
+	if err != nil {
+		return fmt.Errorf("--code-rate: %w", err)
+	}
 	svc, err := openService(cmd)
 	if err != nil {
 		return err
 	}
 	defer svc.Store.Close()
+	svc.CodeRate = rate
 	out := cmd.OutOrStdout()
 	keyPath := hostKeyPath(cmd, f.hostKey)
 	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {

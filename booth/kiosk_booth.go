@@ -40,7 +40,7 @@ func (kb kioskBackend) OrderSecret(ctx context.Context) ([]byte, error) {
 // CastBallot casts for the member the code was issued to, with no key:
 // the store checks that they are still active.
 func (kb kioskBackend) CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error) {
-	if by.MemberID != kb.voter.Member.ID || kb.voter.ElectionID != "" && electionID != kb.voter.ElectionID {
+	if by.MemberID != kb.voter.Member.ID || !kb.voter.Allows(electionID) {
 		return "", models.ErrNotOnRoll
 	}
 	return kb.b.CastBallot(ctx, electionID, models.Caster{MemberID: by.MemberID}, b)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,6 +56,10 @@ type KioskCode struct {
 	// election the member has not voted in yet.
 	ElectionID string
 	Expires    time.Time // UTC
+	// Opens lists the elections the code may open, each holding a sealed
+	// record of its issue: ElectionID alone, or for a code that names
+	// none, the member's elections open for them when it was issued.
+	Opens []string
 }
 
 // ID is how officers name a code in lists and when revoking it: the first
@@ -142,6 +147,9 @@ type KioskVoter struct {
 	// ElectionID is the code's one election, or "" for all of the
 	// member's open elections.
 	ElectionID string
+	// Elections are the elections the code was issued for (KioskCode.Opens):
+	// it opens no other. Nil only while a code is being issued.
+	Elections []string
 }
 
 // Opens reports whether the kiosk shows e to this voter at now: an
@@ -150,7 +158,15 @@ type KioskVoter struct {
 // never replaced or read back.
 func (v KioskVoter) Opens(e MemberElection, now time.Time) bool {
 	return e.OnRoll && !e.Voted && e.IsOpenAt(now) &&
-		(v.ElectionID == "" || e.ID == v.ElectionID)
+		(v.ElectionID == "" || e.ID == v.ElectionID) && v.Allows(e.ID)
+}
+
+// Allows reports whether the code was issued for an election: an election
+// that opened after the issue holds no record of it, so the code does not
+// open it.
+func (v KioskVoter) Allows(electionID string) bool {
+	return (v.ElectionID == "" || electionID == v.ElectionID) &&
+		(v.Elections == nil || slices.Contains(v.Elections, electionID))
 }
 
 // KioskDevice is a conference laptop registered as a thin client: its SSH

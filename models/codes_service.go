@@ -24,10 +24,17 @@ type IssuedCode struct {
 
 // IssueCode draws a one-time kiosk code for a member, valid for ttl
 // (DefaultCodeTTL when zero) and, if electionID is not empty, for that
-// election only. It refuses a code that could open nothing: the member
-// must be active with an open election to vote in (the one named, if
-// any). The audit entry names the actor and the scope, not the member.
+// election only; an officer at the server's command line issues it, not
+// limited. It refuses a code that could open nothing: the member must be
+// active with an open election to vote in (the one named, if any). The
+// audit entry names the actor and the scope, not the member; the sealed
+// records name both (see codes_record.go).
 func (s *Service) IssueCode(ctx context.Context, memberID, electionID string, ttl time.Duration, actor string) (IssuedCode, error) {
+	return s.issueCode(ctx, memberID, electionID, ttl, "", actor)
+}
+
+// issueCode issues a code for staff ("" for an officer named actor).
+func (s *Service) issueCode(ctx context.Context, memberID, electionID string, ttl time.Duration, staff, actor string) (IssuedCode, error) {
 	if ttl == 0 {
 		ttl = DefaultCodeTTL
 	}
@@ -40,11 +47,16 @@ func (s *Service) IssueCode(ctx context.Context, memberID, electionID string, tt
 	if voter.Member, err = s.Store.Member(ctx, memberID); err != nil {
 		return IssuedCode{}, err
 	}
-	if err := s.kioskCanVote(ctx, voter, now); err != nil {
+	opens, err := s.kioskCanVote(ctx, voter, now)
+	if err != nil {
 		return IssuedCode{}, err
 	}
 	if _, err := s.Store.DeleteExpiredCodes(ctx, now); err != nil {
 		return IssuedCode{}, err
+	}
+	ci := CodeIssue{Staff: staff, Issued: now}
+	if staff != "" {
+		ci.Rate = s.codeRate()
 	}
 	for range codeTries {
 		code, err := NewCode(s.Rand)
@@ -55,15 +67,18 @@ func (s *Service) IssueCode(ctx context.Context, memberID, electionID string, tt
 		if err != nil {
 			return IssuedCode{}, err
 		}
-		c := KioskCode{Hash: CodeHash(norm), MemberID: memberID, ElectionID: electionID, Expires: now.Add(ttl)}
-		err = s.Store.IssueCode(ctx, c, actor)
+		ci.Code = KioskCode{Hash: CodeHash(norm), MemberID: memberID, ElectionID: electionID, Expires: now.Add(ttl)}
+		if ci.Records, err = s.sealCodeRecords(&ci.Code, opens, staff, actor); err != nil {
+			return IssuedCode{}, err
+		}
+		err = s.Store.IssueCode(ctx, ci, actor)
 		if errors.Is(err, ErrExists) {
 			continue
 		}
 		if err != nil {
 			return IssuedCode{}, err
 		}
-		return IssuedCode{Code: code, KioskCode: c}, nil
+		return IssuedCode{Code: code, KioskCode: ci.Code}, nil
 	}
 	return IssuedCode{}, fmt.Errorf("%d kiosk codes in a row were already taken; the random source is broken, so no code was issued", codeTries)
 }
@@ -83,44 +98,48 @@ func (s *Service) RedeemCode(ctx context.Context, typed string) (KioskVoter, err
 	if err != nil {
 		return KioskVoter{}, err
 	}
-	voter := KioskVoter{ElectionID: c.ElectionID}
+	voter := KioskVoter{ElectionID: c.ElectionID, Elections: c.Opens}
+	if voter.Elections == nil {
+		voter.Elections = []string{} // a code for no election opens none
+	}
 	if voter.Member, err = s.Store.Member(ctx, c.MemberID); err != nil {
 		return KioskVoter{}, err
 	}
-	if err := s.kioskCanVote(ctx, voter, now); err != nil {
+	if _, err := s.kioskCanVote(ctx, voter, now); err != nil {
 		return KioskVoter{}, err
 	}
 	return voter, nil
 }
 
-// kioskCanVote checks that a code for voter would open at least one
-// election at now, saying why not otherwise.
-func (s *Service) kioskCanVote(ctx context.Context, voter KioskVoter, now time.Time) error {
+// kioskCanVote returns the elections a code for voter opens at now,
+// saying why there are none otherwise.
+func (s *Service) kioskCanVote(ctx context.Context, voter KioskVoter, now time.Time) ([]MemberElection, error) {
 	m := voter.Member
 	if m.Status != Active {
-		return fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, m.ID, m.Status)
+		return nil, fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, m.ID, m.Status)
 	}
 	mine, err := s.MemberElections(ctx, m.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if slices.ContainsFunc(mine, func(e MemberElection) bool { return voter.Opens(e, now) }) {
-		return nil
+	opens := slices.DeleteFunc(slices.Clone(mine), func(e MemberElection) bool { return !voter.Opens(e, now) })
+	if len(opens) > 0 {
+		return opens, nil
 	}
 	if voter.ElectionID == "" {
-		return fmt.Errorf("%w: member %s has no open election left to vote in", ErrNothingToVote, m.ID)
+		return nil, fmt.Errorf("%w: member %s has no open election left to vote in", ErrNothingToVote, m.ID)
 	}
 	i := slices.IndexFunc(mine, func(e MemberElection) bool { return e.ID == voter.ElectionID })
 	switch {
 	case i < 0:
 		if _, err := s.Store.Election(ctx, voter.ElectionID); err != nil {
-			return err
+			return nil, err
 		}
-		return fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrNotOnRoll)
+		return nil, fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrNotOnRoll)
 	case mine[i].Voted:
-		return fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrAlreadyVoted)
+		return nil, fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrAlreadyVoted)
 	}
-	return fmt.Errorf("election %s: %w", voter.ElectionID, ErrNotOpen)
+	return nil, fmt.Errorf("election %s: %w", voter.ElectionID, ErrNotOpen)
 }
 
 // LiveCodes lists the codes not yet used, revoked or expired, soonest to

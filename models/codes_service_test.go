@@ -85,10 +85,12 @@ func TestCodeExpiresAndIsRevoked(t *testing.T) {
 func TestRevokeAmbiguousPrefix(t *testing.T) {
 	e := kioskEnv(t)
 	exp := e.clock.Now().Add(time.Hour)
-	a := models.KioskCode{Hash: [32]byte{0xab, 0xcd, 0x01}, MemberID: "m001", Expires: exp}
-	b := models.KioskCode{Hash: [32]byte{0xab, 0xcd, 0x02}, MemberID: "m002", Expires: exp}
-	must(t, e.store.IssueCode(ctx, a, officer))
-	must(t, e.store.IssueCode(ctx, b, officer))
+	a := models.KioskCode{Hash: [32]byte{0xab, 0xcd, 0x01}, MemberID: "m001", Expires: exp, Opens: []string{"e1"}}
+	b := models.KioskCode{Hash: [32]byte{0xab, 0xcd, 0x02}, MemberID: "m002", Expires: exp, Opens: []string{"e1"}}
+	for i, c := range []models.KioskCode{a, b} {
+		rec := models.SealedCodeRecord{Key: [32]byte{byte(i)}, ElectionID: "e1", Sealed: []byte("record")}
+		must(t, e.store.IssueCode(ctx, models.CodeIssue{Code: c, Issued: e.clock.Now(), Records: []models.SealedCodeRecord{rec}}, officer))
+	}
 	if _, err := e.svc.RevokeCode(ctx, "abcd", officer); err == nil || !strings.Contains(err.Error(), "2 live kiosk codes") {
 		t.Errorf("an ambiguous prefix: %v", err)
 	}

@@ -126,6 +126,9 @@ func Seal(recipients []age.Recipient, ballotText []byte, size int) ([]byte, erro
 	return out.Bytes(), nil
 }
 
+// ErrNotTallyKey is a key that opens nothing sealed to an election.
+var ErrNotTallyKey = errors.New("the key does not open this election's ballots (is it the election's tally key?)")
+
 // Unseal decrypts a sealed ballot with any of the identities and returns
 // its text without the padding.
 func Unseal(identities []age.Identity, sealed []byte) ([]byte, error) {
@@ -133,7 +136,7 @@ func Unseal(identities []age.Identity, sealed []byte) ([]byte, error) {
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return nil, errors.New("unsealing a ballot: the key does not open this election's ballots (is it the election's tally key?)")
+			return nil, fmt.Errorf("unsealing a ballot: %w", ErrNotTallyKey)
 		}
 		return nil, fmt.Errorf("unsealing a ballot: %w", err)
 	}

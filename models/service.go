@@ -17,4 +17,7 @@ type Service struct {
 	// Rand is the source of receipts and tally keys: crypto/rand.Reader
 	// outside tests.
 	Rand io.Reader
+	// CodeRate limits the kiosk codes a staff member issues over SSH;
+	// zero means DefaultCodeRate.
+	CodeRate CodeRate
 }

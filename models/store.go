@@ -132,7 +132,21 @@ type Store interface {
 	// audited. RevokeCode deletes a code (ErrNotFound when gone), audited;
 	// DeleteExpiredCodes drops expired codes, not audited (their issue
 	// was). Codes lists the live codes by hash.
-	IssueCode(ctx context.Context, c KioskCode, actor string) error
+	//
+	// IssueCode also writes the issue's log entry and its sealed records
+	// (models/codes_record.go) in the same transaction, refusing a code
+	// whose Opens is empty or does not match its records; for a staff
+	// member it returns a *CodeRateError when ci.Rate.Codes of their codes
+	// were issued in the ci.Rate.Per before ci.Issued, counting under a
+	// lock so that front ends sharing the database cannot both take the
+	// last one. RedeemCode and RevokeCode mark the log entry used or
+	// revoked. CodeLog lists a staff member's log entries (every entry
+	// when staff is ""), newest first, with the member only for a code
+	// still live. CodeRecords lists an election's sealed records in key
+	// order.
+	IssueCode(ctx context.Context, ci CodeIssue, actor string) error
+	CodeLog(ctx context.Context, staff string) ([]CodeLogEntry, error)
+	CodeRecords(ctx context.Context, electionID string) ([]SealedCodeRecord, error)
 	RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (KioskCode, error)
 	Codes(ctx context.Context) ([]KioskCode, error)
 	RevokeCode(ctx context.Context, hash [32]byte, actor string) error

@@ -29,6 +29,7 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   verify RECEIPT              whether the ballot cast with RECEIPT was counted, and what it says
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
+  code history                stand staff only: the kiosk codes you issued
   help                        this text
 
 A ballot is text: one line per rank with candidate ids, first preference

@@ -4,31 +4,36 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
 )
 
-// codeUsage is how code issue is called.
-const codeUsage = "usage: ssh HOST code issue MEMBER [ELECTION]"
+// codeUsage is how the code commands are called.
+const codeUsage = "usage: ssh HOST code issue MEMBER [ELECTION], or ssh HOST code history"
 
-// errNotStaff answers a member without the staff role.
-var errNotStaff = errors.New("not allowed: only the stand's staff issue kiosk codes; the election officers grant the staff role")
-
-// codeCmd is `code issue MEMBER [ELECTION]`: the stand's staff, signed in
-// with their own key, issue a one-time kiosk code for a member whose badge
-// they checked. The audit log records the staff member and the scope, not
-// the member the code is for.
+// codeCmd is `code issue MEMBER [ELECTION]` and `code history`: the
+// stand's staff, signed in with their own key, issue a one-time kiosk
+// code for a member whose badge they checked, and list the codes they
+// issued. The audit log records the staff member and the scope, not the
+// member the code is for; a record naming both is sealed to the election's
+// tally key.
 func codeCmd(ctx context.Context, c *cmdContext) error {
-	staff, err := c.s.cfg.Service.Store.IsStaff(ctx, c.id.member.ID)
+	svc := c.s.cfg.Service
+	staff, err := svc.Store.IsStaff(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
 	if !staff {
-		return errNotStaff
+		return models.ErrNotStaff
 	}
 	args := c.args
+	if len(args) == 1 && args[0] == "history" {
+		return codeHistory(ctx, c)
+	}
 	if len(args) < 2 || len(args) > 3 || args[0] != "issue" {
 		return errors.New(codeUsage)
 	}
@@ -36,24 +41,78 @@ func codeCmd(ctx context.Context, c *cmdContext) error {
 	if len(args) == 3 {
 		election = args[2]
 	}
-	actor := fmt.Sprintf("%s (staff, over SSH)", c.id.member.ID)
-	ic, err := c.s.cfg.Service.IssueCode(ctx, member, election, 0, actor)
+	ic, err := svc.StaffIssueCode(ctx, c.id.member.ID, member, election)
 	if err != nil {
-		return codeIssueError(err, member, election)
+		return codeIssueError(err, member, election, svc.Now())
 	}
 	scope := "any of their open elections"
 	if election != "" {
 		scope = booth.Sanitize(election) + " only"
 	}
 	fmt.Fprintf(c.out, "%s\nfor member %s, %s; works once, until %s (%d minutes)\n", ic.Code, booth.Sanitize(member), scope,
-		ic.Expires.UTC().Format("15:04 UTC"), int(ic.Expires.Sub(c.s.cfg.Service.Now()).Round(time.Minute)/time.Minute))
+		ic.Expires.UTC().Format("15:04 UTC"), int(ic.Expires.Sub(svc.Now()).Round(time.Minute)/time.Minute))
 	return nil
 }
 
+// codeHistory lists the caller's own codes, newest first: when, for which
+// election, until when, and what became of each. The member is named only
+// while a code is live; afterwards the server keeps no readable link from
+// a staff member to a member (the sealed records are for the election
+// committee).
+func codeHistory(ctx context.Context, c *cmdContext) error {
+	svc := c.s.cfg.Service
+	h, err := svc.StaffCodeHistory(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	now := svc.Now().UTC()
+	if h.Left > 0 {
+		fmt.Fprintf(c.out, "you may issue %d more kiosk codes now (limit %d per %s)\n", h.Left, h.Rate.Codes, shortDuration(h.Rate.Per))
+	} else {
+		fmt.Fprintf(c.out, "you have issued %d kiosk codes in the last %s, the limit: the next at %s (in %s)\n",
+			h.Rate.Codes, shortDuration(h.Rate.Per), h.Next.UTC().Format("15:04 UTC"), shortDuration(h.Next.Sub(now)))
+	}
+	if len(h.Entries) == 0 {
+		c.out.WriteString("you have issued no kiosk codes\n")
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ISSUED (UTC)\tCODE ID\tELECTION\tEXPIRES (UTC)\tSTATE\tMEMBER")
+	for _, e := range h.Entries {
+		election, member := e.ElectionID, e.MemberID
+		if election == "" {
+			election = "any"
+		}
+		if member == "" {
+			member = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Issued.UTC().Format("2006-01-02 15:04"), e.ID(), election,
+			e.Expires.UTC().Format("2006-01-02 15:04"), e.StateAt(now), member)
+	}
+	return tw.Flush()
+}
+
+// shortDuration writes a wait as 12m or 1h5m, rounded up to the minute.
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < time.Minute {
+		d = time.Minute
+	}
+	s := strings.TrimSuffix(d.String(), "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // codeIssueError says why no code was issued, in the staff's terms.
-func codeIssueError(err error, member, election string) error {
+func codeIssueError(err error, member, election string, now time.Time) error {
 	m, e := booth.Sanitize(member), booth.Sanitize(election)
+	var rate *models.CodeRateError
 	switch {
+	case errors.As(err, &rate):
+		return fmt.Errorf("no code issued: you have issued %d kiosk codes in the last %s, the limit; you may issue the next at %s (in %s). 'ssh HOST code history' lists them",
+			rate.Rate.Codes, shortDuration(rate.Rate.Per), rate.Next.UTC().Format("15:04 UTC"), shortDuration(rate.Next.Sub(now)))
 	case errors.Is(err, models.ErrNotFound) && election != "":
 		return fmt.Errorf("no member %q or no election %q: check the badge and the election id", m, e)
 	case errors.Is(err, models.ErrNotFound):

@@ -19,13 +19,14 @@ var rewrites = []struct{ table, order string }{
 	{"box", "receipt_hash"},
 	{"roll", "member_id"},
 	{"replaced", "receipt_hash"},
+	{"kiosk_code_records", "key"},
 }
 
 // defaultHorizonWait is how long a close waits for older transactions.
 const defaultHorizonWait = time.Minute
 
 // vacuumTables are the tables VACUUM FULL rewrites after a close.
-const vacuumTables = "box, roll, replaced"
+const vacuumTables = "box, roll, replaced, kiosk_code_records"
 
 // CloseElection stops voting, then removes the traces of the order and the
 // transactions in which ballots arrived. In the closing transaction it

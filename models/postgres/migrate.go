@@ -35,6 +35,9 @@ const (
 	// from checking the caster's standing and key to its commit, and
 	// exclusive by a change of either.
 	lockMember int32 = 0x626f6f76
+	// lockCodes, with a hash of a staff member's ID, is held from counting
+	// their recent kiosk codes to issuing one.
+	lockCodes int32 = 0x626f6f77
 )
 
 // migration is one embedded schema change.

@@ -19,6 +19,7 @@ var sortedTables = []struct{ name, order string }{
 	{"box", "election_id, receipt_hash"},
 	{"roll", "election_id, member_id"},
 	{"replaced", "election_id, receipt_hash"},
+	{"kiosk_code_records", "election_id, key"},
 }
 
 // CloseElection stops voting, then removes every trace of the order in

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,33 +14,85 @@ import (
 // The kiosk's tables: one-time codes (by hash), the staff, and the thin
 // clients' keys. See migrations/0005_codes.sql.
 
-// IssueCode stores a new code and audits its issue without naming the
-// member.
-func (s *Store) IssueCode(ctx context.Context, c models.KioskCode, actor string) error {
-	if c.MemberID == "" || c.Expires.IsZero() {
-		return errors.New("a kiosk code needs a member and an expiry")
+// IssueCode stores a new code, its log entry and its sealed records, and
+// audits its issue without naming the member. BEGIN IMMEDIATE holds the
+// write lock from counting a staff member's recent issues to the commit,
+// so processes sharing the file cannot both take the last one.
+func (s *Store) IssueCode(ctx context.Context, ci models.CodeIssue, actor string) error {
+	if err := ci.Check(); err != nil {
+		return err
+	}
+	c := ci.Code
+	opens, err := json.Marshal(c.Opens)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := memberExists(ctx, tx, c.MemberID); err != nil {
 			return err
 		}
-		var election any // NULL: any open election
+		var election, staff any // NULL: any open election; an officer
 		if c.ElectionID != "" {
-			if err := electionExists(ctx, tx, c.ElectionID); err != nil {
-				return err
-			}
 			election = c.ElectionID
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO kiosk_codes (hash, member_id, election_id, expires) VALUES (?, ?, ?, ?)`,
-			c.Hash[:], c.MemberID, election, formatTime(c.Expires))
+		for _, id := range c.Opens {
+			if err := electionExists(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if ci.Staff != "" {
+			staff = ci.Staff
+			if err := memberExists(ctx, tx, ci.Staff); err != nil {
+				return err
+			}
+			if err := underRate(ctx, tx, ci); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO kiosk_codes (hash, member_id, election_id, expires, opens) VALUES (?, ?, ?, ?, ?)`,
+			c.Hash[:], c.MemberID, election, formatTime(c.Expires), string(opens))
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_code_issues (hash, staff, election_id, issued, expires) VALUES (?, ?, ?, ?, ?)`,
+				c.Hash[:], staff, election, formatTime(ci.Issued), formatTime(c.Expires))
+		}
+		for _, r := range ci.Records {
+			if err != nil {
+				break
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_code_records (election_id, key, sealed) VALUES (?, ?, ?)`,
+				r.ElectionID, r.Key[:], r.Sealed)
+		}
 		if isUnique(err) {
-			return fmt.Errorf("kiosk code hash: %w", models.ErrExists)
+			return fmt.Errorf("kiosk code hash or record key: %w", models.ErrExists)
 		}
 		if err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "kiosk.code.issue", codeAuditDetail(c))
 	})
+}
+
+// underRate refuses an issue when the staff member's ci.Rate.Codes-th
+// newest issue is still inside the window: the next is allowed once it
+// leaves.
+func underRate(ctx context.Context, tx *sql.Tx, ci models.CodeIssue) error {
+	if ci.Rate.Codes < 1 {
+		return nil
+	}
+	var issued string
+	err := tx.QueryRowContext(ctx, `SELECT issued FROM kiosk_code_issues WHERE staff = ? AND issued > ?
+		ORDER BY issued DESC LIMIT 1 OFFSET ?`, ci.Staff, formatTime(ci.Issued.Add(-ci.Rate.Per)), ci.Rate.Codes-1).Scan(&issued)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	t, err := parseTime(issued)
+	if err != nil {
+		return err
+	}
+	return &models.CodeRateError{Rate: ci.Rate, Next: t.Add(ci.Rate.Per)}
 }
 
 // codeAuditDetail describes an issued code for the audit log: its id, its
@@ -53,17 +106,18 @@ func codeAuditDetail(c models.KioskCode) string {
 }
 
 // RedeemCode takes a code out of the store, once: it is deleted in the
-// same transaction that finds it, along with every expired code.
+// same transaction that finds it, along with every expired code, and its
+// log entry says it was used.
 func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (models.KioskCode, error) {
 	c := models.KioskCode{Hash: hash}
 	var redeemErr error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var (
-			election sql.NullString
-			expires  string
+			election       sql.NullString
+			expires, opens string
 		)
-		err := tx.QueryRowContext(ctx, `SELECT member_id, election_id, expires FROM kiosk_codes WHERE hash = ?`, hash[:]).
-			Scan(&c.MemberID, &election, &expires)
+		err := tx.QueryRowContext(ctx, `SELECT member_id, election_id, expires, opens FROM kiosk_codes WHERE hash = ?`, hash[:]).
+			Scan(&c.MemberID, &election, &expires, &opens)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			redeemErr = models.ErrCodeInvalid
@@ -74,8 +128,13 @@ func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (m
 			if c.Expires, err = parseTime(expires); err != nil {
 				return err
 			}
+			if err := json.Unmarshal([]byte(opens), &c.Opens); err != nil {
+				return fmt.Errorf("kiosk code %s: its elections: %w", c.ID(), err)
+			}
 			if !now.Before(c.Expires) {
 				redeemErr = models.ErrCodeExpired
+			} else if _, err := tx.ExecContext(ctx, `UPDATE kiosk_code_issues SET state = 'used' WHERE hash = ?`, hash[:]); err != nil {
+				return err
 			}
 		}
 		// The expired ones go too (this one among them when it expired):
@@ -99,25 +158,28 @@ func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (m
 func (s *Store) Codes(ctx context.Context) ([]models.KioskCode, error) {
 	var out []models.KioskCode
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT hash, member_id, election_id, expires FROM kiosk_codes ORDER BY hash`)
+		rows, err := tx.QueryContext(ctx, `SELECT hash, member_id, election_id, expires, opens FROM kiosk_codes ORDER BY hash`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				c        models.KioskCode
-				hash     []byte
-				election sql.NullString
-				expires  string
+				c              models.KioskCode
+				hash           []byte
+				election       sql.NullString
+				expires, opens string
 			)
-			if err := rows.Scan(&hash, &c.MemberID, &election, &expires); err != nil {
+			if err := rows.Scan(&hash, &c.MemberID, &election, &expires, &opens); err != nil {
 				return err
 			}
 			copy(c.Hash[:], hash)
 			c.ElectionID = election.String
 			if c.Expires, err = parseTime(expires); err != nil {
 				return err
+			}
+			if err := json.Unmarshal([]byte(opens), &c.Opens); err != nil {
+				return fmt.Errorf("kiosk code %s: its elections: %w", c.ID(), err)
 			}
 			out = append(out, c)
 		}
@@ -126,7 +188,8 @@ func (s *Store) Codes(ctx context.Context) ([]models.KioskCode, error) {
 	return out, err
 }
 
-// RevokeCode deletes a code before it is used.
+// RevokeCode deletes a code before it is used; its log entry says it was
+// revoked.
 func (s *Store) RevokeCode(ctx context.Context, hash [32]byte, actor string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM kiosk_codes WHERE hash = ?`, hash[:]))
@@ -135,6 +198,9 @@ func (s *Store) RevokeCode(ctx context.Context, hash [32]byte, actor string) err
 		}
 		if n == 0 {
 			return fmt.Errorf("kiosk code %s: %w", models.KioskCode{Hash: hash}.ID(), models.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_code_issues SET state = 'revoked' WHERE hash = ?`, hash[:]); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "kiosk.code.revoke", fmt.Sprintf("kiosk code %s revoked", models.KioskCode{Hash: hash}.ID()))
 	})
@@ -149,6 +215,65 @@ func (s *Store) DeleteExpiredCodes(ctx context.Context, now time.Time) (int, err
 		return err
 	})
 	return int(n), err
+}
+
+// CodeLog lists a staff member's issues (everyone's when staff is ""),
+// newest first; the member only while the code is live.
+func (s *Store) CodeLog(ctx context.Context, staff string) ([]models.CodeLogEntry, error) {
+	var out []models.CodeLogEntry
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT i.hash, coalesce(i.staff, ''), coalesce(i.election_id, ''), i.issued, i.expires, i.state, coalesce(c.member_id, '')
+			FROM kiosk_code_issues i LEFT JOIN kiosk_codes c ON c.hash = i.hash
+			WHERE ? = '' OR i.staff = ? ORDER BY i.issued DESC, i.hash`, staff, staff)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				e                      models.CodeLogEntry
+				hash                   []byte
+				issued, expires, state string
+			)
+			if err := rows.Scan(&hash, &e.Staff, &e.ElectionID, &issued, &expires, &state, &e.MemberID); err != nil {
+				return err
+			}
+			copy(e.Hash[:], hash)
+			e.State = models.CodeState(state)
+			if e.Issued, err = parseTime(issued); err != nil {
+				return err
+			}
+			if e.Expires, err = parseTime(expires); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// CodeRecords lists an election's sealed records in key order.
+func (s *Store) CodeRecords(ctx context.Context, electionID string) ([]models.SealedCodeRecord, error) {
+	var out []models.SealedCodeRecord
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT key, sealed FROM kiosk_code_records WHERE election_id = ? ORDER BY key`, electionID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := models.SealedCodeRecord{ElectionID: electionID}
+			var key []byte
+			if err := rows.Scan(&key, &r.Sealed); err != nil {
+				return err
+			}
+			copy(r.Key[:], key)
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // SetStaff grants or withdraws a member's staff role.

@@ -87,8 +87,8 @@ func testEveryChangeIsAudited(t *testing.T, s models.Store) {
 			_, err := s.AcquireLease(ctx, "a", "front-1", 1, time.Minute, at)
 			return err
 		}},
-		{1, func() error { return s.IssueCode(ctx, kioskCode("k1", "b", "", at), Officer) }},
-		{1, func() error { return s.IssueCode(ctx, kioskCode("k2", "b", "", at), Officer) }},
+		{1, func() error { return s.IssueCode(ctx, issue(kioskCode("k1", "b", "", at)), Officer) }},
+		{1, func() error { return s.IssueCode(ctx, issue(kioskCode("k2", "b", "", at)), Officer) }},
 		{0, func() error { _, err := s.RedeemCode(ctx, kioskCode("k1", "b", "", at).Hash, T0); return err }},
 		{1, func() error { return s.RevokeCode(ctx, kioskCode("k2", "b", "", at).Hash, Officer) }},
 		{1, func() error { return s.SetStaff(ctx, "a", true, Officer) }},

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 			tc.test(t, s)
 		})
 	}
+	runCodeRecords(t, open)
 	// The races, with every goroutine on one store.
 	one := func(t *testing.T, _ int, c func() time.Time) []models.Store { return []models.Store{open(t, c)} }
 	runRaces(t, one)
@@ -98,6 +99,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"RedeemCodeRace", testRedeemCodeRace},
 		{"KeyRace", testKeyRace},
 		{"OrderSecretRace", testOrderSecretRace},
+		{"CodeRateRace", testCodeRateRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
