@@ -177,6 +177,13 @@ func encode(p models.Publication) ([]byte, error) {
 			}
 		}
 	}
+	return marshalPayload(doc)
+}
+
+// marshalPayload writes a payload document in the one form booth writes:
+// indented JSON, ASCII only, ending in a newline. A reader re-encodes what
+// it decoded with it, so a bundle has one text for what it says.
+func marshalPayload(doc payload) ([]byte, error) {
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("writing the results bundle: %w", err)
