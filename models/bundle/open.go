@@ -109,14 +109,14 @@ func (s signed) decode() (*Bundle, error) {
 	if doc.Format != Format {
 		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q", ErrFormat, doc.Format, Format)
 	}
-	if err := canonical(doc, s.payload); err != nil {
-		return nil, err
-	}
 	b := &Bundle{payload: s.payload, sig: s.sig}
 	if err := b.fill(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	if err := b.consistent(); err != nil {
+		return nil, err
+	}
+	if err := canonical(doc, s.payload); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -100,7 +100,7 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 		return nil, r
 	default:
 		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusOK,
-			Detail: "valid, signed by " + r.Signer + ", as " + o.Trust.Source + " expects"})
+			Detail: "valid, signed by " + r.Signer + ": " + o.Trust.Source})
 	}
 	b, err := s.decode()
 	if err != nil {

@@ -33,7 +33,7 @@ func TrustSigner(fingerprint string) (*Trust, error) {
 	if raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(fp, "SHA256:")); err != nil || len(raw) != 32 {
 		return nil, fmt.Errorf("%q is not a key fingerprint: want SHA256: and 43 characters, as ssh-keygen -l prints", fingerprint)
 	}
-	return &Trust{Source: "--signer " + fp, check: func(key ssh.PublicKey, _ time.Time) error {
+	return &Trust{Source: "the fingerprint you gave", check: func(key ssh.PublicKey, _ time.Time) error {
 		if got := ssh.FingerprintSHA256(key); got != fp {
 			return fmt.Errorf("%w: it is signed by %s, not by %s", ErrSigner, got, fp)
 		}
@@ -78,7 +78,7 @@ func TrustAllowedSigners(data []byte, name string) (*Trust, error) {
 	if len(signers) == 0 {
 		return nil, fmt.Errorf("%s has no line for principal %q: the allowed_signers line that booth election publish prints begins with it", name, Principal)
 	}
-	src := "allowed_signers file " + name
+	src := "a key " + name + " allows for principal " + Principal
 	return &Trust{Source: src, check: func(key ssh.PublicKey, now time.Time) error {
 		var why []string
 		for _, s := range signers {
@@ -250,7 +250,7 @@ func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading known hosts: %w", err)
 	}
-	src := fmt.Sprintf("the known_hosts entry for %s (%s)", host, strings.Join(files, ", "))
+	src := fmt.Sprintf("the key %s holds for %s", strings.Join(files, ", "), host)
 	remote := &net.TCPAddr{IP: net.IPv4zero}
 	// A key that is no key: what the files answer for it says whether
 	// they know the host at all.
