@@ -105,7 +105,7 @@ func TestReceiptLookup(t *testing.T) {
 
 // tamper changes the payload of a bundle; resign signs the changed payload
 // again with the host key, as a dishonest server could.
-func tamper(t *testing.T, data []byte, old, new string) []byte {
+func tamper(t testing.TB, data []byte, old, new string) []byte {
 	t.Helper()
 	if bytes.Count(data, []byte(old)) != 1 {
 		t.Fatalf("the bundle holds %q %d times, want once", old, bytes.Count(data, []byte(old)))
@@ -113,7 +113,7 @@ func tamper(t *testing.T, data []byte, old, new string) []byte {
 	return bytes.Replace(data, []byte(old), []byte(new), 1)
 }
 
-func resign(t *testing.T, data []byte, host ssh.Signer, namespace string) []byte {
+func resign(t testing.TB, data []byte, host ssh.Signer, namespace string) []byte {
 	t.Helper()
 	i := bytes.Index(data, []byte("\n-----BEGIN SSH SIGNATURE-----")) + 1
 	sig, err := sshsig.Sign(bytes.NewReader(data[:i]), host, sshsig.HashSHA512, namespace)
