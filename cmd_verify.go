@@ -40,7 +40,7 @@ another file). Without one the signature is UNVERIFIED and the exit status 1.`
 
 func (a *anchorFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&a.signer, "signer", "", "trust the key with this fingerprint, the one the officers published (SHA256:…)")
+	fl.StringVar(&a.signer, "signer", "", "trust the key with this `FINGERPRINT`, the one the officers published (SHA256:…)")
 	fl.StringVar(&a.allowedSigners, "allowed-signers", "", "trust the keys an allowed_signers `FILE` lists for principal booth")
 	fl.StringVar(&a.host, "host", "", "trust the key your known_hosts holds for this `HOST[:PORT]`, the server you vote on")
 	fl.StringVar(&a.knownHosts, "known-hosts", "", "the known_hosts `FILE` --host reads (default ~/.ssh/known_hosts)")

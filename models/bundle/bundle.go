@@ -29,8 +29,12 @@
 // of the members who voted, the audit chain's head and — when the election
 // publishes it — the ledger: every counted ballot by the hash of its
 // receipt, and every replaced receipt, in receipt-hash order. Verify checks
-// the signature, the fingerprint, recounts the ledger and looks up a
-// receipt.
+// the signature against the reader's trust anchor (Trust) before anything
+// else, then that the payload is the one text booth writes for what it
+// says, the fingerprint, recounts the ledger and looks up a receipt.
+// Since a reader re-encodes the payload and compares, a new field in any
+// type the payload holds is a new format, as it already is for the
+// definition, whose fingerprint hashes its JSON.
 package bundle
 
 import (

@@ -144,13 +144,25 @@ func canonical(doc payload, body []byte) error {
 // holds a key twice: encoding/json would silently keep the last, so two
 // readers could see two different bundles under one signature.
 func duplicateKey(body []byte) error {
+	// A frame is an open object or array. Frames are reused as the walk
+	// goes down and up again: a ledger holds a million small objects.
 	type frame struct {
 		object, wantKey bool
-		keys            []string
-		seen            map[string]bool // once keys is long
+		last            string          // the key read last, for the message
+		keys            []string        // the object's keys while few
+		seen            map[string]bool // all of them once many
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	var stack []*frame
+	var stack []frame
+	push := func(object bool) {
+		if len(stack) < cap(stack) {
+			stack = stack[:len(stack)+1]
+			f := &stack[len(stack)-1]
+			*f = frame{object: object, wantKey: object, keys: f.keys[:0]}
+			return
+		}
+		stack = append(stack, frame{object: object, wantKey: object})
+	}
 	for {
 		t, err := dec.Token()
 		if err != nil {
@@ -158,18 +170,17 @@ func duplicateKey(body []byte) error {
 			return nil
 		}
 		if n := len(stack); n > 0 && stack[n-1].wantKey {
-			f := stack[n-1]
+			f := &stack[n-1]
 			if t == json.Delim('}') {
 				stack = stack[:n-1]
 				continue
 			}
 			k, _ := t.(string)
-			dup := f.seen[k] || slices.Contains(f.keys, k)
-			if dup {
-				path := make([]string, 0, len(stack))
+			if f.seen[k] || f.seen == nil && slices.Contains(f.keys, k) {
+				var path []string
 				for _, p := range stack[:n-1] {
 					if p.object {
-						path = append(path, p.keys[len(p.keys)-1])
+						path = append(path, p.last)
 					}
 				}
 				where := "at its top level"
@@ -178,12 +189,17 @@ func duplicateKey(body []byte) error {
 				}
 				return fmt.Errorf("%w: the key %q occurs twice %s", ErrDuplicateKey, k, where)
 			}
-			f.keys, f.wantKey = append(f.keys, k), false
-			if len(f.keys) > 32 {
-				if f.seen == nil {
-					f.seen = make(map[string]bool)
-				}
+			f.last, f.wantKey = k, false
+			switch {
+			case f.seen != nil:
 				f.seen[k] = true
+			case len(f.keys) < 32:
+				f.keys = append(f.keys, k)
+			default:
+				f.seen = map[string]bool{k: true}
+				for _, k := range f.keys {
+					f.seen[k] = true
+				}
 			}
 			continue
 		}
@@ -192,9 +208,9 @@ func duplicateKey(body []byte) error {
 		}
 		switch t {
 		case json.Delim('{'):
-			stack = append(stack, &frame{object: true, wantKey: true})
+			push(true)
 		case json.Delim('['):
-			stack = append(stack, &frame{})
+			push(false)
 		case json.Delim(']'):
 			stack = stack[:len(stack)-1]
 		}
