@@ -1,14 +1,22 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
 
+	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+	boothssh "vote.example.org/booth/ssh"
 )
 
 func newAuditCmd() *cobra.Command {
@@ -20,29 +28,104 @@ func newAuditCmd() *cobra.Command {
 	return cmd
 }
 
+// auditVerifyFlags are the options of booth audit verify.
+type auditVerifyFlags struct {
+	head, bundle, hostKey string
+}
+
 func newAuditVerifyCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify",
-		Short: "Check every link of the audit chain and print its head hash",
+	var f auditVerifyFlags
+	cmd := &cobra.Command{
+		Use:   "verify [--head HASH | --bundle FILE]",
+		Short: "Check every link of the audit chain, and that it still holds a published head",
 		Long: `Check every link of the audit log's hash chain. Each entry carries the hash of
 the one before, so an edited, removed or reordered entry breaks the chain;
 the first broken link is reported and the command exits with status 1.
-Officers publish the head hash it prints, so that a rewritten chain is caught
-even if every link in it is consistent.`,
+
+Links alone cannot show entries removed from the end of the chain: what is
+left is still a consistent chain. So officers publish the head it prints,
+and a results bundle carries the head of the moment it was published,
+signed with the host key. --head HASH checks that the chain still holds a
+published head; --bundle FILE checks the head in a results bundle (signed
+by this server's host key, --host-key) and that the chain records this
+bundle's publication after it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := readAuditLog(cmd)
-			if err != nil {
-				return err
-			}
-			head, err := models.VerifyChain(log)
-			if err != nil {
-				return fmt.Errorf("audit chain broken: %w", err)
-			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "audit chain intact: %d entries, head %s\n", len(log), models.HashString(head))
-			return err
+			return runAuditVerify(cmd, f)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.head, "head", "", "a published audit head `HASH` the chain must still hold")
+	fl.StringVar(&f.bundle, "bundle", "", "a results bundle `FILE` whose audit head the chain must still hold, with its publication")
+	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signed the bundle (default DATA/"+hostKeyName+")")
+	return cmd
+}
+
+func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
+	if f.head != "" && f.bundle != "" {
+		return errors.New("give --head or --bundle, not both")
+	}
+	var b *bundle.Bundle
+	var sum [32]byte
+	if f.bundle != "" {
+		signer, err := boothssh.LoadHostKey(hostKeyPath(cmd, f.hostKey))
+		if err != nil {
+			return err
+		}
+		trust, err := bundle.TrustSigner(gossh.FingerprintSHA256(signer.PublicKey()))
+		if err != nil {
+			return err
+		}
+		data, err := readBundle(cmd, f.bundle)
+		if err != nil {
+			return err
+		}
+		if b, err = bundle.OpenTrusted(data, trust, time.Now()); err != nil {
+			return fmt.Errorf("%s: %w", f.bundle, err)
+		}
+		sum = sha256.Sum256(data)
+	}
+	var head [32]byte
+	if f.head != "" {
+		h, err := hex.DecodeString(strings.TrimSpace(f.head))
+		if err != nil || len(h) != len(head) {
+			return fmt.Errorf("--head %q is not an audit head: want the 64 hexadecimal digits booth audit verify prints", f.head)
+		}
+		copy(head[:], h)
+	}
+	log, err := readAuditLog(cmd)
+	if err != nil {
+		return err
+	}
+	last, err := models.VerifyChain(log)
+	if err != nil {
+		return fmt.Errorf("audit chain broken: %w", err)
+	}
+	out := cmd.OutOrStdout()
+	switch {
+	case f.head != "":
+		seq, err := models.FindHead(log, head)
+		if err != nil {
+			return fmt.Errorf("audit chain cut: %w", err)
+		}
+		fmt.Fprintf(out, "the published head is entry %d of the chain\n", seq)
+	case b != nil:
+		bundleHead, err := hex.DecodeString(b.AuditHead)
+		if err != nil || len(bundleHead) != len(head) {
+			return fmt.Errorf("%s: its audit head %q is not a hash", f.bundle, boothui.Sanitize(b.AuditHead))
+		}
+		copy(head[:], bundleHead)
+		if err := models.CheckHead(log, b.AuditSeq, head); err != nil {
+			return fmt.Errorf("audit chain cut: %s: %w", f.bundle, err)
+		}
+		seq, err := models.FindPublication(log, b.AuditSeq, sum)
+		if err != nil {
+			return fmt.Errorf("audit chain cut: %s: %w", f.bundle, err)
+		}
+		fmt.Fprintf(out, "the head published in %s is entry %d of the chain; entry %d records its publication\n", f.bundle, b.AuditSeq, seq)
+	}
+	_, err = fmt.Fprintf(out, "audit chain intact: %d entries, head %s\n", len(log), models.HashString(last))
+	return err
 }
 
 // auditEntryJSON is one entry of `booth audit log --json`.

@@ -218,7 +218,7 @@ func (o *offline) checkLines() []string {
 		}
 		mark := m.st.good.Render("✓ ")
 		switch c.Status {
-		case bundle.StatusFailed:
+		case bundle.StatusFailed, bundle.StatusUnverified:
 			mark = m.st.bad.Render("✗ ")
 		case bundle.StatusSkipped:
 			mark = m.st.dim.Render("– ")
@@ -230,13 +230,16 @@ func (o *offline) checkLines() []string {
 
 func (o *offline) signatureText(c bundle.Check) string {
 	signer := Sanitize(o.b.Signer())
-	switch {
-	case c.Status == bundle.StatusFailed:
+	switch c.Status {
+	case bundle.StatusFailed:
 		return "INVALID: " + Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
-	case o.rep.SignerExpected != "":
-		return "valid, by the host key you gave: " + signer
+	case bundle.StatusUnverified:
+		// Anyone can sign a bundle with a key of their own: without an
+		// anchor the rest of the summary is only what the file says.
+		return o.m.st.bad.Render("UNVERIFIED: signed by "+signer+", a key you did not say you trust.") +
+			" Until you compare it with the fingerprint the officers published, nothing here can be trusted: open the bundle with --signer, --allowed-signers or --host."
 	}
-	return "valid, by " + signer + ". Compare this fingerprint with the host key fingerprint the officers published."
+	return "valid, by " + signer + ": " + Sanitize(o.rep.Anchor)
 }
 
 func (o *offline) recountText(c bundle.Check) string {

@@ -46,7 +46,11 @@ func TestBundleOverSSH(t *testing.T) {
 	if code != 0 || out != string(published) {
 		t.Fatalf("bundle: exit %d, stderr %q; got %d bytes, want the %d published", code, errOut, len(out), len(published))
 	}
-	_, rep := bundle.Verify([]byte(out), bundle.Options{Signer: gossh.FingerprintSHA256(e.hostKey), Receipt: strings.TrimSpace(receipt)})
+	trust, err := bundle.TrustSigner(gossh.FingerprintSHA256(e.hostKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rep := bundle.Verify([]byte(out), bundle.Options{Trust: trust, Receipt: strings.TrimSpace(receipt)})
 	if !rep.OK || rep.Ballot == nil || *rep.Ballot != "bert\nalma\n" {
 		t.Fatalf("the fetched bundle does not verify against the server's host key: %+v", rep)
 	}

@@ -29,8 +29,12 @@
 // of the members who voted, the audit chain's head and — when the election
 // publishes it — the ledger: every counted ballot by the hash of its
 // receipt, and every replaced receipt, in receipt-hash order. Verify checks
-// the signature, the fingerprint, recounts the ledger and looks up a
-// receipt.
+// the signature against the reader's trust anchor (Trust) before anything
+// else, then that the payload is the one text booth writes for what it
+// says, the fingerprint, recounts the ledger and looks up a receipt.
+// Since a reader re-encodes the payload and compares, a new field in any
+// type the payload holds is a new format, as it already is for the
+// definition, whose fingerprint hashes its JSON.
 package bundle
 
 import (
@@ -177,6 +181,13 @@ func encode(p models.Publication) ([]byte, error) {
 			}
 		}
 	}
+	return marshalPayload(doc)
+}
+
+// marshalPayload writes a payload document in the one form booth writes:
+// indented JSON, ASCII only, ending in a newline. A reader re-encodes what
+// it decoded with it, so a bundle has one text for what it says.
+func marshalPayload(doc payload) ([]byte, error) {
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("writing the results bundle: %w", err)

@@ -112,3 +112,12 @@ func publish(t testing.TB, ledger bool) *published {
 	must(t, err)
 	return p
 }
+
+// trust is the reader's anchor for the bundle: the host key's fingerprint,
+// as the officers publish it.
+func (p *published) trust(t testing.TB) *bundle.Trust {
+	t.Helper()
+	tr, err := bundle.TrustSigner(ssh.FingerprintSHA256(p.host.PublicKey()))
+	must(t, err)
+	return tr
+}

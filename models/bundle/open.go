@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,20 +40,65 @@ type Bundle struct {
 	sig       *sshsig.Signature
 }
 
-// Open reads a bundle file: it splits the payload from the signature and
-// decodes both, refusing anything that is not a bundle booth writes
-// (ErrFormat). It checks nothing that needs trust: see Verify.
-func Open(data []byte) (*Bundle, error) {
+// signed is a bundle file cut into its payload and its signature, neither
+// yet decoded nor trusted. Cutting costs nothing much whatever the file
+// holds, so the signature and its signer are checked before any work that
+// grows with the payload.
+type signed struct {
+	payload []byte
+	sig     *sshsig.Signature
+}
+
+// unarmor cuts a bundle file and reads its signature block.
+func unarmor(data []byte) (signed, error) {
 	body, armor, err := split(data)
 	if err != nil {
-		return nil, err
+		return signed{}, err
 	}
 	sig, err := sshsig.Unarmor(armor)
 	if err != nil {
-		return nil, fmt.Errorf("%w: its signature block cannot be read: %v", ErrFormat, err)
+		return signed{}, fmt.Errorf("%w: its signature block cannot be read: %v", ErrFormat, err)
+	}
+	return signed{payload: body, sig: sig}, nil
+}
+
+// Open reads a bundle file: it splits the payload from the signature and
+// decodes both, refusing anything that is not a bundle booth writes
+// (ErrFormat). It checks nothing that needs trust, so it is for bundles
+// from a trusted place (the server's own store); anything else goes
+// through OpenTrusted or Verify, which check the signature first.
+func Open(data []byte) (*Bundle, error) {
+	s, err := unarmor(data)
+	if err != nil {
+		return nil, err
+	}
+	return s.decode()
+}
+
+// OpenTrusted reads a bundle whose signature is valid and made by a key
+// that t trusts (at time now, for keys with a validity); it checks that
+// before it decodes anything.
+func OpenTrusted(data []byte, t *Trust, now time.Time) (*Bundle, error) {
+	s, err := unarmor(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSignature(t, now); err != nil {
+		return nil, err
+	}
+	return s.decode()
+}
+
+// decode reads the payload. Beyond the form of each field it requires the
+// one text booth writes for what the bundle says (no key twice, nothing
+// re-ordered or re-spaced: every signed byte means something) and a
+// consistent turnout.
+func (s signed) decode() (*Bundle, error) {
+	if err := duplicateKey(s.payload); err != nil {
+		return nil, err
 	}
 	var doc payload
-	dec := json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(bytes.NewReader(s.payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%w: its contents are not the JSON a bundle holds: %v", ErrFormat, err)
@@ -63,11 +109,145 @@ func Open(data []byte) (*Bundle, error) {
 	if doc.Format != Format {
 		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q", ErrFormat, doc.Format, Format)
 	}
-	b := &Bundle{payload: body, sig: sig}
+	b := &Bundle{payload: s.payload, sig: s.sig}
 	if err := b.fill(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
+	if err := b.consistent(); err != nil {
+		return nil, err
+	}
+	if err := canonical(doc, s.payload); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// canonical checks that the payload is the text booth writes for the
+// document decoded from it, and says where it is not.
+func canonical(doc payload, body []byte) error {
+	want, err := marshalPayload(doc)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNotCanonical, err)
+	}
+	if bytes.Equal(want, body) {
+		return nil
+	}
+	i := 0
+	for i < len(want) && i < len(body) && want[i] == body[i] {
+		i++
+	}
+	line := 1 + bytes.Count(body[:i], []byte("\n"))
+	return fmt.Errorf("%w: line %d differs from the form booth writes (extra spaces, another order of keys or numbers, or escapes booth does not use)", ErrNotCanonical, line)
+}
+
+// duplicateKey walks the payload's JSON tokens and refuses an object that
+// holds a key twice: encoding/json would silently keep the last, so two
+// readers could see two different bundles under one signature.
+func duplicateKey(body []byte) error {
+	// A frame is an open object or array. Frames are reused as the walk
+	// goes down and up again: a ledger holds a million small objects.
+	type frame struct {
+		object, wantKey bool
+		last            string          // the key read last, for the message
+		keys            []string        // the object's keys while few
+		seen            map[string]bool // all of them once many
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var stack []frame
+	push := func(object bool) {
+		if len(stack) < cap(stack) {
+			stack = stack[:len(stack)+1]
+			f := &stack[len(stack)-1]
+			*f = frame{object: object, wantKey: object, keys: f.keys[:0]}
+			return
+		}
+		stack = append(stack, frame{object: object, wantKey: object})
+	}
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			// The end, or a syntax error that decoding reports.
+			return nil
+		}
+		if n := len(stack); n > 0 && stack[n-1].wantKey {
+			f := &stack[n-1]
+			if t == json.Delim('}') {
+				stack = stack[:n-1]
+				continue
+			}
+			k, _ := t.(string)
+			if f.seen[k] || f.seen == nil && slices.Contains(f.keys, k) {
+				var path []string
+				for _, p := range stack[:n-1] {
+					if p.object {
+						path = append(path, p.last)
+					}
+				}
+				where := "at its top level"
+				if len(path) > 0 {
+					where = "in " + strings.Join(path, ".")
+				}
+				return fmt.Errorf("%w: the key %q occurs twice %s", ErrDuplicateKey, k, where)
+			}
+			f.last, f.wantKey = k, false
+			switch {
+			case f.seen != nil:
+				f.seen[k] = true
+			case len(f.keys) < 32:
+				f.keys = append(f.keys, k)
+			default:
+				f.seen = map[string]bool{k: true}
+				for _, k := range f.keys {
+					f.seen[k] = true
+				}
+			}
+			continue
+		}
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+		switch t {
+		case json.Delim('{'):
+			push(true)
+		case json.Delim('['):
+			push(false)
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+// consistent checks what the bundle says about who voted: each voter
+// once, no more voters than the electorate, and, with the ledger, one
+// counted ballot per voter.
+func (b *Bundle) consistent() error {
+	ids := slices.Clone(b.Voters)
+	slices.Sort(ids)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			return fmt.Errorf("%w: the member %q is listed twice", ErrVoters, ids[i])
+		}
+	}
+	t := b.Turnout
+	switch {
+	case t.Voted < 0 || t.Voted > t.Electorate:
+		return fmt.Errorf("%w: %d voted of an electorate of %d", ErrTurnout, t.Voted, t.Electorate)
+	case t.Voted != len(b.Voters):
+		return fmt.Errorf("%w: it says %d voted but lists %d voters", ErrTurnout, t.Voted, len(b.Voters))
+	}
+	if b.Ledger == nil {
+		return nil
+	}
+	counted := 0
+	for _, l := range b.Ledger {
+		if !l.Replaced {
+			counted++
+		}
+	}
+	if counted != t.Voted {
+		return fmt.Errorf("%w: its ledger holds %d counted ballots, but %d voted", ErrTurnout, counted, t.Voted)
+	}
+	return nil
 }
 
 // split cuts the file at the first line that begins the signature, as

@@ -4,13 +4,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // Options are what Verify checks besides the bundle itself.
 type Options struct {
-	// Signer is the SHA256 fingerprint the signing key must have; empty
-	// accepts any key (and the report names it, for a person to compare).
-	Signer string
+	// Trust is the reader's trust anchor. Without one, a valid signature
+	// is reported as unverified and the bundle as not OK: any key can make
+	// one.
+	Trust *Trust
+	// Now is the time of checking, for allowed_signers keys with a
+	// validity; zero means the clock's.
+	Now time.Time
 	// Receipt, when not empty, is looked up in the ledger.
 	Receipt string
 }
@@ -24,18 +31,22 @@ const (
 	CheckReceipt    = "receipt"
 )
 
-// Check statuses.
+// Check statuses. Only ok and skipped let a bundle pass.
 const (
 	StatusOK      = "ok"
 	StatusFailed  = "failed"
 	StatusSkipped = "skipped"
+	// StatusUnverified is a valid signature by a key that no trust anchor
+	// vouches for.
+	StatusUnverified = "unverified"
 )
 
 // Check is the outcome of one check.
 type Check struct {
 	Name   string `json:"name"`
 	Status string `json:"status"`
-	// Code names the failure (Failure.Code); empty unless failed.
+	// Code names the failure (Failure.Code); empty unless failed or
+	// unverified.
 	Code string `json:"code,omitempty"`
 	// Detail says in words what was found.
 	Detail string `json:"detail"`
@@ -47,38 +58,57 @@ type Report struct {
 	Title       string `json:"title,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Signer      string `json:"signer,omitempty"`
-	// SignerExpected is Options.Signer: the key the signature was checked
-	// against, or empty when any key's was accepted.
-	SignerExpected string  `json:"signer_expected,omitempty"`
-	Checks         []Check `json:"checks"`
+	// Anchor is Options.Trust's Source: what the signer was checked
+	// against, or empty when nothing was.
+	Anchor string  `json:"anchor,omitempty"`
+	Checks []Check `json:"checks"`
+	// AuditSeq and AuditHead are the audit chain's head the bundle names
+	// (booth audit verify --bundle checks the chain against it).
+	AuditSeq  int64  `json:"audit_seq,omitempty"`
+	AuditHead string `json:"audit_head,omitempty"`
 	// Ballot is the ballot found by the receipt, as the ledger holds it.
 	Ballot *string `json:"ballot,omitempty"`
-	// OK is true when no check failed.
+	// OK is true when every check passed or was skipped.
 	OK bool `json:"ok"`
 }
 
-// Verify reads a bundle and runs every check: the signature, the
-// definition's fingerprint, the recount (when the ledger is published) and
-// the receipt (when one is given). The bundle is nil when the file is not
-// one; the report then holds the one failed check saying why.
+// Verify reads a bundle and runs every check: first the signature and its
+// signer against the trust anchor, before anything that grows with the
+// bundle (a bad signature or a foreign signer ends the checks there);
+// then the bundle's form, the definition's fingerprint, the recount (when
+// the ledger is published) and the receipt (when one is given). The
+// bundle is nil when it was not decoded; the report then ends with the
+// failed check that says why.
 func Verify(data []byte, o Options) (*Bundle, Report) {
-	b, err := Open(data)
+	s, err := unarmor(data)
 	if err != nil {
 		return nil, Report{Checks: []Check{failed(CheckBundle, err)}}
 	}
-	r := Report{Election: b.Election.ID, Title: b.Election.Title, Fingerprint: b.Election.Fingerprint, Signer: b.Signer()}
-	if o.Signer != "" {
-		r.SignerExpected = NormalizeFingerprint(o.Signer)
+	r := Report{Signer: ssh.FingerprintSHA256(s.sig.PublicKey)}
+	if o.Trust != nil {
+		r.Anchor = o.Trust.Source
 	}
-	if err := b.CheckSignature(o.Signer); err != nil {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	switch err := s.checkSignature(o.Trust, now); {
+	case errors.Is(err, ErrUnverified):
+		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusUnverified, Code: ErrUnverified.Code, Detail: err.Error()})
+	case err != nil:
 		r.Checks = append(r.Checks, failed(CheckSignature, err))
-	} else {
-		detail := "valid, signed by " + b.Signer()
-		if o.Signer == "" {
-			detail += " (compare it with the host key fingerprint the officers published, or pass --signer)"
-		}
-		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusOK, Detail: detail})
+		return nil, r
+	default:
+		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusOK,
+			Detail: "valid, signed by " + r.Signer + ": " + o.Trust.Source})
 	}
+	b, err := s.decode()
+	if err != nil {
+		r.Checks = append(r.Checks, failed(CheckBundle, err))
+		return nil, r
+	}
+	r.Election, r.Title, r.Fingerprint = b.Election.ID, b.Election.Title, b.Election.Fingerprint
+	r.AuditSeq, r.AuditHead = b.AuditSeq, b.AuditHead
 	if err := b.CheckFingerprint(); err != nil {
 		r.Checks = append(r.Checks, failed(CheckDefinition, err))
 	} else {
@@ -91,7 +121,7 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 	}
 	r.OK = true
 	for _, c := range r.Checks {
-		r.OK = r.OK && c.Status != StatusFailed
+		r.OK = r.OK && (c.Status == StatusOK || c.Status == StatusSkipped)
 	}
 	return b, r
 }

@@ -40,7 +40,7 @@ func (s *Store) SaveBundle(ctx context.Context, electionID string, data []byte, 
 		if first {
 			verb = "published"
 		}
-		return s.appendAudit(ctx, tx, actor, "election.publish",
+		return s.appendAudit(ctx, tx, actor, models.PublishAction,
 			fmt.Sprintf("election %s %s: results bundle sha256 %s (%d bytes)", electionID, verb, hex.EncodeToString(sum[:]), len(data)))
 	})
 }
