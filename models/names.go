@@ -45,44 +45,44 @@ func isHangulFiller(r rune) bool {
 }
 
 // invisibleRune names what is wrong with r in a name or a line of text
-// that must be told apart from others on screen, or returns "" when r is
-// fine there. It comes after badRune, which already refuses controls and
-// format characters (Cf).
-func invisibleRune(r rune) string {
+// that must be told apart from others on screen, and how it shows, or
+// returns "", "" when r is fine there. It comes after badRune, which
+// already refuses controls and format characters (Cf).
+func invisibleRune(r rune) (kind, shows string) {
+	const blank = "which shows as nothing or as blank"
 	switch {
 	case isHangulFiller(r):
-		return "the Hangul filler"
+		return "the Hangul filler", blank
 	case r == 0x2800:
-		return "the blank braille pattern"
+		return "the blank braille pattern", blank
 	case r == 0x1d159:
-		return "the musical null notehead"
+		return "the musical null notehead", blank
 	case r == 0x034f:
-		return "the combining grapheme joiner"
+		return "the combining grapheme joiner", blank
 	case unicode.Is(unicode.Variation_Selector, r):
-		return "the variation selector"
+		return "the variation selector", blank
 	case isDefaultIgnorable(r):
-		return "the invisible character"
+		return "the invisible character", blank
 	case unicode.Is(unicode.Co, r):
-		return "the private-use character"
+		return "the private-use character", "which each terminal draws its own way, or not at all"
 	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co):
 		// Not unicode.C, whose table holds unassigned code points too.
-		return "the unassigned code point"
+		return "the unassigned code point", "which no terminal can draw"
 	}
-	return ""
+	return "", ""
 }
 
 // repeatedMark finds a nonspacing mark written twice in a row on one
 // letter ("e" + U+0301 + U+0301), which most fonts draw as one mark, so
 // that the text looks like the one with a single mark (UTS #39, section
-// 5.4). It returns the mark and its position in characters of the
-// decomposed text, counted from 1, or 0, 0.
-func repeatedMark(s string) (rune, int) {
+// 5.4). It returns the mark and the letter it is on, or 0, 0.
+func repeatedMark(s string) (mark, on rune) {
 	var prev rune
-	n := 0
 	for _, r := range norm.NFD.String(s) {
-		n++
-		if r == prev && unicode.Is(unicode.Mn, r) {
-			return r, n
+		if !unicode.Is(unicode.Mn, r) {
+			on = r
+		} else if r == prev {
+			return r, on
 		}
 		prev = r
 	}

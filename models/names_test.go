@@ -50,13 +50,13 @@ var hostileNames = []struct {
 	{"reserved default-ignorable U+2065", "Alice", "Alice\u2065", "the invisible character U+2065"},
 	{"reserved default-ignorable U+FFF0", "Alice", "Alice\uFFF0", "the invisible character U+FFF0"},
 	{"musical null notehead", "Alice", "Alice\U0001D159", "the musical null notehead U+1D159"},
-	{"private use", "Alice", "Alice\uE000", "the private-use character U+E000"},
-	{"unassigned", "Alice", "Alice\u0378", "the unassigned code point U+0378"},
+	{"private use", "Alice", "Alice\uE000", "the private-use character U+E000 at character 6, which each terminal draws its own way"},
+	{"unassigned", "Alice", "Alice\u0378", "the unassigned code point U+0378 at character 6, which no terminal can draw"},
 	{"zero-width space", "Alice", "Ali\u200Bce", "the invisible format character U+200B"},
 	{"soft hyphen", "Alice", "Ali\u00ADce", "the invisible format character U+00AD"},
 	{"tag character", "Alice", "Alice\U000E0041", "the invisible format character U+E0041"},
-	{"acute twice", "José", "Jose\u0301\u0301", "the combining mark U+0301 twice in a row"},
-	{"diaeresis twice", "Zoë", "Zoë\u0308", "the combining mark U+0308 twice in a row"},
+	{"acute twice", "José", "Jose\u0301\u0301", `the combining mark U+0301 twice in a row on "e", which shows as one mark: write it once`},
+	{"diaeresis twice", "Zoë", "Zoë\u0308", `the combining mark U+0308 twice in a row on "e"`},
 	// Different characters that look the same.
 	{"Greek Alpha", "Alice", "\u0391lice", `("Α" (U+0391, Greek) where the other has "A" (U+0041, Latin))`},
 	{"Cherokee A", "Alice", "\u13AAlice", `("Ꭺ" (U+13AA, Cherokee) where the other has "A" (U+0041, Latin))`},
@@ -159,6 +159,11 @@ func TestLookAlikeCandidateIDsRefused(t *testing.T) {
 func TestLookAlikeMessageIsComplete(t *testing.T) {
 	_, err := ParseDefinition("board.toml", twoCandidates("Alice", "\u0410lice"), defNoFiles)
 	want := `board.toml:13: candidate name "Аlice" (line 13) looks the same as "Alice" (line 9) ("А" (U+0410, Cyrillic) where the other has "A" (U+0041, Latin)): names must be told apart on screen; rename one`
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+	_, err = ParseDefinition("board.toml", twoCandidates("Alice", "Alice\u3164"), defNoFiles)
+	want = "board.toml:13: candidate name contains the Hangul filler U+3164 at character 6, which shows as nothing or as blank, so two different texts could look the same: remove it"
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}

@@ -66,12 +66,12 @@ func checkText(what, s string, multiline bool) error {
 		// A statement is read as prose, where an emoji's variation
 		// selector is common and nothing must be told apart from a
 		// look-alike; a line is a name, title or comment, which must.
-		if kind := invisibleRune(r); kind != "" && !multiline {
-			return fmt.Errorf("%s contains %s %U at character %d, which shows as nothing or as blank, so two different names could look the same: remove it", what, kind, r, n)
+		if kind, shows := invisibleRune(r); kind != "" && !multiline {
+			return fmt.Errorf("%s contains %s %U at character %d, %s, so two different texts could look the same: remove it", what, kind, r, n, shows)
 		}
 	}
-	if mark, at := repeatedMark(s); mark != 0 && !multiline {
-		return fmt.Errorf("%s has the combining mark %U twice in a row (character %d once decomposed), which shows as one mark: write it once", what, mark, at)
+	if mark, on := repeatedMark(s); mark != 0 && !multiline {
+		return fmt.Errorf("%s has the combining mark %U twice in a row on %q, which shows as one mark: write it once", what, mark, string(on))
 	}
 	return nil
 }
