@@ -350,24 +350,39 @@ func (p *defParser) statementFile(key, name string) string {
 }
 
 // distinctCandidates refuses two candidates with one id, or with names
-// that differ only in case or Unicode form, which voters could confuse.
+// that differ only in case or Unicode form, which voters could confuse,
+// and two names or ids that look the same on screen (lookKey: Cyrillic
+// "А" for Latin "A", "rn" for "m", "1" for "l").
 func (p *defParser) distinctCandidates(cs []Candidate) {
 	ids := map[string]int{}
 	names := map[string]int{}
+	idLooks, nameLooks := newLookAlikes(false), newLookAlikes(false)
 	for i, c := range cs {
 		at := fmt.Sprintf("candidate[%d]", i)
 		if c.ID != "" {
+			where := fmt.Sprintf(" (line %d)", p.lines[at+".id"])
 			if j, dup := ids[c.ID]; dup {
 				p.at(at+".id", "candidate id %q is already used by the candidate on line %d", c.ID, p.lines[fmt.Sprintf("candidate[%d].id", j)])
+			} else if !isDefID(c.ID) {
+				// Already reported; a look-alike would only repeat it.
+			} else if prev, clash := idLooks.add(c.ID, where); clash {
+				p.at(at+".id", "%s", lookAlikeMsg("candidate id", c.ID, where, prev,
+					"voters who type or read ids could take one for the other; change one"))
 			} else {
 				ids[c.ID] = i
 			}
 		}
 		if c.Name != "" {
+			where := fmt.Sprintf(" (line %d)", p.lines[at+".name"])
 			folded := FoldName(c.Name)
 			if j, dup := names[folded]; dup {
 				p.at(at+".name", "candidate name %q is the same as %q on line %d once case and Unicode forms are ignored; voters could not tell them apart",
 					c.Name, cs[j].Name, p.lines[fmt.Sprintf("candidate[%d].name", j)])
+			} else if CheckText("name", c.Name) != nil {
+				// Already reported; a look-alike would only repeat it.
+			} else if prev, clash := nameLooks.add(c.Name, where); clash {
+				p.at(at+".name", "%s", lookAlikeMsg("candidate name", c.Name, where, prev,
+					"names must be told apart on screen; rename one"))
 			} else {
 				names[folded] = i
 			}

@@ -306,6 +306,8 @@ func collectMembers(name string, rows []memberRow) (*MemberFile, []Problem) {
 	}
 	index := map[string]int{}    // member ID → index in f.Members
 	owner := map[string]string{} // fingerprint → member ID
+	looks := newMemberLooks()
+	refusedLooks := map[string]bool{} // member IDs refused as look-alikes, reported once
 	for _, row := range rows {
 		ok := true
 		for _, c := range []struct {
@@ -317,6 +319,13 @@ func collectMembers(name string, rows []memberRow) (*MemberFile, []Problem) {
 				ok = false
 			}
 		}
+		if _, seen := index[row.id]; ok && !seen && !refusedLooks[row.id] {
+			if msg := looks.add(row.id, row.name, fmt.Sprintf(" (member %s, line %d)", row.id, row.line)); msg != "" {
+				add(row.line, "%s", msg)
+				refusedLooks[row.id] = true
+			}
+		}
+		ok = ok && !refusedLooks[row.id]
 		var m *Member
 		if ok {
 			i, seen := index[row.id]
@@ -405,6 +414,13 @@ func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	looks, err := s.registeredLooks(ctx)
+	if err != nil {
+		return err
+	}
+	if msg := looks.add(m.ID, m.Name, fmt.Sprintf(" (member %s)", m.ID)); msg != "" {
+		return errors.New(msg)
+	}
 	if err := s.keysFree(ctx, m.ID, m.Keys); err != nil {
 		return err
 	}
@@ -418,12 +434,18 @@ func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 // else are reported together, with their lines in the file.
 func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string) error {
 	ve := &ValidationError{File: f.Name}
+	looks, err := s.registeredLooks(ctx)
+	if err != nil {
+		return err
+	}
 	for _, m := range f.Members {
 		if _, err := s.Store.Member(ctx, m.ID); err == nil {
 			ve.Problems = append(ve.Problems, Problem{Line: f.MemberLine[m.ID], Msg: fmt.Sprintf(
 				"member %s is already registered: leave them out, or add keys with 'booth member key add'", m.ID)})
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
+		} else if msg := looks.add(m.ID, m.Name, fmt.Sprintf(" (member %s, line %d)", m.ID, f.MemberLine[m.ID])); msg != "" {
+			ve.Problems = append(ve.Problems, Problem{Line: f.MemberLine[m.ID], Msg: msg})
 		}
 		for _, k := range m.Keys {
 			if msg, err := s.keyOwner(ctx, m.ID, k); err != nil {
@@ -444,6 +466,21 @@ func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string
 		ms[i] = m
 	}
 	return keyTakenHint(s.Store.ImportMembers(ctx, ms, actor))
+}
+
+// registeredLooks holds the ids and names of the registered members, so
+// that a member added or imported cannot look the same as one of them
+// (issue 10 item 8).
+func (s *Service) registeredLooks(ctx context.Context) (*memberLooks, error) {
+	ms, err := s.Store.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	looks := newMemberLooks()
+	for _, m := range ms {
+		looks.put(m.ID, m.Name, fmt.Sprintf(" (member %s, registered)", m.ID))
+	}
+	return looks, nil
 }
 
 // AddKeys registers more keys for a member, refusing any key already

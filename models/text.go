@@ -22,9 +22,15 @@ import (
 // not empty or only whitespace, and free of control characters (C0, DEL,
 // C1, so ESC too), line and paragraph separators, and format characters
 // (Unicode category Cf: bidi overrides and isolates U+202A–U+202E and
-// U+2066–U+2069, zero-width characters, the byte order mark, …). what
-// names the text in the message, e.g. "member name". It sets no length
-// limit; callers cap lengths where it matters.
+// U+2066–U+2069, zero-width characters, the byte order mark, …). Since
+// such a line is a name, title, id or comment that people must tell apart
+// from others, it must also be free of what shows as nothing or as blank:
+// default-ignorable code points (variation selectors, the combining
+// grapheme joiner, …), the Hangul fillers, the blank braille pattern
+// U+2800, private-use and unassigned code points, and a nonspacing mark
+// written twice in a row. what names the text in the message, e.g.
+// "member name". It sets no length limit; callers cap lengths where it
+// matters.
 func CheckText(what, s string) error {
 	return checkText(what, s, false)
 }
@@ -32,7 +38,9 @@ func CheckText(what, s string) error {
 // CheckMultiline is CheckText for text of several lines, such as a
 // Markdown statement: it also allows line feeds, tabs and CRLF line ends
 // (a lone carriage return, which moves the cursor back over what was
-// written, is still refused).
+// written, is still refused), and, since a statement is never told apart
+// from a look-alike, what only names must avoid (variation selectors in
+// emoji, for one).
 func CheckMultiline(what, s string) error {
 	return checkText(what, s, true)
 }
@@ -55,6 +63,15 @@ func checkText(what, s string, multiline bool) error {
 		if kind := badRune(r); kind != "" {
 			return fmt.Errorf("%s contains %s %U at character %d: remove it", what, kind, r, n)
 		}
+		// A statement is read as prose, where an emoji's variation
+		// selector is common and nothing must be told apart from a
+		// look-alike; a line is a name, title or comment, which must.
+		if kind, shows := invisibleRune(r); kind != "" && !multiline {
+			return fmt.Errorf("%s contains %s %U at character %d, %s, so two different texts could look the same: remove it", what, kind, r, n, shows)
+		}
+	}
+	if mark, on := repeatedMark(s); mark != 0 && !multiline {
+		return fmt.Errorf("%s has the combining mark %U twice in a row on %q, which shows as one mark: write it once", what, mark, string(on))
 	}
 	return nil
 }
