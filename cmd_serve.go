@@ -33,6 +33,8 @@ type serveFlags struct {
 	idle            time.Duration
 	perIP           int
 	proxyFrom       []string
+	// limits are the connection caps beyond --max-conns-per-ip.
+	limits serveLimits
 }
 
 func newServeCmd() *cobra.Command {
@@ -56,6 +58,7 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.hostKey, "host-key", "", "host key file (default DATA/"+hostKeyName+")")
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
 	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
+	f.limits.flags(fl)
 	fl.StringSliceVar(&f.proxyFrom, "proxy-from", nil, "load balancers (addresses or CIDR ranges, comma-separated) that pass client addresses with the PROXY protocol; only they may connect")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
@@ -94,6 +97,10 @@ func hostKeyPath(cmd *cobra.Command, flag string) string {
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
+	startups, err := f.limits.parseStartups()
+	if err != nil {
+		return err
+	}
 	svc, err := openService(cmd)
 	if err != nil {
 		return err
@@ -114,7 +121,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	srv, err := boothssh.New(boothssh.Config{
 		Listen: f.listen, HostKeyPath: keyPath, Service: svc,
 		IdleTimeout: f.idle, MaxConnsPerIP: f.perIP, ProxyFrom: f.proxyFrom,
-		Logger: log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
+		MaxConns: f.limits.total, MaxConnsPerMember: f.limits.perMember, SessionWait: f.limits.sessionWait,
+		Startups: startups,
+		Logger:   log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
 	})
 	if err != nil {
 		return err
