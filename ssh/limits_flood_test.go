@@ -303,3 +303,87 @@ func TestRefusalLoggingIsBounded(t *testing.T) {
 	}
 	t.Logf("%d refusals in %s: %d log lines", refusals, elapsed.Round(time.Millisecond), len(lines()))
 }
+
+// The pre-authentication pool: below start everyone is let in; from
+// start, newcomers from the busiest address are refused at random (a
+// chance rising from rate to certainty at full); a newcomer from a
+// lighter address is let in, at full in place of the busiest address's
+// oldest connection; a signed-in connection leaves the pool.
+func TestStartupsDropAtRandomAndMakeRoomForLighterAddresses(t *testing.T) {
+	st := Startups{Start: 2, Rate: 50, Full: 4}
+	for n, want := range map[int]float64{0: 0, 1: 0, 2: 0.5, 3: 0.75, 4: 1, 9: 1} {
+		if got := st.dropChance(n); got != want {
+			t.Errorf("dropChance(%d) = %v, want %v", n, got, want)
+		}
+	}
+	l := newConnLimiter(100, 100, 100, st)
+	var roll float64
+	l.chance = func() float64 { return roll }
+	conn := func(src string) *trackedConn { return &trackedConn{source: src} }
+	admit := l.admit
+
+	a1, a2 := conn("a"), conn("a")
+	roll = 0 // the worst roll: below start nothing is dropped
+	for _, c := range []*trackedConn{a1, a2} {
+		if _, refused := admit(c); refused != "" {
+			t.Fatalf("below start: %s", refused)
+		}
+	}
+	// At start (2 signing in, a chance of 0.5): a's third is refused on a
+	// roll under the chance, let in on one above it.
+	roll = 0.49
+	if _, refused := admit(conn("a")); refused != refusedStartups {
+		t.Fatalf("a roll of 0.49 against a chance of 0.5: %q", refused)
+	}
+	roll = 0.5
+	a3 := conn("a")
+	if _, refused := admit(a3); refused != "" {
+		t.Fatalf("a roll of 0.5 against a chance of 0.5: %q", refused)
+	}
+	// b holds fewer than a: let in whatever the roll.
+	roll = 0
+	b1 := conn("b")
+	if victim, refused := admit(b1); refused != "" || victim != nil {
+		t.Fatalf("b, lighter than a, below full: victim %v, %q", victim, refused)
+	}
+	// Full (4): a newcomer from a is refused; one from c takes a's oldest
+	// place.
+	roll = 0.999
+	if _, refused := admit(conn("a")); refused != refusedStartups {
+		t.Fatalf("a at full: %q", refused)
+	}
+	victim, refused := admit(conn("c"))
+	if refused != "" || victim != a1 {
+		t.Fatalf("c at full: victim %v (want a's oldest), %q", victim, refused)
+	}
+	if l.pending != 4 || l.total != 4 || l.perSource["a"] != 2 {
+		t.Fatalf("after the eviction: %d signing in, %d in all, %d from a; want 4, 4, 2", l.pending, l.total, l.perSource["a"])
+	}
+	// A signed-in connection leaves the pool, not the total.
+	if !l.signedIn(b1, "ada", time.Hour, func() {}) {
+		t.Fatal("b's sign-in was refused")
+	}
+	if l.pending != 3 || l.total != 4 || l.perMember["ada"] != 1 {
+		t.Fatalf("after a sign-in: %d signing in, %d in all, %d of ada's; want 3, 4, 1", l.pending, l.total, l.perMember["ada"])
+	}
+	// Closing counts out once, whatever came first.
+	l.mu.Lock()
+	l.countOut(b1)
+	l.countOut(b1)
+	l.countOut(a1) // evicted already
+	l.mu.Unlock()
+	if l.pending != 3 || l.total != 3 || len(l.perMember) != 0 {
+		t.Fatalf("after closing: %d signing in, %d in all, members %v; want 3, 3, none", l.pending, l.total, l.perMember)
+	}
+}
+
+func TestParseStartups(t *testing.T) {
+	if st, err := ParseStartups("10:30:100"); err != nil || st != (Startups{10, 30, 100}) {
+		t.Fatalf("ParseStartups(10:30:100) = %v, %v", st, err)
+	}
+	for _, bad := range []string{"", "10:30", "a:30:100", "10:130:100", "100:30:10", "0:30:0"} {
+		if _, err := ParseStartups(bad); err == nil || !strings.Contains(err.Error(), DefaultStartups.String()) {
+			t.Errorf("ParseStartups(%q): %v", bad, err)
+		}
+	}
+}
