@@ -57,7 +57,7 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.listen, "listen", boothssh.DefaultListen, "address to listen on")
 	fl.StringVar(&f.hostKey, "host-key", "", "host key file (default DATA/"+hostKeyName+")")
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
-	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
+	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address (an IPv6 /64 counts as one address)")
 	f.limits.flags(fl)
 	fl.StringSliceVar(&f.proxyFrom, "proxy-from", nil, "load balancers (addresses or CIDR ranges, comma-separated) that pass client addresses with the PROXY protocol; only they may connect")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")

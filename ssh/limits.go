@@ -60,7 +60,7 @@ func ParseStartups(v string) (Startups, error) {
 
 func (st Startups) check() error {
 	if st.Full < 1 || st.Start < 0 || st.Start > st.Full || st.Rate < 0 || st.Rate > 100 {
-		return fmt.Errorf("startups %s: need 0 <= start <= full, full >= 1 and a rate from 0 to 100 (percent), such as %s", st, DefaultStartups)
+		return fmt.Errorf("%s: need 0 <= start <= full, full >= 1 and a rate from 0 to 100 (percent), such as %s", st, DefaultStartups)
 	}
 	return nil
 }
