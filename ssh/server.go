@@ -241,9 +241,10 @@ func withDefaults(cfg Config) Config {
 }
 
 // harden sets what wish has no option for: the handshake deadline, the
-// connection caps (counted in from accept, moved out of the
-// pre-authentication pool once the client proved its key), the session channel handler (a cap on channels per
-// connection and a filter on their requests: see sessionChannel), and
+// connection caps (counted from accept; a connection leaves the
+// pre-authentication pool once its client proved its key), the session
+// channel handler (a cap on channels per connection and a filter on
+// their requests: see sessionChannel), and
 // explicit empty tables for global requests and subsystems, so only plain
 // sessions exist (no port forwarding, no sftp or other subsystem) whatever
 // charm's package defaults become.
