@@ -35,6 +35,8 @@ type serveFlags struct {
 	perIP           int
 	proxyFrom       []string
 	codeRate        string
+	// limits are the connection caps beyond --max-conns-per-ip.
+	limits serveLimits
 }
 
 func newServeCmd() *cobra.Command {
@@ -57,7 +59,8 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.listen, "listen", boothssh.DefaultListen, "address to listen on")
 	fl.StringVar(&f.hostKey, "host-key", "", "host key file (default DATA/"+hostKeyName+")")
 	fl.DurationVar(&f.idle, "idle", boothssh.DefaultIdleTimeout, "end a booth session after this long without a key pressed")
-	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address")
+	fl.IntVar(&f.perIP, "max-conns-per-ip", boothssh.DefaultMaxConnsPerIP, "most connections from one IP address (an IPv6 /64 counts as one address)")
+	f.limits.flags(fl)
 	fl.StringSliceVar(&f.proxyFrom, "proxy-from", nil, "load balancers (addresses or CIDR ranges, comma-separated) that pass client addresses with the PROXY protocol; only they may connect")
 	fl.StringVar(&f.codeRate, "code-rate", models.DefaultCodeRate.String(), "most kiosk codes one staff member issues over SSH, as CODES/DURATION (counted in the database, across front ends)")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
@@ -101,6 +104,10 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("--code-rate: %w", err)
 	}
+	startups, err := f.limits.parseStartups()
+	if err != nil {
+		return err
+	}
 	svc, err := openService(cmd)
 	if err != nil {
 		return err
@@ -122,7 +129,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	srv, err := boothssh.New(boothssh.Config{
 		Listen: f.listen, HostKeyPath: keyPath, Service: svc,
 		IdleTimeout: f.idle, MaxConnsPerIP: f.perIP, ProxyFrom: f.proxyFrom,
-		Logger: log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
+		MaxConns: f.limits.total, MaxConnsPerMember: f.limits.perMember, SessionWait: f.limits.sessionWait,
+		Startups: startups,
+		Logger:   log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
 	})
 	if err != nil {
 		return err

@@ -54,7 +54,12 @@ func (s *Server) identify(ctx context.Context, sess cssh.Session) (identity, err
 	if key == nil {
 		return identity{}, errNoMember
 	}
-	fp := gossh.FingerprintSHA256(key)
+	return s.identifyKey(ctx, gossh.FingerprintSHA256(key))
+}
+
+// identifyKey finds the member, or kiosk device, owning the key with
+// fingerprint fp.
+func (s *Server) identifyKey(ctx context.Context, fp string) (identity, error) {
 	m, err := s.cfg.Service.Store.MemberByFingerprint(ctx, fp)
 	switch {
 	case errors.Is(err, models.ErrNotFound):

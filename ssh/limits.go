@@ -1,61 +1,368 @@
 package ssh
 
 import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/log/v2"
 	cssh "charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
 )
 
-// connLimiter caps connections in total and per remote IP. It runs in
-// charm's ConnCallback, before the SSH handshake, so a flood from one
-// address is turned away before it costs a key exchange.
+// Startups is the cap on connections that have not signed in yet, like
+// OpenSSH's MaxStartups start:rate:full. Below Start such connections are
+// let in; from Start on a newcomer is refused with a chance of Rate
+// percent, rising linearly to certainty at Full. A newcomer from an
+// address holding fewer of them than the address holding the most is
+// exempt: it is let in, and at Full the oldest unsigned connection of the
+// address holding the most is closed to make room. A flood from a few
+// addresses so keeps out neither members nor anyone else, and the pool,
+// well below the total, leaves signed-in members their own places.
+type Startups struct{ Start, Rate, Full int }
+
+// DefaultStartups is the pre-authentication cap for the default total of
+// DefaultMaxConns connections: OpenSSH's 10:30:100, scaled for a booth
+// whose members arrive in bursts when an election opens.
+var DefaultStartups = Startups{Start: 64, Rate: 30, Full: 256}
+
+// startupsFor is the default cap for a total of maxConns connections: a
+// sixteenth of it (at most DefaultStartups.Full), starting to drop at a
+// quarter of that.
+func startupsFor(maxConns int) Startups {
+	full := max(1, min(DefaultStartups.Full, maxConns/16))
+	return Startups{Start: full / 4, Rate: DefaultStartups.Rate, Full: full}
+}
+
+// ParseStartups reads start:rate:full, as --max-startups takes it.
+func ParseStartups(v string) (Startups, error) {
+	var st Startups
+	parts := strings.Split(v, ":")
+	if len(parts) != 3 {
+		return st, fmt.Errorf("%q is not start:rate:full (such as %s)", v, DefaultStartups)
+	}
+	for i, p := range []*int{&st.Start, &st.Rate, &st.Full} {
+		n, err := strconv.Atoi(parts[i])
+		if err != nil {
+			return st, fmt.Errorf("%q is not start:rate:full (such as %s): %q is no number", v, DefaultStartups, parts[i])
+		}
+		*p = n
+	}
+	return st, st.check()
+}
+
+func (st Startups) check() error {
+	if st.Full < 1 || st.Start < 0 || st.Start > st.Full || st.Rate < 0 || st.Rate > 100 {
+		return fmt.Errorf("%s: need 0 <= start <= full, full >= 1 and a rate from 0 to 100 (percent), such as %s", st, DefaultStartups)
+	}
+	return nil
+}
+
+// String gives st as start:rate:full.
+func (st Startups) String() string { return fmt.Sprintf("%d:%d:%d", st.Start, st.Rate, st.Full) }
+
+// dropChance is the chance that a newcomer from an address holding the
+// most unsigned connections is refused, with n of them in the pool.
+func (st Startups) dropChance(n int) float64 {
+	if n >= st.Full {
+		return 1
+	}
+	if n < st.Start {
+		return 0
+	}
+	return (float64(st.Rate) + float64(100-st.Rate)*float64(n-st.Start)/float64(st.Full-st.Start)) / 100
+}
+
+// Why a connection is refused or closed, as the log says it (see
+// refusalLog).
+const (
+	refusedTotal    = "connection refused: the server has its maximum of connections open"
+	refusedSource   = "connection refused: too many connections from this address"
+	refusedStartups = "connection refused: too many connections still signing in"
+	closedForRoom   = "connection closed while signing in: its address held the most connections signing in, and the place went to a newcomer"
+	refusedMember   = "sign-in refused: this member has the maximum of connections open"
+	closedNoSession = "connection closed: signed in but opened no session in time"
+)
+
+// A trackedConn's states: counted out (the zero state: refused, closed,
+// or never counted), signing in, signed in.
+const (
+	stateOut = iota
+	stateSigningIn
+	stateSignedIn
+)
+
+// connLimiter counts connections: in total and per source address (an
+// IPv4 address or an IPv6 /64, see sourceKey) from accept to close, those
+// not signed in yet in the pre-authentication pool (Startups), and those
+// signed in per member. Its accept check runs in charm's ConnCallback,
+// before the SSH handshake, so a flood is turned away before it costs a
+// key exchange.
 type connLimiter struct {
-	mu              sync.Mutex
-	total           int
-	perIP           map[string]int
-	maxTotal, maxIP int
+	mu        sync.Mutex
+	total     int
+	perSource map[string]int
+	// signingIn holds each source's connections not signed in yet, oldest
+	// first; pending counts them all.
+	signingIn map[string][]*trackedConn
+	pending   int
+	perMember map[string]int
+	seq       uint64
+
+	maxTotal, maxSource, maxMember int
+	startups                       Startups
+	// chance returns a number in [0, 1) for the random early drop.
+	chance func() float64
 }
 
-func newConnLimiter(maxTotal, maxIP int) *connLimiter {
-	return &connLimiter{perIP: map[string]int{}, maxTotal: maxTotal, maxIP: maxIP}
+func newConnLimiter(maxTotal, maxSource, maxMember int, st Startups) *connLimiter {
+	return &connLimiter{
+		perSource: map[string]int{}, signingIn: map[string][]*trackedConn{}, perMember: map[string]int{},
+		maxTotal: maxTotal, maxSource: maxSource, maxMember: maxMember, startups: st, chance: rand.Float64,
+	}
 }
 
-func (l *connLimiter) acquire(ip string) bool {
+// trackedConn is a connection the limiter counts. Its fields past Conn,
+// source and remote are the limiter's, under its lock.
+type trackedConn struct {
+	net.Conn
+	l *connLimiter
+	// source is what the per-address limits count by; remote is the
+	// address for the log.
+	source, remote string
+	seq            uint64
+	state          int
+	member         string
+	// noSession closes the connection if it opens no session in time
+	// once signed in; sessionStarted stops it.
+	noSession      *time.Timer
+	sessionStarted bool
+}
+
+// admit counts c in, or returns why it is refused. When it lets c in by
+// taking another connection's place, it returns that connection, already
+// counted out, for the caller to close.
+func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.total >= l.maxTotal || l.perIP[ip] >= l.maxIP {
+	if l.total >= l.maxTotal {
+		return nil, refusedTotal
+	}
+	if l.perSource[c.source] >= l.maxSource {
+		return nil, refusedSource
+	}
+	if l.pending >= l.startups.Start {
+		heaviest := l.heaviestSource()
+		if len(l.signingIn[c.source]) >= len(l.signingIn[heaviest]) {
+			if l.chance() < l.startups.dropChance(l.pending) {
+				return nil, refusedStartups
+			}
+		} else if l.pending >= l.startups.Full {
+			victim = l.signingIn[heaviest][0]
+			l.countOut(victim)
+		}
+	}
+	l.seq++
+	c.l, c.seq, c.state = l, l.seq, stateSigningIn
+	l.total++
+	l.perSource[c.source]++
+	l.signingIn[c.source] = append(l.signingIn[c.source], c)
+	l.pending++
+	return victim, ""
+}
+
+// heaviestSource is the source holding the most connections signing in;
+// of several, the one whose oldest is oldest.
+func (l *connLimiter) heaviestSource() string {
+	var best string
+	for src, cs := range l.signingIn {
+		b := l.signingIn[best]
+		if len(cs) > len(b) || len(cs) == len(b) && len(b) > 0 && cs[0].seq < b[0].seq {
+			best = src
+		}
+	}
+	return best
+}
+
+// signedIn moves c from the pre-authentication pool to its member's
+// connections, unless the member has the maximum open. A signed-in
+// connection then has wait to open a session before onTimeout runs.
+func (l *connLimiter) signedIn(c *trackedConn, member string, wait time.Duration, onTimeout func()) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c.state != stateSigningIn || l.perMember[member] >= l.maxMember {
 		return false
 	}
-	l.total++
-	l.perIP[ip]++
+	l.leavePool(c)
+	c.state, c.member = stateSignedIn, member
+	l.perMember[member]++
+	c.noSession = time.AfterFunc(wait, onTimeout)
 	return true
 }
 
-func (l *connLimiter) release(ip string) {
+// startSession records that c opened a session: it is kept.
+func (l *connLimiter) startSession(c *trackedConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.total--
-	if l.perIP[ip]--; l.perIP[ip] <= 0 {
-		delete(l.perIP, ip)
+	c.sessionStarted = true
+	if c.noSession != nil {
+		c.noSession.Stop()
 	}
 }
 
-// callback counts a connection in, or refuses it (returning nil closes
-// it); the count is released when charm closes the connection.
-func (l *connLimiter) callback(logger *log.Logger) cssh.ConnCallback {
-	return func(_ cssh.Context, c net.Conn) net.Conn {
-		ip := remoteIP(c.RemoteAddr())
-		if !l.acquire(ip) {
-			logger.Warn("connection refused: too many connections", "remote", ip)
-			return nil
+// expire reports whether c, signed in, has opened no session; it is then
+// counted out, for the caller to close.
+func (l *connLimiter) expire(c *trackedConn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c.state != stateSignedIn || c.sessionStarted {
+		return false
+	}
+	l.countOut(c)
+	return true
+}
+
+// countOut forgets c; a connection is counted out once, whoever comes
+// first (its close, its eviction, its expiry).
+func (l *connLimiter) countOut(c *trackedConn) {
+	switch c.state {
+	case stateSigningIn:
+		l.leavePool(c)
+	case stateSignedIn:
+		if c.noSession != nil {
+			c.noSession.Stop()
 		}
-		return &countedConn{Conn: c, release: sync.OnceFunc(func() { l.release(ip) })}
+		if l.perMember[c.member]--; l.perMember[c.member] <= 0 {
+			delete(l.perMember, c.member)
+		}
+	default:
+		return
+	}
+	c.state = stateOut
+	l.total--
+	if l.perSource[c.source]--; l.perSource[c.source] <= 0 {
+		delete(l.perSource, c.source)
 	}
 }
 
+// leavePool takes c, signing in, out of the pre-authentication pool.
+func (l *connLimiter) leavePool(c *trackedConn) {
+	cs := slices.DeleteFunc(l.signingIn[c.source], func(o *trackedConn) bool { return o == c })
+	if len(cs) == 0 {
+		delete(l.signingIn, c.source)
+	} else {
+		l.signingIn[c.source] = cs
+	}
+	l.pending--
+}
+
+// Close closes the connection and counts it out.
+func (c *trackedConn) Close() error {
+	err := c.Conn.Close()
+	c.l.mu.Lock()
+	c.l.countOut(c)
+	c.l.mu.Unlock()
+	return err
+}
+
+// connKey is where a connection's trackedConn sits in its charm context.
+type connKey struct{}
+
+// admitConn is the server's ConnCallback: it counts a connection in, or
+// refuses it (returning nil closes it); the count is released when charm
+// closes the connection.
+func (s *Server) admitConn(ctx cssh.Context, nc net.Conn) net.Conn {
+	addr := nc.RemoteAddr()
+	c := &trackedConn{Conn: nc, source: sourceKey(addr), remote: remoteIP(addr)}
+	victim, refused := s.conns.admit(c)
+	if refused != "" {
+		s.refusals.warn(refused, "remote", c.remote)
+		return nil
+	}
+	if victim != nil {
+		s.refusals.warn(closedForRoom, "remote", victim.remote)
+		_ = victim.Conn.Close()
+	}
+	ctx.SetValue(connKey{}, c)
+	return c
+}
+
+// serverConfig gives each connection's x/crypto configuration a hook
+// for the moment its client has proved it holds the key: charm has none.
+func (s *Server) serverConfig(ctx cssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{
+		VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey, perms *gossh.Permissions, _ string) (*gossh.Permissions, error) {
+			return perms, s.signIn(ctx, key)
+		},
+	}
+}
+
+// signIn moves a connection whose client proved it holds key out of the
+// pre-authentication pool, under its member's connection cap, and logs
+// it: member, address, key, never anything about voting. A member over
+// the cap is refused with a banner saying why.
+func (s *Server) signIn(ctx cssh.Context, key gossh.PublicKey) error {
+	c, ok := ctx.Value(connKey{}).(*trackedConn)
+	if !ok {
+		return nil
+	}
+	fp := gossh.FingerprintSHA256(key)
+	// The session identifies the key again and says what is wrong with
+	// it; here it only names whom the cap counts.
+	name := "key " + fp
+	if id, err := s.identifyKey(ctx, fp); err == nil {
+		name = id.name()
+	}
+	if !s.conns.signedIn(c, name, s.cfg.SessionWait, func() { s.closeWithoutSession(c) }) {
+		s.refusals.warn(refusedMember, "member", name, "remote", c.remote)
+		return &gossh.BannerError{
+			Err:     errors.New("too many connections for this member"),
+			Message: fmt.Sprintf("booth: you already have %d connections open to this server: close one first\n", s.cfg.MaxConnsPerMember),
+		}
+	}
+	s.log.Info("signed in", "member", name, "remote", c.remote, "key", fp)
+	return nil
+}
+
+// closeWithoutSession closes a signed-in connection that opened no
+// session within SessionWait.
+func (s *Server) closeWithoutSession(c *trackedConn) {
+	if s.conns.expire(c) {
+		s.refusals.warn(closedNoSession, "member", c.member, "remote", c.remote, "waited", s.cfg.SessionWait)
+		_ = c.Conn.Close()
+	}
+}
+
+// sessionStarted keeps the connection of sess: it opened a session.
+func (s *Server) sessionStarted(sess cssh.Session) {
+	if c, ok := sess.Context().Value(connKey{}).(*trackedConn); ok {
+		s.conns.startSession(c)
+	}
+}
+
+// sourceKey is what the per-address limits count by: an IPv4 address
+// (IPv4-mapped IPv6 included) or an IPv6 /64, the block one subscriber
+// usually holds whole.
+func sourceKey(a net.Addr) string {
+	ip, err := netip.ParseAddr(remoteIP(a))
+	if err != nil {
+		return remoteIP(a)
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
+}
+
+// remoteIP is a connection's remote address without its port.
 func remoteIP(a net.Addr) string {
 	if tcp, ok := a.(*net.TCPAddr); ok {
 		return tcp.IP.String()
@@ -65,18 +372,6 @@ func remoteIP(a net.Addr) string {
 		return a.String()
 	}
 	return host
-}
-
-// countedConn releases its place in the limiter once, when closed.
-type countedConn struct {
-	net.Conn
-	release func()
-}
-
-func (c *countedConn) Close() error {
-	err := c.Conn.Close()
-	c.release()
-	return err
 }
 
 // memberSessions caps one member's concurrent sessions on this server.

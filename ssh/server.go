@@ -4,11 +4,13 @@
 // (package booth) as one bubbletea program per PTY session, answers a few
 // non-interactive commands (`ssh HOST status`, `cast`, …), and guards the
 // process against hostile clients: handshake and idle timeouts, connection
-// caps in total and per IP, sessions per member, clamped terminal sizes, no
+// caps in total, per address, per member and for connections still signing
+// in (see Startups), sessions per member, clamped terminal sizes, no
 // forwarding and no subsystems.
 //
-// Logs record connections (member, remote address, start, duration) and
-// never anything a member did inside the booth.
+// Logs record connections (member, remote address and key when signed in;
+// start and duration of each session) and never anything a member did
+// inside the booth. Refusals are logged at most once a second per reason.
 package ssh
 
 import (
@@ -43,6 +45,9 @@ const (
 	DefaultMaxConns             = 4096
 	DefaultMaxConnsPerIP        = 64
 	DefaultMaxSessionsPerMember = 3
+	// DefaultSessionWait is how long a signed-in connection may go
+	// without opening a session: clients ask for one at once.
+	DefaultSessionWait = 30 * time.Second
 	// MaxWidth and MaxHeight clamp terminal sizes: the booth draws its
 	// views at the size the client claims, so a 10000×10000 request would
 	// cost gigabytes of text and cells; 200×80 costs little.
@@ -74,8 +79,20 @@ type Config struct {
 	// MaxSession is the absolute limit on a connection's life.
 	MaxSession       time.Duration
 	HandshakeTimeout time.Duration
-	MaxConns         int
-	MaxConnsPerIP    int
+	// MaxConns caps connections in total, signed in or not.
+	MaxConns int
+	// MaxConnsPerIP caps connections from one source: an IPv4 address or
+	// an IPv6 /64 (see sourceKey).
+	MaxConnsPerIP int
+	// Startups caps connections that have not signed in yet; by default
+	// a sixteenth of MaxConns, at most DefaultStartups (64:30:256).
+	Startups Startups
+	// MaxConnsPerMember caps one member's (or kiosk device's) signed-in
+	// connections; by default twice MaxSessionsPerMember.
+	MaxConnsPerMember int
+	// SessionWait is how long a signed-in connection may go without
+	// opening a session before it is closed.
+	SessionWait time.Duration
 	// MaxSessionsPerMember bounds one member's concurrent sessions on this
 	// server (booth UI and commands alike).
 	MaxSessionsPerMember int
@@ -98,6 +115,7 @@ type Server struct {
 	srv      *cssh.Server
 	log      *log.Logger
 	conns    *connLimiter
+	refusals *refusalLog
 	members  *memberSessions
 	leases   *sessionLeases
 	channels *channelLimiter
@@ -127,6 +145,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("ssh server: no member service: refusing to start a server that cannot authenticate members")
 	}
 	cfg = withDefaults(cfg)
+	if err := cfg.Startups.check(); err != nil {
+		return nil, err
+	}
+	if cfg.Startups.Full >= cfg.MaxConns {
+		return nil, fmt.Errorf("max startups %s: its full (%d) must be below the total of connections (%d), or connections still signing in could take every place", cfg.Startups, cfg.Startups.Full, cfg.MaxConns)
+	}
 	signer, err := LoadHostKey(cfg.HostKeyPath)
 	if err != nil {
 		return nil, err
@@ -141,11 +165,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	appCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		conns:   newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
-		members: newMemberSessions(cfg.MaxSessionsPerMember),
-		leases:  newSessionLeases(cfg.Service.Store, cfg.MaxSessionsPerMember, cfg.Service.Now),
+		cfg:      cfg,
+		log:      cfg.Logger,
+		conns:    newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.MaxConnsPerMember, cfg.Startups),
+		refusals: newRefusalLog(cfg.Logger, refusalLogEvery),
+		members:  newMemberSessions(cfg.MaxSessionsPerMember),
+		leases:   newSessionLeases(cfg.Service.Store, cfg.MaxSessionsPerMember, cfg.Service.Now),
 		// One channel more than a member may use, so the one too many
 		// still reaches handle and is told why it is refused.
 		channels: newChannelLimiter(cfg.MaxSessionsPerMember + 1),
@@ -198,6 +223,11 @@ func withDefaults(cfg Config) Config {
 	defInt(&cfg.MaxConns, DefaultMaxConns)
 	defInt(&cfg.MaxConnsPerIP, DefaultMaxConnsPerIP)
 	defInt(&cfg.MaxSessionsPerMember, DefaultMaxSessionsPerMember)
+	defInt(&cfg.MaxConnsPerMember, 2*cfg.MaxSessionsPerMember)
+	def(&cfg.SessionWait, DefaultSessionWait)
+	if cfg.Startups == (Startups{}) {
+		cfg.Startups = startupsFor(cfg.MaxConns)
+	}
 	if cfg.Banner == "" {
 		cfg.Banner = DefaultBanner
 	}
@@ -211,14 +241,17 @@ func withDefaults(cfg Config) Config {
 }
 
 // harden sets what wish has no option for: the handshake deadline, the
-// connection caps, the session channel handler (a cap on channels per
-// connection and a filter on their requests: see sessionChannel), and
+// connection caps (counted from accept; a connection leaves the
+// pre-authentication pool once its client proved its key), the session
+// channel handler (a cap on channels per connection and a filter on
+// their requests: see sessionChannel), and
 // explicit empty tables for global requests and subsystems, so only plain
 // sessions exist (no port forwarding, no sftp or other subsystem) whatever
 // charm's package defaults become.
 func (s *Server) harden(srv *cssh.Server) error {
 	srv.HandshakeTimeout = s.cfg.HandshakeTimeout
-	srv.ConnCallback = s.conns.callback(s.log)
+	srv.ConnCallback = s.admitConn
+	srv.ServerConfigCallback = s.serverConfig
 	srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": s.sessionChannel}
 	srv.RequestHandlers = map[string]cssh.RequestHandler{}
 	srv.SubsystemHandlers = map[string]cssh.SubsystemHandler{}

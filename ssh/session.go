@@ -49,6 +49,7 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 	s.sessions.Add(1)
 	defer s.sessions.Add(-1)
+	s.sessionStarted(sess)
 	if s.appCtx.Err() != nil {
 		fail(sess, "the booth is shutting down; try again in a minute")
 		return
