@@ -5,7 +5,7 @@
 // armored SSH signature over exactly the payload's bytes,
 //
 //	{
-//	  "format": "booth-results-bundle-v1",
+//	  "format": "booth-results-bundle-v2",
 //	  …
 //	}
 //	-----BEGIN SSH SIGNATURE-----
@@ -62,8 +62,15 @@ const Namespace = "booth-results@vote.example.org"
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
 const Principal = "booth"
 
-// Format names this layout of the payload; a reader refuses any other.
-const Format = "booth-results-bundle-v1"
+// Format names this layout of the payload. A reader also reads FormatV1
+// and refuses any other.
+const Format = "booth-results-bundle-v2"
+
+// FormatV1 is the layout booth wrote before ballot texts were canonical
+// (issue 10 item 2): the same fields, but approvals and equal ranks in the
+// voter's screen order and a blank ballot as empty text. Bundles published
+// then still verify; only v2 promises one text per meaning.
+const FormatV1 = "booth-results-bundle-v1"
 
 // MaxBytes bounds the size of a bundle booth reads: a million ballots of
 // twenty ranks fit several times over.

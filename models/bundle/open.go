@@ -34,6 +34,9 @@ type Bundle struct {
 	Ledger    []models.LedgerEntry
 	AuditSeq  int64
 	AuditHead string
+	// Format is the payload's layout: Format, or FormatV1 for a bundle
+	// published before ballot texts were canonical.
+	Format string
 
 	payload   []byte // the signed bytes
 	resultRaw []byte // the result as published, compacted
@@ -106,10 +109,10 @@ func (s signed) decode() (*Bundle, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: more follows its JSON document before the signature", ErrFormat)
 	}
-	if doc.Format != Format {
-		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q", ErrFormat, doc.Format, Format)
+	if doc.Format != Format && doc.Format != FormatV1 {
+		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q and %q", ErrFormat, doc.Format, Format, FormatV1)
 	}
-	b := &Bundle{payload: s.payload, sig: s.sig}
+	b := &Bundle{payload: s.payload, sig: s.sig, Format: doc.Format}
 	if err := b.fill(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
@@ -317,7 +320,19 @@ func (b *Bundle) fill(doc payload) error {
 		}
 		b.Ledger[i] = e
 	}
+	if b.Format == FormatV1 {
+		return nil
+	}
 	return checkCanonical(b.Election.Definition, b.Ledger)
+}
+
+// parseBallot reads a ledger ballot text. A v1 bundle wrote a blank ballot
+// as empty text, which booth now refuses as input: it reads as "blank".
+func (b *Bundle) parseBallot(text string) (models.Ballot, error) {
+	if b.Format == FormatV1 && strings.TrimSpace(text) == "" {
+		text = "blank\n"
+	}
+	return models.ParseBallot(b.Election.Definition, nil, text)
 }
 
 func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {

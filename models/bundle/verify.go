@@ -111,7 +111,7 @@ func (b *Bundle) Recount() error {
 		}
 		// As when counting: a ballot cast before a withdrawal may name
 		// the withdrawn candidate, and the count skips them.
-		bl, err := models.ParseBallot(d, nil, l.Ballot)
+		bl, err := b.parseBallot(l.Ballot)
 		if err != nil {
 			return fmt.Errorf("%w: the ballot with receipt hash %s… is not a ballot of this election: %v",
 				ErrLedger, hex.EncodeToString(l.ReceiptHash[:4]), strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -220,7 +220,7 @@ func (b *Bundle) Lookup(receipt string) (Found, error) {
 		return f, ErrReceiptReplaced
 	}
 	f.Text = b.Ledger[i].Ballot
-	f.Ballot, err = models.ParseBallot(b.Election.Definition, nil, f.Text)
+	f.Ballot, err = b.parseBallot(f.Text)
 	if err != nil {
 		return f, fmt.Errorf("%w: the ballot under this receipt is not a ballot of this election", ErrLedger)
 	}
