@@ -261,3 +261,28 @@ func TestCodeTablesHoldNoPlainMember(t *testing.T) {
 		t.Errorf("sealed records come in %d lengths (%v), want one", len(lengths), lengths)
 	}
 }
+
+// A front end whose own clock runs hours ahead neither moves a staff
+// member's earlier codes out of the limit's window nor lets a code outlive
+// its expiry: codes go by the store's clock, as the cast window does
+// (issue 10 items 4 and 6).
+func TestCodesGoByTheStoreClock(t *testing.T) {
+	rate := models.CodeRate{Codes: 2, Per: time.Hour}
+	e, _ := staffEnv(t, rate)
+	ahead := &models.Service{Store: e.store, Rand: rand.Reader, CodeRate: rate,
+		Now: func() time.Time { return e.clock.Now().Add(3 * time.Hour) }}
+	for i := range 2 {
+		if _, err := e.svc.StaffIssueCode(ctx, "m001", "m003", ""); err != nil {
+			t.Fatalf("code %d of 2: %v", i+1, err)
+		}
+	}
+	var re *models.CodeRateError
+	if _, err := ahead.StaffIssueCode(ctx, "m001", "m004", ""); !errors.As(err, &re) {
+		t.Fatalf("a third code through a front end 3 h ahead: %v, want the limit's refusal", err)
+	}
+	code, err := e.svc.IssueCode(ctx, "m004", "", 15*time.Minute, officer)
+	must(t, err)
+	if _, err := ahead.RedeemCode(ctx, code.Code); err != nil {
+		t.Errorf("a 15-minute code redeemed at once through a front end 3 h ahead: %v, want it to work", err)
+	}
+}

@@ -41,9 +41,14 @@ func (s *Service) issueCode(ctx context.Context, memberID, electionID string, tt
 	if err := CheckCodeTTL(ttl); err != nil {
 		return IssuedCode{}, err
 	}
-	now := s.Now().UTC()
+	// The store's clock, like the cast window's: a front end whose clock
+	// is wrong must not stretch a staff member's limit or a code's life.
+	now, err := s.Store.Now(ctx)
+	if err != nil {
+		return IssuedCode{}, err
+	}
+	now = now.UTC()
 	voter := KioskVoter{ElectionID: electionID}
-	var err error
 	if voter.Member, err = s.Store.Member(ctx, memberID); err != nil {
 		return IssuedCode{}, err
 	}
@@ -93,7 +98,11 @@ func (s *Service) RedeemCode(ctx context.Context, typed string) (KioskVoter, err
 	if err != nil {
 		return KioskVoter{}, err
 	}
-	now := s.Now().UTC()
+	now, err := s.Store.Now(ctx)
+	if err != nil {
+		return KioskVoter{}, err
+	}
+	now = now.UTC()
 	c, err := s.Store.RedeemCode(ctx, CodeHash(norm), now)
 	if err != nil {
 		return KioskVoter{}, err
