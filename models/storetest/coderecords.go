@@ -16,26 +16,6 @@ import (
 // Issue 10 item 6: the kiosk code issue log, its per-staff limit and the
 // sealed records of who issued a code for whom.
 
-// runCodeRecords runs the single-store tests of this file.
-func runCodeRecords(t *testing.T, open func(t *testing.T, clock func() time.Time) models.Store) {
-	for _, tc := range []struct {
-		name string
-		test func(*testing.T, models.Store)
-	}{
-		{"CodeRateLimit", testCodeRateLimit},
-		{"CodeLog", testCodeLog},
-		{"CodeRecords", testCodeRecords},
-		{"CodeIssueRefusals", testCodeIssueRefusals},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := NewClock()
-			s := open(t, c.Now)
-			UseClock(s, c)
-			tc.test(t, s)
-		})
-	}
-}
-
 // issue is c issued by an officer at T0, with a stand-in sealed record
 // for each election it opens.
 func issue(c models.KioskCode) models.CodeIssue {

@@ -63,6 +63,10 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CastChecksTheCaster", testCastChecksTheCaster},
 		{"TickDecidesByTheStoreClock", testTickDecidesByTheStoreClock},
 		{"OrderSecret", testOrderSecret},
+		{"CodeRateLimit", testCodeRateLimit},
+		{"CodeLog", testCodeLog},
+		{"CodeRecords", testCodeRecords},
+		{"CodeIssueRefusals", testCodeIssueRefusals},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -71,7 +75,6 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 			tc.test(t, s)
 		})
 	}
-	runCodeRecords(t, open)
 	// The races, with every goroutine on one store.
 	one := func(t *testing.T, _ int, c func() time.Time) []models.Store { return []models.Store{open(t, c)} }
 	runRaces(t, one)
