@@ -184,7 +184,9 @@ func (c *irvCount) winner(cont []int) (int, string, bool) {
 
 // chooseExclusions picks who round roundNo excludes: a batch when allowed
 // and it takes more than one, else the lowest candidate, breaking a tie by
-// the most recent round at which the tied candidates differed, then by lot.
+// narrowing it through the earlier rounds, then by lot. A batch never
+// splits a tie (equal candidates stand or fall together), so the single
+// exclusion after the batches end is the only place an IRV tie is broken.
 func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int, []string) {
 	if batch {
 		if out, above := c.batch(cont); len(out) > 1 {
@@ -209,11 +211,10 @@ func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int,
 	if len(tied) == 1 {
 		return tied, []string{fmt.Sprintf("%s has the fewest votes (%d): excluded", c.res.name(tied[0]), low)}
 	}
-	chosen, tieNote := c.res.breakTie(roundNo, "exclude", tied, c.res.Rounds, true, c.lot, "round")
+	chosen, tieNote := c.res.breakTieNarrowing(roundNo, tied, c.res.Rounds, c.lot)
 	return []int{chosen}, []string{
 		fmt.Sprintf("%s share the fewest votes (%d each)", irvNames(c.res, tied), low),
 		tieNote,
-		fmt.Sprintf("%s excluded", c.res.name(chosen)),
 	}
 }
 

@@ -69,12 +69,14 @@ func (l lot) pick(tied []int) int {
 	return best
 }
 
-// lookBack settles a tie from earlier rounds, as Scottish STV's rules 49(2)
-// and 51(2) prescribe and IRV does: going back from the most recent round,
-// the first round at which exactly one of the tied candidates had the lowest
-// (or, when lowest is false, the highest) total decides. It returns the
-// chosen candidate and that round's number, or ok=false when the candidates
-// were equal at every round.
+// lookBack settles a tie from earlier stages as Scottish STV's rules 49(2)
+// and 51(2) prescribe, in Droop's reading of "the most recently preceding
+// stage at which they had an unequal number of votes": going back from the
+// most recent stage, the first stage at which exactly one of all the tied
+// candidates had the lowest (or, when lowest is false, the highest) total
+// decides. A stage at which two of them share the lowest total decides
+// nothing, even if it puts a third above them. It returns the chosen
+// candidate and that stage's number, or ok=false when no stage decided.
 func lookBack(rounds []Round, tied []int, lowest bool) (chosen, round int, ok bool) {
 	for i := len(rounds) - 1; i >= 0; i-- {
 		totals := rounds[i].Totals
@@ -99,9 +101,50 @@ func lookBack(rounds []Round, tied []int, lowest bool) (chosen, round int, ok bo
 	return 0, 0, false
 }
 
+// narrowing is one earlier round that shrank a tie: the candidates that
+// had the fewest votes there among those still in contention.
+type narrowing struct {
+	round  int
+	fewest []int
+	votes  Decimal
+}
+
+// narrowBack settles a tie for last place from earlier rounds the way
+// RCTab's previous-rounds tie-break (Tiebreak.doPreviousRounds) and the
+// usual ordinance wording ("the candidate with the fewest votes in the
+// previous round") do: going back from the most recent round, only the
+// candidates with the fewest votes at that round stay in contention, until
+// one is left. It returns those still in contention after the first round
+// (one when the rounds decided) and each round that narrowed them.
+func narrowBack(rounds []Round, tied []int) ([]int, []narrowing) {
+	left := tied
+	var steps []narrowing
+	for i := len(rounds) - 1; i >= 0 && len(left) > 1; i-- {
+		totals := rounds[i].Totals
+		low := totals[left[0]]
+		for _, c := range left[1:] {
+			if totals[c].Cmp(low) < 0 {
+				low = totals[c]
+			}
+		}
+		var fewest []int
+		for _, c := range left {
+			if totals[c].Cmp(low) == 0 {
+				fewest = append(fewest, c)
+			}
+		}
+		if len(fewest) < len(left) {
+			left = fewest
+			steps = append(steps, narrowing{round: rounds[i].Number, fewest: fewest, votes: low})
+		}
+	}
+	return left, steps
+}
+
 // breakTie chooses one of several tied candidates for purpose ("exclude",
-// "elect", ...): by look-back over rounds when rounds is not nil, then by
-// the lot. It records the tie in res and returns the choice with a note
+// "elect", ...): by Scottish STV's look-back (lookBack) over rounds when
+// rounds is not nil, then by the lot. IRV narrows instead
+// (breakTieNarrowing). It records the tie in res and returns the choice with a note
 // for the round.
 func (res *Result) breakTie(roundNo int, purpose string, tied []int, rounds []Round, lowest bool, l lot, stageWord string) (int, string) {
 	tied = slices.Clone(tied)
@@ -121,4 +164,35 @@ func (res *Result) breakTie(roundNo int, purpose string, tied []int, rounds []Ro
 		names[i] = res.name(c)
 	}
 	return chosen, "tie between " + strings.Join(names, ", ") + " to " + purpose + ": " + res.name(chosen) + " chosen by " + rule
+}
+
+// breakTieNarrowing chooses which of several candidates tied for last
+// place an instant-runoff round excludes: earlier rounds narrow the tie
+// (narrowBack), and the lot decides among those still tied after the first
+// round. It records the tie in res and returns the choice with a note that
+// names each round that narrowed the tie, e.g. "Round 3: B and C had the
+// fewest (23); round 1: C had the fewest (22): excluded".
+func (res *Result) breakTieNarrowing(roundNo int, tied []int, rounds []Round, l lot) (int, string) {
+	tied = slices.Clone(tied)
+	slices.Sort(tied)
+	left, steps := narrowBack(rounds, tied)
+	parts := make([]string, len(steps))
+	for i, s := range steps {
+		parts[i] = "round " + itoa(s.round) + ": " + irvNames(res, s.fewest) + " had the fewest (" + s.votes.String() + ")"
+	}
+	chosen, rule := left[0], ""
+	if len(left) == 1 {
+		rule = "round " + itoa(steps[len(steps)-1].round)
+	} else {
+		chosen, rule = l.pick(left), l.rule
+		tiedAt := "tied at every earlier round"
+		if len(steps) > 0 {
+			tiedAt = "no round separates " + irvNames(res, left)
+			rule = "round " + itoa(steps[len(steps)-1].round) + ", then " + l.rule
+		}
+		parts = append(parts, tiedAt+": "+res.name(chosen)+" chosen by "+l.rule)
+	}
+	res.Ties = append(res.Ties, Tie{Round: roundNo, Purpose: "exclude", Candidates: tied, Chosen: chosen, Rule: rule})
+	note := strings.Join(parts, "; ") + ": excluded"
+	return chosen, strings.ToUpper(note[:1]) + note[1:]
 }
