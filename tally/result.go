@@ -79,8 +79,9 @@ type Tie struct {
 	Purpose    string
 	Candidates []int
 	Chosen     int
-	// Rule names what broke the tie, e.g. "stage 3", "round 2", "lot" or
-	// "file order".
+	// Rule names what broke the tie, e.g. "stage 3", "round 2", "lot",
+	// "file order", or for an IRV tie that earlier rounds narrowed but did
+	// not settle, "round 3, then lot".
 	Rule string
 }
 
