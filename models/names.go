@@ -136,10 +136,11 @@ const confusablesUnicode = "13.0.0"
 var knownToConfusables = rangetable.Assigned(confusablesUnicode)
 
 // newerThanConfusables reports a character (one that invisibleRune lets
-// through, so assigned in Go's Unicode tables) that was assigned after confusablesUnicode, so that lookKey cannot
-// map it even when it looks like an older letter (U+A7D8, Unicode 14, is
-// an S). Symbols (category So: emoji, mostly) are let through: they do not
-// pass for letters, and new emoji are common in titles.
+// through, so assigned in Go's Unicode tables) that was assigned after
+// confusablesUnicode, so that lookKey cannot map it even when it looks
+// like an older letter (U+A7D8, Unicode 14, is an S). Symbols (category
+// So: emoji, mostly) are let through: they do not pass for letters, and
+// new emoji are common in titles.
 func newerThanConfusables(r rune) bool {
 	return r >= utf8.RuneSelf && !unicode.Is(knownToConfusables, r) && !unicode.Is(unicode.So, r)
 }
@@ -216,7 +217,8 @@ type lookAlikes struct {
 	// apart; what is refused is a different text made to look the same.
 	homonyms bool
 	// asciiSpellings allows two plain-ASCII texts that look alike only
-	// because one has "rn" where the other has "m" (or '' for "): see
+	// because one has "rn" where the other has "m" (or two apostrophes
+	// for '"'): see
 	// asciiSpelledApart.
 	asciiSpellings bool
 }
@@ -259,10 +261,10 @@ func (l *lookAlikes) put(text, where string) {
 
 // asciiSpelledApart reports two texts of plain ASCII, with the same
 // lookKey, that look the same only through confusables.txt's mappings of
-// one ASCII character to several ("m" to "rn", '"' to "”"): "Kim"/"Kirn",
-// "Arne"/"Ame", "Turner"/"Tumer" are different names that real people
-// have. Told apart by their ids, such members can both be registered
-// (issue 10 item 8, review); the characters that sit in no ordinary name
+// one ASCII character to several ("m" to "rn", '"' to two apostrophes):
+// "Kim"/"Kirn", "Arne"/"Ame", "Turner"/"Tumer" are different names that
+// real people have. Told apart by their ids, such members can both be
+// registered (issue 10 item 8, review); the characters that sit in no ordinary name
 // (another script's letters, marks, invisibles) are never let through
 // this way, nor a single-character look-alike such as "I" for "l".
 func asciiSpelledApart(a, b string) bool {

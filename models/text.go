@@ -30,9 +30,9 @@ import (
 // U+2800, private-use and unassigned code points, a nonspacing mark
 // written twice in a row, a dot above on a letter whose own dot hides it
 // ("i" + U+0307), and letters newer than the confusables table that tells
-// look-alikes apart (Unicode 13.0; see newerThanConfusables). what names the text in the message, e.g.
-// "member name". It sets no length limit; callers cap lengths where it
-// matters.
+// look-alikes apart (Unicode 13.0; see newerThanConfusables). what names
+// the text in the message, e.g. "member name". It sets no length limit;
+// callers cap lengths where it matters.
 func CheckText(what, s string) error {
 	return checkText(what, s, false)
 }
