@@ -264,9 +264,9 @@ func (l *lookAlikes) put(text, where string) {
 // one ASCII character to several ("m" to "rn", '"' to two apostrophes):
 // "Kim"/"Kirn", "Arne"/"Ame", "Turner"/"Tumer" are different names that
 // real people have. Told apart by their ids, such members can both be
-// registered (issue 10 item 8, review); the characters that sit in no ordinary name
-// (another script's letters, marks, invisibles) are never let through
-// this way, nor a single-character look-alike such as "I" for "l".
+// registered (issue 10 item 8, review). Anything outside ASCII (another
+// script's letters, marks, invisibles) never passes this way, nor does a
+// single-character look-alike such as "I" for "l".
 func asciiSpelledApart(a, b string) bool {
 	ascii := func(s string) bool {
 		return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
