@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mtibben/confusables"
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/unicode/rangetable"
 )
 
 // Names and ids are how voters and officers tell entries apart: on the
@@ -17,8 +19,9 @@ import (
 // same on screen (lookKey). The second rule uses the confusables data of
 // Unicode's security mechanisms (UTS #39) through
 // github.com/mtibben/confusables, whose table is Unicode 13.0.0's: letters
-// added to Unicode later that resemble older ones are not mapped, and
-// booth refuses code points its own Unicode 15.0.0 tables do not know.
+// added to Unicode later that resemble older ones are not mapped, so
+// booth refuses them (newerThanConfusables) as it refuses code points its
+// own Unicode 15.0.0 tables do not know.
 
 // isDefaultIgnorable reports Unicode's Default_Ignorable_Code_Point
 // property: characters that a renderer shows as nothing unless it supports
@@ -89,6 +92,59 @@ func repeatedMark(s string) (mark, on rune) {
 	return 0, 0
 }
 
+// hiddenMark finds a dot above (U+0307, or U+0358 dot above right) on a
+// letter whose own dot hides it: a soft-dotted letter (i, j, į, ɨ, …, by
+// Unicode's Soft_Dotted property) or the dotless ı and ȷ, so that "i" +
+// U+0307 and "ı" + U+0307 both look like "i" (UTS #39, section 5.4). A
+// mark above the letter that comes first (i + U+0301 + U+0307) carries the
+// dot where it shows. It returns the mark and the letter, or 0, 0.
+func hiddenMark(s string) (mark, on rune) {
+	hides := false // whether the next mark above lands on the letter's dot
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case !unicode.Is(unicode.Mn, r):
+			on = r
+			hides = unicode.Is(unicode.Soft_Dotted, r) || r == 'ı' || r == 'ȷ'
+		case hides && (r == 0x0307 || r == 0x0358):
+			return r, on
+		case norm.NFD.PropertiesString(string(r)).CCC() == 230: // above
+			hides = false
+		}
+	}
+	return 0, 0
+}
+
+// hiddenLooksLike is the letter that on, with a dot above that its own dot
+// hides, looks like: the dotted one for the dotless ı and ȷ.
+func hiddenLooksLike(on rune) string {
+	switch on {
+	case 'ı':
+		return "i"
+	case 'ȷ':
+		return "j"
+	}
+	return string(on)
+}
+
+// confusablesUnicode is the version of Unicode whose confusables.txt
+// github.com/mtibben/confusables holds (see the package's tables.go).
+const confusablesUnicode = "13.0.0"
+
+// knownToConfusables holds the code points assigned in Unicode
+// confusablesUnicode, from golang.org/x/text's table of each version's
+// assigned code points.
+var knownToConfusables = rangetable.Assigned(confusablesUnicode)
+
+// newerThanConfusables reports a character (one that invisibleRune lets
+// through, so assigned in Go's Unicode tables) that was assigned after
+// confusablesUnicode, so that lookKey cannot map it even when it looks
+// like an older letter (U+A7D8, Unicode 14, is an S). Symbols (category
+// So: emoji, mostly) are let through: they do not pass for letters, and
+// new emoji are common in titles.
+func newerThanConfusables(r rune) bool {
+	return r >= utf8.RuneSelf && !unicode.Is(knownToConfusables, r) && !unicode.Is(unicode.So, r)
+}
+
 // lookKey reduces a name or id to what it looks like on screen: two texts
 // whose keys are equal look the same to a reader. It is the UTS #39
 // skeleton (NFD, each character mapped to its prototype in
@@ -151,15 +207,24 @@ type nameSeen struct {
 // lookAlikes finds texts that look the same as one seen before. Each kind
 // of text (candidate names, candidate ids, member names) has its own.
 type lookAlikes struct {
-	byKey map[string]nameSeen
+	// byKey holds, for each lookKey, the texts seen with it: more than one
+	// when homonyms or asciiSpellings let them in, and each must be
+	// compared with, since they may differ from a newcomer in different
+	// ways.
+	byKey map[string][]nameSeen
 	// homonyms allows the same text twice (after NFC and whitespace
 	// collapsing): two members may share a name, and their ids tell them
 	// apart; what is refused is a different text made to look the same.
 	homonyms bool
+	// asciiSpellings allows two plain-ASCII texts that look alike only
+	// because one has "rn" where the other has "m" (or two apostrophes
+	// for '"'): see
+	// asciiSpelledApart.
+	asciiSpellings bool
 }
 
 func newLookAlikes(homonyms bool) *lookAlikes {
-	return &lookAlikes{byKey: map[string]nameSeen{}, homonyms: homonyms}
+	return &lookAlikes{byKey: map[string][]nameSeen{}, homonyms: homonyms}
 }
 
 // add records text, written at where, unless it looks the same as a
@@ -174,19 +239,55 @@ func (l *lookAlikes) add(text, where string) (nameSeen, bool) {
 
 // find returns the text seen before that text looks the same as, if any.
 func (l *lookAlikes) find(text string) (nameSeen, bool) {
-	prev, seen := l.byKey[lookKey(text)]
-	if !seen || l.homonyms && sameText(prev.text, text) {
-		return nameSeen{}, false
+	for _, prev := range l.byKey[lookKey(text)] {
+		if l.homonyms && sameText(prev.text, text) || l.asciiSpellings && asciiSpelledApart(prev.text, text) {
+			continue
+		}
+		return prev, true
 	}
-	return prev, true
+	return nameSeen{}, false
 }
 
-// put records text, written at where; a look-alike seen before is kept.
+// put records text, written at where, next to the look-alikes seen before.
 func (l *lookAlikes) put(text, where string) {
 	key := lookKey(text)
-	if _, seen := l.byKey[key]; !seen {
-		l.byKey[key] = nameSeen{text, where}
+	for _, prev := range l.byKey[key] {
+		if prev.text == text {
+			return
+		}
 	}
+	l.byKey[key] = append(l.byKey[key], nameSeen{text, where})
+}
+
+// asciiSpelledApart reports two texts of plain ASCII, with the same
+// lookKey, that look the same only through confusables.txt's mappings of
+// one ASCII character to several ("m" to "rn", '"' to two apostrophes):
+// "Kim"/"Kirn", "Arne"/"Ame", "Turner"/"Tumer" are different names that
+// real people have. Told apart by their ids, such members can both be
+// registered (issue 10 item 8, review). Anything outside ASCII (another
+// script's letters, marks, invisibles) never passes this way, nor does a
+// single-character look-alike such as "I" for "l".
+func asciiSpelledApart(a, b string) bool {
+	ascii := func(s string) bool {
+		return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+	}
+	if !ascii(a) || !ascii(b) {
+		return false
+	}
+	// The skeleton without the many-character mappings: equal when the two
+	// still look the same once "rn" and "m" count as different.
+	key := func(s string) string {
+		var k strings.Builder
+		for _, r := range s {
+			if p := confusables.Skeleton(string(r)); utf8.RuneCountInString(p) > 1 && ascii(p) {
+				k.WriteRune(r)
+			} else {
+				k.WriteString(p)
+			}
+		}
+		return strings.Join(strings.Fields(k.String()), " ")
+	}
+	return key(a) != key(b)
 }
 
 // sameText reports two texts that are the same name written the same way,
@@ -210,11 +311,17 @@ func lookAlikeMsg(what, text, where string, prev nameSeen, must string) string {
 // memberLooks finds members whose ids or names look the same as those of
 // members seen before, in the same file or registered already. Two
 // members may have the same name (homonyms, told apart by their ids), but
-// not two names that differ yet look the same.
+// not two names that differ yet look the same, except plain-ASCII names
+// that differ in "rn" for "m" (asciiSpelledApart): people are named Kim and
+// Kirn. Ids get no such leave: officers choose them freely and type them
+// from what they read, where "kirn" for "kim" is a mistake waiting to
+// happen, and another id costs nothing.
 type memberLooks struct{ ids, names *lookAlikes }
 
 func newMemberLooks() *memberLooks {
-	return &memberLooks{ids: newLookAlikes(false), names: newLookAlikes(true)}
+	names := newLookAlikes(true)
+	names.asciiSpellings = true
+	return &memberLooks{ids: newLookAlikes(false), names: names}
 }
 
 // add records a member, its id and name written at where (" (member

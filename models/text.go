@@ -27,10 +27,12 @@ import (
 // from others, it must also be free of what shows as nothing or as blank:
 // default-ignorable code points (variation selectors, the combining
 // grapheme joiner, …), the Hangul fillers, the blank braille pattern
-// U+2800, private-use and unassigned code points, and a nonspacing mark
-// written twice in a row. what names the text in the message, e.g.
-// "member name". It sets no length limit; callers cap lengths where it
-// matters.
+// U+2800, private-use and unassigned code points, a nonspacing mark
+// written twice in a row, a dot above on a letter whose own dot hides it
+// ("i" + U+0307), and letters newer than the confusables table that tells
+// look-alikes apart (Unicode 13.0; see newerThanConfusables). what names
+// the text in the message, e.g. "member name". It sets no length limit;
+// callers cap lengths where it matters.
 func CheckText(what, s string) error {
 	return checkText(what, s, false)
 }
@@ -69,9 +71,16 @@ func checkText(what, s string, multiline bool) error {
 		if kind, shows := invisibleRune(r); kind != "" && !multiline {
 			return fmt.Errorf("%s contains %s %U at character %d, %s, so two different texts could look the same: remove it", what, kind, r, n, shows)
 		}
+		if newerThanConfusables(r) && !multiline {
+			return fmt.Errorf("%s contains %s at character %d, which Unicode added after version %s: booth cannot yet tell whether it looks like other letters, so two different texts could look the same; write it without that character",
+				what, runeName(r), n, confusablesUnicode)
+		}
 	}
 	if mark, on := repeatedMark(s); mark != 0 && !multiline {
 		return fmt.Errorf("%s has the combining mark %U twice in a row on %q, which shows as one mark: write it once", what, mark, string(on))
+	}
+	if mark, on := hiddenMark(s); mark != 0 && !multiline {
+		return fmt.Errorf("%s has the combining dot %U on %q, whose own dot hides it, so it looks like %q alone: remove the %U", what, mark, string(on), hiddenLooksLike(on), mark)
 	}
 	return nil
 }
