@@ -265,3 +265,44 @@ func (c delayedConn) Read(b []byte) (int, error) {
 	time.Sleep(c.delay)
 	return c.Conn.Read(b)
 }
+
+// A connection whose key exchange is done is marked as in user
+// authentication before its first authentication request is answered.
+func TestKeyExchangeMarksConnectionAuthenticating(t *testing.T) {
+	e := newTestEnv(t, nil)
+	reached, release := make(chan struct{}), make(chan struct{})
+	cfg := &gossh.ClientConfig{
+		User:            "ada",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(e.keys["ada"])},
+		HostKeyCallback: gossh.FixedHostKey(e.hostKey),
+		// The server sends its banner on the first authentication request.
+		BannerCallback: func(string) error { close(reached); <-release; return nil },
+	}
+	done := make(chan error, 1)
+	go func() {
+		c, err := gossh.Dial("tcp", e.addr, cfg)
+		if err == nil {
+			c.Close()
+		}
+		done <- err
+	}()
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no banner")
+	}
+	l := e.srv.conns
+	l.mu.Lock()
+	var phases []int
+	for _, c := range l.pool {
+		phases = append(phases, c.phase)
+	}
+	l.mu.Unlock()
+	close(release)
+	if len(phases) != 1 || phases[0] != phaseAuth {
+		t.Fatalf("phases of the connections signing in: %v; want one in user authentication (%d)", phases, phaseAuth)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("ada's sign-in: %v", err)
+	}
+}
