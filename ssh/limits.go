@@ -128,6 +128,7 @@ type connLimiter struct {
 	pool      []*trackedConn
 	pending   int
 	inNet     map[string]*[phases]int
+	scratch   []*trackedConn // pick's
 	perMember map[string]int
 	seq       uint64
 
@@ -154,7 +155,9 @@ type trackedConn struct {
 	source, remote string
 	// nets are the networks source lies in, widest first, ending with
 	// source itself (see networks).
-	nets   []string
+	nets []string
+	// inNet are the pool's counts of nets while c is in the pool.
+	inNet  []*[phases]int
 	seq    uint64
 	state  int
 	phase  int
@@ -187,7 +190,7 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 		// Connections still in the handshake give way first; ones in
 		// user authentication only when no handshake may.
 		v, ok := l.pick(c, phaseHandshake)
-		if !ok {
+		if !ok && slices.ContainsFunc(l.pool, func(o *trackedConn) bool { return o.phase == phaseAuth }) {
 			v, ok = l.pick(c, phaseAuth)
 		}
 		switch {
@@ -222,7 +225,11 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 // with its 65,536 /64s) counts as one heavy source, not as many light
 // ones.
 func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bool) {
-	cands := make([]*trackedConn, 0, len(l.pool))
+	// It runs for every newcomer to a pool past Start, under the lock:
+	// it reuses one slice and reads the counts through each connection's
+	// pointers rather than the map.
+	cands := l.scratch[:0]
+	defer func() { clear(cands); l.scratch = cands[:0] }()
 	for _, o := range l.pool {
 		if o.phase <= upTo {
 			cands = append(cands, o)
@@ -230,31 +237,31 @@ func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bo
 	}
 	parted := false
 	for level := 0; len(cands) > 0; level++ {
-		var heaviest string
+		var heaviest *[phases]int
 		best := -1
 		for _, o := range cands { // oldest first: of equals the first wins
 			if level >= len(o.nets) {
 				continue
 			}
-			if n := l.netCount(o.nets[level], upTo); n > best {
-				heaviest, best = o.nets[level], n
+			if n := sumPhases(o.inNet[level], upTo); n > best {
+				heaviest, best = o.inNet[level], n
 			}
 		}
 		if best < 0 {
 			break // below the heaviest source: its connections, oldest first
 		}
-		if !parted && (level >= len(c.nets) || c.nets[level] != heaviest) {
+		if !parted && (level >= len(c.nets) || l.inNet[c.nets[level]] != heaviest) {
 			parted = true
 			own := 0
 			if level < len(c.nets) {
-				own = l.netCount(c.nets[level], upTo)
+				own = sumPhases(l.inNet[c.nets[level]], upTo)
 			}
 			if best < own+2 {
 				return nil, false
 			}
 		}
 		cands = slices.DeleteFunc(cands, func(o *trackedConn) bool {
-			return level >= len(o.nets) || o.nets[level] != heaviest
+			return level >= len(o.nets) || o.inNet[level] != heaviest
 		})
 	}
 	if !parted || len(cands) == 0 {
@@ -263,10 +270,9 @@ func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bo
 	return cands[0], true
 }
 
-// netCount is how many of the pool's connections in phases up to upTo
-// lie in network n.
-func (l *connLimiter) netCount(n string, upTo int) int {
-	counts := l.inNet[n]
+// sumPhases is how many connections of a network's counts are in phases
+// up to upTo; a network the pool has none of has nil counts.
+func sumPhases(counts *[phases]int, upTo int) int {
 	if counts == nil {
 		return 0
 	}
@@ -277,14 +283,19 @@ func (l *connLimiter) netCount(n string, upTo int) int {
 	return sum
 }
 
-// countNets adds d to the counts of c's networks in c's phase.
+// countNets adds d to the counts of c's networks in c's phase, and
+// points c.inNet at them.
 func (l *connLimiter) countNets(c *trackedConn, d int) {
-	for _, n := range c.nets {
+	if c.inNet == nil {
+		c.inNet = make([]*[phases]int, len(c.nets))
+	}
+	for i, n := range c.nets {
 		counts := l.inNet[n]
 		if counts == nil {
 			counts = new([phases]int)
 			l.inNet[n] = counts
 		}
+		c.inNet[i] = counts
 		if counts[c.phase] += d; *counts == ([phases]int{}) {
 			delete(l.inNet, n)
 		}
