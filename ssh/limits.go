@@ -115,9 +115,9 @@ const (
 // connLimiter counts connections: in total and per source address (an
 // IPv4 address or an IPv6 /64, see sourceKey) from accept to close, those
 // not signed in yet in the pre-authentication pool (Startups), balanced
-// by networks (see networks), and those signed in per member. Its accept check runs in charm's ConnCallback,
-// before the SSH handshake, so a flood is turned away before it costs a
-// key exchange.
+// by networks (see networks), and those signed in per member. Its accept
+// check runs in charm's ConnCallback, before the SSH handshake, so a flood
+// is turned away before it costs a key exchange.
 type connLimiter struct {
 	mu        sync.Mutex
 	total     int
@@ -455,7 +455,7 @@ func (s *Server) signIn(ctx cssh.Context, key gossh.PublicKey) error {
 	case "":
 	case refusedClosed:
 		// Closed to make room for a newcomer (or at its end): the
-		// banner is unlikely to arrive, the log says what happened.
+		// client is mostly gone by now, so the log is what tells.
 		s.refusals.warn(refusedClosed, "member", name, "remote", c.remote)
 		return &gossh.BannerError{
 			Err:     errors.New("connection closed while signing in"),
