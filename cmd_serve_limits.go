@@ -20,7 +20,7 @@ type serveLimits struct {
 func (l *serveLimits) flags(fl *pflag.FlagSet) {
 	fl.IntVar(&l.total, "max-conns", boothssh.DefaultMaxConns, "most connections in all")
 	fl.StringVar(&l.startups, "max-startups", "",
-		"connections still signing in, as start:rate:full: from start on, refuse rate percent of newcomers, rising to all at full; newcomers from an address holding fewer than the busiest are let in (default a sixteenth of --max-conns: "+boothssh.DefaultStartups.String()+")")
+		"connections still signing in, as start:rate:full: from start on, refuse rate percent of newcomers, rising to all at full; newcomers from a network holding at least two fewer than the busiest are let in (default a sixteenth of --max-conns: "+boothssh.DefaultStartups.String()+")")
 	fl.IntVar(&l.perMember, "max-conns-per-member", 2*boothssh.DefaultMaxSessionsPerMember, "most signed-in connections of one member")
 	fl.DurationVar(&l.sessionWait, "session-wait", boothssh.DefaultSessionWait, "close a signed-in connection that opens no session within this time")
 }

@@ -20,12 +20,14 @@ import (
 // Startups is the cap on connections that have not signed in yet, like
 // OpenSSH's MaxStartups start:rate:full. Below Start such connections are
 // let in; from Start on a newcomer is refused with a chance of Rate
-// percent, rising linearly to certainty at Full. A newcomer from an
-// address holding fewer of them than the address holding the most is
-// exempt: it is let in, and at Full the oldest unsigned connection of the
-// address holding the most is closed to make room. A flood from a few
-// addresses so keeps out neither members nor anyone else, and the pool,
-// well below the total, leaves signed-in members their own places.
+// percent, rising linearly to certainty at Full. A newcomer from a
+// network holding at least two fewer of them than the network holding
+// the most (see connLimiter.pick) is exempt: it is let in, and at Full the
+// oldest unsigned connection of that heaviest network is closed to make
+// room. A flood from a few networks, however many addresses or IPv6 /64s
+// it holds within them, so keeps out neither members nor anyone else, and
+// the pool, well below the total, leaves signed-in members their own
+// places.
 type Startups struct{ Start, Rate, Full int }
 
 // DefaultStartups is the pre-authentication cap for the default total of
@@ -68,8 +70,8 @@ func (st Startups) check() error {
 // String gives st as start:rate:full.
 func (st Startups) String() string { return fmt.Sprintf("%d:%d:%d", st.Start, st.Rate, st.Full) }
 
-// dropChance is the chance that a newcomer from an address holding the
-// most unsigned connections is refused, with n of them in the pool.
+// dropChance is the chance that a newcomer not exempt (see Startups) is
+// refused, with n connections in the pool.
 func (st Startups) dropChance(n int) float64 {
 	if n >= st.Full {
 		return 1
@@ -86,8 +88,9 @@ const (
 	refusedTotal    = "connection refused: the server has its maximum of connections open"
 	refusedSource   = "connection refused: too many connections from this address"
 	refusedStartups = "connection refused: too many connections still signing in"
-	closedForRoom   = "connection closed while signing in: its address held the most connections signing in, and the place went to a newcomer"
+	closedForRoom   = "connection closed while signing in: its network held the most connections signing in, and the place went to a newcomer from another"
 	refusedMember   = "sign-in refused: this member has the maximum of connections open"
+	refusedClosed   = "sign-in refused: the connection was closed while signing in"
 	closedNoSession = "connection closed: signed in but opened no session in time"
 )
 
@@ -99,20 +102,33 @@ const (
 	stateSignedIn
 )
 
+// Phases of a connection signing in: in the handshake (no SSH version or
+// key exchange yet: all a bare TCP flood ever reaches), then in user
+// authentication. The pool closes connections still in the handshake
+// before those already authenticating.
+const (
+	phaseHandshake = iota
+	phaseAuth
+	phases
+)
+
 // connLimiter counts connections: in total and per source address (an
 // IPv4 address or an IPv6 /64, see sourceKey) from accept to close, those
-// not signed in yet in the pre-authentication pool (Startups), and those
-// signed in per member. Its accept check runs in charm's ConnCallback,
-// before the SSH handshake, so a flood is turned away before it costs a
-// key exchange.
+// not signed in yet in the pre-authentication pool (Startups), balanced
+// by networks (see networks), and those signed in per member. Its accept
+// check runs in charm's ConnCallback, before the SSH handshake, so a flood
+// is turned away before it costs a key exchange.
 type connLimiter struct {
 	mu        sync.Mutex
 	total     int
 	perSource map[string]int
-	// signingIn holds each source's connections not signed in yet, oldest
-	// first; pending counts them all.
-	signingIn map[string][]*trackedConn
+	// pool holds the connections not signed in yet, oldest first;
+	// pending counts them. inNet counts them per network (each of their
+	// networks) and phase.
+	pool      []*trackedConn
 	pending   int
+	inNet     map[string]*[phases]int
+	scratch   []*trackedConn // pick's
 	perMember map[string]int
 	seq       uint64
 
@@ -124,7 +140,7 @@ type connLimiter struct {
 
 func newConnLimiter(maxTotal, maxSource, maxMember int, st Startups) *connLimiter {
 	return &connLimiter{
-		perSource: map[string]int{}, signingIn: map[string][]*trackedConn{}, perMember: map[string]int{},
+		perSource: map[string]int{}, inNet: map[string]*[phases]int{}, perMember: map[string]int{},
 		maxTotal: maxTotal, maxSource: maxSource, maxMember: maxMember, startups: st, chance: rand.Float64,
 	}
 }
@@ -137,9 +153,15 @@ type trackedConn struct {
 	// source is what the per-address limits count by; remote is the
 	// address for the log.
 	source, remote string
-	seq            uint64
-	state          int
-	member         string
+	// nets are the networks source lies in, widest first, ending with
+	// source itself (see networks).
+	nets []string
+	// inNet are the pool's counts of nets while c is in the pool.
+	inNet  []*[phases]int
+	seq    uint64
+	state  int
+	phase  int
+	member string
 	// noSession closes the connection if it opens no session in time
 	// once signed in; sessionStarted stops it.
 	noSession      *time.Timer
@@ -148,7 +170,10 @@ type trackedConn struct {
 
 // admit counts c in, or returns why it is refused. When it lets c in by
 // taking another connection's place, it returns that connection, already
-// counted out, for the caller to close.
+// counted out, for the caller to close. Below Start everyone is let in;
+// from Start a newcomer pick exempts is let in, at Full in place of the
+// victim pick names; any other newcomer is refused at random, at Full
+// always: a connection in progress is never closed for one.
 func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -158,53 +183,156 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 	if l.perSource[c.source] >= l.maxSource {
 		return nil, refusedSource
 	}
+	if c.nets == nil {
+		c.nets = networks(c.source)
+	}
 	if l.pending >= l.startups.Start {
-		heaviest := l.heaviestSource()
-		if len(l.signingIn[c.source]) >= len(l.signingIn[heaviest]) {
+		// Connections still in the handshake give way first; ones in
+		// user authentication only when no handshake may.
+		v, ok := l.pick(c, phaseHandshake)
+		if !ok && slices.ContainsFunc(l.pool, func(o *trackedConn) bool { return o.phase == phaseAuth }) {
+			v, ok = l.pick(c, phaseAuth)
+		}
+		switch {
+		case !ok:
 			if l.chance() < l.startups.dropChance(l.pending) {
 				return nil, refusedStartups
 			}
-		} else if l.pending >= l.startups.Full {
-			victim = l.signingIn[heaviest][0]
+		case l.pending >= l.startups.Full:
+			victim = v
 			l.countOut(victim)
 		}
 	}
 	l.seq++
-	c.l, c.seq, c.state = l, l.seq, stateSigningIn
+	c.l, c.seq, c.state, c.phase = l, l.seq, stateSigningIn, phaseHandshake
 	l.total++
 	l.perSource[c.source]++
-	l.signingIn[c.source] = append(l.signingIn[c.source], c)
+	l.pool = append(l.pool, c)
 	l.pending++
+	l.countNets(c, 1)
 	return victim, ""
 }
 
-// heaviestSource is the source holding the most connections signing in;
-// of several, the one whose oldest is oldest.
-func (l *connLimiter) heaviestSource() string {
-	var best string
-	for src, cs := range l.signingIn {
-		b := l.signingIn[best]
-		if len(cs) > len(b) || len(cs) == len(b) && len(b) > 0 && cs[0].seq < b[0].seq {
-			best = src
+// pick finds the connection a newcomer c would displace, counting the
+// pool's connections in phases up to upTo (phaseHandshake: those still in
+// the handshake; phaseAuth: all). It walks the networks from the widest
+// down, each time into the one holding the most (of equals, the one whose
+// connection is oldest), to the oldest connection of the heaviest source.
+// c is exempt (ok) only if, where its networks part from that path, its
+// own holds at least two fewer: so a source's only connection gives way
+// to no newcomer of a network as light, the places go to the networks
+// holding the fewest, and one network with many addresses (an IPv6 /48
+// with its 65,536 /64s) counts as one heavy source, not as many light
+// ones.
+func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bool) {
+	// It runs for every newcomer to a pool past Start, under the lock:
+	// it reuses one slice and reads the counts through each connection's
+	// pointers rather than the map.
+	cands := l.scratch[:0]
+	defer func() { clear(cands); l.scratch = cands[:0] }()
+	for _, o := range l.pool {
+		if o.phase <= upTo {
+			cands = append(cands, o)
 		}
 	}
-	return best
+	parted := false
+	for level := 0; len(cands) > 0; level++ {
+		var heaviest *[phases]int
+		best := -1
+		for _, o := range cands { // oldest first: of equals the first wins
+			if level >= len(o.nets) {
+				continue
+			}
+			if n := sumPhases(o.inNet[level], upTo); n > best {
+				heaviest, best = o.inNet[level], n
+			}
+		}
+		if best < 0 {
+			break // below the heaviest source: its connections, oldest first
+		}
+		if !parted && (level >= len(c.nets) || l.inNet[c.nets[level]] != heaviest) {
+			parted = true
+			own := 0
+			if level < len(c.nets) {
+				own = sumPhases(l.inNet[c.nets[level]], upTo)
+			}
+			if best < own+2 {
+				return nil, false
+			}
+		}
+		cands = slices.DeleteFunc(cands, func(o *trackedConn) bool {
+			return level >= len(o.nets) || o.inNet[level] != heaviest
+		})
+	}
+	if !parted || len(cands) == 0 {
+		return nil, false // c is of the heaviest source itself
+	}
+	return cands[0], true
+}
+
+// sumPhases is how many connections of a network's counts are in phases
+// up to upTo; a network the pool has none of has nil counts.
+func sumPhases(counts *[phases]int, upTo int) int {
+	if counts == nil {
+		return 0
+	}
+	sum := 0
+	for p := 0; p <= upTo; p++ {
+		sum += counts[p]
+	}
+	return sum
+}
+
+// countNets adds d to the counts of c's networks in c's phase, and
+// points c.inNet at them.
+func (l *connLimiter) countNets(c *trackedConn, d int) {
+	if c.inNet == nil {
+		c.inNet = make([]*[phases]int, len(c.nets))
+	}
+	for i, n := range c.nets {
+		counts := l.inNet[n]
+		if counts == nil {
+			counts = new([phases]int)
+			l.inNet[n] = counts
+		}
+		c.inNet[i] = counts
+		if counts[c.phase] += d; *counts == ([phases]int{}) {
+			delete(l.inNet, n)
+		}
+	}
+}
+
+// authenticating records that c, signing in, finished its key exchange
+// and is in user authentication.
+func (l *connLimiter) authenticating(c *trackedConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c.state != stateSigningIn || c.phase == phaseAuth {
+		return
+	}
+	l.countNets(c, -1)
+	c.phase = phaseAuth
+	l.countNets(c, 1)
 }
 
 // signedIn moves c from the pre-authentication pool to its member's
-// connections, unless the member has the maximum open. A signed-in
+// connections, or returns why it cannot: c was closed already (to make
+// room, or at its end), or the member has the maximum open. A signed-in
 // connection then has wait to open a session before onTimeout runs.
-func (l *connLimiter) signedIn(c *trackedConn, member string, wait time.Duration, onTimeout func()) bool {
+func (l *connLimiter) signedIn(c *trackedConn, member string, wait time.Duration, onTimeout func()) (refused string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if c.state != stateSigningIn || l.perMember[member] >= l.maxMember {
-		return false
+	if c.state != stateSigningIn {
+		return refusedClosed
+	}
+	if l.perMember[member] >= l.maxMember {
+		return refusedMember
 	}
 	l.leavePool(c)
 	c.state, c.member = stateSignedIn, member
 	l.perMember[member]++
 	c.noSession = time.AfterFunc(wait, onTimeout)
-	return true
+	return ""
 }
 
 // startSession records that c opened a session: it is kept.
@@ -254,12 +382,8 @@ func (l *connLimiter) countOut(c *trackedConn) {
 
 // leavePool takes c, signing in, out of the pre-authentication pool.
 func (l *connLimiter) leavePool(c *trackedConn) {
-	cs := slices.DeleteFunc(l.signingIn[c.source], func(o *trackedConn) bool { return o == c })
-	if len(cs) == 0 {
-		delete(l.signingIn, c.source)
-	} else {
-		l.signingIn[c.source] = cs
-	}
+	l.pool = slices.DeleteFunc(l.pool, func(o *trackedConn) bool { return o == c })
+	l.countNets(c, -1)
 	l.pending--
 }
 
@@ -298,6 +422,13 @@ func (s *Server) admitConn(ctx cssh.Context, nc net.Conn) net.Conn {
 // for the moment its client has proved it holds the key: charm has none.
 func (s *Server) serverConfig(ctx cssh.Context) *gossh.ServerConfig {
 	return &gossh.ServerConfig{
+		// Called once the key exchange is done, before user
+		// authentication: the connection is no bare flood.
+		PreAuthConnCallback: func(gossh.ServerPreAuthConn) {
+			if c, ok := ctx.Value(connKey{}).(*trackedConn); ok {
+				s.conns.authenticating(c)
+			}
+		},
 		VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey, perms *gossh.Permissions, _ string) (*gossh.Permissions, error) {
 			return perms, s.signIn(ctx, key)
 		},
@@ -320,7 +451,17 @@ func (s *Server) signIn(ctx cssh.Context, key gossh.PublicKey) error {
 	if id, err := s.identifyKey(ctx, fp); err == nil {
 		name = id.name()
 	}
-	if !s.conns.signedIn(c, name, s.cfg.SessionWait, func() { s.closeWithoutSession(c) }) {
+	switch s.conns.signedIn(c, name, s.cfg.SessionWait, func() { s.closeWithoutSession(c) }) {
+	case "":
+	case refusedClosed:
+		// Closed to make room for a newcomer (or at its end): the
+		// client is mostly gone by now, so the log is what tells.
+		s.refusals.warn(refusedClosed, "member", name, "remote", c.remote)
+		return &gossh.BannerError{
+			Err:     errors.New("connection closed while signing in"),
+			Message: "booth: the server closed this connection while you signed in, as it was busy: connect again\n",
+		}
+	default:
 		s.refusals.warn(refusedMember, "member", name, "remote", c.remote)
 		return &gossh.BannerError{
 			Err:     errors.New("too many connections for this member"),
@@ -348,18 +489,57 @@ func (s *Server) sessionStarted(sess cssh.Session) {
 }
 
 // sourceKey is what the per-address limits count by: an IPv4 address
-// (IPv4-mapped IPv6 included) or an IPv6 /64, the block one subscriber
-// usually holds whole.
+// (IPv4-mapped IPv6 included, and the IPv4 address a 6to4 or Teredo
+// address embeds: one IPv4 address yields as many of those as it likes)
+// or an IPv6 /64, the block one subscriber usually holds whole.
 func sourceKey(a net.Addr) string {
 	ip, err := netip.ParseAddr(remoteIP(a))
 	if err != nil {
 		return remoteIP(a)
 	}
-	ip = ip.Unmap().WithZone("")
+	ip = embeddedIPv4(ip.Unmap().WithZone(""))
 	if ip.Is4() {
 		return ip.String()
 	}
 	return netip.PrefixFrom(ip, 64).Masked().String()
+}
+
+var (
+	sixToFour = netip.MustParsePrefix("2002::/16")
+	teredo    = netip.MustParsePrefix("2001::/32")
+)
+
+// embeddedIPv4 is the IPv4 address a 6to4 (2002:aabb:ccdd::/48) or
+// Teredo (2001::/32, the client's address inverted in the last 32 bits)
+// address stands for; any other address is returned as it is.
+func embeddedIPv4(ip netip.Addr) netip.Addr {
+	b := ip.As16()
+	switch {
+	case sixToFour.Contains(ip):
+		return netip.AddrFrom4([4]byte(b[2:6]))
+	case teredo.Contains(ip):
+		return netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]})
+	}
+	return ip
+}
+
+// networks are the networks the pre-authentication pool balances a
+// source (a sourceKey) by, widest first, ending with the source: an IPv4
+// address's /24; an IPv6 /64's /32 and /48, the blocks a provider and one
+// site are usually given, so that a site's 65,536 /64s weigh as one. A
+// source that is no address is its own only network.
+func networks(source string) []string {
+	if p, err := netip.ParsePrefix(source); err == nil && p.Addr().Is6() {
+		return []string{
+			netip.PrefixFrom(p.Addr(), 32).Masked().String(),
+			netip.PrefixFrom(p.Addr(), 48).Masked().String(),
+			source,
+		}
+	}
+	if ip, err := netip.ParseAddr(source); err == nil && ip.Is4() {
+		return []string{netip.PrefixFrom(ip, 24).Masked().String(), source}
+	}
+	return []string{source}
 }
 
 // remoteIP is a connection's remote address without its port.
