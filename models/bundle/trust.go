@@ -240,7 +240,8 @@ func keyEqual(a, b ssh.PublicKey) bool {
 // TrustKnownHosts trusts the keys that known_hosts files (the user's own:
 // ~/.ssh/known_hosts) hold for host, "NAME" or "NAME:PORT" (port 22 unless
 // given), as ssh does when it connects there: hashed names and
-// [NAME]:PORT entries match, @revoked keys do not.
+// [NAME]:PORT entries match, @revoked keys do not, nor do @cert-authority
+// lines (they vouch for certificates, not for the host's own key).
 func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 	addr, err := hostAddress(host)
 	if err != nil {
