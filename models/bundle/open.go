@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -364,6 +365,19 @@ func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {
 		return e, fmt.Errorf("status %q with a ballot: want %q with a ballot or %q without", l.Status, statusCounted, statusReplaced)
 	}
 	return e, nil
+}
+
+// SHA256 is the SHA-256 of the bundle as booth wrote it (its payload and
+// its signature block), the hash publish prints and the audit log
+// records. It does not change with what a copy may add that the checks
+// ignore, such as a newline after the signature block.
+func (b *Bundle) SHA256() [32]byte {
+	h := sha256.New()
+	h.Write(b.payload)
+	h.Write(sshsig.Armor(b.sig))
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // Signer is the SHA256 fingerprint of the key the signature names (not yet
