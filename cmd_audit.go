@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,19 +23,19 @@ func newAuditCmd() *cobra.Command {
 		Use:   "audit",
 		Short: "Check and read the audit log of officer actions and lifecycle events",
 	}
-	cmd.AddCommand(newAuditVerifyCmd(), newAuditLogCmd())
+	cmd.AddCommand(newAuditVerifyCmd(), newAuditLogCmd(), newAuditHeadCmd())
 	return cmd
 }
 
 // auditVerifyFlags are the options of booth audit verify.
 type auditVerifyFlags struct {
-	head, bundle, hostKey string
+	head, headFile, bundle, hostKey string
 }
 
 func newAuditVerifyCmd() *cobra.Command {
 	var f auditVerifyFlags
 	cmd := &cobra.Command{
-		Use:   "verify [--head HASH | --bundle FILE]",
+		Use:   "verify [--head HASH | --head-file FILE | --bundle FILE]",
 		Short: "Check every link of the audit chain, and that it still holds a published head",
 		Long: `Check every link of the audit log's hash chain. Each entry carries the hash of
 the one before, so an edited, removed or reordered entry breaks the chain;
@@ -46,9 +45,10 @@ Links alone cannot show entries removed from the end of the chain: what is
 left is still a consistent chain. So officers publish the head it prints,
 and a results bundle carries the head of the moment it was published,
 signed with the host key. --head HASH checks that the chain still holds a
-published head; --bundle FILE checks the head in a results bundle (signed
-by this server's host key, --host-key) and that the chain records this
-bundle's publication after it.`,
+published head; --head-file FILE checks a head that booth audit head --sign
+wrote (signed by this server's host key, --host-key); --bundle FILE checks
+the head in a results bundle (signed by the host key too) and that the
+chain records this bundle's publication after it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runAuditVerify(cmd, f)
@@ -56,14 +56,29 @@ bundle's publication after it.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.head, "head", "", "a published audit head `HASH` the chain must still hold")
+	fl.StringVar(&f.headFile, "head-file", "", "a signed audit head `FILE` (booth audit head --sign) the chain must still hold")
 	fl.StringVar(&f.bundle, "bundle", "", "a results bundle `FILE` whose audit head the chain must still hold, with its publication")
 	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signed the bundle (default DATA/"+hostKeyName+")")
 	return cmd
 }
 
 func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
-	if f.head != "" && f.bundle != "" {
-		return errors.New("give --head or --bundle, not both")
+	given := 0
+	for _, v := range []string{f.head, f.headFile, f.bundle} {
+		if v != "" {
+			given++
+		}
+	}
+	if given > 1 {
+		return errors.New("give one of --head, --head-file and --bundle")
+	}
+	var headSeq int64
+	var signedHead [32]byte
+	if f.headFile != "" {
+		var err error
+		if headSeq, signedHead, err = readHeadFile(cmd, f.headFile, f.hostKey); err != nil {
+			return err
+		}
 	}
 	var b *bundle.Bundle
 	var sum [32]byte
@@ -83,7 +98,8 @@ func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
 		if b, err = bundle.OpenTrusted(data, trust, time.Now()); err != nil {
 			return fmt.Errorf("%s: %w", f.bundle, err)
 		}
-		sum = sha256.Sum256(data)
+		// As booth wrote it: a copy with a newline more still verifies.
+		sum = b.SHA256()
 	}
 	var head [32]byte
 	if f.head != "" {
@@ -109,6 +125,11 @@ func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
 			return fmt.Errorf("audit chain cut: %w", err)
 		}
 		fmt.Fprintf(out, "the published head is entry %d of the chain\n", seq)
+	case f.headFile != "":
+		if err := models.CheckHead(log, headSeq, signedHead); err != nil {
+			return fmt.Errorf("audit chain cut: %s: %w", f.headFile, err)
+		}
+		fmt.Fprintf(out, "the head signed in %s is entry %d of the chain\n", f.headFile, headSeq)
 	case b != nil:
 		bundleHead, err := hex.DecodeString(b.AuditHead)
 		if err != nil || len(bundleHead) != len(head) {

@@ -74,7 +74,7 @@ func TestAuditVerifyCatchesACutTail(t *testing.T) {
 		// Only a head signed by this server's host key counts.
 		{[]string{"--bundle", foreign}, foreign + ": signed by another key than the one expected"},
 		{[]string{"--head", "abc"}, `--head "abc" is not an audit head`},
-		{[]string{"--head", latest, "--bundle", file}, "give --head or --bundle, not both"},
+		{[]string{"--head", latest, "--bundle", file}, "give one of --head, --head-file and --bundle"},
 	} {
 		code, _, errOut := booth(t, "", append([]string{"--data", dir, "audit", "verify"}, tc.args...)...)
 		if code != 1 || !strings.Contains(errOut, tc.want) {

@@ -63,9 +63,17 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 				return err
 			}
 			if asJSON {
-				return printResultJSON(cmd, models.StoredResult{Result: res})
+				if err := printResultJSON(cmd, models.StoredResult{Result: res}); err != nil {
+					return err
+				}
+				// Standard output is the JSON document.
+				return printAuditHead(cmd.Context(), cmd.ErrOrStderr(), s.Store)
 			}
-			return res.WriteSheet(cmd.OutOrStdout())
+			if err := res.WriteSheet(cmd.OutOrStdout()); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
+			return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s.Store)
 		},
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")

@@ -306,6 +306,9 @@ func newElectionCloseCmd() *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "election %s is closed: %d of %s voted\n", args[0], t.Voted, countOf(t.Electorate, "member"))
+				if err := printAuditHead(ctx, out, svc.Store); err != nil {
+					return err
+				}
 				if closeErr != nil {
 					// Closed, but not scrubbed: the error says what to do.
 					return closeErr

@@ -96,7 +96,11 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	if err != nil {
 		return fmt.Errorf("the bundle was published (the server hands it out), but writing %s failed: %w; fetch it with 'ssh HOST bundle %s'", f.out, err, e.ID)
 	}
-	return printPublished(cmd.OutOrStdout(), e.ID, f.out, data, signer.PublicKey())
+	if err := printPublished(cmd.OutOrStdout(), e.ID, f.out, data, signer.PublicKey()); err != nil {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout())
+	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s.Store)
 }
 
 // printPublished tells the officer what to publish with the bundle.

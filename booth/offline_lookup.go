@@ -88,7 +88,7 @@ func (o *offline) lookupView() (string, string, keyMap) {
 	out := []string{m.st.heading.Render("FIND YOUR BALLOT"), ""}
 	out = append(out, lines(wrap("Enter the receipt you were given when you voted. It is looked up in the ledger of this file, on this computer; nothing is sent anywhere.", m.w))...)
 	if o.rep.Checks != nil && !o.rep.OK {
-		out = append(out, lines(wrap(m.st.bad.Render("This bundle failed its checks or its signer is unverified (see the summary): what it says about a ballot cannot be trusted."), m.w))...)
+		out = append(out, lines(wrap(m.st.bad.Render("This bundle failed its checks (see the summary): what it says about a ballot cannot be trusted."), m.w))...)
 	}
 	out = append(out, "", l.input.View())
 	if l.looked {

@@ -165,20 +165,6 @@ func TestGoldenOfflineSummary(t *testing.T) {
 	golden.RequireEqual(t, h.final())
 }
 
-// Issue 10 item 9: without a trust anchor the summary says, first and in
-// the failure's colour, that the signer is unverified.
-func TestGoldenOfflineUnverified(t *testing.T) {
-	h := startOffline(t, newOfflineFixture(t, true).data, bundle.Options{})
-	s := h.waitFor("UNVERIFIED: signed by", "nothing here can be trusted")
-	if !strings.Contains(s, "Signature    ✗ UNVERIFIED") {
-		t.Errorf("the unverified signature is not the summary's first line, marked as failed:\n%s", s)
-	}
-	h.keys("f")
-	h.waitFor("its signer is unverified")
-	h.keys("esc")
-	golden.RequireEqual(t, h.final())
-}
-
 // A bundle with one ballot changed and signed again by the host key (a
 // dishonest server): the signature holds, the local recount does not
 // match the published result.

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -143,6 +144,11 @@ func canonical(doc payload, body []byte) error {
 	return fmt.Errorf("%w: line %d differs from the form booth writes (extra spaces, another order of keys or numbers, or escapes booth does not use)", ErrNotCanonical, line)
 }
 
+// maxDepth bounds how deep a bundle's JSON may nest. A bundle booth writes
+// nests fewer than 16 levels; without a bound, a payload of brackets alone
+// costs gigabytes before encoding/json's own limit of 10,000 stops it.
+const maxDepth = 32
+
 // duplicateKey walks the payload's JSON tokens and refuses an object that
 // holds a key twice: encoding/json would silently keep the last, so two
 // readers could see two different bundles under one signature.
@@ -210,10 +216,11 @@ func duplicateKey(body []byte) error {
 			stack[n-1].wantKey = true
 		}
 		switch t {
-		case json.Delim('{'):
-			push(true)
-		case json.Delim('['):
-			push(false)
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) == maxDepth {
+				return fmt.Errorf("%w: its JSON nests deeper than %d levels; a bundle needs fewer than 16", ErrFormat, maxDepth)
+			}
+			push(t == json.Delim('{'))
 		case json.Delim(']'):
 			stack = stack[:len(stack)-1]
 		}
@@ -283,6 +290,11 @@ func (b *Bundle) fill(doc payload) error {
 	}
 	if b.Election.ID == "" {
 		return fmt.Errorf("it names no election")
+	}
+	// No election booth runs has more; a recount's cost grows with the
+	// cube of their number.
+	if n := len(er.Definition.Candidates); n > models.MaxCandidates {
+		return fmt.Errorf("its definition has %d candidates; an election may have at most %d", n, models.MaxCandidates)
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, doc.Result); err != nil || compact.String() == "null" {
@@ -355,6 +367,19 @@ func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {
 	return e, nil
 }
 
+// SHA256 is the SHA-256 of the bundle as booth wrote it (its payload and
+// its signature block), the hash publish prints and the audit log
+// records. It does not change with what a copy may add that the checks
+// ignore, such as a newline after the signature block.
+func (b *Bundle) SHA256() [32]byte {
+	h := sha256.New()
+	h.Write(b.payload)
+	h.Write(sshsig.Armor(b.sig))
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
 // Signer is the SHA256 fingerprint of the key the signature names (not yet
 // checked: see Verify).
 func (b *Bundle) Signer() string { return ssh.FingerprintSHA256(b.sig.PublicKey) }
@@ -364,6 +389,9 @@ func (b *Bundle) Signer() string { return ssh.FingerprintSHA256(b.sig.PublicKey)
 // a bundle from anyone can index out of range.
 func checkResult(r *tally.Result) error {
 	n := len(r.Candidates)
+	if n > models.MaxCandidates {
+		return fmt.Errorf("has %d candidates; an election may have at most %d", n, models.MaxCandidates)
+	}
 	lists := [][]int{r.Elected, r.Dropped}
 	lists = append(lists, r.Order...)
 	for _, round := range r.Rounds {

@@ -12,8 +12,8 @@ import (
 // Options are what Verify checks besides the bundle itself.
 type Options struct {
 	// Trust is the reader's trust anchor. Without one, a valid signature
-	// is reported as unverified and the bundle as not OK: any key can make
-	// one.
+	// is reported as unverified, the bundle as not OK (any key can make
+	// one), and nothing else is read.
 	Trust *Trust
 	// Now is the time of checking, for allowed_signers keys with a
 	// validity; zero means the clock's.
@@ -74,7 +74,8 @@ type Report struct {
 
 // Verify reads a bundle and runs every check: first the signature and its
 // signer against the trust anchor, before anything that grows with the
-// bundle (a bad signature or a foreign signer ends the checks there);
+// bundle (a bad signature, a foreign signer or, without an anchor, an
+// unverified one ends the checks there);
 // then the bundle's form, the definition's fingerprint, the recount (when
 // the ledger is published) and the receipt (when one is given). The
 // bundle is nil when it was not decoded; the report then ends with the
@@ -94,7 +95,12 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 	}
 	switch err := s.checkSignature(o.Trust, now); {
 	case errors.Is(err, ErrUnverified):
+		// Anyone can sign a bundle: decoding and recounting one from a
+		// key nobody vouches for would let any file cost the reader
+		// minutes and gigabytes, and show a forgery's contents as if
+		// they meant something.
 		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusUnverified, Code: ErrUnverified.Code, Detail: err.Error()})
+		return nil, r
 	case err != nil:
 		r.Checks = append(r.Checks, failed(CheckSignature, err))
 		return nil, r
