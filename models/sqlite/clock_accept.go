@@ -33,7 +33,7 @@ func (s *Store) AcceptLocalClock(ctx context.Context, actor string) (local, reco
 		var err error
 		local, recorded, err = s.checkedTime(ctx, tx)
 		if err == nil {
-			return fmt.Errorf("%w: this machine's clock reads %s and the database %s recorded %s; the clock is not behind that by more than %s, so nothing is locked out and there is nothing to accept",
+			return fmt.Errorf("%w: this machine's clock reads %s and the database %s recorded %s, at most %s ahead of it: nothing is locked out, so there is nothing to accept",
 				models.ErrNothingToAccept, local.Format(time.DateTime+" MST"), s.path, recorded.Format(time.DateTime+" MST"), models.ClockTolerance)
 		}
 		if !errors.Is(err, models.ErrClockSkew) {
