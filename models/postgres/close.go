@@ -128,7 +128,24 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 	if err != nil {
 		return nil, fail(fmt.Errorf("recording the scrub: %w", err))
 	}
+	s.checkpoint(ctx)
 	return pending, nil
+}
+
+// checkpoint runs CHECKPOINT after a scrub when booth's role may (a
+// superuser, or a member of pg_checkpoint from PostgreSQL 15): it lets the
+// server remove or recycle the WAL segments that hold the casts'
+// transactions sooner. That is all it does: the segment being written, a
+// recycled segment's old bytes, archives, standbys and replication slots
+// still hold them (docs/operations.md). Best effort: the scrub is done.
+func (s *Store) checkpoint(ctx context.Context) {
+	var may bool
+	err := s.pool.QueryRow(ctx, `SELECT rolsuper OR CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_checkpoint')
+			THEN pg_has_role('pg_checkpoint', 'MEMBER') ELSE false END
+		FROM pg_roles WHERE rolname = current_user`).Scan(&may)
+	if err == nil && may {
+		_, _ = s.pool.Exec(ctx, `CHECKPOINT`)
+	}
 }
 
 // awaitHorizon waits, up to wait, until no transaction that began
