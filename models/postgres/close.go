@@ -281,6 +281,6 @@ func (s *Store) vacuumFull(ctx context.Context) error {
 	}
 	list := strings.Join(skipped, ", ")
 	return fmt.Errorf("VACUUM (FULL) skipped %s: only a table's owner may vacuum it, and booth connects as role %q while they belong to %s; "+
-		"make booth's role own them (as their owner or a superuser: ALTER TABLE ... OWNER TO %s, for each of %s), or connect booth as their owner",
+		"make booth's role own them (as a superuser: ALTER TABLE ... OWNER TO %s, for each of %s), or connect booth as their owner",
 		list, role, strings.Join(owners, ", "), pgx.Identifier{role}.Sanitize(), list)
 }
