@@ -145,7 +145,10 @@ func tickedService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Tick(cmd.Context(), actor()); errors.Is(err, models.ErrNotScrubbed) {
+	// Only a scrub that could not finish is a warning; Tick joins it with
+	// any other failure, which stops the command.
+	var scrubErr *models.ScrubError
+	if err := s.Tick(cmd.Context(), actor()); errors.As(err, &scrubErr) && err == error(scrubErr) {
 		warnNotScrubbed(cmd, err)
 	} else if err != nil {
 		s.Store.Close()

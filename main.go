@@ -55,7 +55,7 @@ func newRootCmd() *cobra.Command {
 	// Published results: offline checks that need no data directory.
 	root.AddCommand(newVerifyCmd(), newReviewCmd())
 	// The kiosk at a conference stand: its one-time codes and devices.
-	root.AddCommand(newKioskCmd(), newCodeCmd())
+	root.AddCommand(newKioskCmd(), newCodeCmd(), newClockCmd())
 	return root
 }
 

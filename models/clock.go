@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"time"
 )
@@ -18,3 +19,22 @@ const ClockTolerance = time.Minute
 // store recorded by more than ClockTolerance: deciding by it could reopen
 // a closed window or accept a ballot after the close.
 var ErrClockSkew = errors.New("the local clock is behind the time the store recorded")
+
+// ErrNothingToAccept is returned by AcceptLocalClock when the local clock
+// is not behind the recorded time: nothing is locked out.
+var ErrNothingToAccept = errors.New("the local clock is not behind the time the store recorded")
+
+// LocalClockStore is a store that keeps its own record of time and
+// refuses a local clock behind it (SQLite; PostgreSQL decides by the
+// database server's clock and records none).
+type LocalClockStore interface {
+	// RecordedTime returns the local clock and the latest time the store
+	// recorded.
+	RecordedTime(ctx context.Context) (local, recorded time.Time, err error)
+	// AcceptLocalClock sets the recorded time back to the local clock when
+	// it is ahead of it by more than ClockTolerance, the lockout a clock
+	// that ran ahead and was corrected leaves behind, and audits both
+	// times; otherwise it refuses with ErrNothingToAccept. It returns both
+	// times.
+	AcceptLocalClock(ctx context.Context, actor string) (local, recorded time.Time, err error)
+}

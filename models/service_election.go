@@ -122,6 +122,8 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // Last, it retries the scrub of elections closed but not scrubbed
 // (models/scrub.go); if that still cannot complete, Tick returns its
 // *ScrubError after everything else was applied: callers warn and carry on.
+// An election it cannot open, extend or close does not stop the others or
+// the retry: Tick goes on and returns every error, joined.
 func (s *Service) Tick(ctx context.Context, actor string) error {
 	elections, err := s.Store.Elections(ctx)
 	if err != nil {
@@ -132,6 +134,9 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 		return err
 	}
 	now = now.UTC()
+	// One election's failure (its quorum never met, a write refused) must
+	// not stop the others opening or closing, nor the scrub retry.
+	var errs []error
 	pending := false
 	for _, e := range elections {
 		pending = pending || e.ScrubPending
@@ -139,10 +144,12 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 			// ErrWrongState: another front end on the same database opened
 			// it first.
 			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), actor); err != nil && !errors.Is(err, ErrWrongState) {
-				return fmt.Errorf("opening election %s at its opening time: %w", e.ID, err)
+				errs = append(errs, fmt.Errorf("opening election %s at its opening time: %w", e.ID, err))
+				continue
 			}
 			if e, err = s.Store.Election(ctx, e.ID); err != nil {
-				return err
+				errs = append(errs, err)
+				continue
 			}
 		}
 		if e.State == Open && !now.Before(e.EffectiveClose()) {
@@ -150,15 +157,20 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 			if errors.Is(err, ErrNotScrubbed) {
 				pending = true
 			} else if err != nil {
-				return err
+				errs = append(errs, err)
 			}
 		}
 	}
 	if pending {
-		_, err := s.Store.Scrub(ctx, ScrubRetryWait, actor)
-		return err
+		if _, err := s.Store.Scrub(ctx, ScrubRetryWait, actor); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return nil
+	if len(errs) == 1 {
+		// Alone, a scrub's *ScrubError is what callers warn about.
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }
 
 // maxExtensions stops Tick from writing without end for a tiny extension

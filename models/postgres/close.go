@@ -108,8 +108,8 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 	if err := s.awaitHorizon(ctx, wait); err != nil {
 		return nil, fail(fmt.Errorf("VACUUM (FULL) %s cannot clear the old row versions yet: %s", vacuumTables, oneLine(err)))
 	}
-	if _, err := s.pool.Exec(ctx, `VACUUM (FULL) `+vacuumTables); err != nil {
-		return nil, fail(fmt.Errorf("VACUUM (FULL) %s failed: %s", vacuumTables, oneLine(err)))
+	if err := s.vacuumFull(ctx); err != nil {
+		return nil, fail(err)
 	}
 	if len(pending) == 0 {
 		return nil, nil
@@ -128,7 +128,24 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 	if err != nil {
 		return nil, fail(fmt.Errorf("recording the scrub: %w", err))
 	}
+	s.checkpoint(ctx)
 	return pending, nil
+}
+
+// checkpoint runs CHECKPOINT after a scrub when booth's role may (a
+// superuser, or a member of pg_checkpoint from PostgreSQL 15): it lets the
+// server remove or recycle the WAL segments that hold the casts'
+// transactions sooner. That is all it does: the segment being written, a
+// recycled segment's old bytes, archives, standbys and replication slots
+// still hold them (docs/operations.md). Best effort: the scrub is done.
+func (s *Store) checkpoint(ctx context.Context) {
+	var may bool
+	err := s.pool.QueryRow(ctx, `SELECT rolsuper OR CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_checkpoint')
+			THEN pg_has_role('pg_checkpoint', 'MEMBER') ELSE false END
+		FROM pg_roles WHERE rolname = current_user`).Scan(&may)
+	if err == nil && may {
+		_, _ = s.pool.Exec(ctx, `CHECKPOINT`)
+	}
 }
 
 // awaitHorizon waits, up to wait, until no transaction that began
@@ -215,4 +232,55 @@ func rewrite(ctx context.Context, tx pgx.Tx, table, order, electionID string) er
 		}
 		return nil
 	})
+}
+
+// vacuumFull runs VACUUM (FULL) on vacuumTables and checks that it
+// rewrote each of them. PostgreSQL skips a table whose owner booth's role
+// is not (nor a member of it, nor a superuser, nor the database's owner)
+// with only a warning, and the command succeeds: a new file node for every
+// table is the proof that the old row versions are gone.
+func (s *Store) vacuumFull(ctx context.Context) error {
+	type table struct{ name, node, owner string }
+	tables := func() ([]table, error) {
+		rows, _ := s.pool.Query(ctx, `SELECT c.relname::text, pg_relation_filenode(c.oid)::text, pg_get_userbyid(c.relowner)::text
+			FROM unnest(string_to_array(replace($1, ' ', ''), ',')::regclass[]) AS t (oid) JOIN pg_class c ON c.oid = t.oid
+			ORDER BY c.relname`, vacuumTables)
+		return pgx.CollectRows(rows, func(row pgx.CollectableRow) (table, error) {
+			var t table
+			return t, row.Scan(&t.name, &t.node, &t.owner)
+		})
+	}
+	before, err := tables()
+	if err != nil {
+		return fmt.Errorf("reading the file nodes of %s: %s", vacuumTables, oneLine(err))
+	}
+	if _, err := s.pool.Exec(ctx, `VACUUM (FULL) `+vacuumTables); err != nil {
+		return fmt.Errorf("VACUUM (FULL) %s failed: %s", vacuumTables, oneLine(err))
+	}
+	after, err := tables()
+	if err != nil {
+		return fmt.Errorf("reading the file nodes of %s: %s", vacuumTables, oneLine(err))
+	}
+	var skipped, owners []string
+	for _, a := range after {
+		for _, b := range before {
+			if a.name == b.name && a.node == b.node {
+				skipped = append(skipped, a.name)
+				if !slices.Contains(owners, a.owner) {
+					owners = append(owners, a.owner)
+				}
+			}
+		}
+	}
+	if len(skipped) == 0 {
+		return nil
+	}
+	var role string
+	if err := s.pool.QueryRow(ctx, `SELECT current_user::text`).Scan(&role); err != nil {
+		return err
+	}
+	list := strings.Join(skipped, ", ")
+	return fmt.Errorf("VACUUM (FULL) skipped %s: only a table's owner may vacuum it, and booth connects as role %q while they belong to %s; "+
+		"make booth's role own them (as a superuser: ALTER TABLE ... OWNER TO %s, for each of %s), or connect booth as their owner",
+		list, role, strings.Join(owners, ", "), pgx.Identifier{role}.Sanitize(), list)
 }

@@ -15,6 +15,15 @@ import (
 // BEGIN IMMEDIATE serialises writers, so reading the head and appending
 // after it cannot race.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, detail string) error {
+	now, err := s.storeTime(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return s.appendAuditAt(ctx, tx, now, actor, action, detail)
+}
+
+// appendAuditAt appends an entry at the time now, which it records.
+func (s *Store) appendAuditAt(ctx context.Context, tx *sql.Tx, now time.Time, actor, action, detail string) error {
 	var (
 		seq  int64
 		prev [32]byte
@@ -32,10 +41,6 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, deta
 		copy(prev[:], head)
 	}
 	seq++
-	now, err := s.storeTime(ctx, tx)
-	if err != nil {
-		return err
-	}
 	if err := recordTime(ctx, tx, now); err != nil {
 		return err
 	}

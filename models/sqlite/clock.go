@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,7 +71,7 @@ func (s *Store) checkedTime(ctx context.Context, tx *sql.Tx) (now, latest time.T
 		return now, latest, fmt.Errorf("%w: this machine's clock reads %s, but the database %s recorded %s, %s later; "+
 			"booth will not decide by a clock that went back (an election could reopen, or take a ballot after its close): "+
 			"set the clock right (timedatectl status); if the recorded time is the wrong one, a clock that ran ahead wrote it, "+
-			"and the audit log (booth audit) shows what was done then",
+			"the audit log (booth audit log) shows what was done then, and once this machine's clock is right `booth clock accept` sets the recorded time back to it",
 			models.ErrClockSkew, now.Format(time.DateTime+" MST"), s.path, latest.Format(time.DateTime+" MST"), behind.Round(time.Second))
 	}
 	return now, latest, nil
@@ -80,4 +81,18 @@ func (s *Store) checkedTime(ctx context.Context, tx *sql.Tx) (now, latest time.T
 func recordTime(ctx context.Context, tx *sql.Tx, t time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE store_info SET latest_time = ?1 WHERE latest_time < ?1`, formatTime(t))
 	return err
+}
+
+// laterTime is the later of the local clock and the recorded time, for a
+// record that decides nothing by time and must be written whatever the
+// clock says.
+func (s *Store) laterTime(ctx context.Context, tx *sql.Tx) (time.Time, error) {
+	now, latest, err := s.checkedTime(ctx, tx)
+	if err != nil && !errors.Is(err, models.ErrClockSkew) {
+		return now, err
+	}
+	if latest.After(now) {
+		return latest, nil
+	}
+	return now, nil
 }

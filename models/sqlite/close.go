@@ -153,7 +153,14 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 		if len(audited) == 0 {
 			return nil
 		}
-		return s.appendAudit(ctx, tx, actor, "election.scrub",
+		// Recording a scrub decides nothing by time: a clock that went
+		// back must not keep the election uncountable, so the entry takes
+		// the later of the clock and the recorded time.
+		at, err := s.laterTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return s.appendAuditAt(ctx, tx, at, actor, "election.scrub",
 			fmt.Sprintf("storage of %s scrubbed after the close: WAL emptied, file vacuumed", strings.Join(audited, ", ")))
 	}()
 	if err == nil {
