@@ -19,7 +19,9 @@ func TestServeRefusesTestData(t *testing.T) {
 	st.Close()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"--data", data, "serve", "--listen", "127.0.0.1:0"}, strings.NewReader(""), out, errOut) }()
+	go func() {
+		done <- run([]string{"--data", data, "serve", "--listen", "127.0.0.1:0"}, strings.NewReader(""), out, errOut)
+	}()
 	select {
 	case code := <-done:
 		want := "refusing to serve the database in " + data + ": it was created as test or demo data"
