@@ -1,13 +1,11 @@
 package bundle
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -248,7 +246,7 @@ func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 	if err != nil {
 		return nil, err
 	}
-	cb, original, err := plainKnownHosts(files)
+	cb, err := knownhosts.New(files...)
 	if err != nil {
 		return nil, fmt.Errorf("reading known hosts: %w", err)
 	}
@@ -277,66 +275,10 @@ func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 			return fmt.Errorf("%w: it is signed by %s, but %s knows %s by %s", ErrSigner, ssh.FingerprintSHA256(key),
 				strings.Join(files, ", "), host, strings.Join(known, ", "))
 		case errors.As(err, &re):
-			return fmt.Errorf("%w: it is signed by %s, which %s marks as revoked (line %d)", ErrSigner, ssh.FingerprintSHA256(key), original(re.Revoked.Filename), re.Revoked.Line)
+			return fmt.Errorf("%w: it is signed by %s, which %s marks as revoked (line %d)", ErrSigner, ssh.FingerprintSHA256(key), re.Revoked.Filename, re.Revoked.Line)
 		}
 		return fmt.Errorf("%w: %v", ErrSigner, err)
 	}}, nil
-}
-
-// plainKnownHosts reads known_hosts files without their @cert-authority
-// lines: knownhosts matches a plain key against those lines too, but a
-// CA's key vouches for host certificates, never for itself as the host's
-// key (a bundle is signed with a plain key). Each file is read through a
-// copy whose CA lines are blank, so line numbers hold; original maps a
-// copy's name in an error back to the file's.
-func plainKnownHosts(files []string) (cb ssh.HostKeyCallback, original func(string) string, err error) {
-	names := map[string]string{}
-	original = func(name string) string {
-		if o, ok := names[name]; ok {
-			return o
-		}
-		return name
-	}
-	var copies []string
-	defer func() {
-		for _, c := range copies {
-			os.Remove(c)
-		}
-	}()
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		lines := bytes.Split(data, []byte("\n"))
-		for i, l := range lines {
-			if fields := bytes.Fields(l); len(fields) > 0 && string(fields[0]) == "@cert-authority" {
-				lines[i] = nil
-			}
-		}
-		c, err := os.CreateTemp("", "booth-known-hosts-")
-		if err != nil {
-			return nil, nil, err
-		}
-		copies = append(copies, c.Name())
-		names[c.Name()] = f
-		_, err = c.Write(bytes.Join(lines, []byte("\n")))
-		if cerr := c.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	cb, err = knownhosts.New(copies...)
-	if err != nil {
-		msg := err.Error()
-		for c, f := range names {
-			msg = strings.ReplaceAll(msg, c, f)
-		}
-		return nil, nil, errors.New(msg)
-	}
-	return cb, original, nil
 }
 
 // hostAddress is host with its port, as knownhosts wants it.
