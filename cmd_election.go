@@ -111,8 +111,10 @@ mode 0600) and booth keeps no copy. Keep it offline: it is needed to count.`,
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "created draft election %s: %s\n", e.ID, shownText(e.Title))
 				fmt.Fprintf(out, "opens %s, closes %s\n", utc(e.OpensAt), utc(e.ClosesAt))
-				_, err = fmt.Fprintln(out, msg)
-				return err
+				if _, err := fmt.Fprintln(out, msg); err != nil {
+					return err
+				}
+				return warnTestData(cmd, svc.Store)
 			})
 		},
 	}

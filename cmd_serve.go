@@ -113,6 +113,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	defer svc.Store.Close()
+	if err := refuseTestData(cmd, svc.Store); err != nil {
+		return err
+	}
 	svc.CodeRate = rate
 	out := cmd.OutOrStdout()
 	keyPath := hostKeyPath(cmd, f.hostKey)

@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -20,12 +22,14 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/xpty"
 	gossh "golang.org/x/crypto/ssh"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/sqlite"
+	boothssh "vote.example.org/booth/ssh"
 )
 
 // screenWait is how long the test waits for a screen before it fails; it
@@ -37,7 +41,7 @@ const screenWait = 30 * time.Second
 var receiptPattern = regexp.MustCompile(`[A-Z2-7]{4}(?:-[A-Z2-7]{4}){5}-[A-Z2-7]{2}`)
 
 // TestOpenSSHClientVotes drives the real OpenSSH client, in a
-// pseudo-terminal, against booth serve on the demo's data: home → election → rank a
+// pseudo-terminal, against the SSH server on the demo's data: home → election → rank a
 // candidate → review → confirm → receipt. The store must then hold exactly
 // one more ballot, with one candidate ranked, and the receipt shown must be
 // the one it is filed under.
@@ -47,8 +51,8 @@ func TestOpenSSHClientVotes(t *testing.T) {
 		t.Skip("OpenSSH client not installed: skipped")
 	}
 	_, priv, pubLine := newTestKey(t)
-	// The demo seeds a data directory and is stopped; booth serve then
-	// serves it, as an officer runs it.
+	// The demo seeds a data directory and is stopped; the test then serves
+	// it again, as a second start of the demo would.
 	dir := t.TempDir()
 	seeded := startDemoProcess(t, demoConfig{Home: homeWithKey(t, pubLine), Dir: dir})
 	if err := seeded.stop(t); err != nil {
@@ -351,20 +355,33 @@ func multisetMinus(a, b []string) []string {
 	return out
 }
 
-// startServe runs booth serve on dir with the demo's host key until the
-// test ends (stopped by SIGTERM, as an init system stops it) and returns
-// the port it listens on.
+// startServe serves the test data in dir over SSH with the demo's host
+// key until the test ends, as booth demo serves its data (booth serve
+// refuses test data, issue 10 item 3), and returns the port it listens on.
 func startServe(t *testing.T, dir string) string {
 	t.Helper()
-	srv := startServing(t, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, demoHostKey))
-	t.Cleanup(func() {
-		if code, stopped := srv.stop(t); !stopped {
-			t.Error("booth serve did not stop after SIGTERM")
-		} else if code != 0 {
-			t.Errorf("booth serve exit %d after SIGTERM: %s", code, srv.errOut.String())
-		}
+	st, err := sqlite.OpenTestData(dir, nil)
+	must(t, err)
+	srv, err := boothssh.New(boothssh.Config{
+		Listen: "127.0.0.1:0", HostKeyPath: filepath.Join(dir, demoHostKey),
+		Service: &models.Service{Store: st, Now: time.Now, Rand: rand.Reader},
+		Logger:  log.New(io.Discard),
 	})
-	_, port, err := net.SplitHostPort(srv.addr)
+	must(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("the SSH server did not stop: %v", err)
+		}
+		<-served
+		st.Close()
+	})
+	_, port, err := net.SplitHostPort(ln.Addr().String())
 	must(t, err)
 	return port
 }

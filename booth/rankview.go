@@ -253,6 +253,6 @@ func (m *model) toReview() {
 	}
 	in := newInput(m, "Type yes to cast: ", "")
 	in.Focus()
-	m.rev = &reviewState{ballot: b, input: in}
+	m.rev = &reviewState{ballot: b, input: in, shortened: len(b.Ranks) < len(m.rank.ranks)}
 	m.scr = scrReview
 }

@@ -19,9 +19,14 @@ type reviewState struct {
 	ballot  models.Ballot
 	input   textinput.Model
 	casting bool // the cast is on its way to the store
-	note    string
-	err     string
-	offset  int // first line of the ballot shown when it does not fit
+	// shortened: the voter's last rank held every option not ranked
+	// above it, which on a Schulze ballot means the same as leaving them
+	// unranked, so the ballot is cast without it (models.ParseBallot);
+	// the review says so, lest the voter think a rank was lost.
+	shortened bool
+	note      string
+	err       string
+	offset    int // first line of the ballot shown when it does not fit
 }
 
 type castMsg struct {
@@ -137,6 +142,12 @@ func (m *model) reviewView() (string, string, keyMap) {
 		top = append(top, "")
 	}
 	top = append(top, lines(wrap(SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
+	switch {
+	case rv.shortened && len(rv.ballot.Ranks) == 0:
+		top = append(top, lines(wrap("You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot.", m.w))...)
+	case rv.shortened:
+		top = append(top, lines(wrap("Your last rank held every option not ranked above it; that means the same as leaving them unranked, so the ballot is cast without that rank.", m.w))...)
+	}
 	switch e.Method {
 	case tally.Schulze:
 		top = append(top, lines(wrap("Options you leave unranked count as equal to each other, below every option you ranked.", m.w))...)

@@ -97,6 +97,17 @@ func (bp *ballotParser) whole() {
 // the order they were written in: approvals and the candidates sharing a
 // rank by the definition's candidate order. The order of ranks is
 // meaningful on a ranked ballot and stays.
+//
+// On a Schulze ballot the unranked candidates count equal, below every
+// ranked one (Debian A.6(1), tally's pairwise), so a last rank that holds
+// every candidate not ranked above it says nothing: it is dropped, and a
+// single rank holding everyone is a blank ballot (issue 10 item 2). The
+// rule goes by the definition's candidates, withdrawn or not, and the
+// default option is one of them like any other, so the text does not
+// depend on withdrawals made after the ballot was sealed. IRV and STV
+// keep such a rank: a ballot that ranks the last remaining candidate
+// still counts for them in the final round, where one that stops short
+// is exhausted, so the reported totals differ.
 func (bp *ballotParser) canonical() {
 	byDefinition := func(a, b string) int { return bp.index[a] - bp.index[b] }
 	for _, rank := range bp.ranks {
@@ -104,6 +115,11 @@ func (bp *ballotParser) canonical() {
 	}
 	if bp.d.Method == tally.Approval {
 		slices.SortFunc(bp.ranks, func(a, b []string) int { return byDefinition(a[0], b[0]) })
+	}
+	// ParseBallot refuses a candidate twice and one not in the definition,
+	// so the ranks cover every candidate when they hold as many.
+	if bp.d.Method == tally.Schulze && len(bp.seen) == len(bp.d.Candidates) && len(bp.ranks) > 0 {
+		bp.ranks = bp.ranks[:len(bp.ranks)-1]
 	}
 }
 

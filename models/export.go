@@ -89,7 +89,10 @@ func exportFiles(e Election, stored StoredResult, voters []string, ballots []ope
 	if e.PublishLedger {
 		ledger := make([]ledgerEntry, len(ballots))
 		for i, b := range ballots {
-			ledger[i] = ledgerEntry{ReceiptHash: hex.EncodeToString(b.ReceiptHash[:]), Ballot: b.Text}
+			// The canonical text, as the bundle publishes it, never the
+			// sealed one: a ballot sealed before issue 10 item 2 may be in
+			// its voter's screen order, which would tie it to them.
+			ledger[i] = ledgerEntry{ReceiptHash: hex.EncodeToString(b.ReceiptHash[:]), Ballot: b.Ballot.Text()}
 		}
 		if err := add("ledger.json", ledger); err != nil {
 			return nil, err

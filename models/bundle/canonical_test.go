@@ -19,7 +19,7 @@ func TestOpenRefusesNonCanonicalBallots(t *testing.T) {
 		t.Fatalf("the bundle as published: %v", err)
 	}
 	for _, tc := range []struct{ old, new, says string }{
-		{`"ballot": "alma = bert\ncleo\n"`, `"ballot": "bert = alma\ncleo\n"`, `the ballot text "bert = alma\ncleo\n" is not canonical: booth writes that ballot as "alma = bert\ncleo\n"`},
+		{`"ballot": "alma = bert\n"`, `"ballot": "bert = alma\n"`, `the ballot text "bert = alma\n" is not canonical: booth writes that ballot as "alma = bert\n"`},
 		{`"ballot": "blank\n"`, `"ballot": ""`, `the ballot text is not canonical: it is not a ballot of this election: ballot: the ballot is empty`},
 		{`"ballot": "blank\n"`, `"ballot": "BLANK\n"`, `is not canonical: booth writes that ballot as "blank\n"`},
 		{`"ballot": "cleo\n"`, `"ballot": "cleo # paid\n"`, `"cleo # paid\n" is not canonical`},

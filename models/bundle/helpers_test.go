@@ -33,9 +33,9 @@ type published struct {
 var testBallots = []string{
 	"alma\nbert\n",
 	"alma\ncleo\n",
-	"bert\nalma\ncleo\n",
+	"bert\nalma\n",
 	"cleo\n",
-	"alma = bert\ncleo\n",
+	"alma = bert\n",
 	"blank\n",
 }
 

@@ -155,12 +155,17 @@ func (s *Store) Close() error {
 const maxAttempts = 10
 
 // write runs fn in a READ COMMITTED transaction, committing if fn returns
-// nil and rolling back otherwise. A transaction that fails because it
+// nil and rolling back otherwise. The level is set explicitly, never left
+// to the server's default_transaction_isolation: the store's checks after
+// an advisory lock (a cast re-reading its caster's key and membership
+// once the officer's removal has let go) need each statement to see what
+// committed before it, which REPEATABLE READ or SERIALIZABLE, with the
+// snapshot taken by the first statement before the lock wait, would not. A transaction that fails because it
 // lost a race with another (a serialization failure or a deadlock; the
 // server rolled it back whole) runs again after a randomised pause.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, fn)
+		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, fn)
 		if err == nil || !lostRace(err) || attempt == maxAttempts {
 			return err
 		}

@@ -220,8 +220,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 		}
 		// The store's own record is written once, by the migration that
-		// creates it; test data only when the database is new.
-		_, err := tx.ExecContext(ctx, `INSERT INTO store_info (id, test_data) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`,
+		// creates it; test data only when the database is new. A trigger
+		// refuses any insert once it exists (migration 0010), so none is
+		// tried then.
+		_, err := tx.ExecContext(ctx, `INSERT INTO store_info (id, test_data) SELECT 1, ? WHERE NOT EXISTS (SELECT 1 FROM store_info)`,
 			created && s.testData)
 		return err
 	})
