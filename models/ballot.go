@@ -100,14 +100,17 @@ func (bp *ballotParser) whole() {
 //
 // On a Schulze ballot the unranked candidates count equal, below every
 // ranked one (Debian A.6(1), tally's pairwise), so a last rank that holds
-// every candidate not ranked above it says nothing: it is dropped, and a
-// single rank holding everyone is a blank ballot (issue 10 item 2). The
-// rule goes by the definition's candidates, withdrawn or not, and the
-// default option is one of them like any other, so the text does not
-// depend on withdrawals made after the ballot was sealed. IRV and STV
-// keep such a rank: a ballot that ranks the last remaining candidate
-// still counts for them in the final round, where one that stops short
-// is exhausted, so the reported totals differ.
+// every standing candidate not ranked above it says nothing: it is
+// dropped, and a single rank holding everyone is a blank ballot (issue 10
+// item 2). The default option is a candidate like any other. Meek STV
+// likewise never reaches a ballot's last candidate when the ballot ranks
+// everyone: by then every other candidate is elected or excluded, so the
+// count has ended (tally's TestMeekNeverReachesACompleteBallotsLast). IRV
+// and Scottish STV keep such a rank: there a ballot that ranks the last
+// remaining candidate still counts for them in a final round, where one
+// that stops short is exhausted, so the reported totals differ. Standing
+// means not among withdrawn; withdrawals after sealing are applied when
+// the ledger is published (Ballot.Standing).
 func (bp *ballotParser) canonical() {
 	byDefinition := func(a, b string) int { return bp.index[a] - bp.index[b] }
 	for _, rank := range bp.ranks {
@@ -116,11 +119,38 @@ func (bp *ballotParser) canonical() {
 	if bp.d.Method == tally.Approval {
 		slices.SortFunc(bp.ranks, func(a, b []string) int { return byDefinition(a[0], b[0]) })
 	}
-	// ParseBallot refuses a candidate twice and one not in the definition,
-	// so the ranks cover every candidate when they hold as many.
-	if bp.d.Method == tally.Schulze && len(bp.seen) == len(bp.d.Candidates) && len(bp.ranks) > 0 {
+	if bp.coversEveryone() && (bp.d.Method == tally.Schulze || bp.d.Method == tally.Meek && len(bp.ranks) > 1) {
 		bp.ranks = bp.ranks[:len(bp.ranks)-1]
 	}
+}
+
+// coversEveryone says whether the ranks hold every standing candidate.
+// ParseBallot refuses a candidate twice, a withdrawn one and one not in
+// the definition, so counting the standing ones is enough.
+func (bp *ballotParser) coversEveryone() bool {
+	standing := 0
+	for _, c := range bp.d.Candidates {
+		if !slices.Contains(bp.withdrawn, c.ID) {
+			standing++
+		}
+	}
+	return len(bp.ranks) > 0 && len(bp.seen) == standing
+}
+
+// Standing is the canonical ballot as it counts once the candidates in
+// withdrawn are out: they are left out of its ranks (the count skips
+// them) and the result is canonical among the candidates still standing.
+// The published ledger holds this form, so a withdrawal after a ballot
+// was sealed does not leave two texts for one meaning.
+func (b Ballot) Standing(d Definition, withdrawn []string) (Ballot, error) {
+	var kept [][]string
+	for _, rank := range b.Ranks {
+		rank = slices.DeleteFunc(slices.Clone(rank), func(id string) bool { return slices.Contains(withdrawn, id) })
+		if len(rank) > 0 {
+			kept = append(kept, rank)
+		}
+	}
+	return ParseBallot(d, withdrawn, Ballot{Ranks: kept}.Text())
 }
 
 // ballotLines counts lines, the last one whether or not it ends in a

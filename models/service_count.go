@@ -86,7 +86,9 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 	}
 	for i := range out {
 		// A ballot cast before a withdrawal may name the withdrawn
-		// candidate; it was valid then, and the count skips them.
+		// candidate; it was valid then. The count skips them, and the
+		// ballot is kept in its standing form (Ballot.Standing), the one
+		// text of its meaning that the ledger publishes.
 		if out[i].Text == "" {
 			// Sealed before blank ballots were written as the word
 			// blank (issue 10 item 7).
@@ -99,7 +101,9 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 			return Election{}, nil, fmt.Errorf("election %s: the ballot with receipt hash %s… does not read as a ballot of this election: %w",
 				electionID, hex.EncodeToString(out[i].ReceiptHash[:4]), err)
 		}
-		out[i].Ballot = b
+		if out[i].Ballot, err = b.Standing(e.Definition, e.Withdrawn); err != nil {
+			return Election{}, nil, err
+		}
 	}
 	return e, out, nil
 }

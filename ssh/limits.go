@@ -187,12 +187,7 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 		c.nets = networks(c.source)
 	}
 	if l.pending >= l.startups.Start {
-		// Connections still in the handshake give way first; ones in
-		// user authentication only when no handshake may.
-		v, ok := l.pick(c, phaseHandshake)
-		if !ok && slices.ContainsFunc(l.pool, func(o *trackedConn) bool { return o.phase == phaseAuth }) {
-			v, ok = l.pick(c, phaseAuth)
-		}
+		v, ok := l.pick(c)
 		switch {
 		case !ok:
 			if l.chance() < l.startups.dropChance(l.pending) {
@@ -213,28 +208,25 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 	return victim, ""
 }
 
-// pick finds the connection a newcomer c would displace, counting the
-// pool's connections in phases up to upTo (phaseHandshake: those still in
-// the handshake; phaseAuth: all). It walks the networks from the widest
-// down, each time into the one holding the most (of equals, the one whose
-// connection is oldest), to the oldest connection of the heaviest source.
+// pick finds the connection a newcomer c would displace. It walks the
+// networks from the widest down, each time into the one holding the most
+// connections in any phase (of equals, the one whose connection is
+// oldest), to the heaviest source, and takes its oldest connection still
+// in the handshake, or else its oldest. Weighing by every phase matters:
+// a flood whose connections finish the key exchange (cheap) would
+// otherwise weigh nothing against a member's handshake.
 // c is exempt (ok) only if, where its networks part from that path, its
 // own holds at least two fewer: so a source's only connection gives way
 // to no newcomer of a network as light, the places go to the networks
 // holding the fewest, and one network with many addresses (an IPv6 /48
 // with its 65,536 /64s) counts as one heavy source, not as many light
 // ones.
-func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bool) {
+func (l *connLimiter) pick(c *trackedConn) (victim *trackedConn, ok bool) {
 	// It runs for every newcomer to a pool past Start, under the lock:
 	// it reuses one slice and reads the counts through each connection's
 	// pointers rather than the map.
-	cands := l.scratch[:0]
+	cands := append(l.scratch[:0], l.pool...)
 	defer func() { clear(cands); l.scratch = cands[:0] }()
-	for _, o := range l.pool {
-		if o.phase <= upTo {
-			cands = append(cands, o)
-		}
-	}
 	parted := false
 	for level := 0; len(cands) > 0; level++ {
 		var heaviest *[phases]int
@@ -243,7 +235,7 @@ func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bo
 			if level >= len(o.nets) {
 				continue
 			}
-			if n := sumPhases(o.inNet[level], upTo); n > best {
+			if n := sumPhases(o.inNet[level]); n > best {
 				heaviest, best = o.inNet[level], n
 			}
 		}
@@ -254,7 +246,7 @@ func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bo
 			parted = true
 			own := 0
 			if level < len(c.nets) {
-				own = sumPhases(l.inNet[c.nets[level]], upTo)
+				own = sumPhases(l.inNet[c.nets[level]])
 			}
 			if best < own+2 {
 				return nil, false
@@ -267,18 +259,21 @@ func (l *connLimiter) pick(c *trackedConn, upTo int) (victim *trackedConn, ok bo
 	if !parted || len(cands) == 0 {
 		return nil, false // c is of the heaviest source itself
 	}
+	if i := slices.IndexFunc(cands, func(o *trackedConn) bool { return o.phase == phaseHandshake }); i >= 0 {
+		return cands[i], true
+	}
 	return cands[0], true
 }
 
-// sumPhases is how many connections of a network's counts are in phases
-// up to upTo; a network the pool has none of has nil counts.
-func sumPhases(counts *[phases]int, upTo int) int {
+// sumPhases is how many connections a network holds, in every phase; a
+// network the pool has none of has nil counts.
+func sumPhases(counts *[phases]int) int {
 	if counts == nil {
 		return 0
 	}
 	sum := 0
-	for p := 0; p <= upTo; p++ {
-		sum += counts[p]
+	for _, n := range counts {
+		sum += n
 	}
 	return sum
 }

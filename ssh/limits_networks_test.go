@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -110,11 +111,12 @@ func TestFullPoolClosesHandshakesBeforeAuthentications(t *testing.T) {
 	if refused != "" || victim != a2 {
 		t.Fatalf("full: victim %v, %q; want a's oldest still in the handshake (a2), not a1 authenticating", victim, refused)
 	}
-	// With a's handshakes down to one (a3), as few as c's and b's, the
-	// authentications count: a holds 2 against d's 0.
+	// a still holds the most (a1 authenticating, a3 in the handshake:
+	// every phase weighs), and of its connections the handshake goes
+	// first.
 	victim, refused = l.admit(conn("203.0.114.1"))
-	if refused != "" || victim != a1 {
-		t.Fatalf("full again: victim %v, %q; want a1 (a holds two, the newcomer's network none)", victim, refused)
+	if refused != "" || victim != a3 {
+		t.Fatalf("full again: victim %v, %q; want a3 (a holds two, the newcomer's network none; a3 is still in the handshake)", victim, refused)
 	}
 	if l.pending != 4 || l.total != 4 {
 		t.Fatalf("%d signing in, %d in all; want 4, 4", l.pending, l.total)
@@ -304,5 +306,40 @@ func TestKeyExchangeMarksConnectionAuthenticating(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("ada's sign-in: %v", err)
+	}
+}
+
+// A flood from one network whose connections finish the key exchange
+// (cheap) and wait in user authentication weighs as much as it holds: a
+// newcomer from it displaces no member's handshake (at most one of its
+// own network's) in a network of two
+// (a NAT, a campus /24), and a newcomer from elsewhere displaces one of
+// the flood's (second review of issue 10 item 12).
+func TestAuthenticatingFloodStillWeighs(t *testing.T) {
+	st := Startups{Start: 0, Rate: 0, Full: 20}
+	l := newConnLimiter(1000, 1000, 100, st)
+	l.chance = func() float64 { return 0.999 }
+	conn := func(src string) *trackedConn { return &trackedConn{source: src, remote: src} }
+	var flood []*trackedConn
+	for i := range 18 {
+		c := conn(fmt.Sprintf("203.0.113.%d", 1+i%4))
+		if _, refused := l.admit(c); refused != "" {
+			t.Fatal(refused)
+		}
+		l.authenticating(c)
+		flood = append(flood, c)
+	}
+	m1, m2 := conn("198.51.100.7"), conn("198.51.100.8")
+	for _, c := range []*trackedConn{m1, m2} {
+		if _, refused := l.admit(c); refused != "" {
+			t.Fatal(refused)
+		}
+	}
+	if victim, refused := l.admit(conn("203.0.113.9")); refused == "" && !slices.Contains(flood, victim) {
+		t.Errorf("a newcomer from the network holding 18 of 20 places closed %s's handshake", victim.source)
+	}
+	victim, refused := l.admit(conn("192.0.2.1"))
+	if refused != "" || !slices.Contains(flood, victim) {
+		t.Errorf("a newcomer from a fresh network: victim %v, %q; want one of the flood's connections", victim, refused)
 	}
 }

@@ -11,15 +11,19 @@ import (
 // checkCanonical refuses a ledger holding a ballot text other than the
 // canonical one booth seals (issue 10 item 2): a text in another order
 // could be the voter's screen order, which ties the ballot to them or
-// marks it for a vote buyer, and booth never writes one. As when
-// counting, a ballot may name a candidate withdrawn after it was cast.
-func checkCanonical(d models.Definition, ledger []models.LedgerEntry) error {
+// marks it for a vote buyer, and booth never writes one. The ledger holds
+// each ballot in its standing form (models.Ballot.Standing): withdrawn
+// candidates left out, canonical among those still standing.
+func checkCanonical(d models.Definition, withdrawn []string, ledger []models.LedgerEntry) error {
 	for i, l := range ledger {
 		if l.Replaced {
 			continue
 		}
 		where := fmt.Sprintf("ledger entry %d (receipt hash %s…)", i+1, hex.EncodeToString(l.ReceiptHash[:4]))
 		b, err := models.ParseBallot(d, nil, l.Ballot)
+		if err == nil {
+			b, err = b.Standing(d, withdrawn)
+		}
 		switch {
 		case err != nil:
 			return fmt.Errorf("%s: the ballot text is not canonical: it is not a ballot of this election: %s",

@@ -335,7 +335,7 @@ func (b *Bundle) fill(doc payload) error {
 	if b.Format == FormatV1 {
 		return nil
 	}
-	return checkCanonical(b.Election.Definition, b.Ledger)
+	return checkCanonical(b.Election.Definition, b.Election.Withdrawn, b.Ledger)
 }
 
 // parseBallot reads a ledger ballot text. A v1 bundle wrote a blank ballot
