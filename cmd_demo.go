@@ -228,6 +228,12 @@ func (d *demoRun) listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (another demo running? choose another address with --listen)", addr, err)
 	}
+	// The demo's data is test data, where `booth cast` casts for anyone:
+	// it must never be what a network reaches.
+	if tcp, ok := d.ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		d.ln.Close()
+		return fmt.Errorf("--listen %s: the demo listens on this machine's loopback addresses only (such as 127.0.0.1:2222 or [::1]:2222): its data is test data, where a command-line cast can vote for any member; a real election runs with booth serve", addr)
+	}
 	return nil
 }
 

@@ -312,3 +312,15 @@ func TestDemoPortInUse(t *testing.T) {
 		t.Errorf("booth demo on a port in use: %v; want an error pointing to --listen", err)
 	}
 }
+
+// The demo's test data, where a command-line cast votes for anyone, is
+// never served beyond this machine (issue 10 item 3, second review).
+func TestDemoListensOnLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "[::]:0"} {
+		dir := filepath.Join(t.TempDir(), "demo")
+		err := runDemo(context.Background(), io.Discard, demoConfig{Listen: addr, Dir: dir, Home: t.TempDir(), Logs: io.Discard})
+		if err == nil || !strings.Contains(err.Error(), "loopback addresses only") {
+			t.Errorf("booth demo --listen %s: %v; want a refusal naming loopback addresses", addr, err)
+		}
+	}
+}

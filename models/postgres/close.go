@@ -26,7 +26,7 @@ var rewrites = []struct{ table, order string }{
 const defaultHorizonWait = time.Minute
 
 // vacuumTables are the tables VACUUM FULL rewrites after a close.
-const vacuumTables = "box, roll, replaced, kiosk_code_records"
+const vacuumTables = "box, roll, replaced, kiosk_code_records, kiosk_codes, kiosk_code_issues"
 
 // CloseElection stops voting, then removes the traces of the order and the
 // transactions in which ballots arrived. In the closing transaction it
