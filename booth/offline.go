@@ -194,7 +194,8 @@ func (o *offline) row(label, text string) string {
 	return strings.Join(ls, "\n")
 }
 
-// checkLines are the signature, the fingerprint and the recount, each
+// checkLines are the signature, the fingerprint, the recount and (for a
+// v1 bundle) the unchecked ballot texts, each
 // with a mark that does not depend on colour.
 func (o *offline) checkLines() []string {
 	m := o.m
@@ -213,6 +214,8 @@ func (o *offline) checkLines() []string {
 			}
 		case bundle.CheckRecount:
 			label, text = "Recount", o.recountText(c)
+		case bundle.CheckBallotTexts:
+			label, text = "Ballot texts", "not checked: a v1 bundle, published before each ballot had one text"
 		default:
 			continue
 		}

@@ -27,8 +27,11 @@ const (
 	CheckBundle     = "bundle"
 	CheckSignature  = "signature"
 	CheckDefinition = "definition"
-	CheckRecount    = "recount"
-	CheckReceipt    = "receipt"
+	// CheckBallotTexts is whether the ledger's ballot texts were checked
+	// to be the one text of their meaning: skipped for a v1 bundle.
+	CheckBallotTexts = "ballot-texts"
+	CheckRecount     = "recount"
+	CheckReceipt     = "receipt"
 )
 
 // Check statuses. Only ok and skipped let a bundle pass.
@@ -58,6 +61,8 @@ type Report struct {
 	Title       string `json:"title,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Signer      string `json:"signer,omitempty"`
+	// Format is the payload's layout (Format or FormatV1).
+	Format string `json:"format,omitempty"`
 	// Anchor is Options.Trust's Source: what the signer was checked
 	// against, or empty when nothing was.
 	Anchor string  `json:"anchor,omitempty"`
@@ -114,7 +119,13 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 		return nil, r
 	}
 	r.Election, r.Title, r.Fingerprint = b.Election.ID, b.Election.Title, b.Election.Fingerprint
-	r.AuditSeq, r.AuditHead = b.AuditSeq, b.AuditHead
+	r.AuditSeq, r.AuditHead, r.Format = b.AuditSeq, b.AuditHead, b.Format
+	if b.Format == FormatV1 {
+		// Skipped, not failed: bundles published before ballot texts were
+		// canonical stay readable, and the reader is told what that means.
+		r.Checks = append(r.Checks, Check{Name: CheckBallotTexts, Status: StatusSkipped,
+			Detail: "a v1 bundle: its ballot texts are as published then, not checked to be the one text of their meaning (approvals in a voter's screen order could tie a ballot to them)"})
+	}
 	if err := b.CheckFingerprint(); err != nil {
 		r.Checks = append(r.Checks, failed(CheckDefinition, err))
 	} else {

@@ -29,3 +29,23 @@ func TestPublishedV1BundleStillVerifies(t *testing.T) {
 		t.Errorf("the report does not name the bundle's audit head: %d %q", r.AuditSeq, r.AuditHead)
 	}
 }
+
+// A v1 bundle says in its report that its ballot texts were not checked
+// to be canonical (issue 10 item 2, second review): a signer could label
+// a new bundle v1 to publish marked texts, and the reader must see that.
+func TestV1BundleSaysItsBallotTextsWereNotChecked(t *testing.T) {
+	data, err := os.ReadFile("testdata/v1.bundle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := bundle.TrustSigner("SHA256:doxiASlJnKSD9j+JpVoWpfEFHjUrsF9ZYr+cir4FYjo")
+	must(t, err)
+	_, r := bundle.Verify(data, bundle.Options{Trust: trust})
+	var found bool
+	for _, c := range r.Checks {
+		found = found || c.Name == bundle.CheckBallotTexts && c.Status == bundle.StatusSkipped
+	}
+	if r.Format != bundle.FormatV1 || !found {
+		t.Errorf("the v1 bundle's report: format %q, checks %+v; want format v1 and a skipped %s check", r.Format, r.Checks, bundle.CheckBallotTexts)
+	}
+}
