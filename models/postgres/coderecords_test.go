@@ -25,13 +25,7 @@ func TestCloseRewritesCodeRecords(t *testing.T) {
 	}
 	ids := storetest.MemberIDs(20)
 	storetest.Setup(t, s, ids, nil)
-	must(t, s.SetStaff(ctx, ids[0], true, storetest.Officer))
-	for i, id := range ids {
-		c := models.KioskCode{Hash: sha256.Sum256([]byte("code " + id)), MemberID: id, Expires: storetest.T0.Add(2 * time.Hour), Opens: []string{"e1"}}
-		rec := models.SealedCodeRecord{Key: sha256.Sum256([]byte("key " + id)), ElectionID: "e1", Sealed: []byte("sealed record")}
-		must(t, s.IssueCode(ctx, models.CodeIssue{Code: c, Staff: ids[0], Issued: storetest.T0.Add(time.Duration(i) * time.Second),
-			Records: []models.SealedCodeRecord{rec}}, models.StaffActor(ids[0])))
-	}
+	issueStaffCodes(t, s, ids[0], ids)
 	shared := func() int {
 		issues := xmins(t, s, "kiosk_code_issues")
 		return len(slices.DeleteFunc(xmins(t, s, "kiosk_code_records"), func(x string) bool { return !slices.Contains(issues, x) }))
@@ -51,5 +45,18 @@ func TestCloseRewritesCodeRecords(t *testing.T) {
 	must(t, err)
 	if !slices.IsSortedFunc(keys, bytes.Compare) {
 		t.Error("after the close the records do not lie in key order")
+	}
+}
+
+// issueStaffCodes has staff (made staff here) issue a code for e1 to each
+// member, "code ID", a second apart from T0, each with a stand-in record.
+func issueStaffCodes(t *testing.T, s *Store, staff string, members []string) {
+	t.Helper()
+	must(t, s.SetStaff(ctx, staff, true, storetest.Officer))
+	for i, id := range members {
+		c := models.KioskCode{Hash: sha256.Sum256([]byte("code " + id)), MemberID: id, Expires: storetest.T0.Add(2 * time.Hour), Opens: []string{"e1"}}
+		rec := models.SealedCodeRecord{Key: sha256.Sum256([]byte("key " + id)), ElectionID: "e1", Sealed: []byte("sealed record")}
+		must(t, s.IssueCode(ctx, models.CodeIssue{Code: c, Staff: staff, Issued: storetest.T0.Add(time.Duration(i) * time.Second),
+			Records: []models.SealedCodeRecord{rec}}, models.StaffActor(staff)))
 	}
 }

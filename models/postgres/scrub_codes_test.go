@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -20,14 +19,7 @@ func TestScrubClearsRedeemedCodesFromThePages(t *testing.T) {
 	}
 	ids := storetest.MemberIDs(6)
 	storetest.Setup(t, s, ids, nil)
-	must(t, s.SetStaff(ctx, ids[0], true, storetest.Officer))
-	for i, id := range ids[1:] {
-		c := models.KioskCode{Hash: sha256.Sum256([]byte("code " + id)), MemberID: id, Expires: storetest.T0.Add(2 * time.Hour), Opens: []string{"e1"}}
-		rec := models.SealedCodeRecord{Key: sha256.Sum256([]byte("key " + id)), ElectionID: "e1", Sealed: []byte("sealed record")}
-		must(t, s.IssueCode(ctx, models.CodeIssue{Code: c, Staff: ids[0], Issued: storetest.T0.Add(time.Duration(i) * time.Second),
-			Records: []models.SealedCodeRecord{rec}}, models.StaffActor(ids[0])))
-	}
-	// Live: the server joins them at will.
+	issueStaffCodes(t, s, ids[0], ids[1:])
 	for _, id := range ids[1:] {
 		if _, err := s.RedeemCode(ctx, sha256.Sum256([]byte("code "+id)), storetest.T0.Add(time.Minute)); err != nil {
 			t.Fatal(err)
