@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"vote.example.org/booth/models/postgres"
+	"vote.example.org/booth/models/postgres/pgtest"
 )
 
 // castThroughTwoFrontEnds runs booth bench cast's load on a fresh
@@ -16,7 +16,7 @@ import (
 // box.
 func castThroughTwoFrontEnds(t *testing.T, kill bool) (castReport, string) {
 	t.Helper()
-	b := castBench{members: 1000, frontEnds: 2, inFlight: 32, kill: kill, dsn: postgres.TestDatabase(t)}
+	b := castBench{members: 1000, frontEnds: 2, inFlight: 32, kill: kill, dsn: pgtest.Database(t)}
 	t.Setenv(runMainEnv, "1")
 	var out bytes.Buffer
 	r, err := runCastBench(context.Background(), &out, b)

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"vote.example.org/booth/models/postgres"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/sqlite"
 )
 
 // Officer commands run against PostgreSQL given by --db or $BOOTH_DB, and
 // the flag wins over the variable. Needs PostgreSQL (BOOTH_TEST_POSTGRES).
 func TestOfficerCommandsOnPostgreSQL(t *testing.T) {
-	dsn := postgres.TestDatabase(t)
+	dsn := pgtest.Database(t)
 	data := t.TempDir()
 	t.Setenv(dataDirEnv, data)
 	t.Setenv(dbEnv, "postgres://nobody@127.0.0.1:1/unreachable")

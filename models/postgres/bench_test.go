@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -15,7 +16,7 @@ import (
 func BenchmarkCast(b *testing.B) {
 	for _, frontEnds := range []int{1, 2} {
 		b.Run(fmt.Sprintf("frontends=%d", frontEnds), func(b *testing.B) {
-			dsn := TestDatabase(b)
+			dsn := pgtest.Database(b)
 			stores := make([]models.Store, frontEnds)
 			clock := storetest.NewClock()
 			for i := range stores {

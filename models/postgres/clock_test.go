@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -16,7 +17,7 @@ import (
 // end's tick opens what is due by the server's time and closes nothing
 // early, and a close it makes is dated by the server.
 func TestTickByTheDatabaseClockNotTheFrontEnds(t *testing.T) {
-	s, err := Open(ctx, TestDatabase(t)) // the real server clock, not a fake
+	s, err := Open(ctx, pgtest.Database(t)) // the real server clock, not a fake
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -30,7 +31,7 @@ func TestCastRechecksCasterWhateverTheDefaultIsolation(t *testing.T) {
 	for _, iso := range []string{"read committed", "repeatable read", "serializable"} {
 		for _, ch := range changes {
 			t.Run(iso+"/"+ch.name, func(t *testing.T) {
-				dsn := TestDatabase(t)
+				dsn := pgtest.Database(t)
 				admin, err := pgx.Connect(ctx, dsn)
 				must(t, err)
 				defer admin.Close(ctx)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -39,7 +39,7 @@ func scalar[T any](t testing.TB, s *Store, query string, args ...any) T {
 
 // Two front ends starting together on a new database migrate it once.
 func TestOpenMigratesOnce(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	stores := make([]*Store, 3)
 	var wg sync.WaitGroup
 	for i := range stores {
@@ -75,7 +75,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 
 // A database migrated by a newer booth is refused, not half-used.
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
 	_, err := s.pool.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`)
 	must(t, err)
@@ -109,14 +109,14 @@ func TestOpenRefusesBadAddress(t *testing.T) {
 			t.Errorf("%s: error %q, want one line saying %q without the password", tc.name, msg, tc.want)
 		}
 	}
-	dsn, err := withDatabase(TestDatabase(t), "booth_no_such_database")
+	dsn, err := pgtest.WithDatabase(pgtest.Database(t), "booth_no_such_database")
 	must(t, err)
 	if _, err := Open(ctx, dsn); err == nil || !strings.Contains(err.Error(), `has no database booth_no_such_database: create it`) {
 		t.Errorf("Open of a missing database: %v", err)
 	}
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme == "" {
-		t.Logf("%s is not a URL: the check of an unknown user was not run", TestServerEnv)
+		t.Logf("%s is not a URL: the check of an unknown user was not run", pgtest.ServerEnv)
 		return
 	}
 	u.User = url.UserPassword("booth_no_such_role", "s3cret")
@@ -247,7 +247,7 @@ func TestCloseLeavesNoSharedXmin(t *testing.T) {
 // not end in time, the close says the clearing is undone instead of
 // reporting success.
 func TestCloseWaitsForOlderTransactions(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
 	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
 		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
@@ -297,7 +297,7 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	// In this database, and in another one of the same cluster: its
 	// transaction holds back every snapshot's xmin, the VACUUM's too.
 	closeDuring("e1", older(dsn, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`))
-	closeDuring("e2", older(TestDatabase(t), `SELECT pg_current_xact_id()`))
+	closeDuring("e2", older(pgtest.Database(t), `SELECT pg_current_xact_id()`))
 
 	defer older(dsn, `INSERT INTO leases VALUES ('older', 'm000', 'front-x', 0)`).Rollback(ctx)
 	s.horizonWait = 200 * time.Millisecond
@@ -310,70 +310,10 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	}
 }
 
-// TestDatabase skips without a server and fails, never skips, when the
-// server it is pointed at cannot be reached.
-func TestTestDatabaseWithoutServer(t *testing.T) {
-	for _, tc := range []struct {
-		env, want string
-		skipped   bool
-	}{
-		{"", "PostgreSQL suite not run: set " + TestServerEnv, true},
-		{"postgres://nobody@127.0.0.1:1/postgres?connect_timeout=5", "is set, but PostgreSQL cannot be reached", false},
-	} {
-		t.Setenv(TestServerEnv, tc.env)
-		r := &recorder{TB: t}
-		done := make(chan struct{})
-		go func() { // Skip and Fatal end the goroutine, as in a test.
-			defer close(done)
-			TestDatabase(r)
-			r.msg = "returned"
-		}()
-		<-done
-		if r.skipped != tc.skipped || !strings.Contains(r.msg, tc.want) {
-			t.Errorf("%s=%q: skipped %v, %q; want skipped %v, %q", TestServerEnv, tc.env, r.skipped, r.msg, tc.skipped, tc.want)
-		}
-	}
-}
-
-// recorder stands in for a test's testing.TB, recording how it ended.
-type recorder struct {
-	testing.TB
-	skipped bool
-	msg     string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Skip(args ...any) {
-	r.skipped, r.msg = true, fmt.Sprint(args...)
-	runtime.Goexit()
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.msg = fmt.Sprintf(format, args...)
-	runtime.Goexit()
-}
-
-func TestWithDatabase(t *testing.T) {
-	for _, tc := range []struct{ dsn, want string }{
-		{"postgres:///postgres?host=/var/run/postgresql", "postgres:///booth_x?host=/var/run/postgresql"},
-		{"postgresql://u:p@db.example.org:6543/admin?sslmode=require", "postgresql://u:p@db.example.org:6543/booth_x?sslmode=require"},
-		{"host=/var/run/postgresql dbname=postgres", "host=/var/run/postgresql dbname=postgres dbname=booth_x"},
-	} {
-		got, err := withDatabase(tc.dsn, "booth_x")
-		if err != nil || got != tc.want {
-			t.Errorf("withDatabase(%q) = %q, %v; want %q", tc.dsn, got, err, tc.want)
-		}
-	}
-	if _, err := withDatabase("postgres://u:s3cret@[::1/x", "booth_x"); err == nil || strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("a bad URL: %v", err)
-	}
-}
-
 // Closes on one connection each build and drop their own temporary table
 // (and a statement prepared for the first finds the second's).
 func TestClosesShareAConnection(t *testing.T) {
-	s := openTest(t, withOption(TestDatabase(t), "pool_max_conns", "1"))
+	s := openTest(t, withOption(pgtest.Database(t), "pool_max_conns", "1"))
 	storetest.Setup(t, s, []string{"a", "b"}, nil)
 	at := storetest.T0.Add(time.Hour)
 	for _, id := range []string{"e2", "e3"} {
@@ -407,7 +347,7 @@ func withOption(dsn, key, value string) string {
 // first, so the slot is not free. (The newcomer's statement waits for the
 // renewal's row lock and must then count with what the renewal wrote.)
 func TestLeaseRenewedDuringAcquireCounts(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
 	must(t, s.AddMember(ctx, storetest.Member("alice"), storetest.Officer))
 	ttl := time.Minute

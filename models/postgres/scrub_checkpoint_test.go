@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -11,7 +12,7 @@ import (
 // superuser) has the close's scrub end with a CHECKPOINT, whose redo point
 // lies after the scrub's vacuum.
 func TestScrubCheckpointsWhenAllowed(t *testing.T) {
-	s := openTest(t, TestDatabase(t))
+	s := openTest(t, pgtest.Database(t))
 	if !scalar[bool](t, s, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`) {
 		t.Skip("the test role is not a superuser")
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -20,7 +21,7 @@ import (
 // tables, and the count must refuse it; once the role owns the tables,
 // compact finishes the scrub.
 func TestScrubRefusedWhenRoleDoesNotOwnTables(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	owner := openTest(t, dsn)
 	ids := storetest.MemberIDs(5)
 	storetest.Setup(t, owner, ids, nil)

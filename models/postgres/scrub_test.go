@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -19,7 +20,7 @@ import (
 // election stays "closed, not scrubbed", is not counted, and the service's
 // tick finishes the scrub once that transaction has ended.
 func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
-	dsn := TestDatabase(t)
+	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
 	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
 		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)

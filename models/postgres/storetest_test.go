@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres/pgtest"
 	"vote.example.org/booth/models/storetest"
 )
 
@@ -32,7 +33,7 @@ func openTestClock(t testing.TB, dsn string, c *storetest.Clock) *Store {
 }
 
 // newStore opens a store on a new, empty database.
-func newStore(t testing.TB) *Store { return openTest(t, TestDatabase(t)) }
+func newStore(t testing.TB) *Store { return openTest(t, pgtest.Database(t)) }
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, clock func() time.Time) models.Store {
@@ -45,7 +46,7 @@ func TestStore(t *testing.T) {
 // Several pools on one database, as several front ends have.
 func TestStoreShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
-		dsn := TestDatabase(t)
+		dsn := pgtest.Database(t)
 		stores := make([]models.Store, n)
 		for i := range stores {
 			s := openTest(t, dsn)
