@@ -73,9 +73,9 @@ func e2eBallot(i int) string {
 func TestEndToEnd(t *testing.T) {
 	const n = 200
 	e := newEnv(t, 0)
-	members, err := models.ParseMembers("members.csv", strings.NewReader(e2eMembers(t, n)))
+	members, err := models.ReadMemberFile("members.csv", strings.NewReader(e2eMembers(t, n)))
 	must(t, err)
-	must(t, e.store.ImportMembers(ctx, members, officer))
+	must(t, e.store.ImportMembers(ctx, members.Members, officer))
 
 	var toml strings.Builder
 	toml.WriteString(e2eDefinition)

@@ -143,7 +143,7 @@ func exportDefinition(e Election) definitionJSON {
 	}
 	out.Candidates = make([]candidateJSON, len(d.Candidates))
 	for i, c := range d.Candidates {
-		out.Candidates[i] = candidateJSON{ID: c.ID, Name: c.Name, Affiliation: c.Affiliation, Statement: c.Statement}
+		out.Candidates[i] = candidateJSON(c)
 	}
 	return out
 }

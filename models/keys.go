@@ -35,6 +35,11 @@ var keyTypes = map[string]bool{
 	ssh.KeyAlgoSKECDSA256: true,
 }
 
+// algoDSA names DSA keys so that they are refused with their own reason.
+// x/crypto deprecated its KeyAlgoDSA because it no longer supports DSA,
+// which is also why booth must recognise the name itself.
+const algoDSA = "ssh-dss"
+
 // howToMakeKey ends the messages that refuse a key.
 const howToMakeKey = "make a new key with 'ssh-keygen -t ed25519' and give its .pub file"
 
@@ -112,7 +117,7 @@ func keyParseError(line string, err error) error {
 	declared := strings.Fields(line)[0]
 	algo := strings.HasPrefix(declared, "ssh-") || strings.HasPrefix(declared, "ecdsa-") || strings.HasPrefix(declared, "sk-")
 	switch {
-	case declared == ssh.KeyAlgoDSA:
+	case declared == algoDSA:
 		return errors.New("DSA (ssh-dss) keys are weak and refused: " + howToMakeKey)
 	case strings.Contains(err.Error(), "rsa modulus too large"):
 		return fmt.Errorf("RSA key of more than %d bits is too large: %s", maxRSABits, howToMakeKey)

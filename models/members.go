@@ -101,7 +101,7 @@ func (f *MemberFile) Keys() int {
 	return n
 }
 
-// ParseMembers reads a member list for `booth member import`, in CSV or
+// ReadMemberFile reads a member list for `booth member import`, in CSV or
 // TOML (by the extension of name, .csv or .toml, else by the content):
 //
 //	# CSV: a header, then one row per key; rows with the same id add keys.
@@ -120,17 +120,8 @@ func (f *MemberFile) Keys() int {
 // e-mail or key, a key listed twice, a member listed twice with different
 // data, a member without a key) is reported with its line in one
 // *ValidationError. A UTF-8 byte order mark, CRLF line ends, blank lines
-// and # comments are fine. Members come back active, in file order.
-func ParseMembers(name string, r io.Reader) ([]Member, error) {
-	f, err := ReadMemberFile(name, r)
-	if err != nil {
-		return nil, err
-	}
-	return f.Members, nil
-}
-
-// ReadMemberFile is ParseMembers, also returning where each member and key
-// was written.
+// and # comments are fine. Members come back active, in file order, with
+// the line where each member and key was written.
 func ReadMemberFile(name string, r io.Reader) (*MemberFile, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxMemberFile+1))
 	if err != nil {

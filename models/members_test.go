@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -122,10 +123,10 @@ func TestParseMembersCSVRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms, err := ParseMembers("m.csv", strings.NewReader(tt.file))
+			ms, err := parseMembers("m.csv", strings.NewReader(tt.file))
 			var ve *ValidationError
 			if !errors.As(err, &ve) || ms != nil {
-				t.Fatalf("ParseMembers = %v, %v; want a *ValidationError", ms, err)
+				t.Fatalf("parseMembers = %v, %v; want a *ValidationError", ms, err)
 			}
 			if ve.File != "m.csv" {
 				t.Errorf("File = %q", ve.File)
@@ -138,7 +139,7 @@ func TestParseMembersCSVRefuses(t *testing.T) {
 // The duplicate-key message names both members and both lines.
 func TestParseMembersDuplicateKeyMessage(t *testing.T) {
 	k := edKey(t, "")
-	_, err := ParseMembers("m.csv", strings.NewReader("id,name,key\nann,Ann,"+k+"\n\nbea,Bea,"+k+"\n"))
+	_, err := parseMembers("m.csv", strings.NewReader("id,name,key\nann,Ann,"+k+"\n\nbea,Bea,"+k+"\n"))
 	want := "m.csv:4: member bea: the same key (SHA256:"
 	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "is listed for member ann on line 2: a key belongs to one member") {
 		t.Errorf("got %v", err)
@@ -174,7 +175,7 @@ func TestParseMembersTOML(t *testing.T) {
 		t.Errorf("lines %v %v", f.MemberLine, f.KeyLine)
 	}
 	// Found by content, without the extension; an inline array works too.
-	ms, err := ParseMembers("members.txt", strings.NewReader(`member = [{ id = "c", name = "C", keys = ["`+b+`"] }]`))
+	ms, err := parseMembers("members.txt", strings.NewReader(`member = [{ id = "c", name = "C", keys = ["`+b+`"] }]`))
 	if err != nil || len(ms) != 1 || ms[0].ID != "c" {
 		t.Errorf("inline array: %+v, %v", ms, err)
 	}
@@ -213,10 +214,10 @@ func TestParseMembersTOMLRefuses(t *testing.T) {
 			if tt.name == "undetectable" {
 				name = "members"
 			}
-			ms, err := ParseMembers(name, strings.NewReader(tt.file))
+			ms, err := parseMembers(name, strings.NewReader(tt.file))
 			var ve *ValidationError
 			if !errors.As(err, &ve) || ms != nil {
-				t.Fatalf("ParseMembers = %v, %v; want a *ValidationError", ms, err)
+				t.Fatalf("parseMembers = %v, %v; want a *ValidationError", ms, err)
 			}
 			checkProblems(t, ve, tt.want)
 		})
@@ -226,7 +227,7 @@ func TestParseMembersTOMLRefuses(t *testing.T) {
 // The same member in two tables with the same name adds keys, as in CSV.
 func TestParseMembersTOMLMerges(t *testing.T) {
 	k1, k2 := edKey(t, ""), edKey(t, "")
-	ms, err := ParseMembers("m.toml", strings.NewReader(
+	ms, err := parseMembers("m.toml", strings.NewReader(
 		"[[member]]\nid='a'\nname='A'\nkeys=['"+k1+"']\n[[member]]\nid='a'\nname='A'\nkeys=['"+k2+"']\n"))
 	if err != nil || len(ms) != 1 || len(ms[0].Keys) != 2 {
 		t.Errorf("got %+v, %v", ms, err)
@@ -336,7 +337,7 @@ func TestServiceMembers(t *testing.T) {
 	}
 }
 
-// FuzzParseMembers checks that no input makes ParseMembers panic, that it
+// FuzzParseMembers checks that no input makes ReadMemberFile panic, that it
 // fails only with a *ValidationError, and that every member it accepts is
 // valid.
 func FuzzParseMembers(f *testing.F) {
@@ -352,18 +353,27 @@ func FuzzParseMembers(f *testing.F) {
 		f.Add("m", s)
 	}
 	f.Fuzz(func(t *testing.T, name, in string) {
-		ms, err := ParseMembers(name, strings.NewReader(in))
+		ms, err := parseMembers(name, strings.NewReader(in))
 		if err != nil {
 			var ve *ValidationError
 			if !errors.As(err, &ve) || len(ve.Problems) == 0 || ms != nil {
-				t.Fatalf("ParseMembers(%q, %q) = %v, %v", name, in, ms, err)
+				t.Fatalf("parseMembers(%q, %q) = %v, %v", name, in, ms, err)
 			}
 			return
 		}
 		for _, m := range ms {
 			if CheckMemberID(m.ID) != nil || CheckMemberName(m.Name) != nil || checkOptionalEmail(m.Email) != nil || len(m.Keys) == 0 || m.Status != Active {
-				t.Fatalf("ParseMembers(%q, %q) accepted %+v", name, in, m)
+				t.Fatalf("parseMembers(%q, %q) accepted %+v", name, in, m)
 			}
 		}
 	})
+}
+
+// parseMembers is the members ReadMemberFile reads, nil with any error.
+func parseMembers(name string, r io.Reader) ([]Member, error) {
+	f, err := ReadMemberFile(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return f.Members, nil
 }

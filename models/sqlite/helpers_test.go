@@ -15,7 +15,6 @@ var (
 	ctx        = context.Background()
 	t0         = storetest.T0
 	member     = storetest.Member
-	key        = storetest.Key
 	memberIDs  = storetest.MemberIDs
 	definition = storetest.Definition
 	receipt    = storetest.Receipt
