@@ -211,15 +211,7 @@ func TestConnectionsPerMemberAreCapped(t *testing.T) {
 		t.Fatalf("ken's session: exit %d\n%s", code, out)
 	}
 	first.Close()
-	if !eventually(func() bool {
-		c, err := e.dial(gossh.PublicKeys(e.keys["ada"]))
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}) {
-		t.Fatal("a closed connection's place was never released")
-	}
+	e.waitForPlace(t, "ada")
 }
 
 // A connection that signs in and opens no session is closed after the

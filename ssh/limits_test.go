@@ -22,15 +22,7 @@ func TestConnectionsOverThePerIPCapAreRefused(t *testing.T) {
 	}
 	// Closing a connection frees its place.
 	first.Close()
-	if !eventually(func() bool {
-		c, err := e.dial(gossh.PublicKeys(e.keys["ada"]))
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}) {
-		t.Fatal("a closed connection's place was never released")
-	}
+	e.waitForPlace(t, "ada")
 }
 
 func TestSessionsPerMemberAreCapped(t *testing.T) {
@@ -234,5 +226,20 @@ func TestNoForwardingOrSubsystems(t *testing.T) {
 	if l, err := c.Listen("tcp", "127.0.0.1:0"); err == nil {
 		l.Close()
 		t.Error("remote port forwarding (tcpip-forward) was allowed")
+	}
+}
+
+// waitForPlace waits until member can connect again: a closed
+// connection's place is released.
+func (e *testEnv) waitForPlace(t *testing.T, member string) {
+	t.Helper()
+	if !eventually(func() bool {
+		c, err := e.dial(gossh.PublicKeys(e.keys[member]))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}) {
+		t.Fatal("a closed connection's place was never released")
 	}
 }

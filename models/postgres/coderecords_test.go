@@ -20,9 +20,7 @@ import (
 // shares a transaction with a log entry, and the pages hold no other.
 func TestCloseRewritesCodeRecords(t *testing.T) {
 	s := newStore(t)
-	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
-		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
-	}
+	usePageinspect(t, s)
 	ids := storetest.MemberIDs(20)
 	storetest.Setup(t, s, ids, nil)
 	issueStaffCodes(t, s, ids[0], ids)

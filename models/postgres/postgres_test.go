@@ -197,9 +197,7 @@ func heapTuples(t *testing.T, s *Store, table string) (tuples, distinctXmin int6
 // blind.
 func TestCloseLeavesNoSharedXmin(t *testing.T) {
 	s := newStore(t)
-	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
-		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
-	}
+	usePageinspect(t, s)
 	ids := storetest.MemberIDs(60)
 	storetest.Setup(t, s, ids, nil)
 	at := storetest.T0.Add(time.Hour)
@@ -249,9 +247,7 @@ func TestCloseLeavesNoSharedXmin(t *testing.T) {
 func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
-	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
-		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
-	}
+	usePageinspect(t, s)
 	ids := storetest.MemberIDs(10)
 	storetest.Setup(t, s, ids, nil)
 	at := storetest.T0.Add(time.Hour)
@@ -376,5 +372,14 @@ func TestLeaseRenewedDuringAcquireCounts(t *testing.T) {
 	must(t, tx.Commit(ctx))
 	if err := <-done; !errors.Is(err, models.ErrTooManySessions) {
 		t.Errorf("a second lease under a limit of 1 while the first was renewed: %v, want ErrTooManySessions", err)
+	}
+}
+
+// usePageinspect loads pageinspect into s's database, for the tests that
+// read table pages (dead row versions included).
+func usePageinspect(t *testing.T, s *Store) {
+	t.Helper()
+	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
+		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
 	}
 }

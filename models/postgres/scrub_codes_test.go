@@ -14,9 +14,7 @@ import (
 // member in plain text (issue 10 item 6, second review).
 func TestScrubClearsRedeemedCodesFromThePages(t *testing.T) {
 	s := newStore(t)
-	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
-		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
-	}
+	usePageinspect(t, s)
 	ids := storetest.MemberIDs(6)
 	storetest.Setup(t, s, ids, nil)
 	issueStaffCodes(t, s, ids[0], ids[1:])

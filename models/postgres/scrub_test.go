@@ -22,9 +22,7 @@ import (
 func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
-	if _, err := s.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
-		t.Fatalf("this test reads table pages with pageinspect, which needs PostgreSQL's contrib modules and a superuser: %v", err)
-	}
+	usePageinspect(t, s)
 	ids := storetest.MemberIDs(10)
 	storetest.Setup(t, s, ids, nil)
 	at := storetest.T0.Add(time.Hour)
