@@ -109,7 +109,6 @@ const (
 const (
 	phaseHandshake = iota
 	phaseAuth
-	phases
 )
 
 // connLimiter counts connections: in total and per source address (an
@@ -124,13 +123,12 @@ type connLimiter struct {
 	perSource map[string]int
 	// pool holds the connections not signed in yet, oldest first;
 	// pending counts them. inNet counts them per network (each of their
-	// networks) and phase.
+	// networks), in every phase.
 	pool      []*trackedConn
 	pending   int
-	inNet     map[string]*[phases]int
+	inNet     map[string]*int
 	scratch   []*trackedConn // pick's
 	perMember map[string]int
-	seq       uint64
 
 	maxTotal, maxSource, maxMember int
 	startups                       Startups
@@ -140,7 +138,7 @@ type connLimiter struct {
 
 func newConnLimiter(maxTotal, maxSource, maxMember int, st Startups) *connLimiter {
 	return &connLimiter{
-		perSource: map[string]int{}, inNet: map[string]*[phases]int{}, perMember: map[string]int{},
+		perSource: map[string]int{}, inNet: map[string]*int{}, perMember: map[string]int{},
 		maxTotal: maxTotal, maxSource: maxSource, maxMember: maxMember, startups: st, chance: rand.Float64,
 	}
 }
@@ -157,8 +155,7 @@ type trackedConn struct {
 	// source itself (see networks).
 	nets []string
 	// inNet are the pool's counts of nets while c is in the pool.
-	inNet  []*[phases]int
-	seq    uint64
+	inNet  []*int
 	state  int
 	phase  int
 	member string
@@ -198,8 +195,7 @@ func (l *connLimiter) admit(c *trackedConn) (victim *trackedConn, refused string
 			l.countOut(victim)
 		}
 	}
-	l.seq++
-	c.l, c.seq, c.state, c.phase = l, l.seq, stateSigningIn, phaseHandshake
+	c.l, c.state, c.phase = l, stateSigningIn, phaseHandshake
 	l.total++
 	l.perSource[c.source]++
 	l.pool = append(l.pool, c)
@@ -229,13 +225,13 @@ func (l *connLimiter) pick(c *trackedConn) (victim *trackedConn, ok bool) {
 	defer func() { clear(cands); l.scratch = cands[:0] }()
 	parted := false
 	for level := 0; len(cands) > 0; level++ {
-		var heaviest *[phases]int
+		var heaviest *int
 		best := -1
 		for _, o := range cands { // oldest first: of equals the first wins
 			if level >= len(o.nets) {
 				continue
 			}
-			if n := sumPhases(o.inNet[level]); n > best {
+			if n := *o.inNet[level]; n > best {
 				heaviest, best = o.inNet[level], n
 			}
 		}
@@ -246,7 +242,9 @@ func (l *connLimiter) pick(c *trackedConn) (victim *trackedConn, ok bool) {
 			parted = true
 			own := 0
 			if level < len(c.nets) {
-				own = sumPhases(l.inNet[c.nets[level]])
+				if n := l.inNet[c.nets[level]]; n != nil {
+					own = *n
+				}
 			}
 			if best < own+2 {
 				return nil, false
@@ -265,33 +263,20 @@ func (l *connLimiter) pick(c *trackedConn) (victim *trackedConn, ok bool) {
 	return cands[0], true
 }
 
-// sumPhases is how many connections a network holds, in every phase; a
-// network the pool has none of has nil counts.
-func sumPhases(counts *[phases]int) int {
-	if counts == nil {
-		return 0
-	}
-	sum := 0
-	for _, n := range counts {
-		sum += n
-	}
-	return sum
-}
-
-// countNets adds d to the counts of c's networks in c's phase, and
-// points c.inNet at them.
+// countNets adds d to the counts of c's networks, and points c.inNet at
+// them.
 func (l *connLimiter) countNets(c *trackedConn, d int) {
 	if c.inNet == nil {
-		c.inNet = make([]*[phases]int, len(c.nets))
+		c.inNet = make([]*int, len(c.nets))
 	}
 	for i, n := range c.nets {
-		counts := l.inNet[n]
-		if counts == nil {
-			counts = new([phases]int)
-			l.inNet[n] = counts
+		count := l.inNet[n]
+		if count == nil {
+			count = new(int)
+			l.inNet[n] = count
 		}
-		c.inNet[i] = counts
-		if counts[c.phase] += d; *counts == ([phases]int{}) {
+		c.inNet[i] = count
+		if *count += d; *count == 0 {
 			delete(l.inNet, n)
 		}
 	}
@@ -305,9 +290,7 @@ func (l *connLimiter) authenticating(c *trackedConn) {
 	if c.state != stateSigningIn || c.phase == phaseAuth {
 		return
 	}
-	l.countNets(c, -1)
 	c.phase = phaseAuth
-	l.countNets(c, 1)
 }
 
 // signedIn moves c from the pre-authentication pool to its member's
