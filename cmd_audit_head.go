@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -106,15 +105,10 @@ func readHeadFile(cmd *cobra.Command, path, hostKey string) (int64, [32]byte, er
 	if err != nil {
 		return 0, [32]byte{}, err
 	}
-	file, err := os.Open(path)
+	// A signed head is a few hundred bytes.
+	data, err := readLimited(path, 1<<16-1)
 	if err != nil {
 		return 0, [32]byte{}, err
-	}
-	defer file.Close()
-	// A signed head is a few hundred bytes.
-	data, err := io.ReadAll(io.LimitReader(file, 1<<16))
-	if err != nil {
-		return 0, [32]byte{}, fmt.Errorf("reading %s: %w", path, err)
 	}
 	seq, head, err := bundle.OpenHead(data, signer.PublicKey())
 	if err != nil {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,20 +69,21 @@ func testDataService(cmd *cobra.Command) (*models.Service, error) {
 	if _, err := os.Stat(filepath.Join(dir, sqlite.DBFile)); err != nil {
 		return nil, fmt.Errorf("refusing to cast: %s holds no booth database (%v); booth cast is for test and demo data directories", dir, err)
 	}
-	st, err := sqlite.Open(dir)
+	// The command has refused PostgreSQL already: this is the SQLite
+	// store in dir.
+	s, err := newService(cmd)
 	if err != nil {
-		return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
+		return nil, err
 	}
-	test, err := st.TestData(cmd.Context())
+	test, err := isTestData(cmd.Context(), s.Store)
 	if err == nil && !test {
 		err = fmt.Errorf("refusing to cast: the database in %s was not created as test or demo data (a %s file does not make it one); in a real election members cast their own ballots over SSH", dir, testDataMarker)
 	}
-	s := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
 	if err == nil {
 		err = s.Tick(cmd.Context(), actor())
 	}
 	if err != nil {
-		st.Close()
+		s.Store.Close()
 		return nil, err
 	}
 	return s, nil

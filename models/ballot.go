@@ -137,12 +137,16 @@ func (bp *ballotParser) coversEveryone() bool {
 	return len(bp.ranks) > 0 && len(bp.seen) == standing
 }
 
-// Standing is the canonical ballot as it counts once the candidates in
-// withdrawn are out: they are left out of its ranks (the count skips
-// them) and the result is canonical among the candidates still standing.
+// Standing is b (a ballot as ParseBallot returns it) as it counts once
+// the candidates in withdrawn are out: they are left out of its ranks (the
+// count skips them) and the result is canonical among the candidates
+// still standing.
 // The published ledger holds this form, so a withdrawal after a ballot
 // was sealed does not leave two texts for one meaning.
 func (b Ballot) Standing(d Definition, withdrawn []string) (Ballot, error) {
+	if len(withdrawn) == 0 {
+		return b, nil // canonical already, as ParseBallot returns it
+	}
 	var kept [][]string
 	for _, rank := range b.Ranks {
 		rank = slices.DeleteFunc(slices.Clone(rank), func(id string) bool { return slices.Contains(withdrawn, id) })

@@ -70,16 +70,16 @@ func ParseCodeRate(s string) (CodeRate, error) {
 // Check checks that a limit is one an officer may set.
 func (r CodeRate) Check() error {
 	if r.Codes < 1 || r.Codes > maxRateCodes || r.Per < minRatePer || r.Per > maxRatePer {
-		return fmt.Errorf("kiosk code limit %s: allow 1 to %d codes per %s to %s", r, maxRateCodes, minRatePer, shortDur(maxRatePer))
+		return fmt.Errorf("kiosk code limit %s: allow 1 to %d codes per %s to %s", r, maxRateCodes, minRatePer, ShortDuration(maxRatePer))
 	}
 	return nil
 }
 
 // String writes the limit as ParseCodeRate reads it.
-func (r CodeRate) String() string { return fmt.Sprintf("%d/%s", r.Codes, shortDur(r.Per)) }
+func (r CodeRate) String() string { return fmt.Sprintf("%d/%s", r.Codes, ShortDuration(r.Per)) }
 
-// shortDur writes 1h0m0s as 1h and 1h30m0s as 1h30m.
-func shortDur(d time.Duration) string {
+// ShortDuration writes 1h0m0s as 1h, 1h30m0s as 1h30m and 5m0s as 5m.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
@@ -105,7 +105,7 @@ type CodeRateError struct {
 
 func (e *CodeRateError) Error() string {
 	return fmt.Sprintf("%d kiosk codes issued in the last %s, the limit: the next may be issued at %s",
-		e.Rate.Codes, shortDur(e.Rate.Per), e.Next.UTC().Format("2006-01-02 15:04:05 UTC"))
+		e.Rate.Codes, ShortDuration(e.Rate.Per), e.Next.UTC().Format("2006-01-02 15:04:05 UTC"))
 }
 
 // Is makes errors.Is(err, ErrCodeRate) hold.

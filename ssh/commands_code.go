@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -92,17 +91,10 @@ func codeHistory(ctx context.Context, c *cmdContext) error {
 	return tw.Flush()
 }
 
-// shortDuration writes a wait as 12m or 1h5m, rounded up to the minute.
+// shortDuration writes a wait as 12m or 1h5m, rounded to the minute and
+// at least one.
 func shortDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		d = time.Minute
-	}
-	s := strings.TrimSuffix(d.String(), "0s")
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
+	return models.ShortDuration(max(d.Round(time.Minute), time.Minute))
 }
 
 // codeIssueError says why no code was issued, in the staff's terms.

@@ -342,7 +342,7 @@ func (b *Bundle) fill(doc payload) error {
 // as empty text, which booth now refuses as input: it reads as "blank".
 func (b *Bundle) parseBallot(text string) (models.Ballot, error) {
 	if b.Format == FormatV1 && strings.TrimSpace(text) == "" {
-		text = "blank\n"
+		text = models.Ballot{}.Text()
 	}
 	return models.ParseBallot(b.Election.Definition, nil, text)
 }

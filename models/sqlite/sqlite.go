@@ -70,7 +70,7 @@ var _ models.Store = (*Store)(nil)
 // switching to WAL can itself meet a lock; modernc applies it first too.
 func dsn(path string) string {
 	return "file:" + path +
-		"?_pragma=busy_timeout(10000)" +
+		"?_pragma=busy_timeout(" + strconv.FormatInt(busyTimeout.Milliseconds(), 10) + ")" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(on)" +
