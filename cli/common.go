@@ -64,9 +64,6 @@ func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
 		return nil, fmt.Errorf("%s is not a PostgreSQL URL: write it as postgres://USER@HOST:PORT/DATABASE, or leave --db and $%s unset to use SQLite in the data directory", from, dbEnv)
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	st, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening the database given by %s: %w", from, err)

@@ -99,9 +99,6 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	// SIGTERM and SIGHUP (the terminal went away) end the kiosk and give
 	// the terminal back; no key at the kiosk sends a signal, since the
 	// program reads the keyboard raw.

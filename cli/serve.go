@@ -9,7 +9,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -19,9 +18,6 @@ import (
 	"vote.example.org/booth/models"
 	boothssh "vote.example.org/booth/ssh"
 )
-
-// hostKeyName is the host key's file name in the data directory.
-const hostKeyName = "ssh_host_ed25519_key"
 
 // shutdownGrace is how long booth serve waits for sessions to end after
 // SIGINT or SIGTERM before closing the remaining connections.
@@ -66,37 +62,6 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
 	return cmd
-}
-
-func newHostkeyCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "hostkey",
-		Short: "Manage the SSH host key",
-	}
-	var path string
-	initCmd := &cobra.Command{
-		Use:   "init",
-		Short: "Create the SSH host key (never replacing one) and print its fingerprint",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fp, err := boothssh.InitHostKey(hostKeyPath(cmd, path))
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "host key %s\nfingerprint %s (publish it with the election announcement)\n", hostKeyPath(cmd, path), fp)
-			return err
-		},
-	}
-	initCmd.Flags().StringVar(&path, "host-key", "", "host key file (default DATA/"+hostKeyName+")")
-	cmd.AddCommand(initCmd)
-	return cmd
-}
-
-func hostKeyPath(cmd *cobra.Command, flag string) string {
-	if flag != "" {
-		return flag
-	}
-	return filepath.Join(dataDir(cmd), hostKeyName)
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
@@ -144,9 +109,6 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	// Signals are caught before the address is printed, so whoever waits
 	// for that line may signal at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
