@@ -208,6 +208,6 @@ func readAuditLog(cmd *cobra.Command) ([]models.AuditEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer s.Store.Close()
-	return s.Store.AuditLog(cmd.Context())
+	defer s.Close()
+	return s.AuditLog(cmd.Context())
 }

@@ -85,17 +85,13 @@ func runAuditHead(cmd *cobra.Command, f auditHeadFlags) error {
 // printAuditHead prints the audit chain's head after a lifecycle step, for
 // the officers to publish: a head published then is what shows later that
 // no entry up to it was removed.
-func printAuditHead(ctx context.Context, w io.Writer, st models.Store) error {
-	log, err := st.AuditLog(ctx)
+func printAuditHead(ctx context.Context, w io.Writer, svc *models.Service) error {
+	entries, head, err := svc.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
-	head, err := models.VerifyChain(log)
-	if err != nil {
-		return fmt.Errorf("audit chain broken: %w; run booth audit verify", err)
-	}
 	_, err = fmt.Fprintf(w, "audit head: entry %d, %s\npublish it (booth audit head --sign writes it signed); booth audit verify --head checks the chain still holds it\n",
-		len(log), models.HashString(head))
+		entries, models.HashString(head))
 	return err
 }
 

@@ -260,7 +260,7 @@ func seedBench(ctx context.Context, dir string, n int) ([]gossh.Signer, error) {
 		return nil, err
 	}
 	// Three open elections, so the home screen has a list to move along.
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	for e := range 3 {
 		d := benchElection(fmt.Sprintf("bench-%d", e+1), fmt.Sprintf("Board election %d (benchmark)", e+1), tally.Meek)
 		if err := createOpen(ctx, svc, d, filepath.Join(dir, d.ID+".tally-key")); err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -124,7 +123,7 @@ func runCastBench(ctx context.Context, out io.Writer, b castBench) (castReport, 
 		return castReport{}, err
 	}
 	defer st.Close()
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	signers, err := seedMembers(ctx, st, b.members)
 	if err != nil {
 		return castReport{}, fmt.Errorf("preparing the members: %w", err)
@@ -307,11 +306,11 @@ func castOnce(fe *frontEnd, signer gossh.Signer, election, ballot string) attemp
 // the booth's count against a direct count of the ballots the members
 // cast.
 func checkBox(ctx context.Context, svc *models.Service, d models.Definition, keyPath string, ballots []string, attempts [][2]attempt, r *castReport, b castBench) error {
-	box, err := svc.Store.Ballots(ctx, d.ID)
+	box, err := svc.Ballots(ctx, d.ID)
 	if err != nil {
 		return err
 	}
-	turnout, err := svc.Store.Turnout(ctx, d.ID)
+	turnout, err := svc.Turnout(ctx, d.ID)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ Members vote with their own key.`,
 			if err != nil {
 				return err
 			}
-			defer s.Store.Close()
+			defer s.Close()
 			return castFromText(cmd, s, args[0], member, string(text))
 		},
 	}
@@ -75,7 +75,7 @@ func testDataService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	test, err := isTestData(cmd.Context(), s.Store)
+	test, err := s.TestData(cmd.Context())
 	if err == nil && !test {
 		err = fmt.Errorf("refusing to cast: the database in %s was not created as test or demo data (a %s file does not make it one); in a real election members cast their own ballots over SSH", dir, testDataMarker)
 	}
@@ -83,29 +83,15 @@ func testDataService(cmd *cobra.Command) (*models.Service, error) {
 		err = s.Tick(cmd.Context(), actor())
 	}
 	if err != nil {
-		s.Store.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// castFromText casts the ballot text for member, audited first: the entry
-// names the election, not the member, since the audit log never puts a
-// member next to a time that could be their cast's.
+// castFromText casts the ballot text for member and prints the receipt.
 func castFromText(cmd *cobra.Command, s *models.Service, electionID, member, text string) error {
-	e, err := s.Store.Election(cmd.Context(), electionID)
-	if err != nil {
-		return err
-	}
-	b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
-	if err != nil {
-		return err
-	}
-	if err := s.Store.Audit(cmd.Context(), actor(), "ballot.cast.command-line",
-		fmt.Sprintf("command-line cast in election %s (test data)", electionID)); err != nil {
-		return err
-	}
-	receipt, err := s.CastBallot(cmd.Context(), electionID, models.Caster{MemberID: member}, b)
+	receipt, err := s.CastTestBallot(cmd.Context(), electionID, member, text, actor())
 	if err != nil {
 		return err
 	}

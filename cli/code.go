@@ -56,7 +56,7 @@ func newCodeIssueCmd() *cobra.Command {
 				if err != nil {
 					return issueError(err, member, election)
 				}
-				m, err := svc.Store.Member(ctx, member)
+				m, err := svc.Member(ctx, member)
 				if err != nil {
 					return err
 				}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -22,14 +21,14 @@ func TestCodeInvestigate(t *testing.T) {
 	must(t, err)
 	ctx := context.Background()
 	must(t, st.SetStaff(ctx, "cy", true, "test"))
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	staffs, err := svc.StaffIssueCode(ctx, "cy", "bob", "e1")
 	must(t, err)
 	must(t, st.Close())
 	mustBooth(t, "", "--data", dir, "code", "issue", "--member", "ann")
 
 	otherKey := filepath.Join(t.TempDir(), "other.key")
-	_, _, err = (&models.Service{Store: reopen(t, dir), Now: time.Now, Rand: rand.Reader}).CreateElection(ctx,
+	_, _, err = (models.NewService(reopen(t, dir))).CreateElection(ctx,
 		models.Definition{ID: "e2", Title: "Other", Method: "irv", Seats: 1, Candidates: []models.Candidate{{ID: "x", Name: "X"}}, TieSeed: "s",
 			OpensAt: time.Now().Add(time.Hour), ClosesAt: time.Now().Add(2 * time.Hour)}, otherKey, "test")
 	must(t, err)

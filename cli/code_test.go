@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/sqlite"
@@ -60,7 +58,7 @@ func TestCodeCommands(t *testing.T) {
 	st, err := sqlite.Open(dir)
 	must(t, err)
 	defer st.Close()
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	if _, err := svc.RedeemCode(context.Background(), annCode); err == nil {
 		t.Error("a revoked code still opens the kiosk")
 	}

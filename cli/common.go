@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"os/user"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -89,7 +87,7 @@ func newService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}, nil
+	return models.NewService(st), nil
 }
 
 // warnNotScrubbed prints a scrub retry that failed as a one-line warning:
@@ -148,7 +146,7 @@ func tickedService(cmd *cobra.Command) (*models.Service, error) {
 	if err := s.Tick(cmd.Context(), actor()); errors.As(err, &scrubErr) && err == error(scrubErr) {
 		warnNotScrubbed(cmd, err)
 	} else if err != nil {
-		s.Store.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -161,6 +159,6 @@ func withElections(cmd *cobra.Command, f func(context.Context, *models.Service) 
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
+	defer svc.Close()
 	return f(cmd.Context(), svc)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -138,7 +137,8 @@ func startDemo(ctx context.Context, cfg demoConfig) (_ *demoRun, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the demo's data directory %s: %w", d.dir, err)
 	}
-	d.svc = &models.Service{Store: st, Now: d.clock.Now, Rand: rand.Reader}
+	d.svc = models.NewService(st)
+	d.svc.Now = d.clock.Now
 	if err := d.seedOrReuse(ctx, fresh, cfg.Home); err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (d *demoRun) wait(ctx context.Context) error {
 func (d *demoRun) close() error {
 	var err error
 	if d.svc != nil {
-		err = d.svc.Store.Close()
+		err = d.svc.Close()
 	}
 	if d.temp {
 		if rerr := os.RemoveAll(d.dir); err == nil {

@@ -96,14 +96,6 @@ mode 0600) and booth keeps no copy. Keep it offline: it is needed to count.`,
 				keyOut = d.ID + ".tally-key"
 			}
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				if err := notPast(svc, d); err != nil {
-					return err
-				}
-				if e, err := svc.Store.Election(ctx, d.ID); err == nil {
-					return fmt.Errorf("election %s already exists (%s): change a draft with 'booth election edit FILE', or give the new election another id", d.ID, e.State)
-				} else if !errors.Is(err, models.ErrNotFound) {
-					return err
-				}
 				e, msg, err := svc.CreateElection(ctx, d, keyOut, actor())
 				if err != nil {
 					return err
@@ -114,7 +106,7 @@ mode 0600) and booth keeps no copy. Keep it offline: it is needed to count.`,
 				if _, err := fmt.Fprintln(out, msg); err != nil {
 					return err
 				}
-				return warnTestData(cmd, svc.Store)
+				return warnTestData(cmd, svc)
 			})
 		},
 	}
@@ -133,25 +125,10 @@ func newElectionEditCmd() *cobra.Command {
 				return err
 			}
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				e, err := findElection(ctx, svc, d.ID)
-				if err != nil {
+				if _, err := findElection(ctx, svc, d.ID); err != nil {
 					return err
 				}
-				if e.State != models.Draft {
-					return fmt.Errorf("election %s is %s: a definition can be edited only before it opens", d.ID, e.State)
-				}
-				if err := notPast(svc, d); err != nil {
-					return err
-				}
-				// Ballots are sealed to what was chosen at create; other
-				// recipients would need another key.
-				if !slices.Equal(e.Definition.Recipients, d.Recipients) {
-					return fmt.Errorf("the recipients of election %s cannot change after it was created (its ballots are sealed to them); create a new election instead", d.ID)
-				}
-				if err := svc.Store.UpdateDefinition(ctx, d, actor()); err != nil {
-					if errors.Is(err, models.ErrWrongState) {
-						return fmt.Errorf("election %s has opened: a definition can be edited only before it opens", d.ID)
-					}
+				if err := svc.EditElection(ctx, d, actor()); err != nil {
 					return err
 				}
 				_, err = fmt.Fprintf(cmd.OutOrStdout(), "updated draft election %s: %s\n", d.ID, shownText(d.Title))
@@ -161,18 +138,9 @@ func newElectionEditCmd() *cobra.Command {
 	}
 }
 
-// notPast refuses a definition whose voting would already be over: the
-// automatic lifecycle would open and close it at once.
-func notPast(svc *models.Service, d models.Definition) error {
-	if now := svc.Now(); !d.ClosesAt.After(now) {
-		return fmt.Errorf("election %s closes at %s, which has passed (it is now %s): set closes_at in the future", d.ID, utc(d.ClosesAt), utc(now))
-	}
-	return nil
-}
-
 // findElection loads an election, saying what to do when it is missing.
 func findElection(ctx context.Context, svc *models.Service, id string) (models.Election, error) {
-	e, err := svc.Store.Election(ctx, id)
+	e, err := svc.Election(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return e, fmt.Errorf("no election %q: 'booth election list' shows the elections, 'booth election create FILE' adds one", id)
 	}
@@ -226,7 +194,7 @@ func newElectionListCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				es, err := svc.Store.Elections(ctx)
+				es, err := svc.Elections(ctx)
 				if err != nil {
 					return err
 				}
@@ -267,11 +235,11 @@ func newElectionOpenCmd() *cobra.Command {
 				if err := svc.OpenElection(ctx, args[0], actor()); err != nil {
 					return err
 				}
-				e, err := svc.Store.Election(ctx, args[0])
+				e, err := svc.Election(ctx, args[0])
 				if err != nil {
 					return err
 				}
-				t, err := svc.Store.Turnout(ctx, e.ID)
+				t, err := svc.Turnout(ctx, e.ID)
 				if err != nil {
 					return err
 				}
@@ -302,13 +270,13 @@ func newElectionCloseCmd() *cobra.Command {
 				if closeErr != nil && !errors.Is(closeErr, models.ErrNotScrubbed) {
 					return closeErr
 				}
-				t, err := svc.Store.Turnout(ctx, args[0])
+				t, err := svc.Turnout(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "election %s is closed: %d of %s voted\n", args[0], t.Voted, countOf(t.Electorate, "member"))
-				if err := printAuditHead(ctx, out, svc.Store); err != nil {
+				if err := printAuditHead(ctx, out, svc); err != nil {
 					return err
 				}
 				if closeErr != nil {
@@ -336,7 +304,7 @@ func newElectionTurnoutCmd() *cobra.Command {
 				if e.State == models.Draft {
 					return fmt.Errorf("election %s is a draft: its electorate is fixed when it opens (%s)", e.ID, utc(e.OpensAt))
 				}
-				t, err := svc.Store.Turnout(ctx, e.ID)
+				t, err := svc.Turnout(ctx, e.ID)
 				if err != nil {
 					return err
 				}
@@ -410,11 +378,11 @@ type rollMemberJSON struct {
 // printRoll lists the electorate by id and name only: whether each member
 // voted is deliberately left out.
 func printRoll(ctx context.Context, w io.Writer, svc *models.Service, id string, asJSON bool) error {
-	roll, err := svc.Store.Roll(ctx, id)
+	roll, err := svc.Roll(ctx, id)
 	if err != nil {
 		return err
 	}
-	members, err := svc.Store.Members(ctx)
+	members, err := svc.Members(ctx)
 	if err != nil {
 		return err
 	}
@@ -453,20 +421,9 @@ BLT's withdrawn candidates are. The withdrawal is recorded in the audit log.`,
 				if err != nil {
 					return err
 				}
-				if e.State != models.Draft && e.State != models.Open {
-					return fmt.Errorf("election %s is %s: candidates can be withdrawn only before the close", e.ID, e.State)
-				}
-				if err := e.Definition.CheckWithdrawal(e.Withdrawn, args[1]); err != nil {
+				name, err := svc.WithdrawCandidate(ctx, e.ID, args[1], actor())
+				if err != nil {
 					return err
-				}
-				if err := svc.Store.WithdrawCandidate(ctx, e.ID, args[1], actor()); err != nil {
-					return err
-				}
-				name := ""
-				for _, c := range e.Candidates {
-					if c.ID == args[1] {
-						name = c.Name
-					}
 				}
 				_, err = fmt.Fprintf(cmd.OutOrStdout(), "candidate %s (%s) withdrawn from election %s\n", args[1], shownText(name), e.ID)
 				return err
@@ -496,7 +453,7 @@ says whether it is done. It can be run again at any time after the close.`,
 			if err != nil {
 				return err
 			}
-			defer svc.Store.Close()
+			defer svc.Close()
 			ctx := cmd.Context()
 			e, err := findElection(ctx, svc, args[0])
 			if err != nil {

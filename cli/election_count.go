@@ -57,7 +57,7 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 			if err != nil {
 				return err
 			}
-			defer s.Store.Close()
+			defer s.Close()
 			res, err := s.Count(cmd.Context(), args[0], ids, actor())
 			if err != nil {
 				return err
@@ -67,13 +67,13 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 					return err
 				}
 				// Standard output is the JSON document.
-				return printAuditHead(cmd.Context(), cmd.ErrOrStderr(), s.Store)
+				return printAuditHead(cmd.Context(), cmd.ErrOrStderr(), s)
 			}
 			if err := res.WriteSheet(cmd.OutOrStdout()); err != nil {
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout())
-			return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s.Store)
+			return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
 		},
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")
@@ -92,15 +92,15 @@ func newElectionResultsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer s.Store.Close()
-			e, err := s.Store.Election(cmd.Context(), args[0])
+			defer s.Close()
+			e, err := s.Election(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			if e.State != models.Counted {
 				return fmt.Errorf("election %s is %s and has no result yet: close it, then run 'booth election count %s --key FILE'", e.ID, e.State, e.ID)
 			}
-			stored, err := s.Store.Result(cmd.Context(), e.ID)
+			stored, err := s.Result(cmd.Context(), e.ID)
 			if err != nil {
 				return err
 			}
@@ -150,7 +150,7 @@ records. The files are not signed.`,
 			if err != nil {
 				return err
 			}
-			defer s.Store.Close()
+			defer s.Close()
 			if err := s.Export(cmd.Context(), args[0], out, ids, actor()); err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"os"
@@ -42,7 +41,7 @@ func votingDir(t *testing.T, test bool) (dir, keyPath string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	for _, id := range []string{"ann", "bob", "cy"} {
 		if err := st.AddMember(ctx, models.Member{ID: id, Name: strings.ToUpper(id)}, "test"); err != nil {
 			t.Fatal(err)
@@ -72,7 +71,7 @@ func closeElection(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	if err := svc.CloseElection(context.Background(), "e1", "test"); err != nil {
 		t.Fatal(err)
 	}

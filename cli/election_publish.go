@@ -74,7 +74,7 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	if err != nil {
 		return err
 	}
-	defer s.Store.Close()
+	defer s.Close()
 	e, err := findElection(cmd.Context(), s, electionID)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 		return err
 	}
 	fmt.Fprintln(cmd.OutOrStdout())
-	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s.Store)
+	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
 }
 
 // printPublished tells the officer what to publish with the bundle.

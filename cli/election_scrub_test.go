@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/sqlite"
@@ -108,7 +106,7 @@ func castAndClose(t *testing.T, dir string, ballots map[string]string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	e, err := st.Election(ctx, "e1")
 	if err != nil {
 		t.Fatal(err)

@@ -92,7 +92,7 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
+	defer svc.Close()
 	out := cmd.OutOrStdout()
 	pass, err := askPassphrase(tty, out)
 	if err != nil {
@@ -195,7 +195,7 @@ func newKioskListCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				ds, err := svc.Store.KioskDevices(ctx)
+				ds, err := svc.KioskDevices(ctx)
 				if err != nil {
 					return err
 				}
@@ -230,7 +230,7 @@ func newKioskRemoveCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				err := svc.Store.RemoveKioskDevice(ctx, args[0], actor())
+				err := svc.RemoveKioskDevice(ctx, args[0], actor())
 				if errors.Is(err, models.ErrNotFound) {
 					return fmt.Errorf("no kiosk device %q: see 'booth kiosk list'", args[0])
 				}

@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ func TestKioskStartOnATerminal(t *testing.T) {
 	dir, _ := votingDir(t, false)
 	st, err := sqlite.Open(dir)
 	must(t, err)
-	svc := &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}
+	svc := models.NewService(st)
 	ic, err := svc.IssueCode(context.Background(), "ann", "", 0, "staff")
 	must(t, err)
 	must(t, st.Close())

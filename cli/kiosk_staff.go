@@ -26,7 +26,7 @@ func newKioskStaffCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				ids, err := svc.Store.Staff(ctx)
+				ids, err := svc.Staff(ctx)
 				if err != nil {
 					return err
 				}
@@ -37,7 +37,7 @@ func newKioskStaffCmd() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tSTATUS")
 				for _, id := range ids {
-					m, err := svc.Store.Member(ctx, id)
+					m, err := svc.Member(ctx, id)
 					if err != nil {
 						return err
 					}
@@ -61,20 +61,11 @@ func newStaffSetCmd(verb string, staff bool) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				m, err := findMember(ctx, svc, args[0])
+				if _, err := findMember(ctx, svc, args[0]); err != nil {
+					return err
+				}
+				m, err := svc.SetStaff(ctx, args[0], staff, actor())
 				if err != nil {
-					return err
-				}
-				is, err := svc.Store.IsStaff(ctx, m.ID)
-				switch {
-				case err != nil:
-					return err
-				case is == staff && staff:
-					return fmt.Errorf("member %s is staff already", m.ID)
-				case is == staff:
-					return fmt.Errorf("member %s is not staff", m.ID)
-				}
-				if err := svc.Store.SetStaff(ctx, m.ID, staff, actor()); err != nil {
 					return err
 				}
 				msg := fmt.Sprintf("member %s (%s) is staff now: with their own key they may run 'ssh HOST code issue MEMBER [ELECTION]' and 'ssh HOST code history'", m.ID, shownText(m.Name))

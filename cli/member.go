@@ -44,7 +44,7 @@ func withMemberStore(cmd *cobra.Command, f func(context.Context, *models.Service
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
+	defer svc.Close()
 	return f(cmd.Context(), svc)
 }
 
@@ -201,7 +201,7 @@ func newMemberListCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				ms, err := svc.Store.Members(ctx)
+				ms, err := svc.Members(ctx)
 				if err != nil {
 					return err
 				}
@@ -271,51 +271,35 @@ func printMember(w io.Writer, m models.Member) error {
 
 // findMember looks a member up, explaining an unknown ID.
 func findMember(ctx context.Context, svc *models.Service, id string) (models.Member, error) {
-	m, err := svc.Store.Member(ctx, id)
+	m, err := svc.Member(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return m, fmt.Errorf("no member %q: see 'booth member list' for the ids", id)
 	}
 	return m, err
 }
 
-// statusVerbs says, for each status command, from which states it moves a
-// member and what it reports.
-var statusVerbs = map[string]struct {
-	short string
-	from  []models.MemberStatus
-	done  string
-}{
-	"suspend":   {"Suspend a member: their keys no longer let them in until reinstated", []models.MemberStatus{models.Active}, "suspended"},
-	"reinstate": {"Reinstate a suspended or removed member", []models.MemberStatus{models.Suspended, models.Removed}, "reinstated"},
-	"remove":    {"Remove a member (rolls of elections already open keep them)", []models.MemberStatus{models.Active, models.Suspended}, "removed"},
+// statusShort is each status command's help line.
+var statusShort = map[string]string{
+	"suspend":   "Suspend a member: their keys no longer let them in until reinstated",
+	"reinstate": "Reinstate a suspended or removed member",
+	"remove":    "Remove a member (rolls of elections already open keep them)",
 }
 
 func newMemberStatusCmd(verb string, to models.MemberStatus) *cobra.Command {
-	v := statusVerbs[verb]
 	return &cobra.Command{
 		Use:   verb + " ID",
-		Short: v.short,
+		Short: statusShort[verb],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				m, err := findMember(ctx, svc, args[0])
+				if _, err := findMember(ctx, svc, args[0]); err != nil {
+					return err
+				}
+				m, err := svc.SetMemberStatus(ctx, args[0], to, actor())
 				if err != nil {
 					return err
 				}
-				if m.Status == to {
-					return fmt.Errorf("member %s is already %s", m.ID, m.Status)
-				}
-				ok := false
-				for _, from := range v.from {
-					ok = ok || m.Status == from
-				}
-				if !ok {
-					return fmt.Errorf("member %s is %s and cannot be %s: reinstate them first", m.ID, m.Status, v.done)
-				}
-				if err := svc.Store.SetMemberStatus(ctx, m.ID, to, actor()); err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "member %s (%s) %s: now %s\n", m.ID, shownText(m.Name), v.done, to)
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "member %s (%s) %s: now %s\n", m.ID, shownText(m.Name), models.StatusChangeWord(to), to)
 				return err
 			})
 		},
@@ -370,18 +354,11 @@ func removeMemberKey(ctx context.Context, cmd *cobra.Command, svc *models.Servic
 	if !strings.HasPrefix(fp, "SHA256:") {
 		fp = "SHA256:" + fp
 	}
-	m, err := findMember(ctx, svc, id)
-	if err != nil {
+	if _, err := findMember(ctx, svc, id); err != nil {
 		return err
 	}
-	held := false
-	for _, k := range m.Keys {
-		held = held || k.Fingerprint == fp
-	}
-	if !held {
-		return fmt.Errorf("member %s has no key %s: see 'booth member show %s' for their keys' fingerprints", id, strconv.QuoteToGraphic(fp), id)
-	}
-	if err := svc.Store.RemoveKey(ctx, id, fp, actor()); err != nil {
+	m, err := svc.RemoveKey(ctx, id, fp, actor())
+	if err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()

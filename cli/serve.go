@@ -77,8 +77,8 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
-	if err := refuseTestData(cmd, svc.Store); err != nil {
+	defer svc.Close()
+	if err := refuseTestData(cmd, svc); err != nil {
 		return err
 	}
 	svc.CodeRate = rate

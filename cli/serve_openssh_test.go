@@ -5,7 +5,6 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -82,7 +81,7 @@ func TestOpenSSHClientVotes(t *testing.T) {
 	}
 
 	electionID := checkOneBallot(t, p.dir, before)
-	svc := &models.Service{Store: openStore(t, p.dir), Now: time.Now}
+	svc := models.NewService(openStore(t, p.dir))
 	if state, err := svc.VerifyReceipt(context.Background(), electionID, receipt); err != nil || state != models.ReceiptCounted {
 		t.Errorf("the receipt shown, %s, reads %q in %s (%v); want counted", receipt, state, electionID, err)
 	}
@@ -364,7 +363,7 @@ func startServe(t *testing.T, dir string) string {
 	must(t, err)
 	srv, err := boothssh.New(boothssh.Config{
 		Listen: "127.0.0.1:0", HostKeyPath: filepath.Join(dir, demoHostKey),
-		Service: &models.Service{Store: st, Now: time.Now, Rand: rand.Reader},
+		Service: models.NewService(st),
 		Logger:  log.New(io.Discard),
 	})
 	must(t, err)

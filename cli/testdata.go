@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,25 +8,12 @@ import (
 	"vote.example.org/booth/models"
 )
 
-// isTestData reports whether st was created as test or demo data
-// (sqlite.OpenTestData), where `booth cast` casts for any member. The mark
-// is kept inside the SQLite database; a PostgreSQL database is never one.
-func isTestData(ctx context.Context, st models.Store) (bool, error) {
-	marked, ok := st.(interface {
-		TestData(context.Context) (bool, error)
-	})
-	if !ok {
-		return false, nil
-	}
-	return marked.TestData(ctx)
-}
-
 // refuseTestData stops booth serve on a test or demo database (issue 10
 // item 3): there any officer's shell casts for any member with `booth
 // cast`, so members voting on it would not be the only ones voting. The
 // demo serves its own data itself.
-func refuseTestData(cmd *cobra.Command, st models.Store) error {
-	test, err := isTestData(cmd.Context(), st)
+func refuseTestData(cmd *cobra.Command, svc *models.Service) error {
+	test, err := svc.TestData(cmd.Context())
 	if err != nil {
 		return fmt.Errorf("reading whether the database in %s holds test data: %w", dataDir(cmd), err)
 	}
@@ -42,8 +28,8 @@ func refuseTestData(cmd *cobra.Command, st models.Store) error {
 // database that it can only ever be a trial: `booth cast` casts for any
 // member there and `booth serve` refuses it. Creating goes on, since
 // trying the commands out on the demo's data is what the demo is for.
-func warnTestData(cmd *cobra.Command, st models.Store) error {
-	test, err := isTestData(cmd.Context(), st)
+func warnTestData(cmd *cobra.Command, svc *models.Service) error {
+	test, err := svc.TestData(cmd.Context())
 	if err != nil {
 		return fmt.Errorf("reading whether the database in %s holds test data: %w", dataDir(cmd), err)
 	}

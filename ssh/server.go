@@ -141,7 +141,7 @@ type Server struct {
 // (which authenticates members): charm's SSH server accepts everyone when no
 // auth handler is set.
 func New(cfg Config) (*Server, error) {
-	if cfg.Service == nil || cfg.Service.Store == nil {
+	if cfg.Service == nil {
 		return nil, errors.New("ssh server: no member service: refusing to start a server that cannot authenticate members")
 	}
 	cfg = withDefaults(cfg)
@@ -170,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 		conns:    newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.MaxConnsPerMember, cfg.Startups),
 		refusals: newRefusalLog(cfg.Logger, refusalLogEvery),
 		members:  newMemberSessions(cfg.MaxSessionsPerMember),
-		leases:   newSessionLeases(cfg.Service.Store, cfg.MaxSessionsPerMember, cfg.Service.Now),
+		leases:   newSessionLeases(cfg.Service, cfg.MaxSessionsPerMember, cfg.Service.Now),
 		// One channel more than a member may use, so the one too many
 		// still reaches handle and is told why it is refused.
 		channels: newChannelLimiter(cfg.MaxSessionsPerMember + 1),
