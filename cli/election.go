@@ -19,7 +19,7 @@ import (
 
 // The election commands define an election from its TOML file and take it
 // through its life: create, edit, open, close, and the turnout and roll on
-// the way. Counting and publishing are in cmd_count.go.
+// the way. Counting and publishing are in election_count.go and election_publish.go.
 
 func newElectionCmd() *cobra.Command {
 	cmd := &cobra.Command{
