@@ -138,6 +138,16 @@ func newElectionEditCmd() *cobra.Command {
 	}
 }
 
+// findOpened loads an election that has an electorate: one that has
+// opened.
+func findOpened(ctx context.Context, svc *models.Service, id string) (models.Election, error) {
+	e, err := findElection(ctx, svc, id)
+	if err == nil && e.State == models.Draft {
+		err = fmt.Errorf("election %s is a draft: its electorate is fixed when it opens (%s)", e.ID, utc(e.OpensAt))
+	}
+	return e, err
+}
+
 // findElection loads an election, saying what to do when it is missing.
 func findElection(ctx context.Context, svc *models.Service, id string) (models.Election, error) {
 	e, err := svc.Election(ctx, id)
@@ -297,12 +307,9 @@ func newElectionTurnoutCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				e, err := findElection(ctx, svc, args[0])
+				e, err := findOpened(ctx, svc, args[0])
 				if err != nil {
 					return err
-				}
-				if e.State == models.Draft {
-					return fmt.Errorf("election %s is a draft: its electorate is fixed when it opens (%s)", e.ID, utc(e.OpensAt))
 				}
 				t, err := svc.Turnout(ctx, e.ID)
 				if err != nil {
@@ -354,12 +361,9 @@ It does not say who has voted: 'turnout' gives the count.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				e, err := findElection(ctx, svc, args[0])
+				e, err := findOpened(ctx, svc, args[0])
 				if err != nil {
 					return err
-				}
-				if e.State == models.Draft {
-					return fmt.Errorf("election %s is a draft: its electorate is fixed when it opens (%s)", e.ID, utc(e.OpensAt))
 				}
 				return printRoll(ctx, cmd.OutOrStdout(), svc, e.ID, asJSON)
 			})
