@@ -18,7 +18,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 )
 
-// Options says how Run hosts a program.
+// Options says how Run hosts a program. Both fields are required.
 type Options struct {
 	// ParkAfter is how long a session waits, with no key pressed and
 	// nothing to draw, before it parks its program (see park.go).
