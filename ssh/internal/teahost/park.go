@@ -1,9 +1,8 @@
-package ssh
+package teahost
 
 import (
 	"context"
 	"io"
-	"reflect"
 	"sync"
 	"time"
 
@@ -189,9 +188,6 @@ func (pk *parking) park(quiet time.Duration) {
 	go p.Quit()
 }
 
-// cmdType is the type of a command, to recognise tea.Sequence's message.
-var cmdType = reflect.TypeFor[tea.Cmd]()
-
 // wrap runs cmd on a goroutine of the parking's rather than the program's,
 // and hands its message to the parking: the program that asked may be
 // parked by the time the message comes (the booth's idle timer waits
@@ -227,26 +223,4 @@ func (pk *parking) handOn(msg tea.Msg) {
 		return
 	}
 	pk.deliver(pk.wrapSequence(msg))
-}
-
-// wrapSequence wraps the commands of tea.Sequence's message (an
-// unexported slice of commands): the program runs them one after another,
-// each waiting for the one before, so each hands on its message before it
-// returns.
-func (pk *parking) wrapSequence(msg tea.Msg) tea.Msg {
-	v := reflect.ValueOf(msg)
-	if v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
-		return msg
-	}
-	out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-	for i := range v.Len() {
-		c, _ := v.Index(i).Interface().(tea.Cmd)
-		if c != nil {
-			out.Index(i).Set(reflect.ValueOf(tea.Cmd(func() tea.Msg {
-				pk.handOn(c())
-				return nil
-			})))
-		}
-	}
-	return out.Interface()
 }

@@ -1,4 +1,4 @@
-package ssh
+package teahost
 
 import (
 	"bytes"

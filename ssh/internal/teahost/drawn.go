@@ -1,4 +1,4 @@
-package ssh
+package teahost
 
 import (
 	"fmt"
@@ -39,7 +39,7 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// else: a parked session's window may have changed while no program
 	// ran.
 	_, isSize := msg.(tea.WindowSizeMsg)
-	if msg == tea.ClearScreen() {
+	if isClearScreen(msg) {
 		m.screen.clear()
 	}
 	var cmds []tea.Cmd
@@ -79,7 +79,7 @@ func (m *drawnModel) filter(model tea.Model, msg tea.Msg) tea.Msg {
 		m.screen.send(fmt.Sprint(raw.Msg))
 		return nil
 	}
-	if msg == tea.RequestBackgroundColor() {
+	if isBackgroundRequest(msg) {
 		m.screen.send(ansi.RequestBackgroundColor)
 		return nil
 	}
