@@ -121,7 +121,10 @@ func osUser() string {
 	return fmt.Sprintf("uid %d", os.Getuid())
 }
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as indented JSON. Every --json output of the
+// officers' commands goes through it (JSON written elsewhere, such as
+// tally's result or the bundle's report, as a json.RawMessage, which it
+// re-indents unchanged), so one place decides how JSON reaches a terminal.
 func printJSON(w io.Writer, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

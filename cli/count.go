@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -87,8 +88,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(out, "%s\n", data)
-	return err
+	return printJSON(out, json.RawMessage(data))
 }
 
 // options checks the flags that do not depend on the file, so a typo is

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -121,8 +122,7 @@ func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", data)
-	return err
+	return printJSON(cmd.OutOrStdout(), json.RawMessage(data))
 }
 
 func newElectionExportCmd() *cobra.Command {
