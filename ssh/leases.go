@@ -22,7 +22,7 @@ const leaseTTL = 3 * tickEvery
 // session, so a member's session limit holds across every front end that
 // shares the database.
 type sessionLeases struct {
-	store  models.Store
+	store  models.LeaseStore
 	holder string
 	limit  int
 	now    func() time.Time
@@ -31,7 +31,7 @@ type sessionLeases struct {
 	held map[string]struct{}
 }
 
-func newSessionLeases(store models.Store, limit int, now func() time.Time) *sessionLeases {
+func newSessionLeases(store models.LeaseStore, limit int, now func() time.Time) *sessionLeases {
 	return &sessionLeases{store: store, holder: frontEndName(), limit: limit, now: now, held: map[string]struct{}{}}
 }
 
