@@ -272,8 +272,8 @@ func CheckLeaseTTL(ttl time.Duration) error {
 	return nil
 }
 
-// CheckLeaseSlots refuses one more lease to a member who holds live of
-// them, counted under the store's lock, when limit allow no more.
+// CheckLeaseSlots refuses one more lease to a member whose live leases,
+// counted under the store's lock, number limit or more.
 func CheckLeaseSlots(memberID string, live, limit int) error {
 	if live >= limit {
 		return fmt.Errorf("member %s has %d live sessions (limit %d): %w", memberID, live, limit, ErrTooManySessions)
