@@ -2,14 +2,33 @@ package models
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
-// Store keeps booth's data. Every method that changes something appends
-// its audit entry (naming actor, the officer) in the same transaction.
-// Implementations: models/sqlite (embedded default) and models/postgres.
+// Store keeps booth's data: the role interfaces below, composed, the way
+// each implementation provides them (models/sqlite, the embedded default,
+// and models/postgres). A caller that needs one role takes that role, so
+// what it may do is plain from its signature and its fakes stay small.
+// Every method that changes something appends its audit entry (naming
+// actor, the officer) in the same transaction, worded by the Audit*
+// functions (store_audit.go), after the checks in store_rules.go.
 type Store interface {
-	// Members.
+	MemberStore
+	ElectionStore
+	BallotBox
+	ResultStore
+	AuditStore
+	LeaseStore
+	CodeStore
+	KioskStore
+	SecretStore
+	Clock
+	io.Closer
+}
+
+// MemberStore keeps the members and their SSH keys.
+type MemberStore interface {
 	AddMember(ctx context.Context, m Member, actor string) error
 	// ImportMembers adds all the members or none.
 	ImportMembers(ctx context.Context, ms []Member, actor string) error
@@ -20,8 +39,10 @@ type Store interface {
 	SetMemberStatus(ctx context.Context, id string, s MemberStatus, actor string) error
 	AddKey(ctx context.Context, memberID string, k Key, actor string) error
 	RemoveKey(ctx context.Context, memberID, fingerprint, actor string) error
+}
 
-	// Elections.
+// ElectionStore keeps the elections and moves them through their life.
+type ElectionStore interface {
 	CreateElection(ctx context.Context, e Election, actor string) error
 	// UpdateDefinition replaces a draft election's definition.
 	UpdateDefinition(ctx context.Context, d Definition, actor string) error
@@ -52,8 +73,11 @@ type Store interface {
 	// missed quorum at once extend the close once.
 	Extend(ctx context.Context, id string, from int, actor string) error
 	WithdrawCandidate(ctx context.Context, electionID, candidateID, actor string) error
+}
 
-	// The roll and the box.
+// BallotBox is the roll (who voted) and the box (what was voted), which
+// share no key.
+type BallotBox interface {
 	Roll(ctx context.Context, electionID string) ([]RollEntry, error)
 	// MemberRoll lists the elections whose roll holds the member, with
 	// whether they have voted, in election-id order.
@@ -76,74 +100,72 @@ type Store interface {
 	Receipt(ctx context.Context, electionID string, receiptHash [32]byte) (ReceiptState, error)
 	// Voters lists the members who voted, by ID, in ID order.
 	Voters(ctx context.Context, electionID string) ([]string, error)
+	// ReplacedReceipts lists the receipt hashes whose ballots were
+	// replaced, in receipt-hash order, so a bundle's ledger can say a
+	// receipt was replaced.
+	ReplacedReceipts(ctx context.Context, electionID string) ([][32]byte, error)
+}
 
-	// Results.
+// ResultStore keeps counts and the published results bundles
+// (models/bundle): the signed file an election publishes after its
+// count, kept so the server can hand it out.
+type ResultStore interface {
 	SaveResult(ctx context.Context, electionID string, r StoredResult, actor string) error
 	Result(ctx context.Context, electionID string) (StoredResult, error)
+	// SaveBundle replaces an earlier bundle of the election and audits
+	// the publication (naming the bundle's SHA-256); Bundle returns
+	// ErrNotFound before one is saved.
+	SaveBundle(ctx context.Context, electionID string, data []byte, actor string) error
+	Bundle(ctx context.Context, electionID string) ([]byte, error)
+}
 
+// AuditStore is the audit chain.
+type AuditStore interface {
 	// Audit appends an entry for actions the store does not audit itself
 	// (such as unsealing ballots to count).
 	Audit(ctx context.Context, actor, action, detail string) error
 	AuditLog(ctx context.Context) ([]AuditEntry, error)
+}
 
-	Close() error
-
-	// Now is the store's time, the one clock that decides the elections'
-	// lifecycle for every front end: the database server's clock on
-	// PostgreSQL; on SQLite the local clock, refused with ErrClockSkew
-	// when it is behind the latest time the store recorded by more than
-	// ClockTolerance.
-	Now(ctx context.Context) (time.Time, error)
-
-	// Published results bundles (models/bundle): the signed file an
-	// election publishes after its count, kept so the server can hand it
-	// out. SaveBundle replaces an earlier bundle of the election and
-	// audits the publication (naming the bundle's SHA-256); Bundle returns
-	// ErrNotFound before one is saved. ReplacedReceipts lists the receipt
-	// hashes whose ballots were replaced, in receipt-hash order, so the
-	// bundle's ledger can say a receipt was replaced.
-	SaveBundle(ctx context.Context, electionID string, data []byte, actor string) error
-	Bundle(ctx context.Context, electionID string) ([]byte, error)
-	ReplacedReceipts(ctx context.Context, electionID string) ([][32]byte, error)
-
-	// Session leases: a row per interactive session (member, front end,
-	// expiry), so a per-member session limit holds across front ends that
-	// share the database. A lease that is not renewed expires, so a front
-	// end that dies does not lock its members out; expired leases do not
-	// count and are deleted as others are taken. Leases say nothing about
-	// elections or voting. AcquireLease returns ErrTooManySessions when the
-	// member holds limit live leases already; two front ends racing for
-	// the last slot cannot both get it. RenewLeases moves the expiry of the
-	// live leases among ids to now+ttl (an expired lease stays expired:
-	// its slot may be taken). ReleaseLease ends a lease; releasing one
-	// that is gone is not an error.
+// LeaseStore keeps session leases: a row per interactive session
+// (member, front end, expiry), so a per-member session limit holds across
+// front ends that share the database. A lease that is not renewed expires,
+// so a front end that dies does not lock its members out; expired leases
+// do not count and are deleted as others are taken. Leases say nothing
+// about elections or voting. AcquireLease returns ErrTooManySessions when
+// the member holds limit live leases already; two front ends racing for
+// the last slot cannot both get it. RenewLeases moves the expiry of the
+// live leases among ids to now+ttl (an expired lease stays expired: its
+// slot may be taken). ReleaseLease ends a lease; releasing one that is
+// gone is not an error.
+type LeaseStore interface {
 	AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (leaseID string, err error)
 	RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error
 	ReleaseLease(ctx context.Context, id string) error
+}
 
-	// The kiosk (models/codes.go): one-time voting codes, the stand's
-	// staff and its thin-client devices. Codes are kept by hash only.
-	// IssueCode returns ErrExists when the hash is taken and audits the
-	// issue without naming the member (an entry "member M got a code" next
-	// to the kiosk's cast times would tie a name to a ballot's time).
-	// RedeemCode finds the code, deletes it and every expired code in one
-	// transaction, and returns it: ErrCodeInvalid when there is none,
-	// ErrCodeExpired when it expired at or before now. Redeeming is not
-	// audited. RevokeCode deletes a code (ErrNotFound when gone), audited;
-	// DeleteExpiredCodes drops expired codes, not audited (their issue
-	// was). Codes lists the live codes by hash.
-	//
-	// IssueCode also writes the issue's log entry and its sealed records
-	// (models/codes_record.go) in the same transaction, refusing a code
-	// whose Opens is empty or does not match its records; for a staff
-	// member it returns a *CodeRateError when ci.Rate.Codes of their codes
-	// were issued in the ci.Rate.Per before ci.Issued, counting under a
-	// lock so that front ends sharing the database cannot both take the
-	// last one. RedeemCode and RevokeCode mark the log entry used or
-	// revoked. CodeLog lists a staff member's log entries (every entry
-	// when staff is ""), newest first, with the member only for a code
-	// still live. CodeRecords lists an election's sealed records in key
-	// order.
+// CodeStore keeps the kiosk's one-time voting codes (models/codes.go), by
+// hash only. IssueCode returns ErrExists when the hash is taken and audits
+// the issue without naming the member (an entry "member M got a code" next
+// to the kiosk's cast times would tie a name to a ballot's time).
+// RedeemCode finds the code, deletes it and every expired code in one
+// transaction, and returns it: ErrCodeInvalid when there is none,
+// ErrCodeExpired when it expired at or before now. Redeeming is not
+// audited. RevokeCode deletes a code (ErrNotFound when gone), audited;
+// DeleteExpiredCodes drops expired codes, not audited (their issue was).
+// Codes lists the live codes by hash.
+//
+// IssueCode also writes the issue's log entry and its sealed records
+// (models/codes_record.go) in the same transaction, refusing a code whose
+// Opens is empty or does not match its records; for a staff member it
+// returns a *CodeRateError when ci.Rate.Codes of their codes were issued
+// in the ci.Rate.Per before ci.Issued, counting under a lock so that front
+// ends sharing the database cannot both take the last one. RedeemCode and
+// RevokeCode mark the log entry used or revoked. CodeLog lists a staff
+// member's log entries (every entry when staff is ""), newest first, with
+// the member only for a code still live. CodeRecords lists an election's
+// sealed records in key order.
+type CodeStore interface {
 	IssueCode(ctx context.Context, ci CodeIssue, actor string) error
 	CodeLog(ctx context.Context, staff string) ([]CodeLogEntry, error)
 	CodeRecords(ctx context.Context, electionID string) ([]SealedCodeRecord, error)
@@ -151,6 +173,10 @@ type Store interface {
 	Codes(ctx context.Context) ([]KioskCode, error)
 	RevokeCode(ctx context.Context, hash [32]byte, actor string) error
 	DeleteExpiredCodes(ctx context.Context, now time.Time) (int, error)
+}
+
+// KioskStore keeps the kiosk stand's staff and its thin-client devices.
+type KioskStore interface {
 	// SetStaff grants (true) or withdraws the staff role: staff may issue
 	// codes over SSH. ErrNotFound for an unknown member; audited.
 	SetStaff(ctx context.Context, memberID string, staff bool, actor string) error
@@ -165,12 +191,24 @@ type Store interface {
 	KioskDevices(ctx context.Context) ([]KioskDevice, error)
 	KioskDeviceByFingerprint(ctx context.Context, fingerprint string) (KioskDevice, error)
 	RemoveKioskDevice(ctx context.Context, name, actor string) error
+}
 
+// SecretStore keeps the server's secrets.
+type SecretStore interface {
 	// OrderSecret returns the store's secret that seeds members' candidate
 	// orders (SecretCandidateOrder), storing fresh as it when the store has
 	// none: the first one stored is every caller's, also when front ends
-	// race. Not audited; never published.
+	// race (FirstSecret). Not audited; never published.
 	OrderSecret(ctx context.Context, fresh []byte) ([]byte, error)
+}
+
+// Clock is the store's time, the one clock that decides the elections'
+// lifecycle for every front end: the database server's clock on
+// PostgreSQL; on SQLite the local clock, refused with ErrClockSkew when it
+// is behind the latest time the store recorded by more than
+// ClockTolerance.
+type Clock interface {
+	Now(ctx context.Context) (time.Time, error)
 }
 
 // Cast is a ballot being cast. It carries no time: the store reads its

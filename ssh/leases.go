@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"vote.example.org/booth/models"
 )
 
 // leaseTTL is how long a booth session's lease lives unless renewed. The
@@ -16,18 +18,11 @@ import (
 // dies frees its members' places within this time.
 const leaseTTL = 3 * tickEvery
 
-// leaseKeeper keeps session leases in the database (models.Service does).
-type leaseKeeper interface {
-	AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (string, error)
-	RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error
-	ReleaseLease(ctx context.Context, id string) error
-}
-
 // sessionLeases holds this front end's leases in the store: one per booth
 // session, so a member's session limit holds across every front end that
 // shares the database.
 type sessionLeases struct {
-	store  leaseKeeper
+	store  models.LeaseStore
 	holder string
 	limit  int
 	now    func() time.Time
@@ -36,7 +31,7 @@ type sessionLeases struct {
 	held map[string]struct{}
 }
 
-func newSessionLeases(store leaseKeeper, limit int, now func() time.Time) *sessionLeases {
+func newSessionLeases(store models.LeaseStore, limit int, now func() time.Time) *sessionLeases {
 	return &sessionLeases{store: store, holder: frontEndName(), limit: limit, now: now, held: map[string]struct{}{}}
 }
 

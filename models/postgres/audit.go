@@ -16,34 +16,28 @@ import (
 // The advisory lock, held to the commit, makes appends from every front
 // end take turns; at READ COMMITTED the head is read after the lock is
 // granted, so it is the last committed entry and the chain never forks.
-func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, actor, action, detail string) error {
+func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, actor string, ev models.AuditEvent) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAudit); err != nil {
 		return fmt.Errorf("locking the audit log: %w", err)
 	}
 	var (
 		seq  int64
-		prev [32]byte
 		head []byte
 	)
 	err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &head)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-	case err != nil:
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("reading the audit log's head: %w", err)
-	case len(head) != len(prev):
-		return fmt.Errorf("audit entry %d has a malformed hash", seq)
-	default:
-		copy(prev[:], head)
 	}
-	seq++
 	now, err := s.txNow(ctx, tx)
 	if err != nil {
 		return err
 	}
-	at := now.Truncate(time.Second)
-	hash := models.ChainHash(prev, seq, at, actor, action, detail)
+	e, err := models.NextAuditEntry(seq, head, now, actor, ev)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO audit (seq, at, actor, action, detail, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		seq, at.Unix(), actor, action, detail, prev[:], hash[:]); err != nil {
+		e.Seq, e.At.Unix(), e.Actor, e.Action, e.Detail, e.Prev[:], e.Hash[:]); err != nil {
 		return fmt.Errorf("appending to the audit log: %w", err)
 	}
 	return nil
@@ -52,7 +46,7 @@ func (s *Store) appendAudit(ctx context.Context, tx pgx.Tx, actor, action, detai
 // Audit appends an entry for an action the store does not audit itself.
 func (s *Store) Audit(ctx context.Context, actor, action, detail string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return s.appendAudit(ctx, tx, actor, action, detail)
+		return s.appendAudit(ctx, tx, actor, models.AuditEvent{Action: action, Detail: detail})
 	})
 }
 

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,8 +19,8 @@ import (
 // first's row lock, finds the mark set and changes nothing. It writes no
 // audit entry and no time.
 func (s *Store) Cast(ctx context.Context, c models.Cast) error {
-	if len(c.Sealed) == 0 {
-		return errors.New("an empty sealed ballot")
+	if err := c.Check(); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		e, err := lockForVoting(ctx, tx, c.ElectionID)
@@ -71,8 +70,8 @@ func (s *Store) checkCast(ctx context.Context, tx pgx.Tx, e models.Election, c m
 	if s.clock != nil {
 		now = s.clock()
 	}
-	if !e.IsOpenAt(now) {
-		return fmt.Errorf("election %s: %w", e.ID, models.ErrNotOpen)
+	if err := models.CheckOpenAt(e, now); err != nil {
+		return err
 	}
 	var st models.MemberStatus
 	if status != nil {
@@ -88,24 +87,21 @@ func lockMemberStanding(ctx context.Context, tx pgx.Tx, memberID string) error {
 	return err
 }
 
-// whyNotMarked explains why the roll update touched no row.
+// whyNotMarked explains why the roll update touched no row
+// (models.NotMarked).
 func whyNotMarked(ctx context.Context, tx pgx.Tx, electionID, memberID string) error {
-	var voted bool
-	err := tx.QueryRow(ctx, `SELECT voted FROM roll WHERE election_id = $1 AND member_id = $2`, electionID, memberID).Scan(&voted)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrNotOnRoll)
-	case err != nil:
+	var onRoll bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM roll WHERE election_id = $1 AND member_id = $2)`, electionID, memberID).Scan(&onRoll)
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrAlreadyVoted)
+	return models.NotMarked(electionID, memberID, onRoll)
 }
 
 // fileBallot puts a ballot in the box under a receipt hash new to the
-// election: neither in the box nor among the replaced receipts (else a
-// receipt would verify two ways). A clash is ErrExists, and the caller
-// draws a new receipt. The replaced receipts are checked after the
-// insert, which waits for any transaction moving that hash out of the box.
+// election (models.ReceiptTaken). The replaced receipts are checked after
+// the insert, which waits for any transaction moving that hash out of the
+// box.
 func fileBallot(ctx context.Context, tx pgx.Tx, electionID string, receipt [32]byte, sealed []byte) error {
 	tag, err := tx.Exec(ctx, `INSERT INTO box (election_id, receipt_hash, sealed) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, electionID, receipt[:], sealed)
@@ -121,7 +117,7 @@ func fileBallot(ctx context.Context, tx pgx.Tx, electionID string, receipt [32]b
 		}
 	}
 	if tag.RowsAffected() == 0 || wasReplaced {
-		return fmt.Errorf("receipt hash in election %s: %w", electionID, models.ErrExists)
+		return models.ReceiptTaken(electionID)
 	}
 	return nil
 }
@@ -133,19 +129,16 @@ func fileBallot(ctx context.Context, tx pgx.Tx, electionID string, receipt [32]b
 // and then finds nothing to replace. Like Cast, it writes no audit entry
 // and no time, and the caster is stored nowhere.
 func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
-	if len(r.Sealed) == 0 {
-		return errors.New("an empty sealed ballot")
-	}
-	if r.NewReceipt == r.OldReceipt {
-		return fmt.Errorf("the new receipt hash equals the old one: %w", models.ErrExists)
+	if err := r.Check(); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		e, err := lockForVoting(ctx, tx, r.ElectionID)
 		if err != nil {
 			return err
 		}
-		if !e.AllowReplace {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
+		if err := models.CheckReplaceAllowed(e); err != nil {
+			return err
 		}
 		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
 			return err
@@ -155,7 +148,7 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrReceiptUnknown)
+			return models.ReceiptNotInBox(r.ElectionID)
 		}
 		if err := fileBallot(ctx, tx, r.ElectionID, r.NewReceipt, r.Sealed); err != nil {
 			return err

@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -16,17 +14,16 @@ import (
 // replacing an earlier one, and audits the publication with the bundle's
 // SHA-256, so the audit chain commits to exactly the file published.
 func (s *Store) SaveBundle(ctx context.Context, electionID string, data []byte, actor string) error {
-	if len(data) == 0 {
-		return fmt.Errorf("election %s: an empty results bundle", electionID)
+	if err := models.CheckBundleToStore(electionID, data); err != nil {
+		return err
 	}
-	sum := sha256.Sum256(data)
 	return s.write(ctx, func(tx pgx.Tx) error {
 		e, err := lockElection(ctx, tx, electionID, `FOR UPDATE`)
 		if err != nil {
 			return err
 		}
-		if e.State != models.Counted {
-			return fmt.Errorf("election %s is %s, only a counted election publishes results: %w", electionID, e.State, models.ErrWrongState)
+		if err := models.CheckPublish(e); err != nil {
+			return err
 		}
 		// xmax is zero on a row this statement inserted, and set on one
 		// it updated.
@@ -36,12 +33,7 @@ func (s *Store) SaveBundle(ctx context.Context, electionID string, data []byte, 
 			RETURNING xmax = 0`, electionID, data).Scan(&first); err != nil {
 			return err
 		}
-		verb := "published again"
-		if first {
-			verb = "published"
-		}
-		return s.appendAudit(ctx, tx, actor, models.PublishAction,
-			fmt.Sprintf("election %s %s: results bundle sha256 %s (%d bytes)", electionID, verb, hex.EncodeToString(sum[:]), len(data)))
+		return s.appendAudit(ctx, tx, actor, models.AuditPublished(electionID, first, data))
 	})
 }
 

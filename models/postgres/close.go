@@ -49,8 +49,8 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 		if err != nil {
 			return err
 		}
-		if e.State != models.Open {
-			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		if err := models.CheckClose(e); err != nil {
+			return err
 		}
 		now, err := s.txNow(ctx, tx)
 		if err != nil {
@@ -69,8 +69,7 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 				return fmt.Errorf("rewriting %s: %w", r.table, err)
 			}
 		}
-		return s.appendAudit(ctx, tx, actor, "election.close",
-			fmt.Sprintf("election %s closed, %d of %d voted", id, t.Voted, t.Electorate))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionClosed(id, t))
 	})
 	if err != nil {
 		return err
@@ -118,12 +117,11 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 		if _, err := tx.Exec(ctx, `UPDATE elections SET scrub_pending = false WHERE id = ANY($1)`, pending); err != nil {
 			return err
 		}
-		audited := slices.DeleteFunc(slices.Clone(pending), func(id string) bool { return id == closing })
-		if len(audited) == 0 {
+		ev, ok := models.AuditScrubbed(pending, closing, "old row versions vacuumed")
+		if !ok {
 			return nil
 		}
-		return s.appendAudit(ctx, tx, actor, "election.scrub",
-			fmt.Sprintf("storage of %s scrubbed after the close: old row versions vacuumed", strings.Join(audited, ", ")))
+		return s.appendAudit(ctx, tx, actor, ev)
 	})
 	if err != nil {
 		return nil, fail(fmt.Errorf("recording the scrub: %w", err))

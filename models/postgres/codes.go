@@ -79,20 +79,15 @@ func (s *Store) IssueCode(ctx context.Context, ci models.CodeIssue, actor string
 				return fmt.Errorf("kiosk code record key: %w", models.ErrExists)
 			}
 		}
-		scope := "any open election"
-		if c.ElectionID != "" {
-			scope = "election " + c.ElectionID
-		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.code.issue",
-			fmt.Sprintf("kiosk code %s issued for %s, valid until %s", c.ID(), scope, c.Expires.UTC().Format(time.RFC3339)))
+		return s.appendAudit(ctx, tx, actor, models.AuditCodeIssued(c))
 	})
 }
 
-// underRate refuses an issue when the staff member's ci.Rate.Codes-th
-// newest issue is still inside the window: the next is allowed once it
-// leaves. It takes the staff member's advisory lock first.
+// underRate applies the staff member's code limit (CodeIssue.RateQuery),
+// under the staff member's advisory lock, held to the commit.
 func underRate(ctx context.Context, tx pgx.Tx, ci models.CodeIssue) error {
-	if ci.Rate.Codes < 1 {
+	since, nth, limited := ci.RateQuery()
+	if !limited {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockCodes, ci.Staff); err != nil {
@@ -100,14 +95,14 @@ func underRate(ctx context.Context, tx pgx.Tx, ci models.CodeIssue) error {
 	}
 	var issued int64
 	err := tx.QueryRow(ctx, `SELECT issued FROM kiosk_code_issues WHERE staff = $1 AND issued > $2
-		ORDER BY issued DESC LIMIT 1 OFFSET $3`, ci.Staff, nanos(ci.Issued.Add(-ci.Rate.Per)), ci.Rate.Codes-1).Scan(&issued)
+		ORDER BY issued DESC LIMIT 1 OFFSET $3`, ci.Staff, nanos(since), nth).Scan(&issued)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil
 	case err != nil:
 		return err
 	}
-	return &models.CodeRateError{Rate: ci.Rate, Next: fromNanos(&issued).Add(ci.Rate.Per)}
+	return ci.RateRefusal(fromNanos(&issued))
 }
 
 // RedeemCode takes a code out of the store, once: the DELETE that finds
@@ -115,15 +110,23 @@ func underRate(ctx context.Context, tx pgx.Tx, ci models.CodeIssue) error {
 // and every expired code goes with it. The log entry of a code redeemed
 // in time says it was used.
 func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (models.KioskCode, error) {
-	var found []models.KioskCode
+	var (
+		c         models.KioskCode
+		redeemErr error
+	)
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `DELETE FROM kiosk_codes WHERE hash = $1 OR expires <= $2
 			RETURNING hash, member_id, election_id, expires, opens`, hash[:], nanos(now))
-		var err error
-		if found, err = collect(rows, scanCode); err != nil {
+		found, err := collect(rows, scanCode)
+		if err != nil {
 			return err
 		}
-		if slices.ContainsFunc(found, func(c models.KioskCode) bool { return c.Hash == hash && now.Before(c.Expires) }) {
+		i := slices.IndexFunc(found, func(c models.KioskCode) bool { return c.Hash == hash })
+		c = models.KioskCode{}
+		if i >= 0 {
+			c = found[i]
+		}
+		if redeemErr = models.CheckRedeem(c, i >= 0, now); redeemErr == nil {
 			_, err = tx.Exec(ctx, `UPDATE kiosk_code_issues SET state = 'used' WHERE hash = $1`, hash[:])
 		}
 		return err
@@ -131,16 +134,10 @@ func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (m
 	if err != nil {
 		return models.KioskCode{}, err
 	}
-	for _, c := range found {
-		switch {
-		case c.Hash != hash:
-		case !now.Before(c.Expires):
-			return models.KioskCode{}, models.ErrCodeExpired
-		default:
-			return c, nil
-		}
+	if redeemErr != nil {
+		return models.KioskCode{}, redeemErr
 	}
-	return models.KioskCode{}, models.ErrCodeInvalid
+	return c, nil
 }
 
 // scanCode reads a row of hash, member_id, election_id, expires, opens.
@@ -190,7 +187,7 @@ func (s *Store) RevokeCode(ctx context.Context, hash [32]byte, actor string) err
 		if _, err := tx.Exec(ctx, `UPDATE kiosk_code_issues SET state = 'revoked' WHERE hash = $1`, hash[:]); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.code.revoke", fmt.Sprintf("kiosk code %s revoked", id))
+		return s.appendAudit(ctx, tx, actor, models.AuditCodeRevoked(hash))
 	})
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -74,11 +72,8 @@ func lockForVoting(ctx context.Context, tx pgx.Tx, id string) (models.Election, 
 
 // CreateElection stores a new election in the draft state.
 func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
-	if e.ID == "" {
-		return errors.New("an election needs an ID")
-	}
-	if e.State != "" && e.State != models.Draft {
-		return fmt.Errorf("election %s: a new election must be a draft, not %s: %w", e.ID, e.State, models.ErrWrongState)
+	if err := models.CheckNewElection(e); err != nil {
+		return err
 	}
 	recipients := e.Recipients
 	if recipients == nil {
@@ -93,8 +88,7 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("election %s: %w", e.ID, models.ErrExists)
 		}
-		return s.appendAudit(ctx, tx, actor, "election.create",
-			fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates)))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
 	})
 }
 
@@ -105,13 +99,13 @@ func (s *Store) UpdateDefinition(ctx context.Context, d models.Definition, actor
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft {
-			return fmt.Errorf("election %s is %s, only a draft can be edited: %w", d.ID, e.State, models.ErrWrongState)
+		if err := models.CheckEdit(e); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE elections SET definition = $2 WHERE id = $1`, d.ID, d); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.update", fmt.Sprintf("election %s definition replaced", d.ID))
+		return s.appendAudit(ctx, tx, actor, models.AuditDefinitionReplaced(d.ID))
 	})
 }
 
@@ -143,16 +137,16 @@ func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
 // order so the rows carry no order of their own. The opening time is the
 // database's.
 func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
-	if fingerprint == "" {
-		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
+	if err := models.CheckOpenRequest(id, fingerprint); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		e, err := lockElection(ctx, tx, id, `FOR UPDATE`)
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft {
-			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		if err := models.CheckOpen(e); err != nil {
+			return err
 		}
 		now, err := s.txNow(ctx, tx)
 		if err != nil {
@@ -173,8 +167,7 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 			id, string(models.Open), fingerprint, nanos(now)); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.open",
-			fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, fingerprint, tag.RowsAffected()))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, fingerprint, int(tag.RowsAffected())))
 	})
 }
 
@@ -185,19 +178,14 @@ func (s *Store) Extend(ctx context.Context, id string, from int, actor string) e
 		if err != nil {
 			return err
 		}
-		if e.State != models.Open {
-			return fmt.Errorf("election %s is %s, only an open election can be extended: %w", id, e.State, models.ErrWrongState)
-		}
-		if e.Extensions != from {
-			return fmt.Errorf("election %s has %d extensions, not %d: %w", id, e.Extensions, from, models.ErrWrongState)
+		if err := models.CheckExtend(e, from); err != nil {
+			return err
 		}
 		if err := tx.QueryRow(ctx, `UPDATE elections SET extensions = extensions + 1 WHERE id = $1 RETURNING extensions`, id).
 			Scan(&e.Extensions); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.extend",
-			fmt.Sprintf("election %s extended (extension %d), closes %s", id, e.Extensions,
-				e.EffectiveClose().UTC().Format(time.RFC3339)))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionExtended(e))
 	})
 }
 
@@ -208,21 +196,12 @@ func (s *Store) WithdrawCandidate(ctx context.Context, electionID, candidateID, 
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft && e.State != models.Open {
-			return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", electionID, e.State, models.ErrWrongState)
-		}
-		// The rules of which candidate may go are the service's; the store
-		// keeps the list true.
-		if !slices.ContainsFunc(e.Candidates, func(c models.Candidate) bool { return c.ID == candidateID }) {
-			return fmt.Errorf("candidate %s in election %s: %w", candidateID, electionID, models.ErrNotFound)
-		}
-		if slices.Contains(e.Withdrawn, candidateID) {
-			return fmt.Errorf("candidate %s in election %s is withdrawn already: %w", candidateID, electionID, models.ErrExists)
+		if err := models.CheckWithdraw(e, candidateID); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE elections SET withdrawn = array_append(withdrawn, $2) WHERE id = $1`, electionID, candidateID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "candidate.withdraw",
-			fmt.Sprintf("election %s candidate %s withdrawn", electionID, candidateID))
+		return s.appendAudit(ctx, tx, actor, models.AuditCandidateWithdrawn(electionID, candidateID))
 	})
 }

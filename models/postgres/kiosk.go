@@ -13,21 +13,17 @@ import (
 // SetStaff grants or withdraws a member's staff role.
 func (s *Store) SetStaff(ctx context.Context, memberID string, staff bool, actor string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		var known bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)`, memberID).Scan(&known); err != nil {
+		if err := memberExists(ctx, tx, memberID); err != nil {
 			return err
 		}
-		if !known {
-			return fmt.Errorf("member %s: %w", memberID, models.ErrNotFound)
-		}
-		query, action, detail := `DELETE FROM kiosk_staff WHERE member_id = $1`, "kiosk.staff.remove", "member %s may no longer issue kiosk codes"
+		query := `DELETE FROM kiosk_staff WHERE member_id = $1`
 		if staff {
-			query, action, detail = `INSERT INTO kiosk_staff (member_id) VALUES ($1) ON CONFLICT DO NOTHING`, "kiosk.staff.add", "member %s may issue kiosk codes"
+			query = `INSERT INTO kiosk_staff (member_id) VALUES ($1) ON CONFLICT DO NOTHING`
 		}
 		if _, err := tx.Exec(ctx, query, memberID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, action, fmt.Sprintf(detail, memberID))
+		return s.appendAudit(ctx, tx, actor, models.AuditStaff(memberID, staff))
 	})
 }
 
@@ -52,8 +48,8 @@ func lockFingerprint(ctx context.Context, tx pgx.Tx, fingerprint string) error {
 	return err
 }
 
-// keyHolder names who holds a key, "member M" or "kiosk device D", or ""
-// if nobody does.
+// keyHolder names who holds a key, a member or a kiosk device; "" for
+// nobody.
 func keyHolder(ctx context.Context, tx pgx.Tx, fingerprint string) (member, device string, err error) {
 	err = tx.QueryRow(ctx, `SELECT
 		coalesce((SELECT member_id FROM keys WHERE fingerprint = $1), ''),
@@ -63,21 +59,19 @@ func keyHolder(ctx context.Context, tx pgx.Tx, fingerprint string) (member, devi
 
 // AddKioskDevice registers a thin client's key under a name.
 func (s *Store) AddKioskDevice(ctx context.Context, d models.KioskDevice, actor string) error {
-	if d.Name == "" || d.Key.Fingerprint == "" {
-		return errors.New("a kiosk device needs a name and a key")
+	if err := models.CheckNewDevice(d); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockFingerprint(ctx, tx, d.Key.Fingerprint); err != nil {
 			return err
 		}
 		member, device, err := keyHolder(ctx, tx, d.Key.Fingerprint)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case member != "":
-			return fmt.Errorf("key %s is registered to member %s: %w", d.Key.Fingerprint, member, models.ErrKeyTaken)
-		case device != "":
-			return fmt.Errorf("key %s is kiosk device %s's: %w", d.Key.Fingerprint, device, models.ErrKeyTaken)
+		}
+		if err := models.CheckDeviceKeyFree(d.Key.Fingerprint, member, device); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO kiosk_devices (name, fingerprint, type, public, comment) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (name) DO NOTHING`, d.Name, d.Key.Fingerprint, d.Key.Type, d.Key.Public, d.Key.Comment)
@@ -87,7 +81,7 @@ func (s *Store) AddKioskDevice(ctx context.Context, d models.KioskDevice, actor 
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("kiosk device %s: %w", d.Name, models.ErrExists)
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.device.add", fmt.Sprintf("kiosk device %s added with key %s", d.Name, d.Key.Fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditDeviceAdded(d))
 	})
 }
 
@@ -126,6 +120,6 @@ func (s *Store) RemoveKioskDevice(ctx context.Context, name, actor string) error
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("kiosk device %s: %w", name, models.ErrNotFound)
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.device.remove", fmt.Sprintf("kiosk device %s removed", name))
+		return s.appendAudit(ctx, tx, actor, models.AuditDeviceRemoved(name))
 	})
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,13 +15,8 @@ import (
 // member, held from the count to the commit, makes two front ends racing
 // for the last slot take turns: the second counts the first's lease.
 func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (string, error) {
-	switch {
-	case memberID == "":
-		return "", fmt.Errorf("a session lease needs a member")
-	case limit < 1:
-		return "", fmt.Errorf("a session limit of %d: it must be at least 1", limit)
-	case ttl <= 0:
-		return "", fmt.Errorf("a session lease lifetime of %v: it must be positive", ttl)
+	if err := models.CheckLeaseRequest(memberID, limit, ttl); err != nil {
+		return "", err
 	}
 	id := rand.Text()
 	err := s.write(ctx, func(tx pgx.Tx) error {
@@ -41,8 +35,8 @@ func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit
 		if err != nil {
 			return err
 		}
-		if live >= limit {
-			return fmt.Errorf("member %s has %d live sessions (limit %d): %w", memberID, live, limit, models.ErrTooManySessions)
+		if err := models.CheckLeaseSlots(memberID, live, limit); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO leases (id, member_id, holder, expires) VALUES ($1, $2, $3, $4)`,
 			id, memberID, holder, nanos(now.Add(ttl)))
@@ -58,8 +52,8 @@ func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit
 // deletes expired leases that no other transaction is busy with. An
 // expired lease is not renewed: its slot may have gone to another session.
 func (s *Store) RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error {
-	if ttl <= 0 {
-		return fmt.Errorf("a session lease lifetime of %v: it must be positive", ttl)
+	if err := models.CheckLeaseTTL(ttl); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM leases WHERE id IN (

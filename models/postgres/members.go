@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -14,7 +13,7 @@ import (
 // AddMember registers a member with their keys.
 func (s *Store) AddMember(ctx context.Context, m models.Member, actor string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return s.insertMember(ctx, tx, m, actor, "member.add", "added")
+		return s.insertMember(ctx, tx, m, actor, false)
 	})
 }
 
@@ -22,7 +21,7 @@ func (s *Store) AddMember(ctx context.Context, m models.Member, actor string) er
 func (s *Store) ImportMembers(ctx context.Context, ms []models.Member, actor string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		for _, m := range ms {
-			if err := s.insertMember(ctx, tx, m, actor, "member.import", "imported"); err != nil {
+			if err := s.insertMember(ctx, tx, m, actor, true); err != nil {
 				return err
 			}
 		}
@@ -30,25 +29,12 @@ func (s *Store) ImportMembers(ctx context.Context, ms []models.Member, actor str
 	})
 }
 
-// knownStatus reports whether st is one of the member states.
-func knownStatus(st models.MemberStatus) bool {
-	switch st {
-	case models.Active, models.Suspended, models.Removed:
-		return true
-	}
-	return false
-}
-
 // insertMember adds one member, their keys and the audit entry naming
-// them. An empty status means active; a zero join time means now.
-func (s *Store) insertMember(ctx context.Context, tx pgx.Tx, m models.Member, actor, action, verb string) error {
-	switch {
-	case m.ID == "":
-		return errors.New("a member needs an ID")
-	case m.Status == "":
-		m.Status = models.Active
-	case !knownStatus(m.Status):
-		return fmt.Errorf("member %s: unknown status %q", m.ID, m.Status)
+// them (models.PrepareMember); a zero join time means now.
+func (s *Store) insertMember(ctx context.Context, tx pgx.Tx, m models.Member, actor string, imported bool) error {
+	m, err := models.PrepareMember(m)
+	if err != nil {
+		return err
 	}
 	if m.Joined.IsZero() {
 		now, err := s.txNow(ctx, tx)
@@ -65,41 +51,29 @@ func (s *Store) insertMember(ctx context.Context, tx pgx.Tx, m models.Member, ac
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("member %s: %w", m.ID, models.ErrExists)
 	}
-	var fps []string
 	for _, k := range m.Keys {
 		if err := insertKey(ctx, tx, m.ID, k); err != nil {
 			return err
 		}
-		fps = append(fps, k.Fingerprint)
 	}
-	detail := fmt.Sprintf("member %s %s", m.ID, verb)
-	if len(fps) > 0 {
-		detail += " with keys " + strings.Join(fps, ", ")
-	}
-	return s.appendAudit(ctx, tx, actor, action, detail)
+	return s.appendAudit(ctx, tx, actor, models.AuditMemberAdded(m, imported))
 }
 
-// insertKey registers a key to memberID. A key registered already is
-// refused: ErrKeyTaken naming its holder (another member or a kiosk
-// device), or ErrExists if it is memberID's.
+// insertKey registers a key to memberID, refusing one that is registered
+// already, to a member or a kiosk device (models.CheckKeyFree).
 func insertKey(ctx context.Context, tx pgx.Tx, memberID string, k models.Key) error {
-	if k.Fingerprint == "" {
-		return fmt.Errorf("member %s: a key without a fingerprint", memberID)
+	if err := models.CheckNewKey(memberID, k); err != nil {
+		return err
 	}
 	if err := lockFingerprint(ctx, tx, k.Fingerprint); err != nil {
 		return err
 	}
 	member, device, err := keyHolder(ctx, tx, k.Fingerprint)
-	switch {
-	case err != nil:
+	if err != nil {
 		return err
-	case device != "":
-		return fmt.Errorf("key %s of member %s is registered as kiosk device %s (a key belongs to a member or to a kiosk device, not both): %w",
-			k.Fingerprint, memberID, device, models.ErrKeyTaken)
-	case member == memberID:
-		return fmt.Errorf("key %s of member %s: %w", k.Fingerprint, memberID, models.ErrExists)
-	case member != "":
-		return fmt.Errorf("key %s of member %s is registered to member %s: %w", k.Fingerprint, memberID, member, models.ErrKeyTaken)
+	}
+	if err := models.CheckKeyFree(memberID, k.Fingerprint, member, device); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO keys (fingerprint, member_id, type, public, comment) VALUES ($1, $2, $3, $4, $5)`,
 		k.Fingerprint, memberID, k.Type, k.Public, k.Comment); err != nil {
@@ -108,11 +82,23 @@ func insertKey(ctx context.Context, tx pgx.Tx, memberID string, k models.Key) er
 	return nil
 }
 
+// memberExists reports ErrNotFound for an unknown member.
+func memberExists(ctx context.Context, tx pgx.Tx, id string) error {
+	var known bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)`, id).Scan(&known); err != nil {
+		return err
+	}
+	if !known {
+		return fmt.Errorf("member %s: %w", id, models.ErrNotFound)
+	}
+	return nil
+}
+
 // SetMemberStatus suspends, reinstates or removes a member. Roll rows of
 // elections already open stay as they are.
 func (s *Store) SetMemberStatus(ctx context.Context, id string, st models.MemberStatus, actor string) error {
-	if !knownStatus(st) {
-		return fmt.Errorf("member %s: unknown status %q", id, st)
+	if err := models.CheckStatus(id, st); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockMemberStanding(ctx, tx, id); err != nil {
@@ -129,25 +115,20 @@ func (s *Store) SetMemberStatus(ctx context.Context, id string, st models.Member
 		if _, err := tx.Exec(ctx, `UPDATE members SET status = $2 WHERE id = $1`, id, string(st)); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "member.status", fmt.Sprintf("member %s status %s (was %s)", id, st, old))
+		return s.appendAudit(ctx, tx, actor, models.AuditMemberStatus(id, st, old))
 	})
 }
 
 // AddKey registers one more key to a member.
 func (s *Store) AddKey(ctx context.Context, memberID string, k models.Key, actor string) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, `SELECT 1 FROM members WHERE id = $1`, memberID).Scan(&one)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("member %s: %w", memberID, models.ErrNotFound)
-		}
-		if err != nil {
+		if err := memberExists(ctx, tx, memberID); err != nil {
 			return err
 		}
 		if err := insertKey(ctx, tx, memberID, k); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "key.add", fmt.Sprintf("member %s key %s added", memberID, k.Fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditKeyAdded(memberID, k.Fingerprint))
 	})
 }
 
@@ -165,7 +146,7 @@ func (s *Store) RemoveKey(ctx context.Context, memberID, fingerprint, actor stri
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("key %s of member %s: %w", fingerprint, memberID, models.ErrNotFound)
 		}
-		return s.appendAudit(ctx, tx, actor, "key.remove", fmt.Sprintf("member %s key %s removed", memberID, fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditKeyRemoved(memberID, fingerprint))
 	})
 }
 

@@ -14,16 +14,16 @@ import (
 // SaveResult stores the count of a closed election (replacing an earlier
 // count of it) and moves the election to Counted.
 func (s *Store) SaveResult(ctx context.Context, electionID string, r models.StoredResult, actor string) error {
-	if r.Result == nil {
-		return fmt.Errorf("election %s: no result to store", electionID)
+	if err := models.CheckResultToStore(electionID, r); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		e, err := lockElection(ctx, tx, electionID, `FOR UPDATE`)
 		if err != nil {
 			return err
 		}
-		if e.State != models.Closed && e.State != models.Counted {
-			return fmt.Errorf("election %s is %s, only a closed election can be counted: %w", electionID, e.State, models.ErrWrongState)
+		if err := models.CheckCount(e); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO results (election_id, result, counted_at) VALUES ($1, $2, $3)
 			ON CONFLICT (election_id) DO UPDATE SET result = excluded.result, counted_at = excluded.counted_at`,
@@ -33,12 +33,7 @@ func (s *Store) SaveResult(ctx context.Context, electionID string, r models.Stor
 		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2 WHERE id = $1`, electionID, string(models.Counted)); err != nil {
 			return err
 		}
-		verb := "counted"
-		if e.State == models.Counted {
-			verb = "recounted"
-		}
-		return s.appendAudit(ctx, tx, actor, "election.result",
-			fmt.Sprintf("election %s %s: %d ballots", electionID, verb, r.Result.Ballots))
+		return s.appendAudit(ctx, tx, actor, models.AuditCounted(electionID, e.State, r.Result.Ballots))
 	})
 }
 

@@ -85,7 +85,8 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	}
 	log, err := s.AuditLog(ctx)
 	must(t, err)
-	if last := log[len(log)-1]; last.Action != "election.scrub" || last.Actor != "booth serve" {
-		t.Errorf("the last audit entry is %s by %s, want the tick's scrub", last.Action, last.Actor)
+	if last := log[len(log)-1]; last.Action != "election.scrub" || last.Actor != "booth serve" ||
+		last.Detail != "storage of e1 scrubbed after the close: old row versions vacuumed" {
+		t.Errorf("the last audit entry is %s by %s (%q), want the tick's scrub", last.Action, last.Actor, last.Detail)
 	}
 }

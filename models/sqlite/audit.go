@@ -14,40 +14,33 @@ import (
 // transaction, so the action and its record commit together or not at all.
 // BEGIN IMMEDIATE serialises writers, so reading the head and appending
 // after it cannot race.
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, detail string) error {
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor string, ev models.AuditEvent) error {
 	now, err := s.storeTime(ctx, tx)
 	if err != nil {
 		return err
 	}
-	return s.appendAuditAt(ctx, tx, now, actor, action, detail)
+	return s.appendAuditAt(ctx, tx, now, actor, ev)
 }
 
 // appendAuditAt appends an entry at the time now, which it records.
-func (s *Store) appendAuditAt(ctx context.Context, tx *sql.Tx, now time.Time, actor, action, detail string) error {
+func (s *Store) appendAuditAt(ctx context.Context, tx *sql.Tx, now time.Time, actor string, ev models.AuditEvent) error {
 	var (
 		seq  int64
-		prev [32]byte
 		head []byte
 	)
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &head)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("reading the audit log's head: %w", err)
-	default:
-		if len(head) != len(prev) {
-			return fmt.Errorf("audit entry %d has a malformed hash", seq)
-		}
-		copy(prev[:], head)
 	}
-	seq++
+	e, err := models.NextAuditEntry(seq, head, now, actor, ev)
+	if err != nil {
+		return err
+	}
 	if err := recordTime(ctx, tx, now); err != nil {
 		return err
 	}
-	at := now.Truncate(time.Second)
-	hash := models.ChainHash(prev, seq, at, actor, action, detail)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, at, actor, action, detail, prev, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, seq, at.Unix(), actor, action, detail, prev[:], hash[:])
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.At.Unix(), e.Actor, e.Action, e.Detail, e.Prev[:], e.Hash[:])
 	if err != nil {
 		return fmt.Errorf("appending to the audit log: %w", err)
 	}
@@ -57,7 +50,7 @@ func (s *Store) appendAuditAt(ctx context.Context, tx *sql.Tx, now time.Time, ac
 // Audit appends an entry for an action the store does not audit itself.
 func (s *Store) Audit(ctx context.Context, actor, action, detail string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		return s.appendAudit(ctx, tx, actor, action, detail)
+		return s.appendAudit(ctx, tx, actor, models.AuditEvent{Action: action, Detail: detail})
 	})
 }
 

@@ -16,14 +16,15 @@ import (
 // the close is refused); any failure rolls both back. It writes no audit
 // entry and no time.
 func (s *Store) Cast(ctx context.Context, c models.Cast) error {
-	if len(c.Sealed) == 0 {
-		return errors.New("an empty sealed ballot")
+	if err := c.Check(); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.checkWindow(ctx, tx, c.ElectionID, nil); err != nil {
+		e, err := loadElection(ctx, tx, c.ElectionID)
+		if err != nil {
 			return err
 		}
-		if err := checkCaster(ctx, tx, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: c.MemberID, Key: c.Key}); err != nil {
 			return err
 		}
 		n, err := rowsAffected(tx.ExecContext(ctx,
@@ -32,43 +33,29 @@ func (s *Store) Cast(ctx context.Context, c models.Cast) error {
 			return err
 		}
 		if n == 0 {
-			return notMarked(ctx, tx, c.ElectionID, c.MemberID)
+			return whyNotMarked(ctx, tx, c.ElectionID, c.MemberID)
 		}
-		return putBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
+		return fileBallot(ctx, tx, c.ElectionID, c.ReceiptHash, c.Sealed)
 	})
 }
 
-// checkWindow checks, inside tx and after its lock, that the election is
-// open at the store's time; check, when not nil, is applied to the
-// election first.
-func (s *Store) checkWindow(ctx context.Context, tx *sql.Tx, electionID string, check func(models.Election) error) error {
-	e, err := loadElection(ctx, tx, electionID)
-	if err != nil {
-		return err
-	}
-	if check != nil {
-		if err := check(e); err != nil {
-			return err
-		}
-	}
+// checkCast checks, inside tx and after its lock (e was read under it),
+// that e is open at the store's time (models.CheckOpenAt), then that the
+// caster is still an active member holding the key they signed in with
+// (models.CheckCaster).
+func (s *Store) checkCast(ctx context.Context, tx *sql.Tx, e models.Election, c models.Caster) error {
 	now, err := s.storeTime(ctx, tx)
 	if err != nil {
 		return err
 	}
-	if !e.IsOpenAt(now) {
-		return fmt.Errorf("election %s: %w", electionID, models.ErrNotOpen)
+	if err := models.CheckOpenAt(e, now); err != nil {
+		return err
 	}
-	return nil
-}
-
-// checkCaster checks that the caster is still an active member holding
-// the key they signed in with (models.CheckCaster).
-func checkCaster(ctx context.Context, tx *sql.Tx, c models.Caster) error {
 	var (
 		status   string
 		holdsKey bool
 	)
-	err := tx.QueryRowContext(ctx, `SELECT status, EXISTS (SELECT 1 FROM keys WHERE member_id = ?1 AND fingerprint = ?2)
+	err = tx.QueryRowContext(ctx, `SELECT status, EXISTS (SELECT 1 FROM keys WHERE member_id = ?1 AND fingerprint = ?2)
 		FROM members WHERE id = ?1`, c.MemberID, c.Key).Scan(&status, &holdsKey)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -76,34 +63,33 @@ func checkCaster(ctx context.Context, tx *sql.Tx, c models.Caster) error {
 	return models.CheckCaster(c, err == nil, models.MemberStatus(status), holdsKey)
 }
 
-// notMarked explains why the roll update touched no row.
-func notMarked(ctx context.Context, tx *sql.Tx, electionID, memberID string) error {
-	var voted int
-	err := tx.QueryRowContext(ctx, `SELECT voted FROM roll WHERE election_id = ? AND member_id = ?`, electionID, memberID).Scan(&voted)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrNotOnRoll)
-	case err != nil:
+// whyNotMarked explains why the roll update touched no row
+// (models.NotMarked).
+func whyNotMarked(ctx context.Context, tx *sql.Tx, electionID, memberID string) error {
+	var onRoll bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM roll WHERE election_id = ? AND member_id = ?)`, electionID, memberID).Scan(&onRoll)
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("member %s, election %s: %w", memberID, electionID, models.ErrAlreadyVoted)
+	return models.NotMarked(electionID, memberID, onRoll)
 }
 
-// putBallot inserts a ballot under a receipt hash that must be new to the
-// election: neither in the box nor among replaced receipts (else a receipt
-// would verify two ways). A clash is ErrExists; the caller draws again.
-func putBallot(ctx context.Context, tx *sql.Tx, electionID string, receipt [32]byte, sealed []byte) error {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM replaced WHERE election_id = ? AND receipt_hash = ?`, electionID, receipt[:]).Scan(&one)
-	switch {
-	case err == nil:
-		return fmt.Errorf("receipt hash in election %s: %w", electionID, models.ErrExists)
-	case !errors.Is(err, sql.ErrNoRows):
+// fileBallot puts a ballot in the box under a receipt hash new to the
+// election (models.ReceiptTaken). Writers take turns (BEGIN IMMEDIATE), so
+// the replaced receipts can be checked before the insert.
+func fileBallot(ctx context.Context, tx *sql.Tx, electionID string, receipt [32]byte, sealed []byte) error {
+	var wasReplaced bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM replaced WHERE election_id = ? AND receipt_hash = ?)`,
+		electionID, receipt[:]).Scan(&wasReplaced)
+	if err != nil {
 		return err
+	}
+	if wasReplaced {
+		return models.ReceiptTaken(electionID)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO box (election_id, receipt_hash, sealed) VALUES (?, ?, ?)`, electionID, receipt[:], sealed)
 	if isUnique(err) {
-		return fmt.Errorf("receipt hash in election %s: %w", electionID, models.ErrExists)
+		return models.ReceiptTaken(electionID)
 	}
 	return err
 }
@@ -113,23 +99,18 @@ func putBallot(ctx context.Context, tx *sql.Tx, electionID string, receipt [32]b
 // records the old receipt as replaced. Like Cast, it writes no audit entry
 // and no time, and the caster is stored nowhere.
 func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
-	if len(r.Sealed) == 0 {
-		return errors.New("an empty sealed ballot")
-	}
-	if r.NewReceipt == r.OldReceipt {
-		return fmt.Errorf("the new receipt hash equals the old one: %w", models.ErrExists)
+	if err := r.Check(); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		err := s.checkWindow(ctx, tx, r.ElectionID, func(e models.Election) error {
-			if !e.AllowReplace {
-				return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrNoReplace)
-			}
-			return nil
-		})
+		e, err := loadElection(ctx, tx, r.ElectionID)
 		if err != nil {
 			return err
 		}
-		if err := checkCaster(ctx, tx, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
+		if err := models.CheckReplaceAllowed(e); err != nil {
+			return err
+		}
+		if err := s.checkCast(ctx, tx, e, models.Caster{MemberID: r.MemberID, Key: r.Key}); err != nil {
 			return err
 		}
 		n, err := rowsAffected(tx.ExecContext(ctx, `DELETE FROM box WHERE election_id = ? AND receipt_hash = ?`, r.ElectionID, r.OldReceipt[:]))
@@ -137,9 +118,9 @@ func (s *Store) Replace(ctx context.Context, r models.Replacement) error {
 			return err
 		}
 		if n == 0 {
-			return fmt.Errorf("election %s: %w", r.ElectionID, models.ErrReceiptUnknown)
+			return models.ReceiptNotInBox(r.ElectionID)
 		}
-		if err := putBallot(ctx, tx, r.ElectionID, r.NewReceipt, r.Sealed); err != nil {
+		if err := fileBallot(ctx, tx, r.ElectionID, r.NewReceipt, r.Sealed); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO replaced (election_id, receipt_hash) VALUES (?, ?)`, r.ElectionID, r.OldReceipt[:])

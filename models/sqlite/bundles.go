@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -15,33 +13,26 @@ import (
 // replacing an earlier one, and audits the publication with the bundle's
 // SHA-256, so the audit chain commits to exactly the file published.
 func (s *Store) SaveBundle(ctx context.Context, electionID string, data []byte, actor string) error {
-	if len(data) == 0 {
-		return fmt.Errorf("election %s: an empty results bundle", electionID)
+	if err := models.CheckBundleToStore(electionID, data); err != nil {
+		return err
 	}
-	sum := sha256.Sum256(data)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		e, err := loadElection(ctx, tx, electionID)
 		if err != nil {
 			return err
 		}
-		if e.State != models.Counted {
-			return fmt.Errorf("election %s is %s, only a counted election publishes results: %w", electionID, e.State, models.ErrWrongState)
+		if err := models.CheckPublish(e); err != nil {
+			return err
 		}
-		var one int
-		verb := "published"
-		err = tx.QueryRowContext(ctx, `SELECT 1 FROM bundles WHERE election_id = ?`, electionID).Scan(&one)
-		switch {
-		case err == nil:
-			verb = "published again"
-		case !errors.Is(err, sql.ErrNoRows):
+		var first bool
+		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, electionID).Scan(&first); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO bundles (election_id, data) VALUES (?, ?)
 			ON CONFLICT (election_id) DO UPDATE SET data = excluded.data`, electionID, data); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.PublishAction,
-			fmt.Sprintf("election %s %s: results bundle sha256 %s (%d bytes)", electionID, verb, hex.EncodeToString(sum[:]), len(data)))
+		return s.appendAudit(ctx, tx, actor, models.AuditPublished(electionID, first, data))
 	})
 }
 

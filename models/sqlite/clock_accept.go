@@ -42,9 +42,7 @@ func (s *Store) AcceptLocalClock(ctx context.Context, actor string) (local, reco
 		if _, err := tx.ExecContext(ctx, `UPDATE store_info SET latest_time = ?`, formatTime(local)); err != nil {
 			return fmt.Errorf("setting the recorded time back: %w", err)
 		}
-		return s.appendAuditAt(ctx, tx, local, actor, "clock.accept",
-			fmt.Sprintf("local clock accepted: the recorded time %s, %s ahead of it, set back to %s",
-				recorded.Format(time.RFC3339), recorded.Sub(local).Round(time.Second), local.Format(time.RFC3339)))
+		return s.appendAuditAt(ctx, tx, local, actor, models.AuditClockAccepted(local, recorded))
 	})
 	return local, recorded, err
 }

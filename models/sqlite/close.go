@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
-	"strings"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -42,8 +40,8 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 		if err != nil {
 			return err
 		}
-		if e.State != models.Open {
-			return fmt.Errorf("election %s is %s, only an open election can be closed: %w", id, e.State, models.ErrWrongState)
+		if err := models.CheckClose(e); err != nil {
+			return err
 		}
 		now, err := s.storeTime(ctx, tx)
 		if err != nil {
@@ -62,8 +60,7 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 				return fmt.Errorf("rewriting %s: %w", st.name, err)
 			}
 		}
-		return s.appendAudit(ctx, tx, actor, "election.close",
-			fmt.Sprintf("election %s closed, %d of %d voted", id, t.Voted, t.Electorate))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionClosed(id, t))
 	})
 	if err != nil {
 		return err
@@ -149,8 +146,8 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 				return err
 			}
 		}
-		audited := slices.DeleteFunc(slices.Clone(pending), func(id string) bool { return id == closing })
-		if len(audited) == 0 {
+		ev, ok := models.AuditScrubbed(pending, closing, "WAL emptied, file vacuumed")
+		if !ok {
 			return nil
 		}
 		// Recording a scrub decides nothing by time: a clock that went
@@ -160,8 +157,7 @@ func (s *Store) scrub(ctx context.Context, wait time.Duration, actor, closing st
 		if err != nil {
 			return err
 		}
-		return s.appendAuditAt(ctx, tx, at, actor, "election.scrub",
-			fmt.Sprintf("storage of %s scrubbed after the close: WAL emptied, file vacuumed", strings.Join(audited, ", ")))
+		return s.appendAuditAt(ctx, tx, at, actor, ev)
 	}()
 	if err == nil {
 		err = tx.Commit()

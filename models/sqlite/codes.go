@@ -68,20 +68,20 @@ func (s *Store) IssueCode(ctx context.Context, ci models.CodeIssue, actor string
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.code.issue", codeAuditDetail(c))
+		return s.appendAudit(ctx, tx, actor, models.AuditCodeIssued(c))
 	})
 }
 
-// underRate refuses an issue when the staff member's ci.Rate.Codes-th
-// newest issue is still inside the window: the next is allowed once it
-// leaves.
+// underRate applies the staff member's code limit (CodeIssue.RateQuery).
+// BEGIN IMMEDIATE is the lock held from the count to the commit.
 func underRate(ctx context.Context, tx *sql.Tx, ci models.CodeIssue) error {
-	if ci.Rate.Codes < 1 {
+	since, nth, limited := ci.RateQuery()
+	if !limited {
 		return nil
 	}
 	var issued string
 	err := tx.QueryRowContext(ctx, `SELECT issued FROM kiosk_code_issues WHERE staff = ? AND issued > ?
-		ORDER BY issued DESC LIMIT 1 OFFSET ?`, ci.Staff, formatTime(ci.Issued.Add(-ci.Rate.Per)), ci.Rate.Codes-1).Scan(&issued)
+		ORDER BY issued DESC LIMIT 1 OFFSET ?`, ci.Staff, formatTime(since), nth).Scan(&issued)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -92,17 +92,7 @@ func underRate(ctx context.Context, tx *sql.Tx, ci models.CodeIssue) error {
 	if err != nil {
 		return err
 	}
-	return &models.CodeRateError{Rate: ci.Rate, Next: t.Add(ci.Rate.Per)}
-}
-
-// codeAuditDetail describes an issued code for the audit log: its id, its
-// scope and expiry, never its member.
-func codeAuditDetail(c models.KioskCode) string {
-	scope := "any open election"
-	if c.ElectionID != "" {
-		scope = "election " + c.ElectionID
-	}
-	return fmt.Sprintf("kiosk code %s issued for %s, valid until %s", c.ID(), scope, c.Expires.UTC().Format(time.RFC3339))
+	return ci.RateRefusal(t)
 }
 
 // RedeemCode takes a code out of the store, once: it is deleted in the
@@ -120,7 +110,7 @@ func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (m
 			Scan(&c.MemberID, &election, &expires, &opens)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			redeemErr = models.ErrCodeInvalid
+			redeemErr = models.CheckRedeem(c, false, now)
 		case err != nil:
 			return err
 		default:
@@ -131,10 +121,11 @@ func (s *Store) RedeemCode(ctx context.Context, hash [32]byte, now time.Time) (m
 			if err := json.Unmarshal([]byte(opens), &c.Opens); err != nil {
 				return fmt.Errorf("kiosk code %s: its elections: %w", c.ID(), err)
 			}
-			if !now.Before(c.Expires) {
-				redeemErr = models.ErrCodeExpired
-			} else if _, err := tx.ExecContext(ctx, `UPDATE kiosk_code_issues SET state = 'used' WHERE hash = ?`, hash[:]); err != nil {
-				return err
+			redeemErr = models.CheckRedeem(c, true, now)
+			if redeemErr == nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE kiosk_code_issues SET state = 'used' WHERE hash = ?`, hash[:]); err != nil {
+					return err
+				}
 			}
 		}
 		// The expired ones go too (this one among them when it expired):
@@ -202,7 +193,7 @@ func (s *Store) RevokeCode(ctx context.Context, hash [32]byte, actor string) err
 		if _, err := tx.ExecContext(ctx, `UPDATE kiosk_code_issues SET state = 'revoked' WHERE hash = ?`, hash[:]); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.code.revoke", fmt.Sprintf("kiosk code %s revoked", models.KioskCode{Hash: hash}.ID()))
+		return s.appendAudit(ctx, tx, actor, models.AuditCodeRevoked(hash))
 	})
 }
 
@@ -282,14 +273,14 @@ func (s *Store) SetStaff(ctx context.Context, memberID string, staff bool, actor
 		if err := memberExists(ctx, tx, memberID); err != nil {
 			return err
 		}
-		query, action, detail := `DELETE FROM kiosk_staff WHERE member_id = ?`, "kiosk.staff.remove", "member %s may no longer issue kiosk codes"
+		query := `DELETE FROM kiosk_staff WHERE member_id = ?`
 		if staff {
-			query, action, detail = `INSERT OR IGNORE INTO kiosk_staff (member_id) VALUES (?)`, "kiosk.staff.add", "member %s may issue kiosk codes"
+			query = `INSERT OR IGNORE INTO kiosk_staff (member_id) VALUES (?)`
 		}
 		if _, err := tx.ExecContext(ctx, query, memberID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, action, fmt.Sprintf(detail, memberID))
+		return s.appendAudit(ctx, tx, actor, models.AuditStaff(memberID, staff))
 	})
 }
 
@@ -314,25 +305,26 @@ func (s *Store) Staff(ctx context.Context) ([]string, error) {
 	return ids, err
 }
 
+// keyHolder names who holds a key, a member or a kiosk device; "" for
+// nobody.
+func keyHolder(ctx context.Context, tx *sql.Tx, fingerprint string) (member, device string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT member_id FROM keys WHERE fingerprint = ?1), ''),
+		coalesce((SELECT name FROM kiosk_devices WHERE fingerprint = ?1), '')`, fingerprint).Scan(&member, &device)
+	return member, device, err
+}
+
 // AddKioskDevice registers a thin client's key under a name.
 func (s *Store) AddKioskDevice(ctx context.Context, d models.KioskDevice, actor string) error {
-	if d.Name == "" || d.Key.Fingerprint == "" {
-		return errors.New("a kiosk device needs a name and a key")
+	if err := models.CheckNewDevice(d); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var holder string
-		err := tx.QueryRowContext(ctx, `SELECT member_id FROM keys WHERE fingerprint = ?`, d.Key.Fingerprint).Scan(&holder)
-		switch {
-		case err == nil:
-			return fmt.Errorf("key %s is registered to member %s: %w", d.Key.Fingerprint, holder, models.ErrKeyTaken)
-		case !errors.Is(err, sql.ErrNoRows):
+		member, device, err := keyHolder(ctx, tx, d.Key.Fingerprint)
+		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT name FROM kiosk_devices WHERE fingerprint = ?`, d.Key.Fingerprint).Scan(&holder)
-		switch {
-		case err == nil:
-			return fmt.Errorf("key %s is kiosk device %s's: %w", d.Key.Fingerprint, holder, models.ErrKeyTaken)
-		case !errors.Is(err, sql.ErrNoRows):
+		if err := models.CheckDeviceKeyFree(d.Key.Fingerprint, member, device); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_devices (name, fingerprint, type, public, comment) VALUES (?, ?, ?, ?, ?)`,
@@ -343,7 +335,7 @@ func (s *Store) AddKioskDevice(ctx context.Context, d models.KioskDevice, actor 
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.device.add", fmt.Sprintf("kiosk device %s added with key %s", d.Name, d.Key.Fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditDeviceAdded(d))
 	})
 }
 
@@ -390,6 +382,6 @@ func (s *Store) RemoveKioskDevice(ctx context.Context, name, actor string) error
 		if n == 0 {
 			return fmt.Errorf("kiosk device %s: %w", name, models.ErrNotFound)
 		}
-		return s.appendAudit(ctx, tx, actor, "kiosk.device.remove", fmt.Sprintf("kiosk device %s removed", name))
+		return s.appendAudit(ctx, tx, actor, models.AuditDeviceRemoved(name))
 	})
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"vote.example.org/booth/models"
 )
@@ -16,11 +14,8 @@ const electionColumns = `id, definition, state, fingerprint, recipients, withdra
 
 // CreateElection stores a new election in the draft state.
 func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
-	if e.ID == "" {
-		return errors.New("an election needs an ID")
-	}
-	if e.State != "" && e.State != models.Draft {
-		return fmt.Errorf("election %s: a new election must be a draft, not %s: %w", e.ID, e.State, models.ErrWrongState)
+	if err := models.CheckNewElection(e); err != nil {
+		return err
 	}
 	def, err := json.Marshal(e.Definition)
 	if err != nil {
@@ -39,8 +34,7 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.create",
-			fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates)))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
 	})
 }
 
@@ -55,13 +49,13 @@ func (s *Store) UpdateDefinition(ctx context.Context, d models.Definition, actor
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft {
-			return fmt.Errorf("election %s is %s, only a draft can be edited: %w", d.ID, e.State, models.ErrWrongState)
+		if err := models.CheckEdit(e); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET definition = ? WHERE id = ?`, string(def), d.ID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.update", fmt.Sprintf("election %s definition replaced", d.ID))
+		return s.appendAudit(ctx, tx, actor, models.AuditDefinitionReplaced(d.ID))
 	})
 }
 
@@ -153,27 +147,27 @@ func jsonList(l []string) (string, error) {
 // electorate, one roll row per eligible member, written in member-ID order
 // so the rows carry no order of their own. The opening time is the store's.
 func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
-	if fingerprint == "" {
-		return fmt.Errorf("election %s: opening needs the definition's fingerprint", id)
+	if err := models.CheckOpenRequest(id, fingerprint); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		e, err := loadElection(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft {
-			return fmt.Errorf("election %s is %s, only a draft can be opened: %w", id, e.State, models.ErrWrongState)
+		if err := models.CheckOpen(e); err != nil {
+			return err
 		}
 		now, err := s.storeTime(ctx, tx)
 		if err != nil {
 			return err
 		}
-		members, err := loadMembers(ctx, tx, `WHERE status = ?`, string(models.Active))
+		members, err := queryMembers(ctx, tx, `WHERE status = ?`, string(models.Active))
 		if err != nil {
 			return err
 		}
 		n := 0
-		for _, m := range members { // loadMembers returns them in ID order
+		for _, m := range members { // queryMembers returns them in ID order
 			if !e.JoinedBefore.IsZero() && !m.Joined.Before(e.JoinedBefore) {
 				continue
 			}
@@ -186,8 +180,7 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 			string(models.Open), fingerprint, formatTime(now), id); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "election.open",
-			fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, fingerprint, n))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, fingerprint, n))
 	})
 }
 
@@ -198,19 +191,14 @@ func (s *Store) Extend(ctx context.Context, id string, from int, actor string) e
 		if err != nil {
 			return err
 		}
-		if e.State != models.Open {
-			return fmt.Errorf("election %s is %s, only an open election can be extended: %w", id, e.State, models.ErrWrongState)
-		}
-		if e.Extensions != from {
-			return fmt.Errorf("election %s has %d extensions, not %d: %w", id, e.Extensions, from, models.ErrWrongState)
+		if err := models.CheckExtend(e, from); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET extensions = extensions + 1 WHERE id = ?`, id); err != nil {
 			return err
 		}
 		e.Extensions++
-		return s.appendAudit(ctx, tx, actor, "election.extend",
-			fmt.Sprintf("election %s extended (extension %d), closes %s", id, e.Extensions,
-				e.EffectiveClose().UTC().Format(time.RFC3339)))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionExtended(e))
 	})
 }
 
@@ -221,14 +209,8 @@ func (s *Store) WithdrawCandidate(ctx context.Context, electionID, candidateID, 
 		if err != nil {
 			return err
 		}
-		if e.State != models.Draft && e.State != models.Open {
-			return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", electionID, e.State, models.ErrWrongState)
-		}
-		if !slices.ContainsFunc(e.Candidates, func(c models.Candidate) bool { return c.ID == candidateID }) {
-			return fmt.Errorf("candidate %s in election %s: %w", candidateID, electionID, models.ErrNotFound)
-		}
-		if slices.Contains(e.Withdrawn, candidateID) {
-			return fmt.Errorf("candidate %s in election %s is withdrawn already: %w", candidateID, electionID, models.ErrExists)
+		if err := models.CheckWithdraw(e, candidateID); err != nil {
+			return err
 		}
 		w, err := jsonList(append(e.Withdrawn, candidateID))
 		if err != nil {
@@ -237,7 +219,6 @@ func (s *Store) WithdrawCandidate(ctx context.Context, electionID, candidateID, 
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET withdrawn = ? WHERE id = ?`, w, electionID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "candidate.withdraw",
-			fmt.Sprintf("election %s candidate %s withdrawn", electionID, candidateID))
+		return s.appendAudit(ctx, tx, actor, models.AuditCandidateWithdrawn(electionID, candidateID))
 	})
 }

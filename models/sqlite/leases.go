@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -14,7 +13,7 @@ import (
 // leases are held for them. BEGIN IMMEDIATE makes the count and the insert
 // one step: two processes cannot both take the last slot.
 func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (string, error) {
-	if err := checkLeaseRequest(memberID, limit, ttl); err != nil {
+	if err := models.CheckLeaseRequest(memberID, limit, ttl); err != nil {
 		return "", err
 	}
 	id := rand.Text()
@@ -26,8 +25,8 @@ func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM leases WHERE member_id = ?`, memberID).Scan(&live); err != nil {
 			return err
 		}
-		if live >= limit {
-			return fmt.Errorf("member %s has %d live sessions (limit %d): %w", memberID, live, limit, models.ErrTooManySessions)
+		if err := models.CheckLeaseSlots(memberID, live, limit); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO leases (id, member_id, holder, expires) VALUES (?, ?, ?, ?)`,
 			id, memberID, holder, formatTime(now.Add(ttl)))
@@ -39,25 +38,12 @@ func (s *Store) AcquireLease(ctx context.Context, memberID, holder string, limit
 	return id, nil
 }
 
-// checkLeaseRequest refuses a lease request that could never be right.
-func checkLeaseRequest(memberID string, limit int, ttl time.Duration) error {
-	switch {
-	case memberID == "":
-		return fmt.Errorf("a session lease needs a member")
-	case limit < 1:
-		return fmt.Errorf("a session limit of %d: it must be at least 1", limit)
-	case ttl <= 0:
-		return fmt.Errorf("a session lease lifetime of %v: it must be positive", ttl)
-	}
-	return nil
-}
-
 // RenewLeases moves the expiry of the live leases among ids to now+ttl and
 // deletes every expired lease. An expired lease is not renewed: its slot
 // may have gone to another session.
 func (s *Store) RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error {
-	if ttl <= 0 {
-		return fmt.Errorf("a session lease lifetime of %v: it must be positive", ttl)
+	if err := models.CheckLeaseTTL(ttl); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		nowText, until := formatTime(now), formatTime(now.Add(ttl))

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"vote.example.org/booth/models"
 )
@@ -13,7 +12,7 @@ import (
 // AddMember registers a member with their keys.
 func (s *Store) AddMember(ctx context.Context, m models.Member, actor string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		return s.insertMember(ctx, tx, m, actor, "added")
+		return s.insertMember(ctx, tx, m, actor, false)
 	})
 }
 
@@ -21,7 +20,7 @@ func (s *Store) AddMember(ctx context.Context, m models.Member, actor string) er
 func (s *Store) ImportMembers(ctx context.Context, ms []models.Member, actor string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		for _, m := range ms {
-			if err := s.insertMember(ctx, tx, m, actor, "imported"); err != nil {
+			if err := s.insertMember(ctx, tx, m, actor, true); err != nil {
 				return err
 			}
 		}
@@ -30,21 +29,16 @@ func (s *Store) ImportMembers(ctx context.Context, ms []models.Member, actor str
 }
 
 // insertMember adds one member, their keys and the audit entry naming
-// them. An empty status means active; a zero join time means now.
-func (s *Store) insertMember(ctx context.Context, tx *sql.Tx, m models.Member, actor, verb string) error {
-	if m.ID == "" {
-		return errors.New("a member needs an ID")
-	}
-	if m.Status == "" {
-		m.Status = models.Active
-	}
-	if !validStatus(m.Status) {
-		return fmt.Errorf("member %s: unknown status %q", m.ID, m.Status)
+// them (models.PrepareMember); a zero join time means now.
+func (s *Store) insertMember(ctx context.Context, tx *sql.Tx, m models.Member, actor string, imported bool) error {
+	m, err := models.PrepareMember(m)
+	if err != nil {
+		return err
 	}
 	if m.Joined.IsZero() {
 		m.Joined = s.now()
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO members (id, name, email, status, joined) VALUES (?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO members (id, name, email, status, joined) VALUES (?, ?, ?, ?, ?)`,
 		m.ID, m.Name, m.Email, string(m.Status), formatTime(m.Joined))
 	if isUnique(err) {
 		return fmt.Errorf("member %s: %w", m.ID, models.ErrExists)
@@ -52,47 +46,27 @@ func (s *Store) insertMember(ctx context.Context, tx *sql.Tx, m models.Member, a
 	if err != nil {
 		return fmt.Errorf("adding member %s: %w", m.ID, err)
 	}
-	fps := make([]string, 0, len(m.Keys))
 	for _, k := range m.Keys {
 		if err := insertKey(ctx, tx, m.ID, k); err != nil {
 			return err
 		}
-		fps = append(fps, k.Fingerprint)
 	}
-	detail := fmt.Sprintf("member %s %s", m.ID, verb)
-	if len(fps) > 0 {
-		detail += " with keys " + strings.Join(fps, ", ")
-	}
-	return s.appendAudit(ctx, tx, actor, "member."+verbAction(verb), detail)
-}
-
-func verbAction(verb string) string {
-	if verb == "imported" {
-		return "import"
-	}
-	return "add"
-}
-
-func validStatus(st models.MemberStatus) bool {
-	return st == models.Active || st == models.Suspended || st == models.Removed
+	return s.appendAudit(ctx, tx, actor, models.AuditMemberAdded(m, imported))
 }
 
 // insertKey registers a key to memberID, refusing one that is registered
-// already: ErrKeyTaken naming the holder, or ErrExists if it is memberID's.
+// already (models.CheckKeyFree). A kiosk device's key is refused by the
+// trigger keys_not_kiosk_devices (migrations/0005_codes.sql).
 func insertKey(ctx context.Context, tx *sql.Tx, memberID string, k models.Key) error {
-	if k.Fingerprint == "" {
-		return fmt.Errorf("member %s: a key without a fingerprint", memberID)
-	}
-	var holder string
-	err := tx.QueryRowContext(ctx, `SELECT member_id FROM keys WHERE fingerprint = ?`, k.Fingerprint).Scan(&holder)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	if err := models.CheckNewKey(memberID, k); err != nil {
 		return err
-	case holder == memberID:
-		return fmt.Errorf("key %s of member %s: %w", k.Fingerprint, memberID, models.ErrExists)
-	default:
-		return fmt.Errorf("key %s of member %s is registered to member %s: %w", k.Fingerprint, memberID, holder, models.ErrKeyTaken)
+	}
+	member, _, err := keyHolder(ctx, tx, k.Fingerprint)
+	if err != nil {
+		return err
+	}
+	if err := models.CheckKeyFree(memberID, k.Fingerprint, member, ""); err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO keys (fingerprint, member_id, type, public, comment) VALUES (?, ?, ?, ?, ?)`,
 		k.Fingerprint, memberID, k.Type, k.Public, k.Comment)
@@ -115,8 +89,8 @@ func memberExists(ctx context.Context, tx *sql.Tx, id string) error {
 // SetMemberStatus suspends, reinstates or removes a member. Roll rows of
 // elections already open stay as they are.
 func (s *Store) SetMemberStatus(ctx context.Context, id string, st models.MemberStatus, actor string) error {
-	if !validStatus(st) {
-		return fmt.Errorf("member %s: unknown status %q", id, st)
+	if err := models.CheckStatus(id, st); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var old string
@@ -130,8 +104,7 @@ func (s *Store) SetMemberStatus(ctx context.Context, id string, st models.Member
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET status = ? WHERE id = ?`, string(st), id); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "member.status",
-			fmt.Sprintf("member %s status %s (was %s)", id, st, old))
+		return s.appendAudit(ctx, tx, actor, models.AuditMemberStatus(id, st, old))
 	})
 }
 
@@ -144,8 +117,7 @@ func (s *Store) AddKey(ctx context.Context, memberID string, k models.Key, actor
 		if err := insertKey(ctx, tx, memberID, k); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, "key.add",
-			fmt.Sprintf("member %s key %s added", memberID, k.Fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditKeyAdded(memberID, k.Fingerprint))
 	})
 }
 
@@ -160,8 +132,7 @@ func (s *Store) RemoveKey(ctx context.Context, memberID, fingerprint, actor stri
 		if n == 0 {
 			return fmt.Errorf("key %s of member %s: %w", fingerprint, memberID, models.ErrNotFound)
 		}
-		return s.appendAudit(ctx, tx, actor, "key.remove",
-			fmt.Sprintf("member %s key %s removed", memberID, fingerprint))
+		return s.appendAudit(ctx, tx, actor, models.AuditKeyRemoved(memberID, fingerprint))
 	})
 }
 
@@ -169,7 +140,7 @@ func (s *Store) RemoveKey(ctx context.Context, memberID, fingerprint, actor stri
 func (s *Store) Member(ctx context.Context, id string) (models.Member, error) {
 	var m models.Member
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		ms, err := loadMembers(ctx, tx, `WHERE id = ?`, id)
+		ms, err := queryMembers(ctx, tx, `WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}
@@ -187,7 +158,7 @@ func (s *Store) Member(ctx context.Context, id string) (models.Member, error) {
 func (s *Store) MemberByFingerprint(ctx context.Context, fingerprint string) (models.Member, error) {
 	var m models.Member
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		ms, err := loadMembers(ctx, tx, `WHERE id = (SELECT member_id FROM keys WHERE fingerprint = ?)`, fingerprint)
+		ms, err := queryMembers(ctx, tx, `WHERE id = (SELECT member_id FROM keys WHERE fingerprint = ?)`, fingerprint)
 		if err != nil {
 			return err
 		}
@@ -205,15 +176,15 @@ func (s *Store) Members(ctx context.Context) ([]models.Member, error) {
 	var ms []models.Member
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		ms, err = loadMembers(ctx, tx, ``)
+		ms, err = queryMembers(ctx, tx, ``)
 		return err
 	})
 	return ms, err
 }
 
-// loadMembers reads the members the where clause selects, by ID, with
+// queryMembers reads the members the where clause selects, by ID, with
 // their keys in fingerprint order.
-func loadMembers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]models.Member, error) {
+func queryMembers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]models.Member, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, name, email, status, joined FROM members `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err

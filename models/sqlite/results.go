@@ -14,8 +14,8 @@ import (
 // SaveResult stores the count of a closed election (replacing an earlier
 // count of it) and moves the election to Counted.
 func (s *Store) SaveResult(ctx context.Context, electionID string, r models.StoredResult, actor string) error {
-	if r.Result == nil {
-		return fmt.Errorf("election %s: no result to store", electionID)
+	if err := models.CheckResultToStore(electionID, r); err != nil {
+		return err
 	}
 	doc, err := json.Marshal(r.Result)
 	if err != nil {
@@ -26,8 +26,8 @@ func (s *Store) SaveResult(ctx context.Context, electionID string, r models.Stor
 		if err != nil {
 			return err
 		}
-		if e.State != models.Closed && e.State != models.Counted {
-			return fmt.Errorf("election %s is %s, only a closed election can be counted: %w", electionID, e.State, models.ErrWrongState)
+		if err := models.CheckCount(e); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO results (election_id, result, counted_at) VALUES (?, ?, ?)
 			ON CONFLICT (election_id) DO UPDATE SET result = excluded.result, counted_at = excluded.counted_at`,
@@ -38,12 +38,7 @@ func (s *Store) SaveResult(ctx context.Context, electionID string, r models.Stor
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ? WHERE id = ?`, string(models.Counted), electionID); err != nil {
 			return err
 		}
-		verb := "counted"
-		if e.State == models.Counted {
-			verb = "recounted"
-		}
-		return s.appendAudit(ctx, tx, actor, "election.result",
-			fmt.Sprintf("election %s %s: %d ballots", electionID, verb, r.Result.Ballots))
+		return s.appendAudit(ctx, tx, actor, models.AuditCounted(electionID, e.State, r.Result.Ballots))
 	})
 }
 
