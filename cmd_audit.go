@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
-	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 	boothssh "vote.example.org/booth/ssh"
 )
 
@@ -133,7 +133,7 @@ func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
 	case b != nil:
 		bundleHead, err := hex.DecodeString(b.AuditHead)
 		if err != nil || len(bundleHead) != len(head) {
-			return fmt.Errorf("%s: its audit head %q is not a hash", f.bundle, boothui.Sanitize(b.AuditHead))
+			return fmt.Errorf("%s: its audit head %q is not a hash", f.bundle, safetext.Sanitize(b.AuditHead))
 		}
 		copy(head[:], bundleHead)
 		if err := models.CheckHead(log, b.AuditSeq, head); err != nil {
@@ -196,7 +196,7 @@ func newAuditLogCmd() *cobra.Command {
 // log records what an officer's machine reported, which booth does not
 // control).
 func auditText(s string) string {
-	if s == "" || models.CheckText("audit field", s) == nil {
+	if s == "" || safetext.Check("audit field", s) == nil {
 		return s
 	}
 	return strconv.Quote(s)

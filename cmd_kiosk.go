@@ -17,6 +17,7 @@ import (
 
 	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The kiosk commands run the kiosk on the stand's own terminal and manage
@@ -79,7 +80,7 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 		}
 	}
 	if f.name != "" {
-		if err := models.CheckText("--name", f.name); err != nil {
+		if err := safetext.Check("--name", f.name); err != nil {
 			return err
 		}
 	}

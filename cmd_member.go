@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The member commands register members and their SSH keys. Files are read
@@ -397,7 +398,7 @@ func removeMemberKey(ctx context.Context, cmd *cobra.Command, svc *models.Servic
 // shownText prints text others wrote. Names are checked when they enter
 // booth; this guards the terminal against a database edited by hand.
 func shownText(s string) string {
-	if s == "" || models.CheckText("text", s) == nil {
+	if s == "" || safetext.Check("text", s) == nil {
 		return s
 	}
 	return strconv.QuoteToGraphic(s)

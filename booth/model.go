@@ -12,6 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // The smallest terminal the booth draws in; below it the booth asks for a
@@ -238,7 +240,7 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 		m.oldIn.input, cmd = m.oldIn.input.Update(msg)
 	case m.scr == scrRank && m.rank != nil && m.rank.filtering:
 		*m.rank.input, cmd = m.rank.input.Update(msg)
-		m.rank.filter = Sanitize(m.rank.input.Value())
+		m.rank.filter = safetext.Sanitize(m.rank.input.Value())
 	}
 	// Pasting into the confirmation is not typing "yes".
 	return cmd

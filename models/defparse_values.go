@@ -14,6 +14,7 @@ import (
 	"filippo.io/age/agessh"
 	"golang.org/x/crypto/ssh"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -293,7 +294,7 @@ func (p *defParser) recipients(root tbl, d *Definition) {
 }
 
 func checkRecipient(s string) error {
-	if err := CheckText("recipient", s); err != nil {
+	if err := safetext.Check("recipient", s); err != nil {
 		return err
 	}
 	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(s))
