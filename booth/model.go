@@ -139,15 +139,8 @@ func (m *model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// probeMsg lets tests look at the model between messages, on the
-// program's goroutine.
-type probeMsg func(*model)
-
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case probeMsg:
-		msg(m)
-		return m, nil
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.resize()

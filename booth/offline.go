@@ -62,14 +62,8 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 
 func (o *offline) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-// probeOfflineMsg lets tests look at the review between messages.
-type probeOfflineMsg func(*offline)
-
 func (o *offline) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case probeOfflineMsg:
-		msg(o)
-		return o, nil
 	case tea.KeyPressMsg:
 		return o, o.onKey(msg)
 	case tea.PasteMsg:
