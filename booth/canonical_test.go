@@ -1,7 +1,6 @@
 package booth
 
 import (
-	crand "crypto/rand"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -65,7 +64,9 @@ func newEmptyKioskEnv(t *testing.T) *kioskEnv {
 	kioskMust(t, err)
 	t.Cleanup(func() { st.Close() })
 	clock := &kioskClock{now: testNow}
-	return &kioskEnv{svc: &models.Service{Store: st, Now: clock.Now, Rand: crand.Reader}, store: st, clock: clock}
+	svc := models.NewService(st)
+	svc.Now = clock.Now
+	return &kioskEnv{svc: svc, store: st, clock: clock}
 }
 
 // storedTexts unseals every ballot in council's box.

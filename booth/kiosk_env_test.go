@@ -2,7 +2,6 @@ package booth
 
 import (
 	"bytes"
-	"crypto/rand"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -57,7 +56,9 @@ func newKioskEnv(t *testing.T) *kioskEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &kioskEnv{svc: &models.Service{Store: st, Now: clock.Now, Rand: rand.Reader}, store: st, clock: clock}
+	svc := models.NewService(st)
+	svc.Now = clock.Now
+	e := &kioskEnv{svc: svc, store: st, clock: clock}
 	for _, m := range []models.Member{{ID: "ada", Name: "Ada Lovelace"}, {ID: "ken", Name: "Ken Thompson"}} {
 		m.Status = models.Active
 		kioskMust(t, st.AddMember(t.Context(), m, "officer"))

@@ -32,7 +32,9 @@ func TestCandidateOrderNeedsTheServerSecret(t *testing.T) {
 	if slices.Equal(first, orderSeen(t, two, two.svc)) {
 		t.Errorf("two servers with different secrets show member v0000 one order, %v: it follows from public values", first)
 	}
-	otherFrontEnd := &models.Service{Store: one.store, Now: one.clock.Now, Rand: one.svc.Rand}
+	otherFrontEnd := models.NewService(one.store)
+	otherFrontEnd.Now = one.clock.Now
+	otherFrontEnd.Rand = one.svc.Rand
 	for i := range 3 {
 		if again := orderSeen(t, one, otherFrontEnd); !slices.Equal(again, first) {
 			t.Fatalf("session %d shows v0000 the order %v, the first showed %v", i+2, again, first)

@@ -31,7 +31,7 @@ func (s *Service) codeRate() CodeRate {
 // (ErrNotStaff) and a staff member over the limit (a *CodeRateError,
 // saying when the next code may be issued). The code lives DefaultCodeTTL.
 func (s *Service) StaffIssueCode(ctx context.Context, staffID, memberID, electionID string) (IssuedCode, error) {
-	staff, err := s.Store.IsStaff(ctx, staffID)
+	staff, err := s.store.IsStaff(ctx, staffID)
 	if err != nil {
 		return IssuedCode{}, err
 	}
@@ -91,14 +91,14 @@ func (s *Service) StaffCodeHistory(ctx context.Context, staffID string) (CodeHis
 	if staffID == "" {
 		return CodeHistory{}, ErrNotStaff
 	}
-	staff, err := s.Store.IsStaff(ctx, staffID)
+	staff, err := s.store.IsStaff(ctx, staffID)
 	if err != nil {
 		return CodeHistory{}, err
 	}
 	if !staff {
 		return CodeHistory{}, ErrNotStaff
 	}
-	log, err := s.Store.CodeLog(ctx, staffID)
+	log, err := s.store.CodeLog(ctx, staffID)
 	if err != nil {
 		return CodeHistory{}, err
 	}
@@ -135,14 +135,14 @@ type CodeFinding struct {
 // log and the audit chain. The unsealing is audited. Findings come sorted
 // by issuer, member and issue time.
 func (s *Service) InvestigateCodes(ctx context.Context, electionID string, ids []age.Identity, actor string) ([]CodeFinding, error) {
-	if _, err := s.Store.Election(ctx, electionID); err != nil {
+	if _, err := s.store.Election(ctx, electionID); err != nil {
 		return nil, err
 	}
-	sealed, err := s.Store.CodeRecords(ctx, electionID)
+	sealed, err := s.store.CodeRecords(ctx, electionID)
 	if err != nil {
 		return nil, err
 	}
-	log, err := s.Store.CodeLog(ctx, "")
+	log, err := s.store.CodeLog(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (s *Service) InvestigateCodes(ctx context.Context, electionID string, ids [
 	for _, e := range log {
 		byHash[hex.EncodeToString(e.Hash[:])] = e
 	}
-	audit, err := s.Store.AuditLog(ctx)
+	audit, err := s.store.AuditLog(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) InvestigateCodes(ctx context.Context, electionID string, ids [
 		}
 		out = append(out, f)
 	}
-	if err := s.Store.Audit(ctx, actor, "kiosk.code.investigate",
+	if err := s.store.Audit(ctx, actor, "kiosk.code.investigate",
 		fmt.Sprintf("election %s: %d kiosk code records unsealed", electionID, len(out))); err != nil {
 		return nil, err
 	}

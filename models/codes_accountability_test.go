@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"os"
@@ -49,7 +48,9 @@ func readKey(t *testing.T, path string) []age.Identity {
 func TestStaffCodeRateLimitAcrossFrontEnds(t *testing.T) {
 	rate := models.CodeRate{Codes: 3, Per: time.Hour}
 	e, _ := staffEnv(t, rate)
-	other := &models.Service{Store: e.store, Now: e.clock.Now, Rand: rand.Reader, CodeRate: rate}
+	other := models.NewService(e.store)
+	other.Now = e.clock.Now
+	other.CodeRate = rate
 	start := e.clock.Now()
 	fronts := []*models.Service{e.svc, other, e.svc}
 	for i, svc := range fronts {
@@ -269,8 +270,9 @@ func TestCodeTablesHoldNoPlainMember(t *testing.T) {
 func TestCodesGoByTheStoreClock(t *testing.T) {
 	rate := models.CodeRate{Codes: 2, Per: time.Hour}
 	e, _ := staffEnv(t, rate)
-	ahead := &models.Service{Store: e.store, Rand: rand.Reader, CodeRate: rate,
-		Now: func() time.Time { return e.clock.Now().Add(3 * time.Hour) }}
+	ahead := models.NewService(e.store)
+	ahead.CodeRate = rate
+	ahead.Now = func() time.Time { return e.clock.Now().Add(3 * time.Hour) }
 	for i := range 2 {
 		if _, err := e.svc.StaffIssueCode(ctx, "m001", "m003", ""); err != nil {
 			t.Fatalf("code %d of 2: %v", i+1, err)

@@ -43,20 +43,20 @@ func (s *Service) issueCode(ctx context.Context, memberID, electionID string, tt
 	}
 	// The store's clock, like the cast window's: a front end whose clock
 	// is wrong must not stretch a staff member's limit or a code's life.
-	now, err := s.Store.Now(ctx)
+	now, err := s.store.Now(ctx)
 	if err != nil {
 		return IssuedCode{}, err
 	}
 	now = now.UTC()
 	voter := KioskVoter{ElectionID: electionID}
-	if voter.Member, err = s.Store.Member(ctx, memberID); err != nil {
+	if voter.Member, err = s.store.Member(ctx, memberID); err != nil {
 		return IssuedCode{}, err
 	}
 	opens, err := s.kioskCanVote(ctx, voter, now)
 	if err != nil {
 		return IssuedCode{}, err
 	}
-	if _, err := s.Store.DeleteExpiredCodes(ctx, now); err != nil {
+	if _, err := s.store.DeleteExpiredCodes(ctx, now); err != nil {
 		return IssuedCode{}, err
 	}
 	ci := CodeIssue{Staff: staff, Issued: now}
@@ -76,7 +76,7 @@ func (s *Service) issueCode(ctx context.Context, memberID, electionID string, tt
 		if ci.Records, err = s.sealCodeRecords(&ci.Code, opens, staff, actor); err != nil {
 			return IssuedCode{}, err
 		}
-		err = s.Store.IssueCode(ctx, ci, actor)
+		err = s.store.IssueCode(ctx, ci, actor)
 		if errors.Is(err, ErrExists) {
 			continue
 		}
@@ -98,12 +98,12 @@ func (s *Service) RedeemCode(ctx context.Context, typed string) (KioskVoter, err
 	if err != nil {
 		return KioskVoter{}, err
 	}
-	now, err := s.Store.Now(ctx)
+	now, err := s.store.Now(ctx)
 	if err != nil {
 		return KioskVoter{}, err
 	}
 	now = now.UTC()
-	c, err := s.Store.RedeemCode(ctx, CodeHash(norm), now)
+	c, err := s.store.RedeemCode(ctx, CodeHash(norm), now)
 	if err != nil {
 		return KioskVoter{}, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) RedeemCode(ctx context.Context, typed string) (KioskVoter, err
 	if voter.Elections == nil {
 		voter.Elections = []string{} // a code for no election opens none
 	}
-	if voter.Member, err = s.Store.Member(ctx, c.MemberID); err != nil {
+	if voter.Member, err = s.store.Member(ctx, c.MemberID); err != nil {
 		return KioskVoter{}, err
 	}
 	if _, err := s.kioskCanVote(ctx, voter, now); err != nil {
@@ -141,7 +141,7 @@ func (s *Service) kioskCanVote(ctx context.Context, voter KioskVoter, now time.T
 	i := slices.IndexFunc(mine, func(e MemberElection) bool { return e.ID == voter.ElectionID })
 	switch {
 	case i < 0:
-		if _, err := s.Store.Election(ctx, voter.ElectionID); err != nil {
+		if _, err := s.store.Election(ctx, voter.ElectionID); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("member %s, election %s: %w", m.ID, voter.ElectionID, ErrNotOnRoll)
@@ -154,10 +154,10 @@ func (s *Service) kioskCanVote(ctx context.Context, voter KioskVoter, now time.T
 // LiveCodes lists the codes not yet used, revoked or expired, soonest to
 // expire first; it deletes the expired ones first.
 func (s *Service) LiveCodes(ctx context.Context) ([]KioskCode, error) {
-	if _, err := s.Store.DeleteExpiredCodes(ctx, s.Now().UTC()); err != nil {
+	if _, err := s.store.DeleteExpiredCodes(ctx, s.Now().UTC()); err != nil {
 		return nil, err
 	}
-	cs, err := s.Store.Codes(ctx)
+	cs, err := s.store.Codes(ctx)
 	slices.SortStableFunc(cs, func(a, b KioskCode) int { return a.Expires.Compare(b.Expires) })
 	return cs, err
 }
@@ -187,7 +187,7 @@ func (s *Service) RevokeCode(ctx context.Context, prefix, actor string) (KioskCo
 	case 0:
 		return KioskCode{}, fmt.Errorf("no live kiosk code has an id starting %s (used and expired codes are gone already): %w", prefix, ErrNotFound)
 	case 1:
-		return match[0], s.Store.RevokeCode(ctx, match[0].Hash, actor)
+		return match[0], s.store.RevokeCode(ctx, match[0].Hash, actor)
 	}
 	return KioskCode{}, fmt.Errorf("%d live kiosk codes have an id starting %s: give more of the id", len(match), prefix)
 }
@@ -195,7 +195,7 @@ func (s *Service) RevokeCode(ctx context.Context, prefix, actor string) (KioskCo
 // RevokeMemberCodes revokes every live code issued for a member and
 // returns how many there were.
 func (s *Service) RevokeMemberCodes(ctx context.Context, memberID, actor string) (int, error) {
-	if _, err := s.Store.Member(ctx, memberID); err != nil {
+	if _, err := s.store.Member(ctx, memberID); err != nil {
 		return 0, err
 	}
 	cs, err := s.LiveCodes(ctx)
@@ -208,7 +208,7 @@ func (s *Service) RevokeMemberCodes(ctx context.Context, memberID, actor string)
 			continue
 		}
 		// A code used meanwhile is gone already: nothing to revoke.
-		err := s.Store.RevokeCode(ctx, c.Hash, actor)
+		err := s.store.RevokeCode(ctx, c.Hash, actor)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			continue
@@ -229,14 +229,14 @@ func (s *Service) AddKioskDevice(ctx context.Context, name string, keys []Key, a
 		return fmt.Errorf("a kiosk device has exactly one key, and %d were given: give the laptop's public key file", len(keys))
 	}
 	k := keys[0]
-	owner, err := s.Store.MemberByFingerprint(ctx, k.Fingerprint)
+	owner, err := s.store.MemberByFingerprint(ctx, k.Fingerprint)
 	switch {
 	case err == nil:
 		return fmt.Errorf("key %s is member %s's: %w; a kiosk device needs a key of its own (ssh-keygen -t ed25519 on the laptop)", k.Fingerprint, owner.ID, ErrKeyTaken)
 	case !errors.Is(err, ErrNotFound):
 		return err
 	}
-	err = s.Store.AddKioskDevice(ctx, KioskDevice{Name: name, Key: k}, actor)
+	err = s.store.AddKioskDevice(ctx, KioskDevice{Name: name, Key: k}, actor)
 	if errors.Is(err, ErrExists) {
 		return fmt.Errorf("%w: remove it first with 'booth kiosk remove %s', or choose another name", err, name)
 	}

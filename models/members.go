@@ -402,7 +402,7 @@ func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
-	if _, err := s.Store.Member(ctx, m.ID); err == nil {
+	if _, err := s.store.Member(ctx, m.ID); err == nil {
 		return fmt.Errorf("member %s: %w: choose another id, or add a key with 'booth member key add'", m.ID, ErrExists)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
@@ -419,7 +419,7 @@ func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 	}
 	m.Status = Active
 	m.Joined = s.Now().UTC()
-	return keyTakenHint(s.Store.AddMember(ctx, m, actor))
+	return keyTakenHint(s.store.AddMember(ctx, m, actor))
 }
 
 // ImportMembers registers every member of f or none, all active and joined
@@ -432,7 +432,7 @@ func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string
 		return err
 	}
 	for _, m := range f.Members {
-		if _, err := s.Store.Member(ctx, m.ID); err == nil {
+		if _, err := s.store.Member(ctx, m.ID); err == nil {
 			ve.Problems = append(ve.Problems, Problem{Line: f.MemberLine[m.ID], Msg: fmt.Sprintf(
 				"member %s is already registered: leave them out, or add keys with 'booth member key add'", m.ID)})
 		} else if !errors.Is(err, ErrNotFound) {
@@ -458,14 +458,14 @@ func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string
 		m.Status, m.Joined = Active, now
 		ms[i] = m
 	}
-	return keyTakenHint(s.Store.ImportMembers(ctx, ms, actor))
+	return keyTakenHint(s.store.ImportMembers(ctx, ms, actor))
 }
 
 // registeredLooks holds the ids and names of the registered members, so
 // that a member added or imported cannot look the same as one of them
 // (issue 10 item 8).
 func (s *Service) registeredLooks(ctx context.Context) (*memberLooks, error) {
-	ms, err := s.Store.Members(ctx)
+	ms, err := s.store.Members(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -479,14 +479,14 @@ func (s *Service) registeredLooks(ctx context.Context) (*memberLooks, error) {
 // AddKeys registers more keys for a member, refusing any key already
 // registered (to them or to someone else) before adding any.
 func (s *Service) AddKeys(ctx context.Context, id string, keys []Key, actor string) error {
-	if _, err := s.Store.Member(ctx, id); err != nil {
+	if _, err := s.store.Member(ctx, id); err != nil {
 		return err
 	}
 	if err := s.keysFree(ctx, id, keys); err != nil {
 		return err
 	}
 	for _, k := range keys {
-		if err := s.Store.AddKey(ctx, id, k, actor); err != nil {
+		if err := s.store.AddKey(ctx, id, k, actor); err != nil {
 			return keyTakenHint(err)
 		}
 	}
@@ -515,7 +515,7 @@ func (s *Service) keysFree(ctx context.Context, id string, keys []Key) error {
 // keyOwner says who already has key k, from the point of view of member
 // id, or "" when nobody has.
 func (s *Service) keyOwner(ctx context.Context, id string, k Key) (string, error) {
-	owner, err := s.Store.MemberByFingerprint(ctx, k.Fingerprint)
+	owner, err := s.store.MemberByFingerprint(ctx, k.Fingerprint)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return "", nil

@@ -282,7 +282,7 @@ func TestServiceMembers(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.FixedZone("CET", 3600))
 	st := &memStore{members: map[string]Member{}}
-	svc := &Service{Store: st, Now: func() time.Time { return now }}
+	svc := &Service{store: st, Now: func() time.Time { return now }}
 	ka, _ := ParseKey(edKey(t, ""))
 	kb, _ := ParseKey(edKey(t, ""))
 	if err := svc.AddMember(ctx, Member{ID: "ann", Name: "Ann", Keys: []Key{ka}}, "officer"); err != nil {

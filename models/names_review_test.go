@@ -142,7 +142,7 @@ func TestRnMMembersImportAndAdd(t *testing.T) {
 		t.Fatalf("ReadMemberFile = %v", err)
 	}
 	st := &memStore{members: map[string]Member{}}
-	svc := &Service{Store: st, Now: func() time.Time { return t0Names }}
+	svc := &Service{store: st, Now: func() time.Time { return t0Names }}
 	if err := svc.ImportMembers(context.Background(), f, "officer"); err != nil {
 		t.Fatalf("ImportMembers = %v", err)
 	}

@@ -227,7 +227,7 @@ func TestLookAlikeMembersRefused(t *testing.T) {
 	})
 
 	st := &memStore{members: map[string]Member{}}
-	svc := &Service{Store: st, Now: func() time.Time { return t0Names }}
+	svc := &Service{store: st, Now: func() time.Time { return t0Names }}
 	key := func() []Key { kk, _ := ParseKey(k()); return []Key{kk} }
 	must := func(err error) {
 		t.Helper()

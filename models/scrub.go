@@ -52,13 +52,13 @@ const (
 // does nothing (one read) when none is. A *ScrubError names what is still
 // pending.
 func (s *Service) FinishScrubs(ctx context.Context, wait time.Duration, actor string) error {
-	es, err := s.Store.Elections(ctx)
+	es, err := s.store.Elections(ctx)
 	if err != nil {
 		return err
 	}
 	for _, e := range es {
 		if e.ScrubPending {
-			_, err := s.Store.Scrub(ctx, wait, actor)
+			_, err := s.store.Scrub(ctx, wait, actor)
 			return err
 		}
 	}
@@ -70,14 +70,14 @@ func (s *Service) FinishScrubs(ctx context.Context, wait time.Duration, actor st
 // compact`. It reports whether the election was still "closed, not
 // scrubbed" before.
 func (s *Service) Compact(ctx context.Context, id, actor string) (wasPending bool, err error) {
-	e, err := s.Store.Election(ctx, id)
+	e, err := s.store.Election(ctx, id)
 	if err != nil {
 		return false, err
 	}
 	if e.State != Closed && e.State != Counted {
 		return false, fmt.Errorf("%w: election %s is %s; its storage is scrubbed when it closes", ErrWrongState, id, e.State)
 	}
-	if _, err := s.Store.Scrub(ctx, CompactWait, actor); err != nil {
+	if _, err := s.store.Scrub(ctx, CompactWait, actor); err != nil {
 		return e.ScrubPending, err
 	}
 	return e.ScrubPending, nil

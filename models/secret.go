@@ -33,5 +33,5 @@ func (s *Service) OrderSecret(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	return s.Store.OrderSecret(ctx, fresh)
+	return s.store.OrderSecret(ctx, fresh)
 }

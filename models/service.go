@@ -1,6 +1,7 @@
 package models
 
 import (
+	"crypto/rand"
 	"io"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // call: the rules that span several store operations — sealing and casting
 // a ballot, automatic opening and closing, counting, exporting.
 type Service struct {
-	Store Store
+	store Store
 	// Now is the clock of what the front ends show (time left, a code's
 	// expiry); tests set a fake one. Whether an election is open, and when
 	// it opens and closes, is decided by the store's time (Store.Now).
@@ -20,4 +21,10 @@ type Service struct {
 	// CodeRate limits the kiosk codes a staff member issues over SSH;
 	// zero means DefaultCodeRate.
 	CodeRate CodeRate
+}
+
+// NewService returns the service over store, with the system clock and
+// crypto/rand; tests replace Now and Rand.
+func NewService(store Store) *Service {
+	return &Service{store: store, Now: time.Now, Rand: rand.Reader}
 }

@@ -22,7 +22,7 @@ const receiptTries = 5
 // trace and returns no receipt. Nothing here logs the member next to the
 // ballot or the time.
 func (s *Service) CastBallot(ctx context.Context, electionID string, by Caster, b Ballot) (string, error) {
-	e, err := s.Store.Election(ctx, electionID)
+	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return "", err
 	}
@@ -31,7 +31,7 @@ func (s *Service) CastBallot(ctx context.Context, electionID string, by Caster, 
 		return "", err
 	}
 	return s.fileUnderNewReceipt(electionID, "cast", func(hash [32]byte) error {
-		return s.Store.Cast(ctx, Cast{
+		return s.store.Cast(ctx, Cast{
 			ElectionID:  electionID,
 			MemberID:    by.MemberID,
 			Key:         by.Key,
@@ -51,7 +51,7 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID string, by Caste
 	if err != nil {
 		return "", err
 	}
-	e, err := s.Store.Election(ctx, electionID)
+	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return "", err
 	}
@@ -63,7 +63,7 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID string, by Caste
 		return "", err
 	}
 	return s.fileUnderNewReceipt(electionID, "replaced", func(hash [32]byte) error {
-		return s.Store.Replace(ctx, Replacement{
+		return s.store.Replace(ctx, Replacement{
 			ElectionID: electionID,
 			MemberID:   by.MemberID,
 			Key:        by.Key,
@@ -102,10 +102,10 @@ func (s *Service) VerifyReceipt(ctx context.Context, electionID, receipt string)
 	if err != nil {
 		return ReceiptUnknown, err
 	}
-	if _, err := s.Store.Election(ctx, electionID); err != nil {
+	if _, err := s.store.Election(ctx, electionID); err != nil {
 		return ReceiptUnknown, err
 	}
-	return s.Store.Receipt(ctx, electionID, ReceiptHash(electionID, norm))
+	return s.store.Receipt(ctx, electionID, ReceiptHash(electionID, norm))
 }
 
 // sealBallot checks b against the election once more (a front end may have

@@ -37,7 +37,7 @@ func (s *Service) Count(ctx context.Context, electionID string, identities []age
 	if err != nil {
 		return nil, fmt.Errorf("counting election %s: %w", electionID, err)
 	}
-	if err := s.Store.SaveResult(ctx, electionID, StoredResult{Result: res, CountedAt: s.Now().UTC()}, actor); err != nil {
+	if err := s.store.SaveResult(ctx, electionID, StoredResult{Result: res, CountedAt: s.Now().UTC()}, actor); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -47,7 +47,7 @@ func (s *Service) Count(ctx context.Context, electionID string, identities []age
 // matches its roll, unseals every ballot (auditing that it did, naming the
 // purpose) and parses each. Ballots come back in receipt-hash order.
 func (s *Service) openBox(ctx context.Context, electionID string, identities []age.Identity, actor, purpose string) (Election, []openedBallot, error) {
-	e, err := s.Store.Election(ctx, electionID)
+	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return Election{}, nil, err
 	}
@@ -57,11 +57,11 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 	if err := scrubbed(e); err != nil {
 		return Election{}, nil, err
 	}
-	turnout, err := s.Store.Turnout(ctx, electionID)
+	turnout, err := s.store.Turnout(ctx, electionID)
 	if err != nil {
 		return Election{}, nil, err
 	}
-	sealed, err := s.Store.Ballots(ctx, electionID)
+	sealed, err := s.store.Ballots(ctx, electionID)
 	if err != nil {
 		return Election{}, nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Service) openBox(ctx context.Context, electionID string, identities []a
 		out[i] = openedBallot{ReceiptHash: sb.ReceiptHash, Text: string(text)}
 	}
 	detail := fmt.Sprintf("ballots of %s unsealed for %s (%d ballots)", electionID, purpose, len(out))
-	if err := s.Store.Audit(ctx, actor, "unseal", detail); err != nil {
+	if err := s.store.Audit(ctx, actor, "unseal", detail); err != nil {
 		return Election{}, nil, err
 	}
 	for i := range out {
@@ -180,7 +180,7 @@ func TallyElection(d Definition, withdrawn []string, ballots []Ballot) (*tally.E
 // The ballots are unsealed with identities for the ledger and the BLT
 // file; that unsealing is audited like a count. The files are not signed.
 func (s *Service) Export(ctx context.Context, electionID, dir string, identities []age.Identity, actor string) error {
-	e, err := s.Store.Election(ctx, electionID)
+	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return err
 	}
@@ -190,11 +190,11 @@ func (s *Service) Export(ctx context.Context, electionID, dir string, identities
 	if err := scrubbed(e); err != nil {
 		return err
 	}
-	stored, err := s.Store.Result(ctx, electionID)
+	stored, err := s.store.Result(ctx, electionID)
 	if err != nil {
 		return err
 	}
-	voters, err := s.Store.Voters(ctx, electionID)
+	voters, err := s.store.Voters(ctx, electionID)
 	if err != nil {
 		return err
 	}

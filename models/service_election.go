@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// CreateElection stores a new draft election and decides what its ballots
+// CreateElection stores a new draft election, refusing one whose voting is
+// over or whose id is taken, and decides what its ballots
 // are sealed to. Without officer recipients in the definition, it generates
 // the election's tally key, writes the private half to keyOut (mode 0600,
 // never over an existing file) and stores only the public half: the server
@@ -16,13 +17,16 @@ import (
 // officers' SSH keys and keyOut is not used. The message says what was done
 // with the key, for the officer.
 func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, actor string) (Election, string, error) {
+	if err := s.checkNew(ctx, d); err != nil {
+		return Election{}, "", err
+	}
 	e := Election{Definition: d, State: Draft}
 	if len(d.Recipients) > 0 {
 		if _, err := ParseRecipients(d.Recipients); err != nil {
 			return Election{}, "", fmt.Errorf("election %s: the officers' keys: %w", d.ID, err)
 		}
 		e.Recipients = append([]string(nil), d.Recipients...)
-		if err := s.Store.CreateElection(ctx, e, actor); err != nil {
+		if err := s.store.CreateElection(ctx, e, actor); err != nil {
 			return Election{}, "", err
 		}
 		msg := fmt.Sprintf("ballots of %s are sealed to the %d officers' SSH keys in the definition; any one of them can unseal them to count", d.ID, len(d.Recipients))
@@ -39,7 +43,7 @@ func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, acto
 		return Election{}, "", err
 	}
 	e.Recipients = []string{recipient}
-	if err := s.Store.CreateElection(ctx, e, actor); err != nil {
+	if err := s.store.CreateElection(ctx, e, actor); err != nil {
 		// The key belongs to an election that does not exist; a stale key
 		// file would only be confused with a real one later.
 		_ = os.Remove(keyOut)
@@ -50,7 +54,7 @@ func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, acto
 }
 
 func (s *Service) reload(ctx context.Context, id, msg string) (Election, string, error) {
-	e, err := s.Store.Election(ctx, id)
+	e, err := s.store.Election(ctx, id)
 	if err != nil {
 		return Election{}, "", err
 	}
@@ -87,28 +91,28 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 // OpenElection opens a draft election now, by the store's clock: the
 // store records the definition's fingerprint and freezes the electorate.
 func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
-	e, err := s.Store.Election(ctx, id)
+	e, err := s.store.Election(ctx, id)
 	if err != nil {
 		return err
 	}
 	if e.State != Draft {
 		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
 	}
-	return s.Store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
+	return s.store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
 }
 
 // CloseElection stops voting in an open election now, by the store's
 // clock; the store rewrites the box in receipt-hash order and scrubs. A
 // *ScrubError means the election is closed but not scrubbed yet.
 func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
-	e, err := s.Store.Election(ctx, id)
+	e, err := s.store.Election(ctx, id)
 	if err != nil {
 		return err
 	}
 	if e.State != Open {
 		return fmt.Errorf("%w: election %s is %s; only an open election can be closed", ErrWrongState, id, e.State)
 	}
-	return s.Store.CloseElection(ctx, id, actor)
+	return s.store.CloseElection(ctx, id, actor)
 }
 
 // Tick applies the automatic lifecycle at the store's time (Store.Now),
@@ -125,11 +129,11 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // An election it cannot open, extend or close does not stop the others or
 // the retry: Tick goes on and returns every error, joined.
 func (s *Service) Tick(ctx context.Context, actor string) error {
-	elections, err := s.Store.Elections(ctx)
+	elections, err := s.store.Elections(ctx)
 	if err != nil {
 		return err
 	}
-	now, err := s.Store.Now(ctx)
+	now, err := s.store.Now(ctx)
 	if err != nil {
 		return err
 	}
@@ -143,11 +147,11 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 		if e.State == Draft && !now.Before(e.OpensAt) {
 			// ErrWrongState: another front end on the same database opened
 			// it first.
-			if err := s.Store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), actor); err != nil && !errors.Is(err, ErrWrongState) {
+			if err := s.store.OpenElection(ctx, e.ID, e.Definition.Fingerprint(), actor); err != nil && !errors.Is(err, ErrWrongState) {
 				errs = append(errs, fmt.Errorf("opening election %s at its opening time: %w", e.ID, err))
 				continue
 			}
-			if e, err = s.Store.Election(ctx, e.ID); err != nil {
+			if e, err = s.store.Election(ctx, e.ID); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -162,7 +166,7 @@ func (s *Service) Tick(ctx context.Context, actor string) error {
 		}
 	}
 	if pending {
-		if _, err := s.Store.Scrub(ctx, ScrubRetryWait, actor); err != nil {
+		if _, err := s.store.Scrub(ctx, ScrubRetryWait, actor); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -180,7 +184,7 @@ const maxExtensions = 10000
 // closeOrExtend handles an open election whose effective close has passed.
 func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, actor string) error {
 	if e.Quorum.Extend > 0 {
-		t, err := s.Store.Turnout(ctx, e.ID)
+		t, err := s.store.Turnout(ctx, e.ID)
 		if err != nil {
 			return err
 		}
@@ -189,10 +193,10 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 				if e.Extensions >= maxExtensions {
 					return fmt.Errorf("election %s: %d extensions and its quorum is still not met; close it by hand or fix its extension period", e.ID, e.Extensions)
 				}
-				if err := s.Store.Extend(ctx, e.ID, e.Extensions, actor); errors.Is(err, ErrWrongState) {
+				if err := s.store.Extend(ctx, e.ID, e.Extensions, actor); errors.Is(err, ErrWrongState) {
 					// Another front end extended or closed it first: see
 					// where it stands now.
-					if e, err = s.Store.Election(ctx, e.ID); err != nil || e.State != Open {
+					if e, err = s.store.Election(ctx, e.ID); err != nil || e.State != Open {
 						return err
 					}
 					continue
@@ -204,7 +208,7 @@ func (s *Service) closeOrExtend(ctx context.Context, e Election, now time.Time, 
 			return nil
 		}
 	}
-	err := s.Store.CloseElection(ctx, e.ID, actor)
+	err := s.store.CloseElection(ctx, e.ID, actor)
 	switch {
 	case err == nil, errors.Is(err, ErrWrongState):
 	case errors.Is(err, ErrNotScrubbed):

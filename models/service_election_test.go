@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
@@ -71,7 +70,9 @@ func newEnv(t testing.TB, members int) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{svc: &models.Service{Store: st, Now: clock.Now, Rand: rand.Reader}, store: st, clock: clock, dir: dir}
+	svc := models.NewService(st)
+	svc.Now = clock.Now
+	return &env{svc: svc, store: st, clock: clock, dir: dir}
 }
 
 // later returns the later of a and b.
@@ -189,11 +190,21 @@ func TestCreateElectionRefusesExistingKeyFile(t *testing.T) {
 	wantErr(t, "the election after a refused create", err, models.ErrNotFound)
 }
 
+// createRace is a store in which another front end creates an election
+// between the service's check that its id is free and its insert.
+type createRace struct{ models.Store }
+
+func (createRace) Election(context.Context, string) (models.Election, error) {
+	return models.Election{}, models.ErrNotFound
+}
+
 func TestCreateElectionRemovesKeyWhenStoreRefuses(t *testing.T) {
 	e := newEnv(t, 0)
 	e.create(t, definition("e1"))
 	second := filepath.Join(t.TempDir(), "second.key")
-	_, _, err := e.svc.CreateElection(ctx, definition("e1"), second, officer)
+	svc := models.NewService(createRace{e.store})
+	svc.Now = e.clock.Now
+	_, _, err := svc.CreateElection(ctx, definition("e1"), second, officer)
 	wantErr(t, "creating e1 twice", err, models.ErrExists)
 	if _, err := os.Stat(second); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the key of the election that was not created is left at %s", second)
@@ -370,7 +381,9 @@ func (e *env) lateFrontEnd(t *testing.T) *models.Service {
 	t.Helper()
 	els, err := e.store.Elections(ctx)
 	must(t, err)
-	return &models.Service{Store: staleStore{e.store, els}, Now: e.clock.Now, Rand: rand.Reader}
+	svc := models.NewService(staleStore{e.store, els})
+	svc.Now = e.clock.Now
+	return svc
 }
 
 // Two front ends applying the same missed quorum at once extend the close

@@ -21,11 +21,11 @@ type MemberElection struct {
 // (upcoming). Open ones come first (closing soonest first), then upcoming
 // (opening soonest first), then past ones (latest first).
 func (s *Service) MemberElections(ctx context.Context, memberID string) ([]MemberElection, error) {
-	m, err := s.Store.Member(ctx, memberID)
+	m, err := s.store.Member(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
-	marks, err := s.Store.MemberRoll(ctx, memberID)
+	marks, err := s.store.MemberRoll(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (s *Service) MemberElections(ctx context.Context, memberID string) ([]Membe
 	for _, mk := range marks {
 		voted[mk.ElectionID] = mk.Voted
 	}
-	all, err := s.Store.Elections(ctx)
+	all, err := s.store.Elections(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Service) MemberElections(ctx context.Context, memberID string) ([]Membe
 		}
 		me := MemberElection{Election: e, OnRoll: true, Voted: v}
 		if e.State != Draft {
-			if me.Turnout, err = s.Store.Turnout(ctx, e.ID); err != nil {
+			if me.Turnout, err = s.store.Turnout(ctx, e.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -82,5 +82,5 @@ func homeGroup(s ElectionState) int {
 
 // Result returns an election's stored count.
 func (s *Service) Result(ctx context.Context, electionID string) (StoredResult, error) {
-	return s.Store.Result(ctx, electionID)
+	return s.store.Result(ctx, electionID)
 }

@@ -55,7 +55,7 @@ func (s *Service) Publish(ctx context.Context, electionID string, identities []a
 	if err != nil {
 		return nil, fmt.Errorf("election %s: %w", electionID, err)
 	}
-	if err := s.Store.SaveBundle(ctx, electionID, data, actor); err != nil {
+	if err := s.store.SaveBundle(ctx, electionID, data, actor); err != nil {
 		return nil, err
 	}
 	return data, nil
@@ -63,7 +63,7 @@ func (s *Service) Publish(ctx context.Context, electionID string, identities []a
 
 // publication reads what a counted election publishes.
 func (s *Service) publication(ctx context.Context, electionID string, identities []age.Identity, actor string) (Publication, error) {
-	e, err := s.Store.Election(ctx, electionID)
+	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return Publication{}, err
 	}
@@ -77,13 +77,13 @@ func (s *Service) publication(ctx context.Context, electionID string, identities
 		return Publication{}, fmt.Errorf("election %s publishes its ledger, so its ballots must be unsealed: give the tally key (or an officer's SSH key)", electionID)
 	}
 	p := Publication{Election: e, PublishedAt: s.Now().UTC()}
-	if p.Result, err = s.Store.Result(ctx, electionID); err != nil {
+	if p.Result, err = s.store.Result(ctx, electionID); err != nil {
 		return Publication{}, err
 	}
-	if p.Turnout, err = s.Store.Turnout(ctx, electionID); err != nil {
+	if p.Turnout, err = s.store.Turnout(ctx, electionID); err != nil {
 		return Publication{}, err
 	}
-	if p.Voters, err = s.Store.Voters(ctx, electionID); err != nil {
+	if p.Voters, err = s.store.Voters(ctx, electionID); err != nil {
 		return Publication{}, err
 	}
 	if e.PublishLedger {
@@ -94,7 +94,7 @@ func (s *Service) publication(ctx context.Context, electionID string, identities
 		return Publication{}, err
 	}
 	// Read last, so the head covers the unsealing just audited.
-	log, err := s.Store.AuditLog(ctx)
+	log, err := s.store.AuditLog(ctx)
 	if err != nil {
 		return Publication{}, err
 	}
@@ -112,7 +112,7 @@ func (s *Service) ledger(ctx context.Context, electionID string, identities []ag
 	if err != nil {
 		return nil, err
 	}
-	replaced, err := s.Store.ReplacedReceipts(ctx, electionID)
+	replaced, err := s.store.ReplacedReceipts(ctx, electionID)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (s *Service) ledger(ctx context.Context, electionID string, identities []ag
 // boxMatchesRoll checks, without unsealing, that the box holds one ballot
 // per roll mark, as the count did.
 func (s *Service) boxMatchesRoll(ctx context.Context, electionID string, t Turnout) error {
-	sealed, err := s.Store.Ballots(ctx, electionID)
+	sealed, err := s.store.Ballots(ctx, electionID)
 	if err != nil {
 		return err
 	}

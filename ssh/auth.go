@@ -31,7 +31,7 @@ If you have several keys, choose the registered one with: ssh -i KEYFILE ...
 // made with another key). The session looks the member up again from
 // s.PublicKey(), the key that actually signed.
 func (s *Server) publicKeyAllowed(ctx cssh.Context, key cssh.PublicKey) bool {
-	m, err := s.cfg.Service.Store.MemberByFingerprint(ctx, gossh.FingerprintSHA256(key))
+	m, err := s.cfg.Service.MemberByFingerprint(ctx, gossh.FingerprintSHA256(key))
 	return err == nil && m.Status == models.Active || errors.Is(err, models.ErrNotFound) && s.isKioskDevice(ctx, key)
 }
 
@@ -60,7 +60,7 @@ func (s *Server) identify(ctx context.Context, sess cssh.Session) (identity, err
 // identifyKey finds the member, or kiosk device, owning the key with
 // fingerprint fp.
 func (s *Server) identifyKey(ctx context.Context, fp string) (identity, error) {
-	m, err := s.cfg.Service.Store.MemberByFingerprint(ctx, fp)
+	m, err := s.cfg.Service.MemberByFingerprint(ctx, fp)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		return s.identifyDevice(ctx, fp)

@@ -131,7 +131,7 @@ func whoami(_ context.Context, c *cmdContext) error {
 }
 
 func status(ctx context.Context, c *cmdContext) error {
-	marks, err := c.s.cfg.Service.Store.MemberRoll(ctx, c.id.member.ID)
+	marks, err := c.s.cfg.Service.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func status(ctx context.Context, c *cmdContext) error {
 	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ELECTION\tSTATE\tYOU\tTITLE")
 	for _, mk := range marks {
-		e, err := c.s.cfg.Service.Store.Election(ctx, mk.ElectionID)
+		e, err := c.s.cfg.Service.Election(ctx, mk.ElectionID)
 		if err != nil {
 			return err
 		}
@@ -210,7 +210,7 @@ func elections(ctx context.Context, c *cmdContext) error {
 // onRoll refuses an election whose roll does not hold the member: members
 // see the results of their own elections, as in the booth.
 func (c *cmdContext) onRoll(ctx context.Context, id string) error {
-	marks, err := c.s.cfg.Service.Store.MemberRoll(ctx, c.id.member.ID)
+	marks, err := c.s.cfg.Service.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func results(ctx context.Context, c *cmdContext) error {
 	if err := c.onRoll(ctx, id); err != nil {
 		return err
 	}
-	e, err := c.s.cfg.Service.Store.Election(ctx, id)
+	e, err := c.s.cfg.Service.Election(ctx, id)
 	if err != nil {
 		return err
 	}

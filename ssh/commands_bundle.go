@@ -23,7 +23,7 @@ func bundleCmd(ctx context.Context, c *cmdContext) error {
 	if err := c.onRoll(ctx, id); err != nil {
 		return err
 	}
-	data, err := c.s.cfg.Service.Store.Bundle(ctx, id)
+	data, err := c.s.cfg.Service.Bundle(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return fmt.Errorf("%s has no published results yet: the officers publish them after the count", safetext.Sanitize(id))
 	}
@@ -41,8 +41,8 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return fmt.Errorf("receipt: %w", err)
 	}
-	store := c.s.cfg.Service.Store
-	marks, err := store.MemberRoll(ctx, c.id.member.ID)
+	svc := c.s.cfg.Service
+	marks, err := svc.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 		if !mk.Voted {
 			continue
 		}
-		e, err := store.Election(ctx, mk.ElectionID)
+		e, err := svc.Election(ctx, mk.ElectionID)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 			continue
 		}
 		searched = append(searched, safetext.Sanitize(e.ID))
-		state, err := store.Receipt(ctx, e.ID, models.ReceiptHash(e.ID, norm))
+		state, err := svc.VerifyReceipt(ctx, e.ID, norm)
 		switch {
 		case err != nil:
 			return err
@@ -89,7 +89,7 @@ func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receip
 		c.out.WriteString("This election does not publish its ledger, so what the ballot says is not shown.\n")
 		return nil
 	}
-	data, err := c.s.cfg.Service.Store.Bundle(ctx, e.ID)
+	data, err := c.s.cfg.Service.Bundle(ctx, e.ID)
 	if errors.Is(err, models.ErrNotFound) {
 		c.out.WriteString("What it says is shown here once the officers publish the results with the ledger.\n")
 		return nil

@@ -22,7 +22,7 @@ const codeUsage = "usage: ssh HOST code issue MEMBER [ELECTION], or ssh HOST cod
 // tally key.
 func codeCmd(ctx context.Context, c *cmdContext) error {
 	svc := c.s.cfg.Service
-	staff, err := svc.Store.IsStaff(ctx, c.id.member.ID)
+	staff, err := svc.IsStaff(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}

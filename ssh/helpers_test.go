@@ -51,7 +51,7 @@ func newTestEnv(t testing.TB, tweak func(*Config)) *testEnv {
 	must(t, err)
 	t.Cleanup(func() { st.Close() })
 	e := &testEnv{t: t, store: st, dir: dir, keys: map[string]gossh.Signer{}, tally: map[string]string{}, logs: &lockedBuffer{},
-		svc: &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}}
+		svc: models.NewService(st)}
 	var ms []models.Member
 	for _, id := range testMembers {
 		signer, key := newKey(t)

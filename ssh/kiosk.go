@@ -23,14 +23,14 @@ import (
 // no member's: is it a kiosk device's? Like publicKeyAllowed, it remembers
 // nothing; identifyDevice asks again for the key that signed.
 func (s *Server) isKioskDevice(ctx context.Context, key cssh.PublicKey) bool {
-	_, err := s.cfg.Service.Store.KioskDeviceByFingerprint(ctx, gossh.FingerprintSHA256(key))
+	_, err := s.cfg.Service.KioskDeviceByFingerprint(ctx, gossh.FingerprintSHA256(key))
 	return err == nil
 }
 
 // identifyDevice finds the kiosk device owning the key that signed in,
 // for a key that is no member's.
 func (s *Server) identifyDevice(ctx context.Context, fp string) (identity, error) {
-	d, err := s.cfg.Service.Store.KioskDeviceByFingerprint(ctx, fp)
+	d, err := s.cfg.Service.KioskDeviceByFingerprint(ctx, fp)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		return identity{}, errNoMember

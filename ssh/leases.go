@@ -9,8 +9,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"vote.example.org/booth/models"
 )
 
 // leaseTTL is how long a booth session's lease lives unless renewed. The
@@ -18,11 +16,18 @@ import (
 // dies frees its members' places within this time.
 const leaseTTL = 3 * tickEvery
 
+// leaseKeeper keeps session leases in the database (models.Service does).
+type leaseKeeper interface {
+	AcquireLease(ctx context.Context, memberID, holder string, limit int, ttl time.Duration, now time.Time) (string, error)
+	RenewLeases(ctx context.Context, ids []string, ttl time.Duration, now time.Time) error
+	ReleaseLease(ctx context.Context, id string) error
+}
+
 // sessionLeases holds this front end's leases in the store: one per booth
 // session, so a member's session limit holds across every front end that
 // shares the database.
 type sessionLeases struct {
-	store  models.Store
+	store  leaseKeeper
 	holder string
 	limit  int
 	now    func() time.Time
@@ -31,7 +36,7 @@ type sessionLeases struct {
 	held map[string]struct{}
 }
 
-func newSessionLeases(store models.Store, limit int, now func() time.Time) *sessionLeases {
+func newSessionLeases(store leaseKeeper, limit int, now func() time.Time) *sessionLeases {
 	return &sessionLeases{store: store, holder: frontEndName(), limit: limit, now: now, held: map[string]struct{}{}}
 }
 

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	cssh "charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -559,69 +558,4 @@ func (m *memberSessions) acquire(member string) (func(), bool) {
 			delete(m.open, member)
 		}
 	}), true
-}
-
-// clampWindow bounds a terminal size the client claims.
-func clampWindow(w, h int) (int, int) {
-	return min(max(w, 0), MaxWidth), min(max(h, 0), MaxHeight)
-}
-
-// clampedSession is a session whose PTY size and window changes are
-// clamped before bubbletea (through wish's middleware and MakeOptions)
-// sees them. Only the window-change channel is replaced; everything else
-// is the session itself.
-type clampedSession struct {
-	cssh.Session
-	pty   cssh.Pty
-	winch chan cssh.Window
-}
-
-// clampSession wraps s. pty and winch are s.Pty()'s, read once: charm's
-// session writes the PTY's window on every window-change request, so
-// reading it again later would race.
-func clampSession(s cssh.Session, pty cssh.Pty, winch <-chan cssh.Window) *clampedSession {
-	pty.Window.Width, pty.Window.Height = clampWindow(pty.Window.Width, pty.Window.Height)
-	pty.Window.WidthPixels, pty.Window.HeightPixels = 0, 0
-	cs := &clampedSession{Session: s, pty: pty, winch: make(chan cssh.Window, 1)}
-	go cs.forward(winch)
-	return cs
-}
-
-// forward copies window changes, clamped, keeping only the latest when
-// the program is slower than the client: a flood of resizes costs one
-// pending message, not a queue. It drains the session's channel until
-// charm closes it at the session's end, so charm's request loop never
-// blocks on it (which would leak that loop). The channel's first window
-// is the PTY request's own, which cs.pty holds: it is no change.
-func (cs *clampedSession) forward(in <-chan cssh.Window) {
-	<-in
-	for w := range in {
-		w.Width, w.Height = clampWindow(w.Width, w.Height)
-		w.WidthPixels, w.HeightPixels = 0, 0
-		select {
-		case <-cs.winch: // drop the stale size
-		default:
-		}
-		cs.winch <- w // cannot block: this is the only sender
-	}
-}
-
-// Pty returns the clamped PTY and window changes.
-func (cs *clampedSession) Pty() (cssh.Pty, <-chan cssh.Window, bool) {
-	return cs.pty, cs.winch, true
-}
-
-// programFilter is the programs' message filter. Setting a filter replaces
-// the one wish's MakeOptions installs, so it repeats its job (a suspend
-// request, ctrl+z, would stop the whole server process: resume instead)
-// and clamps sizes once more, whatever their source.
-func programFilter(_ tea.Model, msg tea.Msg) tea.Msg {
-	switch m := msg.(type) {
-	case tea.SuspendMsg:
-		return tea.ResumeMsg{}
-	case tea.WindowSizeMsg:
-		m.Width, m.Height = clampWindow(m.Width, m.Height)
-		return m
-	}
-	return msg
 }

@@ -1,12 +1,12 @@
 // Package ssh is booth's SSH front end: the wish server members reach with
 // `ssh vote.example.org`. It recognises a member only by the public key that
 // signed (public-key authentication, nothing else), runs the booth UI
-// (package booth) as one bubbletea program per PTY session, answers a few
-// non-interactive commands (`ssh HOST status`, `cast`, …), and guards the
-// process against hostile clients: handshake and idle timeouts, connection
-// caps in total, per address, per member and for connections still signing
-// in (see Startups), sessions per member, clamped terminal sizes, no
-// forwarding and no subsystems.
+// (package booth) on each PTY session through package teahost (which
+// also clamps terminal sizes), answers a few non-interactive commands
+// (`ssh HOST status`, `cast`, …), and guards the process against hostile
+// clients: handshake and idle timeouts, connection caps in total, per
+// address, per member and for connections still signing in (see
+// Startups), sessions per member, no forwarding and no subsystems.
 //
 // Logs record connections (member, remote address and key when signed in;
 // start and duration of each session) and never anything a member did
@@ -48,13 +48,6 @@ const (
 	// DefaultSessionWait is how long a signed-in connection may go
 	// without opening a session: clients ask for one at once.
 	DefaultSessionWait = 30 * time.Second
-	// MaxWidth and MaxHeight clamp terminal sizes: the booth draws its
-	// views at the size the client claims, so a 10000×10000 request would
-	// cost gigabytes of text and cells; 200×80 costs little.
-	// The booth fits in 80×24 and gains nothing beyond this: a bigger
-	// terminal shows it in its top-left 200×80 cells.
-	MaxWidth  = 200
-	MaxHeight = 80
 	// tickEvery is how often the server applies the elections' automatic
 	// lifecycle (opening and closing on time).
 	tickEvery = 30 * time.Second
@@ -74,7 +67,7 @@ type Config struct {
 	// own idle guard is a minute longer, so the booth speaks first.
 	IdleTimeout time.Duration
 	// ParkAfter is how long a booth session waits, with no key pressed and
-	// nothing to draw, before it parks its program (see park.go).
+	// nothing to draw, before it parks its program (see package teahost).
 	ParkAfter time.Duration
 	// MaxSession is the absolute limit on a connection's life.
 	MaxSession       time.Duration
@@ -141,7 +134,7 @@ type Server struct {
 // (which authenticates members): charm's SSH server accepts everyone when no
 // auth handler is set.
 func New(cfg Config) (*Server, error) {
-	if cfg.Service == nil || cfg.Service.Store == nil {
+	if cfg.Service == nil {
 		return nil, errors.New("ssh server: no member service: refusing to start a server that cannot authenticate members")
 	}
 	cfg = withDefaults(cfg)
@@ -170,7 +163,7 @@ func New(cfg Config) (*Server, error) {
 		conns:    newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.MaxConnsPerMember, cfg.Startups),
 		refusals: newRefusalLog(cfg.Logger, refusalLogEvery),
 		members:  newMemberSessions(cfg.MaxSessionsPerMember),
-		leases:   newSessionLeases(cfg.Service.Store, cfg.MaxSessionsPerMember, cfg.Service.Now),
+		leases:   newSessionLeases(cfg.Service, cfg.MaxSessionsPerMember, cfg.Service.Now),
 		// One channel more than a member may use, so the one too many
 		// still reaches handle and is told why it is refused.
 		channels: newChannelLimiter(cfg.MaxSessionsPerMember + 1),

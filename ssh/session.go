@@ -9,10 +9,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	cssh "charm.land/ssh"
-	"github.com/charmbracelet/colorprofile"
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/ssh/internal/teahost"
 )
 
 // middleware is the server's one handler: wish's recover middleware wraps
@@ -30,7 +30,7 @@ func (s *Server) middleware(next cssh.Handler) cssh.Handler {
 // booth.
 //
 // Charm's request loop blocks on every window change until someone reads
-// the session's window channel: the booth does (clampSession); every other
+// the session's window channel: the booth does (teahost.Run); every other
 // path drains it (drainWindows), or the loop, and the session with it,
 // would outlive the connection.
 func (s *Server) handle(sess cssh.Session) {
@@ -102,15 +102,9 @@ func fail(sess cssh.Session, msg string) {
 }
 
 // runBooth runs the booth program on a PTY session until the member
-// leaves, the connection drops or the server shuts down. The program gets
-// no signal handler (the server's SIGTERM is the server's) and a context
-// that ends with the session or the server. It draws through a screen
-// (see screen.go), so bubbletea's own ticker only flushes what the program
-// writes besides its view, and it is parked while the member is away (see
-// park.go).
+// leaves, the connection drops or the server shuts down: package teahost
+// runs it, with a context that ends with the session or the server.
 func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window) {
-	// First: from here on the clamped session reads the window channel.
-	cs := clampSession(sess, pty, winch)
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	stop := context.AfterFunc(s.appCtx, cancel)
@@ -128,49 +122,10 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			Clipboard:   true,
 		})
 	}
-	env := append(sess.Environ(), "TERM="+cs.pty.Term)
-	profile := colorprofile.Env(env)
-	out := &sessionOutput{w: sess}
-	pk := newParking(func(r any) {
-		s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
+	teahost.Run(ctx, sess, pty, winch, model, teahost.Options{
+		ParkAfter: s.cfg.ParkAfter,
+		Panicked: func(r any) {
+			s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
+		},
 	})
-	scr := newScreen(out, profile, cs.pty.Window.Width, cs.pty.Window.Height, s.cfg.ParkAfter, func() { pk.park(s.cfg.ParkAfter) })
-	dm := &drawnModel{inner: model, screen: scr, parking: pk}
-	go pk.readInput(sess)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case w := <-cs.winch:
-				// The screen first: a parked session's next program
-				// starts at the screen's size.
-				scr.resize(w.Width, w.Height)
-				pk.resize(w)
-			}
-		}
-	}()
-	pk.run(ctx, func() *tea.Program {
-		scr.awake()
-		return tea.NewProgram(dm,
-			tea.WithInput(nil),
-			tea.WithOutput(out),
-			tea.WithEnvironment(env),
-			tea.WithColorProfile(profile),
-			tea.WithWindowSize(scr.size()),
-			tea.WithContext(ctx),
-			tea.WithoutSignalHandler(),
-			tea.WithoutRenderer(),
-			// bubbletea's own output is only the receipt offered to the
-			// clipboard (frames, queries and raw writes go through the
-			// screen): once a second is soon enough.
-			tea.WithFPS(1),
-			tea.WithFilter(dm.filter),
-		)
-	})
-	// The last program has ended, so nothing else draws.
-	_ = scr.close()
-	if f, ok := model.(interface{ Farewell() string }); ok && f.Farewell() != "" {
-		_, _ = fmt.Fprintln(out, f.Farewell())
-	}
 }

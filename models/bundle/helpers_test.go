@@ -63,7 +63,7 @@ func publish(t testing.TB, ledger bool) *published {
 	must(t, err)
 	t.Cleanup(func() { st.Close() })
 	p := &published{store: st, host: newSigner(t), receipts: map[string]string{},
-		svc: &models.Service{Store: st, Now: time.Now, Rand: rand.Reader}}
+		svc: models.NewService(st)}
 	var ms []models.Member
 	for i := range testBallots {
 		id := string(rune('a'+i)) + "-member"

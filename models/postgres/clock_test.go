@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"crypto/rand"
 	"errors"
 	"testing"
 	"time"
@@ -33,7 +32,8 @@ func TestTickByTheDatabaseClockNotTheFrontEnds(t *testing.T) {
 		d.OpensAt, d.ClosesAt, d.Quorum = dbNow.Add(window[0]), dbNow.Add(window[1]), models.QuorumRule{}
 		must(t, s.CreateElection(ctx, models.Election{Definition: d, Recipients: []string{"age1test"}}, storetest.Officer))
 	}
-	ahead := &models.Service{Store: s, Rand: rand.Reader, Now: func() time.Time { return time.Now().Add(3 * time.Hour) }}
+	ahead := models.NewService(s)
+	ahead.Now = func() time.Time { return time.Now().Add(3 * time.Hour) }
 	must(t, ahead.Tick(ctx, storetest.Officer))
 	for id, want := range map[string]models.ElectionState{"now": models.Open, "later": models.Draft} {
 		e, err := s.Election(ctx, id)

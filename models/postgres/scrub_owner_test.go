@@ -65,7 +65,8 @@ func TestScrubRefusedWhenRoleDoesNotOwnTables(t *testing.T) {
 	if e.State != models.Closed || !e.ScrubPending {
 		t.Fatalf("e1 is %s, scrub pending %v; want closed, not scrubbed", e.State, e.ScrubPending)
 	}
-	svc := &models.Service{Store: app, Now: func() time.Time { return at }}
+	svc := models.NewService(app)
+	svc.Now = func() time.Time { return at }
 	if _, err := svc.Count(ctx, "e1", nil, storetest.Officer); !errors.Is(err, models.ErrNotScrubbed) {
 		t.Errorf("count of an unscrubbed election: %v, want ErrNotScrubbed", err)
 	}

@@ -60,7 +60,8 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	if tuples, _ := heapTuples(t, s, "box"); tuples != 20 || shared() != 10 {
 		t.Fatalf("closed, not scrubbed: the box's pages hold %d tuples and %d roll marks share a transaction with a ballot, want 20 and 10", tuples, shared())
 	}
-	svc := &models.Service{Store: s, Now: func() time.Time { return at }}
+	svc := models.NewService(s)
+	svc.Now = func() time.Time { return at }
 	_, err = svc.Count(ctx, "e1", nil, storetest.Officer)
 	if !errors.Is(err, models.ErrNotScrubbed) {
 		t.Fatalf("counting an election not scrubbed: %v, want ErrNotScrubbed", err)

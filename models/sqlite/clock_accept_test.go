@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"crypto/rand"
 	"errors"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ func clockAheadThenCorrected(t *testing.T) (*Store, *models.Service, *storetest.
 	clock := storetest.NewClock()
 	s := openStoreClock(t, dir, clock)
 	storetest.Setup(t, s, []string{"a", "b", "c"}, nil)
-	svc := &models.Service{Store: s, Rand: rand.Reader, Now: time.Now}
+	svc := models.NewService(s)
 	real := t0.Add(30 * time.Minute)
 	clock.Set(real)
 	for _, id := range []string{"a", "b", "c"} {

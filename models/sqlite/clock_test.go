@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"crypto/rand"
 	"errors"
 	"strings"
 	"testing"
@@ -59,7 +58,7 @@ func TestClockBehindTheRecordedTimeIsRefused(t *testing.T) {
 	clock := storetest.NewClock()
 	s := openStoreClock(t, dir, clock)
 	storetest.Setup(t, s, []string{"a", "b"}, nil) // officers' changes record T0
-	svc := &models.Service{Store: s, Rand: rand.Reader, Now: time.Now}
+	svc := models.NewService(s)
 
 	ticked := t0.Add(time.Hour)
 	clock.Set(ticked)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"crypto/rand"
 	"testing"
 	"time"
 
@@ -76,7 +75,8 @@ func testTickDecidesByTheStoreClock(t *testing.T, s models.Store) {
 
 	storeNow := T0.Add(48*time.Hour - 2*time.Hour) // e1 closes in two hours, "later" opens in three
 	At(s, storeNow)
-	ahead := &models.Service{Store: s, Rand: rand.Reader, Now: func() time.Time { return storeNow.Add(3*time.Hour + time.Minute) }}
+	ahead := models.NewService(s)
+	ahead.Now = func() time.Time { return storeNow.Add(3*time.Hour + time.Minute) }
 	must(t, ahead.Tick(ctx, Officer))
 	for id, want := range map[string]models.ElectionState{"e1": models.Open, "later": models.Draft} {
 		if e, err := s.Election(ctx, id); err != nil || e.State != want {
@@ -91,7 +91,8 @@ func testTickDecidesByTheStoreClock(t *testing.T, s models.Store) {
 	}
 	// When the store's time comes, any clock's tick opens "later".
 	At(s, later.OpensAt)
-	behind := &models.Service{Store: s, Rand: rand.Reader, Now: func() time.Time { return T0 }}
+	behind := models.NewService(s)
+	behind.Now = func() time.Time { return T0 }
 	must(t, behind.Tick(ctx, Officer))
 	if e, _ := s.Election(ctx, "later"); e.State != models.Open || !e.OpenedAt.Equal(later.OpensAt) {
 		t.Errorf("at its opening time by the store, \"later\" is %s, opened at %v", e.State, e.OpenedAt)

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/postgres"
+	"vote.example.org/booth/models/sqlite"
+)
+
+// dataDirEnv names the environment variable that sets the data directory.
+const dataDirEnv = "BOOTH_DATA"
+
+// dataDir is the directory holding booth's database (--data, else
+// $BOOTH_DATA, else ./booth-data).
+func dataDir(cmd *cobra.Command) string {
+	if f := cmd.Flags().Lookup("data"); f != nil && f.Changed {
+		return f.Value.String()
+	}
+	if d := os.Getenv(dataDirEnv); d != "" {
+		return d
+	}
+	return "booth-data"
+}
+
+// dbEnv names the environment variable that points booth at PostgreSQL.
+const dbEnv = "BOOTH_DB"
+
+// dbAddress is the PostgreSQL database to use (--db, else $BOOTH_DB) and
+// where it was given; empty means SQLite in the data directory.
+func dbAddress(cmd *cobra.Command) (dsn, from string) {
+	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
+		return f.Value.String(), "--db"
+	}
+	return os.Getenv(dbEnv), "$" + dbEnv
+}
+
+// storeFromFlags opens the store the command line points at: PostgreSQL when
+// --db or $BOOTH_DB gives a postgres:// URL, else SQLite in the data
+// directory.
+func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
+	dsn, from := dbAddress(cmd)
+	if dsn == "" {
+		dir := dataDir(cmd)
+		st, err := sqlite.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
+		}
+		return st, nil
+	}
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		// Not echoed: it may hold a password.
+		return nil, fmt.Errorf("%s is not a PostgreSQL URL: write it as postgres://USER@HOST:PORT/DATABASE, or leave --db and $%s unset to use SQLite in the data directory", from, dbEnv)
+	}
+	ctx := cmd.Context()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database given by %s: %w", from, err)
+	}
+	return st, nil
+}
+
+// openService opens the store and builds the service the commands use,
+// finishing the scrub of elections closed but not scrubbed on the way.
+// The caller closes the store.
+func openService(cmd *cobra.Command) (*models.Service, error) {
+	s, err := newService(cmd)
+	if err != nil {
+		return nil, err
+	}
+	warnNotScrubbed(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
+	return s, nil
+}
+
+// newService opens the store and builds the service, nothing more.
+func newService(cmd *cobra.Command) (*models.Service, error) {
+	st, err := storeFromFlags(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return models.NewService(st), nil
+}
+
+// warnNotScrubbed prints a scrub retry that failed as a one-line warning:
+// the command itself goes on (counting and publishing refuse by
+// themselves).
+func warnNotScrubbed(cmd *cobra.Command, err error) {
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "booth: warning: %s\n", strings.Join(strings.Fields(err.Error()), " "))
+	}
+}
+
+// actor names the officer running a command, for the audit log: the
+// operating-system user, and who ran sudo when an officer runs booth as
+// the service's user through it ("alice via sudo as booth").
+func actor() string {
+	name := osUser()
+	if by := os.Getenv("SUDO_USER"); by != "" && by != name {
+		return by + " via sudo as " + name
+	}
+	return name
+}
+
+// osUser names the user this process runs as.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return fmt.Sprintf("uid %d", os.Getuid())
+}
+
+// printJSON writes v as indented JSON.
+func printJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", data)
+	return err
+}
+
+// tickedService opens the store and applies the automatic lifecycle
+// (opening and closing elections whose time has come) before a command
+// works, so it never acts on a stale state.
+// Tick retries the scrubs too; one it cannot finish is a warning.
+func tickedService(cmd *cobra.Command) (*models.Service, error) {
+	s, err := newService(cmd)
+	if err != nil {
+		return nil, err
+	}
+	// Only a scrub that could not finish is a warning; Tick joins it with
+	// any other failure, which stops the command.
+	var scrubErr *models.ScrubError
+	if err := s.Tick(cmd.Context(), actor()); errors.As(err, &scrubErr) && err == error(scrubErr) {
+		warnNotScrubbed(cmd, err)
+	} else if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// withElections opens the store, applies the automatic lifecycle, runs f
+// and closes the store.
+func withElections(cmd *cobra.Command, f func(context.Context, *models.Service) error) error {
+	svc, err := tickedService(cmd)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return f(cmd.Context(), svc)
+}

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"filippo.io/age"
+	"github.com/spf13/cobra"
+
+	"vote.example.org/booth/models"
+)
+
+// addCountCommands adds the commands that count and publish an election
+// to `booth election`: count, results and export.
+func addCountCommands(election *cobra.Command) {
+	election.AddCommand(newElectionCountCmd(), newElectionResultsCmd(), newElectionExportCmd())
+}
+
+// readKeyFile reads the officers' key that unseals ballots: the tally key
+// file booth wrote when the election was created, or an officer's SSH
+// private key.
+func readKeyFile(path string) ([]age.Identity, error) {
+	if path == "" {
+		return nil, errors.New("--key is required: the election's tally key file, or an officer's SSH private key")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key: %w", err)
+	}
+	defer f.Close()
+	ids, err := models.ParseIdentities(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ids, nil
+}
+
+func newElectionCountCmd() *cobra.Command {
+	var keyFile string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "count ELECTION --key FILE",
+		Short: "Unseal a closed election's ballots, count them and store the result",
+		Long: `Unseal a closed election's ballots with the officers' key, count them by the
+election's method and store the result with its rounds, then print the
+result sheet (or JSON with --json). Counting refuses to run when the box
+holds a different number of ballots than the roll has marks. The unsealing
+is recorded in the audit log. Counting a counted election again recounts it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, err := readKeyFile(keyFile)
+			if err != nil {
+				return err
+			}
+			s, err := tickedService(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			res, err := s.Count(cmd.Context(), args[0], ids, actor())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := printResultJSON(cmd, models.StoredResult{Result: res}); err != nil {
+					return err
+				}
+				// Standard output is the JSON document.
+				return printAuditHead(cmd.Context(), cmd.ErrOrStderr(), s)
+			}
+			if err := res.WriteSheet(cmd.OutOrStdout()); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
+			return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func newElectionResultsCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "results ELECTION",
+		Short: "Print a counted election's stored result",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := tickedService(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			e, err := s.Election(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if e.State != models.Counted {
+				return fmt.Errorf("election %s is %s and has no result yet: close it, then run 'booth election count %s --key FILE'", e.ID, e.State, e.ID)
+			}
+			stored, err := s.Result(cmd.Context(), e.ID)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printResultJSON(cmd, stored)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Counted %s\n\n", stored.CountedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+			return stored.Result.WriteSheet(out)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON, as tally writes it")
+	return cmd
+}
+
+func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
+	data, err := r.Result.JSON()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", data)
+	return err
+}
+
+func newElectionExportCmd() *cobra.Command {
+	var keyFile, out string
+	cmd := &cobra.Command{
+		Use:   "export ELECTION --out DIR --key FILE",
+		Short: "Write a counted election's definition, result, ledger, voters and ballots for other tools",
+		Long: `Write a counted election's files into DIR (created if missing; existing files
+are never overwritten): definition.json (with the election fingerprint),
+result.json, ledger.json (receipt hash and ballot, in receipt-hash order;
+only if the election publishes its ledger), voters.json (the members who
+voted) and ballots.blt (the ballots as a BLT file). The ballots are unsealed
+with the officers' key for the ledger and the BLT file, which the audit log
+records. The files are not signed.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return errors.New("--out is required: the directory to write the files into")
+			}
+			ids, err := readKeyFile(keyFile)
+			if err != nil {
+				return err
+			}
+			s, err := tickedService(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.Export(cmd.Context(), args[0], out, ids, actor()); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "election %s exported to %s\n", args[0], out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")
+	cmd.Flags().StringVar(&out, "out", "", "the directory to write into (required)")
+	return cmd
+}

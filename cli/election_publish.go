@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"filippo.io/age"
+	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+	boothssh "vote.example.org/booth/ssh"
+)
+
+// publishFlags are the options of booth election publish.
+type publishFlags struct {
+	out, key, hostKey string
+}
+
+func newElectionPublishCmd() *cobra.Command {
+	var f publishFlags
+	cmd := &cobra.Command{
+		Use:   "publish ELECTION --out FILE [--key FILE] [--host-key PATH]",
+		Short: "Write a counted election's signed results bundle",
+		Long: `Write the results bundle of a counted election to FILE: the definition with
+its fingerprint, the result with every round, the turnout, the members who
+voted, the audit chain's head and, when the election publishes its ledger,
+every ballot by the hash of its receipt. It is signed with the server's host
+key in the SSH signature format (namespace ` + bundle.Namespace + `),
+so anyone can check it with 'booth verify FILE' or with ssh-keygen alone;
+the command prints the allowed_signers line and the ssh-keygen command to
+publish with it. The server keeps the bundle ('ssh HOST bundle ELECTION'
+hands it out); publishing again replaces it. The publication is recorded in
+the audit log with the bundle's SHA-256.
+
+An election that publishes its ledger needs --key to unseal its ballots
+(recorded in the audit log, as for a count).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPublish(cmd, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "", "the bundle file to write (required; never overwritten)")
+	fl.StringVar(&f.key, "key", "", "the election's tally key file, or an officer's SSH private key (needed when the ledger is published)")
+	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signs (default DATA/"+hostKeyName+")")
+	return cmd
+}
+
+func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
+	if f.out == "" {
+		return errors.New("--out is required: the file to write the bundle to")
+	}
+	if _, err := os.Lstat(f.out); err == nil {
+		return fmt.Errorf("%s already exists: choose another file, or remove it to publish again", f.out)
+	}
+	var ids []age.Identity
+	if f.key != "" {
+		var err error
+		if ids, err = readKeyFile(f.key); err != nil {
+			return err
+		}
+	}
+	signer, err := boothssh.LoadHostKey(hostKeyPath(cmd, f.hostKey))
+	if err != nil {
+		return err
+	}
+	s, err := tickedService(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	e, err := findElection(cmd.Context(), s, electionID)
+	if err != nil {
+		return err
+	}
+	if e.PublishLedger && ids == nil {
+		return fmt.Errorf("--key is required: election %s publishes its ledger, so its ballots must be unsealed with the tally key (or an officer's SSH key)", e.ID)
+	}
+	data, err := s.Publish(cmd.Context(), e.ID, ids, func(p models.Publication) ([]byte, error) {
+		return bundle.Sign(p, signer)
+	}, actor())
+	if err != nil {
+		return err
+	}
+	// A bundle is public: 0644 whatever the umask.
+	err = writeNewFile(f.out, data, 0o644)
+	if err == nil {
+		err = os.Chmod(f.out, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("the bundle was published (the server hands it out), but writing %s failed: %w; fetch it with 'ssh HOST bundle %s'", f.out, err, e.ID)
+	}
+	if err := printPublished(cmd.OutOrStdout(), e.ID, f.out, data, signer.PublicKey()); err != nil {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout())
+	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
+}
+
+// printPublished tells the officer what to publish with the bundle.
+func printPublished(w io.Writer, electionID, path string, data []byte, host gossh.PublicKey) error {
+	sum := sha256.Sum256(data)
+	_, err := fmt.Fprintf(w, `results bundle of %s written to %s (%d bytes, sha256 %s)
+signed by the host key %s
+
+Publish the bundle with this allowed_signers line, so anyone can check it
+with OpenSSH alone:
+
+%s
+
+Saved as allowed_signers next to the bundle, this checks it:
+
+%s
+or, with booth:
+
+booth verify %s --signer %s
+`, electionID, path, len(data), hex.EncodeToString(sum[:]), gossh.FingerprintSHA256(host),
+		bundle.AllowedSigners(host), bundle.VerifyCommand(path, "allowed_signers"), path, gossh.FingerprintSHA256(host))
+	return err
+}

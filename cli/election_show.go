@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vote.example.org/booth/models"
+)
+
+// booth election show: an election as the officer checks it before and
+// while it runs, or as JSON for scripts.
+
+// electionJSON is `show --json`: the definition, its state and what
+// follows from it.
+type electionJSON struct {
+	ID             string               `json:"id"`
+	Title          string               `json:"title"`
+	Description    string               `json:"description"`
+	State          models.ElectionState `json:"state"`
+	Method         string               `json:"method"`
+	MethodSentence string               `json:"method_sentence"`
+	Seats          int                  `json:"seats"`
+	OpensAt        time.Time            `json:"opens_at"`
+	ClosesAt       time.Time            `json:"closes_at"`
+	EffectiveClose time.Time            `json:"effective_close"`
+	Extensions     int                  `json:"extensions"`
+	// Fingerprint is recorded when the election opens; empty before.
+	Fingerprint   string              `json:"fingerprint"`
+	QuorumPercent int                 `json:"quorum_percent"`
+	QuorumExtend  string              `json:"quorum_extend,omitempty"`
+	JoinedBefore  *time.Time          `json:"joined_before,omitempty"`
+	AllowReplace  bool                `json:"allow_replace"`
+	PublishLedger bool                `json:"publish_ledger"`
+	FixedOrder    bool                `json:"fixed_order"`
+	TieSeed       string              `json:"tie_seed"`
+	DefaultOption string              `json:"default_option,omitempty"`
+	OptionQuorum  int64               `json:"option_quorum,omitempty"`
+	Majority      string              `json:"majority,omitempty"`
+	PassRatio     string              `json:"pass_ratio,omitempty"`
+	MaxChoices    int                 `json:"max_choices,omitempty"`
+	Recipients    []string            `json:"recipients"`
+	Candidates    []candidateShowJSON `json:"candidates"`
+	// Scrubbed is there once the election closed: false while it is
+	// "closed, not scrubbed" (see booth election compact).
+	Scrubbed *bool `json:"scrubbed,omitempty"`
+}
+
+type candidateShowJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Affiliation string `json:"affiliation,omitempty"`
+	Statement   string `json:"statement,omitempty"`
+	Withdrawn   bool   `json:"withdrawn"`
+}
+
+func toElectionJSON(e models.Election) electionJSON {
+	v := electionJSON{
+		ID: e.ID, Title: e.Title, Description: e.Description, State: e.State, Method: string(e.Method),
+		MethodSentence: e.MethodSentence(), Seats: e.Seats, OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(),
+		EffectiveClose: e.EffectiveClose().UTC(), Extensions: e.Extensions, Fingerprint: e.Fingerprint,
+		QuorumPercent: e.Quorum.Percent, AllowReplace: e.AllowReplace, PublishLedger: e.PublishLedger,
+		FixedOrder: e.FixedOrder, TieSeed: e.TieSeed, DefaultOption: e.DefaultOption, OptionQuorum: e.OptionQuorum,
+		MaxChoices: e.MaxChoices, Recipients: append([]string{}, e.Recipients...), Scrubbed: scrubbedJSON(e),
+	}
+	if e.Quorum.Extend > 0 {
+		v.QuorumExtend = e.Quorum.Extend.String()
+	}
+	if !e.JoinedBefore.IsZero() {
+		jb := e.JoinedBefore.UTC()
+		v.JoinedBefore = &jb
+	}
+	if e.Majority.Den > 0 {
+		v.Majority = e.Majority.String()
+	}
+	if e.PassRatio.Den > 0 {
+		v.PassRatio = e.PassRatio.String()
+	}
+	for _, c := range e.Candidates {
+		v.Candidates = append(v.Candidates, candidateShowJSON{c.ID, c.Name, c.Affiliation, c.Statement, slices.Contains(e.Withdrawn, c.ID)})
+	}
+	return v
+}
+
+func newElectionShowCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID [--json]",
+		Short: "Show an election: definition, state, fingerprint, effective close",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
+				e, err := findElection(ctx, svc, args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), toElectionJSON(e))
+				}
+				_, err = fmt.Fprint(cmd.OutOrStdout(), showText(e))
+				return err
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON, candidates' statements included")
+	return cmd
+}
+
+// showText is an election for the officer's terminal.
+func showText(e models.Election) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	line := func(k, format string, args ...any) { fmt.Fprintf(w, "%s:\t%s\n", k, fmt.Sprintf(format, args...)) }
+	line("Election", "%s", e.ID)
+	line("Title", "%s", shownText(e.Title))
+	line("State", "%s", stateText(e))
+	if e.ScrubPending {
+		line("Scrub", "the database may still show the order in which ballots arrived; nothing is counted or published until 'booth election compact %s' succeeds (every booth command retries it)", e.ID)
+	}
+	line("Method", "%s, %s: %s", e.Method, countOf(e.Seats, "seat"), e.MethodSentence())
+	line("Opens", "%s", utc(e.OpensAt))
+	closes := utc(e.ClosesAt)
+	if e.Extensions > 0 {
+		closes += fmt.Sprintf(", extended %d times by %s: %s", e.Extensions, period(e.Quorum.Extend), utc(e.EffectiveClose()))
+	}
+	line("Closes", "%s", closes)
+	switch q := e.Quorum; {
+	case q.Percent == 0:
+		line("Quorum", "none")
+	case q.Extend > 0:
+		line("Quorum", "%d%% of the electorate; until it is met the close moves on by %s at a time", q.Percent, period(q.Extend))
+	default:
+		line("Quorum", "%d%% of the electorate; a missed quorum is reported", q.Percent)
+	}
+	if e.JoinedBefore.IsZero() {
+		line("Electorate", "every active member when it opens")
+	} else {
+		line("Electorate", "active members who joined before %s", utc(e.JoinedBefore))
+	}
+	line("Replacing", "%s", yesNo(e.AllowReplace, "allowed, with the ballot's receipt", "not allowed"))
+	line("Ledger", "%s", yesNo(e.PublishLedger, "published after the close", "not published"))
+	line("Tie seed", "%q", e.TieSeed)
+	line("Sealed to", "%s", yesNo(len(e.Definition.Recipients) > 0, countOf(len(e.Recipients), "officer SSH key"), "the election's tally key"))
+	if e.Fingerprint != "" {
+		line("Fingerprint", "%s", e.Fingerprint)
+	} else {
+		line("Fingerprint", "recorded when it opens (the draft's is now %s)", e.Definition.Fingerprint())
+	}
+	w.Flush()
+	b.WriteString("Candidates:\n")
+	w = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	for _, c := range e.Candidates {
+		fmt.Fprintf(w, "  %s\t%s", c.ID, shownText(c.Name))
+		if c.Affiliation != "" {
+			fmt.Fprintf(w, " (%s)", shownText(c.Affiliation))
+		}
+		if slices.Contains(e.Withdrawn, c.ID) {
+			w.Write([]byte("\t[withdrawn]"))
+		}
+		w.Write([]byte("\n"))
+	}
+	w.Flush()
+	return b.String()
+}
+
+func yesNo(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
+}
