@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -87,7 +88,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(out, "%s\n", data)
+	_, err = fmt.Fprintf(out, "%s\n", safetext.InertJSON(data))
 	return err
 }
 

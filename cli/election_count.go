@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // addCountCommands adds the commands that count and publish an election
@@ -121,7 +122,7 @@ func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", data)
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", safetext.InertJSON(data))
 	return err
 }
 

@@ -205,7 +205,7 @@ func newKioskListCmd() *cobra.Command {
 					for i, d := range ds {
 						out[i] = map[string]string{"name": d.Name, "fingerprint": d.Key.Fingerprint, "type": d.Key.Type, "comment": d.Key.Comment}
 					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}
 				if len(ds) == 0 {
 					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no kiosk devices: add one with 'booth kiosk add NAME --key FILE'")
@@ -214,7 +214,7 @@ func newKioskListCmd() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tKEY\tCOMMENT")
 				for _, d := range ds {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", d.Name, d.Key.Fingerprint, shownText(d.Key.Comment))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", d.Name, d.Key.Fingerprint, safetext.Show(d.Key.Comment))
 				}
 				return tw.Flush()
 			})
