@@ -132,7 +132,7 @@ func inFile(name string, err error) error {
 }
 
 func isMethod(m tally.Method) bool {
-	for _, known := range tally.Methods {
+	for _, known := range tally.Methods() {
 		if m == known {
 			return true
 		}
@@ -141,8 +141,9 @@ func isMethod(m tally.Method) bool {
 }
 
 func methodList() string {
-	names := make([]string, len(tally.Methods))
-	for i, m := range tally.Methods {
+	methods := tally.Methods()
+	names := make([]string, len(methods))
+	for i, m := range methods {
 		names[i] = string(m)
 	}
 	return strings.Join(names, ", ")

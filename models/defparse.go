@@ -195,7 +195,7 @@ func (p *defParser) header(root tbl, d *Definition) {
 	}
 	if m, ok := p.required(root, "method"); ok {
 		d.Method = tally.Method(m)
-		if !slices.Contains(tally.Methods, d.Method) {
+		if !slices.Contains(tally.Methods(), d.Method) {
 			p.at("method", "unknown method %q: choose one of schulze, irv, meek, scottish, approval, yesno", m)
 		}
 	}
