@@ -7,13 +7,19 @@ import (
 )
 
 func TestBenchRefusesBadCounts(t *testing.T) {
-	for _, args := range [][]string{
-		{"bench", "ssh", "--sessions", "0"},
-		{"bench", "ssh", "--sessions", "10", "--typists", "20"},
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "ssh", "--sessions", "0"}, "--sessions must be at least 1"},
+		{[]string{"bench", "ssh", "--sessions", "10", "--typists", "20"}, "--sessions must be at least 1"},
+		{[]string{"bench", "cast", "--members", "0"}, "--members, --front-ends and --in-flight must be at least 1"},
+		{[]string{"bench", "cast", "--front-ends", "0"}, "--members, --front-ends and --in-flight must be at least 1"},
+		{[]string{"bench", "cast", "--in-flight", "0"}, "--members, --front-ends and --in-flight must be at least 1"},
 	} {
 		var out, errOut bytes.Buffer
-		if code := Run(args, strings.NewReader(""), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "--sessions must be at least 1") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		if code := Run(tc.args, strings.NewReader(""), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, errOut.String())
 		}
 	}
 }

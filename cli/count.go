@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -88,8 +89,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(out, "%s\n", safetext.InertJSON(data))
-	return err
+	return safetext.WriteJSON(out, json.RawMessage(data))
 }
 
 // options checks the flags that do not depend on the file, so a typo is

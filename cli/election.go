@@ -183,20 +183,6 @@ func utc(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// electionListJSON is one election in `list --json`.
-type electionListJSON struct {
-	ID             string               `json:"id"`
-	Title          string               `json:"title"`
-	State          models.ElectionState `json:"state"`
-	Method         string               `json:"method"`
-	OpensAt        time.Time            `json:"opens_at"`
-	ClosesAt       time.Time            `json:"closes_at"`
-	EffectiveClose time.Time            `json:"effective_close"`
-	// Scrubbed is there once the election closed: false while it is
-	// "closed, not scrubbed".
-	Scrubbed *bool `json:"scrubbed,omitempty"`
-}
-
 func newElectionListCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -210,9 +196,9 @@ func newElectionListCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					list := make([]electionListJSON, len(es))
+					list := make([]models.ElectionSummary, len(es))
 					for i, e := range es {
-						list[i] = electionListJSON{e.ID, e.Title, e.State, string(e.Method), e.OpensAt.UTC(), e.ClosesAt.UTC(), e.EffectiveClose().UTC(), scrubbedJSON(e)}
+						list[i] = models.NewElectionSummary(e)
 					}
 					return safetext.WriteJSON(cmd.OutOrStdout(), list)
 				}
@@ -492,13 +478,4 @@ func stateText(e models.Election) string {
 		return string(e.State) + ", not scrubbed"
 	}
 	return string(e.State) + ", scrubbed"
-}
-
-// scrubbedJSON is the "scrubbed" field of --json: absent before the close.
-func scrubbedJSON(e models.Election) *bool {
-	if e.State != models.Closed && e.State != models.Counted {
-		return nil
-	}
-	done := !e.ScrubPending
-	return &done
 }

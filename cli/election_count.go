@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -122,8 +123,7 @@ func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", safetext.InertJSON(data))
-	return err
+	return safetext.WriteJSON(cmd.OutOrStdout(), json.RawMessage(data))
 }
 
 func newElectionExportCmd() *cobra.Command {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,77 +15,6 @@ import (
 
 // booth election show: an election as the officer checks it before and
 // while it runs, or as JSON for scripts.
-
-// electionJSON is `show --json`: the definition, its state and what
-// follows from it.
-type electionJSON struct {
-	ID             string               `json:"id"`
-	Title          string               `json:"title"`
-	Description    string               `json:"description"`
-	State          models.ElectionState `json:"state"`
-	Method         string               `json:"method"`
-	MethodSentence string               `json:"method_sentence"`
-	Seats          int                  `json:"seats"`
-	OpensAt        time.Time            `json:"opens_at"`
-	ClosesAt       time.Time            `json:"closes_at"`
-	EffectiveClose time.Time            `json:"effective_close"`
-	Extensions     int                  `json:"extensions"`
-	// Fingerprint is recorded when the election opens; empty before.
-	Fingerprint   string              `json:"fingerprint"`
-	QuorumPercent int                 `json:"quorum_percent"`
-	QuorumExtend  string              `json:"quorum_extend,omitempty"`
-	JoinedBefore  *time.Time          `json:"joined_before,omitempty"`
-	AllowReplace  bool                `json:"allow_replace"`
-	PublishLedger bool                `json:"publish_ledger"`
-	FixedOrder    bool                `json:"fixed_order"`
-	TieSeed       string              `json:"tie_seed"`
-	DefaultOption string              `json:"default_option,omitempty"`
-	OptionQuorum  int64               `json:"option_quorum,omitempty"`
-	Majority      string              `json:"majority,omitempty"`
-	PassRatio     string              `json:"pass_ratio,omitempty"`
-	MaxChoices    int                 `json:"max_choices,omitempty"`
-	Recipients    []string            `json:"recipients"`
-	Candidates    []candidateShowJSON `json:"candidates"`
-	// Scrubbed is there once the election closed: false while it is
-	// "closed, not scrubbed" (see booth election compact).
-	Scrubbed *bool `json:"scrubbed,omitempty"`
-}
-
-type candidateShowJSON struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Affiliation string `json:"affiliation,omitempty"`
-	Statement   string `json:"statement,omitempty"`
-	Withdrawn   bool   `json:"withdrawn"`
-}
-
-func toElectionJSON(e models.Election) electionJSON {
-	v := electionJSON{
-		ID: e.ID, Title: e.Title, Description: e.Description, State: e.State, Method: string(e.Method),
-		MethodSentence: e.MethodSentence(), Seats: e.Seats, OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(),
-		EffectiveClose: e.EffectiveClose().UTC(), Extensions: e.Extensions, Fingerprint: e.Fingerprint,
-		QuorumPercent: e.Quorum.Percent, AllowReplace: e.AllowReplace, PublishLedger: e.PublishLedger,
-		FixedOrder: e.FixedOrder, TieSeed: e.TieSeed, DefaultOption: e.DefaultOption, OptionQuorum: e.OptionQuorum,
-		MaxChoices: e.MaxChoices, Recipients: append([]string{}, e.Recipients...), Scrubbed: scrubbedJSON(e),
-	}
-	if e.Quorum.Extend > 0 {
-		v.QuorumExtend = e.Quorum.Extend.String()
-	}
-	if !e.JoinedBefore.IsZero() {
-		jb := e.JoinedBefore.UTC()
-		v.JoinedBefore = &jb
-	}
-	if e.Majority.Den > 0 {
-		v.Majority = e.Majority.String()
-	}
-	if e.PassRatio.Den > 0 {
-		v.PassRatio = e.PassRatio.String()
-	}
-	for _, c := range e.Candidates {
-		v.Candidates = append(v.Candidates, candidateShowJSON{c.ID, c.Name, c.Affiliation, c.Statement, slices.Contains(e.Withdrawn, c.ID)})
-	}
-	return v
-}
 
 func newElectionShowCmd() *cobra.Command {
 	var asJSON bool
@@ -101,7 +29,7 @@ func newElectionShowCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return safetext.WriteJSON(cmd.OutOrStdout(), toElectionJSON(e))
+					return safetext.WriteJSON(cmd.OutOrStdout(), models.NewElectionDetail(e))
 				}
 				_, err = fmt.Fprint(cmd.OutOrStdout(), showText(e))
 				return err

@@ -188,6 +188,14 @@ the laptop's own (ssh-keygen -t ed25519 on the laptop), never a member's.`,
 	return cmd
 }
 
+// kioskDeviceJSON is one device in `kiosk list --json`.
+type kioskDeviceJSON struct {
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint"`
+	Type        string `json:"type"`
+	Comment     string `json:"comment"`
+}
+
 func newKioskListCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -201,9 +209,9 @@ func newKioskListCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					out := make([]map[string]string, len(ds))
+					out := make([]kioskDeviceJSON, len(ds))
 					for i, d := range ds {
-						out[i] = map[string]string{"name": d.Name, "fingerprint": d.Key.Fingerprint, "type": d.Key.Type, "comment": d.Key.Comment}
+						out[i] = kioskDeviceJSON{Name: d.Name, Fingerprint: d.Key.Fingerprint, Type: d.Key.Type, Comment: d.Key.Comment}
 					}
 					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -149,7 +150,7 @@ func runVerify(cmd *cobra.Command, path string, f verifyFlags) error {
 		if err != nil {
 			return err
 		}
-		if _, err := cmd.OutOrStdout().Write(out); err != nil {
+		if err := safetext.WriteJSON(cmd.OutOrStdout(), json.RawMessage(out)); err != nil {
 			return err
 		}
 	} else {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"vote.example.org/booth/tally"
 )
@@ -18,46 +17,6 @@ import (
 type exportFile struct {
 	name string
 	data []byte
-}
-
-// definitionJSON is definition.json: the definition as the election ran
-// it, with snake_case keys other tools can rely on.
-type definitionJSON struct {
-	ID             string          `json:"id"`
-	Title          string          `json:"title"`
-	Description    string          `json:"description"`
-	Method         tally.Method    `json:"method"`
-	Seats          int             `json:"seats"`
-	Candidates     []candidateJSON `json:"candidates"`
-	Withdrawn      []string        `json:"withdrawn"`
-	OpensAt        time.Time       `json:"opens_at"`
-	ClosesAt       time.Time       `json:"closes_at"`
-	Extensions     int             `json:"extensions"`
-	EffectiveClose time.Time       `json:"effective_close"`
-	OpenedAt       time.Time       `json:"opened_at"`
-	ClosedAt       time.Time       `json:"closed_at"`
-	AllowReplace   bool            `json:"allow_replace"`
-	PublishLedger  bool            `json:"publish_ledger"`
-	QuorumPercent  int             `json:"quorum_percent"`
-	QuorumExtend   string          `json:"quorum_extend,omitempty"`
-	DefaultOption  string          `json:"default_option,omitempty"`
-	OptionQuorum   int64           `json:"option_quorum,omitempty"`
-	Majority       string          `json:"majority,omitempty"`
-	PassRatio      string          `json:"pass_ratio,omitempty"`
-	MaxChoices     int             `json:"max_choices,omitempty"`
-	TieSeed        string          `json:"tie_seed"`
-	JoinedBefore   *time.Time      `json:"joined_before,omitempty"`
-	Recipients     []string        `json:"recipients"`
-	// Fingerprint is the SHA-256 of the canonical definition, recorded
-	// when the election opened.
-	Fingerprint string `json:"fingerprint"`
-}
-
-type candidateJSON struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Affiliation string `json:"affiliation,omitempty"`
-	Statement   string `json:"statement,omitempty"`
 }
 
 // ledgerEntry is one ballot of ledger.json, found by its receipt hash.
@@ -78,7 +37,7 @@ func exportFiles(e Election, stored StoredResult, voters []string, ballots []ope
 		files = append(files, exportFile{name, append(data, '\n')})
 		return nil
 	}
-	if err := add("definition.json", exportDefinition(e)); err != nil {
+	if err := add("definition.json", NewElectionDetail(e)); err != nil {
 		return nil, err
 	}
 	result, err := stored.Result.JSON()
@@ -111,48 +70,6 @@ func exportFiles(e Election, stored StoredResult, voters []string, ballots []ope
 	te, _ := TallyElection(e.Definition, e.Withdrawn, parsed)
 	files = append(files, exportFile{"ballots.blt", WriteBLT(te)})
 	return files, nil
-}
-
-func exportDefinition(e Election) definitionJSON {
-	d := e.Definition
-	out := definitionJSON{
-		ID: d.ID, Title: d.Title, Description: d.Description, Method: d.Method, Seats: d.Seats,
-		Withdrawn: nonNilStrings(e.Withdrawn),
-		OpensAt:   d.OpensAt.UTC(), ClosesAt: d.ClosesAt.UTC(),
-		Extensions: e.Extensions, EffectiveClose: e.EffectiveClose().UTC(),
-		OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
-		AllowReplace: d.AllowReplace, PublishLedger: d.PublishLedger,
-		QuorumPercent: d.Quorum.Percent,
-		DefaultOption: d.DefaultOption, OptionQuorum: d.OptionQuorum,
-		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed,
-		Recipients:  nonNilStrings(e.Recipients),
-		Fingerprint: e.Fingerprint,
-	}
-	if d.Quorum.Extend > 0 {
-		out.QuorumExtend = d.Quorum.Extend.String()
-	}
-	if d.Majority != (tally.Ratio{}) {
-		out.Majority = d.Majority.String()
-	}
-	if d.PassRatio != (tally.Ratio{}) {
-		out.PassRatio = d.PassRatio.String()
-	}
-	if !d.JoinedBefore.IsZero() {
-		t := d.JoinedBefore.UTC()
-		out.JoinedBefore = &t
-	}
-	out.Candidates = make([]candidateJSON, len(d.Candidates))
-	for i, c := range d.Candidates {
-		out.Candidates[i] = candidateJSON(c)
-	}
-	return out
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // WriteBLT writes an election as a BLT ballot file, one line per ballot

@@ -3,13 +3,13 @@ package ssh
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	cssh "charm.land/ssh"
 
@@ -158,28 +158,15 @@ func votedWord(v bool) string {
 	return "not voted"
 }
 
-// electionJSON is one election in `elections --json`.
-type electionJSON struct {
-	ID         string    `json:"id"`
-	Title      string    `json:"title"`
-	State      string    `json:"state"`
-	OpensAt    time.Time `json:"opens_at"`
-	ClosesAt   time.Time `json:"closes_at"`
-	Voted      bool      `json:"voted"`
-	Turnout    int       `json:"turnout"`
-	Electorate int       `json:"electorate"`
-}
-
 func elections(ctx context.Context, c *cmdContext) error {
 	list, err := c.s.cfg.Service.MemberElections(ctx, c.id.member.ID)
 	if err != nil {
 		return err
 	}
 	if c.json {
-		out := make([]electionJSON, 0, len(list))
+		out := make([]models.MemberElectionSummary, 0, len(list))
 		for _, e := range list {
-			out = append(out, electionJSON{ID: e.ID, Title: e.Title, State: string(e.State), OpensAt: e.OpensAt,
-				ClosesAt: e.EffectiveClose(), Voted: e.Voted, Turnout: e.Turnout.Voted, Electorate: e.Turnout.Electorate})
+			out = append(out, models.NewMemberElectionSummary(e))
 		}
 		return safetext.WriteJSON(c.out, out)
 	}
@@ -241,9 +228,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		if err != nil {
 			return err
 		}
-		c.out.Write(safetext.InertJSON(data))
-		c.out.WriteByte('\n')
-		return nil
+		return safetext.WriteJSON(c.out, json.RawMessage(data))
 	}
 	var sheet strings.Builder
 	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))

@@ -96,7 +96,7 @@ func TestHelpAndElections(t *testing.T) {
 		t.Fatalf("elections: exit %d\n%s", code, out)
 	}
 	out, _, code = e.run("ken", "elections --json", "")
-	var list []electionJSON
+	var list []models.MemberElectionSummary
 	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil {
 		t.Fatalf("elections --json: exit %d, %v\n%s", code, err, out)
 	}

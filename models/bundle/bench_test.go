@@ -19,7 +19,7 @@ import (
 
 // largePublication is a counted Meek election of n ballots over 20
 // candidates, each ballot a seeded random ranking of up to 8 of them.
-func largePublication(b *testing.B, n int) models.Publication {
+func largePublication(b testing.TB, n int) models.Publication {
 	b.Helper()
 	d := models.Definition{ID: "big", Title: "Big election", Method: tally.Meek, Seats: 5, PublishLedger: true, TieSeed: "seed",
 		OpensAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ClosesAt: time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)}

@@ -5,7 +5,7 @@
 // armored SSH signature over exactly the payload's bytes,
 //
 //	{
-//	  "format": "booth-results-bundle-v2",
+//	  "format": "booth-results-bundle-v3",
 //	  …
 //	}
 //	-----BEGIN SSH SIGNATURE-----
@@ -25,7 +25,7 @@
 //
 // The payload holds the election definition exactly as its fingerprint
 // hashes it (models.Definition.Fingerprint), the stored result with its
-// rounds (tally.Result as encoding/json writes it), the turnout, the IDs
+// rounds (resultRecord; docs/formats.md describes every key), the turnout, the IDs
 // of the members who voted, the audit chain's head and — when the election
 // publishes it — the ledger: every counted ballot by the hash of its
 // receipt, and every replaced receipt, in receipt-hash order. Verify checks
@@ -62,12 +62,19 @@ const Namespace = "booth-results@vote.example.org"
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
 const Principal = "booth"
 
-// Format names this layout of the payload. A reader also reads FormatV1
-// and refuses any other.
-const Format = "booth-results-bundle-v2"
+// Format names this layout of the payload. A reader also reads FormatV2
+// and FormatV1 and refuses any other.
+const Format = "booth-results-bundle-v3"
+
+// FormatV2 is the layout booth wrote before the result had keys of its own
+// (issue 11): the same fields, but the result as encoding/json writes
+// tally.Result, with Go's field names as keys ("Elected", "Pairwise").
+// Those bundles are signed, so a reader keeps reading that shape and
+// recounts to it.
+const FormatV2 = "booth-results-bundle-v2"
 
 // FormatV1 is the layout booth wrote before ballot texts were canonical
-// (issue 10 item 2): the same fields, but approvals and equal ranks in the
+// (issue 10 item 2): FormatV2's fields, but approvals and equal ranks in the
 // voter's screen order and a blank ballot as empty text. Bundles published
 // then still verify; only v2 promises one text per meaning.
 const FormatV1 = "booth-results-bundle-v1"
@@ -82,17 +89,22 @@ const signatureBegin = "-----BEGIN SSH SIGNATURE-----"
 // hashAlgorithm is what ssh-keygen -Y sign uses by default.
 const hashAlgorithm = sshsig.HashSHA512
 
-// payload is the signed JSON document.
-type payload struct {
+// payload is the signed JSON document of Format.
+type payload = document[*resultRecord]
+
+// document is the signed JSON document, whose result has the shape R:
+// *resultRecord in Format; json.RawMessage in FormatV2 and FormatV1, whose
+// result is tally.Result as encoding/json wrote it (readLegacyResult).
+type document[R any] struct {
 	Format string `json:"format"`
 	// About tells a person who opens the file what it is.
-	About       string          `json:"about"`
-	PublishedAt time.Time       `json:"published_at"`
-	Election    electionRecord  `json:"election"`
-	CountedAt   time.Time       `json:"counted_at"`
-	Result      json.RawMessage `json:"result"`
-	Turnout     turnoutRecord   `json:"turnout"`
-	Voters      []string        `json:"voters"`
+	About       string         `json:"about"`
+	PublishedAt time.Time      `json:"published_at"`
+	Election    electionRecord `json:"election"`
+	CountedAt   time.Time      `json:"counted_at"`
+	Result      R              `json:"result"`
+	Turnout     turnoutRecord  `json:"turnout"`
+	Voters      []string       `json:"voters"`
 	// LedgerPublished says whether Ledger is the election's ledger; it is
 	// null when the election does not publish it.
 	LedgerPublished bool           `json:"ledger_published"`
@@ -101,7 +113,9 @@ type payload struct {
 }
 
 // electionRecord is the election: its definition in the form its
-// fingerprint hashes, and what happened to it.
+// fingerprint hashes, and what happened to it. The definition keeps Go's
+// field names as keys in every format: they are part of what the
+// fingerprint recorded at the opening hashes.
 type electionRecord struct {
 	Definition  models.Definition `json:"definition"`
 	Fingerprint string            `json:"fingerprint"`
@@ -160,10 +174,6 @@ func encode(p models.Publication) ([]byte, error) {
 	if p.Result.Result == nil {
 		return nil, fmt.Errorf("election %s has no result to publish", p.Election.ID)
 	}
-	result, err := json.Marshal(p.Result.Result)
-	if err != nil {
-		return nil, fmt.Errorf("writing the result: %w", err)
-	}
 	e := p.Election
 	doc := payload{
 		Format: Format, About: about, PublishedAt: p.PublishedAt.UTC(),
@@ -171,7 +181,7 @@ func encode(p models.Publication) ([]byte, error) {
 			Definition: e.Definition, Fingerprint: e.Fingerprint, Withdrawn: nonNil(e.Withdrawn),
 			Extensions: e.Extensions, OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
 		},
-		CountedAt: p.Result.CountedAt.UTC(), Result: result,
+		CountedAt: p.Result.CountedAt.UTC(), Result: newResultRecord(p.Result.Result),
 		Turnout:         turnoutRecord{Voted: p.Turnout.Voted, Electorate: p.Turnout.Electorate},
 		Voters:          nonNil(p.Voters),
 		LedgerPublished: e.PublishLedger,
@@ -194,7 +204,7 @@ func encode(p models.Publication) ([]byte, error) {
 // marshalPayload writes a payload document in the one form booth writes:
 // indented JSON, ASCII only, ending in a newline. A reader re-encodes what
 // it decoded with it, so a bundle has one text for what it says.
-func marshalPayload(doc payload) ([]byte, error) {
+func marshalPayload[R any](doc document[R]) ([]byte, error) {
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("writing the results bundle: %w", err)

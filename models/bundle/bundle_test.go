@@ -125,7 +125,7 @@ func TestTamperingIsCaught(t *testing.T) {
 	p := publish(t, true)
 	ballot := `"ballot": "bert\nalma\n"`
 	changedBallot := tamper(t, p.data, ballot, `"ballot": "cleo\nalma\n"`)
-	changedResult := tamper(t, p.data, `"Elected": [`+"\n      0\n", `"Elected": [`+"\n      2\n")
+	changedResult := tamper(t, p.data, `"elected": [`+"\n      0\n", `"elected": [`+"\n      2\n")
 	for _, tc := range []struct {
 		name   string
 		data   []byte
@@ -227,7 +227,7 @@ func TestOpenRefusesWhatIsNotABundle(t *testing.T) {
 		{"ledger out of order", swapLedger(t, p.data), "not in receipt-hash order"},
 		{"a bad receipt hash", tamper(t, p.data, first, "X"+first[1:]), "is not 64 lowercase hex digits"},
 		{"a replaced receipt with a ballot", tamper(t, p.data, `"status": "replaced"`, `"status": "replaced", "ballot": "cleo\n"`), `status "replaced" with a ballot`},
-		{"a result naming no candidate", tamper(t, p.data, `"Elected": [`+"\n      0\n", `"Elected": [`+"\n      7\n"), "its result names candidate 8 of 3"},
+		{"a result naming no candidate", tamper(t, p.data, `"elected": [`+"\n      0\n", `"elected": [`+"\n      7\n"), "its result names candidate 8 of 3"},
 		{"a signature that is not one", tamper(t, p.data, "\nU1NIU0lH", "\nAAAAAAAA"), "signature block cannot be read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

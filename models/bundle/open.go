@@ -35,12 +35,12 @@ type Bundle struct {
 	Ledger    []models.LedgerEntry
 	AuditSeq  int64
 	AuditHead string
-	// Format is the payload's layout: Format, or FormatV1 for a bundle
-	// published before ballot texts were canonical.
+	// Format is the payload's layout: Format, or FormatV2 or FormatV1 for
+	// a bundle published before this booth's format (see each).
 	Format string
 
 	payload   []byte // the signed bytes
-	resultRaw []byte // the result as published, compacted
+	resultRaw []byte // the result as published, compacted: what a recount is compared with
 	sig       *sshsig.Signature
 }
 
@@ -101,7 +101,31 @@ func (s signed) decode() (*Bundle, error) {
 	if err := duplicateKey(s.payload); err != nil {
 		return nil, err
 	}
-	var doc payload
+	if formatOf(s.payload) == Format {
+		return decodeAs(s, []string{Format}, readResult)
+	}
+	return decodeAs(s, []string{FormatV2, FormatV1}, readLegacyResult)
+}
+
+// formatOf is the format a payload names first, as booth writes it, or ""
+// when its first key is not "format"; it reads no further.
+func formatOf(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	if t, err := dec.Token(); err != nil || t != "format" {
+		return ""
+	}
+	t, _ := dec.Token()
+	f, _ := t.(string)
+	return f
+}
+
+// decodeAs reads a payload whose result has the shape R, as one of
+// formats, and checks it (see decode).
+func decodeAs[R any](s signed, formats []string, readResult func(R) (*tally.Result, []byte, error)) (*Bundle, error) {
+	var doc document[R]
 	dec := json.NewDecoder(bytes.NewReader(s.payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
@@ -110,11 +134,17 @@ func (s signed) decode() (*Bundle, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: more follows its JSON document before the signature", ErrFormat)
 	}
-	if doc.Format != Format && doc.Format != FormatV1 {
-		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q and %q", ErrFormat, doc.Format, Format, FormatV1)
+	switch {
+	case slices.Contains(formats, doc.Format):
+	case slices.Contains([]string{Format, FormatV2, FormatV1}, doc.Format):
+		// A format this booth reads, but not named first, where booth
+		// writes it and where decode looks for it.
+		return nil, fmt.Errorf("%w: its format %q is not its first key", ErrNotCanonical, doc.Format)
+	default:
+		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q, %q and %q", ErrFormat, doc.Format, Format, FormatV2, FormatV1)
 	}
 	b := &Bundle{payload: s.payload, sig: s.sig, Format: doc.Format}
-	if err := b.fill(doc); err != nil {
+	if err := fill(b, doc, readResult); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	if err := b.consistent(); err != nil {
@@ -126,9 +156,37 @@ func (s signed) decode() (*Bundle, error) {
 	return b, nil
 }
 
+// readResult reads the result of a bundle of Format; its published text is
+// the record's.
+func readResult(v *resultRecord) (*tally.Result, []byte, error) {
+	if v == nil {
+		return nil, nil, fmt.Errorf("it holds no result")
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("its result cannot be read: %v", err)
+	}
+	return v.result(), asciiJSON(data), nil
+}
+
+// readLegacyResult reads the result of a v2 or v1 bundle: tally.Result as
+// encoding/json wrote it, whose published text is kept (compacted) for the
+// recount to be compared with.
+func readLegacyResult(raw json.RawMessage) (*tally.Result, []byte, error) {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil || compact.String() == "null" {
+		return nil, nil, fmt.Errorf("it holds no result")
+	}
+	r := new(tally.Result)
+	if err := json.Unmarshal(compact.Bytes(), r); err != nil {
+		return nil, nil, fmt.Errorf("its result cannot be read: %v", err)
+	}
+	return r, compact.Bytes(), nil
+}
+
 // canonical checks that the payload is the text booth writes for the
 // document decoded from it, and says where it is not.
-func canonical(doc payload, body []byte) error {
+func canonical[R any](doc document[R], body []byte) error {
 	want, err := marshalPayload(doc)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNotCanonical, err)
@@ -281,8 +339,8 @@ func split(data []byte) (body, armor []byte, err error) {
 	return body, armor, nil
 }
 
-// fill takes the decoded payload into b.
-func (b *Bundle) fill(doc payload) error {
+// fill takes the decoded payload into b, its result read by readResult.
+func fill[R any](b *Bundle, doc document[R], readResult func(R) (*tally.Result, []byte, error)) error {
 	er := doc.Election
 	b.Election = models.Election{
 		Definition: er.Definition, State: models.Counted, Fingerprint: er.Fingerprint,
@@ -296,14 +354,9 @@ func (b *Bundle) fill(doc payload) error {
 	if n := len(er.Definition.Candidates); n > models.MaxCandidates {
 		return fmt.Errorf("its definition has %d candidates; an election may have at most %d", n, models.MaxCandidates)
 	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, doc.Result); err != nil || compact.String() == "null" {
-		return fmt.Errorf("it holds no result")
-	}
-	b.resultRaw = compact.Bytes()
-	b.Result = new(tally.Result)
-	if err := json.Unmarshal(b.resultRaw, b.Result); err != nil {
-		return fmt.Errorf("its result cannot be read: %v", err)
+	var err error
+	if b.Result, b.resultRaw, err = readResult(doc.Result); err != nil {
+		return err
 	}
 	if err := checkResult(b.Result); err != nil {
 		return fmt.Errorf("its result %v", err)

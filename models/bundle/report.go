@@ -61,7 +61,7 @@ type Report struct {
 	Title       string `json:"title,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Signer      string `json:"signer,omitempty"`
-	// Format is the payload's layout (Format or FormatV1).
+	// Format is the payload's layout (Format, FormatV2 or FormatV1).
 	Format string `json:"format,omitempty"`
 	// Anchor is Options.Trust's Source: what the signer was checked
 	// against, or empty when nothing was.

@@ -3,7 +3,6 @@ package bundle
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -97,7 +96,7 @@ func (b *Bundle) CheckFingerprint() error {
 
 // Recount parses the ledger's ballots, counts them by the bundle's
 // definition with tally and compares the outcome with the published
-// result, as JSON, byte for byte. (Open has checked that the ledger holds
+// result, as JSON in the bundle's format, byte for byte. (Open has checked that the ledger holds
 // one counted ballot per member who voted.)
 func (b *Bundle) Recount() error {
 	if b.Ledger == nil {
@@ -123,12 +122,13 @@ func (b *Bundle) Recount() error {
 	if err != nil {
 		return fmt.Errorf("%w: counting them fails: %v", ErrLedger, err)
 	}
-	got, err := json.Marshal(res)
+	// Like with like: the recount in the published result's own shape
+	// (a v2 bundle's Go field names, a v3 bundle's record), in ASCII.
+	got, err := encodeResult(b.Format, res)
 	if err != nil {
 		return err
 	}
-	// The bundle writes the result in ASCII; so is the recount compared.
-	if !bytes.Equal(asciiJSON(got), b.resultRaw) {
+	if !bytes.Equal(got, b.resultRaw) {
 		return fmt.Errorf("%w: %s", ErrRecount, difference(b.Result, res))
 	}
 	return nil

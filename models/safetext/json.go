@@ -10,25 +10,25 @@ import (
 )
 
 // WriteJSON writes v to w as indented JSON, inert on a terminal
-// (InertJSON), and a line end: what every --json output prints, whether an
+// (inertJSON), and a line end: what every --json output prints, whether an
 // officer or a member asked for it.
 func WriteJSON(w io.Writer, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(InertJSON(data), '\n'))
+	_, err = w.Write(append(inertJSON(data), '\n'))
 	return err
 }
 
-// InertJSON escapes, as \uXXXX, every Unsafe character in JSON text
+// inertJSON escapes, as \uXXXX, every Unsafe character in JSON text
 // outside ASCII: C1 controls, line and paragraph separators, bidi
 // controls and other format characters (Cf). encoding/json already
 // escapes C0 controls (and DEL is inert); these it leaves raw. Such
 // characters can only occur inside JSON strings, where the escape means
 // the same character, so the data is unchanged for a program and inert on
 // a terminal.
-func InertJSON(data []byte) []byte {
+func inertJSON(data []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(data))
 	for i := 0; i < len(data); {

@@ -8,10 +8,10 @@ import (
 
 func TestInertJSON(t *testing.T) {
 	in := `{"a":"x` + "\u0085\u202e\u200b\u2028\U000e0001" + `y"}`
-	got := string(InertJSON([]byte(in)))
+	got := string(inertJSON([]byte(in)))
 	want := `{"a":"x\u0085\u202e\u200b\u2028\udb40\udc01y"}`
 	if got != want {
-		t.Fatalf("InertJSON = %s, want %s", got, want)
+		t.Fatalf("inertJSON = %s, want %s", got, want)
 	}
 	var v struct{ A string }
 	if err := json.Unmarshal([]byte(got), &v); err != nil {

@@ -24,7 +24,7 @@ import "unicode"
 // and format characters (Unicode category Cf: bidi overrides and isolates
 // U+202A–U+202E and U+2066–U+2069, U+200E/F, U+061C, zero-width
 // characters, the byte order mark, …). Check refuses them, Sanitize
-// drops them (or makes line breaks spaces), InertJSON escapes them.
+// drops them (or makes line breaks spaces), WriteJSON escapes them.
 func Unsafe(r rune) bool {
 	return unicode.IsControl(r) || r == 0x2028 || r == 0x2029 || unicode.Is(unicode.Cf, r)
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // Unsafe is the one rule: every character it names is refused by Check,
-// dropped or turned into a space by Sanitize, and escaped by InertJSON
+// dropped or turned into a space by Sanitize, and escaped by inertJSON
 // (outside ASCII, where encoding/json has not escaped it already); every
-// other character passes Sanitize and InertJSON as it is. The planes
+// other character passes Sanitize and inertJSON as it is. The planes
 // left out (2, 3: CJK ideographs; 15, 16: private use) hold no control or
 // format character.
 func TestOneRule(t *testing.T) {
@@ -26,10 +26,10 @@ func TestOneRule(t *testing.T) {
 		}
 		s := "a" + string(r) + "b"
 		shown := Sanitize(s) == s && SanitizeMultiline(s) == s
-		inert := string(InertJSON([]byte(s))) == s
+		inert := string(inertJSON([]byte(s))) == s
 		if !Unsafe(r) {
 			if !shown || !inert {
-				t.Errorf("%U is not Unsafe, yet Sanitize or InertJSON changes it", r)
+				t.Errorf("%U is not Unsafe, yet Sanitize or inertJSON changes it", r)
 			}
 			continue
 		}
@@ -37,7 +37,7 @@ func TestOneRule(t *testing.T) {
 			t.Errorf("Sanitize kept the Unsafe %U", r)
 		}
 		if r >= utf8.RuneSelf && inert {
-			t.Errorf("InertJSON kept the Unsafe %U raw", r)
+			t.Errorf("inertJSON kept the Unsafe %U raw", r)
 		}
 		if err := Check("name", s); err == nil || !strings.Contains(err.Error(), kind(r)) {
 			t.Errorf("Check(%+q) = %v, want it to name %s", s, err, kind(r))

@@ -3,6 +3,11 @@
 // the server process's memory and CPU (read from /proc, so the clients'
 // own costs are not counted), the bytes of the first screen and of a
 // cursor move, and keystroke-to-screen latency with many members typing.
+//
+// RunSSH and RunCast are the benchmarks behind 'booth bench ssh' and
+// 'booth bench cast': each seeds a throw-away store, starts 'booth serve'
+// from the executable its config names, loads it through this package's
+// clients and reports what it measured.
 package loadtest
 
 import (
@@ -185,6 +190,20 @@ func ProcStats(pid int) (rss int64, cpu time.Duration, err error) {
 	const ticksPerSecond = 100 // USER_HZ on Linux
 	cpu = time.Duration(utime+stime) * time.Second / ticksPerSecond
 	return rss, cpu, nil
+}
+
+// cpuModel names this machine's processor for the report.
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for line := range strings.Lines(string(data)) {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+		}
+	}
+	return "unknown CPU"
 }
 
 // Typing has every session press keys, one at a time each, for d, and

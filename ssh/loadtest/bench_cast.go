@@ -1,4 +1,4 @@
-package cli
+package loadtest
 
 import (
 	"context"
@@ -15,26 +15,28 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/spf13/cobra"
+	"filippo.io/age"
 	gossh "golang.org/x/crypto/ssh"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/postgres"
 	"vote.example.org/booth/models/sqlite"
 	boothssh "vote.example.org/booth/ssh"
-	"vote.example.org/booth/ssh/loadtest"
 	"vote.example.org/booth/tally"
 )
 
-// castBench is what booth bench cast measures.
-type castBench struct {
-	members, frontEnds, inFlight int
-	kill                         bool   // SIGKILL the first front end half-way
-	dsn                          string // PostgreSQL; empty: SQLite
+// CastConfig is what RunCast measures.
+type CastConfig struct {
+	// Booth is the path of a booth executable: RunCast starts its 'serve'
+	// command as the front ends.
+	Booth                        string
+	Members, FrontEnds, InFlight int
+	Kill                         bool   // SIGKILL the first front end half-way
+	DSN                          string // PostgreSQL; empty: SQLite
 }
 
-// castReport is what booth bench cast found.
-type castReport struct {
+// CastReport is what RunCast found.
+type CastReport struct {
 	Casts      int           // receipts returned
 	Refused    int           // second attempts answered "already voted"
 	Failed     int           // attempts that got neither (a killed front end)
@@ -47,44 +49,8 @@ type castReport struct {
 	Counted    bool          // a direct count was possible (nothing killed)
 }
 
-func newBenchCastCmd() *cobra.Command {
-	var b castBench
-	cmd := &cobra.Command{
-		Use:   "cast",
-		Short: "Measure durable casts per second through real SSH front ends, and check that every ballot is kept once",
-		Long: `Seeds --members members and one open Schulze election in a throw-away data
-directory (and, with --db, in that PostgreSQL database, which must be empty
-and throw-away too), starts --front-ends 'booth serve' processes sharing the
-store and one host key, and has every member cast a ballot with 'ssh HOST
-cast' through one front end while a duplicate of it goes through another at
-the same moment. It reports casts per second, then checks the box: one
-ballot per member, as many roll marks as ballots, every returned receipt's
-ballot present, and the booth's count equal to a count of the ballots the
-members cast. --kill kills the first front end with SIGKILL half-way.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			b.dsn, _ = dbAddress(cmd)
-			r, err := runCastBench(cmd.Context(), cmd.OutOrStdout(), b)
-			if err != nil {
-				return err
-			}
-			if bad := r.problems(b); len(bad) > 0 {
-				return fmt.Errorf("the box is wrong:\n  %s", strings.Join(bad, "\n  "))
-			}
-			return nil
-		},
-	}
-	fl := cmd.Flags()
-	fl.IntVar(&b.members, "members", 1000, "members who cast")
-	fl.IntVar(&b.frontEnds, "front-ends", 2, "booth serve processes sharing the store")
-	fl.IntVar(&b.inFlight, "in-flight", 64, "members casting at the same moment")
-	fl.BoolVar(&b.kill, "kill", false, "kill the first front end with SIGKILL half-way through")
-	fl.String("db", "", "a throw-away PostgreSQL database (postgres://…); default: SQLite")
-	return cmd
-}
-
-// problems lists what the box got wrong; none means every check held.
-func (r castReport) problems(b castBench) []string {
+// Problems lists what the box got wrong; none means every check held.
+func (r CastReport) Problems(b CastConfig) []string {
 	var bad []string
 	if r.Ballots != r.RollMarks {
 		bad = append(bad, fmt.Sprintf("%d ballots but %d roll marks", r.Ballots, r.RollMarks))
@@ -98,9 +64,9 @@ func (r castReport) problems(b castBench) []string {
 	if r.Ballots < r.Casts {
 		bad = append(bad, fmt.Sprintf("%d receipts returned but only %d ballots in the box", r.Casts, r.Ballots))
 	}
-	if !b.kill {
-		if r.Ballots != b.members || r.Casts != b.members || r.Refused != b.members {
-			bad = append(bad, fmt.Sprintf("%d members: %d ballots, %d receipts, %d duplicates refused", b.members, r.Ballots, r.Casts, r.Refused))
+	if !b.Kill {
+		if r.Ballots != b.Members || r.Casts != b.Members || r.Refused != b.Members {
+			bad = append(bad, fmt.Sprintf("%d members: %d ballots, %d receipts, %d duplicates refused", b.Members, r.Ballots, r.Casts, r.Refused))
 		}
 		if !r.CountMatch {
 			bad = append(bad, "the booth's count differs from a direct count of the ballots cast")
@@ -109,33 +75,41 @@ func (r castReport) problems(b castBench) []string {
 	return bad
 }
 
-func runCastBench(ctx context.Context, out io.Writer, b castBench) (castReport, error) {
-	if b.members < 1 || b.frontEnds < 1 || b.inFlight < 1 {
-		return castReport{}, errors.New("--members, --front-ends and --in-flight must be at least 1")
+// RunCast seeds b.Members members and one open Schulze election in a
+// throw-away data directory (and, with b.DSN, in that PostgreSQL database,
+// which must be empty and throw-away too), starts b.FrontEnds 'booth serve'
+// processes sharing the store and one host key, and has every member cast
+// a ballot with 'ssh HOST cast' through one front end while a duplicate of
+// it goes through another at the same moment. It writes casts per second
+// to out, then checks the box; CastReport.Problems says what it got
+// wrong. b.Kill kills the first front end with SIGKILL half-way.
+func RunCast(ctx context.Context, out io.Writer, b CastConfig) (CastReport, error) {
+	if b.Members < 1 || b.FrontEnds < 1 || b.InFlight < 1 {
+		return CastReport{}, errors.New("loadtest: Members, FrontEnds and InFlight must be at least 1")
 	}
 	dir, err := os.MkdirTemp("", "booth-bench-cast-")
 	if err != nil {
-		return castReport{}, err
+		return CastReport{}, err
 	}
 	defer os.RemoveAll(dir)
-	st, err := openBenchStore(ctx, b.dsn, dir)
+	st, err := openBenchStore(ctx, b.DSN, dir)
 	if err != nil {
-		return castReport{}, err
+		return CastReport{}, err
 	}
 	defer st.Close()
 	svc := models.NewService(st)
-	signers, err := seedMembers(ctx, st, b.members)
+	signers, err := seedMembers(ctx, st, b.Members)
 	if err != nil {
-		return castReport{}, fmt.Errorf("preparing the members: %w", err)
+		return CastReport{}, fmt.Errorf("preparing the members: %w", err)
 	}
 	d := benchElection("bench-cast", "Casting benchmark", tally.Schulze)
 	keyPath := filepath.Join(dir, "tally-key")
 	if err := createOpen(ctx, svc, d, keyPath); err != nil {
-		return castReport{}, err
+		return CastReport{}, err
 	}
 	frontEnds, err := startFrontEnds(ctx, dir, b)
 	if err != nil {
-		return castReport{}, err
+		return CastReport{}, err
 	}
 	defer func() {
 		for _, fe := range frontEnds {
@@ -145,12 +119,12 @@ func runCastBench(ctx context.Context, out io.Writer, b castBench) (castReport, 
 	}()
 
 	store := "SQLite"
-	if b.dsn != "" {
+	if b.DSN != "" {
 		store = "PostgreSQL"
 	}
 	fmt.Fprintf(out, "booth bench cast: %s, %d cores, %s, %d members, %d front ends, %d in flight\n",
-		cpuModel(), runtime.NumCPU(), store, b.members, b.frontEnds, b.inFlight)
-	ballots := memberBallots(b.members, d)
+		cpuModel(), runtime.NumCPU(), store, b.Members, b.FrontEnds, b.InFlight)
+	ballots := memberBallots(b.Members, d)
 	r, attempts := castAll(frontEnds, signers, ballots, d.ID, b)
 	fmt.Fprintf(out, "%d ballots cast in %s: %.0f durable casts/s (each a new SSH connection; %d duplicates refused, %d attempts failed)\n",
 		r.Casts, r.Elapsed.Round(time.Millisecond), float64(r.Casts)/r.Elapsed.Seconds(), r.Refused, r.Failed)
@@ -164,7 +138,7 @@ func runCastBench(ctx context.Context, out io.Writer, b castBench) (castReport, 
 	case !r.Counted:
 		fmt.Fprintf(out, "count: not compared (a front end was killed, so some ballots may be in without a returned receipt)\n")
 	case r.CountMatch:
-		fmt.Fprintf(out, "count: the booth's count equals a direct count of the %d ballots cast\n", b.members)
+		fmt.Fprintf(out, "count: the booth's count equals a direct count of the %d ballots cast\n", b.Members)
 	default:
 		fmt.Fprintf(out, "count: the booth's count DIFFERS from a direct count of the ballots cast\n")
 	}
@@ -186,27 +160,27 @@ type frontEnd struct {
 	killed atomic.Bool
 }
 
-// startFrontEnds starts b.frontEnds booth serve processes on the store,
+// startFrontEnds starts b.FrontEnds booth serve processes on the store,
 // each with its own data directory (SQLite: the shared one) and all with
 // one host key.
-func startFrontEnds(ctx context.Context, dir string, b castBench) ([]*frontEnd, error) {
+func startFrontEnds(ctx context.Context, dir string, b CastConfig) ([]*frontEnd, error) {
 	hostKey := filepath.Join(dir, "host-key")
 	if _, err := boothssh.InitHostKey(hostKey); err != nil {
 		return nil, err
 	}
 	var fes []*frontEnd
-	for i := range b.frontEnds {
-		addr, err := loadtest.FreeAddr()
+	for i := range b.FrontEnds {
+		addr, err := FreeAddr()
 		if err != nil {
 			return fes, err
 		}
 		data := dir
-		args := []string{"--host-key", hostKey, "--max-conns-per-ip", fmt.Sprint(2*b.inFlight + 100)}
-		if b.dsn != "" {
+		args := []string{"--host-key", hostKey, "--max-conns-per-ip", fmt.Sprint(2*b.InFlight + 100)}
+		if b.DSN != "" {
 			data = filepath.Join(dir, fmt.Sprintf("front-end-%d", i+1))
-			args = append(args, "--db", b.dsn)
+			args = append(args, "--db", b.DSN)
 		}
-		cmd, err := spawnServe(ctx, addr, append(args, "--data", data)...)
+		cmd, err := spawnServe(ctx, b.Booth, addr, append(args, "--data", data)...)
 		if err != nil {
 			return fes, err
 		}
@@ -240,13 +214,13 @@ type attempt struct {
 
 // castAll has every member cast through front end i mod n and, at the same
 // moment, a duplicate through the next one.
-func castAll(fes []*frontEnd, signers []gossh.Signer, ballots []string, election string, b castBench) (castReport, [][2]attempt) {
+func castAll(fes []*frontEnd, signers []gossh.Signer, ballots []string, election string, b CastConfig) (CastReport, [][2]attempt) {
 	results := make([][2]attempt, len(signers))
 	var done atomic.Int64
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range b.inFlight {
+	for range b.InFlight {
 		wg.Go(func() {
 			for i := range jobs {
 				var pair sync.WaitGroup
@@ -255,7 +229,7 @@ func castAll(fes []*frontEnd, signers []gossh.Signer, ballots []string, election
 					pair.Go(func() { results[i][k] = castOnce(fe, signers[i], election, ballots[i]) })
 				}
 				pair.Wait()
-				if done.Add(1) == int64(len(signers)/2) && b.kill {
+				if done.Add(1) == int64(len(signers)/2) && b.Kill {
 					fes[0].killed.Store(true)
 					fes[0].cmd.Process.Kill()
 				}
@@ -267,7 +241,7 @@ func castAll(fes []*frontEnd, signers []gossh.Signer, ballots []string, election
 	}
 	close(jobs)
 	wg.Wait()
-	r := castReport{Elapsed: time.Since(start)}
+	r := CastReport{Elapsed: time.Since(start)}
 	for i, pair := range results {
 		var receipts int
 		for _, a := range pair {
@@ -289,7 +263,7 @@ func castAll(fes []*frontEnd, signers []gossh.Signer, ballots []string, election
 }
 
 func castOnce(fe *frontEnd, signer gossh.Signer, election, ballot string) attempt {
-	stdout, stderr, status, err := loadtest.Command(fe.addr, signer, "cast "+election, ballot, 30*time.Second)
+	stdout, stderr, status, err := Command(fe.addr, signer, "cast "+election, ballot, 30*time.Second)
 	switch {
 	case err != nil:
 		return attempt{err: err}
@@ -305,7 +279,7 @@ func castOnce(fe *frontEnd, signer gossh.Signer, election, ballot string) attemp
 // every returned receipt against the box, and, when nothing was killed,
 // the booth's count against a direct count of the ballots the members
 // cast.
-func checkBox(ctx context.Context, svc *models.Service, d models.Definition, keyPath string, ballots []string, attempts [][2]attempt, r *castReport, b castBench) error {
+func checkBox(ctx context.Context, svc *models.Service, d models.Definition, keyPath string, ballots []string, attempts [][2]attempt, r *CastReport, b CastConfig) error {
 	box, err := svc.Ballots(ctx, d.ID)
 	if err != nil {
 		return err
@@ -329,7 +303,7 @@ func checkBox(ctx context.Context, svc *models.Service, d models.Definition, key
 			}
 		}
 	}
-	if b.kill {
+	if b.Kill {
 		return nil
 	}
 	r.Counted = true
@@ -343,7 +317,7 @@ func countsAgree(ctx context.Context, svc *models.Service, d models.Definition, 
 	if err := svc.CloseElection(ctx, d.ID, "bench"); err != nil {
 		return false, err
 	}
-	ids, err := readKeyFile(keyPath)
+	ids, err := readTallyKey(keyPath)
 	if err != nil {
 		return false, err
 	}
@@ -370,4 +344,18 @@ func countsAgree(ctx context.Context, svc *models.Service, d models.Definition, 
 		return false, err
 	}
 	return string(a) == string(b), nil
+}
+
+// readTallyKey reads the tally key file CreateElection wrote.
+func readTallyKey(path string) ([]age.Identity, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key: %w", err)
+	}
+	defer f.Close()
+	ids, err := models.ParseIdentities(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ids, nil
 }

@@ -1,4 +1,4 @@
-package cli
+package loadtest_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vote.example.org/booth/models/postgres/pgtest"
+	"vote.example.org/booth/ssh/loadtest"
 )
 
 // castThroughTwoFrontEnds runs booth bench cast's load on a fresh
@@ -14,16 +15,15 @@ import (
 // acting as booth), each member's ballot through one and a duplicate
 // through the other at the same moment. It fails the test on any wrong
 // box.
-func castThroughTwoFrontEnds(t *testing.T, kill bool) (castReport, string) {
+func castThroughTwoFrontEnds(t *testing.T, kill bool) (loadtest.CastReport, string) {
 	t.Helper()
-	b := castBench{members: 1000, frontEnds: 2, inFlight: 32, kill: kill, dsn: pgtest.Database(t)}
-	t.Setenv(runMainEnv, "1")
+	b := loadtest.CastConfig{Booth: actAsBooth(t), Members: 1000, FrontEnds: 2, InFlight: 32, Kill: kill, DSN: pgtest.Database(t)}
 	var out bytes.Buffer
-	r, err := runCastBench(context.Background(), &out, b)
+	r, err := loadtest.RunCast(context.Background(), &out, b)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if bad := r.problems(b); len(bad) > 0 {
+	if bad := r.Problems(b); len(bad) > 0 {
 		t.Fatalf("%s\n%s", strings.Join(bad, "\n"), out.String())
 	}
 	t.Log(out.String())
@@ -50,7 +50,7 @@ func TestAKilledFrontEndLosesNoReturnedBallot(t *testing.T) {
 }
 
 func TestBenchCastRefusesNonsense(t *testing.T) {
-	if _, err := runCastBench(context.Background(), &bytes.Buffer{}, castBench{members: 0, frontEnds: 1, inFlight: 1}); err == nil {
+	if _, err := loadtest.RunCast(context.Background(), &bytes.Buffer{}, loadtest.CastConfig{Members: 0, FrontEnds: 1, InFlight: 1}); err == nil {
 		t.Fatal("0 members accepted")
 	}
 }

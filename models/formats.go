@@ -1,0 +1,147 @@
+package models
+
+import (
+	"slices"
+	"time"
+
+	"vote.example.org/booth/tally"
+)
+
+// The JSON shapes booth prints for scripts and exports, each defined once
+// and shared by every front end that prints it; docs/formats.md describes
+// them with an example each. Keys are snake_case by explicit tags, so a
+// renamed Go field never changes what a script reads.
+
+// ElectionSummary is an election in a list: booth election list --json,
+// and the start of every other election shape.
+type ElectionSummary struct {
+	ID     string        `json:"id"`
+	Title  string        `json:"title"`
+	State  ElectionState `json:"state"`
+	Method tally.Method  `json:"method"`
+	// ClosesAt is the close the definition sets; EffectiveClose the close
+	// after every extension for a missed quorum.
+	OpensAt        time.Time `json:"opens_at"`
+	ClosesAt       time.Time `json:"closes_at"`
+	EffectiveClose time.Time `json:"effective_close"`
+	// Scrubbed is there for the officers once the election closed: false
+	// while it is "closed, not scrubbed" (see booth election compact).
+	Scrubbed *bool `json:"scrubbed,omitempty"`
+}
+
+// NewElectionSummary is e in a list.
+func NewElectionSummary(e Election) ElectionSummary {
+	v := ElectionSummary{
+		ID: e.ID, Title: e.Title, State: e.State, Method: e.Method,
+		OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(), EffectiveClose: e.EffectiveClose().UTC(),
+	}
+	if e.State == Closed || e.State == Counted {
+		done := !e.ScrubPending
+		v.Scrubbed = &done
+	}
+	return v
+}
+
+// ElectionDetail is an election with its whole definition: booth election
+// show --json, and definition.json in what booth election export writes.
+type ElectionDetail struct {
+	ElectionSummary
+	Description    string `json:"description"`
+	MethodSentence string `json:"method_sentence"`
+	Seats          int    `json:"seats"`
+	Extensions     int    `json:"extensions"`
+	// OpenedAt and ClosedAt are when it opened and closed; absent before.
+	OpenedAt *time.Time `json:"opened_at,omitempty"`
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// Fingerprint is the SHA-256 of the canonical definition, recorded
+	// when the election opened; empty before.
+	Fingerprint   string     `json:"fingerprint"`
+	QuorumPercent int        `json:"quorum_percent"`
+	QuorumExtend  string     `json:"quorum_extend,omitempty"`
+	JoinedBefore  *time.Time `json:"joined_before,omitempty"`
+	AllowReplace  bool       `json:"allow_replace"`
+	PublishLedger bool       `json:"publish_ledger"`
+	FixedOrder    bool       `json:"fixed_order"`
+	TieSeed       string     `json:"tie_seed"`
+	DefaultOption string     `json:"default_option,omitempty"`
+	OptionQuorum  int64      `json:"option_quorum,omitempty"`
+	Majority      string     `json:"majority,omitempty"`
+	PassRatio     string     `json:"pass_ratio,omitempty"`
+	MaxChoices    int        `json:"max_choices,omitempty"`
+	// Recipients are what ballots are sealed to: the public half of the
+	// election's tally key, or the officers' SSH public keys.
+	Recipients []string          `json:"recipients"`
+	Candidates []CandidateDetail `json:"candidates"`
+	// Withdrawn lists the withdrawn candidates by ID (each is also marked
+	// in Candidates).
+	Withdrawn []string `json:"withdrawn"`
+}
+
+// CandidateDetail is a candidate in an ElectionDetail.
+type CandidateDetail struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Affiliation string `json:"affiliation,omitempty"`
+	Statement   string `json:"statement,omitempty"`
+	Withdrawn   bool   `json:"withdrawn"`
+}
+
+// NewElectionDetail is e with its whole definition.
+func NewElectionDetail(e Election) ElectionDetail {
+	v := ElectionDetail{
+		ElectionSummary: NewElectionSummary(e),
+		Description:     e.Description, MethodSentence: e.MethodSentence(), Seats: e.Seats,
+		Extensions: e.Extensions, Fingerprint: e.Fingerprint,
+		QuorumPercent: e.Quorum.Percent, AllowReplace: e.AllowReplace, PublishLedger: e.PublishLedger,
+		FixedOrder: e.FixedOrder, TieSeed: e.TieSeed, DefaultOption: e.DefaultOption, OptionQuorum: e.OptionQuorum,
+		MaxChoices: e.MaxChoices, Recipients: nonNilStrings(e.Recipients), Withdrawn: nonNilStrings(e.Withdrawn),
+		Candidates: make([]CandidateDetail, len(e.Candidates)),
+	}
+	v.OpenedAt, v.ClosedAt, v.JoinedBefore = utcOrNil(e.OpenedAt), utcOrNil(e.ClosedAt), utcOrNil(e.JoinedBefore)
+	if e.Quorum.Extend > 0 {
+		v.QuorumExtend = e.Quorum.Extend.String()
+	}
+	if e.Majority != (tally.Ratio{}) {
+		v.Majority = e.Majority.String()
+	}
+	if e.PassRatio != (tally.Ratio{}) {
+		v.PassRatio = e.PassRatio.String()
+	}
+	for i, c := range e.Candidates {
+		v.Candidates[i] = CandidateDetail{c.ID, c.Name, c.Affiliation, c.Statement, slices.Contains(e.Withdrawn, c.ID)}
+	}
+	return v
+}
+
+// MemberElectionSummary is an election in a member's list: ssh HOST
+// elections --json. Scrubbed is never there: it is the officers' concern.
+type MemberElectionSummary struct {
+	ElectionSummary
+	Voted      bool `json:"voted"`
+	Turnout    int  `json:"turnout"`
+	Electorate int  `json:"electorate"`
+}
+
+// NewMemberElectionSummary is me in the member's list.
+func NewMemberElectionSummary(me MemberElection) MemberElectionSummary {
+	v := MemberElectionSummary{ElectionSummary: NewElectionSummary(me.Election),
+		Voted: me.Voted, Turnout: me.Turnout.Voted, Electorate: me.Turnout.Electorate}
+	v.Scrubbed = nil
+	return v
+}
+
+// utcOrNil is t in UTC, or nil when it is zero (not yet, or not set).
+func utcOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
