@@ -3,7 +3,6 @@ package booth
 import (
 	"context"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -33,7 +32,7 @@ func start(t *testing.T, fb *fakeBackend, s Session, w, h int) *harness {
 // every message sent before it.
 func (h *harness) screen() string {
 	h.t.Helper()
-	return readScreen[probeMsg](h.t, h.tm, (*model).content)
+	return readScreen(h.t, h.tm, (*model).content)
 }
 
 // waitFor waits until the screen shows every one of want.
@@ -56,7 +55,7 @@ func (h *harness) final() string {
 
 func (h *harness) finalModel() *model {
 	h.t.Helper()
-	return h.tm.FinalModel(h.t, teatest.WithFinalTimeout(10*time.Second)).(*model)
+	return finalModel[*model](h.t, h.tm)
 }
 
 // openBoard goes from home to the board election.

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -120,7 +121,7 @@ func (m *model) electionKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.el, m.scr = nil, scrHome
 		return m.loadElections() // the voted marks may have changed
 	case key.Matches(msg, kDesc):
-		m.openReader(Sanitize(el.me.Title), el.me.Description, scrElection)
+		m.openReader(safetext.Sanitize(el.me.Title), el.me.Description, scrElection)
 	case key.Matches(msg, kVote):
 		return m.startVote(act)
 	case key.Matches(msg, kResults) && act == actResults:
@@ -150,9 +151,9 @@ func (m *model) startVote(act action) tea.Cmd {
 
 func (m *model) openStatement(c int, back screen) {
 	cand := m.el.me.Candidates[c]
-	title := Sanitize(cand.Name)
+	title := safetext.Sanitize(cand.Name)
 	if cand.Affiliation != "" {
-		title += " — " + Sanitize(cand.Affiliation)
+		title += " — " + safetext.Sanitize(cand.Affiliation)
 	}
 	src := cand.Statement
 	if strings.TrimSpace(src) == "" {
@@ -180,19 +181,19 @@ func (m *model) electionHeader() string {
 	if e.Fingerprint != "" {
 		line2 = spread(line2, "fingerprint "+shortFingerprint(e.Fingerprint), m.w)
 	}
-	return spread(m.st.title.Render(Sanitize(e.Title)), when, m.w) + "\n" + line2
+	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), when, m.w) + "\n" + line2
 }
 
 func (m *model) electionView() (string, string, keyMap) {
 	e, now := m.el.me, m.s.Now()
 	head := m.electionHeader()
 	info := []string{
-		wrap(Sanitize(e.MethodSentence()), m.w),
+		wrap(safetext.Sanitize(e.MethodSentence()), m.w),
 		wrap(fmt.Sprintf("Opens %s (%s) · closes %s (%s)", utc(e.OpensAt), relative(e.OpensAt, now),
 			utc(e.EffectiveClose()), relative(e.EffectiveClose(), now)), m.w),
 	}
 	if e.Fingerprint != "" {
-		info = append(info, "Fingerprint "+Sanitize(e.Fingerprint))
+		info = append(info, "Fingerprint "+safetext.Sanitize(e.Fingerprint))
 	}
 	if e.State != models.Draft {
 		info = append(info, strings.ToUpper(turnout(e)[:1])+turnout(e)[1:])
@@ -244,9 +245,9 @@ func (m *model) electionList() listLines {
 	out.lines = append(out.lines, "", m.st.heading.Render("CANDIDATES")+m.st.dim.Render(" (enter: statement)"))
 	for _, c := range el.order {
 		cand := el.me.Candidates[c]
-		line := mark() + Sanitize(cand.Name)
+		line := mark() + safetext.Sanitize(cand.Name)
 		if cand.Affiliation != "" {
-			line += m.st.dim.Render(" — " + Sanitize(cand.Affiliation))
+			line += m.st.dim.Render(" — " + safetext.Sanitize(cand.Affiliation))
 		}
 		if slices.Contains(el.me.Withdrawn, cand.ID) {
 			line += m.st.warn.Render(" (withdrawn)")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -108,7 +109,7 @@ func methodName(m tally.Method) string {
 	case tally.YesNo:
 		return "Yes/no"
 	}
-	return Sanitize(string(m))
+	return safetext.Sanitize(string(m))
 }
 
 // seats is "1 seat" or "3 seats".
@@ -122,7 +123,7 @@ func seats(n int) string {
 // shortFingerprint is "7f3a…c2": enough to compare with a published one
 // at a glance; the election screen shows it whole.
 func shortFingerprint(fp string) string {
-	fp = Sanitize(fp)
+	fp = safetext.Sanitize(fp)
 	if len(fp) <= 12 {
 		return fp
 	}

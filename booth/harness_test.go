@@ -15,12 +15,13 @@ import (
 // until the screen shows what the keys lead to.
 
 // startProgram runs m in a w×h teatest program with the ASCII profile, so
-// the screens are plain text, and with opts besides.
+// the screens are plain text, and with opts besides. The program runs m
+// inside probed, so that tests can look at it between messages.
 func startProgram(t *testing.T, m tea.Model, w, h int, opts ...tea.ProgramOption) *teatest.TestModel {
 	t.Helper()
 	opts = append([]tea.ProgramOption{tea.WithColorProfile(colorprofile.Ascii),
 		tea.WithEnvironment([]string{"TERM=xterm-256color"})}, opts...)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
+	tm := teatest.NewTestModel(t, &probed{m}, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
 	// bubbletea sends the profile from a goroutine of its own, so a probe
 	// could overtake it and read a coloured screen. Sent from here, it
 	// reaches the model before anything the test sends afterwards.
@@ -28,19 +29,52 @@ func startProgram(t *testing.T, m tea.Model, w, h int, opts ...tea.ProgramOption
 	return tm
 }
 
-// readScreen is a model's content now: a probe message of type P runs
-// content on the program's goroutine, after every message sent before it.
-func readScreen[P ~func(M), M any](t testing.TB, tm *teatest.TestModel, content func(M) string) string {
-	t.Helper()
-	ch := make(chan string, 1)
-	tm.Send(P(func(m M) { ch <- content(m) }))
-	select {
-	case s := <-ch:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatal("the program did not answer a probe")
-		return ""
+// probed runs a model for the tests as the program would run it alone,
+// except that a probeMsg runs on the program's goroutine, between
+// messages, with the model: so the product's models carry no test hook.
+type probed struct{ m tea.Model }
+
+// probeMsg is a function that looks at the model a probed runs.
+type probeMsg func(tea.Model)
+
+func (p *probed) Init() tea.Cmd  { return p.m.Init() }
+func (p *probed) View() tea.View { return p.m.View() }
+func (p *probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if probe, ok := msg.(probeMsg); ok {
+		probe(p.m)
+		return p, nil
 	}
+	var cmd tea.Cmd
+	p.m, cmd = p.m.Update(msg)
+	return p, cmd
+}
+
+// probe runs f with tm's model, of type M, on the program's goroutine,
+// after every message sent before it.
+func probe[M tea.Model](t testing.TB, tm *teatest.TestModel, f func(M)) {
+	t.Helper()
+	done := make(chan struct{})
+	tm.Send(probeMsg(func(m tea.Model) { f(m.(M)); close(done) }))
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the program did not answer a probe: it is no longer running")
+	}
+}
+
+// readScreen is a model's content now, read on the program's goroutine
+// after every message sent before it.
+func readScreen[M tea.Model](t testing.TB, tm *teatest.TestModel, content func(M) string) string {
+	t.Helper()
+	var s string
+	probe(t, tm, func(m M) { s = content(m) })
+	return s
+}
+
+// finalModel is tm's model, of type M, once the program has ended.
+func finalModel[M tea.Model](t testing.TB, tm *teatest.TestModel) M {
+	t.Helper()
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*probed).m.(M)
 }
 
 // waitForScreen polls screen until it shows every one of want: backend

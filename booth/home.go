@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // homeState is the member's list of elections.
@@ -80,8 +81,8 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *model) homeView() (string, string, keyMap) {
-	name := Sanitize(m.s.Member.Name)
-	head := fmt.Sprintf("Signed in as %s (key %s)", m.st.title.Render(name), Sanitize(m.s.Fingerprint))
+	name := safetext.Sanitize(m.s.Member.Name)
+	head := fmt.Sprintf("Signed in as %s (key %s)", m.st.title.Render(name), safetext.Sanitize(m.s.Fingerprint))
 	if m.s.Kiosk {
 		head = fmt.Sprintf("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
@@ -89,7 +90,7 @@ func (m *model) homeView() (string, string, keyMap) {
 	case !m.home.loaded:
 		return head, "Loading your elections…", homeKeys
 	case m.home.err != nil:
-		return head, m.st.bad.Render("Your elections could not be loaded: "+Sanitize(m.home.err.Error())) +
+		return head, m.st.bad.Render("Your elections could not be loaded: "+safetext.Sanitize(m.home.err.Error())) +
 			"\nPlease try again later, or tell the election officers.", homeKeys
 	case len(m.home.list) == 0:
 		return head, "You are not on the roll of any election at the moment.", homeKeys
@@ -122,7 +123,7 @@ func (m *model) homeView() (string, string, keyMap) {
 // homeItem writes one election's two lines: the title and its time, then
 // turnout and the voter's own state.
 func (m *model) homeItem(e models.MemberElection, p phase, now time.Time) (title, when, detail string) {
-	title = Sanitize(e.Title)
+	title = safetext.Sanitize(e.Title)
 	switch p {
 	case phaseOpen:
 		when = fmt.Sprintf("closes %s (%s)", relative(e.EffectiveClose(), now), utc(e.EffectiveClose()))

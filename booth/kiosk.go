@@ -181,18 +181,11 @@ func (k *Kiosk) after(d time.Duration) tea.Cmd {
 	}
 }
 
-// kioskProbeMsg lets tests look at the kiosk between messages, on the
-// program's goroutine.
-type kioskProbeMsg func(*Kiosk)
-
 // Update routes a message: the terminal's to the kiosk and the voter's
 // booth, keys to the screen shown, and the booth's own answers to the
 // booth that asked, if it is still the voter's.
 func (k *Kiosk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case kioskProbeMsg:
-		msg(k)
-		return k, nil
 	case tea.WindowSizeMsg:
 		k.look.w, k.look.h = msg.Width, msg.Height
 		k.look.resize()

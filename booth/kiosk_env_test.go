@@ -126,13 +126,7 @@ func startKiosk(t *testing.T, env *kioskEnv, cfg KioskConfig, setup bool) *kiosk
 // probe runs f on the program's goroutine, between messages.
 func (h *kioskHarness) probe(f func(*Kiosk)) {
 	h.t.Helper()
-	done := make(chan struct{})
-	h.tm.Send(kioskProbeMsg(func(k *Kiosk) { f(k); close(done) }))
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("the kiosk did not answer a probe: it is no longer running")
-	}
+	probe(h.t, h.tm, f)
 }
 
 func (h *kioskHarness) screen() string {

@@ -148,7 +148,7 @@ func TestKioskIgnoresLeavingKeys(t *testing.T) {
 	if err := h.tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	if k := h.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Kiosk); k.state != ksVoter {
+	if k := finalModel[*Kiosk](t, h.tm); k.state != ksVoter {
 		t.Errorf("the kiosk ended in state %d, want still in the voter's booth", k.state)
 	}
 }
@@ -265,7 +265,7 @@ func TestKioskStaffExit(t *testing.T) {
 	h.keys("ctrl+x", "wrong-passphrase", "enter")
 	h.waitFor("That is not the passphrase")
 	h.keys(staffPassphrase, "enter")
-	k := h.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Kiosk)
+	k := finalModel[*Kiosk](t, h.tm)
 	if k.state != ksEnded || !strings.Contains(k.View().Content, "The kiosk has ended") {
 		t.Errorf("after the passphrase: state %d, screen %q", k.state, k.View().Content)
 	}

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The welcome screen asks for a code. Staff reach their prompt from here
@@ -144,13 +145,13 @@ func codeRefusal(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "The kiosk is closing."
 	}
-	return "The code could not be checked (" + Sanitize(err.Error()) + ")." + askStaff
+	return "The code could not be checked (" + safetext.Sanitize(err.Error()) + ")." + askStaff
 }
 
 func (k *Kiosk) welcomeView() (string, string, keyMap) {
 	head := k.look.st.title.Render("Members' voting booth")
 	if k.cfg.Name != "" {
-		head = spread(head, Sanitize(k.cfg.Name), k.look.w)
+		head = spread(head, safetext.Sanitize(k.cfg.Name), k.look.w)
 	}
 	w := k.look.w
 	out := []string{

@@ -12,6 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // The smallest terminal the booth draws in; below it the booth asks for a
@@ -137,15 +139,8 @@ func (m *model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// probeMsg lets tests look at the model between messages, on the
-// program's goroutine.
-type probeMsg func(*model)
-
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case probeMsg:
-		msg(m)
-		return m, nil
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.resize()
@@ -238,7 +233,7 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 		m.oldIn.input, cmd = m.oldIn.input.Update(msg)
 	case m.scr == scrRank && m.rank != nil && m.rank.filtering:
 		*m.rank.input, cmd = m.rank.input.Update(msg)
-		m.rank.filter = Sanitize(m.rank.input.Value())
+		m.rank.filter = safetext.Sanitize(m.rank.input.Value())
 	}
 	// Pasting into the confirmation is not typing "yes".
 	return cmd

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -61,14 +62,8 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 
 func (o *offline) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-// probeOfflineMsg lets tests look at the review between messages.
-type probeOfflineMsg func(*offline)
-
 func (o *offline) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case probeOfflineMsg:
-		msg(o)
-		return o, nil
 	case tea.KeyPressMsg:
 		return o, o.onKey(msg)
 	case tea.PasteMsg:
@@ -115,7 +110,7 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Result, CountedAt: o.b.CountedAt}})
 		o.scr, o.boothScr = offBooth, scrResults
 	case key.Matches(msg, kDesc) && strings.TrimSpace(o.b.Election.Description) != "":
-		m.openReader(Sanitize(o.b.Election.Title), o.b.Election.Description, scrElection)
+		m.openReader(safetext.Sanitize(o.b.Election.Title), o.b.Election.Description, scrElection)
 		o.scr, o.boothScr = offBooth, scrRead
 	case key.Matches(msg, kFind) && o.b.Ledger != nil:
 		o.openLookup()
@@ -150,7 +145,7 @@ func (o *offline) header() string {
 		line2 += " · " + seats(e.Seats)
 	}
 	line2 += " · closed " + utc(e.ClosedAt)
-	return spread(m.st.title.Render(Sanitize(e.Title)), "published results", m.w) + "\n" + line2
+	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), "published results", m.w) + "\n" + line2
 }
 
 func (o *offline) summaryView() (string, string, keyMap) {
@@ -163,7 +158,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	if len(head) > 16 {
 		head = head[:16] + "…"
 	}
-	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, Sanitize(head))))
+	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
 	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")
 	out = append(out, lines(wrap(o.outcome(), m.w))...)
 	keys := keyMap{short: []key.Binding{kSeeResults}}
@@ -208,9 +203,9 @@ func (o *offline) checkLines() []string {
 		case bundle.CheckDefinition:
 			// The definition hashes to it: compare it with the one
 			// published when voting opened.
-			label, text = "Fingerprint", Sanitize(o.b.Election.Fingerprint)
+			label, text = "Fingerprint", safetext.Sanitize(o.b.Election.Fingerprint)
 			if c.Status == bundle.StatusFailed {
-				text = Sanitize(c.Detail)
+				text = safetext.Sanitize(c.Detail)
 			}
 		case bundle.CheckRecount:
 			label, text = "Recount", o.recountText(c)
@@ -232,12 +227,12 @@ func (o *offline) checkLines() []string {
 }
 
 func (o *offline) signatureText(c bundle.Check) string {
-	signer := Sanitize(o.b.Signer())
+	signer := safetext.Sanitize(o.b.Signer())
 	switch c.Status {
 	case bundle.StatusFailed:
-		return "INVALID: " + Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
+		return "INVALID: " + safetext.Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
 	}
-	return "valid, by " + signer + ": " + Sanitize(o.rep.Anchor)
+	return "valid, by " + signer + ": " + safetext.Sanitize(o.rep.Anchor)
 }
 
 func (o *offline) recountText(c bundle.Check) string {
@@ -247,7 +242,7 @@ func (o *offline) recountText(c bundle.Check) string {
 	case bundle.StatusSkipped:
 		return "not possible: this election did not publish its ledger"
 	}
-	return Sanitize(c.Detail)
+	return safetext.Sanitize(c.Detail)
 }
 
 func (o *offline) ledgerLine() string {
@@ -279,7 +274,7 @@ func (o *offline) outcome() string {
 	names := make([]string, len(r.Elected))
 	for i, c := range r.Elected {
 		if c >= 0 && c < len(r.Candidates) {
-			names[i] = Sanitize(r.Candidates[c].Name)
+			names[i] = safetext.Sanitize(r.Candidates[c].Name)
 		}
 	}
 	switch {

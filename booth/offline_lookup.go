@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 )
 
 // lookupState finds a ballot in the ledger by its receipt: the receipt is
@@ -63,11 +64,11 @@ func (o *offline) answer() []string {
 	case errors.Is(err, bundle.ErrReceiptNotFound):
 		return lines(wrap(m.st.bad.Render("Not found: no ballot in this ledger has this receipt. Check that you copied it whole and that it is for this election."), m.w))
 	case err != nil:
-		return lines(wrap(m.st.bad.Render(Sanitize(err.Error())), m.w))
+		return lines(wrap(m.st.bad.Render(safetext.Sanitize(err.Error())), m.w))
 	}
 	out := lines(wrap(m.st.good.Render("✓ Counted.")+" The ledger holds this ballot under receipt hash "+shortHash(f.ReceiptHash)+":", m.w))
 	out = append(out, "")
-	for _, line := range lines(SanitizeMultiline(f.Ballot.Describe(d))) {
+	for _, line := range lines(safetext.SanitizeMultiline(f.Ballot.Describe(d))) {
 		for _, l := range lines(wrap(line, m.w-2)) {
 			out = append(out, "  "+l)
 		}

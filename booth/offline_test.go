@@ -140,7 +140,7 @@ func startOffline(t *testing.T, data []byte, o bundle.Options) *offlineHarness {
 
 func (h *offlineHarness) screen() string {
 	h.t.Helper()
-	return readScreen[probeOfflineMsg](h.t, h.tm, (*offline).content)
+	return readScreen(h.t, h.tm, (*offline).content)
 }
 
 func (h *offlineHarness) waitFor(want ...string) string {

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -167,7 +168,7 @@ func problemText(err error) string {
 		for i, p := range ve.Problems {
 			msgs[i] = p.Msg
 		}
-		return Sanitize("This ballot cannot be cast: " + strings.Join(msgs, "; "))
+		return safetext.Sanitize("This ballot cannot be cast: " + strings.Join(msgs, "; "))
 	}
-	return Sanitize(err.Error())
+	return safetext.Sanitize(err.Error())
 }

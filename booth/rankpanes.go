@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -16,13 +17,13 @@ func (m *model) rankView() (string, string, keyMap) {
 	if e.Method == tally.YesNo || e.Method == tally.Approval {
 		keys = pickKeys
 	}
-	top := lines(wrap(Sanitize(e.MethodSentence()), m.w))
+	top := lines(wrap(safetext.Sanitize(e.MethodSentence()), m.w))
 	var bottom []string
 	switch {
 	case r.filtering:
 		bottom = []string{r.input.View()}
 	case r.problem != "":
-		bottom = lines(wrap(m.st.bad.Render(Sanitize(r.problem)), m.w))
+		bottom = lines(wrap(m.st.bad.Render(safetext.Sanitize(r.problem)), m.w))
 	default:
 		bottom = []string{m.st.dim.Render(m.ballotSummary())}
 	}
@@ -99,7 +100,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 			case len(r.ranks[s.rank]) > 1:
 				label = fmt.Sprintf("%2d=", s.rank+1)
 			}
-			out = append(out, mark(i)+label+" "+Sanitize(e.Candidates[s.cand].Name))
+			out = append(out, mark(i)+label+" "+safetext.Sanitize(e.Candidates[s.cand].Name))
 		}
 		if len(out) == 0 {
 			out = append(out, m.st.dim.Render("  (empty: enter adds the one under the cursor)"))
@@ -114,7 +115,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 		}
 	default:
 		for i, c := range m.rest() {
-			out = append(out, mark(i)+" "+Sanitize(e.Candidates[c].Name))
+			out = append(out, mark(i)+" "+safetext.Sanitize(e.Candidates[c].Name))
 		}
 		if len(out) == 0 && r.filter != "" {
 			out = append(out, m.st.dim.Render("  (no name matches the filter)"))

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -31,7 +32,7 @@ func (m *model) rest() []int {
 		if r.find(c) >= 0 || slices.Contains(e.Withdrawn, cand.ID) {
 			continue
 		}
-		if filter != "" && !strings.Contains(strings.ToLower(Sanitize(cand.Name)), filter) {
+		if filter != "" && !strings.Contains(strings.ToLower(safetext.Sanitize(cand.Name)), filter) {
 			continue
 		}
 		out = append(out, c)
@@ -48,7 +49,7 @@ type choice struct{ id, label string }
 func (m *model) choices() []choice {
 	var out []choice
 	for _, c := range m.el.me.Candidates {
-		out = append(out, choice{c.ID, Sanitize(c.Name)})
+		out = append(out, choice{c.ID, safetext.Sanitize(c.Name)})
 	}
 	if !slices.ContainsFunc(out, func(c choice) bool { return c.id == "abstain" }) {
 		out = append(out, choice{"abstain", "Abstain"})
@@ -218,7 +219,7 @@ func (m *model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	*r.input, cmd = r.input.Update(msg)
-	r.filter = Sanitize(r.input.Value())
+	r.filter = safetext.Sanitize(r.input.Value())
 	r.cur[paneRest] = 0
 	return cmd
 }

@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // markdown renders untrusted Markdown for a width: sanitised first, then
@@ -17,7 +19,7 @@ import (
 // an idle session holds only the text it shows. If glamour fails, the
 // sanitised source is shown as plain text.
 func (m *model) markdown(src string, width int) string {
-	src = SanitizeMultiline(src)
+	src = safetext.SanitizeMultiline(src)
 	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(m.st.markdown), glamour.WithWordWrap(max(width-4, 20)))
 	if err != nil {
 		return wrap(src, width)
@@ -26,7 +28,7 @@ func (m *model) markdown(src string, width int) string {
 	if err != nil {
 		return wrap(src, width)
 	}
-	out = keepSGR(out)
+	out = safetext.KeepSGR(out)
 	if m.noColour {
 		out = ansi.Strip(out)
 	}

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -24,7 +25,7 @@ func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) receiptView() (string, string, keyMap) {
 	e := m.el.me
-	head := m.st.title.Render(Sanitize(e.Title)) + "\n" + m.st.good.Render("Your ballot is cast. ✓")
+	head := m.st.title.Render(safetext.Sanitize(e.Title)) + "\n" + m.st.good.Render("Your ballot is cast. ✓")
 	out := []string{
 		"Your receipt (it is shown only this once):",
 		"",
@@ -94,7 +95,7 @@ func (m *model) oldReceiptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		norm, err := models.NormalizeReceipt(o.input.Value())
 		if err != nil {
-			o.err = Sanitize(err.Error())
+			o.err = safetext.Sanitize(err.Error())
 			return nil
 		}
 		m.oldReceipt, m.oldIn = norm, nil

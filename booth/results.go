@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -72,7 +73,7 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) resultsView() (string, string, keyMap) {
 	e, rs := m.el.me, m.res
-	line1 := Sanitize(e.Title) + " · counted · " + methodName(e.Method)
+	line1 := safetext.Sanitize(e.Title) + " · counted · " + methodName(e.Method)
 	if e.Method != tally.YesNo {
 		line1 += " · " + seats(e.Seats)
 	}
@@ -82,7 +83,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	case !rs.loaded:
 		body = []string{"Loading the results…"}
 	case rs.err != nil:
-		body = []string{m.st.bad.Render("The results could not be loaded: " + Sanitize(rs.err.Error()))}
+		body = []string{m.st.bad.Render("The results could not be loaded: " + safetext.Sanitize(rs.err.Error()))}
 	default:
 		body = m.resultBody()
 	}
@@ -127,7 +128,7 @@ func (m *model) resultBody() []string {
 		}
 	}
 	for _, n := range r.Notes {
-		out = append(out, lines(wrap(Sanitize(n), m.w))...)
+		out = append(out, lines(wrap(safetext.Sanitize(n), m.w))...)
 	}
 	return out
 }
@@ -139,7 +140,7 @@ func (m *model) names(cands []int, sep string) string {
 	}
 	ns := make([]string, len(cands))
 	for i, c := range cands {
-		ns[i] = Sanitize(m.res.r.Candidates[c].Name)
+		ns[i] = safetext.Sanitize(m.res.r.Candidates[c].Name)
 	}
 	return strings.Join(ns, sep)
 }
@@ -149,7 +150,7 @@ func (m *model) names(cands []int, sep string) string {
 func (m *model) stageBars() []string {
 	r, rs := m.res.r, m.res
 	round := r.Rounds[rs.stage]
-	title := fmt.Sprintf("Stage %d of %d — %s", rs.stage+1, len(r.Rounds), Sanitize(round.Action))
+	title := fmt.Sprintf("Stage %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
 	quota := ""
 	if round.Quota != (tally.Decimal{}) {
 		quota = "quota " + round.Quota.String()
@@ -157,7 +158,7 @@ func (m *model) stageBars() []string {
 	out := []string{spread(m.st.heading.Render(title), quota, m.w)}
 	nameW, figW := 9, 1 // "exhausted"
 	for c, cand := range r.Candidates {
-		nameW = max(nameW, ansi.StringWidth(Sanitize(cand.Name)))
+		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 		if c < len(round.Totals) {
 			figW = max(figW, len(round.Totals[c].String()))
 		}
@@ -183,18 +184,18 @@ func (m *model) stageBars() []string {
 		if c < len(round.Status) && round.Status[c] != tally.Hopeful {
 			status = round.Status[c].String()
 		}
-		out = append(out, row(Sanitize(cand.Name), round.Totals[c], status))
+		out = append(out, row(safetext.Sanitize(cand.Name), round.Totals[c], status))
 	}
 	if round.Exhausted.Units != 0 {
 		out = append(out, row("exhausted", round.Exhausted, ""))
 	}
 	for _, n := range round.Notes {
-		out = append(out, lines(wrap("• "+Sanitize(n), m.w))...)
+		out = append(out, lines(wrap("• "+safetext.Sanitize(n), m.w))...)
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
-			out = append(out, lines(wrap(fmt.Sprintf("• Tie to %s between %s: %s chosen by %s.", Sanitize(t.Purpose),
-				m.names(t.Candidates, ", "), m.names([]int{t.Chosen}, ""), Sanitize(t.Rule)), m.w))...)
+			out = append(out, lines(wrap(fmt.Sprintf("• Tie to %s between %s: %s chosen by %s.", safetext.Sanitize(t.Purpose),
+				m.names(t.Candidates, ", "), m.names([]int{t.Chosen}, ""), safetext.Sanitize(t.Rule)), m.w))...)
 		}
 	}
 	return append(out, "")

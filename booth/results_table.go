@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/charmbracelet/x/ansi"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -14,7 +15,7 @@ func (m *model) stageTable() []string {
 	r, rs := m.res.r, m.res
 	nameW, figW := 9, 5
 	for _, cand := range r.Candidates {
-		nameW = max(nameW, ansi.StringWidth(Sanitize(cand.Name)))
+		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 	}
 	for _, round := range r.Rounds {
 		for _, t := range round.Totals {
@@ -40,7 +41,7 @@ func (m *model) stageTable() []string {
 		head,
 	}
 	for c, cand := range r.Candidates {
-		line := " " + padRight(Sanitize(cand.Name), nameW)
+		line := " " + padRight(safetext.Sanitize(cand.Name), nameW)
 		for s := first; s < last; s++ {
 			round := r.Rounds[s]
 			fig, mark := "", " "
@@ -113,7 +114,7 @@ func (m *model) matrixLines(title string, matrix [][]int64) []string {
 	}
 	out := []string{m.st.heading.Render(title), head}
 	for a := range n {
-		line := fmt.Sprintf(" %2d %s", a+1, padRight(Sanitize(r.Candidates[a].Name), nameW))
+		line := fmt.Sprintf(" %2d %s", a+1, padRight(safetext.Sanitize(r.Candidates[a].Name), nameW))
 		for b := range n {
 			if a == b {
 				line += fmt.Sprintf(" %*s", figW, "–")

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -129,7 +130,7 @@ func castError(err error) string {
 	if errors.As(err, &ve) {
 		return problemText(err)
 	}
-	return "The ballot could not be stored: " + Sanitize(err.Error()) + ". Nothing was cast; try again, or tell the election officers."
+	return "The ballot could not be stored: " + safetext.Sanitize(err.Error()) + ". Nothing was cast; try again, or tell the election officers."
 }
 
 func (m *model) reviewView() (string, string, keyMap) {
@@ -141,7 +142,7 @@ func (m *model) reviewView() (string, string, keyMap) {
 		top = append(top, lines(wrap("This replaces your earlier ballot (receipt "+groupReceipt(m.oldReceipt)+"); the earlier one will no longer count.", m.w))...)
 		top = append(top, "")
 	}
-	top = append(top, lines(wrap(SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
+	top = append(top, lines(wrap(safetext.SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
 	switch {
 	case rv.shortened && len(rv.ballot.Ranks) == 0:
 		top = append(top, lines(wrap("You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot.", m.w))...)
@@ -184,7 +185,7 @@ func (m *model) reviewView() (string, string, keyMap) {
 func groupReceipt(r string) string {
 	norm, err := models.NormalizeReceipt(r)
 	if err != nil {
-		return Sanitize(r)
+		return safetext.Sanitize(r)
 	}
 	var groups []string
 	for i := 0; i < len(norm); i += 4 {

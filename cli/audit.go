@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
-	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 	boothssh "vote.example.org/booth/ssh"
 )
 
@@ -133,7 +132,7 @@ func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
 	case b != nil:
 		bundleHead, err := hex.DecodeString(b.AuditHead)
 		if err != nil || len(bundleHead) != len(head) {
-			return fmt.Errorf("%s: its audit head %q is not a hash", f.bundle, boothui.Sanitize(b.AuditHead))
+			return fmt.Errorf("%s: its audit head %q is not a hash", f.bundle, safetext.Sanitize(b.AuditHead))
 		}
 		copy(head[:], bundleHead)
 		if err := models.CheckHead(log, b.AuditSeq, head); err != nil {
@@ -176,30 +175,19 @@ func newAuditLogCmd() *cobra.Command {
 				for i, e := range log {
 					entries[i] = auditEntryJSON{e.Seq, e.At.UTC(), e.Actor, e.Action, e.Detail, models.HashString(e.Prev), models.HashString(e.Hash)}
 				}
-				return printJSON(cmd.OutOrStdout(), entries)
+				return safetext.WriteJSON(cmd.OutOrStdout(), entries)
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "SEQ\tTIME (UTC)\tOFFICER\tACTION\tDETAIL")
 			for _, e := range log {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.At.UTC().Format("2006-01-02 15:04:05"),
-					auditText(e.Actor), auditText(e.Action), auditText(e.Detail))
+					safetext.Show(e.Actor), safetext.Show(e.Action), safetext.Show(e.Detail))
 			}
 			return w.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the log as JSON, with each entry's hashes")
 	return cmd
-}
-
-// auditText shows an audit field as it is, or quoted with escapes when it
-// holds characters that could move the cursor or rewrite the terminal (the
-// log records what an officer's machine reported, which booth does not
-// control).
-func auditText(s string) string {
-	if s == "" || models.CheckText("audit field", s) == nil {
-		return s
-	}
-	return strconv.Quote(s)
 }
 
 // readAuditLog reads the whole audit log from the data directory.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The code commands issue, list and revoke the one-time codes members vote
@@ -76,7 +77,7 @@ func printIssued(w io.Writer, ic models.IssuedCode, m models.Member, ttl time.Du
 		scope = "election " + ic.ElectionID + " only"
 	}
 	_, err := fmt.Fprintf(w, "%s\nkiosk code for member %s (%s), %s\nworks once, until %s (%s)\n",
-		ic.Code, m.ID, shownText(m.Name), scope, ic.Expires.UTC().Format("2006-01-02 15:04 UTC"), shortDuration(ttl))
+		ic.Code, m.ID, safetext.Show(m.Name), scope, ic.Expires.UTC().Format("2006-01-02 15:04 UTC"), shortDuration(ttl))
 	return err
 }
 
@@ -132,7 +133,7 @@ func newCodeListCmd() *cobra.Command {
 					for i, c := range cs {
 						out[i] = codeJSON{c.ID(), c.MemberID, c.ElectionID, c.Expires.UTC()}
 					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}
 				return printCodes(cmd.OutOrStdout(), cs, svc.Now())
 			})

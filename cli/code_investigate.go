@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // booth code investigate: the election committee reads, with the tally
@@ -50,7 +51,7 @@ records with age anyway.`,
 					return err
 				}
 				if asJSON {
-					return printJSON(cmd.OutOrStdout(), findingsJSON(fs))
+					return safetext.WriteJSON(cmd.OutOrStdout(), findingsJSON(fs))
 				}
 				return printFindings(cmd.OutOrStdout(), args[0], fs)
 			})
@@ -97,11 +98,11 @@ func printFindings(w io.Writer, election string, fs []models.CodeFinding) error 
 	for _, f := range fs {
 		// A record is sealed to a public key: whoever can write to the
 		// database could forge one, so its text is shown quoted when odd.
-		by := "staff " + shownText(f.Staff)
+		by := "staff " + safetext.Show(f.Staff)
 		if f.Staff == "" {
-			by = "officer " + shownText(f.Officer)
+			by = "officer " + safetext.Show(f.Officer)
 		}
-		scope := shownText(f.Election)
+		scope := safetext.Show(f.Election)
 		if scope == "" {
 			scope = "any"
 		}
@@ -113,7 +114,7 @@ func printFindings(w io.Writer, election string, fs []models.CodeFinding) error 
 		if f.AuditSeq != 0 {
 			audit = fmt.Sprintf("#%d", f.AuditSeq)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", by, shownText(f.Member), f.Code[:8], scope, issued, state, audit)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", by, safetext.Show(f.Member), f.Code[:8], scope, issued, state, audit)
 	}
 	return tw.Flush()
 }

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"strings"
@@ -119,19 +117,6 @@ func osUser() string {
 		return name
 	}
 	return fmt.Sprintf("uid %d", os.Getuid())
-}
-
-// printJSON writes v as indented JSON. Every --json output of the
-// officers' commands goes through it (JSON written elsewhere, such as
-// tally's result or the bundle's report, as a json.RawMessage, which it
-// re-indents unchanged), so one place decides how JSON reaches a terminal.
-func printJSON(w io.Writer, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", data)
-	return err
 }
 
 // tickedService opens the store and applies the automatic lifecycle

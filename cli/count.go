@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -88,7 +89,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	if err != nil {
 		return err
 	}
-	return printJSON(out, json.RawMessage(data))
+	return safetext.WriteJSON(out, json.RawMessage(data))
 }
 
 // options checks the flags that do not depend on the file, so a typo is
@@ -131,7 +132,7 @@ func inFile(name string, err error) error {
 }
 
 func isMethod(m tally.Method) bool {
-	for _, known := range tally.Methods {
+	for _, known := range tally.Methods() {
 		if m == known {
 			return true
 		}
@@ -140,8 +141,9 @@ func isMethod(m tally.Method) bool {
 }
 
 func methodList() string {
-	names := make([]string, len(tally.Methods))
-	for i, m := range tally.Methods {
+	methods := tally.Methods()
+	names := make([]string, len(methods))
+	for i, m := range methods {
 		names[i] = string(m)
 	}
 	return strings.Join(names, ", ")

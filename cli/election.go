@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The election commands define an election from its TOML file and take it
@@ -101,7 +102,7 @@ mode 0600) and booth keeps no copy. Keep it offline: it is needed to count.`,
 					return err
 				}
 				out := cmd.OutOrStdout()
-				fmt.Fprintf(out, "created draft election %s: %s\n", e.ID, shownText(e.Title))
+				fmt.Fprintf(out, "created draft election %s: %s\n", e.ID, safetext.Show(e.Title))
 				fmt.Fprintf(out, "opens %s, closes %s\n", utc(e.OpensAt), utc(e.ClosesAt))
 				if _, err := fmt.Fprintln(out, msg); err != nil {
 					return err
@@ -131,7 +132,7 @@ func newElectionEditCmd() *cobra.Command {
 				if err := svc.EditElection(ctx, d, actor()); err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "updated draft election %s: %s\n", d.ID, shownText(d.Title))
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "updated draft election %s: %s\n", d.ID, safetext.Show(d.Title))
 				return err
 			})
 		},
@@ -199,7 +200,7 @@ func newElectionListCmd() *cobra.Command {
 					for i, e := range es {
 						list[i] = models.NewElectionSummary(e)
 					}
-					return printJSON(cmd.OutOrStdout(), list)
+					return safetext.WriteJSON(cmd.OutOrStdout(), list)
 				}
 				if len(es) == 0 {
 					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no elections yet: define one in a TOML file and run 'booth election create FILE'")
@@ -208,7 +209,7 @@ func newElectionListCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSTATE\tOPENS (UTC)\tCLOSES (UTC)\tTITLE")
 				for _, e := range es {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.EffectiveClose()), shownText(e.Title))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.EffectiveClose()), safetext.Show(e.Title))
 				}
 				return w.Flush()
 			})
@@ -386,12 +387,12 @@ func printRoll(ctx context.Context, w io.Writer, svc *models.Service, id string,
 	}
 	slices.SortFunc(list, func(a, b rollMemberJSON) int { return strings.Compare(a.ID, b.ID) })
 	if asJSON {
-		return printJSON(w, list)
+		return safetext.WriteJSON(w, list)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%s\t%s\n", m.ID, shownText(m.Name))
+		fmt.Fprintf(tw, "%s\t%s\n", m.ID, safetext.Show(m.Name))
 	}
 	fmt.Fprintf(tw, "%s\n", countOf(len(list), "member"))
 	return tw.Flush()
@@ -415,7 +416,7 @@ BLT's withdrawn candidates are. The withdrawal is recorded in the audit log.`,
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "candidate %s (%s) withdrawn from election %s\n", args[1], shownText(name), e.ID)
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "candidate %s (%s) withdrawn from election %s\n", args[1], safetext.Show(name), e.ID)
 				return err
 			})
 		},

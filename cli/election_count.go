@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // addCountCommands adds the commands that count and publish an election
@@ -122,7 +123,7 @@ func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
 	if err != nil {
 		return err
 	}
-	return printJSON(cmd.OutOrStdout(), json.RawMessage(data))
+	return safetext.WriteJSON(cmd.OutOrStdout(), json.RawMessage(data))
 }
 
 func newElectionExportCmd() *cobra.Command {

@@ -233,19 +233,6 @@ func TestAuditCommands(t *testing.T) {
 	}
 }
 
-func TestAuditText(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                   "",
-		"election e1 opened": "election e1 opened",
-		"evil\x1b[2J":        `"evil\x1b[2J"`,
-		"two\nlines":         `"two\nlines"`,
-	} {
-		if got := auditText(in); got != want {
-			t.Errorf("auditText(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // A test data directory does not make a PostgreSQL database a test one.
 func TestCastCommandRefusesPostgreSQL(t *testing.T) {
 	dir, _ := votingDir(t, true)

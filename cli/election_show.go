@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // booth election show: an election as the officer checks it before and
@@ -28,7 +29,7 @@ func newElectionShowCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return printJSON(cmd.OutOrStdout(), models.NewElectionDetail(e))
+					return safetext.WriteJSON(cmd.OutOrStdout(), models.NewElectionDetail(e))
 				}
 				_, err = fmt.Fprint(cmd.OutOrStdout(), showText(e))
 				return err
@@ -45,7 +46,7 @@ func showText(e models.Election) string {
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	line := func(k, format string, args ...any) { fmt.Fprintf(w, "%s:\t%s\n", k, fmt.Sprintf(format, args...)) }
 	line("Election", "%s", e.ID)
-	line("Title", "%s", shownText(e.Title))
+	line("Title", "%s", safetext.Show(e.Title))
 	line("State", "%s", stateText(e))
 	if e.ScrubPending {
 		line("Scrub", "the database may still show the order in which ballots arrived; nothing is counted or published until 'booth election compact %s' succeeds (every booth command retries it)", e.ID)
@@ -83,9 +84,9 @@ func showText(e models.Election) string {
 	b.WriteString("Candidates:\n")
 	w = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, c := range e.Candidates {
-		fmt.Fprintf(w, "  %s\t%s", c.ID, shownText(c.Name))
+		fmt.Fprintf(w, "  %s\t%s", c.ID, safetext.Show(c.Name))
 		if c.Affiliation != "" {
-			fmt.Fprintf(w, " (%s)", shownText(c.Affiliation))
+			fmt.Fprintf(w, " (%s)", safetext.Show(c.Affiliation))
 		}
 		if slices.Contains(e.Withdrawn, c.ID) {
 			w.Write([]byte("\t[withdrawn]"))

@@ -17,6 +17,7 @@ import (
 
 	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The kiosk commands run the kiosk on the stand's own terminal and manage
@@ -79,7 +80,7 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 		}
 	}
 	if f.name != "" {
-		if err := models.CheckText("--name", f.name); err != nil {
+		if err := safetext.Check("--name", f.name); err != nil {
 			return err
 		}
 	}
@@ -212,7 +213,7 @@ func newKioskListCmd() *cobra.Command {
 					for i, d := range ds {
 						out[i] = kioskDeviceJSON{Name: d.Name, Fingerprint: d.Key.Fingerprint, Type: d.Key.Type, Comment: d.Key.Comment}
 					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}
 				if len(ds) == 0 {
 					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no kiosk devices: add one with 'booth kiosk add NAME --key FILE'")
@@ -221,7 +222,7 @@ func newKioskListCmd() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tKEY\tCOMMENT")
 				for _, d := range ds {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", d.Name, d.Key.Fingerprint, shownText(d.Key.Comment))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", d.Name, d.Key.Fingerprint, safetext.Show(d.Key.Comment))
 				}
 				return tw.Flush()
 			})

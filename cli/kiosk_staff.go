@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The stand's staff are members with the staff role: they may issue kiosk
@@ -41,7 +42,7 @@ func newKioskStaffCmd() *cobra.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", m.ID, shownText(m.Name), m.Status)
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", m.ID, safetext.Show(m.Name), m.Status)
 				}
 				return tw.Flush()
 			})
@@ -68,9 +69,9 @@ func newStaffSetCmd(verb string, staff bool) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				msg := fmt.Sprintf("member %s (%s) is staff now: with their own key they may run 'ssh HOST code issue MEMBER [ELECTION]' and 'ssh HOST code history'", m.ID, shownText(m.Name))
+				msg := fmt.Sprintf("member %s (%s) is staff now: with their own key they may run 'ssh HOST code issue MEMBER [ELECTION]' and 'ssh HOST code history'", m.ID, safetext.Show(m.Name))
 				if !staff {
-					msg = fmt.Sprintf("member %s (%s) is no longer staff", m.ID, shownText(m.Name))
+					msg = fmt.Sprintf("member %s (%s) is no longer staff", m.ID, safetext.Show(m.Name))
 				}
 				_, err = fmt.Fprintln(cmd.OutOrStdout(), msg)
 				return err

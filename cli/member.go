@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The member commands register members and their SSH keys. Files are read
@@ -79,7 +79,7 @@ func newMemberAddCmd() *cobra.Command {
 				if err := svc.AddMember(ctx, m, actor()); err != nil {
 					return err
 				}
-				_, err := fmt.Fprintf(cmd.OutOrStdout(), "added member %s (%s) with %s\n", m.ID, shownText(m.Name), countOf(len(keys), "key"))
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "added member %s (%s) with %s\n", m.ID, safetext.Show(m.Name), countOf(len(keys), "key"))
 				return err
 			})
 		},
@@ -211,12 +211,12 @@ func newMemberListCmd() *cobra.Command {
 					for i, m := range ms {
 						out[i] = memberToJSON(m)
 					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tKEYS")
 				for _, m := range ms {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", m.ID, shownText(m.Name), m.Status, len(m.Keys))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", m.ID, safetext.Show(m.Name), m.Status, len(m.Keys))
 				}
 				return tw.Flush()
 			})
@@ -239,7 +239,7 @@ func newMemberShowCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return printJSON(cmd.OutOrStdout(), memberToJSON(m))
+					return safetext.WriteJSON(cmd.OutOrStdout(), memberToJSON(m))
 				}
 				return printMember(cmd.OutOrStdout(), m)
 			})
@@ -252,9 +252,9 @@ func newMemberShowCmd() *cobra.Command {
 func printMember(w io.Writer, m models.Member) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "ID:\t%s\n", m.ID)
-	fmt.Fprintf(tw, "Name:\t%s\n", shownText(m.Name))
+	fmt.Fprintf(tw, "Name:\t%s\n", safetext.Show(m.Name))
 	if m.Email != "" {
-		fmt.Fprintf(tw, "E-mail:\t%s\n", shownText(m.Email))
+		fmt.Fprintf(tw, "E-mail:\t%s\n", safetext.Show(m.Email))
 	}
 	fmt.Fprintf(tw, "Status:\t%s\n", m.Status)
 	fmt.Fprintf(tw, "Joined:\t%s\n", m.Joined.UTC().Format(time.RFC3339))
@@ -264,7 +264,7 @@ func printMember(w io.Writer, m models.Member) error {
 	}
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, k := range m.Keys {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Fingerprint, k.Type, shownText(k.Comment))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Fingerprint, k.Type, safetext.Show(k.Comment))
 	}
 	return tw.Flush()
 }
@@ -299,7 +299,7 @@ func newMemberStatusCmd(verb string, to models.MemberStatus) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "member %s (%s) %s: now %s\n", m.ID, shownText(m.Name), models.StatusChangeWord(to), to)
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "member %s (%s) %s: now %s\n", m.ID, safetext.Show(m.Name), models.StatusChangeWord(to), to)
 				return err
 			})
 		},
@@ -369,15 +369,6 @@ func removeMemberKey(ctx context.Context, cmd *cobra.Command, svc *models.Servic
 		_, err = fmt.Fprintf(out, "member %s now has no key and cannot sign in: add one with 'booth member key add %s --key FILE'\n", id, id)
 	}
 	return err
-}
-
-// shownText prints text others wrote. Names are checked when they enter
-// booth; this guards the terminal against a database edited by hand.
-func shownText(s string) string {
-	if s == "" || models.CheckText("text", s) == nil {
-		return s
-	}
-	return strconv.QuoteToGraphic(s)
 }
 
 func countOf(n int, what string) string {

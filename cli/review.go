@@ -11,6 +11,7 @@ import (
 
 	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 )
 
 func newReviewCmd() *cobra.Command {
@@ -44,7 +45,7 @@ verify.
 			b, rep := bundle.Verify(data, bundle.Options{Trust: trust})
 			if b == nil {
 				last := rep.Checks[len(rep.Checks)-1]
-				return fmt.Errorf("%s: %s: %s; it is not opened", args[0], last.Name, boothui.Sanitize(last.Detail))
+				return fmt.Errorf("%s: %s: %s; it is not opened", args[0], last.Name, safetext.Sanitize(last.Detail))
 			}
 			// Checked after the bundle, so that a refused bundle is
 			// refused wherever the command runs.

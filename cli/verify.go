@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 )
 
 // verifyFlags are the options of booth verify.
@@ -150,7 +150,7 @@ func runVerify(cmd *cobra.Command, path string, f verifyFlags) error {
 		if err != nil {
 			return err
 		}
-		if err := printJSON(cmd.OutOrStdout(), json.RawMessage(out)); err != nil {
+		if err := safetext.WriteJSON(cmd.OutOrStdout(), json.RawMessage(out)); err != nil {
 			return err
 		}
 	} else {
@@ -193,15 +193,15 @@ func readBundle(cmd *cobra.Command, path string) ([]byte, error) {
 func printReport(cmd *cobra.Command, b *bundle.Bundle, r bundle.Report) {
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if r.Election != "" {
-		fmt.Fprintf(out, "election %s: %s\nfingerprint %s\n", boothui.Sanitize(r.Election), boothui.Sanitize(r.Title), boothui.Sanitize(r.Fingerprint))
-		fmt.Fprintf(out, "audit head: entry %d, %s\n", r.AuditSeq, boothui.Sanitize(r.AuditHead))
+		fmt.Fprintf(out, "election %s: %s\nfingerprint %s\n", safetext.Sanitize(r.Election), safetext.Sanitize(r.Title), safetext.Sanitize(r.Fingerprint))
+		fmt.Fprintf(out, "audit head: entry %d, %s\n", r.AuditSeq, safetext.Sanitize(r.AuditHead))
 	}
 	for _, c := range r.Checks {
 		w := out
 		if c.Status != bundle.StatusOK && c.Status != bundle.StatusSkipped {
 			w = errOut
 		}
-		fmt.Fprintf(w, "%s: %s\n", c.Name, boothui.Sanitize(c.Detail))
+		fmt.Fprintf(w, "%s: %s\n", c.Name, safetext.Sanitize(c.Detail))
 	}
 	if r.Ballot == nil {
 		return
@@ -210,7 +210,7 @@ func printReport(cmd *cobra.Command, b *bundle.Bundle, r bundle.Report) {
 	d := b.Election.Definition
 	if ballot, err := models.ParseBallot(d, nil, *r.Ballot); err == nil {
 		for _, line := range strings.Split(strings.TrimRight(ballot.Describe(d), "\n"), "\n") {
-			fmt.Fprintf(out, "  %s\n", boothui.Sanitize(line))
+			fmt.Fprintf(out, "  %s\n", safetext.Sanitize(line))
 		}
 	}
 }

@@ -168,7 +168,7 @@ func TestMethodSentence(t *testing.T) {
 
 func FuzzParseBallot(f *testing.F) {
 	for _, s := range []string{"ada\nbob\n", "ada = bob\n# c\ncy", "yes\n", "abstain", "", "eve\nada\nada", "dee\r\nbob\r\n"} {
-		for _, m := range tally.Methods {
+		for _, m := range tally.Methods() {
 			f.Add(string(m), s)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -194,7 +195,7 @@ func (p *defParser) header(root tbl, d *Definition) {
 	}
 	if m, ok := p.required(root, "method"); ok {
 		d.Method = tally.Method(m)
-		if !slices.Contains(tally.Methods, d.Method) {
+		if !slices.Contains(tally.Methods(), d.Method) {
 			p.at("method", "unknown method %q: choose one of schulze, irv, meek, scottish, approval, yesno", m)
 		}
 	}
@@ -238,7 +239,7 @@ func isDefID(s string) bool {
 // line checks one line of text others will read: no control, escape or
 // bidi characters, and short enough for a screen.
 func (p *defParser) line(t tbl, key, s, what string) string {
-	if err := CheckText(what, s); err != nil {
+	if err := safetext.Check(what, s); err != nil {
 		p.at(t.key(key), "%v", err)
 	} else if n := utf8.RuneCountInString(s); n > maxLineRunes {
 		p.at(t.key(key), "%s is %d characters long; at most %d fit on a line", what, n, maxLineRunes)
@@ -253,7 +254,7 @@ func (p *defParser) markdown(path, what, s string) string {
 	s = strings.ReplaceAll(strings.TrimPrefix(s, "\ufeff"), "\r\n", "\n")
 	if len(s) > MaxStatementBytes {
 		p.at(path, "%s is %d bytes; at most %d are allowed", what, len(s), MaxStatementBytes)
-	} else if err := CheckMultiline(what, s); err != nil {
+	} else if err := safetext.CheckMultiline(what, s); err != nil {
 		p.at(path, "%v", err)
 	}
 	return s
@@ -378,7 +379,7 @@ func (p *defParser) distinctCandidates(cs []Candidate) {
 			if j, dup := names[folded]; dup {
 				p.at(at+".name", "candidate name %q is the same as %q on line %d once case and Unicode forms are ignored; voters could not tell them apart",
 					c.Name, cs[j].Name, p.lines[fmt.Sprintf("candidate[%d].name", j)])
-			} else if CheckText("name", c.Name) != nil {
+			} else if safetext.Check("name", c.Name) != nil {
 				// Already reported; a look-alike would only repeat it.
 			} else if prev, clash := nameLooks.add(c.Name, where); clash {
 				p.at(at+".name", "%s", lookAlikeMsg("candidate name", c.Name, where, prev,

@@ -14,6 +14,7 @@ import (
 	"filippo.io/age/agessh"
 	"golang.org/x/crypto/ssh"
 
+	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
 
@@ -205,7 +206,7 @@ func (p *defParser) electorate(root tbl, d *Definition) {
 // its method only, so an option never silently does nothing.
 func (p *defParser) methodOptions(root tbl, d *Definition) {
 	for _, name := range []string{"schulze", "yesno", "approval"} {
-		if _, ok := root.m[name]; ok && slices.Contains(tally.Methods, d.Method) && string(d.Method) != name {
+		if _, ok := root.m[name]; ok && slices.Contains(tally.Methods(), d.Method) && string(d.Method) != name {
 			p.at(name, "[%s] applies only to method = %q; this election's method is %q", name, name, d.Method)
 		}
 	}
@@ -293,7 +294,7 @@ func (p *defParser) recipients(root tbl, d *Definition) {
 }
 
 func checkRecipient(s string) error {
-	if err := CheckText("recipient", s); err != nil {
+	if err := safetext.Check("recipient", s); err != nil {
 		return err
 	}
 	key, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(s))
@@ -337,7 +338,7 @@ func (p *defParser) crossChecks(root tbl, d *Definition) {
 	n := len(d.Candidates)
 	_, seatsSet := root.m["seats"]
 	switch {
-	case d.Seats < 1 || !slices.Contains(tally.Methods, d.Method):
+	case d.Seats < 1 || !slices.Contains(tally.Methods(), d.Method):
 		// Already reported.
 	case d.Method == tally.YesNo && d.Seats != 1:
 		p.at("seats", "a yes/no question has 1 seat, not %d", d.Seats)

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // RSA key sizes booth accepts. Under 2048 bits RSA is breakable in
@@ -48,7 +50,7 @@ const howToMakeKey = "make a new key with 'ssh-keygen -t ed25519' and give its .
 // instead: authorized_keys options (command=, from=, …, which the booth
 // would not enforce), certificates, DSA keys, RSA keys under 2048 or over
 // 16384 bits, other key types, more than one line or key, and comments
-// with control, escape or bidi characters (see CheckText). An empty
+// with control, escape or bidi characters (see safetext.Check). An empty
 // comment is fine.
 func ParseKey(line string) (Key, error) {
 	line = strings.TrimPrefix(line, "\ufeff")
@@ -86,7 +88,7 @@ func ParseKey(line string) (Key, error) {
 	}
 	comment = strings.TrimSpace(comment)
 	if comment != "" {
-		if err := CheckText("key comment", comment); err != nil {
+		if err := safetext.Check("key comment", comment); err != nil {
 			return Key{}, fmt.Errorf("%w (or leave the comment out)", err)
 		}
 		if looksLikeKey(comment) {

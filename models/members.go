@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // Limits on what a member list may hold.
@@ -49,10 +51,10 @@ func CheckMemberID(id string) error {
 }
 
 // CheckMemberName checks a member's name, shown to the member and to the
-// officers: text without control, escape or bidi characters (CheckText),
-// at most 200 characters.
+// officers: text without control, escape or bidi characters
+// (safetext.Check), at most 200 characters.
 func CheckMemberName(name string) error {
-	if err := CheckText("member name", name); err != nil {
+	if err := safetext.Check("member name", name); err != nil {
 		return err
 	}
 	if n := utf8.RuneCountInString(name); n > maxMemberNameLen {
@@ -62,10 +64,10 @@ func CheckMemberName(name string) error {
 }
 
 // CheckEmail checks an e-mail address loosely, as officers type them: one
-// '@' with text on both sides, no spaces, nothing CheckText refuses. booth
-// sends no mail; the address only helps officers reach the member.
+// '@' with text on both sides, no spaces, nothing safetext.Check refuses.
+// booth sends no mail; the address only helps officers reach the member.
 func CheckEmail(email string) error {
-	if err := CheckText("e-mail address", email); err != nil {
+	if err := safetext.Check("e-mail address", email); err != nil {
 		return err
 	}
 	local, domain, ok := strings.Cut(email, "@")

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models/safetext"
 )
 
 // Issue 10 item 8: invisible and look-alike names. Each test here failed
@@ -180,7 +181,7 @@ func TestLookAlikeMessageIsComplete(t *testing.T) {
 }
 
 // Titles, affiliations, key comments, e-mail addresses and kiosk names go
-// through CheckText too.
+// through safetext.Check too.
 func TestInvisibleCharactersRefusedInEveryLine(t *testing.T) {
 	for what, src := range map[string]string{
 		"title":       strings.Replace(defHead, `title = "Board"`, "title = \"Board\u3164\"", 1) + defThree,
@@ -200,7 +201,7 @@ func TestInvisibleCharactersRefusedInEveryLine(t *testing.T) {
 		t.Errorf("key comment with VS16: %v", err)
 	}
 	// A statement is prose: an emoji there keeps its variation selector.
-	if err := CheckMultiline("statement", "I \u2764\uFE0F this club\n"); err != nil {
+	if err := safetext.CheckMultiline("statement", "I \u2764\uFE0F this club\n"); err != nil {
 		t.Errorf("CheckMultiline refused an emoji: %v", err)
 	}
 }
@@ -271,35 +272,8 @@ func (s *memStore) Members(context.Context) ([]Member, error) {
 	return ms, nil
 }
 
-// defaultIgnorable15 is Default_Ignorable_Code_Point as
-// DerivedCoreProperties.txt of Unicode 15.0.0 lists it, the version of
-// Go's unicode tables.
-var defaultIgnorable15 = [][2]rune{
-	{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160}, {0x17B4, 0x17B5},
-	{0x180B, 0x180D}, {0x180E, 0x180E}, {0x180F, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E},
-	{0x2060, 0x2064}, {0x2065, 0x2065}, {0x2066, 0x206F}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},
-	{0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A},
-	{0xE0000, 0xE0000}, {0xE0001, 0xE0001}, {0xE0002, 0xE001F}, {0xE0020, 0xE007F}, {0xE0080, 0xE00FF},
-	{0xE0100, 0xE01EF}, {0xE01F0, 0xE0FFF},
-}
-
-func TestDefaultIgnorableIsUnicodes(t *testing.T) {
-	if unicode.Version != "15.0.0" {
-		t.Skipf("Go's Unicode tables are version %s; the reference list here is 15.0.0's", unicode.Version)
-	}
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		want := slices.ContainsFunc(defaultIgnorable15, func(rg [2]rune) bool { return rg[0] <= r && r <= rg[1] })
-		if got := isDefaultIgnorable(r); got != want {
-			t.Errorf("isDefaultIgnorable(%U) = %v, want %v", r, got, want)
-		}
-	}
-}
-
-// FuzzCheckTextNoInvisible checks that a line CheckText accepts never
-// holds a default-ignorable code point, a Hangul filler, the blank braille
-// pattern or a nonspacing mark twice in a row, and that lookKey takes
-// whatever it is given.
-func FuzzCheckTextNoInvisible(f *testing.F) {
+// FuzzLookKey checks that lookKey takes whatever it is given.
+func FuzzLookKey(f *testing.F) {
 	for _, tt := range hostileNames {
 		f.Add(tt.fake)
 		f.Add(tt.real)
@@ -312,16 +286,33 @@ func FuzzCheckTextNoInvisible(f *testing.F) {
 		if utf8.ValidString(s) && !utf8.ValidString(key) {
 			t.Fatalf("lookKey(%q) = %q, not UTF-8", s, key)
 		}
-		if CheckText("name", s) != nil {
-			return
-		}
-		for _, r := range s {
-			if isDefaultIgnorable(r) || isHangulFiller(r) || r == 0x2800 {
-				t.Fatalf("CheckText accepted %q with %U", s, r)
-			}
-		}
-		if mark, _ := repeatedMark(s); mark != 0 {
-			t.Fatalf("CheckText accepted %q with %U twice", s, mark)
-		}
 	})
+}
+
+func TestFoldName(t *testing.T) {
+	same := [][2]string{
+		{"Alice Liddell", "alice liddell"},
+		{"Alice  Liddell ", " ALICE\tLiddell"},
+		{"Straße", "STRASSE"},
+		{"ﬁnn", "Finn"},                         // ligature, NFKC
+		{"Ａｌｉｃｅ", "alice"},                      // full-width letters
+		{"José", "Jose\u0301"},                  // composed and decomposed
+		{"Ⅻ", "xii"},                            // Roman numeral compatibility form
+		{"ΣΊΣΥΦΟΣ", "σίσυφος"},                  // final sigma folds like sigma
+		{"alice\u00a0liddell", "Alice Liddell"}, // no-break space
+	}
+	for _, p := range same {
+		if FoldName(p[0]) != FoldName(p[1]) {
+			t.Errorf("FoldName(%q) = %q, FoldName(%q) = %q: want equal", p[0], FoldName(p[0]), p[1], FoldName(p[1]))
+		}
+	}
+	different := [][2]string{{"Alice", "Alicia"}, {"Jose", "José"}, {"ab", "a b"}}
+	for _, p := range different {
+		if FoldName(p[0]) == FoldName(p[1]) {
+			t.Errorf("FoldName(%q) == FoldName(%q) = %q: want different", p[0], p[1], FoldName(p[0]))
+		}
+	}
+	if got := FoldName("  Alice \n Liddell  "); got != "alice liddell" {
+		t.Errorf("FoldName collapsed to %q, want %q", got, "alice liddell")
+	}
 }

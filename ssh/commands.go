@@ -13,8 +13,8 @@ import (
 
 	cssh "charm.land/ssh"
 
-	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
@@ -79,17 +79,17 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 	}
 	argv := sess.Command()
 	if len(argv) == 0 {
-		fmt.Fprintf(sess.Stderr(), "booth: cannot read the command %q; see 'ssh HOST help'\n", booth.Sanitize(sess.RawCommand()))
+		fmt.Fprintf(sess.Stderr(), "booth: cannot read the command %q; see 'ssh HOST help'\n", safetext.Sanitize(sess.RawCommand()))
 		return 1
 	}
 	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}}
 	cmd, ok := commands[argv[0]]
 	if !ok {
-		fmt.Fprintf(sess.Stderr(), "booth: unknown command %q; see 'ssh HOST help'\n", booth.Sanitize(argv[0]))
+		fmt.Fprintf(sess.Stderr(), "booth: unknown command %q; see 'ssh HOST help'\n", safetext.Sanitize(argv[0]))
 		return 1
 	}
 	if err := c.parse(argv[1:], cmd); err != nil {
-		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], booth.SanitizeMultiline(err.Error()))
+		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(err.Error()))
 		return 1
 	}
 	err := cmd.run(sess.Context(), c)
@@ -97,7 +97,7 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], booth.SanitizeMultiline(err.Error()))
+		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(err.Error()))
 		return 1
 	}
 	return 0
@@ -126,7 +126,7 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 
 func whoami(_ context.Context, c *cmdContext) error {
 	m := c.id.member
-	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", booth.Sanitize(m.ID), booth.Sanitize(m.Name), c.id.fingerprint)
+	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
 	return nil
 }
 
@@ -146,7 +146,7 @@ func status(ctx context.Context, c *cmdContext) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", booth.Sanitize(e.ID), e.State, votedWord(mk.Voted), booth.Sanitize(e.Title))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(e.ID), e.State, votedWord(mk.Voted), safetext.Sanitize(e.Title))
 	}
 	return tw.Flush()
 }
@@ -168,7 +168,7 @@ func elections(ctx context.Context, c *cmdContext) error {
 		for _, e := range list {
 			out = append(out, models.NewMemberElectionSummary(e))
 		}
-		return c.writeJSON(out)
+		return safetext.WriteJSON(c.out, out)
 	}
 	if len(list) == 0 {
 		c.out.WriteString("You have no elections.\n")
@@ -188,8 +188,8 @@ func elections(ctx context.Context, c *cmdContext) error {
 		if e.State == models.Draft {
 			you = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\n", booth.Sanitize(e.ID), e.State, when, you,
-			e.Turnout.Voted, e.Turnout.Electorate, booth.Sanitize(e.Title))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\n", safetext.Sanitize(e.ID), e.State, when, you,
+			e.Turnout.Voted, e.Turnout.Electorate, safetext.Sanitize(e.Title))
 	}
 	return tw.Flush()
 }
@@ -202,7 +202,7 @@ func (c *cmdContext) onRoll(ctx context.Context, id string) error {
 		return err
 	}
 	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
-		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", booth.Sanitize(id))
+		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
 	}
 	return nil
 }
@@ -217,7 +217,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State != models.Counted {
-		return fmt.Errorf("%s is %s: its result is published once it is counted", booth.Sanitize(id), e.State)
+		return fmt.Errorf("%s is %s: its result is published once it is counted", safetext.Sanitize(id), e.State)
 	}
 	res, err := c.s.cfg.Service.Result(ctx, id)
 	if err != nil {
@@ -228,16 +228,14 @@ func results(ctx context.Context, c *cmdContext) error {
 		if err != nil {
 			return err
 		}
-		c.out.Write(inertJSON(data))
-		c.out.WriteByte('\n')
-		return nil
+		return safetext.WriteJSON(c.out, json.RawMessage(data))
 	}
 	var sheet strings.Builder
 	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))
 	if err := res.Result.WriteSheet(&sheet); err != nil {
 		return err
 	}
-	c.out.WriteString(booth.SanitizeMultiline(sheet.String()))
+	c.out.WriteString(safetext.SanitizeMultiline(sheet.String()))
 	return nil
 }
 
@@ -255,7 +253,7 @@ func cast(ctx context.Context, c *cmdContext) error {
 	}
 	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id && me.State != models.Draft })
 	if i < 0 {
-		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", booth.Sanitize(id))
+		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
 	}
 	e := mine[i].Election
 	text, err := c.readBallot()
@@ -269,13 +267,13 @@ func cast(ctx context.Context, c *cmdContext) error {
 	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, models.Caster{MemberID: c.id.member.ID, Key: c.id.fingerprint}, b)
 	switch {
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("you have already voted in %s", booth.Sanitize(id))
+		return fmt.Errorf("you have already voted in %s", safetext.Sanitize(id))
 	case errors.Is(err, models.ErrKeyRevoked):
 		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
 	case errors.Is(err, models.ErrInactive):
 		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
 	case errors.Is(err, models.ErrNotOpen):
-		return fmt.Errorf("%s is not open for voting", booth.Sanitize(id))
+		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
 	case err != nil:
 		return err
 	}
@@ -309,16 +307,4 @@ func (c *cmdContext) readBallot() (string, error) {
 		return "", fmt.Errorf("the ballot on standard input is longer than %d bytes", maxBallot)
 	}
 	return string(data), nil
-}
-
-// writeJSON writes v as indented JSON with every invisible or control
-// character escaped.
-func (c *cmdContext) writeJSON(v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	c.out.Write(inertJSON(data))
-	c.out.WriteByte('\n')
-	return nil
 }

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/safetext"
 )
 
 // The commands for published results: bundle hands out an election's
@@ -25,7 +25,7 @@ func bundleCmd(ctx context.Context, c *cmdContext) error {
 	}
 	data, err := c.s.cfg.Service.Bundle(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return fmt.Errorf("%s has no published results yet: the officers publish them after the count", booth.Sanitize(id))
+		return fmt.Errorf("%s has no published results yet: the officers publish them after the count", safetext.Sanitize(id))
 	}
 	if err != nil {
 		return err
@@ -58,14 +58,14 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 		if e.State != models.Closed && e.State != models.Counted {
 			continue
 		}
-		searched = append(searched, booth.Sanitize(e.ID))
+		searched = append(searched, safetext.Sanitize(e.ID))
 		state, err := svc.VerifyReceipt(ctx, e.ID, norm)
 		switch {
 		case err != nil:
 			return err
 		case state == models.ReceiptReplaced:
 			return fmt.Errorf("receipt: replaced: in %s (%s) the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted; check the receipt of your newer ballot",
-				booth.Sanitize(e.ID), booth.Sanitize(e.Title))
+				safetext.Sanitize(e.ID), safetext.Sanitize(e.Title))
 		case state == models.ReceiptCounted:
 			return c.writeCounted(ctx, e, norm)
 		}
@@ -79,7 +79,7 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 // writeCounted says a receipt's ballot is in the box and, when the
 // election's published ledger holds it, what it says.
 func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receipt string) error {
-	fmt.Fprintf(c.out, "%s (%s): ", booth.Sanitize(e.ID), booth.Sanitize(e.Title))
+	fmt.Fprintf(c.out, "%s (%s): ", safetext.Sanitize(e.ID), safetext.Sanitize(e.Title))
 	if e.State == models.Counted {
 		c.out.WriteString("your ballot with this receipt was counted.\n")
 	} else {
@@ -103,11 +103,11 @@ func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receip
 	}
 	found, err := b.Lookup(receipt)
 	if err != nil {
-		return fmt.Errorf("the published ledger of %s: %w", booth.Sanitize(e.ID), err)
+		return fmt.Errorf("the published ledger of %s: %w", safetext.Sanitize(e.ID), err)
 	}
 	c.out.WriteString("The published ledger records it as:\n")
 	for _, line := range strings.Split(strings.TrimRight(found.Ballot.Describe(b.Election.Definition), "\n"), "\n") {
-		fmt.Fprintf(c.out, "  %s\n", booth.Sanitize(line))
+		fmt.Fprintf(c.out, "  %s\n", safetext.Sanitize(line))
 	}
 	return nil
 }

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
 )
 
 // codeUsage is how the code commands are called.
@@ -46,9 +46,9 @@ func codeCmd(ctx context.Context, c *cmdContext) error {
 	}
 	scope := "any of their open elections"
 	if election != "" {
-		scope = booth.Sanitize(election) + " only"
+		scope = safetext.Sanitize(election) + " only"
 	}
-	fmt.Fprintf(c.out, "%s\nfor member %s, %s; works once, until %s (%d minutes)\n", ic.Code, booth.Sanitize(member), scope,
+	fmt.Fprintf(c.out, "%s\nfor member %s, %s; works once, until %s (%d minutes)\n", ic.Code, safetext.Sanitize(member), scope,
 		ic.Expires.UTC().Format("15:04 UTC"), int(ic.Expires.Sub(svc.Now()).Round(time.Minute)/time.Minute))
 	return nil
 }
@@ -99,7 +99,7 @@ func shortDuration(d time.Duration) string {
 
 // codeIssueError says why no code was issued, in the staff's terms.
 func codeIssueError(err error, member, election string, now time.Time) error {
-	m, e := booth.Sanitize(member), booth.Sanitize(election)
+	m, e := safetext.Sanitize(member), safetext.Sanitize(election)
 	var rate *models.CodeRateError
 	switch {
 	case errors.As(err, &rate):

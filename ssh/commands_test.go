@@ -157,20 +157,6 @@ func TestResultsAndHostileTextAreInert(t *testing.T) {
 	}
 }
 
-func TestInertJSON(t *testing.T) {
-	in := `{"a":"x` + "\u0085\u202e\u200b\u2028\U000e0001" + `y"}`
-	got := string(inertJSON([]byte(in)))
-	want := `{"a":"x\u0085\u202e\u200b\u2028\udb40\udc01y"}`
-	if got != want {
-		t.Fatalf("inertJSON = %s, want %s", got, want)
-	}
-	var v struct{ A string }
-	must(t, json.Unmarshal([]byte(got), &v))
-	if v.A != "x\u0085\u202e\u200b\u2028\U000e0001y" {
-		t.Fatalf("the escaped JSON reads %q", v.A)
-	}
-}
-
 // An election whose roll does not hold the member answers like one that
 // does not exist: cast neither confirms it nor shows its candidates.
 func TestCastOnAnotherRollLooksLikeNoElection(t *testing.T) {

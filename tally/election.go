@@ -69,8 +69,12 @@ const (
 	YesNo    Method = "yesno"
 )
 
-// Methods lists every method, in the order the documentation presents them.
-var Methods = []Method{Schulze, IRV, Meek, Scottish, Approval, YesNo}
+// Methods lists every method, in the order the documentation presents
+// them. Each call returns a new slice, so no caller can change the list
+// another sees.
+func Methods() []Method {
+	return []Method{Schulze, IRV, Meek, Scottish, Approval, YesNo}
+}
 
 // Ratio is a proportion Num:Den, e.g. 3:1 for a supermajority or 2:3 for
 // two thirds.
@@ -175,8 +179,9 @@ func Count(e *Election, opts Options) (*Result, error) {
 		}
 		return res, err
 	}
-	names := make([]string, len(Methods))
-	for i, m := range Methods {
+	methods := Methods()
+	names := make([]string, len(methods))
+	for i, m := range methods {
 		names[i] = string(m)
 	}
 	return nil, inputErrorf(0, "unknown counting method %q (choose one of %s)", opts.Method, strings.Join(names, ", "))

@@ -1,28 +1,14 @@
-package models
+package safetext
 
 import (
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
 )
 
-// Text that others wrote (member names, key comments, election titles,
-// candidate names and statements) ends up on voters' terminals. A control
-// character there can move the cursor and overwrite what was already shown,
-// an escape sequence can rewrite the screen or the clipboard, and a bidi
-// override or an invisible character can make two different names look the
-// same. So such text is refused when it enters booth, with the character
-// named, rather than filtered later where nobody sees what was dropped.
-
-// CheckText checks one line of text others wrote: it must be valid UTF-8,
-// not empty or only whitespace, and free of control characters (C0, DEL,
-// C1, so ESC too), line and paragraph separators, and format characters
-// (Unicode category Cf: bidi overrides and isolates U+202A–U+202E and
-// U+2066–U+2069, zero-width characters, the byte order mark, …). Since
+// Check checks one line of text others wrote: it must be valid UTF-8,
+// not empty or only whitespace, and free of Unsafe characters. Since
 // such a line is a name, title, id or comment that people must tell apart
 // from others, it must also be free of what shows as nothing or as blank:
 // default-ignorable code points (variation selectors, the combining
@@ -33,11 +19,11 @@ import (
 // look-alikes apart (Unicode 13.0; see newerThanConfusables). what names
 // the text in the message, e.g. "member name". It sets no length limit;
 // callers cap lengths where it matters.
-func CheckText(what, s string) error {
+func Check(what, s string) error {
 	return checkText(what, s, false)
 }
 
-// CheckMultiline is CheckText for text of several lines, such as a
+// CheckMultiline is Check for text of several lines, such as a
 // Markdown statement: it also allows line feeds, tabs and CRLF line ends
 // (a lone carriage return, which moves the cursor back over what was
 // written, is still refused), and, since a statement is never told apart
@@ -62,7 +48,7 @@ func checkText(what, s string, multiline bool) error {
 		if multiline && (r == '\n' || r == '\t' || r == '\r' && strings.HasPrefix(s[i+1:], "\n")) {
 			continue
 		}
-		if kind := badRune(r); kind != "" {
+		if kind := kind(r); kind != "" {
 			return fmt.Errorf("%s contains %s %U at character %d: remove it", what, kind, r, n)
 		}
 		// A statement is read as prose, where an emoji's variation
@@ -73,7 +59,7 @@ func checkText(what, s string, multiline bool) error {
 		}
 		if newerThanConfusables(r) && !multiline {
 			return fmt.Errorf("%s contains %s at character %d, which Unicode added after version %s: booth cannot yet tell whether it looks like other letters, so two different texts could look the same; write it without that character",
-				what, runeName(r), n, confusablesUnicode)
+				what, RuneName(r), n, confusablesUnicode)
 		}
 	}
 	if mark, on := repeatedMark(s); mark != 0 && !multiline {
@@ -83,39 +69,4 @@ func checkText(what, s string, multiline bool) error {
 		return fmt.Errorf("%s has the combining dot %U on %q, whose own dot hides it, so it looks like %q alone: remove the %U", what, mark, string(on), hiddenLooksLike(on), mark)
 	}
 	return nil
-}
-
-// badRune names what is wrong with r in text shown to people, or returns
-// "" when r is fine.
-func badRune(r rune) string {
-	switch {
-	case r == 0x1b:
-		return "the escape character"
-	case r == '\r':
-		return "a carriage return"
-	case r == '\n' || r == '\t':
-		return "a line break or tab"
-	case unicode.IsControl(r):
-		return "the control character"
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-		return "the bidirectional control"
-	case r == 0x2028 || r == 0x2029:
-		return "the line separator"
-	case unicode.Is(unicode.Cf, r):
-		return "the invisible format character"
-	}
-	return ""
-}
-
-// FoldName reduces a name to the form in which names that people would
-// read as the same are equal: Unicode compatibility normalisation (NFKC,
-// so "ﬁ" is "fi" and full-width letters are plain), case folding ("Straße"
-// is "strasse"), and runs of whitespace collapsed to one space, trimmed.
-// Use it to find duplicates, never to display.
-func FoldName(s string) string {
-	// A Caser keeps state, so each call makes its own.
-	folded := cases.Fold().String(norm.NFKC.String(s))
-	// Folding can undo normalisation (e.g. it decomposes some letters), so
-	// normalise again.
-	return strings.Join(strings.Fields(norm.NFKC.String(folded)), " ")
 }

@@ -1,26 +1,17 @@
-package booth
+package safetext
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
-// Text others wrote (candidate names and statements, election titles and
-// descriptions, member names) is checked when it enters booth, but the
-// booth does not rely on that: everything untrusted goes through Sanitize
-// or SanitizeMultiline right before it is drawn. A control character or
-// escape sequence that reached the terminal could move the cursor and
-// overwrite what the voter already read, write the clipboard (OSC 52) or
-// make the terminal answer on the voter's input; a bidi override or an
-// invisible character could make two names look alike.
-
-// Sanitize makes one line of untrusted text safe to draw: escape
-// sequences (7-bit and 8-bit C1 forms) are removed whole, other C0 and C1
-// controls and DEL are dropped, line breaks, carriage returns and tabs
-// become spaces, and bidi controls, zero-width and other invisible format
-// characters (Unicode category Cf) are dropped. Invalid UTF-8 becomes
-// U+FFFD.
+// Sanitize makes one line of untrusted text safe to draw, right before it
+// is drawn, whether or not it was checked when it entered booth: escape
+// sequences (7-bit and 8-bit C1 forms) are removed whole, line breaks,
+// carriage returns, tabs and the line and paragraph separators become
+// spaces, and every other Unsafe character (C0 and C1 controls, DEL, bidi
+// controls, zero-width and other invisible format characters) is dropped.
+// Invalid UTF-8 becomes U+FFFD.
 func Sanitize(s string) string {
 	return sanitize(s, false)
 }
@@ -53,10 +44,8 @@ func sanitize(s string, multiline bool) string {
 			b.WriteRune(r)
 		case r == '\n' || r == '\t' || r == '\r' || r == 0x2028 || r == 0x2029:
 			b.WriteByte(' ')
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			// C0, DEL, C1; bidi controls (U+202A–202E, U+2066–2069,
-			// U+200E/F, U+061C), zero-width characters and the BOM are
-			// all in Cf.
+		case Unsafe(r):
+			// dropped
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -136,11 +125,12 @@ func escapeLen(s string) int {
 	return n
 }
 
-// keepSGR removes from text the booth rendered itself (glamour's output)
-// every escape sequence except colours and attributes (CSI … m): glamour
-// writes OSC 8 hyperlinks whose target comes from untrusted Markdown, and
-// a link whose text differs from its target is a spoofing tool.
-func keepSGR(s string) string {
+// KeepSGR removes from text rendered from untrusted Markdown (glamour's
+// output, in the booth) every escape sequence except colours and
+// attributes (CSI … m), and sanitises the text between them: glamour
+// writes OSC 8 hyperlinks whose target comes from the Markdown, and a link
+// whose text differs from its target is a spoofing tool.
+func KeepSGR(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {

@@ -1,17 +1,17 @@
-package models
+package safetext
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestCheckTextAccepts(t *testing.T) {
+func TestCheckAccepts(t *testing.T) {
 	for _, s := range []string{
 		"Alice Liddell", "José Müller-Lüdenscheidt", "李小龍", "Ада Лавлейс", "O'Brien, Jr.",
 		"  padded  ", "emoji 🗳", "עברית", // right-to-left script itself is fine; only the controls are not
 	} {
-		if err := CheckText("name", s); err != nil {
-			t.Errorf("CheckText(%q) = %v, want nil", s, err)
+		if err := Check("name", s); err != nil {
+			t.Errorf("Check(%q) = %v, want nil", s, err)
 		}
 	}
 	if err := CheckMultiline("statement", "# Hello\n\n- one\n\t- two\r\nend"); err != nil {
@@ -19,7 +19,7 @@ func TestCheckTextAccepts(t *testing.T) {
 	}
 }
 
-func TestCheckTextRefuses(t *testing.T) {
+func TestCheckRefuses(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     string // in the message
@@ -55,9 +55,9 @@ func TestCheckTextRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckText("name", tt.in)
+			err := Check("name", tt.in)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "name ") {
-				t.Errorf("CheckText(%q) = %v, want an error naming %q", tt.in, err, tt.want)
+				t.Errorf("Check(%q) = %v, want an error naming %q", tt.in, err, tt.want)
 			}
 		})
 	}
@@ -80,33 +80,5 @@ func TestCheckMultilineRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("CheckMultiline(%q) = %v, want %q", in, err, want)
 		}
-	}
-}
-
-func TestFoldName(t *testing.T) {
-	same := [][2]string{
-		{"Alice Liddell", "alice liddell"},
-		{"Alice  Liddell ", " ALICE\tLiddell"},
-		{"Straße", "STRASSE"},
-		{"ﬁnn", "Finn"},                         // ligature, NFKC
-		{"Ａｌｉｃｅ", "alice"},                      // full-width letters
-		{"José", "Jose\u0301"},                  // composed and decomposed
-		{"Ⅻ", "xii"},                            // Roman numeral compatibility form
-		{"ΣΊΣΥΦΟΣ", "σίσυφος"},                  // final sigma folds like sigma
-		{"alice\u00a0liddell", "Alice Liddell"}, // no-break space
-	}
-	for _, p := range same {
-		if FoldName(p[0]) != FoldName(p[1]) {
-			t.Errorf("FoldName(%q) = %q, FoldName(%q) = %q: want equal", p[0], FoldName(p[0]), p[1], FoldName(p[1]))
-		}
-	}
-	different := [][2]string{{"Alice", "Alicia"}, {"Jose", "José"}, {"ab", "a b"}}
-	for _, p := range different {
-		if FoldName(p[0]) == FoldName(p[1]) {
-			t.Errorf("FoldName(%q) == FoldName(%q) = %q: want different", p[0], p[1], FoldName(p[0]))
-		}
-	}
-	if got := FoldName("  Alice \n Liddell  "); got != "alice liddell" {
-		t.Errorf("FoldName collapsed to %q, want %q", got, "alice liddell")
 	}
 }

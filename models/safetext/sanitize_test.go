@@ -1,10 +1,8 @@
-package booth
+package safetext
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 func TestSanitize(t *testing.T) {
@@ -53,8 +51,8 @@ func TestSanitizeMultiline(t *testing.T) {
 func TestKeepSGR(t *testing.T) {
 	in := "\x1b[1mbold\x1b[0m \x1b]8;;http://evil/\x1b\\link\x1b]8;;\x1b\\ \x1b[2J"
 	want := "\x1b[1mbold\x1b[0m link "
-	if got := keepSGR(in); got != want {
-		t.Errorf("keepSGR = %q, want %q", got, want)
+	if got := KeepSGR(in); got != want {
+		t.Errorf("KeepSGR = %q, want %q", got, want)
 	}
 }
 
@@ -75,23 +73,4 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("Sanitize kept a line break: %q", Sanitize(s))
 		}
 	})
-}
-
-// Markdown turns character references into characters after Sanitize has
-// seen the source, so the rendered text is checked again: a statement
-// cannot smuggle a bidi override, a carriage return, an 8-bit C1 control
-// or hidden text onto the screen.
-func TestMarkdownCharacterReferencesStayInert(t *testing.T) {
-	m := &model{}
-	m.st = newStyles(true)
-	src := "Vote &#x202E;evE&#x202C; now: aaa&#13;bbb &#x9d;52;c;aGk=&#x7; &#x200B;x &#x1b;[8mhidden"
-	out := m.markdown(src, 80)
-	for _, bad := range []string{"\u202e", "\r", "\u009d", "\u200b", "\a", "\x1b[8m", "\x1b]"} {
-		if strings.Contains(out, bad) {
-			t.Errorf("rendered statement contains %q: %q", bad, out)
-		}
-	}
-	if !strings.Contains(ansi.Strip(out), "bbb") {
-		t.Errorf("the text itself was lost: %q", out)
-	}
 }
