@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"filippo.io/age"
 	"github.com/spf13/cobra"
@@ -26,16 +25,7 @@ func readKeyFile(path string) ([]age.Identity, error) {
 	if path == "" {
 		return nil, errors.New("--key is required: the election's tally key file, or an officer's SSH private key")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the key: %w", err)
-	}
-	defer f.Close()
-	ids, err := models.ParseIdentities(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return ids, nil
+	return models.ReadIdentities(path)
 }
 
 func newElectionCountCmd() *cobra.Command {

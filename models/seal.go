@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"filippo.io/age"
@@ -152,6 +153,21 @@ func Unseal(identities []age.Identity, sealed []byte) ([]byte, error) {
 		return nil, errors.New("unsealing a ballot: its length prefix is larger than the ballot")
 	}
 	return padded[sealPrefix : sealPrefix+int(n)], nil
+}
+
+// ReadIdentities reads the key file that unseals ballots (see
+// ParseIdentities); its errors name the file.
+func ReadIdentities(path string) ([]age.Identity, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key: %w", err)
+	}
+	defer f.Close()
+	ids, err := ParseIdentities(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ids, nil
 }
 
 // ParseIdentities reads the key that unseals ballots: an age identity file

@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"filippo.io/age"
 	gossh "golang.org/x/crypto/ssh"
 
 	"vote.example.org/booth/models"
@@ -317,7 +316,7 @@ func countsAgree(ctx context.Context, svc *models.Service, d models.Definition, 
 	if err := svc.CloseElection(ctx, d.ID, "bench"); err != nil {
 		return false, err
 	}
-	ids, err := readTallyKey(keyPath)
+	ids, err := models.ReadIdentities(keyPath)
 	if err != nil {
 		return false, err
 	}
@@ -344,18 +343,4 @@ func countsAgree(ctx context.Context, svc *models.Service, d models.Definition, 
 		return false, err
 	}
 	return string(a) == string(b), nil
-}
-
-// readTallyKey reads the tally key file CreateElection wrote.
-func readTallyKey(path string) ([]age.Identity, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the key: %w", err)
-	}
-	defer f.Close()
-	ids, err := models.ParseIdentities(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return ids, nil
 }
