@@ -232,3 +232,29 @@ func TestDefinitionTimeAtAnotherOffsetIsRefused(t *testing.T) {
 		t.Errorf("a definition's time at +01:00: %+v", r)
 	}
 }
+
+// testdata/v3.bundle was written by booth at the commit that added it,
+// with the definition and the result under keys of their own (issue 11),
+// and signed again by a key from a fixed seed: once v3 bundles are
+// published, a reader must keep reading them, fingerprint and recount
+// included.
+func TestPublishedV3BundleStillVerifies(t *testing.T) {
+	data, err := os.ReadFile("testdata/v3.bundle")
+	must(t, err)
+	trust, err := bundle.TrustSigner("SHA256:zbv/nU7iZdO0fB0DalMI70dP6/yFD8sctXvvW4+OokY")
+	must(t, err)
+	b, r := bundle.Verify(data, bundle.Options{Trust: trust, Receipt: "PJYE-ZMWC-B6XI-7YJJ-GBX7-6ZHD-HU"})
+	if !r.OK || b == nil || r.Ballot == nil || *r.Ballot != "bert\nalma\n" || r.Format != bundle.Format {
+		t.Fatalf("the v3 bundle does not verify: %+v", r)
+	}
+	for _, name := range []string{bundle.CheckSignature, bundle.CheckDefinition, bundle.CheckRecount, bundle.CheckReceipt} {
+		if c := check(t, r, name); c.Status != bundle.StatusOK {
+			t.Errorf("%s: %+v", name, c)
+		}
+	}
+	if !b.Election.FixedOrder || !b.Election.AllowReplace || b.Election.TieSeed != "seed" || len(b.Election.Candidates) != 3 {
+		t.Errorf("the v3 bundle's definition reads as %+v", b.Election.Definition)
+	}
+	checkKeys(t, data, "definition")
+	checkKeys(t, data, "result")
+}
