@@ -23,9 +23,10 @@
 // conversion on the way can break the signature and printing the file
 // cannot drive a terminal.
 //
-// The payload holds the election definition exactly as its fingerprint
-// hashes it (models.Definition.Fingerprint), the stored result with its
-// rounds (resultRecord; docs/formats.md describes every key), the turnout, the IDs
+// The payload holds the election definition (definitionRecord, from which
+// the fingerprint models.Definition.Fingerprint is recomputed), the stored
+// result with its rounds (resultRecord; docs/formats.md describes every
+// key), the turnout, the IDs
 // of the members who voted, the audit chain's head and — when the election
 // publishes it — the ledger: every counted ballot by the hash of its
 // receipt, and every replaced receipt, in receipt-hash order. Verify checks
@@ -33,8 +34,8 @@
 // else, then that the payload is the one text booth writes for what it
 // says, the fingerprint, recounts the ledger and looks up a receipt.
 // Since a reader re-encodes the payload and compares, a new field in any
-// type the payload holds is a new format, as it already is for the
-// definition, whose fingerprint hashes its JSON.
+// type the payload holds is a new format, as a new field of the
+// definition already is for its fingerprint.
 package bundle
 
 import (
@@ -66,9 +67,10 @@ const Principal = "booth"
 // and FormatV1 and refuses any other.
 const Format = "booth-results-bundle-v3"
 
-// FormatV2 is the layout booth wrote before the result had keys of its own
-// (issue 11): the same fields, but the result as encoding/json writes
-// tally.Result, with Go's field names as keys ("Elected", "Pairwise").
+// FormatV2 is the layout booth wrote before the definition and the result
+// had keys of their own (issue 11): the same fields, but the definition
+// and the result as encoding/json writes models.Definition and
+// tally.Result, with Go's field names as keys ("FixedOrder", "Elected").
 // Those bundles are signed, so a reader keeps reading that shape and
 // recounts to it.
 const FormatV2 = "booth-results-bundle-v2"
@@ -90,21 +92,23 @@ const signatureBegin = "-----BEGIN SSH SIGNATURE-----"
 const hashAlgorithm = sshsig.HashSHA512
 
 // payload is the signed JSON document of Format.
-type payload = document[*resultRecord]
+type payload = document[definitionRecord, *resultRecord]
 
-// document is the signed JSON document, whose result has the shape R:
-// *resultRecord in Format; json.RawMessage in FormatV2 and FormatV1, whose
-// result is tally.Result as encoding/json wrote it (readLegacyResult).
-type document[R any] struct {
+// document is the signed JSON document, whose definition has the shape D
+// and result the shape R: definitionRecord and *resultRecord in Format;
+// models.Definition and json.RawMessage in FormatV2 and FormatV1, which
+// hold both as encoding/json wrote them, Go's field names as keys
+// (readLegacyDefinition, readLegacyResult).
+type document[D, R any] struct {
 	Format string `json:"format"`
 	// About tells a person who opens the file what it is.
-	About       string         `json:"about"`
-	PublishedAt time.Time      `json:"published_at"`
-	Election    electionRecord `json:"election"`
-	CountedAt   time.Time      `json:"counted_at"`
-	Result      R              `json:"result"`
-	Turnout     turnoutRecord  `json:"turnout"`
-	Voters      []string       `json:"voters"`
+	About       string            `json:"about"`
+	PublishedAt time.Time         `json:"published_at"`
+	Election    electionRecord[D] `json:"election"`
+	CountedAt   time.Time         `json:"counted_at"`
+	Result      R                 `json:"result"`
+	Turnout     turnoutRecord     `json:"turnout"`
+	Voters      []string          `json:"voters"`
 	// LedgerPublished says whether Ledger is the election's ledger; it is
 	// null when the election does not publish it.
 	LedgerPublished bool           `json:"ledger_published"`
@@ -112,17 +116,15 @@ type document[R any] struct {
 	Audit           auditRecord    `json:"audit"`
 }
 
-// electionRecord is the election: its definition in the form its
-// fingerprint hashes, and what happened to it. The definition keeps Go's
-// field names as keys in every format: they are part of what the
-// fingerprint recorded at the opening hashes.
-type electionRecord struct {
-	Definition  models.Definition `json:"definition"`
-	Fingerprint string            `json:"fingerprint"`
-	Withdrawn   []string          `json:"withdrawn"`
-	Extensions  int               `json:"extensions"`
-	OpenedAt    time.Time         `json:"opened_at"`
-	ClosedAt    time.Time         `json:"closed_at"`
+// electionRecord is the election: its definition, whose fingerprint was
+// recorded when it opened, and what happened to it.
+type electionRecord[D any] struct {
+	Definition  D         `json:"definition"`
+	Fingerprint string    `json:"fingerprint"`
+	Withdrawn   []string  `json:"withdrawn"`
+	Extensions  int       `json:"extensions"`
+	OpenedAt    time.Time `json:"opened_at"`
+	ClosedAt    time.Time `json:"closed_at"`
 }
 
 type turnoutRecord struct {
@@ -177,8 +179,8 @@ func encode(p models.Publication) ([]byte, error) {
 	e := p.Election
 	doc := payload{
 		Format: Format, About: about, PublishedAt: p.PublishedAt.UTC(),
-		Election: electionRecord{
-			Definition: e.Definition, Fingerprint: e.Fingerprint, Withdrawn: nonNil(e.Withdrawn),
+		Election: electionRecord[definitionRecord]{
+			Definition: newDefinitionRecord(e.Definition), Fingerprint: e.Fingerprint, Withdrawn: nonNil(e.Withdrawn),
 			Extensions: e.Extensions, OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
 		},
 		CountedAt: p.Result.CountedAt.UTC(), Result: newResultRecord(p.Result.Result),
@@ -204,7 +206,7 @@ func encode(p models.Publication) ([]byte, error) {
 // marshalPayload writes a payload document in the one form booth writes:
 // indented JSON, ASCII only, ending in a newline. A reader re-encodes what
 // it decoded with it, so a bundle has one text for what it says.
-func marshalPayload[R any](doc document[R]) ([]byte, error) {
+func marshalPayload[D, R any](doc document[D, R]) ([]byte, error) {
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("writing the results bundle: %w", err)

@@ -146,7 +146,7 @@ func TestTamperingIsCaught(t *testing.T) {
 			map[string]error{bundle.CheckSignature: bundle.ErrNamespace}, `made for another purpose: it was made for "file"`},
 		{"namespace changed in the signature", renamespace(t, p.data, "git"),
 			map[string]error{bundle.CheckSignature: bundle.ErrNamespace}, `it was made for "git"`},
-		{"a definition changed and signed again", resign(t, tamper(t, p.data, `"TieSeed": "seed"`, `"TieSeed": "deed"`), p.host, bundle.Namespace),
+		{"a definition changed and signed again", resign(t, tamper(t, p.data, `"tie_seed": "seed"`, `"tie_seed": "deed"`), p.host, bundle.Namespace),
 			map[string]error{bundle.CheckDefinition: bundle.ErrFingerprint}, "the definition does not have the fingerprint published with it"},
 		{"signed by another key", resign(t, p.data, newSigner(t), bundle.Namespace),
 			map[string]error{bundle.CheckSignature: bundle.ErrSigner}, "signed by another key than the one expected: it is signed by SHA256:"},

@@ -101,10 +101,29 @@ func (s signed) decode() (*Bundle, error) {
 	if err := duplicateKey(s.payload); err != nil {
 		return nil, err
 	}
-	if formatOf(s.payload) == Format {
-		return decodeAs(s, []string{Format}, readResult)
+	first, format := formatOf(s.payload), ""
+	if first == "" {
+		// Not as booth writes it: the format, wherever it is, picks the
+		// shape whose reading says what is wrong.
+		var f struct {
+			Format string `json:"format"`
+		}
+		_ = json.Unmarshal(s.payload, &f)
+		format = f.Format
 	}
-	return decodeAs(s, []string{FormatV2, FormatV1}, readLegacyResult)
+	switch {
+	case first == Format || first == "" && format == Format:
+		return decodeAs(s, first, []string{Format}, readDefinition, readResult)
+	case first == "" || first == FormatV2 || first == FormatV1:
+		return decodeAs(s, first, []string{FormatV2, FormatV1}, readLegacyDefinition, readLegacyResult)
+	}
+	return nil, unknownFormat(first)
+}
+
+// unknownFormat is the error for a bundle of a format this booth does not
+// read.
+func unknownFormat(format string) error {
+	return fmt.Errorf("%w: it says its format is %q; this booth reads %q, %q and %q", ErrFormat, format, Format, FormatV2, FormatV1)
 }
 
 // formatOf is the format a payload names first, as booth writes it, or ""
@@ -122,10 +141,13 @@ func formatOf(body []byte) string {
 	return f
 }
 
-// decodeAs reads a payload whose result has the shape R, as one of
-// formats, and checks it (see decode).
-func decodeAs[R any](s signed, formats []string, readResult func(R) (*tally.Result, []byte, error)) (*Bundle, error) {
-	var doc document[R]
+// decodeAs reads a payload whose definition has the shape D and result
+// the shape R, as one of formats, and checks it (see decode); first is the
+// format it names first (formatOf). readDefinition gives the definition
+// and the record booth writes for it.
+func decodeAs[D, R any](s signed, first string, formats []string, readDefinition func(D) (models.Definition, D),
+	readResult func(R) (*tally.Result, []byte, error)) (*Bundle, error) {
+	var doc document[D, R]
 	dec := json.NewDecoder(bytes.NewReader(s.payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
@@ -135,16 +157,18 @@ func decodeAs[R any](s signed, formats []string, readResult func(R) (*tally.Resu
 		return nil, fmt.Errorf("%w: more follows its JSON document before the signature", ErrFormat)
 	}
 	switch {
-	case slices.Contains(formats, doc.Format):
+	case doc.Format == first && slices.Contains(formats, doc.Format):
 	case slices.Contains([]string{Format, FormatV2, FormatV1}, doc.Format):
 		// A format this booth reads, but not named first, where booth
 		// writes it and where decode looks for it.
 		return nil, fmt.Errorf("%w: its format %q is not its first key", ErrNotCanonical, doc.Format)
 	default:
-		return nil, fmt.Errorf("%w: it says its format is %q; this booth reads %q, %q and %q", ErrFormat, doc.Format, Format, FormatV2, FormatV1)
+		return nil, unknownFormat(doc.Format)
 	}
 	b := &Bundle{payload: s.payload, sig: s.sig, Format: doc.Format}
-	if err := fill(b, doc, readResult); err != nil {
+	var d models.Definition
+	d, doc.Election.Definition = readDefinition(doc.Election.Definition)
+	if err := fill(b, doc, d, readResult); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	if err := b.consistent(); err != nil {
@@ -186,7 +210,7 @@ func readLegacyResult(raw json.RawMessage) (*tally.Result, []byte, error) {
 
 // canonical checks that the payload is the text booth writes for the
 // document decoded from it, and says where it is not.
-func canonical[R any](doc document[R], body []byte) error {
+func canonical[D, R any](doc document[D, R], body []byte) error {
 	want, err := marshalPayload(doc)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNotCanonical, err)
@@ -339,11 +363,12 @@ func split(data []byte) (body, armor []byte, err error) {
 	return body, armor, nil
 }
 
-// fill takes the decoded payload into b, its result read by readResult.
-func fill[R any](b *Bundle, doc document[R], readResult func(R) (*tally.Result, []byte, error)) error {
+// fill takes the decoded payload into b: its definition d, its result
+// read by readResult.
+func fill[D, R any](b *Bundle, doc document[D, R], d models.Definition, readResult func(R) (*tally.Result, []byte, error)) error {
 	er := doc.Election
 	b.Election = models.Election{
-		Definition: er.Definition, State: models.Counted, Fingerprint: er.Fingerprint,
+		Definition: d, State: models.Counted, Fingerprint: er.Fingerprint,
 		Withdrawn: er.Withdrawn, Extensions: er.Extensions, OpenedAt: er.OpenedAt, ClosedAt: er.ClosedAt,
 	}
 	if b.Election.ID == "" {
@@ -351,7 +376,7 @@ func fill[R any](b *Bundle, doc document[R], readResult func(R) (*tally.Result, 
 	}
 	// No election booth runs has more; a recount's cost grows with the
 	// cube of their number.
-	if n := len(er.Definition.Candidates); n > models.MaxCandidates {
+	if n := len(d.Candidates); n > models.MaxCandidates {
 		return fmt.Errorf("its definition has %d candidates; an election may have at most %d", n, models.MaxCandidates)
 	}
 	var err error
@@ -365,8 +390,8 @@ func fill[R any](b *Bundle, doc document[R], readResult func(R) (*tally.Result, 
 	b.Turnout = models.Turnout{Voted: doc.Turnout.Voted, Electorate: doc.Turnout.Electorate}
 	b.Voters = doc.Voters
 	b.AuditSeq, b.AuditHead = doc.Audit.Seq, doc.Audit.Head
-	if doc.LedgerPublished != er.Definition.PublishLedger {
-		return fmt.Errorf("it says ledger_published is %v, but the definition's PublishLedger is %v", doc.LedgerPublished, er.Definition.PublishLedger)
+	if doc.LedgerPublished != d.PublishLedger {
+		return fmt.Errorf("it says ledger_published is %v, but its definition says %v", doc.LedgerPublished, d.PublishLedger)
 	}
 	if !doc.LedgerPublished {
 		if doc.Ledger != nil {
