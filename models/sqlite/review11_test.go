@@ -1,0 +1,22 @@
+package sqlite
+
+import (
+	"testing"
+	"time"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/storetest"
+)
+
+func TestReview11SharedLifecycleRaces(t *testing.T) {
+	storetest.RunReview11Races(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
+		dir := t.TempDir()
+		stores := make([]models.Store, n)
+		for i := range stores {
+			s := openStore(t, dir)
+			s.now = clock
+			stores[i] = s
+		}
+		return stores
+	})
+}
