@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -114,6 +115,15 @@ func (s *Service) TestData(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return marked.TestData(ctx)
+}
+
+// Check says whether the service can work: a Service made without
+// NewService has no store.
+func (s *Service) Check() error {
+	if s == nil || s.store == nil {
+		return errors.New("no store: build the service with models.NewService")
+	}
+	return nil
 }
 
 // Close closes the store.

@@ -134,8 +134,8 @@ type Server struct {
 // (which authenticates members): charm's SSH server accepts everyone when no
 // auth handler is set.
 func New(cfg Config) (*Server, error) {
-	if cfg.Service == nil {
-		return nil, errors.New("ssh server: no member service: refusing to start a server that cannot authenticate members")
+	if err := cfg.Service.Check(); err != nil {
+		return nil, fmt.Errorf("ssh server: no member service (%v): refusing to start a server that cannot authenticate members", err)
 	}
 	cfg = withDefaults(cfg)
 	if err := cfg.Startups.check(); err != nil {

@@ -205,6 +205,14 @@ func readLegacyResult(raw json.RawMessage) (*tally.Result, []byte, error) {
 	if err := json.Unmarshal(compact.Bytes(), r); err != nil {
 		return nil, nil, fmt.Errorf("its result cannot be read: %v", err)
 	}
+	// encoding/json matches keys without regard to case and keeps the
+	// last of two: a result holding "Elected" and "elected" would read as
+	// one thing here and another elsewhere. booth wrote exactly
+	// json.Marshal's text, so anything else is refused.
+	again, err := json.Marshal(r)
+	if err != nil || !bytes.Equal(asciiJSON(again), compact.Bytes()) {
+		return nil, nil, fmt.Errorf("its result is not the text booth writes for it (a key differs in case, is repeated or unknown, or a value is written another way)")
+	}
 	return r, compact.Bytes(), nil
 }
 

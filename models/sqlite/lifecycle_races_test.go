@@ -8,8 +8,8 @@ import (
 	"vote.example.org/booth/models/storetest"
 )
 
-func TestReview11SharedLifecycleRaces(t *testing.T) {
-	storetest.RunReview11Races(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
+func TestSharedLifecycleRaces(t *testing.T) {
+	storetest.RunLifecycleRaces(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
 		dir := t.TempDir()
 		stores := make([]models.Store, n)
 		for i := range stores {

@@ -10,10 +10,10 @@ import (
 	"vote.example.org/booth/tally"
 )
 
-// Review of issue 11: CastTestBallot, now a Service method any front end
+// CastTestBallot, a Service method any front end
 // can call, casts nothing and audits nothing on a real (not test-data)
 // store, even for a member and an election that would take the ballot.
-func TestReview11CastTestBallotRefusesRealStore(t *testing.T) {
+func TestCastTestBallotRefusesRealStore(t *testing.T) {
 	ctx := context.Background()
 	st, err := sqlite.Open(t.TempDir())
 	if err != nil {

@@ -8,11 +8,11 @@ import (
 	"vote.example.org/booth/models"
 )
 
-// RunReview11Races (review of issue 11) races the lifecycle writes whose
+// RunLifecycleRaces races the lifecycle writes whose
 // state checks moved into models (CheckExtend, CheckClose, CheckWithdraw,
 // CheckCount, CheckPublish) across several stores on one database: each
 // check must still read the election under the writing transaction's lock.
-func RunReview11Races(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
+func RunLifecycleRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	setup := func(t *testing.T) []models.Store {
 		c := NewClock()
 		stores := open(t, 4, c.Now)

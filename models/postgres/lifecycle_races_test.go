@@ -9,8 +9,8 @@ import (
 	"vote.example.org/booth/models/storetest"
 )
 
-func TestReview11SharedLifecycleRaces(t *testing.T) {
-	storetest.RunReview11Races(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
+func TestSharedLifecycleRaces(t *testing.T) {
+	storetest.RunLifecycleRaces(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
 		dsn := pgtest.Database(t)
 		stores := make([]models.Store, n)
 		for i := range stores {
