@@ -116,7 +116,7 @@ func TestGoldenReceipt(t *testing.T) {
 	h := start(t, nil, testSession(), 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes", "enter")
+	h.keys("r", "cast", "enter")
 	h.waitFor("Your ballot is cast")
 	golden.RequireEqual(t, h.final())
 }

@@ -23,7 +23,7 @@ func TestFullFlow(t *testing.T) {
 	if n := len(h.fb.castCalls()); n != 0 {
 		t.Fatalf("%d casts before the confirmation", n)
 	}
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	s := h.waitFor("Your ballot is cast", "Your receipt")
 
 	order := candidateOrder(fakeSecret, "m-0042", boardElection().Definition)
@@ -73,7 +73,7 @@ func TestStrayKeysOnReviewDoNotCast(t *testing.T) {
 	h.keys("r")
 	h.waitFor("REVIEW YOUR BALLOT")
 	for _, k := range [][]string{
-		{"y"}, {"enter"}, {"space"}, {"Y"}, {"c"}, {"n"}, {"c", "x", "y"}, {"ye", "enter"}, {"yess", "enter"},
+		{"y"}, {"enter"}, {"space"}, {"Y"}, {"c"}, {"n"}, {"c", "x", "y"}, {"ye", "enter"}, {"yes", "enter"}, {"cas", "enter"}, {"casts", "enter"},
 		{"c", "enter"}, {"c", "c", "y", "enter"}, {"down"}, {"up"},
 	} {
 		h.keys(k...)
@@ -141,7 +141,7 @@ func TestIdleTimeoutQuitsWithoutCasting(t *testing.T) {
 	h := start(t, nil, s, 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes") // everything but the final enter
+	h.keys("r", "cast") // everything but the final enter
 	m := h.finalModel()
 	if n := len(h.fb.castCalls()); n != 0 {
 		t.Fatalf("the idle timeout cast %d ballots", n)
@@ -188,7 +188,7 @@ func TestReplaceBallot(t *testing.T) {
 	h.waitFor("YOUR BALLOT")
 	h.keys("enter", "r")
 	h.waitFor("This replaces your earlier ballot")
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	h.waitFor("Your ballot is cast")
 	h.final()
 	if len(fb.castCalls()) != 0 {
@@ -207,7 +207,7 @@ func TestCastErrorShowsNoReceipt(t *testing.T) {
 	h := start(t, fb, testSession(), 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes", "enter")
+	h.keys("r", "cast", "enter")
 	s := h.waitFor("not open for voting")
 	if strings.Contains(s, "Your receipt") || strings.Contains(s, "is cast") {
 		t.Errorf("a receipt screen after a failed cast:\n%s", s)
@@ -224,5 +224,34 @@ func TestHomeEscStaysAndQLeaves(t *testing.T) {
 	h.keys("q")
 	if got := h.finalModel().View().Content; !strings.Contains(got, "You left the booth.") {
 		t.Errorf("after q the booth shows %q, want it left", got)
+	}
+}
+
+// TestConfirmWordIsCast answers No to a yes/no question: typing "yes"
+// must not cast it (the word would read as the answer), typing "cast" does.
+func TestConfirmWordIsCast(t *testing.T) {
+	fb := newFake(t)
+	fb.elections[2].State = models.Open
+	fb.elections[2].OpensAt = testNow.Add(-time.Hour)
+	h := start(t, fb, testSession(), 80, 24)
+	h.keys("down", "down", "enter")
+	h.waitFor("Bylaw amendment 7")
+	h.keys("v")
+	h.waitFor("Abstain")
+	h.keys("2", "r")
+	s := h.waitFor("REVIEW YOUR BALLOT")
+	if !strings.Contains(s, `type cast`) || strings.Contains(s, "type yes") {
+		t.Errorf("the review does not ask for the word cast:\n%s", s)
+	}
+	h.keys("yes", "enter")
+	h.waitFor("Not cast: type the word cast")
+	if n := len(fb.castCalls()); n != 0 {
+		t.Fatalf("typing yes cast %d ballots", n)
+	}
+	h.keys("cast", "enter")
+	h.waitFor("Your ballot is cast")
+	h.final()
+	if c := fb.castCalls(); len(c) != 1 || c[0].ballot.Ranks[0][0] != "no" {
+		t.Errorf("casts = %+v, want one No", c)
 	}
 }

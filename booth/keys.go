@@ -30,7 +30,7 @@ var (
 	kPrev    = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "stage"))
 	kNext    = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next stage"))
 	kTable   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table view"))
-	kConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("type yes, enter", "cast"))
+	kConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("type cast, enter", "cast"))
 	kDone    = key.NewBinding(key.WithKeys("enter", "esc", "q"), key.WithHelp("enter", "back to your elections"))
 	kEsc     = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	kGo      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))

@@ -235,7 +235,7 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 		*m.rank.input, cmd = m.rank.input.Update(msg)
 		m.rank.filter = safetext.Sanitize(m.rank.input.Value())
 	}
-	// Pasting into the confirmation is not typing "yes".
+	// Pasting into the confirmation is not typing the word cast.
 	return cmd
 }
 

@@ -252,7 +252,7 @@ func (m *model) toReview() {
 		m.rank.problem = problemText(err)
 		return
 	}
-	in := newInput(m, "Type yes to cast: ", "")
+	in := newInput(m, "Type cast to confirm: ", "")
 	in.Focus()
 	m.rev = &reviewState{ballot: b, input: in, shortened: len(b.Ranks) < len(m.rank.ranks)}
 	m.scr = scrReview
