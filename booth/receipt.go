@@ -32,7 +32,7 @@ func (m *model) receiptView() (string, string, keyMap) {
 		"    " + m.st.title.Render(groupReceipt(m.receipt)),
 		"",
 		"What it is for:",
-		wrapItem("With it you can find your ballot in the ledger published after the close, and check it was counted as you cast it.", m.w),
+		wrapItem(receiptUse(e), m.w),
 	}
 	if e.AllowReplace {
 		out = append(out, wrapItem("Until the close you can replace your ballot: choose \"Replace your ballot\" and enter this receipt.", m.w))
@@ -51,12 +51,30 @@ func (m *model) receiptView() (string, string, keyMap) {
 	return head, strings.Join(out, "\n"), keys
 }
 
+// verifyHint is how a member checks a receipt from their own terminal.
+const verifyHint = "ssh HOST verify RECEIPT (HOST: the address of this booth)"
+
+// receiptUse says what a receipt shows after the close. Only an election
+// that publishes its ledger shows what a ballot says; without one the
+// receipt proves no more than that the ballot was counted.
+func receiptUse(e models.MemberElection) string {
+	if e.PublishLedger {
+		return "After the close, find your ballot with it in the published ledger, or run " + verifyHint + ", and check it was counted as you cast it."
+	}
+	return "After the close, " + verifyHint + " tells you that your ballot was counted. This election publishes no ledger, so what a ballot says is never shown, not even to you."
+}
+
 // holderPower says what a receipt lets its holder do.
 func holderPower(e models.MemberElection) string {
-	if e.AllowReplace {
+	switch {
+	case e.AllowReplace && e.PublishLedger:
 		return "replace your ballot, and see in the ledger how you voted"
+	case e.AllowReplace:
+		return "replace your ballot"
+	case e.PublishLedger:
+		return "see in the published ledger how you voted"
 	}
-	return "see in the published ledger how you voted"
+	return "learn whether your ballot was counted"
 }
 
 // wrapItem is a bullet point wrapped to the width with a hanging indent.
