@@ -179,17 +179,21 @@ func TestReplaceBallot(t *testing.T) {
 	h.keys("not-a-receipt", "enter")
 	h.waitFor("a receipt has 26 letters")
 	old := fb.receiptFor(7)
+	fb.setReceipt("board-2026", old, models.ReceiptCounted)
 	for range len("not-a-receipt") {
 		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	// Pasted by the member's terminal (bracketed paste), as typed by hand.
 	h.tm.Send(tea.PasteMsg{Content: strings.ToLower(old)})
 	h.keys("enter")
-	h.waitFor("YOUR BALLOT")
+	h.waitFor("NOT RANKED")
 	h.keys("enter", "r")
 	h.waitFor("This replaces your earlier ballot")
 	h.keys("cast", "enter")
-	h.waitFor("Your ballot is cast")
+	s := h.waitFor("Your ballot is replaced")
+	if flat := strings.Join(strings.Fields(s), " "); !strings.Contains(flat, "The receipt you entered, "+groupReceipt(old)+", no longer counts") {
+		t.Errorf("the receipt screen does not say the old receipt no longer counts:\n%s", s)
+	}
 	h.final()
 	if len(fb.castCalls()) != 0 {
 		t.Error("replacing a ballot called CastBallot")
@@ -253,5 +257,40 @@ func TestConfirmWordIsCast(t *testing.T) {
 	h.final()
 	if c := fb.castCalls(); len(c) != 1 || c[0].ballot.Ranks[0][0] != "no" {
 		t.Errorf("casts = %+v, want one No", c)
+	}
+}
+
+// TestReplaceChecksReceiptAtOnce enters receipts that cannot replace
+// anything: each is refused with its reason as it is entered, before a
+// new ballot is built.
+func TestReplaceChecksReceiptAtOnce(t *testing.T) {
+	fb := newFake(t)
+	fb.elections[1].Voted = true
+	replaced, other, unknown := fb.receiptFor(7), fb.receiptFor(8), fb.receiptFor(9)
+	fb.setReceipt("board-2026", replaced, models.ReceiptReplaced)
+	fb.setReceipt("question-2026", other, models.ReceiptCounted)
+	h := start(t, fb, testSession(), 80, 24)
+	h.openBoard()
+	h.waitFor("Replace your ballot")
+	h.keys("enter")
+	h.waitFor("REPLACE YOUR BALLOT")
+	for _, c := range []struct{ receipt, want string }{
+		{replaced, "already replaced"},
+		{other, "from another election"},
+		{unknown, "No ballot in this election has that receipt"},
+	} {
+		h.tm.Send(tea.PasteMsg{Content: c.receipt})
+		h.keys("enter")
+		s := h.waitFor(c.want)
+		if !strings.Contains(s, "REPLACE YOUR BALLOT") || strings.Contains(s, "NOT RANKED") {
+			t.Errorf("%s: left the receipt screen:\n%s", c.receipt, s)
+		}
+		for range len(c.receipt) {
+			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		}
+	}
+	h.final()
+	if len(fb.replaces) != 0 || len(fb.castCalls()) != 0 {
+		t.Errorf("refused receipts stored ballots: %+v", fb.replaces)
 	}
 }

@@ -98,7 +98,7 @@ func (m *model) onCast(msg castMsg) tea.Cmd {
 		m.rev.input.SetValue("")
 		return nil
 	}
-	m.receipt = msg.receipt
+	m.receipt, m.replaced = msg.receipt, m.oldReceipt
 	m.el.me.Voted = true
 	m.rank, m.rev, m.oldReceipt = nil, nil, ""
 	m.scr = scrReceipt
