@@ -278,3 +278,25 @@ func TestResultsYesNoAndSchulze(t *testing.T) {
 		}
 	}
 }
+
+// TestEscClearsAppliedFilterFirst applies a filter, then presses esc: the
+// first esc clears the filter and stays; the next leaves the ballot. A
+// filter left on would hide the unranked candidates on return.
+func TestEscClearsAppliedFilterFirst(t *testing.T) {
+	m := drive(t, boardElection(), colorprofile.Ascii)
+	press(m, "v", "/", "grace", "enter")
+	if len(m.rest()) != 1 {
+		t.Fatalf("the filter left %v", m.rest())
+	}
+	press(m, "esc")
+	if m.scr != scrRank || m.rank.filter != "" || len(m.rest()) != 6 {
+		t.Fatalf("after esc: screen %d, filter %q, %d not ranked; want the ranking, no filter, 6", m.scr, m.rank.filter, len(m.rest()))
+	}
+	if strings.Contains(m.content(), "filter \"") {
+		t.Errorf("the filter is still named:\n%s", m.content())
+	}
+	press(m, "esc")
+	if m.scr != scrElection {
+		t.Errorf("a second esc stayed on screen %d", m.scr)
+	}
+}

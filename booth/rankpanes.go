@@ -69,7 +69,10 @@ func (m *model) filterNote() string {
 	if m.rank.filter == "" {
 		return ""
 	}
-	return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+	if m.rank.filtering {
+		return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+	}
+	return " · filter " + fmt.Sprintf("%q", m.rank.filter) + " (esc clears)"
 }
 
 // paneLines is one pane's lines, windowed around its cursor.

@@ -108,6 +108,9 @@ func (m *model) rankKey(msg tea.KeyPressMsg) tea.Cmd {
 	r.problem = ""
 	method := m.el.me.Method
 	switch {
+	case msg.String() == "esc" && r.filter != "":
+		// An applied filter would still hide candidates on return.
+		r.filter, r.cur[paneRest] = "", 0
 	case key.Matches(msg, kBack):
 		m.scr = scrElection
 	case key.Matches(msg, kTab):
