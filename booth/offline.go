@@ -160,7 +160,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	}
 	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
 	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")
-	out = append(out, lines(wrap(o.outcome(), m.w))...)
+	out = append(out, o.outcome(m.w)...)
 	keys := keyMap{short: []key.Binding{kSeeResults}}
 	if b.Ledger != nil {
 		keys.short = append(keys.short, kFind)
@@ -268,22 +268,27 @@ func plural(n int, noun string) string {
 	return thousands(int64(n)) + " " + noun + "s"
 }
 
-// outcome is the result in one sentence.
-func (o *offline) outcome() string {
+// outcome is the result in a sentence, or the elected one to a line (a
+// name may hold a comma).
+func (o *offline) outcome(w int) []string {
 	r := o.b.Result
-	names := make([]string, len(r.Elected))
-	for i, c := range r.Elected {
-		if c >= 0 && c < len(r.Candidates) {
-			names[i] = safetext.Sanitize(r.Candidates[c].Name)
-		}
-	}
 	switch {
 	case r.Method == tally.YesNo && r.Passed:
-		return "The question passed."
+		return []string{"The question passed."}
 	case r.Method == tally.YesNo:
-		return "The question did not pass."
-	case len(names) == 0:
-		return "Nobody was elected."
+		return []string{"The question did not pass."}
+	case len(r.Elected) == 0:
+		return []string{"Nobody was elected."}
 	}
-	return "Elected: " + strings.Join(names, ", ")
+	var out []string
+	for i, c := range r.Elected {
+		prefix := "Elected: "
+		if i > 0 {
+			prefix = "         "
+		}
+		if c >= 0 && c < len(r.Candidates) {
+			out = append(out, lines(wrap(prefix+safetext.Sanitize(r.Candidates[c].Name), w))...)
+		}
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func TestSchulzeEqualRanks(t *testing.T) {
 	if b := reviewed(t, m); !reflect.DeepEqual(b.Ranks, want) {
 		t.Errorf("ballot %v, want %v", b.Ranks, want)
 	}
-	if s := m.content(); !strings.Contains(s, "1. Every six months, Every year (equal)") {
+	if s := m.content(); !strings.Contains(s, "1= Every six months\n1= Every year\n") {
 		t.Errorf("review does not show the shared rank:\n%s", s)
 	}
 }

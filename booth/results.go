@@ -110,7 +110,7 @@ func (m *model) resultBody() []string {
 	case tally.Schulze:
 		out = append(out, m.schulzeLines()...)
 	default:
-		out = append(out, "Elected: "+m.names(r.Elected, ", "))
+		out = append(out, m.nameLines("Elected: ", r.Elected)...)
 	}
 	out = append(out, "")
 	if len(r.Rounds) > 0 && r.Method != tally.Schulze {
@@ -133,17 +133,22 @@ func (m *model) resultBody() []string {
 	return out
 }
 
-// names joins candidates' names.
-func (m *model) names(cands []int, sep string) string {
+// nameLines lists candidates one to a line, the first after prefix and
+// the others under it: a name may hold a comma, so only a line break
+// tells two names from one.
+func (m *model) nameLines(prefix string, cands []int) []string {
 	if len(cands) == 0 {
-		return "nobody"
+		return []string{prefix + "nobody"}
 	}
-	ns := make([]string, len(cands))
+	out := make([]string, len(cands))
 	for i, c := range cands {
-		ns[i] = safetext.Sanitize(m.res.r.Candidates[c].Name)
+		out[i] = strings.Repeat(" ", ansi.StringWidth(prefix)) + m.name(c)
 	}
-	return strings.Join(ns, sep)
+	out[0] = prefix + m.name(cands[0])
+	return out
 }
+
+func (m *model) name(c int) string { return safetext.Sanitize(m.res.r.Candidates[c].Name) }
 
 // stageBars draws one stage: each candidate's votes as a bar with the
 // exact figure, the exhausted value, and why the stage did what it did.
@@ -194,8 +199,9 @@ func (m *model) stageBars() []string {
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
-			out = append(out, lines(wrap(fmt.Sprintf("• Tie to %s between %s: %s chosen by %s.", safetext.Sanitize(t.Purpose),
-				m.names(t.Candidates, ", "), m.names([]int{t.Chosen}, ""), safetext.Sanitize(t.Rule)), m.w))...)
+			out = append(out, "• Tie to "+safetext.Sanitize(t.Purpose)+" between:")
+			out = append(out, m.nameLines("    ", t.Candidates)...)
+			out = append(out, lines(wrap("  Chosen by "+safetext.Sanitize(t.Rule)+": "+m.name(t.Chosen), m.w))...)
 		}
 	}
 	return append(out, "")

@@ -79,16 +79,23 @@ func statusMark(s tally.Status) string {
 // options dropped against the default option.
 func (m *model) schulzeLines() []string {
 	r := m.res.r
-	out := []string{"Elected: " + m.names(r.Elected, ", "), "", m.st.heading.Render("Order")}
+	out := append(m.nameLines("Elected: ", r.Elected), "", m.st.heading.Render("Order"))
+	tied := false
 	for i, group := range r.Order {
-		line := fmt.Sprintf(" %2d. %s", i+1, m.names(group, " = "))
+		mark := "."
 		if len(group) > 1 {
-			line += m.st.dim.Render(" (tied)")
+			mark, tied = "=", true
 		}
-		out = append(out, line)
+		for _, c := range group {
+			out = append(out, fmt.Sprintf(" %2d%s %s", i+1, mark, m.name(c)))
+		}
+	}
+	if tied {
+		out = append(out, m.st.dim.Render("(= marks options tied at that place.)"))
 	}
 	if len(r.Dropped) > 0 {
-		out = append(out, lines(wrap("Dropped (failed the quorum or the required majority against the default option): "+m.names(r.Dropped, ", "), m.w))...)
+		out = append(out, lines(wrap("Dropped (failed the quorum or the required majority against the default option):", m.w))...)
+		out = append(out, m.nameLines("    ", r.Dropped)...)
 	}
 	return append(out, "")
 }
