@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
 )
 
@@ -101,7 +102,7 @@ func TestResizeKeepsBallot(t *testing.T) {
 	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 16})
 	small := h.waitFor("YOUR BALLOT")
 	for i, l := range strings.Split(small, "\n") {
-		if w := len([]rune(l)); w > 60 {
+		if w := ansi.StringWidth(l); w > 60 {
 			t.Errorf("line %d is %d wide at 60×16: %q", i+1, w, l)
 		}
 	}

@@ -190,11 +190,11 @@ func TestGoldenOfflineResults(t *testing.T) {
 	f := newOfflineFixture(t, true)
 	h := startOffline(t, f.data, f.trust(t))
 	h.keys("enter")
-	h.waitFor("Elected:", "Stage 4 of 4")
+	h.waitFor("Elected:", "Round 4 of 4")
 	h.keys("esc")
 	h.waitFor("Signature")
 	h.keys("enter", "left")
-	h.waitFor("Stage 3 of 4")
+	h.waitFor("Round 3 of 4")
 	golden.RequireEqual(t, h.final())
 }
 

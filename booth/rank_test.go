@@ -265,7 +265,7 @@ func resultsFor(t *testing.T, method tally.Method, cands []tally.Candidate, ball
 func TestResultsYesNoAndSchulze(t *testing.T) {
 	yn := []tally.Candidate{{ID: "yes", Name: "Yes"}, {ID: "no", Name: "No"}, {ID: "abstain", Name: "Abstain"}}
 	s := resultsFor(t, tally.YesNo, yn, []tally.Ballot{{Count: 7, Ranks: [][]int{{0}}}, {Count: 3, Ranks: [][]int{{1}}}}, tally.Options{})
-	for _, want := range []string{"The question passed.", "Yes", "7", "Stage 1 of 1"} {
+	for _, want := range []string{"The question passed.", "Yes", "7", "Round 1 of 1"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("yes/no result lacks %q:\n%s", want, s)
 		}

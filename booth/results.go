@@ -2,6 +2,7 @@ package booth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -57,11 +58,12 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kBack):
 		m.res, m.scr = nil, scrElection
 	case rs.r == nil:
-	case key.Matches(msg, kPrev):
+	case rs.r == nil:
+	case key.Matches(msg, kPrev) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = max(rs.stage-1, 0), 0
-	case key.Matches(msg, kNext):
+	case key.Matches(msg, kNext) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = min(rs.stage+1, max(len(rs.r.Rounds)-1, 0)), 0
-	case key.Matches(msg, kTable):
+	case key.Matches(msg, kTable) && (len(rs.r.Rounds) > 1 || rs.r.Method == tally.Schulze):
 		rs.table, rs.offset = !rs.table, 0
 	case key.Matches(msg, kUp):
 		rs.offset = max(rs.offset-1, 0)
@@ -94,7 +96,25 @@ func (m *model) resultsView() (string, string, keyMap) {
 	} else {
 		rs.offset = 0
 	}
-	return head, strings.Join(body, "\n"), resultKeys
+	return head, strings.Join(body, "\n"), m.resultKeys()
+}
+
+// resultKeys are the keys that apply to the result shown: rounds to step
+// through only where the count has more than one, and for Schulze the
+// switch between its two tables.
+func (m *model) resultKeys() keyMap {
+	r := m.res.r
+	switch {
+	case r == nil:
+		return oneRoundKeys
+	case r.Method == tally.Schulze && m.res.table:
+		return pairsKeys
+	case r.Method == tally.Schulze:
+		return pathsKeys
+	case len(r.Rounds) > 1:
+		return resultKeys
+	}
+	return oneRoundKeys
 }
 
 func (m *model) resultBody() []string {
@@ -118,6 +138,10 @@ func (m *model) resultBody() []string {
 			out = append(out, m.stageTable()...)
 		} else {
 			out = append(out, m.stageBars()...)
+		}
+		if slices.ContainsFunc(r.Rounds, func(x tally.Round) bool { return x.Exhausted.Units != 0 }) {
+			out = append(out, lines(m.st.dim.Render(wrap(explainNonTransferable, m.w)))...)
+			out = append(out, "")
 		}
 	}
 	if r.Method == tally.Schulze {
@@ -155,13 +179,13 @@ func (m *model) name(c int) string { return safetext.Sanitize(m.res.r.Candidates
 func (m *model) stageBars() []string {
 	r, rs := m.res.r, m.res
 	round := r.Rounds[rs.stage]
-	title := fmt.Sprintf("Stage %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
+	title := fmt.Sprintf("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
 	quota := ""
 	if round.Quota != (tally.Decimal{}) {
 		quota = "quota " + round.Quota.String()
 	}
 	out := []string{spread(m.st.heading.Render(title), quota, m.w)}
-	nameW, figW := 9, 1 // "exhausted"
+	nameW, figW := len(nonTransferable), 1
 	for c, cand := range r.Candidates {
 		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 		if c < len(round.Totals) {
@@ -181,18 +205,14 @@ func (m *model) stageBars() []string {
 		return " " + padRight(name, nameW) + "  " + m.st.bar.Render(padRight(bar(v, scale, barW), barW)) +
 			"  " + fmt.Sprintf("%*s", figW, v.String()) + "  " + status
 	}
-	for c, cand := range r.Candidates {
+	for _, c := range m.barOrder(round) {
 		if c >= len(round.Totals) || c < len(round.Status) && round.Status[c] == tally.Withdrawn {
 			continue
 		}
-		status := ""
-		if c < len(round.Status) && round.Status[c] != tally.Hopeful {
-			status = round.Status[c].String()
-		}
-		out = append(out, row(safetext.Sanitize(cand.Name), round.Totals[c], status))
+		out = append(out, row(safetext.Sanitize(r.Candidates[c].Name), round.Totals[c], statusWord(r.Method, round, c)))
 	}
 	if round.Exhausted.Units != 0 {
-		out = append(out, row("exhausted", round.Exhausted, ""))
+		out = append(out, row(nonTransferable, round.Exhausted, ""))
 	}
 	for _, n := range round.Notes {
 		out = append(out, lines(wrap("• "+safetext.Sanitize(n), m.w))...)
@@ -205,6 +225,45 @@ func (m *model) stageBars() []string {
 		}
 	}
 	return append(out, "")
+}
+
+// nonTransferable is the row of votes on ballots with no choice left in
+// the count, named as the officer's sheet names it.
+const nonTransferable = "non-transferable"
+
+// explainNonTransferable says once, under the results, what the row is.
+const explainNonTransferable = "Non-transferable: votes on ballots whose every remaining choice is elected or excluded, which count for nobody from then on."
+
+// barOrder is the order of a round's rows: the candidates as listed, or
+// by approvals for an approval count, which has one round and no order of
+// its own to keep.
+func (m *model) barOrder(round tally.Round) []int {
+	order := make([]int, len(m.res.r.Candidates))
+	for i := range order {
+		order[i] = i
+	}
+	if m.res.r.Method == tally.Approval {
+		slices.SortStableFunc(order, func(a, b int) int {
+			if a >= len(round.Totals) || b >= len(round.Totals) {
+				return 0
+			}
+			return round.Totals[b].Cmp(round.Totals[a])
+		})
+	}
+	return order
+}
+
+// statusWord is a candidate's status in a round, in the words the officer's
+// sheet uses: an approval count elects the most approved and excludes
+// nobody, so its other candidates get no word.
+func statusWord(method tally.Method, round tally.Round, c int) string {
+	if c >= len(round.Status) || round.Status[c] == tally.Hopeful {
+		return ""
+	}
+	if method == tally.Approval && round.Status[c] == tally.Excluded {
+		return ""
+	}
+	return round.Status[c].String()
 }
 
 // bar is v/scale of width cells in eighths of a block. The figures beside
