@@ -20,6 +20,10 @@ type Backend interface {
 	// session signed in with, which the store checks again as it casts.
 	CastBallot(ctx context.Context, electionID string, by models.Caster, b models.Ballot) (string, error)
 	ReplaceBallot(ctx context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error)
+	// CheckReplace says whether the ballot with a receipt could be
+	// replaced now, from the receipt alone, before the member builds a
+	// new ballot.
+	CheckReplace(ctx context.Context, electionID, receipt string) error
 	Result(ctx context.Context, electionID string) (models.StoredResult, error)
 	// OrderSecret is the server's secret that seeds each member's
 	// candidate order (see candidateOrder).

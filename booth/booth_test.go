@@ -116,7 +116,7 @@ func TestGoldenReceipt(t *testing.T) {
 	h := start(t, nil, testSession(), 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes", "enter")
+	h.keys("r", "cast", "enter")
 	h.waitFor("Your ballot is cast")
 	golden.RequireEqual(t, h.final())
 }
@@ -126,7 +126,7 @@ func TestGoldenResults(t *testing.T) {
 	h.keys("down", "down", "down", "enter")
 	h.waitFor("See the results")
 	h.keys("enter")
-	h.waitFor("Elected:", "Stage")
+	h.waitFor("Elected:", "Round")
 	golden.RequireEqual(t, h.final())
 }
 
@@ -135,9 +135,9 @@ func TestGoldenResultsTable(t *testing.T) {
 	h.keys("down", "down", "down", "enter")
 	h.waitFor("See the results")
 	h.keys("enter")
-	h.waitFor("Elected:", "Stage")
+	h.waitFor("Elected:", "Round")
 	h.keys("left", "t")
-	h.waitFor("All stages")
+	h.waitFor("All rounds")
 	golden.RequireEqual(t, h.final())
 }
 

@@ -212,7 +212,7 @@ func TestBoothAndKioskStoreCanonicalBallots(t *testing.T) {
 		for _, id := range set {
 			typeKeys(m, approveKeys(m, id)...)
 		}
-		typeKeys(m, "r", "yes", "enter")
+		typeKeys(m, "r", "cast", "enter")
 		if m.scr != scrReceipt {
 			t.Fatalf("%s's ballot was not cast:\n%s", mem.ID, m.content())
 		}
@@ -237,7 +237,7 @@ func TestBoothAndKioskStoreCanonicalBallots(t *testing.T) {
 		h.waitFor(fmt.Sprintf("%d approved", len(set)))
 		h.keys("r")
 		h.waitFor("REVIEW YOUR BALLOT")
-		h.keys("yes", "enter")
+		h.keys("cast", "enter")
 		h.waitFor("Your ballot is cast")
 		h.keys("enter")
 		h.waitFor("Type it below")

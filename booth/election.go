@@ -122,7 +122,7 @@ func (m *model) electionKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.loadElections() // the voted marks may have changed
 	case key.Matches(msg, kDesc):
 		m.openReader(safetext.Sanitize(el.me.Title), el.me.Description, scrElection)
-	case key.Matches(msg, kVote):
+	case key.Matches(msg, kVote) && (act == actVote || act == actReplace):
 		return m.startVote(act)
 	case key.Matches(msg, kResults) && act == actResults:
 		return m.openResults()
@@ -215,7 +215,14 @@ func (m *model) electionView() (string, string, keyMap) {
 	}
 	left := rows - len(body)
 	body = append(body, window(list.lines, list.cursor, 1, left)...)
-	return head, strings.Join(body, "\n"), electionKeys
+	keys := electionKeys
+	switch act, _ := m.electionAction(); act {
+	case actVote, actReplace:
+		keys = voteKeys
+	case actResults:
+		keys = countedKeys
+	}
+	return head, strings.Join(body, "\n"), keys
 }
 
 // listLines are a screen's selectable lines and where the cursor is.
@@ -242,7 +249,11 @@ func (m *model) electionList() listLines {
 	} else {
 		out.lines = append(out.lines, "  "+m.st.warn.Render(label))
 	}
-	out.lines = append(out.lines, "", m.st.heading.Render("CANDIDATES")+m.st.dim.Render(" (enter: statement)"))
+	if el.me.Method == tally.YesNo {
+		out.lines = append(out.lines, "", m.st.heading.Render("ANSWERS"))
+	} else {
+		out.lines = append(out.lines, "", m.st.heading.Render("CANDIDATES")+m.st.dim.Render(" (enter: statement)"))
+	}
 	for _, c := range el.order {
 		cand := el.me.Candidates[c]
 		line := mark() + safetext.Sanitize(cand.Name)

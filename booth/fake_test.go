@@ -21,6 +21,9 @@ type fakeBackend struct {
 	replaces  []castCall
 	castErr   error // returned by the next CastBallot instead of casting
 	receipts  int
+	// box is what the fake's box knows of each receipt, by election and
+	// normalised receipt.
+	box map[[2]string]models.ReceiptState
 }
 
 type castCall struct {
@@ -51,7 +54,51 @@ func (f *fakeBackend) CastBallot(_ context.Context, electionID string, by models
 		}
 	}
 	f.casts = append(f.casts, castCall{election: electionID, member: by.MemberID, key: by.Key, ballot: b})
-	return f.receipt(), nil
+	return f.file(electionID), nil
+}
+
+// file draws a receipt for a ballot put in the box.
+func (f *fakeBackend) file(electionID string) string {
+	r := f.receipt()
+	f.setReceipt(electionID, r, models.ReceiptCounted)
+	return r
+}
+
+func (f *fakeBackend) setReceipt(electionID, receipt string, st models.ReceiptState) {
+	norm, err := models.NormalizeReceipt(receipt)
+	if err != nil {
+		panic(err)
+	}
+	if f.box == nil {
+		f.box = map[[2]string]models.ReceiptState{}
+	}
+	f.box[[2]string{electionID, norm}] = st
+}
+
+// CheckReplace answers as models.Service.CheckReplace does, from the box.
+func (f *fakeBackend) CheckReplace(_ context.Context, electionID, receipt string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.checkReplace(electionID, receipt)
+}
+
+func (f *fakeBackend) checkReplace(electionID, receipt string) error {
+	norm, err := models.NormalizeReceipt(receipt)
+	if err != nil {
+		return err
+	}
+	switch f.box[[2]string{electionID, norm}] {
+	case models.ReceiptCounted:
+		return nil
+	case models.ReceiptReplaced:
+		return models.ErrReceiptReplaced
+	}
+	for k := range f.box {
+		if k[1] == norm {
+			return models.ErrReceiptElsewhere
+		}
+	}
+	return models.ErrReceiptUnknown
 }
 
 // fakeSecret is the fake server's candidate-order secret: fixed, so the
@@ -63,8 +110,12 @@ func (f *fakeBackend) OrderSecret(context.Context) ([]byte, error) { return fake
 func (f *fakeBackend) ReplaceBallot(_ context.Context, electionID string, by models.Caster, oldReceipt string, b models.Ballot) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.checkReplace(electionID, oldReceipt); err != nil {
+		return "", err
+	}
+	f.setReceipt(electionID, oldReceipt, models.ReceiptReplaced)
 	f.replaces = append(f.replaces, castCall{election: electionID, member: by.MemberID, key: by.Key, oldReceipt: oldReceipt, ballot: b})
-	return f.receipt(), nil
+	return f.file(electionID), nil
 }
 
 // receipt is a deterministic receipt of the form booth issues.

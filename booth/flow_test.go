@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
 )
 
@@ -23,7 +24,7 @@ func TestFullFlow(t *testing.T) {
 	if n := len(h.fb.castCalls()); n != 0 {
 		t.Fatalf("%d casts before the confirmation", n)
 	}
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	s := h.waitFor("Your ballot is cast", "Your receipt")
 
 	order := candidateOrder(fakeSecret, "m-0042", boardElection().Definition)
@@ -73,7 +74,7 @@ func TestStrayKeysOnReviewDoNotCast(t *testing.T) {
 	h.keys("r")
 	h.waitFor("REVIEW YOUR BALLOT")
 	for _, k := range [][]string{
-		{"y"}, {"enter"}, {"space"}, {"Y"}, {"c"}, {"n"}, {"c", "x", "y"}, {"ye", "enter"}, {"yess", "enter"},
+		{"y"}, {"enter"}, {"space"}, {"Y"}, {"c"}, {"n"}, {"c", "x", "y"}, {"ye", "enter"}, {"yes", "enter"}, {"cas", "enter"}, {"casts", "enter"},
 		{"c", "enter"}, {"c", "c", "y", "enter"}, {"down"}, {"up"},
 	} {
 		h.keys(k...)
@@ -101,7 +102,7 @@ func TestResizeKeepsBallot(t *testing.T) {
 	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 16})
 	small := h.waitFor("YOUR BALLOT")
 	for i, l := range strings.Split(small, "\n") {
-		if w := len([]rune(l)); w > 60 {
+		if w := ansi.StringWidth(l); w > 60 {
 			t.Errorf("line %d is %d wide at 60×16: %q", i+1, w, l)
 		}
 	}
@@ -141,7 +142,7 @@ func TestIdleTimeoutQuitsWithoutCasting(t *testing.T) {
 	h := start(t, nil, s, 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes") // everything but the final enter
+	h.keys("r", "cast") // everything but the final enter
 	m := h.finalModel()
 	if n := len(h.fb.castCalls()); n != 0 {
 		t.Fatalf("the idle timeout cast %d ballots", n)
@@ -179,17 +180,21 @@ func TestReplaceBallot(t *testing.T) {
 	h.keys("not-a-receipt", "enter")
 	h.waitFor("a receipt has 26 letters")
 	old := fb.receiptFor(7)
+	fb.setReceipt("board-2026", old, models.ReceiptCounted)
 	for range len("not-a-receipt") {
 		h.tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	// Pasted by the member's terminal (bracketed paste), as typed by hand.
 	h.tm.Send(tea.PasteMsg{Content: strings.ToLower(old)})
 	h.keys("enter")
-	h.waitFor("YOUR BALLOT")
+	h.waitFor("NOT RANKED")
 	h.keys("enter", "r")
 	h.waitFor("This replaces your earlier ballot")
-	h.keys("yes", "enter")
-	h.waitFor("Your ballot is cast")
+	h.keys("cast", "enter")
+	s := h.waitFor("Your ballot is replaced")
+	if flat := strings.Join(strings.Fields(s), " "); !strings.Contains(flat, "The receipt you entered, "+groupReceipt(old)+", no longer counts") {
+		t.Errorf("the receipt screen does not say the old receipt no longer counts:\n%s", s)
+	}
 	h.final()
 	if len(fb.castCalls()) != 0 {
 		t.Error("replacing a ballot called CastBallot")
@@ -207,7 +212,7 @@ func TestCastErrorShowsNoReceipt(t *testing.T) {
 	h := start(t, fb, testSession(), 80, 24)
 	h.openBoard()
 	h.rankSome()
-	h.keys("r", "yes", "enter")
+	h.keys("r", "cast", "enter")
 	s := h.waitFor("not open for voting")
 	if strings.Contains(s, "Your receipt") || strings.Contains(s, "is cast") {
 		t.Errorf("a receipt screen after a failed cast:\n%s", s)
@@ -224,5 +229,69 @@ func TestHomeEscStaysAndQLeaves(t *testing.T) {
 	h.keys("q")
 	if got := h.finalModel().View().Content; !strings.Contains(got, "You left the booth.") {
 		t.Errorf("after q the booth shows %q, want it left", got)
+	}
+}
+
+// TestConfirmWordIsCast answers No to a yes/no question: typing "yes"
+// must not cast it (the word would read as the answer), typing "cast" does.
+func TestConfirmWordIsCast(t *testing.T) {
+	fb := newFake(t)
+	fb.elections[2].State = models.Open
+	fb.elections[2].OpensAt = testNow.Add(-time.Hour)
+	h := start(t, fb, testSession(), 80, 24)
+	h.keys("down", "down", "enter")
+	h.waitFor("Bylaw amendment 7")
+	h.keys("v")
+	h.waitFor("Abstain")
+	h.keys("2", "r")
+	s := h.waitFor("REVIEW YOUR BALLOT")
+	if !strings.Contains(s, `type cast`) || strings.Contains(s, "type yes") {
+		t.Errorf("the review does not ask for the word cast:\n%s", s)
+	}
+	h.keys("yes", "enter")
+	h.waitFor("Not cast: type the word cast")
+	if n := len(fb.castCalls()); n != 0 {
+		t.Fatalf("typing yes cast %d ballots", n)
+	}
+	h.keys("cast", "enter")
+	h.waitFor("Your ballot is cast")
+	h.final()
+	if c := fb.castCalls(); len(c) != 1 || c[0].ballot.Ranks[0][0] != "no" {
+		t.Errorf("casts = %+v, want one No", c)
+	}
+}
+
+// TestReplaceChecksReceiptAtOnce enters receipts that cannot replace
+// anything: each is refused with its reason as it is entered, before a
+// new ballot is built.
+func TestReplaceChecksReceiptAtOnce(t *testing.T) {
+	fb := newFake(t)
+	fb.elections[1].Voted = true
+	replaced, other, unknown := fb.receiptFor(7), fb.receiptFor(8), fb.receiptFor(9)
+	fb.setReceipt("board-2026", replaced, models.ReceiptReplaced)
+	fb.setReceipt("question-2026", other, models.ReceiptCounted)
+	h := start(t, fb, testSession(), 80, 24)
+	h.openBoard()
+	h.waitFor("Replace your ballot")
+	h.keys("enter")
+	h.waitFor("REPLACE YOUR BALLOT")
+	for _, c := range []struct{ receipt, want string }{
+		{replaced, "already replaced"},
+		{other, "from another election"},
+		{unknown, "No ballot in this election has that receipt"},
+	} {
+		h.tm.Send(tea.PasteMsg{Content: c.receipt})
+		h.keys("enter")
+		s := h.waitFor(c.want)
+		if !strings.Contains(s, "REPLACE YOUR BALLOT") || strings.Contains(s, "NOT RANKED") {
+			t.Errorf("%s: left the receipt screen:\n%s", c.receipt, s)
+		}
+		for range len(c.receipt) {
+			h.tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		}
+	}
+	h.final()
+	if len(fb.replaces) != 0 || len(fb.castCalls()) != 0 {
+		t.Errorf("refused receipts stored ballots: %+v", fb.replaces)
 	}
 }

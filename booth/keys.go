@@ -27,10 +27,12 @@ var (
 	kInfo    = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "statement"))
 	kTab     = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "other pane"))
 	kReview  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review"))
-	kPrev    = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "stage"))
-	kNext    = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next stage"))
-	kTable   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table view"))
-	kConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("type yes, enter", "cast"))
+	kPrev    = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "round"))
+	kNext    = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next round"))
+	kTable   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table of rounds"))
+	kPaths   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "strongest paths"))
+	kPairs   = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "pairwise counts"))
+	kConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("type cast, enter", "cast"))
 	kDone    = key.NewBinding(key.WithKeys("enter", "esc", "q"), key.WithHelp("enter", "back to your elections"))
 	kEsc     = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	kGo      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
@@ -52,9 +54,20 @@ var (
 		short: []key.Binding{kUp, kDown, kOpen, kHelp, kQuit},
 		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kHelp, kLeaveBooth, kQuit}},
 	}
+	// electionKeys are an election's keys when nothing can be done in it
+	// but reading; voteKeys when the member can vote or replace a ballot,
+	// countedKeys when the results can be seen.
 	electionKeys = keyMap{
+		short: []key.Binding{kUp, kDown, kOpen, kDesc, kHelp, kBack},
+		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kDesc}, {kHelp, kBack, kQuit}},
+	}
+	voteKeys = keyMap{
 		short: []key.Binding{kUp, kDown, kOpen, kVote, kDesc, kHelp, kBack},
-		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kVote, kDesc, kResults}, {kHelp, kBack, kQuit}},
+		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kVote, kDesc}, {kHelp, kBack, kQuit}},
+	}
+	countedKeys = keyMap{
+		short: []key.Binding{kUp, kDown, kOpen, kResults, kDesc, kHelp, kBack},
+		full:  [][]key.Binding{{kUp, kDown, kOpen}, {kResults, kDesc}, {kHelp, kBack, kQuit}},
 	}
 	readKeys = keyMap{
 		short: []key.Binding{kUp, kDown, kPgDown, kHelp, kBack},
@@ -62,6 +75,15 @@ var (
 	}
 	rankKeys = keyMap{
 		short: []key.Binding{kToggle, kRemove, kMoveUp, kPlace, kFilter, kInfo, kTab, kReview, kHelp, kBack},
+		full: [][]key.Binding{
+			{kUp, kDown, kTab, kFilter, kInfo},
+			{kToggle, kRemove, kMoveUp, kMoveDn, kPlace},
+			{kReview, kHelp, kBack, kQuit},
+		},
+	}
+	// schulzeRankKeys add "=": only Schulze ballots may share a rank.
+	schulzeRankKeys = keyMap{
+		short: rankKeys.short,
 		full: [][]key.Binding{
 			{kUp, kDown, kTab, kFilter, kInfo},
 			{kToggle, kRemove, kMoveUp, kMoveDn, kPlace, kEqual},
@@ -80,9 +102,23 @@ var (
 		short: []key.Binding{kDone, kCopy, kHelp},
 		full:  [][]key.Binding{{kDone, kCopy}, {kHelp, kQuit}},
 	}
+	// resultKeys step through a count's rounds; oneRoundKeys have none
+	// to step through; the Schulze keys switch between its two tables.
 	resultKeys = keyMap{
 		short: []key.Binding{kPrev, kTable, kUp, kHelp, kBack},
 		full:  [][]key.Binding{{kPrev, kNext, kTable}, {kUp, kDown}, {kHelp, kBack, kQuit}},
+	}
+	oneRoundKeys = keyMap{
+		short: []key.Binding{kUp, kHelp, kBack},
+		full:  [][]key.Binding{{kUp, kDown}, {kHelp, kBack, kQuit}},
+	}
+	pathsKeys = keyMap{
+		short: []key.Binding{kPaths, kUp, kHelp, kBack},
+		full:  [][]key.Binding{{kPaths}, {kUp, kDown}, {kHelp, kBack, kQuit}},
+	}
+	pairsKeys = keyMap{
+		short: []key.Binding{kPairs, kUp, kHelp, kBack},
+		full:  [][]key.Binding{{kPairs}, {kUp, kDown}, {kHelp, kBack, kQuit}},
 	}
 	inputKeys = keyMap{
 		short: []key.Binding{kGo, kHelp, kEsc},

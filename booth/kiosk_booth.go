@@ -52,6 +52,10 @@ func (kb kioskBackend) ReplaceBallot(context.Context, string, models.Caster, str
 	return "", errKioskReplace
 }
 
+func (kb kioskBackend) CheckReplace(context.Context, string, string) error {
+	return errKioskReplace
+}
+
 func (kb kioskBackend) Result(context.Context, string) (models.StoredResult, error) {
 	return models.StoredResult{}, models.ErrNotFound
 }

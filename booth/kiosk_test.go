@@ -27,7 +27,7 @@ func TestKioskVoteThenWipe(t *testing.T) {
 	if n, _ := env.box(t); n != 0 {
 		t.Fatal("a ballot was stored before the confirmation")
 	}
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	s := h.waitFor("Your ballot is cast", "Your receipt", "clears itself")
 	receipt := receiptOnScreen.FindString(s)
 	if receipt == "" {
@@ -134,7 +134,7 @@ func TestKioskIgnoresLeavingKeys(t *testing.T) {
 	h.keys("esc")
 	h.signIn(env.issue(t, "ken", 0).Code, "Ken Thompson")
 	h.toReview()
-	h.keys("yes")
+	h.keys("cast")
 	leave()
 	h.keys("ctrl+x") // the staff key does nothing in a voter's booth
 	s := h.waitFor("REVIEW YOUR BALLOT")
@@ -172,7 +172,7 @@ func TestKioskIdleResetCastsNothing(t *testing.T) {
 	h := startKiosk(t, env, KioskConfig{IdleTimeout: 300 * time.Millisecond}, false)
 	h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace")
 	h.toReview()
-	h.keys("yes") // everything but the final enter
+	h.keys("cast") // everything but the final enter
 	mark := len(h.output())
 	s := h.waitFor("Type it below")
 	if strings.Contains(s, "Ada") {
@@ -190,7 +190,7 @@ func TestKioskReceiptClearsItself(t *testing.T) {
 	h := startKiosk(t, env, KioskConfig{ReceiptTime: 200 * time.Millisecond}, false)
 	h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace")
 	h.toReview()
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	h.waitFor("Your receipt")
 	s := h.waitFor("Type it below")
 	if receiptOnScreen.MatchString(s) || strings.Contains(s, "Ada") {
@@ -239,10 +239,10 @@ func TestKioskAndKeyVoteOnce(t *testing.T) {
 	h.keys("esc")
 	h.signIn(env.issue(t, "ken", 0).Code, "Ken Thompson")
 	h.toReview()
-	h.keys("yes", "enter")
+	h.keys("cast", "enter")
 	h.waitFor("Your ballot is cast")
 
-	kh.keys("yes", "enter")
+	kh.keys("cast", "enter")
 	kh.waitFor("You have already voted in this election")
 	if _, err := env.svc.CastBallot(ctx, "board-2026", models.Caster{MemberID: "ken"}, b); !errors.Is(err, models.ErrAlreadyVoted) {
 		t.Errorf("casting by key after the kiosk: %v, want ErrAlreadyVoted", err)

@@ -77,6 +77,9 @@ type model struct {
 	receipt string
 	// oldReceipt is the receipt of the ballot being replaced, if any.
 	oldReceipt string
+	// replaced is the receipt a replacement made void, shown with the new
+	// receipt and forgotten with it.
+	replaced string
 }
 
 // New returns the booth for one session. ctx should end with the session:
@@ -235,7 +238,7 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 		*m.rank.input, cmd = m.rank.input.Update(msg)
 		m.rank.filter = safetext.Sanitize(m.rank.input.Value())
 	}
-	// Pasting into the confirmation is not typing "yes".
+	// Pasting into the confirmation is not typing the word cast.
 	return cmd
 }
 
@@ -256,6 +259,8 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 		m.home.cursor = min(m.home.cursor, max(len(m.home.list)-1, 0))
 	case castMsg:
 		return m.onCast(msg)
+	case replaceCheckMsg:
+		m.onReplaceCheck(msg)
 	case resultMsg:
 		m.onResultLoaded(msg)
 	}

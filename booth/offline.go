@@ -48,6 +48,10 @@ type offline struct {
 	scr      offlineScreen
 	boothScr screen // the booth model's screen while scr is offBooth
 	look     *lookupState
+	// distrust says why nothing in the bundle can be trusted (its
+	// signature or its definition's fingerprint failed), "" when both
+	// hold: the review then shows that and nothing else.
+	distrust, distrustDetail string
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -57,7 +61,39 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now}, timeout: defaultIdle,
 		w: 80, h: 24, st: darkStyles, dark: true}
 	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
-	return &offline{m: m, b: b, rep: rep}
+	o := &offline{m: m, b: b, rep: rep}
+	o.distrust, o.distrustDetail = distrust(rep)
+	return o
+}
+
+// distrust is why a bundle cannot be trusted, with what the check found:
+// a signature that did not verify against the trust anchor, or a
+// definition that does not hash to its fingerprint. A recount of such a
+// bundle proves nothing (whoever changed it could change the ledger too),
+// so no other check or screen is shown beside it.
+func distrust(rep bundle.Report) (string, string) {
+	sig, def := false, false
+	for _, c := range rep.Checks {
+		switch c.Name {
+		case bundle.CheckSignature:
+			if c.Status != bundle.StatusOK {
+				return "THE SIGNATURE IS INVALID", c.Detail
+			}
+			sig = true
+		case bundle.CheckDefinition:
+			if c.Status != bundle.StatusOK {
+				return "THE FINGERPRINT DOES NOT MATCH", c.Detail
+			}
+			def = true
+		}
+	}
+	switch {
+	case !sig:
+		return "THE SIGNATURE WAS NOT CHECKED", "the report has no signature check"
+	case !def:
+		return "THE FINGERPRINT WAS NOT CHECKED", "the report has no fingerprint check"
+	}
+	return "", ""
 }
 
 func (o *offline) Init() tea.Cmd { return tea.RequestBackgroundColor }
@@ -105,6 +141,8 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = true
 	case key.Matches(msg, kLeave):
 		return m.quit()
+	case o.distrust != "":
+		// Nothing of an untrusted bundle opens.
 	case key.Matches(msg, kSeeResults):
 		m.res, m.scr = &resultState{}, scrResults
 		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Result, CountedAt: o.b.CountedAt}})
@@ -148,8 +186,23 @@ func (o *offline) header() string {
 	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), "published results", m.w) + "\n" + line2
 }
 
+// distrustView is the summary of a bundle that cannot be trusted: the
+// warning and nothing else.
+func (o *offline) distrustView() (string, string, keyMap) {
+	m := o.m
+	out := []string{m.st.bad.Render("✗ " + o.distrust), ""}
+	out = append(out, lines(wrap(safetext.Sanitize(o.distrustDetail)+".", m.w))...)
+	out = append(out, "")
+	out = append(out, lines(wrap("Nothing in this bundle can be trusted: not the result, the turnout, the ledger, nor a recount of it, so the review shows none of them. Get the bundle again from the election officers, and tell them it failed this check.", m.w))...)
+	keys := keyMap{short: []key.Binding{kHelp, kLeave}, full: [][]key.Binding{{kHelp, kLeave, kQuit}}}
+	return o.header(), strings.Join(out, "\n"), keys
+}
+
 func (o *offline) summaryView() (string, string, keyMap) {
 	m, b := o.m, o.b
+	if o.distrust != "" {
+		return o.distrustView()
+	}
 	var out []string
 	out = append(out, o.checkLines()...)
 	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
@@ -160,7 +213,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	}
 	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
 	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")
-	out = append(out, lines(wrap(o.outcome(), m.w))...)
+	out = append(out, o.outcome(m.w)...)
 	keys := keyMap{short: []key.Binding{kSeeResults}}
 	if b.Ledger != nil {
 		keys.short = append(keys.short, kFind)
@@ -190,8 +243,9 @@ func (o *offline) row(label, text string) string {
 }
 
 // checkLines are the signature, the fingerprint, the recount and (for a
-// v1 bundle) the unchecked ballot texts, each
-// with a mark that does not depend on colour.
+// v1 bundle) the unchecked ballot texts, each with a mark that does not
+// depend on colour. The signature and the fingerprint held (else
+// distrustView is shown instead).
 func (o *offline) checkLines() []string {
 	m := o.m
 	var out []string
@@ -199,14 +253,11 @@ func (o *offline) checkLines() []string {
 		label, text := "", ""
 		switch c.Name {
 		case bundle.CheckSignature:
-			label, text = "Signature", o.signatureText(c)
+			label, text = "Signature", o.signatureText()
 		case bundle.CheckDefinition:
 			// The definition hashes to it: compare it with the one
 			// published when voting opened.
 			label, text = "Fingerprint", safetext.Sanitize(o.b.Election.Fingerprint)
-			if c.Status == bundle.StatusFailed {
-				text = safetext.Sanitize(c.Detail)
-			}
 		case bundle.CheckRecount:
 			label, text = "Recount", o.recountText(c)
 		case bundle.CheckBallotTexts:
@@ -226,13 +277,10 @@ func (o *offline) checkLines() []string {
 	return out
 }
 
-func (o *offline) signatureText(c bundle.Check) string {
-	signer := safetext.Sanitize(o.b.Signer())
-	switch c.Status {
-	case bundle.StatusFailed:
-		return "INVALID: " + safetext.Sanitize(c.Detail) + ". Nothing in this bundle can be trusted; get it again from the election officers."
-	}
-	return "valid, by " + signer + ": " + safetext.Sanitize(o.rep.Anchor)
+// signatureText is a signature that held (distrustView shows one that
+// did not).
+func (o *offline) signatureText() string {
+	return "valid, by " + safetext.Sanitize(o.b.Signer()) + ": " + safetext.Sanitize(o.rep.Anchor)
 }
 
 func (o *offline) recountText(c bundle.Check) string {
@@ -268,22 +316,27 @@ func plural(n int, noun string) string {
 	return thousands(int64(n)) + " " + noun + "s"
 }
 
-// outcome is the result in one sentence.
-func (o *offline) outcome() string {
+// outcome is the result in a sentence, or the elected one to a line (a
+// name may hold a comma).
+func (o *offline) outcome(w int) []string {
 	r := o.b.Result
-	names := make([]string, len(r.Elected))
-	for i, c := range r.Elected {
-		if c >= 0 && c < len(r.Candidates) {
-			names[i] = safetext.Sanitize(r.Candidates[c].Name)
-		}
-	}
 	switch {
 	case r.Method == tally.YesNo && r.Passed:
-		return "The question passed."
+		return []string{"The question passed."}
 	case r.Method == tally.YesNo:
-		return "The question did not pass."
-	case len(names) == 0:
-		return "Nobody was elected."
+		return []string{"The question did not pass."}
+	case len(r.Elected) == 0:
+		return []string{"Nobody was elected."}
 	}
-	return "Elected: " + strings.Join(names, ", ")
+	var out []string
+	for i, c := range r.Elected {
+		prefix := "Elected: "
+		if i > 0 {
+			prefix = "         "
+		}
+		if c >= 0 && c < len(r.Candidates) {
+			out = append(out, lines(wrap(prefix+safetext.Sanitize(r.Candidates[c].Name), w))...)
+		}
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func TestSchulzeEqualRanks(t *testing.T) {
 	if b := reviewed(t, m); !reflect.DeepEqual(b.Ranks, want) {
 		t.Errorf("ballot %v, want %v", b.Ranks, want)
 	}
-	if s := m.content(); !strings.Contains(s, "1. Every six months, Every year (equal)") {
+	if s := m.content(); !strings.Contains(s, "1= Every six months\n1= Every year\n") {
 		t.Errorf("review does not show the shared rank:\n%s", s)
 	}
 }
@@ -265,7 +265,7 @@ func resultsFor(t *testing.T, method tally.Method, cands []tally.Candidate, ball
 func TestResultsYesNoAndSchulze(t *testing.T) {
 	yn := []tally.Candidate{{ID: "yes", Name: "Yes"}, {ID: "no", Name: "No"}, {ID: "abstain", Name: "Abstain"}}
 	s := resultsFor(t, tally.YesNo, yn, []tally.Ballot{{Count: 7, Ranks: [][]int{{0}}}, {Count: 3, Ranks: [][]int{{1}}}}, tally.Options{})
-	for _, want := range []string{"The question passed.", "Yes", "7", "Stage 1 of 1"} {
+	for _, want := range []string{"The question passed.", "Yes", "7", "Round 1 of 1"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("yes/no result lacks %q:\n%s", want, s)
 		}
@@ -276,5 +276,27 @@ func TestResultsYesNoAndSchulze(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("Schulze result lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestEscClearsAppliedFilterFirst applies a filter, then presses esc: the
+// first esc clears the filter and stays; the next leaves the ballot. A
+// filter left on would hide the unranked candidates on return.
+func TestEscClearsAppliedFilterFirst(t *testing.T) {
+	m := drive(t, boardElection(), colorprofile.Ascii)
+	press(m, "v", "/", "grace", "enter")
+	if len(m.rest()) != 1 {
+		t.Fatalf("the filter left %v", m.rest())
+	}
+	press(m, "esc")
+	if m.scr != scrRank || m.rank.filter != "" || len(m.rest()) != 6 {
+		t.Fatalf("after esc: screen %d, filter %q, %d not ranked; want the ranking, no filter, 6", m.scr, m.rank.filter, len(m.rest()))
+	}
+	if strings.Contains(m.content(), "filter \"") {
+		t.Errorf("the filter is still named:\n%s", m.content())
+	}
+	press(m, "esc")
+	if m.scr != scrElection {
+		t.Errorf("a second esc stayed on screen %d", m.scr)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -14,8 +16,11 @@ func (m *model) rankView() (string, string, keyMap) {
 	r, e := m.rank, m.el.me
 	head := m.electionHeader()
 	keys := rankKeys
-	if e.Method == tally.YesNo || e.Method == tally.Approval {
+	switch e.Method {
+	case tally.YesNo, tally.Approval:
 		keys = pickKeys
+	case tally.Schulze:
+		keys = schulzeRankKeys
 	}
 	top := lines(wrap(safetext.Sanitize(e.MethodSentence()), m.w))
 	var bottom []string
@@ -69,7 +74,10 @@ func (m *model) filterNote() string {
 	if m.rank.filter == "" {
 		return ""
 	}
-	return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+	if m.rank.filtering {
+		return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+	}
+	return " · filter " + fmt.Sprintf("%q", m.rank.filter) + " (esc clears)"
 }
 
 // paneLines is one pane's lines, windowed around its cursor.
@@ -123,6 +131,10 @@ func (m *model) paneLines(p, width, rows int) []string {
 	}
 	for i := range out {
 		out[i] = padRight(out[i], width)
+	}
+	// The focused row is highlighted whole, not only marked with "›".
+	if r.pane == p && !r.filtering && r.cur[p] < len(out) {
+		out[r.cur[p]] = m.st.focus.Render(ansi.Strip(out[r.cur[p]]))
 	}
 	return window(out, r.cur[p], 1, rows)
 }

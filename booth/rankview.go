@@ -108,6 +108,9 @@ func (m *model) rankKey(msg tea.KeyPressMsg) tea.Cmd {
 	r.problem = ""
 	method := m.el.me.Method
 	switch {
+	case msg.String() == "esc" && r.filter != "":
+		// An applied filter would still hide candidates on return.
+		r.filter, r.cur[paneRest] = "", 0
 	case key.Matches(msg, kBack):
 		m.scr = scrElection
 	case key.Matches(msg, kTab):
@@ -252,7 +255,7 @@ func (m *model) toReview() {
 		m.rank.problem = problemText(err)
 		return
 	}
-	in := newInput(m, "Type yes to cast: ", "")
+	in := newInput(m, "Type cast to confirm: ", "")
 	in.Focus()
 	m.rev = &reviewState{ballot: b, input: in, shortened: len(b.Ranks) < len(m.rank.ranks)}
 	m.scr = scrReview

@@ -1,6 +1,8 @@
 package booth
 
 import (
+	"context"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -16,7 +18,7 @@ func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.SetClipboard(m.receipt)
 	case key.Matches(msg, kDone):
 		// The receipt is shown once; the booth forgets it here.
-		m.receipt = ""
+		m.receipt, m.replaced = "", ""
 		m.el, m.scr = nil, scrHome
 		return m.loadElections()
 	}
@@ -25,15 +27,25 @@ func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) receiptView() (string, string, keyMap) {
 	e := m.el.me
-	head := m.st.title.Render(safetext.Sanitize(e.Title)) + "\n" + m.st.good.Render("Your ballot is cast. ✓")
+	done := "Your ballot is cast. ✓"
+	if m.replaced != "" {
+		done = "Your ballot is replaced. ✓"
+	}
+	head := m.st.title.Render(safetext.Sanitize(e.Title)) + "\n" + m.st.good.Render(done)
 	out := []string{
 		"Your receipt (it is shown only this once):",
 		"",
 		"    " + m.st.title.Render(groupReceipt(m.receipt)),
 		"",
-		"What it is for:",
-		wrapItem("With it you can find your ballot in the ledger published after the close, and check it was counted as you cast it.", m.w),
 	}
+	if m.replaced != "" {
+		out = append(out, lines(wrap("The receipt you entered, "+groupReceipt(m.replaced)+", no longer counts: its ballot was replaced by this one, and only this new receipt finds it.", m.w))...)
+		out = append(out, "")
+	}
+	out = append(out,
+		"What it is for:",
+		wrapItem(receiptUse(e), m.w),
+	)
 	if e.AllowReplace {
 		out = append(out, wrapItem("Until the close you can replace your ballot: choose \"Replace your ballot\" and enter this receipt.", m.w))
 	}
@@ -51,12 +63,30 @@ func (m *model) receiptView() (string, string, keyMap) {
 	return head, strings.Join(out, "\n"), keys
 }
 
+// verifyHint is how a member checks a receipt from their own terminal.
+const verifyHint = "ssh HOST verify RECEIPT (HOST: the address of this booth)"
+
+// receiptUse says what a receipt shows after the close. Only an election
+// that publishes its ledger shows what a ballot says; without one the
+// receipt proves no more than that the ballot was counted.
+func receiptUse(e models.MemberElection) string {
+	if e.PublishLedger {
+		return "After the close, find your ballot with it in the published ledger, or run " + verifyHint + ", and check it was counted as you cast it."
+	}
+	return "After the close, " + verifyHint + " tells you that your ballot was counted. This election publishes no ledger, so what a ballot says is never shown, not even to you."
+}
+
 // holderPower says what a receipt lets its holder do.
 func holderPower(e models.MemberElection) string {
-	if e.AllowReplace {
+	switch {
+	case e.AllowReplace && e.PublishLedger:
 		return "replace your ballot, and see in the ledger how you voted"
+	case e.AllowReplace:
+		return "replace your ballot"
+	case e.PublishLedger:
+		return "see in the published ledger how you voted"
 	}
-	return "see in the published ledger how you voted"
+	return "learn whether your ballot was counted"
 }
 
 // wrapItem is a bullet point wrapped to the width with a hanging indent.
@@ -74,8 +104,16 @@ func wrapItem(s string, w int) string {
 
 // oldReceiptState asks for the receipt of the ballot to replace.
 type oldReceiptState struct {
-	input textinput.Model
-	err   string
+	input    textinput.Model
+	err      string
+	checking bool // the backend is checking the receipt
+}
+
+// replaceCheckMsg is the backend's answer on whether a receipt can be
+// replaced.
+type replaceCheckMsg struct {
+	receipt string
+	err     error
 }
 
 func (m *model) openOldReceipt() {
@@ -88,6 +126,9 @@ func (m *model) openOldReceipt() {
 
 func (m *model) oldReceiptKey(msg tea.KeyPressMsg) tea.Cmd {
 	o := m.oldIn
+	if o.checking {
+		return nil // the answer is on its way; ctrl+c still leaves
+	}
 	switch msg.String() {
 	case "esc":
 		m.oldIn, m.scr = nil, scrElection
@@ -98,14 +139,52 @@ func (m *model) oldReceiptKey(msg tea.KeyPressMsg) tea.Cmd {
 			o.err = safetext.Sanitize(err.Error())
 			return nil
 		}
-		m.oldReceipt, m.oldIn = norm, nil
-		m.openRanking()
-		return nil
+		// The receipt is checked now, not after the member has built a
+		// whole new ballot and typed cast.
+		o.checking, o.err = true, ""
+		ctx, b, electionID := m.ctx, m.b, m.el.me.ID
+		return func() tea.Msg {
+			return replaceCheckMsg{norm, b.CheckReplace(ctx, electionID, norm)}
+		}
 	}
 	var cmd tea.Cmd
 	o.input, cmd = o.input.Update(msg)
 	o.err = ""
 	return cmd
+}
+
+func (m *model) onReplaceCheck(msg replaceCheckMsg) {
+	if m.oldIn == nil || m.scr != scrOldReceipt {
+		return
+	}
+	m.oldIn.checking = false
+	if msg.err != nil {
+		m.oldIn.err = replaceCheckError(msg.err)
+		return
+	}
+	m.oldReceipt, m.oldIn = msg.receipt, nil
+	m.openRanking()
+}
+
+// replaceCheckError says plainly why a receipt cannot replace a ballot.
+func replaceCheckError(err error) string {
+	switch {
+	case errors.Is(err, models.ErrReceiptReplaced):
+		return "The ballot with that receipt was already replaced, so that receipt no longer counts. Enter the receipt of your latest ballot."
+	case errors.Is(err, models.ErrReceiptElsewhere):
+		return "That receipt is from another election. Open that election to replace its ballot."
+	case errors.Is(err, models.ErrReceiptUnknown):
+		return "No ballot in this election has that receipt. Check that you copied it whole."
+	case errors.Is(err, models.ErrNotOpen):
+		return "The election is not open for voting (it may have just closed), so no ballot can be replaced."
+	case errors.Is(err, models.ErrNoReplace):
+		return "This election does not allow replacing a ballot."
+	case errors.Is(err, errKioskReplace):
+		return "A ballot cannot be replaced at the kiosk: replace it with your own key over SSH."
+	case errors.Is(err, context.Canceled):
+		return "The session is ending."
+	}
+	return "The receipt could not be checked: " + safetext.Sanitize(err.Error()) + ". Try again, or tell the election officers."
 }
 
 func (m *model) oldReceiptView() (string, string, keyMap) {
@@ -116,6 +195,9 @@ func (m *model) oldReceiptView() (string, string, keyMap) {
 		wrap("Enter the receipt you were given when you cast your ballot in this election. Your new ballot replaces the one with that receipt; the booth never links you to a ballot, so the receipt is the only way to find it.", m.w),
 		"",
 		o.input.View(),
+	}
+	if o.checking {
+		out = append(out, "", "Checking the receipt…")
 	}
 	if o.err != "" {
 		out = append(out, "", wrap(m.st.bad.Render(o.err), m.w))

@@ -2,6 +2,7 @@ package booth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -57,11 +58,12 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kBack):
 		m.res, m.scr = nil, scrElection
 	case rs.r == nil:
-	case key.Matches(msg, kPrev):
+	case rs.r == nil:
+	case key.Matches(msg, kPrev) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = max(rs.stage-1, 0), 0
-	case key.Matches(msg, kNext):
+	case key.Matches(msg, kNext) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = min(rs.stage+1, max(len(rs.r.Rounds)-1, 0)), 0
-	case key.Matches(msg, kTable):
+	case key.Matches(msg, kTable) && (len(rs.r.Rounds) > 1 || rs.r.Method == tally.Schulze):
 		rs.table, rs.offset = !rs.table, 0
 	case key.Matches(msg, kUp):
 		rs.offset = max(rs.offset-1, 0)
@@ -94,7 +96,25 @@ func (m *model) resultsView() (string, string, keyMap) {
 	} else {
 		rs.offset = 0
 	}
-	return head, strings.Join(body, "\n"), resultKeys
+	return head, strings.Join(body, "\n"), m.resultKeys()
+}
+
+// resultKeys are the keys that apply to the result shown: rounds to step
+// through only where the count has more than one, and for Schulze the
+// switch between its two tables.
+func (m *model) resultKeys() keyMap {
+	r := m.res.r
+	switch {
+	case r == nil:
+		return oneRoundKeys
+	case r.Method == tally.Schulze && m.res.table:
+		return pairsKeys
+	case r.Method == tally.Schulze:
+		return pathsKeys
+	case len(r.Rounds) > 1:
+		return resultKeys
+	}
+	return oneRoundKeys
 }
 
 func (m *model) resultBody() []string {
@@ -110,7 +130,7 @@ func (m *model) resultBody() []string {
 	case tally.Schulze:
 		out = append(out, m.schulzeLines()...)
 	default:
-		out = append(out, "Elected: "+m.names(r.Elected, ", "))
+		out = append(out, m.nameLines("Elected: ", r.Elected)...)
 	}
 	out = append(out, "")
 	if len(r.Rounds) > 0 && r.Method != tally.Schulze {
@@ -118,6 +138,10 @@ func (m *model) resultBody() []string {
 			out = append(out, m.stageTable()...)
 		} else {
 			out = append(out, m.stageBars()...)
+		}
+		if slices.ContainsFunc(r.Rounds, func(x tally.Round) bool { return x.Exhausted.Units != 0 }) {
+			out = append(out, lines(m.st.dim.Render(wrap(explainNonTransferable, m.w)))...)
+			out = append(out, "")
 		}
 	}
 	if r.Method == tally.Schulze {
@@ -133,30 +157,35 @@ func (m *model) resultBody() []string {
 	return out
 }
 
-// names joins candidates' names.
-func (m *model) names(cands []int, sep string) string {
+// nameLines lists candidates one to a line, the first after prefix and
+// the others under it: a name may hold a comma, so only a line break
+// tells two names from one.
+func (m *model) nameLines(prefix string, cands []int) []string {
 	if len(cands) == 0 {
-		return "nobody"
+		return []string{prefix + "nobody"}
 	}
-	ns := make([]string, len(cands))
+	out := make([]string, len(cands))
 	for i, c := range cands {
-		ns[i] = safetext.Sanitize(m.res.r.Candidates[c].Name)
+		out[i] = strings.Repeat(" ", ansi.StringWidth(prefix)) + m.name(c)
 	}
-	return strings.Join(ns, sep)
+	out[0] = prefix + m.name(cands[0])
+	return out
 }
+
+func (m *model) name(c int) string { return safetext.Sanitize(m.res.r.Candidates[c].Name) }
 
 // stageBars draws one stage: each candidate's votes as a bar with the
 // exact figure, the exhausted value, and why the stage did what it did.
 func (m *model) stageBars() []string {
 	r, rs := m.res.r, m.res
 	round := r.Rounds[rs.stage]
-	title := fmt.Sprintf("Stage %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
+	title := fmt.Sprintf("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
 	quota := ""
 	if round.Quota != (tally.Decimal{}) {
 		quota = "quota " + round.Quota.String()
 	}
 	out := []string{spread(m.st.heading.Render(title), quota, m.w)}
-	nameW, figW := 9, 1 // "exhausted"
+	nameW, figW := len(nonTransferable), 1
 	for c, cand := range r.Candidates {
 		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 		if c < len(round.Totals) {
@@ -176,29 +205,65 @@ func (m *model) stageBars() []string {
 		return " " + padRight(name, nameW) + "  " + m.st.bar.Render(padRight(bar(v, scale, barW), barW)) +
 			"  " + fmt.Sprintf("%*s", figW, v.String()) + "  " + status
 	}
-	for c, cand := range r.Candidates {
+	for _, c := range m.barOrder(round) {
 		if c >= len(round.Totals) || c < len(round.Status) && round.Status[c] == tally.Withdrawn {
 			continue
 		}
-		status := ""
-		if c < len(round.Status) && round.Status[c] != tally.Hopeful {
-			status = round.Status[c].String()
-		}
-		out = append(out, row(safetext.Sanitize(cand.Name), round.Totals[c], status))
+		out = append(out, row(safetext.Sanitize(r.Candidates[c].Name), round.Totals[c], statusWord(r.Method, round, c)))
 	}
 	if round.Exhausted.Units != 0 {
-		out = append(out, row("exhausted", round.Exhausted, ""))
+		out = append(out, row(nonTransferable, round.Exhausted, ""))
 	}
 	for _, n := range round.Notes {
 		out = append(out, lines(wrap("• "+safetext.Sanitize(n), m.w))...)
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
-			out = append(out, lines(wrap(fmt.Sprintf("• Tie to %s between %s: %s chosen by %s.", safetext.Sanitize(t.Purpose),
-				m.names(t.Candidates, ", "), m.names([]int{t.Chosen}, ""), safetext.Sanitize(t.Rule)), m.w))...)
+			out = append(out, "• Tie to "+safetext.Sanitize(t.Purpose)+" between:")
+			out = append(out, m.nameLines("    ", t.Candidates)...)
+			out = append(out, lines(wrap("  Chosen by "+safetext.Sanitize(t.Rule)+": "+m.name(t.Chosen), m.w))...)
 		}
 	}
 	return append(out, "")
+}
+
+// nonTransferable is the row of votes on ballots with no choice left in
+// the count, named as the officer's sheet names it.
+const nonTransferable = "non-transferable"
+
+// explainNonTransferable says once, under the results, what the row is.
+const explainNonTransferable = "Non-transferable: votes on ballots whose every remaining choice is elected or excluded, which count for nobody from then on."
+
+// barOrder is the order of a round's rows: the candidates as listed, or
+// by approvals for an approval count, which has one round and no order of
+// its own to keep.
+func (m *model) barOrder(round tally.Round) []int {
+	order := make([]int, len(m.res.r.Candidates))
+	for i := range order {
+		order[i] = i
+	}
+	if m.res.r.Method == tally.Approval {
+		slices.SortStableFunc(order, func(a, b int) int {
+			if a >= len(round.Totals) || b >= len(round.Totals) {
+				return 0
+			}
+			return round.Totals[b].Cmp(round.Totals[a])
+		})
+	}
+	return order
+}
+
+// statusWord is a candidate's status in a round, in the words the officer's
+// sheet uses: an approval count elects the most approved and excludes
+// nobody, so its other candidates get no word.
+func statusWord(method tally.Method, round tally.Round, c int) string {
+	if c >= len(round.Status) || round.Status[c] == tally.Hopeful {
+		return ""
+	}
+	if method == tally.Approval && round.Status[c] == tally.Excluded {
+		return ""
+	}
+	return round.Status[c].String()
 }
 
 // bar is v/scale of width cells in eighths of a block. The figures beside

@@ -13,7 +13,7 @@ import (
 // stage, as many columns as fit around the current stage.
 func (m *model) stageTable() []string {
 	r, rs := m.res.r, m.res
-	nameW, figW := 9, 5
+	nameW, figW := len(nonTransferable), 5
 	for _, cand := range r.Candidates {
 		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 	}
@@ -28,7 +28,7 @@ func (m *model) stageTable() []string {
 	cols := max((m.w-nameW-2)/colW, 1)
 	first := max(min(rs.stage-cols/2, len(r.Rounds)-cols), 0)
 	last := min(first+cols, len(r.Rounds))
-	head := " " + padRight("stage", nameW)
+	head := " " + padRight("round", nameW)
 	for s := first; s < last; s++ {
 		label := strconv.Itoa(s + 1)
 		if s == rs.stage {
@@ -37,7 +37,7 @@ func (m *model) stageTable() []string {
 		head += fmt.Sprintf("%*s ", colW-1, label)
 	}
 	out := []string{
-		m.st.heading.Render(fmt.Sprintf("All stages (%d–%d of %d shown; ←/→ moves)", first+1, last, len(r.Rounds))),
+		m.st.heading.Render(fmt.Sprintf("All rounds (%d–%d of %d shown; ←/→ moves)", first+1, last, len(r.Rounds))),
 		head,
 	}
 	for c, cand := range r.Candidates {
@@ -55,7 +55,7 @@ func (m *model) stageTable() []string {
 		}
 		out = append(out, line)
 	}
-	line := " " + padRight("exhausted", nameW)
+	line := " " + padRight(nonTransferable, nameW)
 	for s := first; s < last; s++ {
 		line += fmt.Sprintf("%*s  ", colW-2, r.Rounds[s].Exhausted.String())
 	}
@@ -79,16 +79,23 @@ func statusMark(s tally.Status) string {
 // options dropped against the default option.
 func (m *model) schulzeLines() []string {
 	r := m.res.r
-	out := []string{"Elected: " + m.names(r.Elected, ", "), "", m.st.heading.Render("Order")}
+	out := append(m.nameLines("Elected: ", r.Elected), "", m.st.heading.Render("Order"))
+	tied := false
 	for i, group := range r.Order {
-		line := fmt.Sprintf(" %2d. %s", i+1, m.names(group, " = "))
+		mark := "."
 		if len(group) > 1 {
-			line += m.st.dim.Render(" (tied)")
+			mark, tied = "=", true
 		}
-		out = append(out, line)
+		for _, c := range group {
+			out = append(out, fmt.Sprintf(" %2d%s %s", i+1, mark, m.name(c)))
+		}
+	}
+	if tied {
+		out = append(out, m.st.dim.Render("(= marks options tied at that place.)"))
 	}
 	if len(r.Dropped) > 0 {
-		out = append(out, lines(wrap("Dropped (failed the quorum or the required majority against the default option): "+m.names(r.Dropped, ", "), m.w))...)
+		out = append(out, lines(wrap("Dropped (failed the quorum or the required majority against the default option):", m.w))...)
+		out = append(out, m.nameLines("    ", r.Dropped)...)
 	}
 	return append(out, "")
 }

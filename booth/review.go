@@ -14,8 +14,9 @@ import (
 )
 
 // reviewState is the ballot read back before it is cast. Casting needs a
-// deliberate act — typing the word yes, then enter — so neither a stray
-// key press nor a burst of mashed keys casts.
+// deliberate act — typing the word cast, then enter — so neither a stray
+// key press nor a burst of mashed keys casts. The word is not "yes": on a
+// yes/no question it would read as the answer, whatever was chosen.
 type reviewState struct {
 	ballot  models.Ballot
 	input   textinput.Model
@@ -29,6 +30,9 @@ type reviewState struct {
 	err       string
 	offset    int // first line of the ballot shown when it does not fit
 }
+
+// confirmWord is what the member types to cast the ballot under review.
+const confirmWord = "cast"
 
 type castMsg struct {
 	receipt string
@@ -52,11 +56,11 @@ func (m *model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		rv.offset++ // reviewView stops it at the end
 		return nil
 	case key.Matches(msg, kConfirm):
-		if strings.EqualFold(strings.TrimSpace(rv.input.Value()), "yes") {
+		if strings.EqualFold(strings.TrimSpace(rv.input.Value()), confirmWord) {
 			return m.cast()
 		}
 		rv.input.SetValue("")
-		rv.note = "Not cast: type the word yes, then press enter. Esc goes back to change your ballot."
+		rv.note = "Not cast: type the word cast, then press enter. Esc goes back to change your ballot."
 		return nil
 	}
 	var cmd tea.Cmd
@@ -94,7 +98,7 @@ func (m *model) onCast(msg castMsg) tea.Cmd {
 		m.rev.input.SetValue("")
 		return nil
 	}
-	m.receipt = msg.receipt
+	m.receipt, m.replaced = msg.receipt, m.oldReceipt
 	m.el.me.Voted = true
 	m.rank, m.rev, m.oldReceipt = nil, nil, ""
 	m.scr = scrReceipt
@@ -155,7 +159,7 @@ func (m *model) reviewView() (string, string, keyMap) {
 	case tally.Approval:
 		top = append(top, lines(wrap("Candidates you do not approve get nothing from your ballot.", m.w))...)
 	}
-	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type yes and press enter. Esc goes back to change it.", m.w))...)
+	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type cast and press enter. Esc goes back to change it.", m.w))...)
 	switch {
 	case rv.casting:
 		bottom = append(bottom, "Casting your ballot…")

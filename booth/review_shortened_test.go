@@ -21,7 +21,7 @@ func TestReviewExplainsADroppedLastRank(t *testing.T) {
 		says  []string
 	}{
 		{"everyone ranked", []string{"v", "enter", "enter", "enter"}, [][]string{{"six-months"}, {"yearly"}},
-			[]string{"1. Every six months", "2. Every year", "Not ranked, so equal below everyone you ranked: None of the above.", "Your last rank held every option not ranked above it; that means the same as leaving them unranked"}},
+			[]string{"1. Every six months", "2. Every year", "Not ranked, so equal below everyone you ranked: - None of the above", "Your last rank held every option not ranked above it; that means the same as leaving them unranked"}},
 		{"everyone equal", []string{"v", "enter", "enter", "enter", "tab", "down", "=", "down", "="}, nil,
 			[]string{"a blank ballot", "You ranked every option equal, which is the same as ranking none of them"}},
 	} {

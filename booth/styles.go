@@ -12,15 +12,18 @@ import (
 // works the same with no colour at all.
 type styles struct {
 	title, dim, accent, good, bad, warn, cursor, heading lipgloss.Style
-	help                                                 help.Styles
-	markdown                                             string // glamour standard style
-	bar                                                  lipgloss.Style
+	// focus is the focused row of a ranking pane: reverse video, which
+	// needs no colour.
+	focus    lipgloss.Style
+	help     help.Styles
+	markdown string // glamour standard style
+	bar      lipgloss.Style
 }
 
 var (
 	darkStyles  = newStyles(true)
 	lightStyles = newStyles(false)
-	plainStyles = &styles{markdown: "notty", help: plainHelp()}
+	plainStyles = &styles{markdown: "notty", help: plainHelp(), focus: lipgloss.NewStyle().Reverse(true)}
 )
 
 func newStyles(dark bool) *styles {
@@ -40,6 +43,7 @@ func newStyles(dark bool) *styles {
 		warn:     lipgloss.NewStyle().Foreground(ld(lipgloss.Color("130"), lipgloss.Color("221"))),
 		cursor:   lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("25"), lipgloss.Color("117"))),
 		heading:  lipgloss.NewStyle().Bold(true),
+		focus:    lipgloss.NewStyle().Reverse(true),
 		bar:      lipgloss.NewStyle().Foreground(ld(lipgloss.Color("31"), lipgloss.Color("74"))),
 		help:     help.DefaultStyles(dark),
 		markdown: md,

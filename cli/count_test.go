@@ -35,7 +35,7 @@ func TestCountSheet(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	for _, want := range []string{"Method:         Approval voting\n", "Valid ballots:  4\n", "Elected:        Bob, Cy\n"} {
+	for _, want := range []string{"Method:         Approval voting\n", "Valid ballots:  4\n", "Elected:        Bob\n                Cy\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}

@@ -41,7 +41,7 @@ func TestKioskStartOnATerminal(t *testing.T) {
 	p.waitFor(p.send("\r"), "1 ranked")
 	p.waitFor(p.send("r"), "REVIEW YOUR BALLOT")
 	p.send("\x03")
-	p.waitFor(p.send("yes\r"), "Your ballot is cast")
+	p.waitFor(p.send("cast\r"), "Your ballot is cast")
 
 	// Enter until the receipt's guard against a double press has passed.
 	mark = len(p.raw())

@@ -70,7 +70,7 @@ func TestOpenSSHClientVotes(t *testing.T) {
 	term.send(t, "\r") // add the candidate under the cursor
 	term.send(t, "r")
 	term.waitFor(t, "REVIEW YOUR BALLOT")
-	term.send(t, "yes\r")
+	term.send(t, "cast\r")
 	term.waitFor(t, "Your ballot is cast")
 	receipt := term.waitForPattern(t, receiptPattern)
 	term.send(t, "\r") // back home

@@ -115,7 +115,7 @@ func TestBallotText(t *testing.T) {
 func TestBallotDescribe(t *testing.T) {
 	meek := ballotDef(tally.Meek)
 	got := Ballot{Ranks: [][]string{{"cy"}, {"ada"}}}.Describe(meek)
-	want := "1. Cy\n2. Ada Lovelace\nNot ranked: Bob, Dee.\nYour vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.\n"
+	want := "1. Cy\n2. Ada Lovelace\nNot ranked:\n  - Bob\n  - Dee\nYour vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.\n"
 	if got != want {
 		t.Errorf("meek:\n%s\nwant\n%s", got, want)
 	}
@@ -124,10 +124,10 @@ func TestBallotDescribe(t *testing.T) {
 		b    Ballot
 		want string
 	}{
-		{ballotDef(tally.Schulze), Ballot{[][]string{{"ada", "bob"}}}, "1. Ada Lovelace, Bob (equal)\nNot ranked, so equal below everyone you ranked: Cy, Dee.\n"},
+		{ballotDef(tally.Schulze), Ballot{[][]string{{"ada", "bob"}}}, "1= Ada Lovelace\n1= Bob\n(= marks options that share a rank.)\nNot ranked, so equal below everyone you ranked:\n  - Cy\n  - Dee\n"},
 		{ballotDef(tally.IRV), Ballot{}, "You ranked nobody: a blank ballot, counted in the turnout but for no candidate.\n"},
 		{ballotDef(tally.IRV), Ballot{[][]string{{"ada"}, {"bob"}, {"cy"}, {"dee"}}}, "1. Ada Lovelace\n2. Bob\n3. Cy\n4. Dee\nYour vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.\n"},
-		{ballotDef(tally.Approval), Ballot{[][]string{{"dee"}, {"bob"}}}, "You approve: Dee, Bob.\nYou do not approve: Ada Lovelace, Cy.\n"},
+		{ballotDef(tally.Approval), Ballot{[][]string{{"dee"}, {"bob"}}}, "You approve:\n  - Dee\n  - Bob\nYou do not approve:\n  - Ada Lovelace\n  - Cy\n"},
 		{ballotDef(tally.Approval), Ballot{}, "You approve nobody: a blank ballot, counted in the turnout but for no candidate.\n"},
 		{ballotDef(tally.YesNo), Ballot{[][]string{{"no"}}}, "Your answer: No.\n"},
 		{ballotDef(tally.YesNo), Ballot{[][]string{{"abstain"}}}, "You abstain: your ballot counts towards the turnout, not for yes or for no.\n"},
@@ -136,6 +136,21 @@ func TestBallotDescribe(t *testing.T) {
 		if got := tt.b.Describe(tt.d); got != tt.want {
 			t.Errorf("%s %q:\n%s\nwant\n%s", tt.d.Method, tt.b.Ranks, got, tt.want)
 		}
+	}
+}
+
+// TestBallotDescribeNamesWithCommas: names may hold commas, so Describe
+// lists one name to a line; "Every six months, Once a year, with point
+// releases" would read as three options where there are two.
+func TestBallotDescribeNamesWithCommas(t *testing.T) {
+	d := ballotDef(tally.Schulze)
+	d.Candidates[0].Name = "Every six months"
+	d.Candidates[1].Name = "Once a year, with point releases"
+	d.Candidates[2].Name = "Never, or when ready"
+	got := Ballot{[][]string{{"ada", "bob"}}}.Describe(d)
+	want := "1= Every six months\n1= Once a year, with point releases\n(= marks options that share a rank.)\nNot ranked, so equal below everyone you ranked:\n  - Never, or when ready\n  - Dee\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -84,12 +84,10 @@ func (d Definition) MethodSentence() string {
 }
 
 // Describe is the ballot in words, for the screen where the voter reviews
-// it before casting, e.g.
-//
-//  1. Ada Lovelace
-//  2. Grace Hopper
-//     Not ranked: Alan Turing.
-//     Your vote counts for your highest-ranked candidate still in the count; …
+// it before casting and for `ssh HOST verify`: one candidate to a line
+// ("1. Ada Lovelace", "2= Bob" where options share rank 2, and "  - Cy"
+// under "Not ranked:"), since a name may hold a comma, then what the
+// ballot does in the count.
 func (b Ballot) Describe(d Definition) string {
 	var s strings.Builder
 	name := func(id string) string {
@@ -114,32 +112,34 @@ func (b Ballot) Describe(d Definition) string {
 				yes = append(yes, name(id))
 			}
 		}
-		fmt.Fprintf(&s, "You approve: %s.\n", strings.Join(yes, ", "))
+		writeNames(&s, "You approve:", yes)
 		if rest := b.unranked(d); len(rest) > 0 {
-			fmt.Fprintf(&s, "You do not approve: %s.\n", strings.Join(rest, ", "))
+			writeNames(&s, "You do not approve:", rest)
 		}
 		return s.String()
 	}
 	if len(b.Ranks) == 0 {
 		return "You ranked nobody: a blank ballot, counted in the turnout but for no candidate.\n"
 	}
+	shared := false
 	for i, rank := range b.Ranks {
-		names := make([]string, len(rank))
-		for j, id := range rank {
-			names[j] = name(id)
-		}
-		fmt.Fprintf(&s, "%d. %s", i+1, strings.Join(names, ", "))
+		mark := "."
 		if len(rank) > 1 {
-			s.WriteString(" (equal)")
+			mark, shared = "=", true
 		}
-		s.WriteByte('\n')
+		for _, id := range rank {
+			fmt.Fprintf(&s, "%d%s %s\n", i+1, mark, name(id))
+		}
+	}
+	if shared {
+		s.WriteString("(= marks options that share a rank.)\n")
 	}
 	rest := b.unranked(d)
 	switch {
 	case d.Method == tally.Schulze && len(rest) > 0:
-		fmt.Fprintf(&s, "Not ranked, so equal below everyone you ranked: %s.\n", strings.Join(rest, ", "))
+		writeNames(&s, "Not ranked, so equal below everyone you ranked:", rest)
 	case len(rest) > 0:
-		fmt.Fprintf(&s, "Not ranked: %s.\n", strings.Join(rest, ", "))
+		writeNames(&s, "Not ranked:", rest)
 	}
 	switch d.Method {
 	case tally.IRV:
@@ -151,6 +151,16 @@ func (b Ballot) Describe(d Definition) string {
 }
 
 // unranked names the candidates the ballot leaves out, in definition order.
+// writeNames writes a heading and the names under it, one to a line: a
+// name may hold a comma, so names joined on one line could read as more
+// candidates than there are.
+func writeNames(s *strings.Builder, heading string, names []string) {
+	s.WriteString(heading + "\n")
+	for _, n := range names {
+		s.WriteString("  - " + n + "\n")
+	}
+}
+
 func (b Ballot) unranked(d Definition) []string {
 	on := map[string]bool{}
 	for _, rank := range b.Ranks {

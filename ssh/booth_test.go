@@ -48,14 +48,14 @@ func TestMemberVotesThroughTheBooth(t *testing.T) {
 		t.Fatal("a ballot was stored before the confirmation")
 	}
 
-	first.send("yes" + keyEnter)
+	first.send("cast" + keyEnter)
 	first.waitFor("Your ballot is cast")
 	if box, voted := e.ballots("board"); box != 1 || voted != 1 {
 		t.Fatalf("after casting, the store holds %d ballots and %d voters; want 1 and 1", box, voted)
 	}
 
 	mark := len(second.out.String())
-	second.send("yes" + keyEnter)
+	second.send("cast" + keyEnter)
 	if !eventually(func() bool { return strings.Contains(second.out.String()[mark:], "already voted") }) {
 		t.Fatalf("the second session did not say the member already voted:\n%q", second.out.String()[mark:])
 	}

@@ -100,7 +100,7 @@ func TestVerifyReceiptOverSSH(t *testing.T) {
 		ok      bool
 		want    string
 	}{
-		{second, true, "The published ledger records it as:\n  1. Alma Example\n  2. Cleo Example\n"},
+		{second, true, "The published ledger records it as:\n  1. Alma Example\n  2. Cleo Example\n  Not ranked, so equal below everyone you ranked:\n    - Bert Example\n"},
 		{hidden, true, "secret (Secret ledger): your ballot with this receipt was counted.\nThis election does not publish its ledger"},
 		{first, false, "receipt: replaced: in pub (Published election) the ballot cast with this receipt was replaced"},
 		{"AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AA", false, "receipt: not found in the closed elections you voted in (pub, secret)"},

@@ -51,7 +51,7 @@ func TestKioskDeviceOverSSH(t *testing.T) {
 	tm.waitFor("not voted yet") // the list of elections has loaded
 	tm.toReview(1)
 	tm.send("\x03\x1a") // still nothing, in the voter's booth
-	tm.send("yes" + keyEnter)
+	tm.send("cast" + keyEnter)
 	tm.waitFor("Your ballot is cast")
 	receipt := regexp.MustCompile(`[A-Z2-7]{4}(-[A-Z2-7]{4}){5}-[A-Z2-7]{2}`).FindString(tm.out.String())
 	if receipt == "" {

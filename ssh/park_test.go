@@ -39,7 +39,7 @@ func TestAParkedSessionCarriesOn(t *testing.T) {
 		{"v", "NOT RANKED"},
 		{keyEnter, "1 ranked"},
 		{"r", "REVIEW YOUR BALLOT"},
-		{"yes" + keyEnter, "Your ballot is cast"},
+		{"cast" + keyEnter, "Your ballot is cast"},
 	} {
 		waitParked(t)
 		tm.send(step.keys)

@@ -19,7 +19,7 @@ func TestRemovedKeyCannotCastInAnOpenSession(t *testing.T) {
 	tm.toReview(2)
 	removeKeys(t, e, "ada")
 
-	tm.send("yes" + keyEnter)
+	tm.send("cast" + keyEnter)
 	tm.waitFor("The key you signed in with is no longer registered to you")
 	if strings.Contains(tm.out.String(), "Your ballot is cast") {
 		t.Fatal("a session whose key was removed cast a ballot")
@@ -36,7 +36,7 @@ func TestSuspendedMemberCannotCastInAnOpenSession(t *testing.T) {
 	tm.toReview(1)
 	must(t, e.store.SetMemberStatus(bg, "ken", models.Suspended, "officer"))
 
-	tm.send("yes" + keyEnter)
+	tm.send("cast" + keyEnter)
 	tm.waitFor("Your membership is not active")
 	if box, _ := e.ballots("board"); box != 0 {
 		t.Fatalf("a suspended member's open session cast %d ballots", box)

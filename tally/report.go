@@ -64,7 +64,7 @@ func (r *Result) sheetHeader(b *strings.Builder) {
 	if q := r.quotaLine(); q != "" {
 		fmt.Fprintf(b, "Quota:          %s\n", q)
 	}
-	b.WriteString(wrap("Elected:        "+r.names(r.Elected, ", "), 16))
+	r.nameLines(b, "Elected:        ", r.Elected, 16)
 }
 
 // quotaLine describes the quota, which Meek STV recalculates every round.
@@ -168,9 +168,12 @@ func (r *Result) sheetSchulze(b *strings.Builder) {
 		}
 		pos += len(group)
 	}
-	b.WriteString(wrapItems("  ", items, "  ", 2))
+	for _, item := range items {
+		b.WriteString(wrap("  "+item, 5))
+	}
 	if len(r.Dropped) > 0 {
-		b.WriteString(wrap("Dropped (quorum or required majority over the default option not met): "+r.names(r.Dropped, ", "), 2))
+		b.WriteString("Dropped (quorum or required majority over the default option not met):\n")
+		r.nameLines(b, "    ", r.Dropped, 4)
 	}
 	r.sheetMatrix(b, "Pairwise: voters preferring row to column", r.Pairwise)
 	r.sheetMatrix(b, "Strongest paths: row to column", r.Strength)
@@ -206,11 +209,14 @@ func (r *Result) sheetNotes(b *strings.Builder) {
 		}
 	}
 	writeList(b, "Notes", notes)
-	var ties []string
-	for _, t := range r.Ties {
-		ties = append(ties, fmt.Sprintf("Round %d: %s tied (to %s); %s chosen by %s", t.Round, r.names(t.Candidates, ", "), t.Purpose, r.name(t.Chosen), t.Rule))
+	if len(r.Ties) > 0 {
+		b.WriteString("\nTies\n")
+		for _, t := range r.Ties {
+			b.WriteString(wrap(fmt.Sprintf("  Round %d: tied to %s:", t.Round, t.Purpose), 4))
+			r.nameLines(b, "      ", t.Candidates, 6)
+			b.WriteString(wrap(fmt.Sprintf("    Chosen by %s: %s", t.Rule, r.name(t.Chosen)), 6))
+		}
 	}
-	writeList(b, "Ties", ties)
 	writeList(b, "Outcome", r.Notes)
 }
 
@@ -224,15 +230,20 @@ func writeList(b *strings.Builder, title string, items []string) {
 	}
 }
 
-func (r *Result) names(cands []int, sep string) string {
+// nameLines writes candidates' names one to a line, the first after
+// prefix and the others under it: a name may hold any separator (a comma,
+// "and"), so only a line break tells two names from one.
+func (r *Result) nameLines(b *strings.Builder, prefix string, cands []int, indent int) {
 	if len(cands) == 0 {
-		return "(none)"
+		b.WriteString(wrap(prefix+"(none)", indent))
+		return
 	}
-	s := make([]string, len(cands))
 	for i, c := range cands {
-		s[i] = r.name(c)
+		if i > 0 {
+			prefix = strings.Repeat(" ", indent)
+		}
+		b.WriteString(wrap(prefix+r.name(c), indent))
 	}
-	return strings.Join(s, sep)
 }
 
 // wrap breaks text into lines of at most sheetWidth columns at spaces,

@@ -116,7 +116,7 @@ func TestSheetSTV(t *testing.T) {
 		"Loss to rounding    0.000000000      0.000000000      0.000000001\n",
 		"Quota             450.000000001    450.000000001    450.000000001\n",
 		"Round 3: Ken Thompson excluded — lowest (288.120000000)\n",
-		"Round 2: Zed Shaw, Ken Thompson tied (to exclude); Zed Shaw chosen by lot\n",
+		"Ties\n  Round 2: tied to exclude:\n      Zed Shaw\n      Ken Thompson\n    Chosen by lot: Zed Shaw\n",
 		"Outcome\n  Ada Lovelace elected\n",
 	)
 }
@@ -221,7 +221,7 @@ func TestSheetAndJSONApproval(t *testing.T) {
 		"Method:         Approval voting\n",
 		"Seats:          2\n",
 		"Valid ballots:  5\n",
-		"Elected:        Bob, Cy\n",
+		"Elected:        Bob\n                Cy\n",
 		"Candidate  Approvals\nBob                3  elected\nCy                 2  elected\nAda                1\n",
 		"Round 1: Bob elected with 3 approvals\n",
 	)
@@ -240,7 +240,7 @@ func TestSheetApprovalTie(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, sheet(t, res), "Ties\n  Round 1: Ada, Bob, Cy tied (to elect); Ada chosen by file order\n")
+	wantContains(t, sheet(t, res), "Ties\n  Round 1: tied to elect:\n      Ada\n      Bob\n      Cy\n    Chosen by file order: Ada\n")
 }
 
 func TestSheetAndJSONYesNo(t *testing.T) {
@@ -300,8 +300,8 @@ func TestSheetSchulze(t *testing.T) {
 	wantContains(t, s,
 		"Method:         Schulze method",
 		"Elected:        Towns\n",
-		"  1. Towns  2. McIntyre  3= Schuldei  3= van Wolffelaar  5. None Of The Above\n",
-		"Dropped (quorum or required majority over the default option not met): None Of\n  The Above\n",
+		"  1. Towns\n  2. McIntyre\n  3= Schuldei\n  3= van Wolffelaar\n  5. None Of The Above\n",
+		"Dropped (quorum or required majority over the default option not met):\n    None Of The Above\n",
 		"Pairwise: voters preferring row to column\n",
 		"1 Towns                -  240  300  301  400\n",
 		"5 None Of The Above   50   60   70   69    -\n",
@@ -325,4 +325,24 @@ func TestJSONSchulze(t *testing.T) {
 	if rounds := v["rounds"].([]any); len(rounds) != 0 {
 		t.Errorf("rounds %v", rounds)
 	}
+}
+
+// TestSheetListsOneNamePerLine gives the candidates names with commas: the
+// sheet lists each elected, dropped, tied or ordered name on a line of its
+// own, so no reader can take two names for three.
+func TestSheetListsOneNamePerLine(t *testing.T) {
+	r := schulzeResult()
+	r.Candidates[0].Name = "Every six months"
+	r.Candidates[1].Name = "Once a year, with point releases"
+	r.Candidates[4].Name = "None, of the above"
+	r.Elected = []int{0, 1}
+	r.Seats = 2
+	r.Ties = []Tie{{Round: 1, Purpose: "elect", Candidates: []int{1, 2}, Chosen: 1, Rule: "lot"}}
+	s := sheet(t, r)
+	wantContains(t, s,
+		"Elected:        Every six months\n                Once a year, with point releases\n",
+		"  1. Every six months\n  2. Once a year, with point releases\n  3= Schuldei\n  3= van Wolffelaar\n  5. None, of the above\n",
+		"Dropped (quorum or required majority over the default option not met):\n    None, of the above\n",
+		"Ties\n  Round 1: tied to elect:\n      Once a year, with point releases\n      Schuldei\n    Chosen by lot: Once a year, with point releases\n",
+	)
 }
