@@ -26,6 +26,11 @@ const (
 // defaultIdle ends a session nobody typed in for this long.
 const defaultIdle = 15 * time.Minute
 
+// idleWarning is how long before the idle close the booth counts down on
+// screen, so that a member who stepped away can keep the ballot they were
+// filling in; a shorter timeout warns for its second half.
+const idleWarning = time.Minute
+
 type screen uint8
 
 const (
@@ -61,7 +66,10 @@ type model struct {
 	chrome  chrome
 	cut     cutLines
 	lastKey time.Time // wall clock of the last key press, for the idle timer
-	quitMsg string    // shown when the session ends
+	// idleLeft is the countdown to the idle close while it is on screen,
+	// zero otherwise.
+	idleLeft time.Duration
+	quitMsg  string // shown when the session ends
 
 	home homeState
 	// secret seeds the member's candidate orders (Backend.OrderSecret).
@@ -95,15 +103,19 @@ func New(ctx context.Context, b Backend, s Session) tea.Model {
 }
 
 func (m *model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout))
+	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout-m.warnFor()))
 }
+
+// warnFor is how long the countdown to the idle close runs.
+func (m *model) warnFor() time.Duration { return min(idleWarning, m.timeout/2) }
 
 // idleMsg is the idle timer firing.
 type idleMsg struct{ at time.Time }
 
-// idleAfter waits for d once. There is no periodic tick: when it fires the
-// model compares with the last key press and, if one came since, waits
-// again for just the remainder. The wait ends with the session's context,
+// idleAfter waits for d once. There is no periodic tick but the
+// countdown's, in the session's last minute: when it fires the model
+// compares with the last key press and, if one came since, waits again
+// for just the remainder. The wait ends with the session's context,
 // so an ended session leaves no goroutine sleeping for minutes (tea.Tick
 // would).
 func (m *model) idleAfter(d time.Duration) tea.Cmd {
@@ -121,12 +133,32 @@ func (m *model) idleAfter(d time.Duration) tea.Cmd {
 }
 
 func (m *model) onIdle(msg idleMsg) tea.Cmd {
-	if left := m.timeout - msg.at.Sub(m.lastKey); left > 0 {
-		return m.idleAfter(left)
+	idle := msg.at.Sub(m.lastKey)
+	left := m.timeout - idle
+	switch {
+	case left <= 0:
+		// Nothing is cast: leaving drops whatever ballot was being
+		// filled in.
+		m.idleLeft = 0
+		m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", spelledDuration(idle))
+		return m.quit()
+	case left > m.warnFor():
+		m.idleLeft = 0
+		return m.idleAfter(left - m.warnFor())
 	}
-	// Nothing is cast: leaving drops whatever ballot was being filled in.
-	m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", duration(m.timeout))
-	return m.quit()
+	// The countdown shows whole seconds, rounded up: the next wait ends
+	// as the number shown drops by one, the last one at the close.
+	m.idleLeft = left
+	secs := (left + time.Second - 1) / time.Second
+	return m.idleAfter(left - (secs-1)*time.Second)
+}
+
+// idleBanner is the countdown to the idle close, shown in place of the
+// header while it runs.
+func (m *model) idleBanner() string {
+	secs := int((m.idleLeft + time.Second - 1) / time.Second)
+	return m.st.warn.Render(wrap(fmt.Sprintf("No key pressed for a while: this session closes in %s, dropping any ballot not cast. Press any key to stay.",
+		spelledDuration(time.Duration(secs)*time.Second)), m.w))
 }
 
 // Farewell is what the booth said as it ended the session ("" while it
@@ -157,9 +189,16 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onIdle(msg)
 	case tea.KeyPressMsg:
 		m.lastKey = time.Now()
+		if m.idleLeft > 0 && !key.Matches(msg, kQuit) {
+			// The key only stops the countdown: the member may not
+			// see what it would do on the screen behind it.
+			m.idleLeft = 0
+			return m, nil
+		}
 		return m, m.onKey(msg)
 	case tea.PasteMsg:
 		m.lastKey = time.Now()
+		m.idleLeft = 0
 		return m, m.onPaste(msg)
 	}
 	return m, m.onResult(msg)
@@ -302,6 +341,9 @@ func (m *model) content() string {
 		head, body, keys = m.receiptView()
 	case scrResults:
 		head, body, keys = m.resultsView()
+	}
+	if m.idleLeft > 0 {
+		head = m.idleBanner()
 	}
 	return m.frame(head, body, keys)
 }
