@@ -187,7 +187,7 @@ func (k *Kiosk) after(d time.Duration) tea.Cmd {
 func (k *Kiosk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		k.look.w, k.look.h = msg.Width, msg.Height
+		k.look.w, k.look.h = min(msg.Width, maxWidth), msg.Height
 		k.look.resize()
 		return k, k.toInner(tea.WindowSizeMsg{Width: msg.Width, Height: max(msg.Height-1, 0)})
 	case tea.ColorProfileMsg:

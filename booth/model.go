@@ -23,6 +23,11 @@ const (
 	minHeight = 16
 )
 
+// maxWidth caps the width the booth draws in: on a wide terminal a
+// title and its date two hundred columns apart, or a sentence across the
+// whole screen, are hard to read.
+const maxWidth = 100
+
 // defaultIdle ends a session nobody typed in for this long.
 const defaultIdle = 15 * time.Minute
 
@@ -65,6 +70,7 @@ type model struct {
 	// width, the styles and the keys offered, not with each key press.
 	chrome  chrome
 	cut     cutLines
+	page    pageState
 	lastKey time.Time // wall clock of the last key press, for the idle timer
 	// idleLeft is the countdown to the idle close while it is on screen,
 	// zero otherwise.
@@ -174,7 +180,7 @@ func (m *model) quit() tea.Cmd {
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
+		m.w, m.h = min(msg.Width, maxWidth), msg.Height
 		m.resize()
 		return m, nil
 	case tea.ColorProfileMsg:
@@ -231,6 +237,16 @@ func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.quitMsg = "You left the booth."
 		return m.quit()
 	}
+	if m.pageScrolls() {
+		switch msg.String() {
+		case "up":
+			m.page.offset = max(m.page.offset-1, 0)
+			return nil
+		case "down":
+			m.page.offset++ // frame stops it at the end
+			return nil
+		}
+	}
 	if m.showHelp {
 		if key.Matches(msg, kHelp, kBack) {
 			m.showHelp = false
@@ -278,6 +294,21 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	return cmd
 }
 
+// pageScrolls reports whether ↑/↓ scroll the whole body: on the screens
+// that have no cursor of their own to move, so that a body taller than
+// the terminal can still be read whole.
+func (m *model) pageScrolls() bool {
+	return m.showHelp || m.scr == scrReceipt || m.scr == scrOldReceipt
+}
+
+// pageState is how far the body of the screen shown is scrolled, by ↑/↓
+// where pageScrolls, and which screen that was.
+type pageState struct {
+	scr    screen
+	help   bool
+	offset int
+}
+
 // typing reports whether a text field takes "?" as text. The receipt and
 // the confirmation never contain one, so help works there too.
 func (m *model) typing() bool {
@@ -306,6 +337,17 @@ func (m *model) resize() {
 	if m.read != nil {
 		m.read.resize(m)
 	}
+	// A text field wider than the screen would be cut with an ellipsis
+	// that reads as text.
+	if m.rev != nil {
+		m.rev.input.SetWidth(inputWidth(m, m.rev.input.Prompt))
+	}
+	if m.rank != nil && m.rank.input != nil {
+		m.rank.input.SetWidth(inputWidth(m, m.rank.input.Prompt))
+	}
+	if m.oldIn != nil {
+		m.oldIn.input.SetWidth(inputWidth(m, m.oldIn.input.Prompt))
+	}
 }
 
 func (m *model) View() tea.View {
@@ -320,7 +362,9 @@ func (m *model) content() string {
 		return m.quitMsg + "\n"
 	}
 	if m.w < minWidth || m.h < minHeight {
-		return fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.w, m.h, minWidth, minHeight)
+		// Wrapped: the size needed is at the end, and this is shown
+		// precisely when the terminal is too narrow for one line.
+		return wrap(fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.w, m.h, minWidth, minHeight), max(m.w, 1))
 	}
 	var head, body string
 	var keys keyMap
@@ -348,15 +392,14 @@ func (m *model) content() string {
 	return m.frame(head, body, keys)
 }
 
-// frame lays out a screen: the header, a rule, the body clipped to the
-// rows left, a rule and the key help. Every line is cut to the width, so
-// nothing wraps and the screen never scrolls.
+// frame lays out a screen: the header, a rule, the body in the rows left
+// (scrolled, with a marker where lines are left out), a rule and the key
+// help. Every line is cut to the width, so nothing wraps and the terminal
+// never scrolls.
 func (m *model) frame(head, body string, keys keyMap) string {
 	keys = m.offered(keys)
 	if m.showHelp {
-		h := m.helpView()
-		h.ShowAll = true
-		body = m.st.heading.Render("Keys on this screen") + "\n\n" + h.View(keys) +
+		body = m.st.heading.Render("Keys on this screen") + "\n\n" + m.fullHelp(keys) +
 			"\n\n" + m.st.dim.Render("Press ? or esc to close this help.")
 		keys = m.offered(keyMap{short: []key.Binding{kHelp, kQuit}})
 	}
@@ -364,10 +407,11 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	headLines := lines(head)
 	footLines := lines(foot)
 	rows := max(m.h-len(headLines)-len(footLines)-2, 0)
-	bodyLines := lines(body)
-	if len(bodyLines) > rows {
-		bodyLines = bodyLines[:rows]
+	if m.page.scr != m.scr || m.page.help != m.showHelp {
+		m.page = pageState{scr: m.scr, help: m.showHelp}
 	}
+	var bodyLines []string
+	bodyLines, m.page.offset = scroll(lines(body), m.page.offset, rows)
 	for len(bodyLines) < rows {
 		bodyLines = append(bodyLines, "")
 	}
@@ -379,6 +423,31 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	all = append(all, footLines...)
 	m.cutToWidth(all)
 	return strings.Join(all, "\n")
+}
+
+// scroll picks rows lines of ls from offset on (clamped, and returned),
+// with a marker line at either end where lines are left out.
+func scroll(ls []string, offset, rows int) ([]string, int) {
+	if rows <= 0 || len(ls) <= rows {
+		return ls, 0
+	}
+	if rows < 3 {
+		offset = min(max(offset, 0), len(ls)-rows)
+		return ls[offset : offset+rows], offset
+	}
+	// The first line is a marker once scrolled; the last is one unless
+	// the end is shown.
+	offset = min(max(offset, 0), len(ls)-rows+1)
+	var out []string
+	if offset > 0 {
+		out = append(out, moreAbove)
+	}
+	start := offset + len(out)
+	if start+rows-len(out) >= len(ls) {
+		return append(out, ls[start:]...), offset
+	}
+	out = append(out, ls[start:start+rows-len(out)-1]...)
+	return append(out, moreBelow), offset
 }
 
 // cutToWidth cuts each line to the width. Most lines of a frame are the
@@ -412,6 +481,31 @@ type chrome struct {
 	st         *styles
 	keys       string // the short keys' help, joined
 	rule, foot string
+}
+
+// fullHelp is every key of a screen, in columns side by side where they
+// fit, else one column under another (the frame scrolls them): bubbles
+// would leave out the columns that do not fit.
+func (m *model) fullHelp(keys keyMap) string {
+	h := m.helpView()
+	h.SetWidth(0)
+	if all := h.FullHelpView(keys.FullHelp()); widest(all) <= m.w {
+		return all
+	}
+	var cols []string
+	for _, g := range keys.FullHelp() {
+		cols = append(cols, h.FullHelpView([][]key.Binding{g}))
+	}
+	return strings.Join(cols, "\n")
+}
+
+// widest is the width of the widest line of s.
+func widest(s string) int {
+	w := 0
+	for _, l := range lines(s) {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
 }
 
 func (m *model) helpView() help.Model {
