@@ -60,6 +60,7 @@ type model struct {
 	timeout time.Duration
 
 	w, h     int
+	tw       int // the terminal's width, which w caps at maxWidth
 	st       *styles
 	dark     bool
 	noColour bool
@@ -105,7 +106,7 @@ func New(ctx context.Context, b Backend, s Session) tea.Model {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	return &model{ctx: ctx, cancel: cancel, b: b, s: s, timeout: timeout,
-		w: 80, h: 24, st: darkStyles, dark: true, lastKey: time.Now()}
+		w: 80, h: 24, tw: 80, st: darkStyles, dark: true, lastKey: time.Now()}
 }
 
 func (m *model) Init() tea.Cmd {
@@ -180,7 +181,7 @@ func (m *model) quit() tea.Cmd {
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = min(msg.Width, maxWidth), msg.Height
+		m.tw, m.w, m.h = msg.Width, min(msg.Width, maxWidth), msg.Height
 		m.resize()
 		return m, nil
 	case tea.ColorProfileMsg:
@@ -361,10 +362,16 @@ func (m *model) content() string {
 	if m.quitMsg != "" {
 		return m.quitMsg + "\n"
 	}
-	if m.w < minWidth || m.h < minHeight {
+	// Under a kiosk the booth has every row of the terminal but the
+	// kiosk's status line: the kiosk as a whole needs the minimum size.
+	rows := m.h
+	if m.s.Kiosk {
+		rows++
+	}
+	if m.w < minWidth || rows < minHeight {
 		// Wrapped: the size needed is at the end, and this is shown
 		// precisely when the terminal is too narrow for one line.
-		return wrap(fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.w, m.h, minWidth, minHeight), max(m.w, 1))
+		return wrap(fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
 	}
 	var head, body string
 	var keys keyMap

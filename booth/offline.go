@@ -55,7 +55,7 @@ type offline struct {
 func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now}, timeout: defaultIdle,
-		w: 80, h: 24, st: darkStyles, dark: true}
+		w: 80, h: 24, tw: 80, st: darkStyles, dark: true}
 	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
 	return &offline{m: m, b: b, rep: rep}
 }

@@ -243,3 +243,43 @@ func TestSmallScreensShowAll(t *testing.T) {
 		}
 	})
 }
+
+// TestGoldenKioskSizes draws the kiosk's welcome screen and a voter's home
+// in it at every one of goldenSizes.
+func TestGoldenKioskSizes(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		to   func(*kioskHarness, *kioskEnv)
+	}{
+		{"Welcome", func(h *kioskHarness, _ *kioskEnv) { h.waitFor("Type it below") }},
+		{"VoterHome", func(h *kioskHarness, env *kioskEnv) { h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace") }},
+	} {
+		for _, size := range goldenSizes {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				env := newKioskEnv(t)
+				h := startKiosk(t, env, KioskConfig{Name: "Stand A · hall 2"}, false)
+				sc.to(h, env)
+				h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				got := h.screen()
+				checkFits(t, got, size[0], size[1])
+				golden.RequireEqual(t, got)
+			})
+		}
+	}
+}
+
+// A kiosk at the booth's minimum size draws the voter's booth: the
+// kiosk's status line must not leave the booth a row short of it.
+func TestKioskVoterAtTheMinimumSize(t *testing.T) {
+	env := newKioskEnv(t)
+	h := startKiosk(t, env, KioskConfig{}, false)
+	h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace")
+	h.tm.Send(tea.WindowSizeMsg{Width: minWidth, Height: minHeight})
+	if got := h.screen(); strings.Contains(got, "please enlarge") || !strings.Contains(got, "Board of Directors election 2026") {
+		t.Errorf("a voter in a %d×%d kiosk sees:\n%s", minWidth, minHeight, got)
+	}
+	h.tm.Send(tea.WindowSizeMsg{Width: minWidth, Height: minHeight - 1})
+	if got := flat(h.screen()); !strings.Contains(got, fmt.Sprintf("(now %d×%d, need %d×%d)", minWidth, minHeight-1, minWidth, minHeight)) {
+		t.Errorf("a voter in a %d×%d kiosk sees:\n%s", minWidth, minHeight-1, got)
+	}
+}
