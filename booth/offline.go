@@ -48,6 +48,8 @@ type offline struct {
 	scr      offlineScreen
 	boothScr screen // the booth model's screen while scr is offBooth
 	look     *lookupState
+	// pageScr is the screen the booth model's page offset scrolls.
+	pageScr offlineScreen
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -76,6 +78,9 @@ func (o *offline) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	// The terminal's size and colours: the booth model keeps them.
 	_, cmd := o.m.Update(msg)
+	if _, size := msg.(tea.WindowSizeMsg); size && o.look != nil {
+		o.look.input.SetWidth(inputWidth(o.m, o.look.input.Prompt))
+	}
 	return o, cmd
 }
 
@@ -90,6 +95,16 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.res, m.read, o.scr = nil, nil, offSummary
 		}
 		return cmd
+	}
+	// The summary and the lookup have no cursor: ↑/↓ scroll them, or
+	// their help, when taller than the terminal.
+	switch msg.String() {
+	case "up":
+		m.page.offset = max(m.page.offset-1, 0)
+		return nil
+	case "down":
+		m.page.offset++ // frame stops it at the end
+		return nil
 	}
 	if m.showHelp {
 		if key.Matches(msg, kHelp, kBack) {
@@ -133,6 +148,9 @@ func (o *offline) content() string {
 	head, body, keys := o.summaryView()
 	if o.scr == offLookup {
 		head, body, keys = o.lookupView()
+	}
+	if o.pageScr != o.scr {
+		o.pageScr, m.page.offset = o.scr, 0
 	}
 	return m.frame(head, body, keys)
 }

@@ -283,3 +283,54 @@ func TestKioskVoterAtTheMinimumSize(t *testing.T) {
 		t.Errorf("a voter in a %d×%d kiosk sees:\n%s", minWidth, minHeight-1, got)
 	}
 }
+
+// TestGoldenOfflineSizes draws the offline review's screens at every one
+// of goldenSizes.
+func TestGoldenOfflineSizes(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		to   func(*offlineHarness, *offlineFixture)
+	}{
+		{"Summary", func(*offlineHarness, *offlineFixture) {}},
+		{"Results", func(h *offlineHarness, _ *offlineFixture) {
+			h.keys("enter")
+			h.waitFor("Elected:", "Stage 4 of 4")
+		}},
+		{"Lookup", func(h *offlineHarness, f *offlineFixture) {
+			h.keys("f")
+			h.waitFor("FIND YOUR BALLOT")
+			h.keys(strings.ToLower(f.receipts[40]), "enter")
+			h.waitFor("Counted.")
+		}},
+	} {
+		for _, size := range goldenSizes {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				f := newOfflineFixture(t, true)
+				h := startOffline(t, f.data, f.trust(t))
+				sc.to(h, &f)
+				h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				got := h.final()
+				checkFits(t, got, size[0], size[1])
+				golden.RequireEqual(t, got)
+			})
+		}
+	}
+}
+
+// The offline review's summary, taller than a 60×16 terminal, says it
+// goes on and scrolls to its end with ↓.
+func TestOfflineSummaryScrollsAt60x16(t *testing.T) {
+	f := newOfflineFixture(t, true)
+	h := startOffline(t, f.data, f.trust(t))
+	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 16})
+	if got := h.screen(); !strings.Contains(got, "↓ more below") {
+		t.Fatalf("the summary at 60×16 is cut without a sign:\n%s", got)
+	}
+	for range 30 {
+		h.keys("down")
+	}
+	got := h.final()
+	if strings.Contains(got, "↓ more below") || !strings.Contains(got, "↑ more above") {
+		t.Errorf("the summary at 60×16 scrolled to its end:\n%s", got)
+	}
+}
