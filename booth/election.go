@@ -193,7 +193,7 @@ func (m *model) electionView() (string, string, keyMap) {
 			utc(e.EffectiveClose()), relative(e.EffectiveClose(), now)), m.w),
 	}
 	if e.Fingerprint != "" {
-		info = append(info, "Fingerprint "+safetext.Sanitize(e.Fingerprint))
+		info = append(info, wrap("Fingerprint "+safetext.Sanitize(e.Fingerprint), m.w))
 	}
 	if e.State != models.Draft {
 		info = append(info, strings.ToUpper(turnout(e)[:1])+turnout(e)[1:])
@@ -213,8 +213,6 @@ func (m *model) electionView() (string, string, keyMap) {
 	} else {
 		body = append(body, "")
 	}
-	left := rows - len(body)
-	body = append(body, window(list.lines, list.cursor, 1, left)...)
 	keys := electionKeys
 	switch act, _ := m.electionAction(); act {
 	case actVote, actReplace:
@@ -222,7 +220,15 @@ func (m *model) electionView() (string, string, keyMap) {
 	case actResults:
 		keys = countedKeys
 	}
-	return head, strings.Join(body, "\n"), keys
+	if left := rows - len(body); left >= 3 || len(body)+len(list.lines) <= rows {
+		body = append(body, window(list.lines, list.cursor, 1, left)...)
+		return head, strings.Join(body, "\n"), keys
+	}
+	// Too short for the facts and a list beside them: the whole screen
+	// scrolls with the cursor instead, facts first.
+	focus := len(body) + list.cursor
+	body = append(body, list.lines...)
+	return head, strings.Join(window(body, focus, 1, rows), "\n"), keys
 }
 
 // listLines are a screen's selectable lines and where the cursor is.

@@ -110,7 +110,7 @@ func TestResizeKeepsBallot(t *testing.T) {
 		t.Errorf("%d lines at 60×16", n)
 	}
 	h.tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
-	h.waitFor("please enlarge the terminal (now 40×10, need 60×16)")
+	h.waitFor("please enlarge the terminal (now 40×10,", "need 60×16)")
 	h.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	if after := h.waitFor("YOUR BALLOT"); after != before {
 		t.Errorf("the ranking changed across resizes:\nbefore\n%s\nafter\n%s", before, after)

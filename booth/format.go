@@ -41,6 +41,29 @@ func duration(d time.Duration) string {
 	return "less than a minute"
 }
 
+// spelledDuration writes a span to the second in words, as the member
+// lived it: "20 seconds", "1 minute 30 seconds", "15 minutes", "2 hours".
+func spelledDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	units := []struct {
+		n    int
+		name string
+	}{{int(d / time.Hour), "hour"}, {int(d % time.Hour / time.Minute), "minute"}, {int(d % time.Minute / time.Second), "second"}}
+	var parts []string
+	for _, u := range units {
+		switch {
+		case u.n == 1:
+			parts = append(parts, "1 "+u.name)
+		case u.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss", u.n, u.name))
+		}
+	}
+	if len(parts) == 0 {
+		return "0 seconds"
+	}
+	return strings.Join(parts, " ")
+}
+
 // relative is "in 2d 4h" or "2d 4h ago".
 func relative(t, now time.Time) string {
 	if t.After(now) {

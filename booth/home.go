@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/safetext"
 )
@@ -83,6 +84,11 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *model) homeView() (string, string, keyMap) {
 	name := safetext.Sanitize(m.s.Member.Name)
 	head := fmt.Sprintf("Signed in as %s (key %s)", m.st.title.Render(name), safetext.Sanitize(m.s.Fingerprint))
+	if ansi.StringWidth(head) > m.w {
+		// The fingerprint is what a member compares with their own
+		// key's: on its own line rather than cut.
+		head = wrap("Signed in as "+m.st.title.Render(name), m.w) + "\n" + wrap("key "+safetext.Sanitize(m.s.Fingerprint), m.w)
+	}
 	if m.s.Kiosk {
 		head = fmt.Sprintf("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
@@ -97,7 +103,7 @@ func (m *model) homeView() (string, string, keyMap) {
 	}
 	now := m.s.Now()
 	var out []string
-	cursorLine := 0
+	cursorLine, cursorSpan := 0, 1
 	last := phase(255)
 	for i, e := range m.home.list {
 		p := phaseOf(e, now)
@@ -114,10 +120,36 @@ func (m *model) homeView() (string, string, keyMap) {
 			cursorLine = len(out)
 		}
 		title, when, detail := m.homeItem(e, p, now)
-		out = append(out, spread(mark+title, when, m.w), "    "+m.st.dim.Render(detail))
+		item := m.homeLines(mark, title, when, detail)
+		if i == m.home.cursor {
+			cursorSpan = len(item)
+		}
+		out = append(out, item...)
 	}
-	rows := m.h - 5
-	return head, strings.Join(window(out, cursorLine, 2, rows), "\n"), homeKeys
+	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), homeKeys
+}
+
+// homeLines lays out one election on home: the title with its time on
+// the right, or below it when both do not fit, then the detail, wrapped
+// rather than cut (the member's "voted ✓" comes last).
+func (m *model) homeLines(mark, title, when, detail string) []string {
+	var out []string
+	if ansi.StringWidth(mark+title)+2+ansi.StringWidth(when) <= m.w {
+		out = append(out, spread(mark+title, when, m.w))
+	} else {
+		for i, l := range lines(wrap(title, m.w-2)) {
+			if i == 0 {
+				out = append(out, mark+l)
+			} else {
+				out = append(out, "  "+l)
+			}
+		}
+		out = append(out, indent(wrap(when, m.w-4), "    ")...)
+	}
+	for _, l := range lines(wrap(detail, m.w-4)) {
+		out = append(out, "    "+m.st.dim.Render(l))
+	}
+	return out
 }
 
 // homeItem writes one election's two lines: the title and its time, then
@@ -151,15 +183,62 @@ func (m *model) homeItem(e models.MemberElection, p phase, now time.Time) (title
 }
 
 // window picks at most rows lines of out, keeping the lines from focus to
-// focus+span-1 in view.
+// focus+span-1 in view. When lines are left out, a line at that end says
+// so: a list is never cut without a sign that it goes on.
 func window(out []string, focus, span, rows int) []string {
 	if rows <= 0 || len(out) <= rows {
 		return out
 	}
+	if rows < 3 {
+		return out[fit(len(out), focus, span, rows) : fit(len(out), focus, span, rows)+rows]
+	}
+	// The markers take room from the lines they stand for; two passes
+	// settle which of them are needed.
+	shown := rows - 1
+	for range 2 {
+		start := fit(len(out), focus, span, shown)
+		n := rows
+		if start > 0 {
+			n--
+		}
+		if start+shown < len(out) {
+			n--
+		}
+		shown = max(min(n, shown), 1)
+	}
+	start := fit(len(out), focus, span, shown)
+	var w []string
+	if start > 0 {
+		w = append(w, moreAbove)
+	}
+	w = append(w, out[start:start+shown]...)
+	if start+shown < len(out) {
+		w = append(w, moreBelow)
+	}
+	return w
+}
+
+// The markers of a list that goes on beyond the screen.
+const (
+	moreAbove = "  ↑ more above"
+	moreBelow = "  ↓ more below"
+)
+
+// fit is the first of n lines to show in rows so that the lines from
+// focus to focus+span-1 are in view.
+func fit(n, focus, span, rows int) int {
 	start := 0
 	if focus+span > rows {
 		start = focus + span - rows
 	}
-	start = min(start, len(out)-rows)
-	return out[start : start+rows]
+	return max(min(start, n-rows), 0)
+}
+
+// indent prefixes each line of text.
+func indent(text, prefix string) []string {
+	ls := lines(text)
+	for i, l := range ls {
+		ls[i] = prefix + l
+	}
+	return ls
 }

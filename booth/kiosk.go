@@ -124,7 +124,7 @@ func NewKiosk(ctx context.Context, b KioskBackend, cfg KioskConfig) *Kiosk {
 	if cfg.RefusalDelay <= 0 {
 		cfg.RefusalDelay = defaultRefusalDelay
 	}
-	k := &Kiosk{ctx: ctx, b: b, cfg: cfg, guard: receiptGuard, look: &model{w: 80, h: 24, st: darkStyles, dark: true}}
+	k := &Kiosk{ctx: ctx, b: b, cfg: cfg, guard: receiptGuard, look: &model{w: 80, h: 24, tw: 80, st: darkStyles, dark: true}}
 	k.bump()
 	if cfg.Passphrase == nil {
 		k.openSetup()
@@ -187,7 +187,7 @@ func (k *Kiosk) after(d time.Duration) tea.Cmd {
 func (k *Kiosk) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		k.look.w, k.look.h = msg.Width, msg.Height
+		k.look.tw, k.look.w, k.look.h = msg.Width, min(msg.Width, maxWidth), msg.Height
 		k.look.resize()
 		return k, k.toInner(tea.WindowSizeMsg{Width: msg.Width, Height: max(msg.Height-1, 0)})
 	case tea.ColorProfileMsg:
@@ -389,7 +389,7 @@ func (k *Kiosk) startVoter(v models.KioskVoter) tea.Cmd {
 	inner := New(ctx, backend, Session{
 		Member: v.Member, Now: k.cfg.Now, IdleTimeout: k.cfg.IdleTimeout, Kiosk: true,
 	}).(*model)
-	inner.w, inner.h = k.look.w, max(k.look.h-1, 0)
+	inner.tw, inner.w, inner.h = k.look.tw, k.look.w, max(k.look.h-1, 0)
 	inner.dark, inner.noColour = k.look.dark, k.look.noColour
 	inner.setStyles()
 	k.inner, k.innerCancel, k.receiptAt = inner, cancel, time.Time{}

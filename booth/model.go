@@ -23,8 +23,18 @@ const (
 	minHeight = 16
 )
 
+// maxWidth caps the width the booth draws in: on a wide terminal a
+// title and its date two hundred columns apart, or a sentence across the
+// whole screen, are hard to read.
+const maxWidth = 100
+
 // defaultIdle ends a session nobody typed in for this long.
 const defaultIdle = 15 * time.Minute
+
+// idleWarning is how long before the idle close the booth counts down on
+// screen, so that a member who stepped away can keep the ballot they were
+// filling in; a shorter timeout warns for its second half.
+const idleWarning = time.Minute
 
 type screen uint8
 
@@ -50,6 +60,7 @@ type model struct {
 	timeout time.Duration
 
 	w, h     int
+	tw       int // the terminal's width, which w caps at maxWidth
 	st       *styles
 	dark     bool
 	noColour bool
@@ -60,8 +71,12 @@ type model struct {
 	// width, the styles and the keys offered, not with each key press.
 	chrome  chrome
 	cut     cutLines
+	page    pageState
 	lastKey time.Time // wall clock of the last key press, for the idle timer
-	quitMsg string    // shown when the session ends
+	// idleLeft is the countdown to the idle close while it is on screen,
+	// zero otherwise.
+	idleLeft time.Duration
+	quitMsg  string // shown when the session ends
 
 	home homeState
 	// secret seeds the member's candidate orders (Backend.OrderSecret).
@@ -94,19 +109,23 @@ func New(ctx context.Context, b Backend, s Session) tea.Model {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	return &model{ctx: ctx, cancel: cancel, b: b, s: s, timeout: timeout,
-		w: 80, h: 24, st: darkStyles, dark: true, lastKey: time.Now()}
+		w: 80, h: 24, tw: 80, st: darkStyles, dark: true, lastKey: time.Now()}
 }
 
 func (m *model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout))
+	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout-m.warnFor()))
 }
+
+// warnFor is how long the countdown to the idle close runs.
+func (m *model) warnFor() time.Duration { return min(idleWarning, m.timeout/2) }
 
 // idleMsg is the idle timer firing.
 type idleMsg struct{ at time.Time }
 
-// idleAfter waits for d once. There is no periodic tick: when it fires the
-// model compares with the last key press and, if one came since, waits
-// again for just the remainder. The wait ends with the session's context,
+// idleAfter waits for d once. There is no periodic tick but the
+// countdown's, in the session's last minute: when it fires the model
+// compares with the last key press and, if one came since, waits again
+// for just the remainder. The wait ends with the session's context,
 // so an ended session leaves no goroutine sleeping for minutes (tea.Tick
 // would).
 func (m *model) idleAfter(d time.Duration) tea.Cmd {
@@ -124,12 +143,32 @@ func (m *model) idleAfter(d time.Duration) tea.Cmd {
 }
 
 func (m *model) onIdle(msg idleMsg) tea.Cmd {
-	if left := m.timeout - msg.at.Sub(m.lastKey); left > 0 {
-		return m.idleAfter(left)
+	idle := msg.at.Sub(m.lastKey)
+	left := m.timeout - idle
+	switch {
+	case left <= 0:
+		// Nothing is cast: leaving drops whatever ballot was being
+		// filled in.
+		m.idleLeft = 0
+		m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", spelledDuration(idle))
+		return m.quit()
+	case left > m.warnFor():
+		m.idleLeft = 0
+		return m.idleAfter(left - m.warnFor())
 	}
-	// Nothing is cast: leaving drops whatever ballot was being filled in.
-	m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", duration(m.timeout))
-	return m.quit()
+	// The countdown shows whole seconds, rounded up: the next wait ends
+	// as the number shown drops by one, the last one at the close.
+	m.idleLeft = left
+	secs := (left + time.Second - 1) / time.Second
+	return m.idleAfter(left - (secs-1)*time.Second)
+}
+
+// idleBanner is the countdown to the idle close, shown in place of the
+// header while it runs.
+func (m *model) idleBanner() string {
+	secs := int((m.idleLeft + time.Second - 1) / time.Second)
+	return m.st.warn.Render(wrap(fmt.Sprintf("No key pressed for a while: this session closes in %s, dropping any ballot not cast. Press any key to stay.",
+		spelledDuration(time.Duration(secs)*time.Second)), m.w))
 }
 
 // Farewell is what the booth said as it ended the session ("" while it
@@ -145,7 +184,7 @@ func (m *model) quit() tea.Cmd {
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
+		m.tw, m.w, m.h = msg.Width, min(msg.Width, maxWidth), msg.Height
 		m.resize()
 		return m, nil
 	case tea.ColorProfileMsg:
@@ -160,9 +199,16 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onIdle(msg)
 	case tea.KeyPressMsg:
 		m.lastKey = time.Now()
+		if m.idleLeft > 0 && !key.Matches(msg, kQuit) {
+			// The key only stops the countdown: the member may not
+			// see what it would do on the screen behind it.
+			m.idleLeft = 0
+			return m, nil
+		}
 		return m, m.onKey(msg)
 	case tea.PasteMsg:
 		m.lastKey = time.Now()
+		m.idleLeft = 0
 		return m, m.onPaste(msg)
 	}
 	return m, m.onResult(msg)
@@ -194,6 +240,16 @@ func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, kQuit) {
 		m.quitMsg = "You left the booth."
 		return m.quit()
+	}
+	if m.pageScrolls() {
+		switch msg.String() {
+		case "up":
+			m.page.offset = max(m.page.offset-1, 0)
+			return nil
+		case "down":
+			m.page.offset++ // frame stops it at the end
+			return nil
+		}
 	}
 	if m.showHelp {
 		if key.Matches(msg, kHelp, kBack) {
@@ -242,6 +298,21 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	return cmd
 }
 
+// pageScrolls reports whether ↑/↓ scroll the whole body: on the screens
+// that have no cursor of their own to move, so that a body taller than
+// the terminal can still be read whole.
+func (m *model) pageScrolls() bool {
+	return m.showHelp || m.scr == scrReceipt || m.scr == scrOldReceipt
+}
+
+// pageState is how far the body of the screen shown is scrolled, by ↑/↓
+// where pageScrolls, and which screen that was.
+type pageState struct {
+	scr    screen
+	help   bool
+	offset int
+}
+
 // typing reports whether a text field takes "?" as text. The receipt and
 // the confirmation never contain one, so help works there too.
 func (m *model) typing() bool {
@@ -272,6 +343,17 @@ func (m *model) resize() {
 	if m.read != nil {
 		m.read.resize(m)
 	}
+	// A text field wider than the screen would be cut with an ellipsis
+	// that reads as text.
+	if m.rev != nil {
+		m.rev.input.SetWidth(inputWidth(m, m.rev.input.Prompt))
+	}
+	if m.rank != nil && m.rank.input != nil {
+		m.rank.input.SetWidth(inputWidth(m, m.rank.input.Prompt))
+	}
+	if m.oldIn != nil {
+		m.oldIn.input.SetWidth(inputWidth(m, m.oldIn.input.Prompt))
+	}
 }
 
 func (m *model) View() tea.View {
@@ -285,8 +367,16 @@ func (m *model) content() string {
 	if m.quitMsg != "" {
 		return m.quitMsg + "\n"
 	}
-	if m.w < minWidth || m.h < minHeight {
-		return fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.w, m.h, minWidth, minHeight)
+	// Under a kiosk the booth has every row of the terminal but the
+	// kiosk's status line: the kiosk as a whole needs the minimum size.
+	rows := m.h
+	if m.s.Kiosk {
+		rows++
+	}
+	if m.w < minWidth || rows < minHeight {
+		// Wrapped: the size needed is at the end, and this is shown
+		// precisely when the terminal is too narrow for one line.
+		return wrap(fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
 	}
 	var head, body string
 	var keys keyMap
@@ -308,18 +398,20 @@ func (m *model) content() string {
 	case scrResults:
 		head, body, keys = m.resultsView()
 	}
+	if m.idleLeft > 0 {
+		head = m.idleBanner()
+	}
 	return m.frame(head, body, keys)
 }
 
-// frame lays out a screen: the header, a rule, the body clipped to the
-// rows left, a rule and the key help. Every line is cut to the width, so
-// nothing wraps and the screen never scrolls.
+// frame lays out a screen: the header, a rule, the body in the rows left
+// (scrolled, with a marker where lines are left out), a rule and the key
+// help. Every line is cut to the width, so nothing wraps and the terminal
+// never scrolls.
 func (m *model) frame(head, body string, keys keyMap) string {
 	keys = m.offered(keys)
 	if m.showHelp {
-		h := m.helpView()
-		h.ShowAll = true
-		body = m.st.heading.Render("Keys on this screen") + "\n\n" + h.View(keys) +
+		body = m.st.heading.Render("Keys on this screen") + "\n\n" + m.fullHelp(keys) +
 			"\n\n" + m.st.dim.Render("Press ? or esc to close this help.")
 		keys = m.offered(keyMap{short: []key.Binding{kHelp, kQuit}})
 	}
@@ -327,10 +419,11 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	headLines := lines(head)
 	footLines := lines(foot)
 	rows := max(m.h-len(headLines)-len(footLines)-2, 0)
-	bodyLines := lines(body)
-	if len(bodyLines) > rows {
-		bodyLines = bodyLines[:rows]
+	if m.page.scr != m.scr || m.page.help != m.showHelp {
+		m.page = pageState{scr: m.scr, help: m.showHelp}
 	}
+	var bodyLines []string
+	bodyLines, m.page.offset = scroll(lines(body), m.page.offset, rows)
 	for len(bodyLines) < rows {
 		bodyLines = append(bodyLines, "")
 	}
@@ -342,6 +435,31 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	all = append(all, footLines...)
 	m.cutToWidth(all)
 	return strings.Join(all, "\n")
+}
+
+// scroll picks rows lines of ls from offset on (clamped, and returned),
+// with a marker line at either end where lines are left out.
+func scroll(ls []string, offset, rows int) ([]string, int) {
+	if rows <= 0 || len(ls) <= rows {
+		return ls, 0
+	}
+	if rows < 3 {
+		offset = min(max(offset, 0), len(ls)-rows)
+		return ls[offset : offset+rows], offset
+	}
+	// The first line is a marker once scrolled; the last is one unless
+	// the end is shown.
+	offset = min(max(offset, 0), len(ls)-rows+1)
+	var out []string
+	if offset > 0 {
+		out = append(out, moreAbove)
+	}
+	start := offset + len(out)
+	if start+rows-len(out) >= len(ls) {
+		return append(out, ls[start:]...), offset
+	}
+	out = append(out, ls[start:start+rows-len(out)-1]...)
+	return append(out, moreBelow), offset
 }
 
 // cutToWidth cuts each line to the width. Most lines of a frame are the
@@ -375,6 +493,31 @@ type chrome struct {
 	st         *styles
 	keys       string // the short keys' help, joined
 	rule, foot string
+}
+
+// fullHelp is every key of a screen, in columns side by side where they
+// fit, else one column under another (the frame scrolls them): bubbles
+// would leave out the columns that do not fit.
+func (m *model) fullHelp(keys keyMap) string {
+	h := m.helpView()
+	h.SetWidth(0)
+	if all := h.FullHelpView(keys.FullHelp()); widest(all) <= m.w {
+		return all
+	}
+	var cols []string
+	for _, g := range keys.FullHelp() {
+		cols = append(cols, h.FullHelpView([][]key.Binding{g}))
+	}
+	return strings.Join(cols, "\n")
+}
+
+// widest is the width of the widest line of s.
+func widest(s string) int {
+	w := 0
+	for _, l := range lines(s) {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
 }
 
 func (m *model) helpView() help.Model {

@@ -52,6 +52,8 @@ type offline struct {
 	// signature or its definition's fingerprint failed), "" when both
 	// hold: the review then shows that and nothing else.
 	distrust, distrustDetail string
+	// pageScr is the screen the booth model's page offset scrolls.
+	pageScr offlineScreen
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -59,7 +61,7 @@ type offline struct {
 func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now}, timeout: defaultIdle,
-		w: 80, h: 24, st: darkStyles, dark: true}
+		w: 80, h: 24, tw: 80, st: darkStyles, dark: true}
 	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
 	o := &offline{m: m, b: b, rep: rep}
 	o.distrust, o.distrustDetail = distrust(rep)
@@ -112,6 +114,9 @@ func (o *offline) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	// The terminal's size and colours: the booth model keeps them.
 	_, cmd := o.m.Update(msg)
+	if _, size := msg.(tea.WindowSizeMsg); size && o.look != nil {
+		o.look.input.SetWidth(inputWidth(o.m, o.look.input.Prompt))
+	}
 	return o, cmd
 }
 
@@ -126,6 +131,16 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.res, m.read, o.scr = nil, nil, offSummary
 		}
 		return cmd
+	}
+	// The summary and the lookup have no cursor: ↑/↓ scroll them, or
+	// their help, when taller than the terminal.
+	switch msg.String() {
+	case "up":
+		m.page.offset = max(m.page.offset-1, 0)
+		return nil
+	case "down":
+		m.page.offset++ // frame stops it at the end
+		return nil
 	}
 	if m.showHelp {
 		if key.Matches(msg, kHelp, kBack) {
@@ -171,6 +186,9 @@ func (o *offline) content() string {
 	head, body, keys := o.summaryView()
 	if o.scr == offLookup {
 		head, body, keys = o.lookupView()
+	}
+	if o.pageScr != o.scr {
+		o.pageScr, m.page.offset = o.scr, 0
 	}
 	return m.frame(head, body, keys)
 }

@@ -32,9 +32,12 @@ func (m *model) rankView() (string, string, keyMap) {
 	default:
 		bottom = []string{m.st.dim.Render(m.ballotSummary())}
 	}
-	paneRows := max(m.rows(head)-len(top)-len(bottom)-3, 1)
 	lw := (m.w - 3) / 2
 	rw := m.w - lw - 3
+	if full := m.cutName(lw, rw); full != nil {
+		bottom = append(full, bottom...)
+	}
+	paneRows := max(m.rows(head)-len(top)-len(bottom)-3, 1)
 	leftHead, rightHead := m.paneHeads()
 	left := m.paneLines(paneBallot, lw, paneRows)
 	right := m.paneLines(paneRest, rw, paneRows)
@@ -53,6 +56,26 @@ func (m *model) rankView() (string, string, keyMap) {
 	out = append(out, "")
 	out = append(out, bottom...)
 	return head, strings.Join(out, "\n"), keys
+}
+
+// cutName is the name under the cursor, whole and wrapped, when its pane
+// is too narrow for it: a long name is read here, not guessed at.
+func (m *model) cutName(lw, rw int) []string {
+	c := m.selected()
+	if c < 0 || m.rank.filtering {
+		return nil
+	}
+	name := safetext.Sanitize(m.el.me.Candidates[c].Name)
+	// A pane's line is the cursor mark, a space, and on the ballot a
+	// rank of three.
+	room := rw - 2
+	if m.rank.pane == paneBallot {
+		room = lw - 5
+	}
+	if ansi.StringWidth(name) <= room {
+		return nil
+	}
+	return lines(wrap(m.st.cursor.Render("› ")+name, m.w))
 }
 
 func (m *model) paneHeads() (string, string) {

@@ -243,9 +243,14 @@ func newInput(m *model, prompt, value string) textinput.Model {
 	in.KeyMap.Paste.SetEnabled(false)
 	in.Prompt = prompt
 	in.CharLimit = 64
-	in.SetWidth(max(m.w-len(prompt)-4, 10))
+	in.SetWidth(inputWidth(m, prompt))
 	in.SetValue(value)
 	return in
+}
+
+// inputWidth is the width of a text field after its prompt.
+func inputWidth(m *model, prompt string) int {
+	return max(m.w-len(prompt)-4, 10)
 }
 
 // toReview checks the ballot and shows it in words.

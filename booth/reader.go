@@ -54,7 +54,7 @@ func (m *model) openReader(title, src string, back screen) {
 // width.
 func (r *readState) resize(m *model) {
 	r.vp.SetWidth(m.w)
-	r.vp.SetHeight(max(m.h-4, 1))
+	r.vp.SetHeight(max(m.h-3-len(r.titleLines(m)), 1))
 	if r.width != m.w {
 		r.width = m.w
 		r.vp.SetContent(m.markdown(r.src, m.w))
@@ -77,5 +77,24 @@ func (m *model) readView() (string, string, keyMap) {
 	if r.vp.TotalLineCount() > r.vp.Height() {
 		pos = m.st.dim.Render(percent(int64(r.vp.YOffset()+r.vp.Height()), int64(r.vp.TotalLineCount())))
 	}
-	return spread(m.st.title.Render(r.title), pos, m.w), r.vp.View(), readKeys
+	head := r.titleLines(m)
+	head[0] = spread(head[0], pos, m.w)
+	return strings.Join(head, "\n"), r.vp.View(), readKeys
+}
+
+// readPosWidth is room kept beside the title for how far the reader is,
+// "100.0%".
+const readPosWidth = 8
+
+// titleLines is the title wrapped beside the room for the position: a
+// statement's title is the candidate's name, which is read here whole.
+func (r *readState) titleLines(m *model) []string {
+	ls := lines(wrap(r.title, max(m.w-readPosWidth, 1)))
+	for i, l := range ls {
+		ls[i] = m.st.title.Render(l)
+	}
+	if len(ls) == 0 {
+		ls = []string{""}
+	}
+	return ls
 }

@@ -79,7 +79,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	if e.Method != tally.YesNo {
 		line1 += " · " + seats(e.Seats)
 	}
-	head := m.st.title.Render(line1) + "\n" + strings.ToUpper(turnout(e)[:1]) + turnout(e)[1:]
+	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + strings.ToUpper(turnout(e)[:1]) + turnout(e)[1:]
 	var body []string
 	switch {
 	case !rs.loaded:
@@ -89,13 +89,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	default:
 		body = m.resultBody()
 	}
-	rows := m.rows(head)
-	if len(body) > rows {
-		rs.offset = min(rs.offset, len(body)-rows)
-		body = body[rs.offset : rs.offset+rows]
-	} else {
-		rs.offset = 0
-	}
+	body, rs.offset = scroll(body, rs.offset, m.rows(head))
 	return head, strings.Join(body, "\n"), m.resultKeys()
 }
 

@@ -3,6 +3,7 @@ package booth
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -173,11 +174,20 @@ func (m *model) reviewView() (string, string, keyMap) {
 		bottom = append(bottom, lines(wrap(m.st.bad.Render(rv.err), m.w))...)
 	}
 	// The confirmation always stays in view; a ballot too long for the
-	// terminal scrolls above it with ↑/↓.
+	// terminal scrolls above it with ↑/↓, under its heading, which says
+	// so. The blank lines go first, so that as many ranks as possible
+	// show at once.
 	room := max(m.rows(head)-len(bottom), 1)
 	if len(top) > room {
-		rv.offset = min(rv.offset, len(top)-room+1)
-		top = append(top[rv.offset:rv.offset+room-1], m.st.dim.Render("  ↑/↓ scroll to read the whole ballot"))
+		top, bottom = slices.Delete(top, 1, 2), bottom[1:]
+		room++
+	}
+	if len(top) > room && room >= 2 {
+		ballot := top[1:]
+		shown := room - 1
+		rv.offset = min(rv.offset, len(ballot)-shown)
+		top = append([]string{top[0] + "  " + m.st.dim.Render("↑/↓ scroll to read the whole ballot")},
+			ballot[rv.offset:rv.offset+shown]...)
 	} else {
 		rv.offset = 0
 	}

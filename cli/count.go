@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models/safetext"
@@ -83,7 +85,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	}
 	out := cmd.OutOrStdout()
 	if !f.json {
-		return res.WriteSheet(out)
+		return writeSheet(out, res)
 	}
 	data, err := res.JSON()
 	if err != nil {
@@ -170,4 +172,14 @@ func (r *ratioFlag) Set(s string) error {
 	}
 	*r = ratioFlag{Num: n, Den: d}
 	return nil
+}
+
+// writeSheet writes a result's sheet: fitted to the terminal when out is
+// one, and with every name whole when it is piped to another program or a
+// file, where a name cut to eighty columns would be lost.
+func writeSheet(out io.Writer, r *tally.Result) error {
+	if f, ok := out.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		return r.WriteSheet(out)
+	}
+	return r.WriteWholeSheet(out)
 }

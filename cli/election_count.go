@@ -61,7 +61,7 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 				// Standard output is the JSON document.
 				return printAuditHead(cmd.Context(), cmd.ErrOrStderr(), s)
 			}
-			if err := res.WriteSheet(cmd.OutOrStdout()); err != nil {
+			if err := writeSheet(cmd.OutOrStdout(), res); err != nil {
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout())
@@ -101,7 +101,7 @@ func newElectionResultsCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Counted %s\n\n", stored.CountedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-			return stored.Result.WriteSheet(out)
+			return writeSheet(out, stored.Result)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON, as tally writes it")

@@ -76,6 +76,46 @@ func TestTheIdleTimeoutEndsAParkedSession(t *testing.T) {
 	}
 }
 
+// A parked session still gets the countdown before its idle close (in
+// the second half of a short timeout), updating, and closes on time,
+// saying how long no key was pressed.
+func TestAParkedSessionCountsDownToItsIdleClose(t *testing.T) {
+	const timeout = 4 * time.Second
+	e := newTestEnv(t, func(c *Config) {
+		c.ParkAfter = parkAfter
+		c.IdleTimeout = timeout
+	})
+	began := time.Now()
+	tm := e.terminal(e.client("ada"), 80, 24)
+	tm.waitFor("turnout")
+	waitParked(t)
+	ended := make(chan error, 1)
+	go func() { ended <- tm.sess.Wait() }()
+	shows := func(want string) func() bool {
+		return func() bool {
+			screen := strings.Join(strings.Fields(replay(tm.out.String(), 80, 24)), " ")
+			return strings.Contains(screen, want)
+		}
+	}
+	for _, want := range []string{"this session closes in 2 seconds,", "this session closes in 1 second,"} {
+		if !eventually(shows(want)) {
+			t.Fatalf("the parked session never showed %q:\n%s", want, replay(tm.out.String(), 80, 24))
+		}
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the idle session was not ended")
+	}
+	if took := time.Since(began); took < timeout || took > timeout+2*time.Second {
+		t.Errorf("the session closed after %s, with an idle timeout of %s", took, timeout)
+	}
+	_, mainScreen, _ := strings.Cut(tm.out.String(), ansi.ResetModeAltScreenSaveCursor)
+	if !strings.Contains(mainScreen, "No key was pressed for 4 seconds") {
+		t.Fatalf("the session ended without saying how long it was idle:\n%q", tail(tm.out.String(), 2000))
+	}
+}
+
 // A parked session follows a resize at once.
 func TestAParkedSessionFollowsAResize(t *testing.T) {
 	e := newTestEnv(t, func(c *Config) { c.ParkAfter = parkAfter })

@@ -26,8 +26,21 @@ var methodWords = map[Method]string{
 // WriteSheet writes the result as a returning officer's sheet in plain
 // text that fits an 80-column terminal: the outcome first, then how it was
 // reached, round by round, with every tie and how it was broken.
-func (r *Result) WriteSheet(w io.Writer) error {
-	var b strings.Builder
+func (r *Result) WriteSheet(w io.Writer) error { return r.writeSheet(w, false) }
+
+// WriteWholeSheet writes the sheet as WriteSheet does but with every name
+// whole, however wide its table: for a sheet another program reads or a
+// file keeps, where a name cut to fit a terminal would be lost.
+func (r *Result) WriteWholeSheet(w io.Writer) error { return r.writeSheet(w, true) }
+
+// sheetText is a sheet being written, and whether its names are kept whole.
+type sheetText struct {
+	strings.Builder
+	whole bool
+}
+
+func (r *Result) writeSheet(w io.Writer, whole bool) error {
+	b := sheetText{whole: whole}
 	r.sheetHeader(&b)
 	switch {
 	case r.Method == YesNo:
@@ -44,7 +57,7 @@ func (r *Result) WriteSheet(w io.Writer) error {
 	return err
 }
 
-func (r *Result) sheetHeader(b *strings.Builder) {
+func (r *Result) sheetHeader(b *sheetText) {
 	words := methodWords[r.Method]
 	if words == "" {
 		words = string(r.Method)
@@ -83,7 +96,7 @@ func (r *Result) quotaLine() string {
 }
 
 // sheetTotals lists a single-round count's totals, most votes first.
-func (r *Result) sheetTotals(b *strings.Builder, corner, head string) {
+func (r *Result) sheetTotals(b *sheetText, corner, head string) {
 	if len(r.Rounds) == 0 {
 		return
 	}
@@ -113,7 +126,7 @@ func (r *Result) sheetTotals(b *strings.Builder, corner, head string) {
 
 // sheetStages writes an STV or IRV count: what each round did, then the
 // candidates' totals round by round.
-func (r *Result) sheetStages(b *strings.Builder) {
+func (r *Result) sheetStages(b *sheetText) {
 	b.WriteString("\nRounds\n")
 	for _, round := range r.Rounds {
 		b.WriteString(wrap(fmt.Sprintf("  %3d  %s", round.Number, round.Action), 7))
@@ -154,7 +167,7 @@ func statusMark(status []Status, c int) string {
 
 // sheetSchulze writes the full order, the options dropped against the
 // default option, and the pairwise counts the order comes from.
-func (r *Result) sheetSchulze(b *strings.Builder) {
+func (r *Result) sheetSchulze(b *sheetText) {
 	b.WriteString("\nOrder\n")
 	var items []string
 	pos := 1
@@ -179,7 +192,7 @@ func (r *Result) sheetSchulze(b *strings.Builder) {
 	r.sheetMatrix(b, "Strongest paths: row to column", r.Strength)
 }
 
-func (r *Result) sheetMatrix(b *strings.Builder, title string, m [][]int64) {
+func (r *Result) sheetMatrix(b *sheetText, title string, m [][]int64) {
 	if len(m) == 0 {
 		return
 	}
@@ -201,7 +214,7 @@ func (r *Result) sheetMatrix(b *strings.Builder, title string, m [][]int64) {
 }
 
 // sheetNotes writes each round's notes, the ties, and the overall notes.
-func (r *Result) sheetNotes(b *strings.Builder) {
+func (r *Result) sheetNotes(b *sheetText) {
 	var notes []string
 	for _, round := range r.Rounds {
 		for _, n := range round.Notes {
@@ -220,7 +233,7 @@ func (r *Result) sheetNotes(b *strings.Builder) {
 	writeList(b, "Outcome", r.Notes)
 }
 
-func writeList(b *strings.Builder, title string, items []string) {
+func writeList(b *sheetText, title string, items []string) {
 	if len(items) == 0 {
 		return
 	}
@@ -233,7 +246,7 @@ func writeList(b *strings.Builder, title string, items []string) {
 // nameLines writes candidates' names one to a line, the first after
 // prefix and the others under it: a name may hold any separator (a comma,
 // "and"), so only a line break tells two names from one.
-func (r *Result) nameLines(b *strings.Builder, prefix string, cands []int, indent int) {
+func (r *Result) nameLines(b *sheetText, prefix string, cands []int, indent int) {
 	if len(cands) == 0 {
 		b.WriteString(wrap(prefix+"(none)", indent))
 		return
@@ -304,12 +317,14 @@ func (t *table) addRowIfAny(label string, rounds []Round, value func(Round) Deci
 	}
 }
 
-func (t table) write(b *strings.Builder) {
+func (t table) write(b *sheetText) {
 	labelW := width(t.corner)
 	for _, row := range t.rows {
 		labelW = max(labelW, width(row.label))
 	}
-	labelW = min(labelW, maxLabel)
+	if !b.whole {
+		labelW = min(labelW, maxLabel)
+	}
 	colW := make([]int, len(t.head))
 	for j, h := range t.head {
 		colW[j] = width(h)
@@ -334,7 +349,7 @@ func (t table) write(b *strings.Builder) {
 	}
 }
 
-func writeTableLine(b *strings.Builder, label string, cells []string, labelW int, colW []int) {
+func writeTableLine(b *sheetText, label string, cells []string, labelW int, colW []int) {
 	var line strings.Builder
 	line.WriteString(pad(fit(label, labelW), labelW, false))
 	for j, cell := range cells {

@@ -346,3 +346,25 @@ func TestSheetListsOneNamePerLine(t *testing.T) {
 		"Ties\n  Round 1: tied to elect:\n      Once a year, with point releases\n      Schuldei\n    Chosen by lot: Once a year, with point releases\n",
 	)
 }
+
+// WriteSheet fits a long name to the terminal's columns; WriteWholeSheet,
+// for a sheet piped elsewhere, keeps it whole.
+func TestWholeSheetKeepsLongNames(t *testing.T) {
+	long := "Maria-Fernanda Castellanos Villanueva de la Torre y Montenegro-Ibarras"
+	e := &Election{Candidates: []Candidate{{ID: "a", Name: long}, {ID: "b", Name: "Ken"}}, Seats: 1,
+		Ballots: []Ballot{{Count: 2, Ranks: [][]int{{0}}}, {Count: 1, Ranks: [][]int{{1}}}}}
+	r, err := Count(e, Options{Method: IRV, Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fitted := sheet(t, r); !strings.Contains(fitted, "…") {
+		t.Errorf("the terminal's sheet did not fit the long name:\n%s", fitted)
+	}
+	var b bytes.Buffer
+	if err := r.WriteWholeSheet(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "…") || !strings.Contains(b.String(), "\n"+long+"  ") {
+		t.Errorf("the whole sheet cut the long name:\n%s", b.String())
+	}
+}
