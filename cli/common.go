@@ -131,7 +131,7 @@ func tickedService(cmd *cobra.Command) (*models.Service, error) {
 	// Only a scrub that could not finish is a warning; Tick joins it with
 	// any other failure, which stops the command.
 	var scrubErr *models.ScrubError
-	if err := s.Tick(cmd.Context(), actor()); errors.As(err, &scrubErr) && err == error(scrubErr) {
+	if err := s.Tick(cmd.Context()); errors.As(err, &scrubErr) && err == error(scrubErr) {
 		warnNotScrubbed(cmd, err)
 	} else if err != nil {
 		s.Close()

@@ -127,8 +127,10 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // (models/scrub.go); if that still cannot complete, Tick returns its
 // *ScrubError after everything else was applied: callers warn and carry on.
 // An election it cannot open, extend or close does not stop the others or
-// the retry: Tick goes on and returns every error, joined.
-func (s *Service) Tick(ctx context.Context, actor string) error {
+// the retry: Tick goes on and returns every error, joined. What it does is
+// audited as done by ClockActor, whoever's command called it.
+func (s *Service) Tick(ctx context.Context) error {
+	const actor = ClockActor
 	elections, err := s.store.Elections(ctx)
 	if err != nil {
 		return err

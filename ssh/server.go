@@ -51,9 +51,6 @@ const (
 	// tickEvery is how often the server applies the elections' automatic
 	// lifecycle (opening and closing on time).
 	tickEvery = 30 * time.Second
-	// tickActor names the server in the audit log for automatic openings
-	// and closings.
-	tickActor = "booth serve"
 )
 
 // Config configures a Server. Service is required; every other zero field
@@ -349,7 +346,7 @@ func (s *Server) tick() {
 	defer t.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(s.appCtx, tickEvery)
-		if err := s.cfg.Service.Tick(ctx, tickActor); err != nil && s.appCtx.Err() == nil {
+		if err := s.cfg.Service.Tick(ctx); err != nil && s.appCtx.Err() == nil {
 			s.log.Error("applying the elections' opening and closing times", "err", err)
 		}
 		if err := s.leases.renew(ctx); err != nil && s.appCtx.Err() == nil {
