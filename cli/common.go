@@ -42,14 +42,36 @@ func dbAddress(cmd *cobra.Command) (dsn, from string) {
 	return os.Getenv(dbEnv), "$" + dbEnv
 }
 
+// createsData is the annotation of the commands that create something
+// (a member, an election), the only ones that may create the data
+// directory and its database.
+const createsData = "booth/creates-data"
+
+// creating marks cmd as one that may create the data directory.
+func creating(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[createsData] = "yes"
+	return cmd
+}
+
 // storeFromFlags opens the store the command line points at: PostgreSQL when
 // --db or $BOOTH_DB gives a postgres:// URL, else SQLite in the data
-// directory.
+// directory, which only a command marked creating may create.
 func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
 	dsn, from := dbAddress(cmd)
 	if dsn == "" {
 		dir := dataDir(cmd)
-		st, err := sqlite.Open(dir)
+		open := sqlite.OpenExisting
+		if cmd.Annotations[createsData] != "" {
+			open = sqlite.Open
+		}
+		st, err := open(dir)
+		if errors.Is(err, sqlite.ErrNoDatabase) {
+			return nil, fmt.Errorf("no booth data in %s: `booth member add`, `booth member import` or `booth election create` makes it there (`booth demo` makes a trial one); or point --data or $%s at the data directory, or --db or $%s at PostgreSQL",
+				dir, dataDirEnv, dbEnv)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
 		}

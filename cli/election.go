@@ -38,7 +38,7 @@ shown in UTC.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newElectionCreateCmd(), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
+	cmd.AddCommand(creating(newElectionCreateCmd()), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
 		newElectionOpenCmd(), newElectionCloseCmd(), newElectionTurnoutCmd(), newElectionRollCmd(),
 		newElectionWithdrawCmd(), newElectionCompactCmd())
 	addCountCommands(cmd)

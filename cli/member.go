@@ -32,7 +32,7 @@ options; DSA keys, RSA keys under 2048 bits and certificates are refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newMemberAddCmd(), newMemberImportCmd(), newMemberListCmd(), newMemberShowCmd(),
+	cmd.AddCommand(creating(newMemberAddCmd()), creating(newMemberImportCmd()), newMemberListCmd(), newMemberShowCmd(),
 		newMemberStatusCmd("suspend", models.Suspended), newMemberStatusCmd("reinstate", models.Active),
 		newMemberStatusCmd("remove", models.Removed), newMemberKeyCmd())
 	return cmd
