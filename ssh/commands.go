@@ -25,7 +25,7 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   results ELECTION [--json]   the result of a counted election
   cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
-  verify RECEIPT              whether the ballot cast with RECEIPT was counted, and what it says
+  verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
@@ -112,7 +112,7 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		switch {
 		case a == "--json" && cmd.json:
 			c.json = true
-		case strings.HasPrefix(a, "-"):
+		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
 			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
 		default:
 			c.args = append(c.args, a)
