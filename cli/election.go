@@ -209,7 +209,7 @@ func newElectionListCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSTATE\tOPENS (UTC)\tCLOSES (UTC)\tTITLE")
 				for _, e := range es {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.EffectiveClose()), safetext.Show(e.Title))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.VotingEnd()), safetext.Show(e.Title))
 				}
 				return w.Flush()
 			})

@@ -69,6 +69,16 @@ func (e Election) EffectiveClose() time.Time {
 	return e.ClosesAt.Add(time.Duration(e.Extensions) * e.Quorum.Extend)
 }
 
+// VotingEnd is when voting ends, or ended: once the election closed, when
+// it did (an officer may close it early; the clock may notice the close
+// late), else its effective close. What voters and officers are shown.
+func (e Election) VotingEnd() time.Time {
+	if !e.ClosedAt.IsZero() {
+		return e.ClosedAt
+	}
+	return e.EffectiveClose()
+}
+
 // IsOpenAt reports whether a ballot may be cast at now: the election is
 // open and now is within [OpensAt, EffectiveClose).
 func (e Election) IsOpenAt(now time.Time) bool {
