@@ -58,7 +58,8 @@ func readDefinition(path, outcome string) (models.Definition, error) {
 	readFile := func(rel string) ([]byte, error) {
 		return readLimited(filepath.Join(dir, rel), models.MaxStatementBytes)
 	}
-	d, err := models.ParseDefinition(path, data, readFile)
+	// Relative times ("+1h") count from now, as the officer runs the command.
+	d, err := models.ParseDefinitionAt(path, data, readFile, time.Now())
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return models.Definition{}, memberFileProblems(ve, outcome)
