@@ -97,7 +97,7 @@ func openService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnNotScrubbed(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
+	warn(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
 	return s, nil
 }
 
@@ -110,10 +110,10 @@ func newService(cmd *cobra.Command) (*models.Service, error) {
 	return models.NewService(st), nil
 }
 
-// warnNotScrubbed prints a scrub retry that failed as a one-line warning:
-// the command itself goes on (counting and publishing refuse by
-// themselves).
-func warnNotScrubbed(cmd *cobra.Command, err error) {
+// warn prints what the command goes on despite as a one-line warning: a
+// scrub retry that failed (counting and publishing refuse by themselves),
+// an election the clock could not open.
+func warn(cmd *cobra.Command, err error) {
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "booth: warning: %s\n", strings.Join(strings.Fields(err.Error()), " "))
 	}
@@ -150,16 +150,44 @@ func tickedService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Only a scrub that could not finish is a warning; Tick joins it with
-	// any other failure, which stops the command.
-	var scrubErr *models.ScrubError
-	if err := s.Tick(cmd.Context()); errors.As(err, &scrubErr) && err == error(scrubErr) {
-		warnNotScrubbed(cmd, err)
-	} else if err != nil {
+	if err := warnTick(cmd, s.Tick(cmd.Context())); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// warnTick prints, as warnings, what Tick could not do that leaves the
+// command's work sound: a scrub that could not finish, an election that
+// stays a draft for an empty electorate (the officers read it at every
+// command until they fix it; the audit log has it once). It returns the
+// rest, joined, which stops the command.
+func warnTick(cmd *cobra.Command, err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok && !tickWarning(err) {
+		errs = j.Unwrap() // errors.Join's list
+	}
+	var fatal []error
+	for _, e := range errs {
+		switch {
+		case e == nil:
+		case tickWarning(e):
+			warn(cmd, e)
+		default:
+			fatal = append(fatal, e)
+		}
+	}
+	return errors.Join(fatal...)
+}
+
+// tickWarning says whether err, one of Tick's errors, is one warnTick
+// only warns about.
+func tickWarning(err error) bool {
+	if _, ok := err.(*models.ScrubError); ok {
+		return true
+	}
+	_, joined := err.(interface{ Unwrap() []error })
+	return !joined && errors.Is(err, models.ErrEmptyElectorate)
 }
 
 // withElections opens the store, applies the automatic lifecycle, runs f

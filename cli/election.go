@@ -40,7 +40,7 @@ shown in UTC.`,
 	}
 	cmd.AddCommand(creating(newElectionCreateCmd()), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
 		newElectionOpenCmd(), newElectionCloseCmd(), newElectionTurnoutCmd(), newElectionRollCmd(),
-		newElectionWithdrawCmd(), newElectionCompactCmd())
+		newElectionWithdrawCmd(), newElectionCompactCmd(), newElectionCancelCmd())
 	addCountCommands(cmd)
 	cmd.AddCommand(newElectionPublishCmd())
 	return cmd
@@ -227,7 +227,8 @@ func newElectionOpenCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				if _, err := findElection(ctx, svc, args[0]); err != nil {
+				draft, err := findElection(ctx, svc, args[0])
+				if err != nil {
 					return err
 				}
 				if err := svc.OpenElection(ctx, args[0], actor()); err != nil {
@@ -244,8 +245,9 @@ func newElectionOpenCmd() *cobra.Command {
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "election %s is open; electorate frozen at %s\n", e.ID, countOf(t.Electorate, "member"))
 				fmt.Fprintf(out, "fingerprint: %s\n", e.Fingerprint)
-				if now := svc.Now(); now.Before(e.OpensAt) {
-					fmt.Fprintf(out, "ballots are accepted from %s\n", utc(e.OpensAt))
+				if e.OpensAt.Before(draft.OpensAt) {
+					fmt.Fprintf(out, "opened before its opening time %s: voting opens now, and the definition's opening time moved to %s (audited)\n",
+						utc(draft.OpensAt), utc(e.OpensAt))
 				}
 				_, err = fmt.Fprintf(out, "closes %s\n", utc(e.EffectiveClose()))
 				return err
@@ -323,6 +325,8 @@ func turnoutText(e models.Election, t models.Turnout) string {
 	switch {
 	case q.Percent == 0:
 		b.WriteString("quorum: none\n")
+	case t.Electorate == 0:
+		fmt.Fprintf(&b, "quorum: %d%% — not met: nobody is on the roll\n", q.Percent)
 	case q.QuorumMet(t):
 		fmt.Fprintf(&b, "quorum: %d%% — met\n", q.Percent)
 	default:
@@ -337,6 +341,36 @@ func turnoutText(e models.Election, t models.Turnout) string {
 		fmt.Fprintf(&b, "extended: %d times; closes %s\n", e.Extensions, utc(e.EffectiveClose()))
 	}
 	return b.String()
+}
+
+func newElectionCancelCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Give up a draft or open election that has no ballot: its roll and tally key record are discarded",
+		Long: `Cancel an election nobody has voted in: a draft, or an open election without
+a ballot (one opened by mistake, or whose definition was wrong). Its roll and
+the record of what ballots were sealed to are discarded, and it stays in
+'booth election list' as cancelled, for the record; members no longer see
+it. An election with ballots cannot be cancelled: close and count it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
+				e, err := findElection(ctx, svc, args[0])
+				if err != nil {
+					return err
+				}
+				if err := svc.CancelElection(ctx, e.ID, actor()); err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "election %s cancelled: its roll and the record of its tally key are discarded (audited)\n", e.ID)
+				if len(e.Definition.Recipients) == 0 {
+					_, err = fmt.Fprintln(out, "its tally key file, if you still have it, seals and opens nothing: delete it")
+				}
+				return err
+			})
+		},
+	}
 }
 
 func newElectionRollCmd() *cobra.Command {

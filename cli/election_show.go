@@ -65,6 +65,9 @@ func showText(e models.Election) string {
 		}
 		line("Closed", "%s", closed)
 	}
+	if !e.CancelledAt.IsZero() {
+		line("Cancelled", "%s, before any ballot; its roll and tally key record were discarded", utc(e.CancelledAt))
+	}
 	switch q := e.Quorum; {
 	case q.Percent == 0:
 		line("Quorum", "none")

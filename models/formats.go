@@ -26,6 +26,9 @@ type ElectionSummary struct {
 	ClosesAt       time.Time  `json:"closes_at"`
 	EffectiveClose time.Time  `json:"effective_close"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	// CancelledAt is when it was cancelled (booth election cancel), and
+	// then also its EffectiveClose.
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// Scrubbed is there for the officers once the election closed: false
 	// while it is "closed, not scrubbed" (see booth election compact).
 	Scrubbed *bool `json:"scrubbed,omitempty"`
@@ -36,7 +39,7 @@ func NewElectionSummary(e Election) ElectionSummary {
 	v := ElectionSummary{
 		ID: e.ID, Title: e.Title, State: e.State, Method: e.Method,
 		OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(), EffectiveClose: e.VotingEnd().UTC(),
-		ClosedAt: utcOrNil(e.ClosedAt),
+		ClosedAt: utcOrNil(e.ClosedAt), CancelledAt: utcOrNil(e.CancelledAt),
 	}
 	if e.State == Closed || e.State == Counted {
 		done := !e.ScrubPending

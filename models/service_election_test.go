@@ -256,8 +256,11 @@ func TestOpenAndCloseElection(t *testing.T) {
 		t.Fatal(err)
 	}
 	el := e.election(t, "e1")
-	if el.State != models.Open || el.Fingerprint != d.Fingerprint() || !el.OpenedAt.Equal(t0.Add(-time.Minute)) {
-		t.Fatalf("opened: state %s, fingerprint %q (want %q), opened at %v", el.State, el.Fingerprint, d.Fingerprint(), el.OpenedAt)
+	// Opened early, it opens then: the fingerprint is the moved definition's.
+	moved := d
+	moved.OpensAt = t0.Add(-time.Minute)
+	if el.State != models.Open || el.Fingerprint != moved.Fingerprint() || !el.OpenedAt.Equal(t0.Add(-time.Minute)) || !el.OpensAt.Equal(moved.OpensAt) {
+		t.Fatalf("opened: state %s, fingerprint %q (want %q), opened at %v, opens at %v", el.State, el.Fingerprint, moved.Fingerprint(), el.OpenedAt, el.OpensAt)
 	}
 	if roll, _ := e.store.Roll(ctx, "e1"); len(roll) != 3 {
 		t.Fatalf("roll of %d, want the 3 members", len(roll))

@@ -251,9 +251,12 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id && me.State != models.Draft })
+	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
 	if i < 0 {
 		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+	}
+	if e := mine[i]; e.State == models.Draft {
+		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
 	}
 	e := mine[i].Election
 	text, err := c.readBallot()
@@ -273,6 +276,9 @@ func cast(ctx context.Context, c *cmdContext) error {
 	case errors.Is(err, models.ErrInactive):
 		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
 	case errors.Is(err, models.ErrNotOpen):
+		if when := models.NotOpenWhen(err); when != "" {
+			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
+		}
 		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
 	case err != nil:
 		return err
