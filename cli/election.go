@@ -43,6 +43,7 @@ shown in UTC.`,
 		newElectionWithdrawCmd(), newElectionCompactCmd(), newElectionCancelCmd())
 	addCountCommands(cmd)
 	cmd.AddCommand(newElectionPublishCmd())
+	completeFirstArg(cmd, electionIDs, "ID", "ELECTION")
 	return cmd
 }
 
@@ -291,8 +292,9 @@ func newElectionCloseCmd() *cobra.Command {
 }
 
 func newElectionTurnoutCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "turnout ID",
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "turnout ID [--json]",
 		Short: "How many of the electorate have voted, and whether the quorum is met",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -305,11 +307,16 @@ func newElectionTurnoutCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if asJSON {
+					return safetext.WriteJSON(cmd.OutOrStdout(), models.NewTurnoutSummary(e, t))
+				}
 				_, err = fmt.Fprint(cmd.OutOrStdout(), turnoutText(e, t))
 				return err
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }
 
 // turnoutText is the turnout against the quorum, e.g. "voted: 120 of 200

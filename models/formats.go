@@ -118,6 +118,32 @@ func NewElectionDetail(e Election) ElectionDetail {
 	return v
 }
 
+// TurnoutSummary is an election's turnout against its quorum: booth
+// election turnout --json. QuorumMet is true without a quorum, and never
+// when nobody voted.
+type TurnoutSummary struct {
+	ID             string        `json:"id"`
+	State          ElectionState `json:"state"`
+	Voted          int           `json:"voted"`
+	Electorate     int           `json:"electorate"`
+	QuorumPercent  int           `json:"quorum_percent"`
+	QuorumMet      bool          `json:"quorum_met"`
+	QuorumExtend   string        `json:"quorum_extend,omitempty"`
+	Extensions     int           `json:"extensions"`
+	EffectiveClose time.Time     `json:"effective_close"`
+}
+
+// NewTurnoutSummary is t, e's turnout, against e's quorum.
+func NewTurnoutSummary(e Election, t Turnout) TurnoutSummary {
+	v := TurnoutSummary{ID: e.ID, State: e.State, Voted: t.Voted, Electorate: t.Electorate,
+		QuorumPercent: e.Quorum.Percent, QuorumMet: e.Quorum.QuorumMet(t), Extensions: e.Extensions,
+		EffectiveClose: e.VotingEnd().UTC()}
+	if e.Quorum.Extend > 0 {
+		v.QuorumExtend = e.Quorum.Extend.String()
+	}
+	return v
+}
+
 // MemberElectionSummary is an election in a member's list: ssh HOST
 // elections --json. Scrubbed is never there: it is the officers' concern.
 type MemberElectionSummary struct {
