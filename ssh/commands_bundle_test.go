@@ -19,7 +19,7 @@ func (e *testEnv) publish(election string) []byte {
 	must(e.t, err)
 	ids, err := models.ParseIdentities(strings.NewReader(e.tally[election]))
 	must(e.t, err)
-	data, err := e.svc.Publish(bg, election, ids, func(p models.Publication) ([]byte, error) { return bundle.Sign(p, host) }, "officer")
+	data, err := e.svc.Publish(bg, election, ids, func(p models.Publication) ([]byte, error) { return bundle.Sign(p, host, "") }, "officer")
 	must(e.t, err)
 	return data
 }
