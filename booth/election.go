@@ -187,10 +187,14 @@ func (m *model) electionHeader() string {
 func (m *model) electionView() (string, string, keyMap) {
 	e, now := m.el.me, m.s.Now()
 	head := m.electionHeader()
+	closes := "closes"
+	if !e.ClosedAt.IsZero() {
+		closes = "closed"
+	}
 	info := []string{
 		wrap(safetext.Sanitize(e.MethodSentence()), m.w),
-		wrap(fmt.Sprintf("Opens %s (%s) · closes %s (%s)", utc(e.OpensAt), relative(e.OpensAt, now),
-			utc(e.EffectiveClose()), relative(e.EffectiveClose(), now)), m.w),
+		wrap(fmt.Sprintf("Opens %s (%s) · %s %s (%s)", utc(e.OpensAt), relative(e.OpensAt, now),
+			closes, utc(e.VotingEnd()), relative(e.VotingEnd(), now)), m.w),
 	}
 	if e.Fingerprint != "" {
 		info = append(info, wrap("Fingerprint "+safetext.Sanitize(e.Fingerprint), m.w))

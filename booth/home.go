@@ -168,7 +168,7 @@ func (m *model) homeItem(e models.MemberElection, p phase, now time.Time) (title
 		when = fmt.Sprintf("opens %s (%s)", relative(e.OpensAt, now), utc(e.OpensAt))
 		detail = methodName(e.Method) + " · " + seats(e.Seats)
 	default:
-		when = "closed " + utc(e.EffectiveClose())
+		when = "closed " + utc(e.VotingEnd())
 		detail = turnout(e)
 		if e.State == models.Counted {
 			detail += " · results available"

@@ -85,7 +85,7 @@ func newOfflineFixture(t *testing.T, ledger bool) offlineFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.data, err = bundle.Sign(p, signer); err != nil {
+	if f.data, err = bundle.Sign(p, signer, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.signer = signer

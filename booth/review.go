@@ -117,6 +117,9 @@ func castError(err error) string {
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return "You have already voted in this election, so this ballot was not stored."
 	case errors.Is(err, models.ErrNotOpen):
+		if when := models.NotOpenWhen(err); when != "" {
+			return "The election is not open for voting (" + when + "), so this ballot was not stored."
+		}
 		return "The election is not open for voting (it may have just closed), so this ballot was not stored."
 	case errors.Is(err, models.ErrKeyRevoked):
 		return "The key you signed in with is no longer registered to you (the election officers removed it), so this ballot was not stored. Ask the officers, then sign in again with a registered key."

@@ -29,6 +29,7 @@ func newAuditCmd() *cobra.Command {
 // auditVerifyFlags are the options of booth audit verify.
 type auditVerifyFlags struct {
 	head, headFile, bundle, hostKey string
+	namespace                       string
 }
 
 func newAuditVerifyCmd() *cobra.Command {
@@ -58,6 +59,7 @@ chain records this bundle's publication after it.`,
 	fl.StringVar(&f.headFile, "head-file", "", "a signed audit head `FILE` (booth audit head --sign) the chain must still hold")
 	fl.StringVar(&f.bundle, "bundle", "", "a results bundle `FILE` whose audit head the chain must still hold, with its publication")
 	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signed the bundle (default DATA/"+hostKeyName+")")
+	fl.StringVar(&f.namespace, "namespace", "", namespaceUsage)
 	return cmd
 }
 
@@ -94,7 +96,11 @@ func runAuditVerify(cmd *cobra.Command, f auditVerifyFlags) error {
 		if err != nil {
 			return err
 		}
-		if b, err = bundle.OpenTrusted(data, trust, time.Now()); err != nil {
+		ns, err := resultsNamespace(f.namespace)
+		if err != nil {
+			return err
+		}
+		if b, err = bundle.OpenTrusted(data, trust, time.Now(), ns); err != nil {
 			return fmt.Errorf("%s: %w", f.bundle, err)
 		}
 		// As booth wrote it: a copy with a newline more still verifies.

@@ -80,7 +80,7 @@ func testDataService(cmd *cobra.Command) (*models.Service, error) {
 		err = fmt.Errorf("refusing to cast: the database in %s was not created as test or demo data (a %s file does not make it one); in a real election members cast their own ballots over SSH", dir, testDataMarker)
 	}
 	if err == nil {
-		err = s.Tick(cmd.Context(), actor())
+		err = warnTick(cmd, s.Tick(cmd.Context()))
 	}
 	if err != nil {
 		s.Close()

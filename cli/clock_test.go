@@ -30,8 +30,7 @@ func setRecordedTime(t *testing.T, dir string, at time.Time) {
 // shows both times, clears the lockout, is audited, and refuses when
 // nothing is locked out.
 func TestClockAcceptCommand(t *testing.T) {
-	dir := t.TempDir()
-	mustBooth(t, "", "--data", dir, "member", "list")
+	dir := newDataDir(t)
 	if code, out, _ := booth(t, "", "--data", dir, "clock", "accept"); code != 1 || strings.Contains(out, "accepted") {
 		t.Errorf("accept with nothing locked out: exit %d, stdout %q", code, out)
 	}

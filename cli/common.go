@@ -42,14 +42,36 @@ func dbAddress(cmd *cobra.Command) (dsn, from string) {
 	return os.Getenv(dbEnv), "$" + dbEnv
 }
 
+// createsData is the annotation of the commands that create something
+// (a member, an election), the only ones that may create the data
+// directory and its database.
+const createsData = "booth/creates-data"
+
+// creating marks cmd as one that may create the data directory.
+func creating(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[createsData] = "yes"
+	return cmd
+}
+
 // storeFromFlags opens the store the command line points at: PostgreSQL when
 // --db or $BOOTH_DB gives a postgres:// URL, else SQLite in the data
-// directory.
+// directory, which only a command marked creating may create.
 func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
 	dsn, from := dbAddress(cmd)
 	if dsn == "" {
 		dir := dataDir(cmd)
-		st, err := sqlite.Open(dir)
+		open := sqlite.OpenExisting
+		if cmd.Annotations[createsData] != "" {
+			open = sqlite.Open
+		}
+		st, err := open(dir)
+		if errors.Is(err, sqlite.ErrNoDatabase) {
+			return nil, fmt.Errorf("no booth data in %s: `booth member add`, `booth member import` or `booth election create` makes it there (`booth demo` makes a trial one); or point --data or $%s at the data directory, or --db or $%s at PostgreSQL",
+				dir, dataDirEnv, dbEnv)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening the data directory %s: %w", dir, err)
 		}
@@ -75,7 +97,7 @@ func openService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnNotScrubbed(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
+	warn(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
 	return s, nil
 }
 
@@ -88,10 +110,10 @@ func newService(cmd *cobra.Command) (*models.Service, error) {
 	return models.NewService(st), nil
 }
 
-// warnNotScrubbed prints a scrub retry that failed as a one-line warning:
-// the command itself goes on (counting and publishing refuse by
-// themselves).
-func warnNotScrubbed(cmd *cobra.Command, err error) {
+// warn prints what the command goes on despite as a one-line warning: a
+// scrub retry that failed (counting and publishing refuse by themselves),
+// an election the clock could not open.
+func warn(cmd *cobra.Command, err error) {
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "booth: warning: %s\n", strings.Join(strings.Fields(err.Error()), " "))
 	}
@@ -128,16 +150,44 @@ func tickedService(cmd *cobra.Command) (*models.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Only a scrub that could not finish is a warning; Tick joins it with
-	// any other failure, which stops the command.
-	var scrubErr *models.ScrubError
-	if err := s.Tick(cmd.Context(), actor()); errors.As(err, &scrubErr) && err == error(scrubErr) {
-		warnNotScrubbed(cmd, err)
-	} else if err != nil {
+	if err := warnTick(cmd, s.Tick(cmd.Context())); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// warnTick prints, as warnings, what Tick could not do that leaves the
+// command's work sound: a scrub that could not finish, an election that
+// stays a draft for an empty electorate (the officers read it at every
+// command until they fix it; the audit log has it once). It returns the
+// rest, joined, which stops the command.
+func warnTick(cmd *cobra.Command, err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok && !tickWarning(err) {
+		errs = j.Unwrap() // errors.Join's list
+	}
+	var fatal []error
+	for _, e := range errs {
+		switch {
+		case e == nil:
+		case tickWarning(e):
+			warn(cmd, e)
+		default:
+			fatal = append(fatal, e)
+		}
+	}
+	return errors.Join(fatal...)
+}
+
+// tickWarning says whether err, one of Tick's errors, is one warnTick
+// only warns about.
+func tickWarning(err error) bool {
+	if _, ok := err.(*models.ScrubError); ok {
+		return true
+	}
+	_, joined := err.(interface{ Unwrap() []error })
+	return !joined && errors.Is(err, models.ErrEmptyElectorate)
 }
 
 // withElections opens the store, applies the automatic lifecycle, runs f

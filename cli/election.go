@@ -38,11 +38,12 @@ shown in UTC.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newElectionCreateCmd(), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
+	cmd.AddCommand(creating(newElectionCreateCmd()), newElectionEditCmd(), newElectionListCmd(), newElectionShowCmd(),
 		newElectionOpenCmd(), newElectionCloseCmd(), newElectionTurnoutCmd(), newElectionRollCmd(),
-		newElectionWithdrawCmd(), newElectionCompactCmd())
+		newElectionWithdrawCmd(), newElectionCompactCmd(), newElectionCancelCmd())
 	addCountCommands(cmd)
 	cmd.AddCommand(newElectionPublishCmd())
+	completeFirstArg(cmd, electionIDs, "ID", "ELECTION")
 	return cmd
 }
 
@@ -58,7 +59,8 @@ func readDefinition(path, outcome string) (models.Definition, error) {
 	readFile := func(rel string) ([]byte, error) {
 		return readLimited(filepath.Join(dir, rel), models.MaxStatementBytes)
 	}
-	d, err := models.ParseDefinition(path, data, readFile)
+	// Relative times ("+1h") count from now, as the officer runs the command.
+	d, err := models.ParseDefinitionAt(path, data, readFile, time.Now())
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return models.Definition{}, memberFileProblems(ve, outcome)
@@ -209,7 +211,7 @@ func newElectionListCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSTATE\tOPENS (UTC)\tCLOSES (UTC)\tTITLE")
 				for _, e := range es {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.EffectiveClose()), safetext.Show(e.Title))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, stateText(e), utc(e.OpensAt), utc(e.VotingEnd()), safetext.Show(e.Title))
 				}
 				return w.Flush()
 			})
@@ -226,7 +228,8 @@ func newElectionOpenCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				if _, err := findElection(ctx, svc, args[0]); err != nil {
+				draft, err := findElection(ctx, svc, args[0])
+				if err != nil {
 					return err
 				}
 				if err := svc.OpenElection(ctx, args[0], actor()); err != nil {
@@ -243,8 +246,9 @@ func newElectionOpenCmd() *cobra.Command {
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "election %s is open; electorate frozen at %s\n", e.ID, countOf(t.Electorate, "member"))
 				fmt.Fprintf(out, "fingerprint: %s\n", e.Fingerprint)
-				if now := svc.Now(); now.Before(e.OpensAt) {
-					fmt.Fprintf(out, "ballots are accepted from %s\n", utc(e.OpensAt))
+				if e.OpensAt.Before(draft.OpensAt) {
+					fmt.Fprintf(out, "opened before its opening time %s: voting opens now, and the definition's opening time moved to %s (audited)\n",
+						utc(draft.OpensAt), utc(e.OpensAt))
 				}
 				_, err = fmt.Fprintf(out, "closes %s\n", utc(e.EffectiveClose()))
 				return err
@@ -288,8 +292,9 @@ func newElectionCloseCmd() *cobra.Command {
 }
 
 func newElectionTurnoutCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "turnout ID",
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "turnout ID [--json]",
 		Short: "How many of the electorate have voted, and whether the quorum is met",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -302,11 +307,16 @@ func newElectionTurnoutCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if asJSON {
+					return safetext.WriteJSON(cmd.OutOrStdout(), models.NewTurnoutSummary(e, t))
+				}
 				_, err = fmt.Fprint(cmd.OutOrStdout(), turnoutText(e, t))
 				return err
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }
 
 // turnoutText is the turnout against the quorum, e.g. "voted: 120 of 200
@@ -322,6 +332,8 @@ func turnoutText(e models.Election, t models.Turnout) string {
 	switch {
 	case q.Percent == 0:
 		b.WriteString("quorum: none\n")
+	case t.Electorate == 0:
+		fmt.Fprintf(&b, "quorum: %d%% — not met: nobody is on the roll\n", q.Percent)
 	case q.QuorumMet(t):
 		fmt.Fprintf(&b, "quorum: %d%% — met\n", q.Percent)
 	default:
@@ -336,6 +348,36 @@ func turnoutText(e models.Election, t models.Turnout) string {
 		fmt.Fprintf(&b, "extended: %d times; closes %s\n", e.Extensions, utc(e.EffectiveClose()))
 	}
 	return b.String()
+}
+
+func newElectionCancelCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Give up a draft or open election that has no ballot: its roll and tally key record are discarded",
+		Long: `Cancel an election nobody has voted in: a draft, or an open election without
+a ballot (one opened by mistake, or whose definition was wrong). Its roll and
+the record of what ballots were sealed to are discarded, and it stays in
+'booth election list' as cancelled, for the record; members no longer see
+it. An election with ballots cannot be cancelled: close and count it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
+				e, err := findElection(ctx, svc, args[0])
+				if err != nil {
+					return err
+				}
+				if err := svc.CancelElection(ctx, e.ID, actor()); err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "election %s cancelled: its roll and the record of its tally key are discarded (audited)\n", e.ID)
+				if len(e.Definition.Recipients) == 0 {
+					_, err = fmt.Fprintln(out, "its tally key file, if you still have it, seals and opens nothing: delete it")
+				}
+				return err
+			})
+		},
+	}
 }
 
 func newElectionRollCmd() *cobra.Command {

@@ -19,7 +19,7 @@ import (
 
 // publishFlags are the options of booth election publish.
 type publishFlags struct {
-	out, key, hostKey string
+	out, key, hostKey, namespace string
 }
 
 func newElectionPublishCmd() *cobra.Command {
@@ -31,7 +31,8 @@ func newElectionPublishCmd() *cobra.Command {
 its fingerprint, the result with every round, the turnout, the members who
 voted, the audit chain's head and, when the election publishes its ledger,
 every ballot by the hash of its receipt. It is signed with the server's host
-key in the SSH signature format (namespace ` + bundle.Namespace + `),
+key in the SSH signature format (namespace ` + bundle.Namespace + `, or your
+foundation's own with --namespace or $` + namespaceEnv + `),
 so anyone can check it with 'booth verify FILE' or with ssh-keygen alone;
 the command prints the allowed_signers line and the ssh-keygen command to
 publish with it. The server keeps the bundle ('ssh HOST bundle ELECTION'
@@ -49,6 +50,7 @@ An election that publishes its ledger needs --key to unseal its ballots
 	fl.StringVar(&f.out, "out", "", "the bundle file to write (required; never overwritten)")
 	fl.StringVar(&f.key, "key", "", "the election's tally key file, or an officer's SSH private key (needed when the ledger is published)")
 	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signs (default DATA/"+hostKeyName+")")
+	fl.StringVar(&f.namespace, "namespace", "", namespaceUsage)
 	return cmd
 }
 
@@ -59,9 +61,12 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	if _, err := os.Lstat(f.out); err == nil {
 		return fmt.Errorf("%s already exists: choose another file, or remove it to publish again", f.out)
 	}
+	ns, err := resultsNamespace(f.namespace)
+	if err != nil {
+		return err
+	}
 	var ids []age.Identity
 	if f.key != "" {
-		var err error
 		if ids, err = readKeyFile(f.key); err != nil {
 			return err
 		}
@@ -83,7 +88,7 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 		return fmt.Errorf("--key is required: election %s publishes its ledger, so its ballots must be unsealed with the tally key (or an officer's SSH key)", e.ID)
 	}
 	data, err := s.Publish(cmd.Context(), e.ID, ids, func(p models.Publication) ([]byte, error) {
-		return bundle.Sign(p, signer)
+		return bundle.Sign(p, signer, ns)
 	}, actor())
 	if err != nil {
 		return err
@@ -96,15 +101,24 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	if err != nil {
 		return fmt.Errorf("the bundle was published (the server hands it out), but writing %s failed: %w; fetch it with 'ssh HOST bundle %s'", f.out, err, e.ID)
 	}
-	if err := printPublished(cmd.OutOrStdout(), e.ID, f.out, data, signer.PublicKey()); err != nil {
+	if err := printPublished(cmd.OutOrStdout(), e.ID, f.out, ns, data, signer.PublicKey()); err != nil {
 		return err
 	}
 	fmt.Fprintln(cmd.OutOrStdout())
 	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
 }
 
+// namespaceArg is the --namespace a reader gives booth verify for a
+// bundle signed in namespace: none for the default.
+func namespaceArg(namespace string) string {
+	if namespace == bundle.Namespace {
+		return ""
+	}
+	return " --namespace " + namespace
+}
+
 // printPublished tells the officer what to publish with the bundle.
-func printPublished(w io.Writer, electionID, path string, data []byte, host gossh.PublicKey) error {
+func printPublished(w io.Writer, electionID, path, namespace string, data []byte, host gossh.PublicKey) error {
 	sum := sha256.Sum256(data)
 	_, err := fmt.Fprintf(w, `results bundle of %s written to %s (%d bytes, sha256 %s)
 signed by the host key %s
@@ -119,8 +133,8 @@ Saved as allowed_signers next to the bundle, this checks it:
 %s
 or, with booth:
 
-booth verify %s --signer %s
+booth verify %s --signer %s%s
 `, electionID, path, len(data), hex.EncodeToString(sum[:]), gossh.FingerprintSHA256(host),
-		bundle.AllowedSigners(host), bundle.VerifyCommand(path, "allowed_signers"), path, gossh.FingerprintSHA256(host))
+		bundle.AllowedSigners(host, namespace), bundle.VerifyCommand(path, "allowed_signers", namespace), path, gossh.FingerprintSHA256(host), namespaceArg(namespace))
 	return err
 }

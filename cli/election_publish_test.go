@@ -76,8 +76,8 @@ func TestElectionPublish(t *testing.T) {
 	if !rep.OK {
 		t.Fatalf("the bundle does not verify: %+v", rep)
 	}
-	allowed := bundle.AllowedSigners(host)
-	for _, want := range []string{allowed, bundle.VerifyCommand(out, "allowed_signers"), "booth verify " + out + " --signer " + b.Signer()} {
+	allowed := bundle.AllowedSigners(host, "")
+	for _, want := range []string{allowed, bundle.VerifyCommand(out, "allowed_signers", ""), "booth verify " + out + " --signer " + b.Signer()} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("publish does not print %q:\n%s", want, printed)
 		}
@@ -179,7 +179,7 @@ func TestReadmeShowsTheVerifyCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := bundle.VerifyCommand("board-2026.bundle", "allowed_signers"); !strings.Contains(string(readme), want) {
+	if want := bundle.VerifyCommand("board-2026.bundle", "allowed_signers", ""); !strings.Contains(string(readme), want) {
 		t.Errorf("README.md does not show the command\n%s", want)
 	}
 }

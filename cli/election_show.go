@@ -58,6 +58,16 @@ func showText(e models.Election) string {
 		closes += fmt.Sprintf(", extended %d times by %s: %s", e.Extensions, period(e.Quorum.Extend), utc(e.EffectiveClose()))
 	}
 	line("Closes", "%s", closes)
+	if !e.ClosedAt.IsZero() {
+		closed := utc(e.ClosedAt)
+		if e.ClosedAt.Before(e.EffectiveClose()) {
+			closed += ", early: it was to close " + utc(e.EffectiveClose())
+		}
+		line("Closed", "%s", closed)
+	}
+	if !e.CancelledAt.IsZero() {
+		line("Cancelled", "%s, before any ballot; its roll and tally key record were discarded", utc(e.CancelledAt))
+	}
 	switch q := e.Quorum; {
 	case q.Percent == 0:
 		line("Quorum", "none")

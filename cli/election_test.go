@@ -300,10 +300,12 @@ func TestElectionCreateExample(t *testing.T) {
 	if err := os.CopyFS(src, os.DirFS("../examples")); err != nil {
 		t.Fatal(err)
 	}
-	// Keep the example's voting in the future whatever today's date.
+	// Fixed times in the future, so the fingerprint shown can be checked.
 	path := filepath.Join(src, "board-2026.toml")
 	text, _ := os.ReadFile(path)
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(text), "2026-12-", "2099-12-")), 0o644); err != nil {
+	fixed := []byte(strings.NewReplacer(`opens_at = "+1h"`, "opens_at = 2099-12-01T14:00:00Z",
+		`closes_at = "+14d"`, "closes_at = 2099-12-15T14:00:00Z", `joined_before = "+1h"`, "joined_before = 2099-11-01T00:00:00Z").Replace(string(text)))
+	if err := os.WriteFile(path, fixed, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := mustBooth(t, "", "--data", data, "election", "create", path, "--key-out", filepath.Join(t.TempDir(), "k"))
@@ -315,7 +317,6 @@ func TestElectionCreateExample(t *testing.T) {
 		t.Errorf("show: %v", v)
 	}
 	// A draft shows the fingerprint its definition will be recorded with.
-	fixed := []byte(strings.ReplaceAll(string(text), "2026-12-", "2099-12-"))
 	d, err := models.ParseDefinition(path, fixed, func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(src, rel)) })
 	if err != nil {
 		t.Fatal(err)

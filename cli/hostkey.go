@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
 
 	boothssh "vote.example.org/booth/ssh"
 )
@@ -20,14 +22,25 @@ func newHostkeyCmd() *cobra.Command {
 	var path string
 	initCmd := &cobra.Command{
 		Use:   "init",
-		Short: "Create the SSH host key (never replacing one) and print its fingerprint",
+		Short: "Create the SSH host key (keeping one that exists) and print its fingerprint",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fp, err := boothssh.InitHostKey(hostKeyPath(cmd, path))
+			p := hostKeyPath(cmd, path)
+			out := cmd.OutOrStdout()
+			if _, err := os.Lstat(p); err == nil {
+				// Members know its fingerprint: booth never replaces it.
+				signer, err := boothssh.LoadHostKey(p)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(out, "host key %s exists: kept it (booth never replaces a host key)\nfingerprint %s\n", p, gossh.FingerprintSHA256(signer.PublicKey()))
+				return err
+			}
+			fp, err := boothssh.InitHostKey(p)
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "host key %s\nfingerprint %s (publish it with the election announcement)\n", hostKeyPath(cmd, path), fp)
+			_, err = fmt.Fprintf(out, "host key %s\nfingerprint %s (publish it with the election announcement)\n", p, fp)
 			return err
 		},
 	}

@@ -32,9 +32,12 @@ options; DSA keys, RSA keys under 2048 bits and certificates are refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newMemberAddCmd(), newMemberImportCmd(), newMemberListCmd(), newMemberShowCmd(),
+	add := creating(newMemberAddCmd())
+	add.ValidArgsFunction = cobra.NoFileCompletions // a new member's id
+	cmd.AddCommand(add, creating(newMemberImportCmd()), newMemberListCmd(), newMemberShowCmd(),
 		newMemberStatusCmd("suspend", models.Suspended), newMemberStatusCmd("reinstate", models.Active),
 		newMemberStatusCmd("remove", models.Removed), newMemberKeyCmd())
+	completeFirstArg(cmd, memberIDs, "ID")
 	return cmd
 }
 
@@ -347,6 +350,7 @@ func newMemberKeyCmd() *cobra.Command {
 		},
 	}
 	cmd.AddCommand(add, remove)
+	completeFirstArg(cmd, memberIDs, "ID")
 	return cmd
 }
 

@@ -42,7 +42,11 @@ verify.
 			if err != nil {
 				return err
 			}
-			b, rep := bundle.Verify(data, bundle.Options{Trust: trust})
+			ns, err := resultsNamespace(anchor.namespace)
+			if err != nil {
+				return err
+			}
+			b, rep := bundle.Verify(data, bundle.Options{Trust: trust, Namespace: ns})
 			if b == nil {
 				last := rep.Checks[len(rep.Checks)-1]
 				return fmt.Errorf("%s: %s: %s; it is not opened", args[0], last.Name, safetext.Sanitize(last.Detail))

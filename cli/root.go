@@ -36,7 +36,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Run a foundation's elections: vote over SSH, count, publish, verify",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("booth {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})

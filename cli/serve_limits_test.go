@@ -8,7 +8,7 @@ import (
 // booth serve refuses connection limits it cannot apply, saying which
 // flag is wrong and what it wants (issue 10 item 12).
 func TestServeRefusesBadConnectionLimits(t *testing.T) {
-	data := t.TempDir()
+	data := newDataDir(t)
 	for _, tc := range []struct {
 		args []string
 		want []string

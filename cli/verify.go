@@ -28,6 +28,8 @@ type verifyFlags struct {
 // says that the key that signed a bundle is the election server's.
 type anchorFlags struct {
 	signer, allowedSigners, host, knownHosts string
+	// namespace is what the bundle must be signed for (resultsNamespace).
+	namespace string
 }
 
 // anchorHelp is the paragraph of the commands' help on the anchors.
@@ -45,6 +47,7 @@ func (a *anchorFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&a.allowedSigners, "allowed-signers", "", "trust the keys an allowed_signers `FILE` lists for principal booth")
 	fl.StringVar(&a.host, "host", "", "trust the key your known_hosts holds for this `HOST[:PORT]`, the server you vote on")
 	fl.StringVar(&a.knownHosts, "known-hosts", "", "the known_hosts `FILE` --host reads (default ~/.ssh/known_hosts)")
+	fl.StringVar(&a.namespace, "namespace", "", namespaceUsage)
 }
 
 // trust reads the anchor given; nil when none is.
@@ -144,7 +147,11 @@ func runVerify(cmd *cobra.Command, path string, f verifyFlags) error {
 			return errors.New("--receipt -: standard input holds no receipt")
 		}
 	}
-	b, r := bundle.Verify(data, bundle.Options{Trust: trust, Receipt: f.receipt})
+	ns, err := resultsNamespace(f.anchor.namespace)
+	if err != nil {
+		return err
+	}
+	b, r := bundle.Verify(data, bundle.Options{Trust: trust, Receipt: f.receipt, Namespace: ns})
 	if f.json {
 		out, err := r.JSON()
 		if err != nil {

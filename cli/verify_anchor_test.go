@@ -48,7 +48,7 @@ func TestVerifyNeedsATrustAnchor(t *testing.T) {
 	_, file, host, foreign := publishedBundle(t)
 	fp := gossh.FingerprintSHA256(host)
 	tmp := t.TempDir()
-	allowed := writeFile(t, "allowed_signers", "# published with the bundle\n"+bundle.AllowedSigners(host)+"\n")
+	allowed := writeFile(t, "allowed_signers", "# published with the bundle\n"+bundle.AllowedSigners(host, "")+"\n")
 	// A known_hosts as ssh writes it with HashKnownHosts: the real host's
 	// name hashed, and its key under [name]:port too.
 	knownHosts := writeFile(t, "known_hosts",

@@ -38,3 +38,8 @@ type LocalClockStore interface {
 	// times.
 	AcceptLocalClock(ctx context.Context, actor string) (local, recorded time.Time, err error)
 }
+
+// ClockActor is who the audit log names for what the lifecycle does at
+// its time (Service.Tick): the clock, not whoever ran the command that
+// noticed the time had come.
+const ClockActor = "clock"

@@ -69,6 +69,34 @@ func (e Election) EffectiveClose() time.Time {
 	return e.ClosesAt.Add(time.Duration(e.Extensions) * e.Quorum.Extend)
 }
 
+// VotingEnd is when voting ends, or ended: once the election closed or was
+// cancelled, when it did (an officer may close it early; the clock may notice the close
+// late), else its effective close. What voters and officers are shown.
+func (e Election) VotingEnd() time.Time {
+	switch {
+	case !e.CancelledAt.IsZero():
+		return e.CancelledAt
+	case !e.ClosedAt.IsZero():
+		return e.ClosedAt
+	}
+	return e.EffectiveClose()
+}
+
+// WindowAt says when voting opens, or when it closed, as a refused cast
+// reports it at now.
+func (e Election) WindowAt(now time.Time) string {
+	const layout = "2006-01-02 15:04 UTC"
+	switch {
+	case e.State == Cancelled:
+		return "it was cancelled " + e.CancelledAt.UTC().Format(layout)
+	case e.State == Draft || now.Before(e.OpensAt):
+		return "voting opens " + e.OpensAt.UTC().Format(layout)
+	case e.State == Open && now.Before(e.EffectiveClose()):
+		return "voting is open until " + e.EffectiveClose().UTC().Format(layout)
+	}
+	return "voting closed " + e.VotingEnd().UTC().Format(layout)
+}
+
 // IsOpenAt reports whether a ballot may be cast at now: the election is
 // open and now is within [OpensAt, EffectiveClose).
 func (e Election) IsOpenAt(now time.Time) bool {
@@ -76,7 +104,12 @@ func (e Election) IsOpenAt(now time.Time) bool {
 }
 
 // QuorumMet reports whether a turnout meets the quorum (always, without
-// one). Integer arithmetic: voted/electorate ≥ percent/100.
+// one; never when nobody voted, 0 of 0 included). Integer arithmetic:
+// voted/electorate ≥ percent/100.
 func (q QuorumRule) QuorumMet(t Turnout) bool {
-	return q.Percent == 0 || int64(t.Voted)*100 >= int64(q.Percent)*int64(t.Electorate)
+	if q.Percent == 0 {
+		return true
+	}
+	// Nobody voting among nobody meets no share of anyone.
+	return t.Voted > 0 && int64(t.Voted)*100 >= int64(q.Percent)*int64(t.Electorate)
 }

@@ -52,9 +52,18 @@ var yesNoAnswers = []Candidate{{ID: "yes", Name: "Yes"}, {ID: "no", Name: "No"},
 // examples/board-2026.toml. path names the file in messages; readFile
 // reads a statement_file, given relative to the definition's directory.
 // Every problem found is reported, each with its line, in one
-// *ValidationError; times are returned in UTC.
+// *ValidationError; times are returned in UTC. Times relative to when
+// the file is read are refused: see ParseDefinitionAt.
 func ParseDefinition(path string, data []byte, readFile func(rel string) ([]byte, error)) (Definition, error) {
-	p := &defParser{file: path, readFile: readFile}
+	return ParseDefinitionAt(path, data, readFile, time.Time{})
+}
+
+// ParseDefinitionAt is ParseDefinition for a file read at now, which may
+// give its times relative to it: "now", or "+" and a period ("+1h",
+// "+14d"), so an example definition works whenever it is used. The
+// definition holds the times they came to, to the second.
+func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]byte, error), now time.Time) (Definition, error) {
+	p := &defParser{file: path, readFile: readFile, now: now.UTC().Truncate(time.Second)}
 	if len(data) > MaxDefinitionBytes {
 		p.add(0, "the file is %d bytes; a definition may be at most %d (put long statements in statement files)", len(data), MaxDefinitionBytes)
 		return Definition{}, p.err()
@@ -93,6 +102,8 @@ type defParser struct {
 	lines    map[string]int
 	readFile func(string) ([]byte, error)
 	problems []Problem
+	// now is when the file is read, for relative times; zero refuses them.
+	now time.Time
 }
 
 // tbl is one TOML table of the definition: its path as keyLines writes

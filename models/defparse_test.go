@@ -292,6 +292,9 @@ majority = "3:1"
 	}
 }
 
+// t0Def is when the examples are read, for their relative times.
+var t0Def = time.Date(2027, 5, 1, 9, 0, 0, 0, time.UTC)
+
 func TestExamplesParse(t *testing.T) {
 	for _, name := range []string{"board-2026.toml", "question-2026.toml"} {
 		path := filepath.Join("..", "examples", name)
@@ -300,9 +303,12 @@ func TestExamplesParse(t *testing.T) {
 			t.Fatal(err)
 		}
 		read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(filepath.Dir(path), rel)) }
-		d, err := ParseDefinition(path, data, read)
+		d, err := ParseDefinitionAt(path, data, read, t0Def)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		if !d.OpensAt.Equal(t0Def.Add(time.Hour)) || !d.ClosesAt.Equal(t0Def.Add(14*24*time.Hour)) {
+			t.Errorf("%s: opens %v, closes %v; want an hour and two weeks after it is read", name, d.OpensAt, d.ClosesAt)
 		}
 		switch d.ID {
 		case "board-2026":

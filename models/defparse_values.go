@@ -125,6 +125,9 @@ func (p *defParser) when(t tbl, key string, required bool) (time.Time, bool) {
 		}
 		return v.UTC(), true
 	case string:
+		if v == "now" || strings.HasPrefix(v, "+") {
+			return p.relative(t, key, v)
+		}
 		at, err := time.Parse(time.RFC3339, v)
 		if err == nil {
 			return at.UTC(), true
@@ -139,6 +142,24 @@ func (p *defParser) when(t tbl, key string, required bool) (time.Time, bool) {
 		p.at(t.key(key), "%s must be a date and time, not %s: %s", t.name(key), tomlType(v), hint)
 		return time.Time{}, false
 	}
+}
+
+// relative reads a time relative to when the file is read: "now", or "+"
+// and a period as quorum.extend takes it.
+func (p *defParser) relative(t tbl, key, v string) (time.Time, bool) {
+	if p.now.IsZero() {
+		p.at(t.key(key), "%s %q: a time relative to now is taken only when booth election create or edit reads the file", t.name(key), v)
+		return time.Time{}, false
+	}
+	if v == "now" {
+		return p.now, true
+	}
+	d, err := parseExtend(strings.TrimPrefix(v, "+"))
+	if err != nil {
+		p.at(t.key(key), "%s %q: %v (a time relative to now is \"now\" or \"+\" and a period, e.g. \"+1h\" or \"+14d\")", t.name(key), v, err)
+		return time.Time{}, false
+	}
+	return p.now.Add(d), true
 }
 
 // quorum reads the turnout quorum: [quorum] percent, and extend, the

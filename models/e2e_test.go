@@ -86,7 +86,7 @@ func TestEndToEnd(t *testing.T) {
 	must(t, err)
 	keyPath := e.create(t, d)
 	e.clock.Set(d.OpensAt)
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	el := e.election(t, d.ID)
 	if el.State != models.Open {
 		t.Fatalf("election %s at its opening time", el.State)
@@ -108,7 +108,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	e.clock.Set(d.ClosesAt)
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	res, err := e.svc.Count(ctx, d.ID, keyFile(t, keyPath), officer)
 	must(t, err)
 

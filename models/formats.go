@@ -20,10 +20,15 @@ type ElectionSummary struct {
 	State  ElectionState `json:"state"`
 	Method tally.Method  `json:"method"`
 	// ClosesAt is the close the definition sets; EffectiveClose the close
-	// after every extension for a missed quorum.
-	OpensAt        time.Time `json:"opens_at"`
-	ClosesAt       time.Time `json:"closes_at"`
-	EffectiveClose time.Time `json:"effective_close"`
+	// after every extension for a missed quorum, and once the election
+	// closed, when it did (ClosedAt, also when an officer closed it early).
+	OpensAt        time.Time  `json:"opens_at"`
+	ClosesAt       time.Time  `json:"closes_at"`
+	EffectiveClose time.Time  `json:"effective_close"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	// CancelledAt is when it was cancelled (booth election cancel), and
+	// then also its EffectiveClose.
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// Scrubbed is there for the officers once the election closed: false
 	// while it is "closed, not scrubbed" (see booth election compact).
 	Scrubbed *bool `json:"scrubbed,omitempty"`
@@ -33,7 +38,8 @@ type ElectionSummary struct {
 func NewElectionSummary(e Election) ElectionSummary {
 	v := ElectionSummary{
 		ID: e.ID, Title: e.Title, State: e.State, Method: e.Method,
-		OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(), EffectiveClose: e.EffectiveClose().UTC(),
+		OpensAt: e.OpensAt.UTC(), ClosesAt: e.ClosesAt.UTC(), EffectiveClose: e.VotingEnd().UTC(),
+		ClosedAt: utcOrNil(e.ClosedAt), CancelledAt: utcOrNil(e.CancelledAt),
 	}
 	if e.State == Closed || e.State == Counted {
 		done := !e.ScrubPending
@@ -50,9 +56,8 @@ type ElectionDetail struct {
 	MethodSentence string `json:"method_sentence"`
 	Seats          int    `json:"seats"`
 	Extensions     int    `json:"extensions"`
-	// OpenedAt and ClosedAt are when it opened and closed; absent before.
+	// OpenedAt is when it opened; absent before.
 	OpenedAt *time.Time `json:"opened_at,omitempty"`
-	ClosedAt *time.Time `json:"closed_at,omitempty"`
 	// Fingerprint is the SHA-256 of the canonical definition, recorded
 	// when the election opened; empty before.
 	Fingerprint   string     `json:"fingerprint"`
@@ -97,7 +102,7 @@ func NewElectionDetail(e Election) ElectionDetail {
 		MaxChoices: e.MaxChoices, Recipients: nonNilStrings(e.Recipients), Withdrawn: nonNilStrings(e.Withdrawn),
 		Candidates: make([]CandidateDetail, len(e.Candidates)),
 	}
-	v.OpenedAt, v.ClosedAt, v.JoinedBefore = utcOrNil(e.OpenedAt), utcOrNil(e.ClosedAt), utcOrNil(e.JoinedBefore)
+	v.OpenedAt, v.JoinedBefore = utcOrNil(e.OpenedAt), utcOrNil(e.JoinedBefore)
 	if e.Quorum.Extend > 0 {
 		v.QuorumExtend = e.Quorum.Extend.String()
 	}
@@ -109,6 +114,32 @@ func NewElectionDetail(e Election) ElectionDetail {
 	}
 	for i, c := range e.Candidates {
 		v.Candidates[i] = CandidateDetail{c.ID, c.Name, c.Affiliation, c.Statement, slices.Contains(e.Withdrawn, c.ID)}
+	}
+	return v
+}
+
+// TurnoutSummary is an election's turnout against its quorum: booth
+// election turnout --json. QuorumMet is true without a quorum, and never
+// when nobody voted.
+type TurnoutSummary struct {
+	ID             string        `json:"id"`
+	State          ElectionState `json:"state"`
+	Voted          int           `json:"voted"`
+	Electorate     int           `json:"electorate"`
+	QuorumPercent  int           `json:"quorum_percent"`
+	QuorumMet      bool          `json:"quorum_met"`
+	QuorumExtend   string        `json:"quorum_extend,omitempty"`
+	Extensions     int           `json:"extensions"`
+	EffectiveClose time.Time     `json:"effective_close"`
+}
+
+// NewTurnoutSummary is t, e's turnout, against e's quorum.
+func NewTurnoutSummary(e Election, t Turnout) TurnoutSummary {
+	v := TurnoutSummary{ID: e.ID, State: e.State, Voted: t.Voted, Electorate: t.Electorate,
+		QuorumPercent: e.Quorum.Percent, QuorumMet: e.Quorum.QuorumMet(t), Extensions: e.Extensions,
+		EffectiveClose: e.VotingEnd().UTC()}
+	if e.Quorum.Extend > 0 {
+		v.QuorumExtend = e.Quorum.Extend.String()
 	}
 	return v
 }

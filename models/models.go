@@ -63,6 +63,11 @@ const (
 	Open    ElectionState = "open"    // the electorate is frozen; members vote
 	Closed  ElectionState = "closed"  // no more ballots; the box is rewritten
 	Counted ElectionState = "counted" // the result is stored
+	// Cancelled: given up before any ballot was cast (booth election
+	// cancel); its roll and tally key record are discarded. Stores keep
+	// it as closed with a cancellation time (CancelledAt), so nothing that
+	// reads the state alone takes it for a live election.
+	Cancelled ElectionState = "cancelled"
 )
 
 // Election is an election as the store keeps it.
@@ -79,9 +84,14 @@ type Election struct {
 	Withdrawn []string
 	// Extensions counts the close extensions granted because the turnout
 	// quorum was not met (see Definition.EffectiveClose).
-	Extensions int
-	OpenedAt   time.Time // zero until open
-	ClosedAt   time.Time // zero until closed
+	Extensions  int
+	OpenedAt    time.Time // zero until open
+	ClosedAt    time.Time // zero until closed
+	CancelledAt time.Time // zero unless cancelled
+	// OpenRefused is the fingerprint of the definition whose opening the
+	// store refused for an empty electorate, so the refusal is audited
+	// once however often the clock tries again; empty otherwise.
+	OpenRefused string
 	// ScrubPending is set by the closing transaction and cleared once the
 	// close's scrub completed (models/scrub.go): until then the election
 	// is "closed, not scrubbed" and is neither counted nor published.
@@ -132,16 +142,19 @@ type StoredResult struct {
 // Errors the store and the domain return; callers test them with
 // errors.Is. Messages shown to people wrap them with what to do.
 var (
-	ErrNotFound       = errors.New("not found")
-	ErrExists         = errors.New("already exists")
-	ErrAlreadyVoted   = errors.New("already voted in this election")
-	ErrNotOnRoll      = errors.New("not on this election's roll")
-	ErrNotOpen        = errors.New("the election is not open for voting")
-	ErrWrongState     = errors.New("not allowed in the election's current state")
-	ErrReceiptUnknown = errors.New("no counted ballot has this receipt")
-	ErrNoReplace      = errors.New("this election does not allow replacing a ballot")
-	ErrKeyTaken       = errors.New("key already registered to another member")
-	ErrMismatch       = errors.New("ballots and roll marks differ")
+	ErrNotFound     = errors.New("not found")
+	ErrExists       = errors.New("already exists")
+	ErrAlreadyVoted = errors.New("already voted in this election")
+	ErrNotOnRoll    = errors.New("not on this election's roll")
+	ErrNotOpen      = errors.New("the election is not open for voting")
+	// ErrEmptyElectorate: no member is eligible to vote, so the election
+	// stays a draft.
+	ErrEmptyElectorate = errors.New("no member is eligible to vote")
+	ErrWrongState      = errors.New("not allowed in the election's current state")
+	ErrReceiptUnknown  = errors.New("no counted ballot has this receipt")
+	ErrNoReplace       = errors.New("this election does not allow replacing a ballot")
+	ErrKeyTaken        = errors.New("key already registered to another member")
+	ErrMismatch        = errors.New("ballots and roll marks differ")
 	// ErrTooManySessions: the member holds as many live sessions as the
 	// limit allows, on this front end or another.
 	ErrTooManySessions = errors.New("too many sessions open for this member")

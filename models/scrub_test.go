@@ -249,13 +249,13 @@ func TestScrubForensicReaderDuringClose(t *testing.T) {
 	wantErr(t, "counting an election closed but not scrubbed", err, models.ErrNotScrubbed)
 	// The server's tick retries and, with the reader still there, fails.
 	e.clock.Set(t0.Add(2 * time.Hour))
-	wantErr(t, "the tick with the reader still there", e.svc.Tick(ctx, "booth serve"), models.ErrNotScrubbed)
+	wantErr(t, "the tick with the reader still there", e.svc.Tick(ctx), models.ErrNotScrubbed)
 	if !e.election(t, d.ID).ScrubPending {
 		t.Fatal("a tick that could not scrub cleared the mark")
 	}
 
 	release()
-	must(t, e.svc.Tick(ctx, "booth serve"))
+	must(t, e.svc.Tick(ctx))
 	if e.election(t, d.ID).ScrubPending {
 		t.Fatal("after a tick with no other reader the election is still not scrubbed")
 	}
@@ -272,7 +272,7 @@ func TestScrubForensicReaderDuringClose(t *testing.T) {
 	}
 	log, err := e.store.AuditLog(ctx)
 	must(t, err)
-	if !slices.ContainsFunc(log, func(a models.AuditEntry) bool { return a.Action == "election.scrub" && a.Actor == "booth serve" }) {
+	if !slices.ContainsFunc(log, func(a models.AuditEntry) bool { return a.Action == "election.scrub" && a.Actor == models.ClockActor }) {
 		t.Error("the audit log has no entry for the tick's scrub")
 	}
 }

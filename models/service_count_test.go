@@ -176,7 +176,7 @@ func TestCountWithOfficerSSHKey(t *testing.T) {
 	_, _, err := e.svc.CreateElection(ctx, d, "", officer)
 	must(t, err)
 	e.clock.Set(t0)
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	cast(t, e, "e1", memberID(0), "ken\n")
 	cast(t, e, "e1", memberID(1), "ken\nada\n")
 	must(t, e.svc.CloseElection(ctx, "e1", officer))

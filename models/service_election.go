@@ -90,6 +90,9 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 
 // OpenElection opens a draft election now, by the store's clock: the
 // store records the definition's fingerprint and freezes the electorate.
+// Before its opening time, the opening time moves to now (OpeningAt), so
+// the election is open in every sense; with nobody eligible it stays a
+// draft (ErrEmptyElectorate).
 func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	e, err := s.store.Election(ctx, id)
 	if err != nil {
@@ -99,6 +102,14 @@ func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
 	}
 	return s.store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
+}
+
+// CancelElection gives up a draft or open election that has no ballot:
+// the store discards its roll and the record of its tally key, audited.
+// The officer's tally key file, if booth generated one, seals nothing any
+// more.
+func (s *Service) CancelElection(ctx context.Context, id, actor string) error {
+	return s.store.CancelElection(ctx, id, actor)
 }
 
 // CloseElection stops voting in an open election now, by the store's
@@ -119,7 +130,9 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // never at this process's clock: one front end whose clock is wrong must
 // not open or close elections for everyone. Every command runs it before
 // it works, so no daemon is needed. A draft election whose opening
-// time has passed opens. An open election whose effective close has passed
+// time has passed opens, unless nobody is eligible: then it stays a draft
+// and its ErrEmptyElectorate error is among those returned, for callers to
+// warn about (the store audits it once per definition). An open election whose effective close has passed
 // closes, unless its turnout quorum was missed and the rules extend the
 // close (the AlmaLinux rule): then the close moves on by whole periods
 // until it lies in the future, one store.Extend (and audit entry) each.
@@ -127,8 +140,10 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // (models/scrub.go); if that still cannot complete, Tick returns its
 // *ScrubError after everything else was applied: callers warn and carry on.
 // An election it cannot open, extend or close does not stop the others or
-// the retry: Tick goes on and returns every error, joined.
-func (s *Service) Tick(ctx context.Context, actor string) error {
+// the retry: Tick goes on and returns every error, joined. What it does is
+// audited as done by ClockActor, whoever's command called it.
+func (s *Service) Tick(ctx context.Context) error {
+	const actor = ClockActor
 	elections, err := s.store.Elections(ctx)
 	if err != nil {
 		return err

@@ -256,8 +256,11 @@ func TestOpenAndCloseElection(t *testing.T) {
 		t.Fatal(err)
 	}
 	el := e.election(t, "e1")
-	if el.State != models.Open || el.Fingerprint != d.Fingerprint() || !el.OpenedAt.Equal(t0.Add(-time.Minute)) {
-		t.Fatalf("opened: state %s, fingerprint %q (want %q), opened at %v", el.State, el.Fingerprint, d.Fingerprint(), el.OpenedAt)
+	// Opened early, it opens then: the fingerprint is the moved definition's.
+	moved := d
+	moved.OpensAt = t0.Add(-time.Minute)
+	if el.State != models.Open || el.Fingerprint != moved.Fingerprint() || !el.OpenedAt.Equal(t0.Add(-time.Minute)) || !el.OpensAt.Equal(moved.OpensAt) {
+		t.Fatalf("opened: state %s, fingerprint %q (want %q), opened at %v, opens at %v", el.State, el.Fingerprint, moved.Fingerprint(), el.OpenedAt, el.OpensAt)
 	}
 	if roll, _ := e.store.Roll(ctx, "e1"); len(roll) != 3 {
 		t.Fatalf("roll of %d, want the 3 members", len(roll))
@@ -289,7 +292,7 @@ func TestTickOpensAndCloses(t *testing.T) {
 		{t0.Add(96 * time.Hour), models.Closed},
 	} {
 		e.clock.Set(step.at)
-		if err := e.svc.Tick(ctx, officer); err != nil {
+		if err := e.svc.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if el := e.election(t, "e1"); el.State != step.want {
@@ -304,7 +307,7 @@ func TestTickOpensAndClosesALateElection(t *testing.T) {
 	e := newEnv(t, 2)
 	e.create(t, definition("e1"))
 	e.clock.Set(t0.Add(72 * time.Hour))
-	if err := e.svc.Tick(ctx, officer); err != nil {
+	if err := e.svc.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if el := e.election(t, "e1"); el.State != models.Closed {
@@ -321,14 +324,14 @@ func TestTickExtendsForMissedQuorum(t *testing.T) {
 
 	// 1 of 4 voted at the close: the close moves on by one day.
 	e.clock.Set(d.ClosesAt)
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	el := e.election(t, "e1")
 	if el.State != models.Open || el.Extensions != 1 || !el.EffectiveClose().Equal(d.ClosesAt.Add(24*time.Hour)) {
 		t.Fatalf("after a missed quorum: %s, %d extensions, closes %v", el.State, el.Extensions, el.EffectiveClose())
 	}
 	// Nobody ran booth for three days: extensions until the close is ahead.
 	e.clock.Set(d.ClosesAt.Add(72*time.Hour + time.Hour))
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	el = e.election(t, "e1")
 	if el.State != models.Open || el.Extensions != 4 {
 		t.Fatalf("after three more days: %s with %d extensions, want open with 4", el.State, el.Extensions)
@@ -336,12 +339,12 @@ func TestTickExtendsForMissedQuorum(t *testing.T) {
 	// Voting goes on; once the quorum is met the next close ends it.
 	cast(t, e, "e1", memberID(1), "ken")
 	e.clock.Set(el.EffectiveClose().Add(-time.Millisecond))
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	if el := e.election(t, "e1"); el.State != models.Open {
 		t.Fatalf("closed before the effective close: %s", el.State)
 	}
 	e.clock.Set(el.EffectiveClose())
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	if el := e.election(t, "e1"); el.State != models.Closed || el.Extensions != 4 {
 		t.Fatalf("with the quorum met: %s with %d extensions, want closed with 4", el.State, el.Extensions)
 	}
@@ -353,7 +356,7 @@ func TestTickClosesWhenQuorumIsOnlyReported(t *testing.T) {
 	d.Quorum = models.QuorumRule{Percent: 50} // no extension: report only
 	e.open(t, d)
 	e.clock.Set(d.ClosesAt)
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 	if el := e.election(t, "e1"); el.State != models.Closed || el.Extensions != 0 {
 		t.Fatalf("%s with %d extensions, want closed without", el.State, el.Extensions)
 	}
@@ -395,8 +398,8 @@ func TestTwoFrontEndsApplyTheClockOnce(t *testing.T) {
 	e.open(t, d)
 	e.clock.Set(d.ClosesAt)
 	late := e.lateFrontEnd(t)
-	must(t, e.svc.Tick(ctx, officer))
-	must(t, late.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
+	must(t, late.Tick(ctx))
 	if el := e.election(t, "e1"); el.State != models.Open || el.Extensions != 1 {
 		t.Fatalf("after two front ends: %s with %d extensions, want open with 1", el.State, el.Extensions)
 	}
@@ -405,8 +408,8 @@ func TestTwoFrontEndsApplyTheClockOnce(t *testing.T) {
 	cast(t, e, "e1", memberID(1), "ken")
 	e.clock.Set(d.ClosesAt.Add(24 * time.Hour))
 	late = e.lateFrontEnd(t)
-	must(t, e.svc.Tick(ctx, officer))
-	must(t, late.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
+	must(t, late.Tick(ctx))
 	if el := e.election(t, "e1"); el.State != models.Closed {
 		t.Fatalf("state %s, want closed", el.State)
 	}

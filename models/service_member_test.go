@@ -29,7 +29,7 @@ func TestMemberElections(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Set(t0.Add(3 * time.Hour))
-	must(t, e.svc.Tick(ctx, officer))
+	must(t, e.svc.Tick(ctx))
 
 	got, err := e.svc.MemberElections(ctx, memberID(0))
 	must(t, err)

@@ -50,7 +50,10 @@ type ElectionStore interface {
 	Elections(ctx context.Context) ([]Election, error)
 	// OpenElection records the fingerprint and freezes the electorate:
 	// one roll row per eligible member. The opening time is the store's
-	// (see Now), read inside the transaction.
+	// (see Now), read inside the transaction; an election opened before
+	// its opening time opens then (OpeningAt). An empty electorate is
+	// refused (CheckElectorate's error, after the store recorded the
+	// refusal when it is the first for the definition).
 	OpenElection(ctx context.Context, id, fingerprint, actor string) error
 	// CloseElection stops voting and rewrites the box in receipt-hash
 	// order, so storage order no longer tells who voted when. The closing
@@ -73,6 +76,10 @@ type ElectionStore interface {
 	// missed quorum at once extend the close once.
 	Extend(ctx context.Context, id string, from int, actor string) error
 	WithdrawCandidate(ctx context.Context, electionID, candidateID, actor string) error
+	// CancelElection gives up a draft or open election that has no ballot
+	// (CheckCancel): it discards the roll and the record of what ballots
+	// were sealed to, and records the time (Election.CancelledAt).
+	CancelElection(ctx context.Context, id, actor string) error
 }
 
 // BallotBox is the roll (who voted) and the box (what was voted), which

@@ -77,9 +77,27 @@ func AuditDefinitionReplaced(id string) AuditEvent {
 }
 
 // AuditElectionOpened records an election opened with its fingerprint and
-// the size of the electorate it froze.
-func AuditElectionOpened(id, fingerprint string, electorate int) AuditEvent {
-	return AuditEvent{"election.open", fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, fingerprint, electorate)}
+// the size of the electorate it froze, and when it opened before its
+// opening time, that time (o.Early), which moved to the opening.
+func AuditElectionOpened(id string, o Opening, electorate int) AuditEvent {
+	detail := fmt.Sprintf("election %s opened, fingerprint %s, electorate %d", id, o.Fingerprint, electorate)
+	if !o.Early.IsZero() {
+		detail += fmt.Sprintf(", before its opening time %s, which moved to %s", o.Early.UTC().Format(time.RFC3339),
+			o.Definition.OpensAt.UTC().Format(time.RFC3339))
+	}
+	return AuditEvent{"election.open", detail}
+}
+
+// AuditOpenRefused records an opening refused for an empty electorate
+// (CheckElectorate): the election stays a draft.
+func AuditOpenRefused(e Election) AuditEvent {
+	return AuditEvent{"election.open.refused", fmt.Sprintf("election %s not opened: %s; it stays a draft", e.ID, e.electorateRule())}
+}
+
+// AuditElectionCancelled records an election cancelled before any ballot,
+// from state was, with the roll of roll members discarded.
+func AuditElectionCancelled(id string, was ElectionState, roll int) AuditEvent {
+	return AuditEvent{"election.cancel", fmt.Sprintf("election %s cancelled (was %s, no ballots): its roll of %d and its tally key record discarded", id, was, roll)}
 }
 
 // AuditElectionExtended records a close extension; e is the election with

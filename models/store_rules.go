@@ -50,6 +50,65 @@ func CheckOpen(e Election) error {
 	return nil
 }
 
+// Opening is what a store records when it opens an election at now, its
+// own time. An election opened before its opening time opens now, so that
+// "open" always means members can vote: its definition's opening time
+// moves to now (to the second) and the fingerprint recorded is the moved
+// definition's; Early is the opening time it had, zero when it opened on
+// time.
+type Opening struct {
+	Definition  Definition
+	Fingerprint string
+	Early       time.Time
+}
+
+// OpeningAt is how e opens at now, given the fingerprint of e's definition
+// as the caller read it.
+func OpeningAt(e Election, fingerprint string, now time.Time) Opening {
+	o := Opening{Definition: e.Definition, Fingerprint: fingerprint}
+	if now.Before(e.OpensAt) {
+		o.Early = e.OpensAt
+		o.Definition.OpensAt = now.UTC().Truncate(time.Second)
+		o.Fingerprint = o.Definition.Fingerprint()
+	}
+	return o
+}
+
+// CheckElectorate refuses to open e, whose definition has the fingerprint
+// the caller gave, with an electorate of none: an election nobody can vote
+// in stays a draft. record says whether the store records the refusal
+// (Election.OpenRefused) and audits it (AuditOpenRefused): only the first
+// for a definition, so the clock trying again at every tick writes nothing
+// more.
+func CheckElectorate(e Election, fingerprint string, electorate int) (record bool, err error) {
+	if electorate > 0 {
+		return false, nil
+	}
+	return e.OpenRefused != fingerprint, fmt.Errorf("election %s stays a draft: %w (%s); add members, or edit its electorate with booth election edit, and it opens",
+		e.ID, ErrEmptyElectorate, e.electorateRule())
+}
+
+// electorateRule says who the electorate of e would be.
+func (e Election) electorateRule() string {
+	if e.JoinedBefore.IsZero() {
+		return "its electorate is every active member, and there are none"
+	}
+	return "its electorate is the active members who joined before " + e.JoinedBefore.UTC().Format(time.RFC3339) + ", and there are none"
+}
+
+// CheckCancel refuses to cancel an election that has ballots (ballots
+// counts the box and the replaced ones), or that is neither a draft nor
+// open: an election with ballots is closed and counted.
+func CheckCancel(e Election, ballots int) error {
+	if e.State != Draft && e.State != Open {
+		return fmt.Errorf("election %s is %s, only a draft or an open election without ballots can be cancelled: %w", e.ID, e.State, ErrWrongState)
+	}
+	if ballots > 0 {
+		return fmt.Errorf("election %s has ballots: it cannot be cancelled, only closed and counted: %w", e.ID, ErrWrongState)
+	}
+	return nil
+}
+
 // CheckExtend refuses the (from+1)th close extension unless the election
 // is open with exactly from extensions, so two front ends applying the
 // same missed quorum at once extend the close once.
@@ -225,9 +284,32 @@ func CheckReplaceAllowed(e Election) error {
 // the lock across the close is refused).
 func CheckOpenAt(e Election, now time.Time) error {
 	if !e.IsOpenAt(now) {
-		return fmt.Errorf("election %s: %w", e.ID, ErrNotOpen)
+		return &NotOpenError{ElectionID: e.ID, When: e.WindowAt(now)}
 	}
 	return nil
+}
+
+// NotOpenError is a ballot refused because the election is not open at
+// the store's time; it is ErrNotOpen. When says when voting opens or
+// closed (Election.WindowAt), for the voter.
+type NotOpenError struct {
+	ElectionID, When string
+}
+
+func (e *NotOpenError) Error() string {
+	return fmt.Sprintf("election %s: %v (%s)", e.ElectionID, ErrNotOpen, e.When)
+}
+
+func (e *NotOpenError) Unwrap() error { return ErrNotOpen }
+
+// NotOpenWhen is when voting opens or closed, from a refusal that says it
+// (a *NotOpenError in err's chain), else "".
+func NotOpenWhen(err error) string {
+	var noe *NotOpenError
+	if errors.As(err, &noe) {
+		return noe.When
+	}
+	return ""
 }
 
 // NotMarked says why a cast's conditional update of its roll mark changed

@@ -25,7 +25,7 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   results ELECTION [--json]   the result of a counted election
   cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
-  verify RECEIPT              whether the ballot cast with RECEIPT was counted, and what it says
+  verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
@@ -112,7 +112,7 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		switch {
 		case a == "--json" && cmd.json:
 			c.json = true
-		case strings.HasPrefix(a, "-"):
+		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
 			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
 		default:
 			c.args = append(c.args, a)
@@ -251,9 +251,12 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id && me.State != models.Draft })
+	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
 	if i < 0 {
 		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+	}
+	if e := mine[i]; e.State == models.Draft {
+		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
 	}
 	e := mine[i].Election
 	text, err := c.readBallot()
@@ -273,6 +276,9 @@ func cast(ctx context.Context, c *cmdContext) error {
 	case errors.Is(err, models.ErrInactive):
 		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
 	case errors.Is(err, models.ErrNotOpen):
+		if when := models.NotOpenWhen(err); when != "" {
+			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
+		}
 		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
 	case err != nil:
 		return err

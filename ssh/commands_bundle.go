@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"vote.example.org/booth/models"
@@ -37,7 +38,14 @@ func bundleCmd(ctx context.Context, c *cmdContext) error {
 // verifyCmd looks a receipt up in the closed and counted elections the
 // member voted in.
 func verifyCmd(ctx context.Context, c *cmdContext) error {
-	norm, err := models.NormalizeReceipt(c.args[0])
+	receipt := c.args[0]
+	if receipt == "-" {
+		var err error
+		if receipt, err = c.readReceipt(); err != nil {
+			return err
+		}
+	}
+	norm, err := models.NormalizeReceipt(receipt)
 	if err != nil {
 		return fmt.Errorf("receipt: %w", err)
 	}
@@ -110,4 +118,28 @@ func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receip
 		fmt.Fprintf(c.out, "  %s\n", safetext.Sanitize(line))
 	}
 	return nil
+}
+
+// maxReceiptInput is more than a receipt and its line end, however it is
+// grouped.
+const maxReceiptInput = 256
+
+// readReceipt reads a receipt from standard input, `verify -`: its first
+// line, so the receipt stays off the command line that other users of the
+// member's machine can see.
+func (c *cmdContext) readReceipt() (string, error) {
+	stop := context.AfterFunc(c.s.appCtx, func() { _ = c.sess.Close() })
+	defer stop()
+	data, err := io.ReadAll(io.LimitReader(c.sess, maxReceiptInput+1))
+	if err != nil {
+		return "", fmt.Errorf("reading the receipt from standard input: %w", err)
+	}
+	if len(data) > maxReceiptInput {
+		return "", fmt.Errorf("receipt: more than %d bytes on standard input; give the receipt alone", maxReceiptInput)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	if line = strings.TrimSpace(line); line == "" {
+		return "", errors.New("receipt: no receipt on standard input; give it as `ssh HOST verify - < receipt.txt`")
+	}
+	return line, nil
 }

@@ -19,7 +19,7 @@ func (e *testEnv) publish(election string) []byte {
 	must(e.t, err)
 	ids, err := models.ParseIdentities(strings.NewReader(e.tally[election]))
 	must(e.t, err)
-	data, err := e.svc.Publish(bg, election, ids, func(p models.Publication) ([]byte, error) { return bundle.Sign(p, host) }, "officer")
+	data, err := e.svc.Publish(bg, election, ids, func(p models.Publication) ([]byte, error) { return bundle.Sign(p, host, "") }, "officer")
 	must(e.t, err)
 	return data
 }
@@ -114,6 +114,16 @@ func TestVerifyReceiptOverSSH(t *testing.T) {
 		if (code == 0) != tc.ok || !strings.Contains(got, tc.want) {
 			t.Errorf("verify %s: exit %d, stdout %q, stderr %q; want %q", tc.receipt, code, out, errOut, tc.want)
 		}
+	}
+	// "-" reads the receipt from standard input, off the command line
+	// that other users of the member's machine can see.
+	out, errOut, code = e.run("ada", "verify -", second+"\n")
+	if code != 0 || !strings.Contains(out, "The published ledger records it as:\n  1. Alma Example\n") {
+		t.Errorf("verify - with the receipt on standard input: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	_, errOut, code = e.run("ada", "verify -", "")
+	if code == 0 || !strings.Contains(errOut, "no receipt on standard input") {
+		t.Errorf("verify - with nothing on standard input: exit %d, stderr %q", code, errOut)
 	}
 	// Another member's elections are not searched.
 	_, errOut, code = e.run("ken", "verify "+strings.TrimSpace(second), "")

@@ -162,7 +162,9 @@ func TestResultsAndHostileTextAreInert(t *testing.T) {
 func TestCastOnAnotherRollLooksLikeNoElection(t *testing.T) {
 	e := newTestEnv(t, nil)
 	d := testDefinition("members-2000", "Founders' election")
-	d.JoinedBefore = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // nobody here joined that early
+	d.JoinedBefore = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // only a founder joined that early
+	founder := models.Member{ID: "founder", Name: "Founder", Status: models.Active, Joined: time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	must(t, e.store.AddMember(bg, founder, "officer"))
 	e.openElection(d)
 	_, errOut, code := e.run("ada", "cast members-2000", "alma\n")
 	_, errNone, codeNone := e.run("ada", "cast nosuch", "alma\n")

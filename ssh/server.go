@@ -51,9 +51,6 @@ const (
 	// tickEvery is how often the server applies the elections' automatic
 	// lifecycle (opening and closing on time).
 	tickEvery = 30 * time.Second
-	// tickActor names the server in the audit log for automatic openings
-	// and closings.
-	tickActor = "booth serve"
 )
 
 // Config configures a Server. Service is required; every other zero field
@@ -347,10 +344,17 @@ func (s *Server) waitSessions(ctx context.Context) bool {
 func (s *Server) tick() {
 	t := time.NewTicker(tickEvery)
 	defer t.Stop()
+	// What went wrong last time: the same failure (an election nobody
+	// can vote in, at every tick) is logged once, until it changes.
+	var last string
 	for {
 		ctx, cancel := context.WithTimeout(s.appCtx, tickEvery)
-		if err := s.cfg.Service.Tick(ctx, tickActor); err != nil && s.appCtx.Err() == nil {
+		err := s.cfg.Service.Tick(ctx)
+		if err != nil && s.appCtx.Err() == nil && err.Error() != last {
 			s.log.Error("applying the elections' opening and closing times", "err", err)
+		}
+		if last = ""; err != nil {
+			last = err.Error()
 		}
 		if err := s.leases.renew(ctx); err != nil && s.appCtx.Err() == nil {
 			s.log.Error("renewing the session leases", "err", err)

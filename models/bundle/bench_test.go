@@ -60,7 +60,7 @@ func largePublication(b testing.TB, n int) models.Publication {
 func BenchmarkVerify(b *testing.B) {
 	p := largePublication(b, 100_000)
 	signer := newSigner(b)
-	data, err := bundle.Sign(p, signer)
+	data, err := bundle.Sign(p, signer, "")
 	must(b, err)
 	trust, err := bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
 	must(b, err)
@@ -80,7 +80,7 @@ func BenchmarkSign(b *testing.B) {
 	signer := newSigner(b)
 	b.ResetTimer()
 	for b.Loop() {
-		data, err := bundle.Sign(p, signer)
+		data, err := bundle.Sign(p, signer, "")
 		if err != nil || !bytes.HasSuffix(data, []byte("-----END SSH SIGNATURE-----\n")) {
 			b.Fatal(err)
 		}

@@ -54,10 +54,31 @@ import (
 	"vote.example.org/booth/models"
 )
 
-// Namespace is the SSH signature namespace of results bundles. It is part
-// of what is signed, so the host key's signature on a bundle cannot be
-// replayed as a signature on anything else, nor the reverse.
+// Namespace is the default SSH signature namespace of results bundles. The
+// namespace is part of what is signed, so the host key's signature on a
+// bundle cannot be replayed as a signature on anything else, nor the
+// reverse. A foundation may sign in a namespace of its own domain
+// (booth-results@example.org): its readers verify with that namespace
+// (Options.Namespace).
 const Namespace = "booth-results@vote.example.org"
+
+// namespaceOr is namespace, or Namespace when it is "".
+func namespaceOr(namespace string) string {
+	if namespace == "" {
+		return Namespace
+	}
+	return namespace
+}
+
+// CheckNamespace refuses a namespace an SSH signature cannot carry or a
+// person could misread: it is a non-empty word of printable ASCII, like
+// booth-results@example.org.
+func CheckNamespace(namespace string) error {
+	if namespace == "" || len(namespace) > 128 || strings.IndexFunc(namespace, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\'' || r == ',' }) >= 0 {
+		return fmt.Errorf("the signature namespace %q: write a word without spaces, quotes or commas, e.g. booth-results@example.org", namespace)
+	}
+	return nil
+}
 
 // Principal names the signer in the allowed_signers file that
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
@@ -153,17 +174,24 @@ type auditRecord struct {
 
 // about never names the signature's armor line, so that line occurs once
 // in a bundle, where the signature begins.
-const about = "The results of a booth election. The SSH signature after this JSON document" +
-	" (namespace " + Namespace + ") is the booth server's host key's over every line before it;" +
-	" check it with 'booth verify FILE' or 'ssh-keygen -Y verify' (see booth's README)."
+func about(namespace string) string {
+	return "The results of a booth election. The SSH signature after this JSON document" +
+		" (namespace " + namespace + ") is the booth server's host key's over every line before it;" +
+		" check it with 'booth verify FILE' or 'ssh-keygen -Y verify' (see booth's README)."
+}
 
-// Sign writes a publication as a bundle signed by the host key.
-func Sign(p models.Publication, signer ssh.Signer) ([]byte, error) {
-	body, err := encode(p)
+// Sign writes a publication as a bundle signed by the host key in
+// namespace ("" for Namespace).
+func Sign(p models.Publication, signer ssh.Signer, namespace string) ([]byte, error) {
+	namespace = namespaceOr(namespace)
+	if err := CheckNamespace(namespace); err != nil {
+		return nil, err
+	}
+	body, err := encode(p, namespace)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := sshsig.Sign(bytes.NewReader(body), signer, hashAlgorithm, Namespace)
+	sig, err := sshsig.Sign(bytes.NewReader(body), signer, hashAlgorithm, namespace)
 	if err != nil {
 		return nil, fmt.Errorf("signing the results bundle: %w", err)
 	}
@@ -172,13 +200,13 @@ func Sign(p models.Publication, signer ssh.Signer) ([]byte, error) {
 
 // encode writes the payload: indented JSON, ASCII only, ending in a
 // newline.
-func encode(p models.Publication) ([]byte, error) {
+func encode(p models.Publication, namespace string) ([]byte, error) {
 	if p.Result.Result == nil {
 		return nil, fmt.Errorf("election %s has no result to publish", p.Election.ID)
 	}
 	e := p.Election
 	doc := payload{
-		Format: Format, About: about, PublishedAt: p.PublishedAt.UTC(),
+		Format: Format, About: about(namespace), PublishedAt: p.PublishedAt.UTC(),
 		Election: electionRecord[definitionRecord]{
 			Definition: newDefinitionRecord(e.Definition), Fingerprint: e.Fingerprint, Withdrawn: nonNil(e.Withdrawn),
 			Extensions: e.Extensions, OpenedAt: e.OpenedAt.UTC(), ClosedAt: e.ClosedAt.UTC(),
@@ -246,19 +274,21 @@ func asciiJSON(data []byte) []byte {
 
 // AllowedSigners is the line of an allowed_signers file (see
 // ssh-keygen(1), "ALLOWED SIGNERS") that lets `ssh-keygen -Y verify`
-// accept the host key's signatures on results bundles, and nothing else.
-func AllowedSigners(hostKey ssh.PublicKey) string {
-	return fmt.Sprintf("%s namespaces=%q %s", Principal, Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(hostKey))))
+// accept the host key's signatures on results bundles signed in namespace
+// ("" for Namespace), and nothing else.
+func AllowedSigners(hostKey ssh.PublicKey, namespace string) string {
+	return fmt.Sprintf("%s namespaces=%q %s", Principal, namespaceOr(namespace), strings.TrimSpace(string(ssh.MarshalAuthorizedKey(hostKey))))
 }
 
 // VerifyCommand is the shell command that checks a bundle's signature with
 // OpenSSH and sed alone: the first sed writes the signature block to
-// FILE.sig, the second feeds ssh-keygen everything before it.
-func VerifyCommand(file, allowedSigners string) string {
+// FILE.sig, the second feeds ssh-keygen everything before it; namespace
+// is the bundle's ("" for Namespace).
+func VerifyCommand(file, allowedSigners, namespace string) string {
 	f, sig := shellQuote(file), shellQuote(file+".sig")
 	return fmt.Sprintf("sed -n '/^%s$/,$p' %s > %s\n", signatureBegin, f, sig) +
 		fmt.Sprintf("sed '/^%s$/,$d' %s | ssh-keygen -Y verify -f %s -I %s -n %s -s %s\n",
-			signatureBegin, f, shellQuote(allowedSigners), Principal, Namespace, sig)
+			signatureBegin, f, shellQuote(allowedSigners), Principal, namespaceOr(namespace), sig)
 }
 
 // shellQuote quotes a file name for a POSIX shell when it needs it.

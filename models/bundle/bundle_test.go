@@ -258,7 +258,7 @@ func swapLedger(t *testing.T, data []byte) []byte {
 
 func TestPublishRefuses(t *testing.T) {
 	p := publish(t, true)
-	sign := func(pub models.Publication) ([]byte, error) { return bundle.Sign(pub, p.host) }
+	sign := func(pub models.Publication) ([]byte, error) { return bundle.Sign(pub, p.host, "") }
 	if _, err := p.svc.Publish(ctx, "board", nil, sign, "officer"); err == nil || !strings.Contains(err.Error(), "give the tally key") {
 		t.Errorf("publishing a ledger without the key: %v", err)
 	}

@@ -68,7 +68,7 @@ func hugeSchulzeBundle(t testing.TB, signer ssh.Signer) []byte {
 	}
 	p := models.Publication{Election: models.Election{Definition: d, State: models.Counted, Fingerprint: d.Fingerprint()},
 		Result: models.StoredResult{Result: res}, PublishedAt: time.Now()}
-	data, err := bundle.Sign(p, signer)
+	data, err := bundle.Sign(p, signer, "")
 	must(t, err)
 	return data
 }

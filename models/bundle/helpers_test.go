@@ -107,7 +107,7 @@ func publish(t testing.TB, ledger bool) *published {
 	_, err = p.svc.Count(ctx, d.ID, ids, "officer")
 	must(t, err)
 	p.data, err = p.svc.Publish(ctx, d.ID, ids, func(pub models.Publication) ([]byte, error) {
-		return bundle.Sign(pub, p.host)
+		return bundle.Sign(pub, p.host, "")
 	}, "officer")
 	must(t, err)
 	return p

@@ -38,7 +38,7 @@ func bigElection(t *testing.T, n int, s ssh.Signer) []byte {
 		Turnout: models.Turnout{Voted: 1, Electorate: 1}, Voters: []string{"m1"}}
 	p.Ledger = []models.LedgerEntry{{Ballot: "c00000\n"}}
 	p.Result = models.StoredResult{Result: &tally.Result{Title: "Big", Method: tally.Schulze, Seats: 1}}
-	data, err := bundle.Sign(p, s)
+	data, err := bundle.Sign(p, s, "")
 	must(t, err)
 	return data
 }
@@ -87,7 +87,7 @@ func TestOpenRefusesDeepNesting(t *testing.T) {
 	tr, err := bundle.TrustSigner(ssh.FingerprintSHA256(s.PublicKey()))
 	must(t, err)
 	var openErr error
-	n := allocated(func() { _, openErr = bundle.OpenTrusted(data, tr, time.Now()) })
+	n := allocated(func() { _, openErr = bundle.OpenTrusted(data, tr, time.Now(), "") })
 	if !errors.Is(openErr, bundle.ErrFormat) || !strings.Contains(fmt.Sprint(openErr), "nests deeper than") {
 		t.Errorf("a payload of %d brackets: %v", len(payload)-1, openErr)
 	}

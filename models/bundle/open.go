@@ -79,15 +79,15 @@ func Open(data []byte) (*Bundle, error) {
 	return s.decode()
 }
 
-// OpenTrusted reads a bundle whose signature is valid and made by a key
-// that t trusts (at time now, for keys with a validity); it checks that
-// before it decodes anything.
-func OpenTrusted(data []byte, t *Trust, now time.Time) (*Bundle, error) {
+// OpenTrusted reads a bundle whose signature is valid, made in namespace
+// ("" for Namespace) by a key that t trusts (at time now, for keys with a
+// validity); it checks that before it decodes anything.
+func OpenTrusted(data []byte, t *Trust, now time.Time, namespace string) (*Bundle, error) {
 	s, err := unarmor(data)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkSignature(t, now); err != nil {
+	if err := s.checkSignature(t, now, namespace); err != nil {
 		return nil, err
 	}
 	return s.decode()

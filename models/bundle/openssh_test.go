@@ -22,11 +22,11 @@ func TestOpenSSHVerifies(t *testing.T) {
 	}
 	p := publish(t, true)
 	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "allowed_signers"), []byte(bundle.AllowedSigners(p.host.PublicKey())+"\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "allowed_signers"), []byte(bundle.AllowedSigners(p.host.PublicKey(), "")+"\n"), 0o644))
 	sshKeygen := func(data []byte) (string, error) {
 		t.Helper()
 		must(t, os.WriteFile(filepath.Join(dir, "board 2026.bundle"), data, 0o644))
-		cmd := exec.Command("sh", "-c", bundle.VerifyCommand("board 2026.bundle", "allowed_signers"))
+		cmd := exec.Command("sh", "-c", bundle.VerifyCommand("board 2026.bundle", "allowed_signers", ""))
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
 		return string(out), err

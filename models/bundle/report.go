@@ -20,6 +20,9 @@ type Options struct {
 	Now time.Time
 	// Receipt, when not empty, is looked up in the ledger.
 	Receipt string
+	// Namespace is the signature namespace the bundle must be signed in:
+	// the publishing foundation's, "" for the default (Namespace).
+	Namespace string
 }
 
 // Check names.
@@ -98,7 +101,7 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	switch err := s.checkSignature(o.Trust, now); {
+	switch err := s.checkSignature(o.Trust, now, o.Namespace); {
 	case errors.Is(err, ErrUnverified):
 		// Anyone can sign a bundle: decoding and recounting one from a
 		// key nobody vouches for would let any file cost the reader

@@ -24,8 +24,9 @@ type Trust struct {
 	// Source says where the trust comes from, for the report: the
 	// fingerprint given, or the file and its line or host.
 	Source string
-	// check says why key may not sign bundles at time now, or nil.
-	check func(key ssh.PublicKey, now time.Time) error
+	// check says why key may not sign bundles in namespace at time now,
+	// or nil.
+	check func(key ssh.PublicKey, now time.Time, namespace string) error
 }
 
 // TrustSigner trusts the one key with this SHA256 fingerprint (with or
@@ -35,7 +36,7 @@ func TrustSigner(fingerprint string) (*Trust, error) {
 	if raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(fp, "SHA256:")); err != nil || len(raw) != 32 {
 		return nil, fmt.Errorf("%q is not a key fingerprint: want SHA256: and 43 characters, as ssh-keygen -l prints", fingerprint)
 	}
-	return &Trust{Source: "the fingerprint you gave", check: func(key ssh.PublicKey, _ time.Time) error {
+	return &Trust{Source: "the fingerprint you gave", check: func(key ssh.PublicKey, _ time.Time, _ string) error {
 		if got := ssh.FingerprintSHA256(key); got != fp {
 			return fmt.Errorf("%w: it is signed by %s, not by %s", ErrSigner, got, fp)
 		}
@@ -57,7 +58,7 @@ type allowedSigner struct {
 // for principal booth: each line is principals (comma-separated patterns),
 // optional options (namespaces="…", valid-after="…", valid-before="…") and
 // a public key; # starts a comment. As with ssh-keygen -Y verify, a key
-// limited to namespaces must name booth's and its validity is checked at
+// limited to namespaces must name the bundle's and its validity is checked at
 // the time of verifying. Certificate authorities (cert-authority) are
 // refused: bundles are signed by the host key itself. name is the file's
 // name, for errors.
@@ -81,14 +82,14 @@ func TrustAllowedSigners(data []byte, name string) (*Trust, error) {
 		return nil, fmt.Errorf("%s has no line for principal %q: the allowed_signers line that booth election publish prints begins with it", name, Principal)
 	}
 	src := "a key " + name + " allows for principal " + Principal
-	return &Trust{Source: src, check: func(key ssh.PublicKey, now time.Time) error {
+	return &Trust{Source: src, check: func(key ssh.PublicKey, now time.Time, namespace string) error {
 		var why []string
 		for _, s := range signers {
 			if !keyEqual(s.key, key) {
 				continue
 			}
 			switch {
-			case len(s.namespaces) > 0 && !matchList(s.namespaces, Namespace):
+			case len(s.namespaces) > 0 && !matchList(s.namespaces, namespace):
 				why = append(why, fmt.Sprintf("line %d allows it only for namespaces %s", s.line, strings.Join(s.namespaces, ",")))
 			case !s.after.IsZero() && now.Before(s.after):
 				why = append(why, fmt.Sprintf("line %d makes it valid only after %s", s.line, s.after.UTC().Format(time.RFC3339)))
@@ -263,7 +264,7 @@ func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 	} else if !errors.As(err, &ke) {
 		return nil, fmt.Errorf("reading known hosts: %w", err)
 	}
-	return &Trust{Source: src, check: func(key ssh.PublicKey, _ time.Time) error {
+	return &Trust{Source: src, check: func(key ssh.PublicKey, _ time.Time, _ string) error {
 		err := cb(addr, remote, key)
 		var ke *knownhosts.KeyError
 		var re *knownhosts.RevokedError

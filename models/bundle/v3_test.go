@@ -100,7 +100,7 @@ func TestMeekBundleRecounts(t *testing.T) {
 		t.Fatalf("the count has %d rounds; want a count that transfers", len(p.Result.Result.Rounds))
 	}
 	signer := newSigner(t)
-	data, err := bundle.Sign(p, signer)
+	data, err := bundle.Sign(p, signer, "")
 	must(t, err)
 	trust, err := bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
 	must(t, err)

@@ -51,21 +51,23 @@ var (
 	ErrReceiptReplaced = &Failure{Code: "receipt-replaced", msg: "replaced by a newer ballot, so its ballot was not counted"}
 )
 
-// checkSignature checks the signature over the payload: its namespace,
-// that t trusts its key (before the payload is hashed), and that it
-// verifies. Without t a valid signature proves nothing, since anyone can
+// checkSignature checks the signature over the payload: its namespace
+// (namespace, "" for Namespace), that t trusts its key (before the payload
+// is hashed), and that it verifies. Without t a valid signature proves nothing, since anyone can
 // sign a bundle with a key of their own: it is ErrUnverified, naming the
 // key for a person to compare.
-func (s signed) checkSignature(t *Trust, now time.Time) error {
-	if s.sig.Namespace != Namespace {
-		return fmt.Errorf("%w: it was made for %q, not for %s", ErrNamespace, s.sig.Namespace, Namespace)
+func (s signed) checkSignature(t *Trust, now time.Time, namespace string) error {
+	namespace = namespaceOr(namespace)
+	if s.sig.Namespace != namespace {
+		return fmt.Errorf("%w: it was made for %q, not for %s (a foundation that signs in its own namespace publishes it: give it with --namespace)",
+			ErrNamespace, s.sig.Namespace, namespace)
 	}
 	if t != nil {
-		if err := t.check(s.sig.PublicKey, now); err != nil {
+		if err := t.check(s.sig.PublicKey, now, namespace); err != nil {
 			return err
 		}
 	}
-	if err := sshsig.Verify(bytes.NewReader(s.payload), s.sig, s.sig.PublicKey, s.sig.HashAlgorithm, Namespace); err != nil {
+	if err := sshsig.Verify(bytes.NewReader(s.payload), s.sig, s.sig.PublicKey, s.sig.HashAlgorithm, namespace); err != nil {
 		return ErrSignature
 	}
 	if t == nil {

@@ -10,16 +10,18 @@ import (
 	"vote.example.org/booth/models"
 )
 
-const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending`
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending,
+	cancelled_at, open_refused`
 
 // scanElection reads one row of electionColumns.
 func scanElection(row pgx.Row) (models.Election, error) {
 	var (
-		e              models.Election
-		state          string
-		opened, closed *int64
+		e                         models.Election
+		state                     string
+		opened, closed, cancelled *int64
 	)
-	err := row.Scan(&e.ID, &e.Definition, &state, &e.Fingerprint, &e.Recipients, &e.Withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending)
+	err := row.Scan(&e.ID, &e.Definition, &state, &e.Fingerprint, &e.Recipients, &e.Withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending,
+		&cancelled, &e.OpenRefused)
 	if err != nil {
 		return e, err
 	}
@@ -31,7 +33,10 @@ func scanElection(row pgx.Row) (models.Election, error) {
 		e.Withdrawn = nil
 	}
 	e.State = models.ElectionState(state)
-	e.OpenedAt, e.ClosedAt = fromNanos(opened), fromNanos(closed)
+	e.OpenedAt, e.ClosedAt, e.CancelledAt = fromNanos(opened), fromNanos(closed), fromNanos(cancelled)
+	if !e.CancelledAt.IsZero() {
+		e.State = models.Cancelled
+	}
 	return e, nil
 }
 
@@ -50,23 +55,30 @@ func lockElection(ctx context.Context, tx pgx.Tx, id, lock string) (models.Elect
 }
 
 // lockForVoting reads what a cast or a replacement checks of an election
-// (its state, voting window, extensions and whether ballots may be
-// replaced) and takes FOR KEY SHARE on its row (see lockElection). It
+// (its state, voting window, extensions, when it closed and whether
+// ballots may be replaced) and takes FOR KEY SHARE on its row (see lockElection). It
 // leaves the rest of the definition, candidates' statements and all, in
 // the database: every cast reads this.
 func lockForVoting(ctx context.Context, tx pgx.Tx, id string) (models.Election, error) {
 	var (
-		e     models.Election
-		state string
+		e                 models.Election
+		state             string
+		closed, cancelled *int64
 	)
 	err := tx.QueryRow(ctx, `SELECT state, extensions, definition->'OpensAt', definition->'ClosesAt',
-		coalesce((definition->'Quorum'->>'Extend')::bigint, 0), coalesce((definition->>'AllowReplace')::boolean, false)
+		coalesce((definition->'Quorum'->>'Extend')::bigint, 0), coalesce((definition->>'AllowReplace')::boolean, false),
+		closed_at, cancelled_at
 		FROM elections WHERE id = $1 FOR KEY SHARE`, id).
-		Scan(&state, &e.Extensions, &e.OpensAt, &e.ClosesAt, &e.Quorum.Extend, &e.AllowReplace)
+		Scan(&state, &e.Extensions, &e.OpensAt, &e.ClosesAt, &e.Quorum.Extend, &e.AllowReplace, &closed, &cancelled)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return e, fmt.Errorf("election %s: %w", id, models.ErrNotFound)
 	}
 	e.ID, e.State = id, models.ElectionState(state)
+	// What a refused ballot is told: when voting closed.
+	e.ClosedAt, e.CancelledAt = fromNanos(closed), fromNanos(cancelled)
+	if !e.CancelledAt.IsZero() {
+		e.State = models.Cancelled
+	}
 	return e, err
 }
 
@@ -135,12 +147,16 @@ func (s *Store) Elections(ctx context.Context) ([]models.Election, error) {
 // OpenElection opens a draft: it records the fingerprint and freezes the
 // electorate, one roll row per eligible member, inserted in member-ID
 // order so the rows carry no order of their own. The opening time is the
-// database's.
+// database's. An empty electorate leaves it a draft: the refusal is
+// recorded and committed (the first time for the definition), then
+// returned.
 func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if err := models.CheckOpenRequest(id, fingerprint); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	var refused error
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		refused = nil
 		e, err := lockElection(ctx, tx, id, `FOR UPDATE`)
 		if err != nil {
 			return err
@@ -163,11 +179,60 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, fingerprint = $3, opened_at = $4 WHERE id = $1`,
-			id, string(models.Open), fingerprint, nanos(now)); err != nil {
+		n := int(tag.RowsAffected())
+		var record bool
+		if record, refused = models.CheckElectorate(e, fingerprint, n); refused != nil {
+			if !record {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, `UPDATE elections SET open_refused = $2 WHERE id = $1`, id, fingerprint); err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, actor, models.AuditOpenRefused(e))
+		}
+		o := models.OpeningAt(e, fingerprint, now)
+		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, fingerprint = $3, opened_at = $4, definition = $5 WHERE id = $1`,
+			id, string(models.Open), o.Fingerprint, nanos(now), o.Definition); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, fingerprint, int(tag.RowsAffected())))
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, o, n))
+	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+// CancelElection gives up a draft or open election without ballots: its
+// roll and recipients go, and it is kept closed with the time it was
+// cancelled.
+func (s *Store) CancelElection(ctx context.Context, id, actor string) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		e, err := lockElection(ctx, tx, id, `FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		var ballots int
+		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM box WHERE election_id = $1) + (SELECT count(*) FROM replaced WHERE election_id = $1)`,
+			id).Scan(&ballots); err != nil {
+			return err
+		}
+		if err := models.CheckCancel(e, ballots); err != nil {
+			return err
+		}
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM roll WHERE election_id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE elections SET state = $2, recipients = '{}', cancelled_at = $3 WHERE id = $1`,
+			id, string(models.Closed), nanos(now)); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionCancelled(id, e.State, int(tag.RowsAffected())))
 	})
 }
 

@@ -71,7 +71,7 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	}
 
 	must(t, older.Rollback(ctx))
-	must(t, svc.Tick(ctx, "booth serve"))
+	must(t, svc.Tick(ctx))
 	if e, err := s.Election(ctx, "e1"); err != nil || e.ScrubPending {
 		t.Fatalf("after the tick: scrub pending %v, %v", e.ScrubPending, err)
 	}
@@ -85,7 +85,7 @@ func TestScrubPendingUntilOlderTransactionsEnd(t *testing.T) {
 	}
 	log, err := s.AuditLog(ctx)
 	must(t, err)
-	if last := log[len(log)-1]; last.Action != "election.scrub" || last.Actor != "booth serve" ||
+	if last := log[len(log)-1]; last.Action != "election.scrub" || last.Actor != models.ClockActor ||
 		last.Detail != "storage of e1 scrubbed after the close: old row versions vacuumed" {
 		t.Errorf("the last audit entry is %s by %s (%q), want the tick's scrub", last.Action, last.Actor, last.Detail)
 	}

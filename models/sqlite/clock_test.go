@@ -76,7 +76,7 @@ func TestClockBehindTheRecordedTimeIsRefused(t *testing.T) {
 	if !strings.Contains(err.Error(), "set the clock right") || !strings.Contains(err.Error(), s.path) {
 		t.Errorf("the refusal does not say where and what to do: %v", err)
 	}
-	wantErr(t, "a tick", svc.Tick(ctx, officer), models.ErrClockSkew)
+	wantErr(t, "a tick", svc.Tick(ctx), models.ErrClockSkew)
 	wantErr(t, "a cast", s.Cast(ctx, cast("b", "rb")), models.ErrClockSkew)
 	wantErr(t, "a close", s.CloseElection(ctx, "e1", officer), models.ErrClockSkew)
 	wantErr(t, "an officer's change", s.AddMember(ctx, member("late"), officer), models.ErrClockSkew)

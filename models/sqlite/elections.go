@@ -10,7 +10,8 @@ import (
 	"vote.example.org/booth/models"
 )
 
-const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending`
+const electionColumns = `id, definition, state, fingerprint, recipients, withdrawn, extensions, opened_at, closed_at, scrub_pending,
+	cancelled_at, open_refused`
 
 // CreateElection stores a new election in the draft state.
 func (s *Store) CreateElection(ctx context.Context, e models.Election, actor string) error {
@@ -104,9 +105,10 @@ func scanElection(row interface{ Scan(...any) error }) (models.Election, error) 
 	var (
 		e                                     models.Election
 		id, def, state, recipients, withdrawn string
-		opened, closed                        string
+		opened, closed, cancelled             string
 	)
-	if err := row.Scan(&id, &def, &state, &e.Fingerprint, &recipients, &withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending); err != nil {
+	if err := row.Scan(&id, &def, &state, &e.Fingerprint, &recipients, &withdrawn, &e.Extensions, &opened, &closed, &e.ScrubPending,
+		&cancelled, &e.OpenRefused); err != nil {
 		return e, err
 	}
 	if err := json.Unmarshal([]byte(def), &e.Definition); err != nil {
@@ -130,7 +132,12 @@ func scanElection(row interface{ Scan(...any) error }) (models.Election, error) 
 	if e.OpenedAt, err = parseTime(opened); err != nil {
 		return e, err
 	}
-	e.ClosedAt, err = parseTime(closed)
+	if e.ClosedAt, err = parseTime(closed); err != nil {
+		return e, err
+	}
+	if e.CancelledAt, err = parseTime(cancelled); err == nil && !e.CancelledAt.IsZero() {
+		e.State = models.Cancelled
+	}
 	return e, err
 }
 
@@ -146,11 +153,15 @@ func jsonList(l []string) (string, error) {
 // OpenElection opens a draft: it records the fingerprint and freezes the
 // electorate, one roll row per eligible member, written in member-ID order
 // so the rows carry no order of their own. The opening time is the store's.
+// An empty electorate leaves it a draft: the refusal is recorded and
+// committed (the first time for the definition), then returned.
 func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string) error {
 	if err := models.CheckOpenRequest(id, fingerprint); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	var refused error
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		refused = nil
 		e, err := loadElection(ctx, tx, id)
 		if err != nil {
 			return err
@@ -176,11 +187,67 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 			}
 			n++
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, fingerprint = ?, opened_at = ? WHERE id = ?`,
-			string(models.Open), fingerprint, formatTime(now), id); err != nil {
+		var record bool
+		if record, refused = models.CheckElectorate(e, fingerprint, n); refused != nil {
+			if !record {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE elections SET open_refused = ? WHERE id = ?`, fingerprint, id); err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, actor, models.AuditOpenRefused(e))
+		}
+		o := models.OpeningAt(e, fingerprint, now)
+		def, err := json.Marshal(o.Definition)
+		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, fingerprint, n))
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, fingerprint = ?, opened_at = ?, definition = ? WHERE id = ?`,
+			string(models.Open), o.Fingerprint, formatTime(now), string(def), id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionOpened(id, o, n))
+	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+// CancelElection gives up a draft or open election without ballots: its
+// roll and recipients go, and it is kept closed with the time it was
+// cancelled.
+func (s *Store) CancelElection(ctx context.Context, id, actor string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var ballots int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM box WHERE election_id = ?) + (SELECT count(*) FROM replaced WHERE election_id = ?)`,
+			id, id).Scan(&ballots); err != nil {
+			return err
+		}
+		if err := models.CheckCancel(e, ballots); err != nil {
+			return err
+		}
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM roll WHERE election_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		roll, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, recipients = '[]', cancelled_at = ? WHERE id = ?`,
+			string(models.Closed), formatTime(now), id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditElectionCancelled(id, e.State, int(roll)))
 	})
 }
 

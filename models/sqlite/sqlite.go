@@ -81,6 +81,20 @@ func dsn(path string) string {
 // Open opens (creating and migrating if needed) the store in dir.
 func Open(dir string) (*Store, error) { return open(dir, false, nil) }
 
+// ErrNoDatabase is OpenExisting's answer for a directory that holds no
+// booth database.
+var ErrNoDatabase = errors.New("no booth database")
+
+// OpenExisting opens (migrating if needed) the store in dir, refusing with
+// ErrNoDatabase when there is none: a command that only reads or changes
+// what exists must not leave an empty data directory behind.
+func OpenExisting(dir string) (*Store, error) {
+	if _, err := os.Stat(filepath.Join(dir, DBFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoDatabase)
+	}
+	return Open(dir)
+}
+
 // OpenTestData opens the store in dir for tests or the demo. A database it
 // creates is marked, inside it, as test data, the only kind `booth cast`
 // casts in; an existing database that is not so marked is refused, since

@@ -50,6 +50,7 @@ func testUpdateDefinitionOnlyInDraft(t *testing.T, s models.Store) {
 		t.Errorf("title %q after update", got.Title)
 	}
 	wantErr(t, "unknown", s.UpdateDefinition(ctx, Definition("nope"), Officer), models.ErrNotFound)
+	must(t, s.AddMember(ctx, Member("alice"), Officer)) // an empty electorate never opens
 	must(t, At(s, T0).OpenElection(ctx, "e1", "fp", Officer))
 	d.Title = "Too late"
 	wantErr(t, "after opening", s.UpdateDefinition(ctx, d, Officer), models.ErrWrongState)

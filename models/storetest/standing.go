@@ -77,7 +77,7 @@ func testTickDecidesByTheStoreClock(t *testing.T, s models.Store) {
 	At(s, storeNow)
 	ahead := models.NewService(s)
 	ahead.Now = func() time.Time { return storeNow.Add(3*time.Hour + time.Minute) }
-	must(t, ahead.Tick(ctx, Officer))
+	must(t, ahead.Tick(ctx))
 	for id, want := range map[string]models.ElectionState{"e1": models.Open, "later": models.Draft} {
 		if e, err := s.Election(ctx, id); err != nil || e.State != want {
 			t.Errorf("election %s after a tick by a clock 3 h ahead: %s (%v), want %s", id, e.State, err, want)
@@ -93,7 +93,7 @@ func testTickDecidesByTheStoreClock(t *testing.T, s models.Store) {
 	At(s, later.OpensAt)
 	behind := models.NewService(s)
 	behind.Now = func() time.Time { return T0 }
-	must(t, behind.Tick(ctx, Officer))
+	must(t, behind.Tick(ctx))
 	if e, _ := s.Election(ctx, "later"); e.State != models.Open || !e.OpenedAt.Equal(later.OpensAt) {
 		t.Errorf("at its opening time by the store, \"later\" is %s, opened at %v", e.State, e.OpenedAt)
 	}
