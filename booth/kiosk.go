@@ -449,10 +449,18 @@ func (k *Kiosk) content() string {
 
 // statusLine is the kiosk's line under a voter's booth: how the visit
 // ends.
+// The longer wording is used where it fits, the shorter one on narrow
+// terminals, so that the line never loses how the visit ends.
 func (k *Kiosk) statusLine() string {
-	s := "Kiosk · q on your elections list finishes · " + duration(k.cfg.IdleTimeout) + " idle starts over, casting nothing"
+	idle := duration(k.cfg.IdleTimeout) + " idle starts over, casting nothing"
+	say := []string{"Kiosk · q on your elections list finishes · " + idle, "Kiosk · q finishes · " + idle}
 	if k.inner.scr == scrReceipt {
-		s = "Kiosk · enter once you have noted your receipt · it clears itself after " + duration(k.cfg.ReceiptTime)
+		clears := "clears itself after " + duration(k.cfg.ReceiptTime)
+		say = []string{"Kiosk · enter once you have noted your receipt · it " + clears, "Kiosk · enter once noted · " + clears}
+	}
+	s := say[0]
+	if ansi.StringWidth(s) > k.look.w {
+		s = say[1]
 	}
 	return ansi.Truncate(k.look.st.dim.Render(s), k.look.w, "…")
 }

@@ -278,6 +278,10 @@ func TestKioskVoterAtTheMinimumSize(t *testing.T) {
 	if got := h.screen(); strings.Contains(got, "please enlarge") || !strings.Contains(got, "Board of Directors election 2026") {
 		t.Errorf("a voter in a %d×%d kiosk sees:\n%s", minWidth, minHeight, got)
 	}
+	// The status line under the booth says whole how the visit ends.
+	if got := h.screen(); !strings.Contains(got, "idle starts over, casting nothing") {
+		t.Errorf("the kiosk's status line at %d columns is cut:\n%s", minWidth, got)
+	}
 	h.tm.Send(tea.WindowSizeMsg{Width: minWidth, Height: minHeight - 1})
 	if got := flat(h.screen()); !strings.Contains(got, fmt.Sprintf("(now %d×%d, need %d×%d)", minWidth, minHeight-1, minWidth, minHeight)) {
 		t.Errorf("a voter in a %d×%d kiosk sees:\n%s", minWidth, minHeight-1, got)
