@@ -67,25 +67,17 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 
 func newIRVCount(e *Election, opts Options) *irvCount {
 	n := len(e.Candidates)
-	groups := e.grouped()
 	c := &irvCount{
 		res:    &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
-		start:  make([]int, len(groups)+1),
-		pos:    make([]int, len(groups)),
-		count:  make([]int64, len(groups)),
 		head:   make([]int32, n),
-		next:   make([]int32, len(groups)),
 		totals: make([]int64, n),
 		status: make([]Status, n),
 		lot:    newLot(e, opts.Ties),
 	}
-	size := 0
-	for _, b := range groups {
-		size += len(b.Ranks)
-	}
-	c.prefs = make([]int32, 0, size)
-	for g, b := range groups {
-		c.start[g], c.pos[g], c.count[g] = len(c.prefs), len(c.prefs), b.Count
+	for _, b := range e.grouped() {
+		c.start = append(c.start, len(c.prefs))
+		c.pos = append(c.pos, len(c.prefs))
+		c.count = append(c.count, b.Count)
 		for _, rank := range b.Ranks {
 			if len(rank) > 1 {
 				c.prefs = append(c.prefs, -1)
@@ -95,7 +87,8 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 			c.prefs = append(c.prefs, int32(rank[0]))
 		}
 	}
-	c.start[len(groups)] = len(c.prefs)
+	c.next = make([]int32, len(c.count))
+	c.start = append(c.start, len(c.prefs))
 	for i := range c.head {
 		c.head[i] = -1
 	}

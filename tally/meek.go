@@ -82,11 +82,12 @@ func (m *meekCount) start() error {
 			plain = plain && len(rank) == 1
 		}
 		if plain {
+			g.prefs = make([]int, 0, len(b.Ranks))
 			for _, rank := range b.Ranks {
 				g.prefs = append(g.prefs, rank[0])
 			}
 		} else {
-			g.ranks = b.Ranks
+			g.ranks = cloneRanks(b.Ranks) // grouped reuses b.Ranks for the next group
 		}
 		m.groups = append(m.groups, g)
 	}

@@ -37,7 +37,7 @@ type scottishCount struct {
 }
 
 func countScottish(e *Election, opts Options) (*Result, error) {
-	for _, b := range e.Ballots {
+	for _, b := range e.grouped() {
 		for _, rank := range b.Ranks {
 			if len(rank) > 1 {
 				return nil, inputErrorf(b.Line, "a ballot ranks %s equally; Scottish STV ballots rank one candidate per preference (count it with meek, or correct the ballot)", joinNames(e, rank))

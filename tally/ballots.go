@@ -1,0 +1,254 @@
+package tally
+
+import (
+	"iter"
+	"slices"
+)
+
+// A ballotBox holds ballots grouped by ranking, in the compact form the
+// counts read: one entry per distinct ranking, however many voters cast it.
+// A large election repeats rankings a lot, and even a file of a million
+// distinct rankings costs a few bytes per preference here, where a Ballot
+// costs a slice per rank.
+//
+// A ranking is stored as its marks, one per candidate ranked, first
+// preference first: c for candidate c opening a new rank, ^c (negative) for
+// candidate c ranked equal with the mark before it. Groups keep the order
+// of their first appearance, so no result depends on hashing.
+type ballotBox struct {
+	count []int64 // per group: the voters who cast it
+	line  []int   // per group: the line of its first ballot, 0 when none
+	start []int   // group g's marks are marks[start[g]:start[g+1]]
+	marks []int32
+	hash  []uint64 // per group: hashMarks of its marks
+
+	// table finds a ranking's group: open addressing, group+1 per slot, 0
+	// for an empty slot; its length is a power of two.
+	table []int32
+
+	total int64 // the ballots added, while at most maxBallots
+	// tooMany is the line of the ballot that took the total past
+	// maxBallots (counting refuses the election there), 0 if none did.
+	tooMany int
+}
+
+func newBallotBox() *ballotBox {
+	return &ballotBox{start: []int{0}, table: make([]int32, 1024)}
+}
+
+func hashMarks(marks []int32) uint64 {
+	h := uint64(14695981039346656037)
+	for _, m := range marks {
+		h ^= uint64(uint32(m))
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
+}
+
+// add puts count ballots with the given marks into their group, opening a
+// new group (first seen on line) for a ranking not seen before; it reports
+// the group and whether it is new.
+func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
+	if x.tooMany == 0 && count > maxBallots-x.total {
+		x.tooMany = line
+	}
+	if x.tooMany == 0 {
+		x.total += count
+	}
+	h := hashMarks(marks)
+	mask := len(x.table) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		g := int(x.table[i]) - 1
+		if g < 0 {
+			g = len(x.count)
+			x.table[i] = int32(g + 1)
+			x.count = append(x.count, count)
+			x.line = append(x.line, line)
+			x.marks = append(x.marks, marks...)
+			x.start = append(x.start, len(x.marks))
+			x.hash = append(x.hash, h)
+			if 2*len(x.count) > len(x.table) {
+				x.grow()
+			}
+			return g, true
+		}
+		if x.hash[g] == h && slices.Equal(x.marks[x.start[g]:x.start[g+1]], marks) {
+			// Past maxBallots the count is refused anyway; stop summing
+			// so nothing overflows.
+			if x.tooMany == 0 {
+				x.count[g] += count
+			}
+			return g, false
+		}
+	}
+}
+
+func (x *ballotBox) grow() {
+	x.table = make([]int32, 2*len(x.table))
+	mask := len(x.table) - 1
+	for g, h := range x.hash {
+		i := int(h) & mask
+		for x.table[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.table[i] = int32(g + 1)
+	}
+}
+
+func (x *ballotBox) groupMarks(g int) []int32 { return x.marks[x.start[g]:x.start[g+1]] }
+
+// ballots yields each group as a Ballot. The Ranks it yields are only valid
+// until the next: a count that keeps them must copy them (cloneRanks).
+func (x *ballotBox) ballots() iter.Seq2[int, Ballot] {
+	return func(yield func(int, Ballot) bool) {
+		var flat []int
+		var ranks [][]int
+		for g := range x.count {
+			ranks = decodeMarks(x.groupMarks(g), &flat, ranks[:0])
+			if !yield(g, Ballot{Count: x.count[g], Ranks: ranks, Line: x.line[g]}) {
+				return
+			}
+		}
+	}
+}
+
+// decodeMarks turns marks into ranks held in *flat and ranks, reusing
+// their storage; no marks give nil ranks, as a ballot ranking nobody has.
+func decodeMarks(marks []int32, flat *[]int, ranks [][]int) [][]int {
+	if len(marks) == 0 {
+		return nil
+	}
+	if cap(*flat) < len(marks) {
+		*flat = make([]int, len(marks))
+	}
+	f := (*flat)[:len(marks)]
+	at := 0
+	for i, m := range marks {
+		if m >= 0 && i > 0 {
+			ranks = append(ranks, f[at:i:i])
+			at = i
+		}
+		f[i] = int(m)
+		if m < 0 {
+			f[i] = int(^m)
+		}
+	}
+	return append(ranks, f[at:len(marks):len(marks)])
+}
+
+// encodeRanks appends the marks of ranks to marks.
+func encodeRanks(marks []int32, ranks [][]int) []int32 {
+	for _, rank := range ranks {
+		for i, c := range rank {
+			if i > 0 {
+				c = ^c
+			}
+			marks = append(marks, int32(c))
+		}
+	}
+	return marks
+}
+
+// cloneRanks copies ranks into storage of their own.
+func cloneRanks(ranks [][]int) [][]int {
+	n := 0
+	for _, rank := range ranks {
+		n += len(rank)
+	}
+	flat := make([]int, 0, n)
+	out := make([][]int, len(ranks))
+	for i, rank := range ranks {
+		at := len(flat)
+		flat = append(flat, rank...)
+		out[i] = flat[at:len(flat):len(flat)]
+	}
+	return out
+}
+
+// groupTotal is the number of ballots in the box.
+func (x *ballotBox) groupTotal() int64 {
+	var t int64
+	for _, c := range x.count {
+		t += c
+	}
+	return t
+}
+
+// collector gathers the ballot lines a reader parses: grouped into a box
+// as they are read, and, for the readers that return one Ballot per line,
+// which group each line holds.
+type collector struct {
+	box     *ballotBox
+	marks   []int32 // the ranking of the line being read
+	perLine bool
+	lines   []lineBallot
+}
+
+type lineBallot struct {
+	group int
+	count int64
+	line  int
+}
+
+func newCollector(perLine bool) *collector {
+	return &collector{box: newBallotBox(), perLine: perLine}
+}
+
+// add takes the line's ballot, whose ranking is in c.marks.
+func (c *collector) add(count int64, line int) {
+	g, _ := c.box.add(count, line, c.marks)
+	if c.perLine {
+		c.lines = append(c.lines, lineBallot{g, count, line})
+	}
+}
+
+// addRanks takes a ballot a reader built as ranks.
+func (c *collector) addRanks(b Ballot) {
+	c.marks = encodeRanks(c.marks[:0], b.Ranks)
+	c.add(b.Count, b.Line)
+}
+
+// finish gives e its ballots: one Ballot per line, each with storage of its
+// own (carved from two shared arrays rather than allocated line by line),
+// or the box.
+func (c *collector) finish(e *Election) {
+	if !c.perLine {
+		e.box = c.box
+		return
+	}
+	x := c.box
+	marks, ranks := 0, 0
+	for _, l := range c.lines {
+		m := x.groupMarks(l.group)
+		marks += len(m)
+		for i, v := range m {
+			if v >= 0 || i == 0 {
+				ranks++
+			}
+		}
+	}
+	flat := make([]int, 0, marks)
+	headers := make([][]int, 0, ranks)
+	e.Ballots = make([]Ballot, len(c.lines))
+	for i, l := range c.lines {
+		b := Ballot{Count: l.count, Line: l.line}
+		if m := x.groupMarks(l.group); len(m) > 0 {
+			first := len(headers)
+			at := len(flat)
+			for j, v := range m {
+				if v >= 0 && j > 0 {
+					headers = append(headers, flat[at:len(flat):len(flat)])
+					at = len(flat)
+				}
+				if v < 0 {
+					v = ^v
+				}
+				flat = append(flat, int(v))
+			}
+			headers = append(headers, flat[at:len(flat):len(flat)])
+			b.Ranks = headers[first:len(headers):len(headers)]
+		}
+		e.Ballots[i] = b
+	}
+}
