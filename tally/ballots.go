@@ -217,6 +217,9 @@ func (c *collector) finish(e *Election) {
 		e.box = c.box
 		return
 	}
+	if len(c.lines) == 0 {
+		return // no ballots: nil, as before
+	}
 	x := c.box
 	marks, ranks := 0, 0
 	for _, l := range c.lines {

@@ -25,9 +25,15 @@ func ReadDebian(r io.Reader) (*Election, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := debianParser{e: &Election{}}
+	return parseDebian(string(data), true)
+}
+
+// parseDebian reads a tally sheet's text into one Ballot per vote
+// (perLine) or a ballot box.
+func parseDebian(data string, perLine bool) (*Election, error) {
+	p := debianParser{e: &Election{}, c: newCollector(perLine)}
 	lineNo := 0
-	for line := range strings.Lines(string(data)) {
+	for line := range strings.Lines(data) {
 		lineNo++
 		if err := p.line(lineNo, strings.TrimRight(line, "\r\n")); err != nil {
 			return nil, err
@@ -39,6 +45,7 @@ func ReadDebian(r io.Reader) (*Election, error) {
 	if !p.closed {
 		return nil, errTruncated(lineNo, "the end of the options header")
 	}
+	p.c.finish(p.e)
 	return p.e, nil
 }
 
@@ -50,6 +57,7 @@ type debianParser struct {
 	closed  bool // the header is complete (closing decoration or a vote)
 	byName  map[string]int
 	rank    []int // scratch: each option's rank on the current vote
+	c       *collector
 }
 
 func (p *debianParser) line(lineNo int, line string) error {
@@ -145,7 +153,8 @@ func (p *debianParser) vote(lineNo int, s string) error {
 	}
 	rank := p.rank[:n]
 	ranked := 0
-	for i, c := range []rune(s) {
+	i := 0
+	for _, c := range s {
 		v, ok := debianRank(c)
 		if !ok {
 			return inputErrorf(lineNo, "bad mark %q for option %d (%s): use 1-9, A-Z for 10-35, or - for unranked", c, i+1, p.e.Candidates[i].Name)
@@ -155,23 +164,30 @@ func (p *debianParser) vote(lineNo int, s string) error {
 			perRank[v]++
 			ranked++
 		}
+		i++
 	}
-	// Group options by rank value; one backing array keeps allocations to two.
-	flat := make([]int, 0, ranked)
-	var ranks [][]int
-	for v := 1; v <= maxDebianRank && len(flat) < ranked; v++ {
+	// Group options by rank value: the options a rank value holds, in
+	// their order on the sheet, are ranked equal.
+	marks := p.c.marks[:0]
+	for v := 1; v <= maxDebianRank && len(marks) < ranked; v++ {
 		if perRank[v] == 0 {
 			continue
 		}
-		start := len(flat)
+		opened := false
 		for c, rc := range rank {
-			if rc == v {
-				flat = append(flat, c)
+			if rc != v {
+				continue
+			}
+			if opened {
+				marks = append(marks, int32(^c))
+			} else {
+				marks = append(marks, int32(c))
+				opened = true
 			}
 		}
-		ranks = append(ranks, flat[start:len(flat):len(flat)])
 	}
-	p.e.Ballots = append(p.e.Ballots, Ballot{Count: 1, Ranks: ranks, Line: lineNo})
+	p.c.marks = marks
+	p.c.add(1, lineNo)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package tally
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,21 +25,36 @@ const (
 const maxFileBytes = 1 << 30
 
 // Read reads a ballot file of any supported format, recognised from its
-// content.
+// content, into one Ballot per ballot line.
 func Read(r io.Reader) (*Election, Format, error) {
+	return read(r, true)
+}
+
+// ReadGrouped reads a ballot file like Read, but groups identical rankings
+// as it reads them and keeps them in the compact form the counts use, so
+// memory grows with the distinct rankings, not with the voters: it is the
+// reader for counting a large file. The election it returns has no Ballots;
+// Count counts the ballots it read (and any added to Ballots), with the
+// same results and errors as for the election Read returns.
+func ReadGrouped(r io.Reader) (*Election, Format, error) {
+	return read(r, false)
+}
+
+func read(r io.Reader, perLine bool) (*Election, Format, error) {
 	data, err := readText(r)
 	if err != nil {
 		return nil, "", err
 	}
-	f := Detect(data)
+	text := string(data)
+	f := detect(text)
 	var e *Election
 	switch f {
 	case BLT:
-		e, err = ReadBLT(bytes.NewReader(data))
+		e, err = parseBLT(text, perLine)
 	case Debian:
-		e, err = ReadDebian(bytes.NewReader(data))
+		e, err = parseDebian(text, perLine)
 	case PrefLib:
-		e, err = ReadPrefLib(bytes.NewReader(data))
+		e, err = parsePrefLib(text, perLine)
 	default:
 		return nil, "", inputErrorf(0, "not a ballot file booth knows: expected BLT (first line \"CANDIDATES SEATS\"), a Debian tally sheet (\"V:\" lines) or PrefLib TOI/SOI (\"COUNT: a,b,...\" lines)")
 	}
@@ -48,8 +64,12 @@ func Read(r io.Reader) (*Election, Format, error) {
 // Detect recognises a ballot file's format from its first meaningful lines,
 // or returns "" when it is none of them.
 func Detect(data []byte) Format {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for line := range strings.Lines(string(data)) {
+	return detect(string(data))
+}
+
+func detect(data string) Format {
+	data = strings.TrimPrefix(data, "\xef\xbb\xbf")
+	for line := range strings.Lines(data) {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "":
@@ -74,7 +94,7 @@ func Detect(data []byte) Format {
 		}
 		if !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "-=") {
 			// Debian sheets open with free text before the options.
-			if bytes.Contains(data, []byte("\nV:")) {
+			if strings.Contains(data, "\nV:") {
 				return Debian
 			}
 			return ""
@@ -99,21 +119,69 @@ func isDigits(s string) bool {
 // decodes Latin-1 when the bytes are not UTF-8 (older Debian tally sheets
 // are Latin-1).
 func readText(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		// A file says its size: read it into one buffer of that size.
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxFileBytes {
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxFileBytes+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxFileBytes {
 		return nil, inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		data, err = charmap.ISO8859_1.NewDecoder().Bytes(data)
+		decoded, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
 		if err != nil {
 			return nil, err
 		}
+		data = decoded
 	}
 	return data, nil
+}
+
+// lineCursor walks a file's text line by line, in place: the lines of
+// strings.Split(data, "\n"), without the slice of them.
+type lineCursor struct {
+	data string
+	pos  int  // where the next line starts
+	no   int  // lines returned so far: the number of the last one
+	done bool // the last line has been returned
+}
+
+// next returns the next line, without its "\n", and false past the last.
+func (c *lineCursor) next() (string, bool) {
+	if c.done {
+		return "", false
+	}
+	c.no++
+	rest := c.data[c.pos:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		c.pos += i + 1
+		return rest[:i], true
+	}
+	c.done = true
+	return rest, true
+}
+
+// leadingNumber reads the run of ASCII digits that starts s, of at most
+// maxDigits (so it cannot overflow), and returns its value and the rest of
+// s; false when s does not start with a digit or the run is longer.
+func leadingNumber(s string, maxDigits int) (int64, string, bool) {
+	var v int64
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		if i == maxDigits {
+			return 0, "", false
+		}
+		v = v*10 + int64(s[i]-'0')
+		i++
+	}
+	return v, s[i:], i > 0
 }
 
 // checkName refuses candidate names and titles that could change what a
