@@ -166,25 +166,27 @@ func (p *debianParser) vote(lineNo int, s string) error {
 		}
 		i++
 	}
-	// Group options by rank value: the options a rank value holds, in
-	// their order on the sheet, are ranked equal.
-	marks := p.c.marks[:0]
-	for v := 1; v <= maxDebianRank && len(marks) < ranked; v++ {
-		if perRank[v] == 0 {
+	// Group options by rank value (a counting sort): the options a rank
+	// value holds, in their order on the sheet, are ranked equal.
+	var first, next [maxDebianRank + 1]int // where each rank value's options start, and go next
+	for v, sum := 1, 0; v <= maxDebianRank; v++ {
+		first[v], next[v] = sum, sum
+		sum += perRank[v]
+	}
+	if cap(p.c.marks) < ranked {
+		p.c.marks = make([]int32, ranked)
+	}
+	marks := p.c.marks[:ranked]
+	for c, v := range rank {
+		if v == 0 {
 			continue
 		}
-		opened := false
-		for c, rc := range rank {
-			if rc != v {
-				continue
-			}
-			if opened {
-				marks = append(marks, int32(^c))
-			} else {
-				marks = append(marks, int32(c))
-				opened = true
-			}
+		m := int32(c)
+		if next[v] > first[v] {
+			m = ^m // ranked equal with the option before it
 		}
+		marks[next[v]] = m
+		next[v]++
 	}
 	p.c.marks = marks
 	p.c.add(1, lineNo)

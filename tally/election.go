@@ -287,6 +287,15 @@ func (e *Election) grouped() iter.Seq2[int, Ballot] {
 	return box.ballots()
 }
 
+// rankedHint is how many candidates the grouped ballots rank in all (an
+// upper bound), for a count that copies them into one array.
+func (e *Election) rankedHint() int {
+	if e.isGrouped {
+		return len(e.box.marks)
+	}
+	return 0
+}
+
 // group does the work of grouped and, when check is set, checks each
 // distinct ranking once (with checkRanking) and each count. Ballots a
 // reader grouped (e.box) were checked as they were read; without withdrawn

@@ -71,6 +71,9 @@ func (m *meekCount) start() error {
 		}
 	}
 	m.votes = make([]int64, n)
+	// The plain ballots' preferences share one array, in the order they
+	// are walked, rather than one allocation each.
+	all := make([]int, 0, m.e.rankedHint())
 	for _, b := range m.e.grouped() {
 		if len(b.Ranks) == 0 {
 			continue // a ballot with no standing candidate is not counted
@@ -82,10 +85,11 @@ func (m *meekCount) start() error {
 			plain = plain && len(rank) == 1
 		}
 		if plain {
-			g.prefs = make([]int, 0, len(b.Ranks))
+			at := len(all)
 			for _, rank := range b.Ranks {
-				g.prefs = append(g.prefs, rank[0])
+				all = append(all, rank[0])
 			}
+			g.prefs = all[at:len(all):len(all)]
 		} else {
 			g.ranks = cloneRanks(b.Ranks) // grouped reuses b.Ranks for the next group
 		}

@@ -119,11 +119,17 @@ func isDigits(s string) bool {
 // decodes Latin-1 when the bytes are not UTF-8 (older Debian tally sheets
 // are Latin-1).
 func readText(r io.Reader) ([]byte, error) {
+	// A file or an in-memory reader says its size: read it into one
+	// buffer of that size, not a series of growing copies.
 	var buf bytes.Buffer
-	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-		// A file says its size: read it into one buffer of that size.
+	switch f := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxFileBytes {
 			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	case interface{ Len() int }:
+		if n := f.Len(); n <= maxFileBytes {
+			buf.Grow(n + bytes.MinRead)
 		}
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(r, maxFileBytes+1)); err != nil {

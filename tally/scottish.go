@@ -75,14 +75,18 @@ func (s *scottishCount) start() error {
 	s.votes = make([]int64, n)
 	s.holding = make([][]int, n)
 	var valid int64
+	// The piles' preferences share one array rather than one allocation
+	// each.
+	all := make([]int, 0, s.e.rankedHint())
 	for _, b := range s.e.grouped() {
 		if len(b.Ranks) == 0 {
 			continue // a paper with no preference for a standing candidate is not valid
 		}
-		prefs := make([]int, len(b.Ranks))
-		for i, rank := range b.Ranks {
-			prefs[i] = rank[0]
+		at := len(all)
+		for _, rank := range b.Ranks {
+			all = append(all, rank[0])
 		}
+		prefs := all[at:len(all):len(all)]
 		s.holding[prefs[0]] = append(s.holding[prefs[0]], len(s.piles))
 		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: b.Count})
 		s.votes[prefs[0]] += b.Count * s.one
