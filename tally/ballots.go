@@ -16,11 +16,12 @@ import (
 // candidate c ranked equal with the mark before it. Groups keep the order
 // of their first appearance, so no result depends on hashing.
 type ballotBox struct {
-	count []int64 // per group: the voters who cast it
-	line  []int   // per group: the line of its first ballot, 0 when none
-	start []int   // group g's marks are marks[start[g]:start[g+1]]
-	marks []int32
-	hash  []uint64 // per group: hashMarks of its marks
+	groups []boxGroup
+	// chunks hold the marks; a full chunk is never copied or moved, a
+	// group's marks lie in one chunk, and each chunk is larger than the
+	// last, so the box grows without copying what it holds.
+	chunks [][]int32
+	marks  int // the marks in all groups
 
 	// table finds a ranking's group by open addressing; its length is a
 	// power of two. A slot keeps part of the hash beside the group, so a
@@ -35,6 +36,15 @@ type ballotBox struct {
 	tooMany int
 }
 
+// boxGroup is one distinct ranking and the ballots that cast it.
+type boxGroup struct {
+	count int64  // the voters who cast it
+	line  int    // the line of its first ballot, 0 when none
+	hash  uint64 // hashMarks of its marks
+	// Its marks are chunks[chunk][at:at+n].
+	chunk, at, n int32
+}
+
 // boxSlot is a slot of ballotBox.table: group+1 (0 for an empty slot) and
 // the high half of the group's hash.
 type boxSlot struct {
@@ -43,7 +53,7 @@ type boxSlot struct {
 }
 
 func newBallotBox() *ballotBox {
-	return &ballotBox{start: []int{0}, table: make([]boxSlot, 1024)}
+	return &ballotBox{table: make([]boxSlot, 1024)}
 }
 
 func hashMarks(marks []int32) uint64 {
@@ -72,14 +82,10 @@ func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		slot := x.table[i]
 		if slot.group == 0 {
-			g := len(x.count)
+			g := len(x.groups)
 			x.table[i] = boxSlot{int32(g + 1), hi}
-			x.count = append(x.count, count)
-			x.line = append(x.line, line)
-			x.marks = append(x.marks, marks...)
-			x.start = append(x.start, len(x.marks))
-			x.hash = append(x.hash, h)
-			if 2*len(x.count) > len(x.table) {
+			x.groups = append(x.groups, x.store(marks, boxGroup{count: count, line: line, hash: h}))
+			if 2*len(x.groups) > len(x.table) {
 				x.grow()
 			}
 			return g, true
@@ -88,17 +94,37 @@ func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
 			// Past maxBallots the count is refused anyway; stop summing
 			// so nothing overflows.
 			if x.tooMany == 0 {
-				x.count[g] += count
+				x.groups[g].count += count
 			}
 			return g, false
 		}
 	}
 }
 
+// store copies a new group's marks into the last chunk, opening a larger
+// one when they do not fit, and returns the group with where they lie.
+func (x *ballotBox) store(marks []int32, g boxGroup) boxGroup {
+	last := len(x.chunks) - 1
+	if last < 0 || len(x.chunks[last])+len(marks) > cap(x.chunks[last]) {
+		size := max(4096, 2*len(marks))
+		if last >= 0 {
+			size = max(size, min(2*cap(x.chunks[last]), 1<<24))
+		}
+		x.chunks = append(x.chunks, make([]int32, 0, size))
+		last++
+	}
+	chunk := x.chunks[last]
+	g.chunk, g.at, g.n = int32(last), int32(len(chunk)), int32(len(marks))
+	x.chunks[last] = append(chunk, marks...)
+	x.marks += len(marks)
+	return g
+}
+
 func (x *ballotBox) grow() {
 	x.table = make([]boxSlot, 2*len(x.table))
 	mask := len(x.table) - 1
-	for g, h := range x.hash {
+	for g := range x.groups {
+		h := x.groups[g].hash
 		i := int(h) & mask
 		for x.table[i].group != 0 {
 			i = (i + 1) & mask
@@ -107,7 +133,10 @@ func (x *ballotBox) grow() {
 	}
 }
 
-func (x *ballotBox) groupMarks(g int) []int32 { return x.marks[x.start[g]:x.start[g+1]] }
+func (x *ballotBox) groupMarks(g int) []int32 {
+	gr := &x.groups[g]
+	return x.chunks[gr.chunk][gr.at : gr.at+gr.n]
+}
 
 // ballots yields each group as a Ballot. The Ranks it yields are only valid
 // until the next: a count that keeps them must copy them (cloneRanks).
@@ -115,9 +144,9 @@ func (x *ballotBox) ballots() iter.Seq2[int, Ballot] {
 	return func(yield func(int, Ballot) bool) {
 		var flat []int
 		var ranks [][]int
-		for g := range x.count {
+		for g := range x.groups {
 			ranks = decodeMarks(x.groupMarks(g), &flat, ranks[:0])
-			if !yield(g, Ballot{Count: x.count[g], Ranks: ranks, Line: x.line[g]}) {
+			if !yield(g, Ballot{Count: x.groups[g].count, Ranks: ranks, Line: x.groups[g].line}) {
 				return
 			}
 		}
@@ -180,8 +209,8 @@ func cloneRanks(ranks [][]int) [][]int {
 // groupTotal is the number of ballots in the box.
 func (x *ballotBox) groupTotal() int64 {
 	var t int64
-	for _, c := range x.count {
-		t += c
+	for _, g := range x.groups {
+		t += g.count
 	}
 	return t
 }

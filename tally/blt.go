@@ -21,11 +21,11 @@ import (
 // Candidates are numbered from 1 (or named by [nick] nicknames); PREF1=PREF2
 // ranks them equally.
 func ReadBLT(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	return parseBLT(string(data), true)
+	return parseBLT(text, true)
 }
 
 // parseBLT reads a BLT file's text into one Ballot per line (perLine) or a

@@ -21,11 +21,11 @@ const maxDebianRank = 35
 // option (constitution A.6(1)). Each voter becomes one ballot of count 1.
 // Sheets older than 2008 are Latin-1; readText decodes them.
 func ReadDebian(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	return parseDebian(string(data), true)
+	return parseDebian(text, true)
 }
 
 // parseDebian reads a tally sheet's text into one Ballot per vote

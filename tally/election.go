@@ -291,7 +291,7 @@ func (e *Election) grouped() iter.Seq2[int, Ballot] {
 // upper bound), for a count that copies them into one array.
 func (e *Election) rankedHint() int {
 	if e.isGrouped {
-		return len(e.box.marks)
+		return e.box.marks
 	}
 	return 0
 }
@@ -318,10 +318,10 @@ func (e *Election) group(check bool) (*ballotBox, error) {
 	if read != nil {
 		var flat []int
 		var ranks [][]int
-		for g := range read.count {
+		for g, gr := range read.groups {
 			ranks = decodeMarks(read.groupMarks(g), &flat, ranks[:0])
 			key, _ = rankingMarks(key[:0], ranks, withdrawn, n)
-			out.add(read.count[g], read.line[g], key)
+			out.add(gr.count, gr.line, key)
 		}
 	}
 	for i := range e.Ballots {

@@ -16,11 +16,11 @@ const maxPrefLibAlternatives = 100_000
 // number of alternatives and writes "COUNT,a,b,{c,d}". Candidates are
 // numbered from 1; braces put candidates at the same rank.
 func ReadPrefLib(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	return parsePrefLib(string(data), true)
+	return parsePrefLib(text, true)
 }
 
 // parsePrefLib reads a PrefLib file's text into one Ballot per data line

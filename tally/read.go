@@ -1,7 +1,6 @@
 package tally
 
 import (
-	"bytes"
 	"io"
 	"io/fs"
 	"strings"
@@ -41,11 +40,10 @@ func ReadGrouped(r io.Reader) (*Election, Format, error) {
 }
 
 func read(r io.Reader, perLine bool) (*Election, Format, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, "", err
 	}
-	text := string(data)
 	f := detect(text)
 	var e *Election
 	switch f {
@@ -118,36 +116,37 @@ func isDigits(s string) bool {
 // readText reads a whole ballot file, drops a UTF-8 byte order mark, and
 // decodes Latin-1 when the bytes are not UTF-8 (older Debian tally sheets
 // are Latin-1).
-func readText(r io.Reader) ([]byte, error) {
+func readText(r io.Reader) (string, error) {
 	// A file or an in-memory reader says its size: read it into one
-	// buffer of that size, not a series of growing copies.
-	var buf bytes.Buffer
+	// buffer of that size, not a series of growing copies. The text is
+	// then read in place, never copied again.
+	var buf strings.Builder
 	switch f := r.(type) {
 	case interface{ Stat() (fs.FileInfo, error) }:
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxFileBytes {
-			buf.Grow(int(fi.Size()) + bytes.MinRead)
+			buf.Grow(int(fi.Size()) + 1)
 		}
 	case interface{ Len() int }:
 		if n := f.Len(); n <= maxFileBytes {
-			buf.Grow(n + bytes.MinRead)
+			buf.Grow(n + 1)
 		}
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r, maxFileBytes+1)); err != nil {
-		return nil, err
+	if _, err := io.Copy(&buf, io.LimitReader(r, maxFileBytes+1)); err != nil {
+		return "", err
 	}
-	data := buf.Bytes()
-	if len(data) > maxFileBytes {
-		return nil, inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
+	text := buf.String()
+	if len(text) > maxFileBytes {
+		return "", inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		decoded, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if !utf8.ValidString(text) {
+		decoded, err := charmap.ISO8859_1.NewDecoder().String(text)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		data = decoded
+		text = decoded
 	}
-	return data, nil
+	return text, nil
 }
 
 // lineCursor walks a file's text line by line, in place: the lines of

@@ -26,7 +26,7 @@ func FuzzBLTPlainBallot(f *testing.F) {
 		fast := &bltParser{c: newCollector(false), seen: make([]int, cands)}
 		fast.e.Candidates = make([]Candidate, cands)
 		if !fast.plainBallot(s, 2) {
-			if len(fast.c.box.count) != 0 {
+			if len(fast.c.box.groups) != 0 {
 				t.Fatal("plainBallot refused the line but took a ballot")
 			}
 			return
@@ -54,7 +54,7 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 		fast := newCollector(false)
 		v, ok := plainPrefLibBallot(2, count, prefs, fast, make([]int, len(cands)))
 		if !ok {
-			if len(fast.box.count) != 0 {
+			if len(fast.box.groups) != 0 {
 				t.Fatal("plainPrefLibBallot refused the line but took a ballot")
 			}
 			return
@@ -74,8 +74,14 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 
 func checkSameBox(t *testing.T, line string, got, want *ballotBox) {
 	t.Helper()
-	if !slices.Equal(got.count, want.count) || !slices.Equal(got.line, want.line) || !slices.Equal(got.marks, want.marks) || !slices.Equal(got.start, want.start) {
-		t.Fatalf("%q read as %v %v %v, want %v %v %v", line, got.count, got.line, got.marks, want.count, want.line, want.marks)
+	if len(got.groups) != len(want.groups) {
+		t.Fatalf("%q read as %d groups, want %d", line, len(got.groups), len(want.groups))
+	}
+	for g := range got.groups {
+		a, b := got.groups[g], want.groups[g]
+		if a.count != b.count || a.line != b.line || !slices.Equal(got.groupMarks(g), want.groupMarks(g)) {
+			t.Fatalf("%q read as %d %d %v, want %d %d %v", line, a.count, a.line, got.groupMarks(g), b.count, b.line, want.groupMarks(g))
+		}
 	}
 }
 
