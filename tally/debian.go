@@ -153,6 +153,25 @@ func (p *debianParser) vote(lineNo int, s string) error {
 	}
 	rank := p.rank[:n]
 	ranked := 0
+	if len(s) == n { // one byte a mark: the marks can be ASCII
+		ascii := true
+		for i := range len(s) {
+			v := debianMarks[s[i]]
+			if v < 0 {
+				ascii = false // not a mark, or not ASCII: the general loop below says which
+				break
+			}
+			rank[i] = int(v)
+			if v > 0 {
+				perRank[v]++
+				ranked++
+			}
+		}
+		if ascii {
+			return p.addVote(rank, &perRank, ranked, lineNo)
+		}
+		perRank, ranked = [maxDebianRank + 1]int{}, 0
+	}
 	i := 0
 	for _, c := range s {
 		v, ok := debianRank(c)
@@ -166,6 +185,24 @@ func (p *debianParser) vote(lineNo int, s string) error {
 		}
 		i++
 	}
+	return p.addVote(rank, &perRank, ranked, lineNo)
+}
+
+// debianMarks is debianRank for bytes: -1 for what is not an ASCII mark.
+var debianMarks = func() (t [256]int8) {
+	for b := range t {
+		v, ok := debianRank(rune(b))
+		t[b] = int8(v)
+		if !ok || b >= utf8.RuneSelf {
+			t[b] = -1
+		}
+	}
+	return t
+}()
+
+// addVote takes a vote whose rank values (0 for unranked) are in rank,
+// perRank[v] of them equal to v and ranked of them non-zero.
+func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, ranked, lineNo int) error {
 	// Group options by rank value (a counting sort): the options a rank
 	// value holds, in their order on the sheet, are ranked equal.
 	var first, next [maxDebianRank + 1]int // where each rank value's options start, and go next
