@@ -2,7 +2,9 @@ package tally
 
 import (
 	"iter"
+	"math/bits"
 	"slices"
+	"strings"
 )
 
 // A ballotBox holds ballots grouped by ranking, in the compact form the
@@ -16,10 +18,13 @@ import (
 // candidate c ranked equal with the mark before it. Groups keep the order
 // of their first appearance, so no result depends on hashing.
 type ballotBox struct {
-	groups []boxGroup
-	// chunks hold the marks; a full chunk is never copied or moved, a
-	// group's marks lie in one chunk, and each chunk is larger than the
-	// last, so the box grows without copying what it holds.
+	// groups hold the groups and chunks the marks, in chunks that are
+	// never copied or moved: chunk k of groups holds 64<<k of them, a
+	// group's marks lie in one chunk, and each chunk of marks is larger
+	// than the last (up to a limit). So the box grows without copying what
+	// it holds, and a small election costs little.
+	groups [][]boxGroup
+	n      int // the groups
 	chunks [][]int32
 	marks  int // the marks in all groups
 
@@ -53,7 +58,7 @@ type boxSlot struct {
 }
 
 func newBallotBox() *ballotBox {
-	return &ballotBox{table: make([]boxSlot, 1024)}
+	return &ballotBox{table: make([]boxSlot, 64)}
 }
 
 func hashMarks(marks []int32) uint64 {
@@ -82,10 +87,15 @@ func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		slot := x.table[i]
 		if slot.group == 0 {
-			g := len(x.groups)
+			g := x.n
 			x.table[i] = boxSlot{int32(g + 1), hi}
-			x.groups = append(x.groups, x.store(marks, boxGroup{count: count, line: line, hash: h}))
-			if 2*len(x.groups) > len(x.table) {
+			if k, _ := groupAt(g); k == len(x.groups) {
+				x.groups = append(x.groups, make([]boxGroup, 0, 64<<k))
+			}
+			last := &x.groups[len(x.groups)-1]
+			*last = append(*last, x.store(marks, boxGroup{count: count, line: line, hash: h}))
+			x.n++
+			if 2*x.n > len(x.table) {
 				x.grow()
 			}
 			return g, true
@@ -94,7 +104,7 @@ func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
 			// Past maxBallots the count is refused anyway; stop summing
 			// so nothing overflows.
 			if x.tooMany == 0 {
-				x.groups[g].count += count
+				x.group(g).count += count
 			}
 			return g, false
 		}
@@ -106,9 +116,9 @@ func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
 func (x *ballotBox) store(marks []int32, g boxGroup) boxGroup {
 	last := len(x.chunks) - 1
 	if last < 0 || len(x.chunks[last])+len(marks) > cap(x.chunks[last]) {
-		size := max(4096, 2*len(marks))
+		size := max(256, 2*len(marks))
 		if last >= 0 {
-			size = max(size, min(2*cap(x.chunks[last]), 1<<24))
+			size = max(size, min(2*cap(x.chunks[last]), 1<<20))
 		}
 		x.chunks = append(x.chunks, make([]int32, 0, size))
 		last++
@@ -123,8 +133,8 @@ func (x *ballotBox) store(marks []int32, g boxGroup) boxGroup {
 func (x *ballotBox) grow() {
 	x.table = make([]boxSlot, 2*len(x.table))
 	mask := len(x.table) - 1
-	for g := range x.groups {
-		h := x.groups[g].hash
+	for g := range x.n {
+		h := x.group(g).hash
 		i := int(h) & mask
 		for x.table[i].group != 0 {
 			i = (i + 1) & mask
@@ -133,8 +143,23 @@ func (x *ballotBox) grow() {
 	}
 }
 
+// len is the number of groups.
+func (x *ballotBox) len() int { return x.n }
+
+func (x *ballotBox) group(g int) *boxGroup {
+	k, i := groupAt(g)
+	return &x.groups[k][i]
+}
+
+// groupAt finds group g: chunk k, which holds groups 64·(2^k-1) onwards,
+// and i within it.
+func groupAt(g int) (k, i int) {
+	k = bits.Len(uint(g/64+1)) - 1
+	return k, g - 64*(1<<k-1)
+}
+
 func (x *ballotBox) groupMarks(g int) []int32 {
-	gr := &x.groups[g]
+	gr := x.group(g)
 	return x.chunks[gr.chunk][gr.at : gr.at+gr.n]
 }
 
@@ -144,9 +169,10 @@ func (x *ballotBox) ballots() iter.Seq2[int, Ballot] {
 	return func(yield func(int, Ballot) bool) {
 		var flat []int
 		var ranks [][]int
-		for g := range x.groups {
+		for g := range x.n {
 			ranks = decodeMarks(x.groupMarks(g), &flat, ranks[:0])
-			if !yield(g, Ballot{Count: x.groups[g].count, Ranks: ranks, Line: x.groups[g].line}) {
+			gr := x.group(g)
+			if !yield(g, Ballot{Count: gr.count, Ranks: ranks, Line: gr.line}) {
 				return
 			}
 		}
@@ -209,8 +235,8 @@ func cloneRanks(ranks [][]int) [][]int {
 // groupTotal is the number of ballots in the box.
 func (x *ballotBox) groupTotal() int64 {
 	var t int64
-	for _, g := range x.groups {
-		t += g.count
+	for g := range x.n {
+		t += x.group(g).count
 	}
 	return t
 }
@@ -251,8 +277,14 @@ func (c *collector) addRanks(b Ballot) {
 
 // finish gives e its ballots: one Ballot per line, each with storage of its
 // own (carved from two shared arrays rather than allocated line by line),
-// or the box.
+// or the box. It also copies the names out of the file's text, which is
+// then free to go.
 func (c *collector) finish(e *Election) {
+	e.Title = strings.Clone(e.Title)
+	for i := range e.Candidates {
+		e.Candidates[i].ID = strings.Clone(e.Candidates[i].ID)
+		e.Candidates[i].Name = strings.Clone(e.Candidates[i].Name)
+	}
 	if !c.perLine {
 		e.box = c.box
 		return

@@ -296,6 +296,15 @@ func (e *Election) rankedHint() int {
 	return 0
 }
 
+// groupsHint is how many groups grouped yields (when Count has grouped the
+// ballots; 0 otherwise), for a count that sizes its arrays.
+func (e *Election) groupsHint() int {
+	if e.isGrouped {
+		return e.box.len()
+	}
+	return 0
+}
+
 // group does the work of grouped and, when check is set, checks each
 // distinct ranking once (with checkRanking) and each count. Ballots a
 // reader grouped (e.box) were checked as they were read; without withdrawn
@@ -318,7 +327,8 @@ func (e *Election) group(check bool) (*ballotBox, error) {
 	if read != nil {
 		var flat []int
 		var ranks [][]int
-		for g, gr := range read.groups {
+		for g := range read.len() {
+			gr := read.group(g)
 			ranks = decodeMarks(read.groupMarks(g), &flat, ranks[:0])
 			key, _ = rankingMarks(key[:0], ranks, withdrawn, n)
 			out.add(gr.count, gr.line, key)

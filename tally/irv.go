@@ -74,6 +74,9 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 		status: make([]Status, n),
 		lot:    newLot(e, opts.Ties),
 	}
+	groups := e.groupsHint()
+	c.start, c.pos, c.count = make([]int, 0, groups+1), make([]int, 0, groups), make([]int64, 0, groups)
+	c.prefs = make([]int32, 0, e.rankedHint())
 	for _, b := range e.grouped() {
 		c.start = append(c.start, len(c.prefs))
 		c.pos = append(c.pos, len(c.prefs))

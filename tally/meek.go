@@ -17,7 +17,7 @@ const (
 // per rank) keep their preferences in prefs; ballots with equal ranks keep
 // ranks, and share their weight equally among a rank's candidates.
 type meekGroup struct {
-	prefs []int
+	prefs []int32
 	ranks [][]int
 	count int64
 }
@@ -73,7 +73,8 @@ func (m *meekCount) start() error {
 	m.votes = make([]int64, n)
 	// The plain ballots' preferences share one array, in the order they
 	// are walked, rather than one allocation each.
-	all := make([]int, 0, m.e.rankedHint())
+	all := make([]int32, 0, m.e.rankedHint())
+	m.groups = make([]meekGroup, 0, m.e.groupsHint())
 	for _, b := range m.e.grouped() {
 		if len(b.Ranks) == 0 {
 			continue // a ballot with no standing candidate is not counted
@@ -87,7 +88,7 @@ func (m *meekCount) start() error {
 		if plain {
 			at := len(all)
 			for _, rank := range b.Ranks {
-				all = append(all, rank[0])
+				all = append(all, int32(rank[0]))
 			}
 			g.prefs = all[at:len(all):len(all)]
 		} else {

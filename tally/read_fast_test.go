@@ -26,7 +26,7 @@ func FuzzBLTPlainBallot(f *testing.F) {
 		fast := &bltParser{c: newCollector(false), seen: make([]int, cands)}
 		fast.e.Candidates = make([]Candidate, cands)
 		if !fast.plainBallot(s, 2) {
-			if len(fast.c.box.groups) != 0 {
+			if fast.c.box.len() != 0 {
 				t.Fatal("plainBallot refused the line but took a ballot")
 			}
 			return
@@ -54,7 +54,7 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 		fast := newCollector(false)
 		v, ok := plainPrefLibBallot(2, count, prefs, fast, make([]int, len(cands)))
 		if !ok {
-			if len(fast.box.groups) != 0 {
+			if fast.box.len() != 0 {
 				t.Fatal("plainPrefLibBallot refused the line but took a ballot")
 			}
 			return
@@ -74,11 +74,11 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 
 func checkSameBox(t *testing.T, line string, got, want *ballotBox) {
 	t.Helper()
-	if len(got.groups) != len(want.groups) {
-		t.Fatalf("%q read as %d groups, want %d", line, len(got.groups), len(want.groups))
+	if got.len() != want.len() {
+		t.Fatalf("%q read as %d groups, want %d", line, got.len(), want.len())
 	}
-	for g := range got.groups {
-		a, b := got.groups[g], want.groups[g]
+	for g := range got.len() {
+		a, b := got.group(g), want.group(g)
 		if a.count != b.count || a.line != b.line || !slices.Equal(got.groupMarks(g), want.groupMarks(g)) {
 			t.Fatalf("%q read as %d %d %v, want %d %d %v", line, a.count, a.line, got.groupMarks(g), b.count, b.line, want.groupMarks(g))
 		}

@@ -14,7 +14,7 @@ const scotPlaces = 5
 // stvPile is a group of identical ballot papers during a transfer count:
 // where the papers sit and what each is worth.
 type stvPile struct {
-	prefs  []int // the preferences, one candidate per rank
+	prefs  []int32 // the preferences, one candidate per rank
 	pos    int   // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
 	value  int64 // value of each paper, scaled by 10^scotPlaces
 	papers int64
@@ -75,21 +75,23 @@ func (s *scottishCount) start() error {
 	s.votes = make([]int64, n)
 	s.holding = make([][]int, n)
 	var valid int64
+	s.piles = make([]stvPile, 0, s.e.groupsHint())
 	// The piles' preferences share one array rather than one allocation
 	// each.
-	all := make([]int, 0, s.e.rankedHint())
+	all := make([]int32, 0, s.e.rankedHint())
 	for _, b := range s.e.grouped() {
 		if len(b.Ranks) == 0 {
 			continue // a paper with no preference for a standing candidate is not valid
 		}
 		at := len(all)
 		for _, rank := range b.Ranks {
-			all = append(all, rank[0])
+			all = append(all, int32(rank[0]))
 		}
 		prefs := all[at:len(all):len(all)]
-		s.holding[prefs[0]] = append(s.holding[prefs[0]], len(s.piles))
+		first := b.Ranks[0][0]
+		s.holding[first] = append(s.holding[first], len(s.piles))
 		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: b.Count})
-		s.votes[prefs[0]] += b.Count * s.one
+		s.votes[first] += b.Count * s.one
 		valid += b.Count
 	}
 	s.quota = (valid/int64(s.opts.Seats+1) + 1) * s.one
@@ -211,7 +213,7 @@ func (s *scottishCount) move(c int, newValue func(int64) int64) int64 {
 			s.exhaust += amount
 			continue
 		}
-		next := p.prefs[p.pos]
+		next := int(p.prefs[p.pos])
 		s.votes[next] += amount
 		s.holding[next] = append(s.holding[next], i)
 	}
