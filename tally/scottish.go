@@ -15,8 +15,8 @@ const scotPlaces = 5
 // where the papers sit and what each is worth.
 type stvPile struct {
 	prefs  []int32 // the preferences, one candidate per rank
-	pos    int   // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
-	value  int64 // value of each paper, scaled by 10^scotPlaces
+	pos    int     // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
+	value  int64   // value of each paper, scaled by 10^scotPlaces
 	papers int64
 }
 
