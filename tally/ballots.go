@@ -35,6 +35,8 @@ type ballotBox struct {
 	// are most of the time spent grouping.
 	table []boxSlot
 
+	touched int32 // what touch read, kept so the reads are not optimised away
+
 	total int64 // the ballots added, while at most maxBallots
 	// tooMany is the line of the ballot that took the total past
 	// maxBallots (counting refuses the election there), 0 if none did.
@@ -75,13 +77,17 @@ func hashMarks(marks []int32) uint64 {
 // new group (first seen on line) for a ranking not seen before; it reports
 // the group and whether it is new.
 func (x *ballotBox) add(count int64, line int, marks []int32) (int, bool) {
+	return x.addHashed(count, line, marks, hashMarks(marks))
+}
+
+// addHashed is add for marks whose hashMarks is h.
+func (x *ballotBox) addHashed(count int64, line int, marks []int32, h uint64) (int, bool) {
 	if x.tooMany == 0 && count > maxBallots-x.total {
 		x.tooMany = line
 	}
 	if x.tooMany == 0 {
 		x.total += count
 	}
-	h := hashMarks(marks)
 	hi := uint32(h >> 32)
 	mask := len(x.table) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
@@ -128,6 +134,19 @@ func (x *ballotBox) store(marks []int32, g boxGroup) boxGroup {
 	x.chunks[last] = append(chunk, marks...)
 	x.marks += len(marks)
 	return g
+}
+
+// touch reads the table slot where each hash's search starts, so that the
+// reads a batch of searches will make wait on memory together rather than
+// one after another (on a large file, nearly every search misses the
+// cache).
+func (x *ballotBox) touch(lines []pendingLine) {
+	mask := len(x.table) - 1
+	var sum int32
+	for _, l := range lines {
+		sum += x.table[int(l.hash)&mask].group
+	}
+	x.touched = sum
 }
 
 func (x *ballotBox) grow() {
@@ -243,13 +262,28 @@ func (x *ballotBox) groupTotal() int64 {
 
 // collector gathers the ballot lines a reader parses: grouped into a box
 // as they are read, and, for the readers that return one Ballot per line,
-// which group each line holds.
+// which group each line holds. It hands the lines to the box in batches,
+// in order, so that their searches in the box's table overlap.
 type collector struct {
 	box     *ballotBox
 	marks   []int32 // the ranking of the line being read
+	pending []pendingLine
+	held    []int32 // the pending lines' marks
 	perLine bool
 	lines   []lineBallot
 }
+
+// pendingLine is a line read but not yet in the box.
+type pendingLine struct {
+	count int64
+	line  int
+	at, n int // its marks are held[at:at+n]
+	hash  uint64
+}
+
+// collectorBatch is how many lines the collector holds before it hands
+// them to the box.
+const collectorBatch = 32
 
 type lineBallot struct {
 	group int
@@ -263,10 +297,23 @@ func newCollector(perLine bool) *collector {
 
 // add takes the line's ballot, whose ranking is in c.marks.
 func (c *collector) add(count int64, line int) {
-	g, _ := c.box.add(count, line, c.marks)
-	if c.perLine {
-		c.lines = append(c.lines, lineBallot{g, count, line})
+	c.pending = append(c.pending, pendingLine{count, line, len(c.held), len(c.marks), hashMarks(c.marks)})
+	c.held = append(c.held, c.marks...)
+	if len(c.pending) == collectorBatch {
+		c.flush()
 	}
+}
+
+// flush hands the pending lines to the box.
+func (c *collector) flush() {
+	c.box.touch(c.pending)
+	for _, l := range c.pending {
+		g, _ := c.box.addHashed(l.count, l.line, c.held[l.at:l.at+l.n], l.hash)
+		if c.perLine {
+			c.lines = append(c.lines, lineBallot{g, l.count, l.line})
+		}
+	}
+	c.pending, c.held = c.pending[:0], c.held[:0]
 }
 
 // addRanks takes a ballot a reader built as ranks.
@@ -280,6 +327,7 @@ func (c *collector) addRanks(b Ballot) {
 // or the box. It also copies the names out of the file's text, which is
 // then free to go.
 func (c *collector) finish(e *Election) {
+	c.flush()
 	e.Title = strings.Clone(e.Title)
 	for i := range e.Candidates {
 		e.Candidates[i].ID = strings.Clone(e.Candidates[i].ID)

@@ -25,7 +25,9 @@ func FuzzBLTPlainBallot(f *testing.F) {
 		const cands = 4
 		fast := &bltParser{c: newCollector(false), seen: make([]int, cands)}
 		fast.e.Candidates = make([]Candidate, cands)
-		if !fast.plainBallot(s, 2) {
+		took := fast.plainBallot(s, 2)
+		fast.c.flush()
+		if !took {
 			if fast.c.box.len() != 0 {
 				t.Fatal("plainBallot refused the line but took a ballot")
 			}
@@ -36,6 +38,7 @@ func FuzzBLTPlainBallot(f *testing.F) {
 		if err := slow.ballot(s, 2); err != nil {
 			t.Fatalf("plainBallot read %q, ballot refuses it: %v", s, err)
 		}
+		slow.c.flush()
 		checkSameBox(t, s, fast.c.box, slow.c.box)
 	})
 }
@@ -53,6 +56,7 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 		cands := make([]Candidate, 4)
 		fast := newCollector(false)
 		v, ok := plainPrefLibBallot(2, count, prefs, fast, make([]int, len(cands)))
+		fast.flush()
 		if !ok {
 			if fast.box.len() != 0 {
 				t.Fatal("plainPrefLibBallot refused the line but took a ballot")
@@ -68,6 +72,7 @@ func FuzzPrefLibPlainBallot(f *testing.F) {
 		}
 		slow := newCollector(false)
 		slow.addRanks(b)
+		slow.flush()
 		checkSameBox(t, line, fast.box, slow.box)
 	})
 }
