@@ -15,22 +15,26 @@ import (
 type irvCount struct {
 	res *Result
 	// prefs holds every group's ranks end to end, a single candidate as its
-	// index and an overvote as -1; group g's run from start[g] to
-	// start[g+1]. Flat int32s keep the walk through a million ballots in
-	// cache.
-	prefs []int32
-	start []int
-	pos   []int   // pos[g] is where in prefs group g's votes sit
-	count []int64 // count[g] is the number of ballots in group g
-	// head[c] is the first group sitting with c, next[g] the one after g;
-	// -1 ends a list.
+	// index and an overvote as -1. Flat int32s, and all that a move reads
+	// of a group in one irvGroup, keep the walk through a million ballots
+	// in cache.
+	prefs  []int32
+	groups []irvGroup
+	// head[c] is the first group sitting with c; -1 ends a list.
 	head   []int32
-	next   []int32
 	totals []int64
 	status []Status
 	// counting is the number of votes still with continuing candidates.
 	counting int64
 	lot      lot
+}
+
+// irvGroup is a group of identical ballots in an instant-runoff count.
+type irvGroup struct {
+	pos   int   // where in prefs the group's votes sit
+	end   int   // where its ranks end in prefs
+	count int64 // the number of ballots in the group
+	next  int32 // the next group sitting with the same candidate
 }
 
 func countIRV(e *Election, opts Options) (*Result, error) {
@@ -41,7 +45,7 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 	if !slices.Contains(c.status, Hopeful) {
 		return nil, inputErrorf(0, "every candidate has withdrawn; there is no one to elect")
 	}
-	for g := range c.count {
+	for g := range c.groups {
 		c.place(int32(g))
 	}
 	round := Round{Number: 1, Action: "First preferences"}
@@ -74,13 +78,10 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 		status: make([]Status, n),
 		lot:    newLot(e, opts.Ties),
 	}
-	groups := e.groupsHint()
-	c.start, c.pos, c.count = make([]int, 0, groups+1), make([]int, 0, groups), make([]int64, 0, groups)
+	c.groups = make([]irvGroup, 0, e.groupsHint())
 	c.prefs = make([]int32, 0, e.rankedHint())
 	for _, b := range e.grouped() {
-		c.start = append(c.start, len(c.prefs))
-		c.pos = append(c.pos, len(c.prefs))
-		c.count = append(c.count, b.Count)
+		at := len(c.prefs)
 		for _, rank := range b.Ranks {
 			if len(rank) > 1 {
 				c.prefs = append(c.prefs, -1)
@@ -89,9 +90,8 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 			}
 			c.prefs = append(c.prefs, int32(rank[0]))
 		}
+		c.groups = append(c.groups, irvGroup{pos: at, end: len(c.prefs), count: b.Count})
 	}
-	c.next = make([]int32, len(c.count))
-	c.start = append(c.start, len(c.prefs))
 	for i := range c.head {
 		c.head[i] = -1
 	}
@@ -106,16 +106,17 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 // skipped, and a rank naming several candidates is an overvote, which
 // exhausts the ballot whoever those candidates are (as Burlington counted).
 func (c *irvCount) place(g int32) {
-	for p := c.pos[g]; p < c.start[g+1]; p++ {
+	gr := &c.groups[g]
+	for p := gr.pos; p < gr.end; p++ {
 		x := c.prefs[p]
 		if x < 0 {
 			return
 		}
 		if c.status[x] == Hopeful {
-			c.pos[g] = p
-			c.next[g], c.head[x] = c.head[x], g
-			c.totals[x] += c.count[g]
-			c.counting += c.count[g]
+			gr.pos = p
+			gr.next, c.head[x] = c.head[x], g
+			c.totals[x] += gr.count
+			c.counting += gr.count
 			return
 		}
 	}
@@ -133,8 +134,8 @@ func (c *irvCount) exclude(out []int) {
 		c.counting -= c.totals[x]
 		c.totals[x] = 0
 		for g >= 0 {
-			after := c.next[g]
-			c.pos[g]++
+			after := c.groups[g].next
+			c.groups[g].pos++
 			c.place(g)
 			g = after
 		}
