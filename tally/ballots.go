@@ -183,7 +183,7 @@ func (x *ballotBox) groupMarks(g int) []int32 {
 }
 
 // ballots yields each group as a Ballot. The Ranks it yields are only valid
-// until the next: a count that keeps them must copy them (cloneRanks).
+// until the next: a count that keeps them must copy them.
 func (x *ballotBox) ballots() iter.Seq2[int, Ballot] {
 	return func(yield func(int, Ballot) bool) {
 		var flat []int
@@ -233,22 +233,6 @@ func encodeRanks(marks []int32, ranks [][]int) []int32 {
 		}
 	}
 	return marks
-}
-
-// cloneRanks copies ranks into storage of their own.
-func cloneRanks(ranks [][]int) [][]int {
-	n := 0
-	for _, rank := range ranks {
-		n += len(rank)
-	}
-	flat := make([]int, 0, n)
-	out := make([][]int, len(ranks))
-	for i, rank := range ranks {
-		at := len(flat)
-		flat = append(flat, rank...)
-		out[i] = flat[at:len(flat):len(flat)]
-	}
-	return out
 }
 
 // groupTotal is the number of ballots in the box.

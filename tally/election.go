@@ -57,9 +57,8 @@ type Election struct {
 	// box holds the ballots ReadGrouped read, grouped by ranking as they
 	// were read; a count takes them with any in Ballots. Count gives the
 	// methods an election whose box holds every ballot, grouped, checked
-	// and without withdrawn candidates, and sets isGrouped.
-	box       *ballotBox
-	isGrouped bool
+	// and without withdrawn candidates, and no Ballots.
+	box *ballotBox
 }
 
 // Method names a counting method.
@@ -147,7 +146,7 @@ func Count(e *Election, opts Options) (*Result, error) {
 	}
 	// The methods count the groups: the same election, far fewer ballots.
 	grouped := *e
-	grouped.Ballots, grouped.box, grouped.isGrouped = nil, box, true
+	grouped.Ballots, grouped.box = nil, box
 	e = &grouped
 	if opts.Seats == 0 {
 		opts.Seats = e.Seats
@@ -274,35 +273,34 @@ func (e *Election) indexOf(name string) int {
 // summed, and withdrawn candidates dropped from every rank (a rank left
 // empty disappears). Real elections repeat orders a lot, so the methods work
 // on far fewer groups than ballots. The groups keep the order of first
-// appearance, so results never depend on hashing. Count has already grouped
-// and checked the ballots; the Ranks yielded are only valid until the next.
+// appearance, so results never depend on hashing. Count has grouped and
+// checked the ballots before any method runs; the Ranks yielded are only
+// valid until the next.
 func (e *Election) grouped() iter.Seq2[int, Ballot] {
-	if e.isGrouped {
-		return e.box.ballots()
-	}
-	box, err := e.group(false)
-	if err != nil {
-		box = newBallotBox()
-	}
-	return box.ballots()
+	return e.box.ballots()
 }
 
-// rankedHint is how many candidates the grouped ballots rank in all (an
-// upper bound), for a count that copies them into one array.
-func (e *Election) rankedHint() int {
-	if e.isGrouped {
-		return e.box.marks
+// groupedMarks yields the same groups as grouped, each as its count and its
+// marks (see ballotBox), which stay valid as long as the election: a count
+// may keep them rather than copy them.
+func (e *Election) groupedMarks() iter.Seq2[int64, []int32] {
+	return func(yield func(int64, []int32) bool) {
+		for g := range e.box.len() {
+			if !yield(e.box.group(g).count, e.box.groupMarks(g)) {
+				return
+			}
+		}
 	}
-	return 0
 }
 
-// groupsHint is how many groups grouped yields (when Count has grouped the
-// ballots; 0 otherwise), for a count that sizes its arrays.
-func (e *Election) groupsHint() int {
-	if e.isGrouped {
-		return e.box.len()
+// plainMarks reports whether marks rank one candidate per rank.
+func plainMarks(marks []int32) bool {
+	for _, m := range marks {
+		if m < 0 {
+			return false
+		}
 	}
-	return 0
+	return true
 }
 
 // group does the work of grouped and, when check is set, checks each

@@ -78,8 +78,8 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 		status: make([]Status, n),
 		lot:    newLot(e, opts.Ties),
 	}
-	c.groups = make([]irvGroup, 0, e.groupsHint())
-	c.prefs = make([]int32, 0, e.rankedHint())
+	c.groups = make([]irvGroup, 0, e.box.len())
+	c.prefs = make([]int32, 0, e.box.marks)
 	for _, b := range e.grouped() {
 		at := len(c.prefs)
 		for _, rank := range b.Ranks {

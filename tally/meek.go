@@ -71,28 +71,17 @@ func (m *meekCount) start() error {
 		}
 	}
 	m.votes = make([]int64, n)
-	// The plain ballots' preferences share one array, in the order they
-	// are walked, rather than one allocation each.
-	all := make([]int32, 0, m.e.rankedHint())
-	m.groups = make([]meekGroup, 0, m.e.groupsHint())
-	for _, b := range m.e.grouped() {
-		if len(b.Ranks) == 0 {
+	m.groups = make([]meekGroup, 0, m.e.box.len())
+	for count, marks := range m.e.groupedMarks() {
+		if len(marks) == 0 {
 			continue // a ballot with no standing candidate is not counted
 		}
-		m.valid += b.Count
-		g := meekGroup{count: b.Count}
-		plain := true
-		for _, rank := range b.Ranks {
-			plain = plain && len(rank) == 1
-		}
-		if plain {
-			at := len(all)
-			for _, rank := range b.Ranks {
-				all = append(all, int32(rank[0]))
-			}
-			g.prefs = all[at:len(all):len(all)]
+		m.valid += count
+		g := meekGroup{count: count}
+		if plainMarks(marks) {
+			g.prefs = marks // one candidate per rank: the marks are the preferences
 		} else {
-			g.ranks = cloneRanks(b.Ranks) // grouped reuses b.Ranks for the next group
+			g.ranks = decodeMarks(marks, new([]int), nil)
 		}
 		m.groups = append(m.groups, g)
 	}

@@ -75,24 +75,17 @@ func (s *scottishCount) start() error {
 	s.votes = make([]int64, n)
 	s.holding = make([][]int, n)
 	var valid int64
-	s.piles = make([]stvPile, 0, s.e.groupsHint())
-	// The piles' preferences share one array rather than one allocation
-	// each.
-	all := make([]int32, 0, s.e.rankedHint())
-	for _, b := range s.e.grouped() {
-		if len(b.Ranks) == 0 {
+	s.piles = make([]stvPile, 0, s.e.box.len())
+	// countScottish has refused equal ranks: each mark is a preference.
+	for count, prefs := range s.e.groupedMarks() {
+		if len(prefs) == 0 {
 			continue // a paper with no preference for a standing candidate is not valid
 		}
-		at := len(all)
-		for _, rank := range b.Ranks {
-			all = append(all, int32(rank[0]))
-		}
-		prefs := all[at:len(all):len(all)]
-		first := b.Ranks[0][0]
+		first := prefs[0]
 		s.holding[first] = append(s.holding[first], len(s.piles))
-		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: b.Count})
-		s.votes[first] += b.Count * s.one
-		valid += b.Count
+		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: count})
+		s.votes[first] += count * s.one
+		valid += count
 	}
 	s.quota = (valid/int64(s.opts.Seats+1) + 1) * s.one
 	s.res = &Result{Method: Scottish, Seats: s.opts.Seats, Candidates: s.e.Candidates, Ballots: valid}
