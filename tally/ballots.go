@@ -26,7 +26,6 @@ type ballotBox struct {
 	groups [][]boxGroup
 	n      int // the groups
 	chunks [][]int32
-	marks  int // the marks in all groups
 
 	// table finds a ranking's group by open addressing; its length is a
 	// power of two. A slot keeps part of the hash beside the group, so a
@@ -132,7 +131,6 @@ func (x *ballotBox) store(marks []int32, g boxGroup) boxGroup {
 	chunk := x.chunks[last]
 	g.chunk, g.at, g.n = int32(last), int32(len(chunk)), int32(len(marks))
 	x.chunks[last] = append(chunk, marks...)
-	x.marks += len(marks)
 	return g
 }
 

@@ -14,11 +14,8 @@ import (
 // of them.
 type irvCount struct {
 	res *Result
-	// prefs holds every group's ranks end to end, a single candidate as its
-	// index and an overvote as -1. Flat int32s, and all that a move reads
-	// of a group in one irvGroup, keep the walk through a million ballots
-	// in cache.
-	prefs  []int32
+	// groups holds all that a move reads of each group in one irvGroup,
+	// which keeps the walk through a million ballots in cache.
 	groups []irvGroup
 	// head[c] is the first group sitting with c; -1 ends a list.
 	head   []int32
@@ -31,8 +28,10 @@ type irvCount struct {
 
 // irvGroup is a group of identical ballots in an instant-runoff count.
 type irvGroup struct {
+	// prefs are the group's marks (see ballotBox), read in place: a rank
+	// of several candidates is an opening mark followed by negative ones.
+	prefs []int32
 	pos   int   // where in prefs the group's votes sit
-	end   int   // where its ranks end in prefs
 	count int64 // the number of ballots in the group
 	next  int32 // the next group sitting with the same candidate
 }
@@ -79,18 +78,8 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 		lot:    newLot(e, opts.Ties),
 	}
 	c.groups = make([]irvGroup, 0, e.box.len())
-	c.prefs = make([]int32, 0, e.box.marks)
-	for _, b := range e.grouped() {
-		at := len(c.prefs)
-		for _, rank := range b.Ranks {
-			if len(rank) > 1 {
-				c.prefs = append(c.prefs, -1)
-				// Nothing after an overvote is ever read.
-				break
-			}
-			c.prefs = append(c.prefs, int32(rank[0]))
-		}
-		c.groups = append(c.groups, irvGroup{pos: at, end: len(c.prefs), count: b.Count})
+	for count, marks := range e.groupedMarks() {
+		c.groups = append(c.groups, irvGroup{prefs: marks, count: count})
 	}
 	for i := range c.head {
 		c.head[i] = -1
@@ -107,11 +96,11 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 // exhausts the ballot whoever those candidates are (as Burlington counted).
 func (c *irvCount) place(g int32) {
 	gr := &c.groups[g]
-	for p := gr.pos; p < gr.end; p++ {
-		x := c.prefs[p]
-		if x < 0 {
-			return
+	for p := gr.pos; p < len(gr.prefs); p++ {
+		if p+1 < len(gr.prefs) && gr.prefs[p+1] < 0 {
+			return // an overvote: nothing after it is ever read
 		}
+		x := gr.prefs[p]
 		if c.status[x] == Hopeful {
 			gr.pos = p
 			gr.next, c.head[x] = c.head[x], g
