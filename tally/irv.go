@@ -17,10 +17,12 @@ type irvCount struct {
 	// groups holds all that a move reads of each group in one irvGroup,
 	// which keeps the walk through a million ballots in cache.
 	groups []irvGroup
-	// head[c] is the first group sitting with c; -1 ends a list.
-	head   []int32
-	totals []int64
-	status []Status
+	// holding[c] lists the groups sitting with c. A list of indexes, not
+	// a linked list, so that an exclusion's reads of its groups do not
+	// wait on one another.
+	holding [][]int32
+	totals  []int64
+	status  []Status
 	// counting is the number of votes still with continuing candidates.
 	counting int64
 	lot      lot
@@ -33,7 +35,6 @@ type irvGroup struct {
 	prefs []int32
 	pos   int   // where in prefs the group's votes sit
 	count int64 // the number of ballots in the group
-	next  int32 // the next group sitting with the same candidate
 }
 
 func countIRV(e *Election, opts Options) (*Result, error) {
@@ -71,18 +72,15 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 func newIRVCount(e *Election, opts Options) *irvCount {
 	n := len(e.Candidates)
 	c := &irvCount{
-		res:    &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
-		head:   make([]int32, n),
-		totals: make([]int64, n),
-		status: make([]Status, n),
-		lot:    newLot(e, opts.Ties),
+		res:     &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
+		holding: make([][]int32, n),
+		totals:  make([]int64, n),
+		status:  make([]Status, n),
+		lot:     newLot(e, opts.Ties),
 	}
 	c.groups = make([]irvGroup, 0, e.box.len())
 	for count, marks := range e.groupedMarks() {
 		c.groups = append(c.groups, irvGroup{prefs: marks, count: count})
-	}
-	for i := range c.head {
-		c.head[i] = -1
 	}
 	for _, w := range e.Withdrawn {
 		c.status[w] = Withdrawn
@@ -103,7 +101,7 @@ func (c *irvCount) place(g int32) {
 		x := gr.prefs[p]
 		if c.status[x] == Hopeful {
 			gr.pos = p
-			gr.next, c.head[x] = c.head[x], g
+			c.holding[x] = append(c.holding[x], g)
 			c.totals[x] += gr.count
 			c.counting += gr.count
 			return
@@ -118,15 +116,13 @@ func (c *irvCount) exclude(out []int) {
 		c.status[x] = Excluded
 	}
 	for _, x := range out {
-		g := c.head[x]
-		c.head[x] = -1
+		held := c.holding[x]
+		c.holding[x] = nil
 		c.counting -= c.totals[x]
 		c.totals[x] = 0
-		for g >= 0 {
-			after := c.groups[g].next
+		for _, g := range held {
 			c.groups[g].pos++
 			c.place(g)
-			g = after
 		}
 	}
 }
