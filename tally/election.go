@@ -140,7 +140,7 @@ func Count(e *Election, opts Options) (*Result, error) {
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
-	box, err := e.group(true)
+	box, err := e.group()
 	if err != nil {
 		return nil, err
 	}
@@ -303,16 +303,16 @@ func plainMarks(marks []int32) bool {
 	return true
 }
 
-// group does the work of grouped and, when check is set, checks each
-// distinct ranking once (with checkRanking) and each count. Ballots a
-// reader grouped (e.box) were checked as they were read; without withdrawn
-// candidates to drop they are grouped already, once for every count.
-func (e *Election) group(check bool) (*ballotBox, error) {
+// group groups the ballots for grouped, checking each count and each
+// distinct ranking once (with checkRanking). Ballots a reader grouped
+// (e.box) were checked as they were read; without withdrawn candidates to
+// drop they are grouped already, once for every count.
+func (e *Election) group() (*ballotBox, error) {
 	withdrawn := e.withdrawnSet()
 	drop := slices.Contains(withdrawn, true)
 	read := e.box
 	if read != nil {
-		if check && read.tooMany > 0 {
+		if read.tooMany > 0 {
 			return nil, inputErrorf(read.tooMany, "more than %d ballots; booth does not count elections this large", maxBallots)
 		}
 		if !drop && len(e.Ballots) == 0 {
@@ -328,23 +328,20 @@ func (e *Election) group(check bool) (*ballotBox, error) {
 		for g := range read.len() {
 			gr := read.group(g)
 			ranks = decodeMarks(read.groupMarks(g), &flat, ranks[:0])
-			key, _ = rankingMarks(key[:0], ranks, withdrawn, n)
+			key = rankingMarks(key[:0], ranks, withdrawn, n)
 			out.add(gr.count, gr.line, key)
 		}
 	}
 	for i := range e.Ballots {
 		b := &e.Ballots[i]
-		if check {
-			if b.Count <= 0 {
-				return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
-			}
-			if b.Count > maxBallots-out.total {
-				return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
-			}
+		if b.Count <= 0 {
+			return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
 		}
-		var valid bool
-		key, valid = rankingMarks(key[:0], b.Ranks, withdrawn, n)
-		if _, isNew := out.add(b.Count, b.Line, key); isNew && (check || !valid) {
+		if b.Count > maxBallots-out.total {
+			return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
+		}
+		key = rankingMarks(key[:0], b.Ranks, withdrawn, n)
+		if _, isNew := out.add(b.Count, b.Line, key); isNew {
 			if err := e.checkRanking(b); err != nil {
 				return nil, err
 			}
@@ -354,18 +351,13 @@ func (e *Election) group(check bool) (*ballotBox, error) {
 }
 
 // rankingMarks encodes ranks without withdrawn candidates as marks (see
-// ballotBox); a rank left empty disappears. It reports false when an index
-// is out of range (the ballot then needs a full check).
-func rankingMarks(marks []int32, ranks [][]int, withdrawn []bool, n int) ([]int32, bool) {
-	valid := true
+// ballotBox); a rank left empty disappears. It leaves out a candidate that
+// does not exist: checkRanking refuses such a ranking when its group is new.
+func rankingMarks(marks []int32, ranks [][]int, withdrawn []bool, n int) []int32 {
 	for _, rank := range ranks {
 		opened := false
 		for _, c := range rank {
-			if c < 0 || c >= n {
-				valid = false
-				continue
-			}
-			if withdrawn[c] {
+			if c < 0 || c >= n || withdrawn[c] {
 				continue
 			}
 			if opened {
@@ -376,5 +368,5 @@ func rankingMarks(marks []int32, ranks [][]int, withdrawn []bool, n int) ([]int3
 			}
 		}
 	}
-	return marks, valid
+	return marks
 }
