@@ -45,6 +45,13 @@ func read(r io.Reader, perLine bool) (*Election, Format, error) {
 		return nil, "", err
 	}
 	f := detect(text)
+	// Read used to hand the text it had read to ReadBLT, ReadDebian or
+	// ReadPrefLib, which read it again: a second byte order mark went too,
+	// and a Latin-1 file that decoded past the size limit was refused.
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if f != "" && len(text) > maxFileBytes {
+		return nil, f, inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
+	}
 	var e *Election
 	switch f {
 	case BLT:
