@@ -108,7 +108,8 @@ func FuzzReadGrouped(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if e.totalBallots() != g.totalBallots() {
+		// Past maxBallots the box stops summing: Count refuses both.
+		if total := e.totalBallots(); total <= maxBallots && total != g.totalBallots() {
 			t.Fatalf("Read has %d ballots, ReadGrouped %d", e.totalBallots(), g.totalBallots())
 		}
 		if len(e.Candidates) > 60 {
