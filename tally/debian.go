@@ -168,7 +168,8 @@ func (p *debianParser) vote(lineNo int, s string) error {
 			}
 		}
 		if ascii {
-			return p.addVote(rank, &perRank, ranked, lineNo)
+			p.addVote(rank, &perRank, ranked, lineNo)
+			return nil
 		}
 		perRank, ranked = [maxDebianRank + 1]int{}, 0
 	}
@@ -185,7 +186,8 @@ func (p *debianParser) vote(lineNo int, s string) error {
 		}
 		i++
 	}
-	return p.addVote(rank, &perRank, ranked, lineNo)
+	p.addVote(rank, &perRank, ranked, lineNo)
+	return nil
 }
 
 // debianMarks is debianRank for bytes: -1 for what is not an ASCII mark.
@@ -202,7 +204,7 @@ var debianMarks = func() (t [256]int8) {
 
 // addVote takes a vote whose rank values (0 for unranked) are in rank,
 // perRank[v] of them equal to v and ranked of them non-zero.
-func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, ranked, lineNo int) error {
+func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, ranked, lineNo int) {
 	// Group options by rank value (a counting sort): the options a rank
 	// value holds, in their order on the sheet, are ranked equal.
 	var first, next [maxDebianRank + 1]int // where each rank value's options start, and go next
@@ -227,7 +229,6 @@ func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, rank
 	}
 	p.c.marks = marks
 	p.c.add(1, lineNo)
-	return nil
 }
 
 // debianRank returns the rank a mark gives, 0 for unranked.
