@@ -25,6 +25,7 @@ type irvCount struct {
 	status  []Status
 	// counting is the number of votes still with continuing candidates.
 	counting int64
+	touched  int32 // what touch read, kept so the reads are not optimised away
 	lot      lot
 }
 
@@ -120,11 +121,31 @@ func (c *irvCount) exclude(out []int) {
 		c.holding[x] = nil
 		c.counting -= c.totals[x]
 		c.totals[x] = 0
-		for _, g := range held {
-			c.groups[g].pos++
-			c.place(g)
+		for len(held) > 0 {
+			batch := held[:min(len(held), irvBatch)]
+			held = held[len(batch):]
+			c.touch(batch)
+			for _, g := range batch {
+				c.groups[g].pos++
+				c.place(g)
+			}
 		}
 	}
+}
+
+// irvBatch is how many groups an exclusion reads ahead.
+const irvBatch = 16
+
+// touch reads where each group's votes sit, so that the memory reads a
+// batch of moves makes wait together rather than one after another (in a
+// large count nearly every group a move reads is out of the cache).
+func (c *irvCount) touch(batch []int32) {
+	var sum int32
+	for _, g := range batch {
+		gr := &c.groups[g]
+		sum += gr.prefs[gr.pos]
+	}
+	c.touched = sum
 }
 
 func (c *irvCount) record(r *Round) {
