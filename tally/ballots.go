@@ -62,14 +62,22 @@ func newBallotBox() *ballotBox {
 	return &ballotBox{table: make([]boxSlot, 64)}
 }
 
+// hashMarks hashes a ranking's marks: hashSeed, then hashStep for each
+// mark (which lets a reader hash a ranking as it reads it).
 func hashMarks(marks []int32) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(hashSeed)
 	for _, m := range marks {
-		h ^= uint64(uint32(m))
-		h *= 1099511628211
-		h ^= h >> 29
+		h = hashStep(h, m)
 	}
 	return h
+}
+
+const hashSeed = 14695981039346656037
+
+func hashStep(h uint64, m int32) uint64 {
+	h ^= uint64(uint32(m))
+	h *= 1099511628211
+	return h ^ h>>29
 }
 
 // add puts count ballots with the given marks into their group, opening a
@@ -279,8 +287,16 @@ func newCollector(perLine bool) *collector {
 
 // add takes the line's ballot, whose ranking is in c.marks.
 func (c *collector) add(count int64, line int) {
-	c.pending = append(c.pending, pendingLine{count, line, len(c.held), len(c.marks), hashMarks(c.marks)})
+	at := len(c.held)
 	c.held = append(c.held, c.marks...)
+	c.addHeld(count, line, at, hashMarks(c.marks))
+}
+
+// addHeld takes a line's ballot whose marks a reader has appended to
+// c.held from at, with their hashMarks h: the plain lines, read straight
+// into place.
+func (c *collector) addHeld(count int64, line, at int, h uint64) {
+	c.pending = append(c.pending, pendingLine{count, line, at, len(c.held) - at, h})
 	if len(c.pending) == collectorBatch {
 		c.flush()
 	}

@@ -244,7 +244,9 @@ func (p *bltParser) plainBallot(s string, n int) bool {
 	if !ok || weight < 1 {
 		return false
 	}
-	marks := p.c.marks[:0]
+	// The marks go straight after the collector's held ones, and are
+	// hashed as they are read; only a line read to the end keeps them.
+	at, held, h := len(p.c.held), p.c.held, uint64(hashSeed)
 	for {
 		// Each number follows a run of spaces or tabs.
 		sep := 0
@@ -269,10 +271,11 @@ func (p *bltParser) plainBallot(s string, n int) bool {
 			return false
 		}
 		p.seen[c-1] = n
-		marks = append(marks, int32(c-1))
+		held = append(held, int32(c-1))
+		h = hashStep(h, int32(c-1))
 	}
-	p.c.marks = marks
-	p.c.add(weight, n)
+	p.c.held = held
+	p.c.addHeld(weight, n, at, h)
 	return true
 }
 

@@ -320,14 +320,16 @@ func plainPrefLibBallot(no int, count, prefs string, c *collector, seen []int) (
 		return 0, false
 	}
 	s := strings.TrimSpace(prefs)
-	marks := c.marks[:0]
+	// As in bltParser.plainBallot, the marks go straight into place.
+	at, held, h := len(c.held), c.held, uint64(hashSeed)
 	for s != "" {
 		var k int64
 		if k, s, ok = leadingNumber(s, 9); !ok || k < 1 || k > int64(len(seen)) || seen[k-1] == no {
 			return 0, false
 		}
 		seen[k-1] = no
-		marks = append(marks, int32(k-1))
+		held = append(held, int32(k-1))
+		h = hashStep(h, int32(k-1))
 		if s == "" {
 			break
 		}
@@ -336,8 +338,8 @@ func plainPrefLibBallot(no int, count, prefs string, c *collector, seen []int) (
 		}
 		s = s[1:]
 	}
-	c.marks = marks
-	c.add(v, no)
+	c.held = held
+	c.addHeld(v, no, at, h)
 	return v, true
 }
 
