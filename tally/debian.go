@@ -35,7 +35,7 @@ func parseDebian(data string, perLine bool) (*Election, error) {
 	lineNo := 0
 	for line := range strings.Lines(data) {
 		lineNo++
-		if err := p.line(lineNo, strings.TrimRight(line, "\r\n")); err != nil {
+		if err := p.line(lineNo, trimLineEnd(line)); err != nil {
 			return nil, err
 		}
 	}
@@ -47,6 +47,15 @@ func parseDebian(data string, perLine bool) (*Election, error) {
 	}
 	p.c.finish(p.e)
 	return p.e, nil
+}
+
+// trimLineEnd is strings.TrimRight(line, "\r\n") without building the
+// cutset for every line of a large sheet.
+func trimLineEnd(line string) string {
+	for line != "" && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
+	return line
 }
 
 // debianParser walks a sheet line by line: free text, then the header,
@@ -139,9 +148,14 @@ func (p *debianParser) option(lineNo int, s string) error {
 
 // vote reads the marks after "V:"; the voter's hash after them is ignored.
 func (p *debianParser) vote(lineNo int, s string) error {
-	s = strings.TrimLeft(s, " \t")
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		s = s[:i]
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for i := range len(s) {
+		if s[i] == ' ' || s[i] == '\t' {
+			s = s[:i]
+			break
+		}
 	}
 	n := len(p.e.Candidates)
 	if got := utf8.RuneCountInString(s); got != n {
