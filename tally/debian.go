@@ -2,6 +2,7 @@ package tally
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -222,14 +223,14 @@ func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, rank
 	// Group options by rank value (a counting sort): the options a rank
 	// value holds, in their order on the sheet, are ranked equal.
 	var first, next [maxDebianRank + 1]int // where each rank value's options start, and go next
-	for v, sum := 1, 0; v <= maxDebianRank; v++ {
+	for v, sum := 1, 0; sum < ranked; v++ {
 		first[v], next[v] = sum, sum
 		sum += perRank[v]
 	}
-	if cap(p.c.marks) < ranked {
-		p.c.marks = make([]int32, ranked)
-	}
-	marks := p.c.marks[:ranked]
+	// The marks go straight into the collector's batch.
+	at := len(p.c.held)
+	held := slices.Grow(p.c.held, ranked)[:at+ranked]
+	marks := held[at:]
 	for c, v := range rank {
 		if v == 0 {
 			continue
@@ -241,8 +242,8 @@ func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, rank
 		marks[next[v]] = m
 		next[v]++
 	}
-	p.c.marks = marks
-	p.c.add(1, lineNo)
+	p.c.held = held
+	p.c.addHeld(1, lineNo, at, hashMarks(marks))
 }
 
 // debianRank returns the rank a mark gives, 0 for unranked.
