@@ -75,7 +75,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 		defer file.Close()
 		in, name = file, path
 	}
-	e, _, err := tally.Read(in)
+	e, _, err := tally.ReadGrouped(in)
 	if err != nil {
 		return inFile(name, err)
 	}

@@ -21,32 +21,40 @@ import (
 // Candidates are numbered from 1 (or named by [nick] nicknames); PREF1=PREF2
 // ranks them equally.
 func ReadBLT(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	p := &bltParser{lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+	return parseBLT(text, true)
+}
+
+// parseBLT reads a BLT file's text into one Ballot per line (perLine) or a
+// ballot box.
+func parseBLT(data string, perLine bool) (*Election, error) {
+	p := &bltParser{text: lineCursor{data: data}, c: newCollector(perLine)}
 	return p.parse()
 }
 
 type bltParser struct {
-	lines []string
-	next  int // index of the next line to read
+	text  lineCursor
 	e     Election
 	nicks map[string]int
+	c     *collector
+	seen  []int // scratch for plainBallot: the line that last ranked each candidate
 }
 
-// line returns the next non-blank line, its 1-based number, and false at the
-// end of the file.
+// line returns the next non-blank line, trimmed, its 1-based number, and
+// false at the end of the file.
 func (p *bltParser) line() (string, int, bool) {
-	for p.next < len(p.lines) {
-		s := strings.TrimSpace(p.lines[p.next])
-		p.next++
-		if s != "" {
-			return s, p.next, true
+	for {
+		s, ok := p.text.next()
+		if !ok {
+			return "", p.text.no, false
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			return s, p.text.no, true
 		}
 	}
-	return "", p.next, false
 }
 
 func (p *bltParser) parse() (*Election, error) {
@@ -68,12 +76,14 @@ func (p *bltParser) parse() (*Election, error) {
 	}
 	p.e.Seats = seats
 	p.e.Candidates = make([]Candidate, cands)
+	p.seen = make([]int, cands)
 	if err := p.ballots(); err != nil {
 		return nil, err
 	}
 	if err := p.names(); err != nil {
 		return nil, err
 	}
+	p.c.finish(&p.e)
 	return &p.e, nil
 }
 
@@ -103,6 +113,9 @@ func (p *bltParser) ballots() error {
 			continue
 		}
 		first = false
+		if p.plainBallot(s, n) {
+			continue
+		}
 		if err := p.ballot(s, n); err != nil {
 			return err
 		}
@@ -214,8 +227,56 @@ func (p *bltParser) ballot(s string, n int) error {
 		}
 		b.Ranks = append(b.Ranks, rank)
 	}
-	p.e.Ballots = append(p.e.Ballots, b)
+	p.c.addRanks(b)
 	return nil
+}
+
+// plainBallot reads the common ballot line, "WEIGHT C1 C2 ... 0" in digits,
+// spaces and tabs, with no nicknames, equal ranks or ballot ID, in place
+// and without allocating. It reports false, having taken nothing, for any
+// other line and for any mistake: ballot reads those, so that every line
+// reads and fails as it always has.
+func (p *bltParser) plainBallot(s string, n int) bool {
+	if p.nicks != nil {
+		return false
+	}
+	weight, rest, ok := leadingNumber(s, 18)
+	if !ok || weight < 1 {
+		return false
+	}
+	// The marks go straight after the collector's held ones, and are
+	// hashed as they are read; only a line read to the end keeps them.
+	at, held, h := len(p.c.held), p.c.held, uint64(hashSeed)
+	for {
+		// Each number follows a run of spaces or tabs.
+		sep := 0
+		for sep < len(rest) && (rest[sep] == ' ' || rest[sep] == '\t') {
+			sep++
+		}
+		if sep == 0 {
+			return false
+		}
+		token := rest[sep:]
+		var c int64
+		if c, rest, ok = leadingNumber(token, 9); !ok {
+			return false
+		}
+		if rest == "" {
+			if token != "0" { // the line must end with exactly "0"
+				return false
+			}
+			break
+		}
+		if c < 1 || c > int64(len(p.e.Candidates)) || p.seen[c-1] == n {
+			return false
+		}
+		p.seen[c-1] = n
+		held = append(held, int32(c-1))
+		h = hashStep(h, int32(c-1))
+	}
+	p.c.held = held
+	p.c.addHeld(weight, n, at, h)
+	return true
 }
 
 // label names a candidate before the names section has been read: by

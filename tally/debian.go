@@ -2,6 +2,7 @@ package tally
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,15 +22,21 @@ const maxDebianRank = 35
 // option (constitution A.6(1)). Each voter becomes one ballot of count 1.
 // Sheets older than 2008 are Latin-1; readText decodes them.
 func ReadDebian(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	p := debianParser{e: &Election{}}
+	return parseDebian(text, true)
+}
+
+// parseDebian reads a tally sheet's text into one Ballot per vote
+// (perLine) or a ballot box.
+func parseDebian(data string, perLine bool) (*Election, error) {
+	p := debianParser{e: &Election{}, c: newCollector(perLine)}
 	lineNo := 0
-	for line := range strings.Lines(string(data)) {
+	for line := range strings.Lines(data) {
 		lineNo++
-		if err := p.line(lineNo, strings.TrimRight(line, "\r\n")); err != nil {
+		if err := p.line(lineNo, trimLineEnd(line)); err != nil {
 			return nil, err
 		}
 	}
@@ -39,7 +46,17 @@ func ReadDebian(r io.Reader) (*Election, error) {
 	if !p.closed {
 		return nil, errTruncated(lineNo, "the end of the options header")
 	}
+	p.c.finish(p.e)
 	return p.e, nil
+}
+
+// trimLineEnd is strings.TrimRight(line, "\r\n") without building the
+// cutset for every line of a large sheet.
+func trimLineEnd(line string) string {
+	for line != "" && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
+	return line
 }
 
 // debianParser walks a sheet line by line: free text, then the header,
@@ -50,6 +67,7 @@ type debianParser struct {
 	closed  bool // the header is complete (closing decoration or a vote)
 	byName  map[string]int
 	rank    []int // scratch: each option's rank on the current vote
+	c       *collector
 }
 
 func (p *debianParser) line(lineNo int, line string) error {
@@ -131,9 +149,14 @@ func (p *debianParser) option(lineNo int, s string) error {
 
 // vote reads the marks after "V:"; the voter's hash after them is ignored.
 func (p *debianParser) vote(lineNo int, s string) error {
-	s = strings.TrimLeft(s, " \t")
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		s = s[:i]
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for i := range len(s) {
+		if s[i] == ' ' || s[i] == '\t' {
+			s = s[:i]
+			break
+		}
 	}
 	n := len(p.e.Candidates)
 	if got := utf8.RuneCountInString(s); got != n {
@@ -145,7 +168,28 @@ func (p *debianParser) vote(lineNo int, s string) error {
 	}
 	rank := p.rank[:n]
 	ranked := 0
-	for i, c := range []rune(s) {
+	if len(s) == n { // one byte a mark: the marks can be ASCII
+		ascii := true
+		for i := range len(s) {
+			v := debianMarks[s[i]]
+			if v < 0 {
+				ascii = false // not a mark, or not ASCII: the general loop below says which
+				break
+			}
+			rank[i] = int(v)
+			if v > 0 {
+				perRank[v]++
+				ranked++
+			}
+		}
+		if ascii {
+			p.addVote(rank, &perRank, ranked, lineNo)
+			return nil
+		}
+		perRank, ranked = [maxDebianRank + 1]int{}, 0
+	}
+	i := 0
+	for _, c := range s {
 		v, ok := debianRank(c)
 		if !ok {
 			return inputErrorf(lineNo, "bad mark %q for option %d (%s): use 1-9, A-Z for 10-35, or - for unranked", c, i+1, p.e.Candidates[i].Name)
@@ -155,24 +199,51 @@ func (p *debianParser) vote(lineNo int, s string) error {
 			perRank[v]++
 			ranked++
 		}
+		i++
 	}
-	// Group options by rank value; one backing array keeps allocations to two.
-	flat := make([]int, 0, ranked)
-	var ranks [][]int
-	for v := 1; v <= maxDebianRank && len(flat) < ranked; v++ {
-		if perRank[v] == 0 {
+	p.addVote(rank, &perRank, ranked, lineNo)
+	return nil
+}
+
+// debianMarks is debianRank for bytes: -1 for what is not an ASCII mark.
+var debianMarks = func() (t [256]int8) {
+	for b := range t {
+		v, ok := debianRank(rune(b))
+		t[b] = int8(v)
+		if !ok || b >= utf8.RuneSelf {
+			t[b] = -1
+		}
+	}
+	return t
+}()
+
+// addVote takes a vote whose rank values (0 for unranked) are in rank,
+// perRank[v] of them equal to v and ranked of them non-zero.
+func (p *debianParser) addVote(rank []int, perRank *[maxDebianRank + 1]int, ranked, lineNo int) {
+	// Group options by rank value (a counting sort): the options a rank
+	// value holds, in their order on the sheet, are ranked equal.
+	var first, next [maxDebianRank + 1]int // where each rank value's options start, and go next
+	for v, sum := 1, 0; sum < ranked; v++ {
+		first[v], next[v] = sum, sum
+		sum += perRank[v]
+	}
+	// The marks go straight into the collector's batch.
+	at := len(p.c.held)
+	held := slices.Grow(p.c.held, ranked)[:at+ranked]
+	marks := held[at:]
+	for c, v := range rank {
+		if v == 0 {
 			continue
 		}
-		start := len(flat)
-		for c, rc := range rank {
-			if rc == v {
-				flat = append(flat, c)
-			}
+		m := int32(c)
+		if next[v] > first[v] {
+			m = ^m // ranked equal with the option before it
 		}
-		ranks = append(ranks, flat[start:len(flat):len(flat)])
+		marks[next[v]] = m
+		next[v]++
 	}
-	p.e.Ballots = append(p.e.Ballots, Ballot{Count: 1, Ranks: ranks, Line: lineNo})
-	return nil
+	p.c.held = held
+	p.c.addHeld(1, lineNo, at, hashMarks(marks))
 }
 
 // debianRank returns the rank a mark gives, 0 for unranked.

@@ -15,6 +15,7 @@ package tally
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 )
@@ -53,7 +54,11 @@ type Election struct {
 	TieOrder []int
 	Ballots  []Ballot
 
-	isGrouped bool // Ballots are already grouped, checked and without withdrawn candidates
+	// box holds the ballots ReadGrouped read, grouped by ranking as they
+	// were read; a count takes them with any in Ballots. Count gives the
+	// methods an election whose box holds every ballot, grouped, checked
+	// and without withdrawn candidates, and no Ballots.
+	box *ballotBox
 }
 
 // Method names a counting method.
@@ -139,14 +144,13 @@ func Count(e *Election, opts Options) (*Result, error) {
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
-	groups, err := e.group(true)
+	box, err := e.group()
 	if err != nil {
 		return nil, err
 	}
 	// The methods count the groups: the same election, far fewer ballots.
 	grouped := *e
-	grouped.Ballots = groups
-	grouped.isGrouped = true
+	grouped.Ballots, grouped.box = nil, box
 	e = &grouped
 	if opts.Seats == 0 {
 		opts.Seats = e.Seats
@@ -251,6 +255,9 @@ func (e *Election) withdrawnSet() []bool {
 
 func (e *Election) totalBallots() int64 {
 	var t int64
+	if e.box != nil {
+		t = e.box.groupTotal()
+	}
 	for _, b := range e.Ballots {
 		t += b.Count
 	}
@@ -267,106 +274,104 @@ func (e *Election) indexOf(name string) int {
 	return -1
 }
 
-// grouped merges ballots with identical rankings, summing their counts,
-// and drops withdrawn candidates from every rank (a rank left empty
-// disappears). Real elections repeat orders a lot, so the methods work on
-// far fewer groups than ballots. The groups keep the order of first
-// appearance, so results never depend on map iteration. Count has already
-// checked the ballots.
-func (e *Election) grouped() []Ballot {
-	if e.isGrouped {
-		return e.Ballots
-	}
-	groups, _ := e.group(false)
-	return groups
+// grouped yields the ballots with identical rankings merged, their counts
+// summed, and withdrawn candidates dropped from every rank (a rank left
+// empty disappears). Real elections repeat orders a lot, so the methods work
+// on far fewer groups than ballots. The groups keep the order of first
+// appearance, so results never depend on hashing. Count has grouped and
+// checked the ballots before any method runs; the Ranks yielded are only
+// valid until the next.
+func (e *Election) grouped() iter.Seq2[int, Ballot] {
+	return e.box.ballots()
 }
 
-// group does the work of grouped and, when check is set, checks each
-// distinct ranking once (with checkRanking) and each count.
-func (e *Election) group(check bool) ([]Ballot, error) {
+// groupedMarks yields the same groups as grouped, each as its count and its
+// marks (see ballotBox), which stay valid as long as the election: a count
+// may keep them rather than copy them.
+func (e *Election) groupedMarks() iter.Seq2[int64, []int32] {
+	return func(yield func(int64, []int32) bool) {
+		for g := range e.box.len() {
+			if !yield(e.box.group(g).count, e.box.groupMarks(g)) {
+				return
+			}
+		}
+	}
+}
+
+// plainMarks reports whether marks rank one candidate per rank.
+func plainMarks(marks []int32) bool {
+	for _, m := range marks {
+		if m < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// group groups the ballots for grouped, checking each count and each
+// distinct ranking once (with checkRanking). Ballots a reader grouped
+// (e.box) were checked as they were read; without withdrawn candidates to
+// drop they are grouped already, once for every count.
+func (e *Election) group() (*ballotBox, error) {
 	withdrawn := e.withdrawnSet()
+	drop := slices.Contains(withdrawn, true)
+	read := e.box
+	if read != nil {
+		if read.tooMany > 0 {
+			return nil, inputErrorf(read.tooMany, "more than %d ballots; booth does not count elections this large", maxBallots)
+		}
+		if !drop && len(e.Ballots) == 0 {
+			return read, nil
+		}
+	}
 	n := len(e.Candidates)
-	index := make(map[string]int, 1024)
-	var out []Ballot
-	var key []byte
-	var total int64
+	out := newBallotBox()
+	var key []int32
+	if read != nil {
+		var flat []int
+		var ranks [][]int
+		for g := range read.len() {
+			gr := read.group(g)
+			ranks = decodeMarks(read.groupMarks(g), &flat, ranks[:0])
+			key = rankingMarks(key[:0], ranks, withdrawn, n)
+			out.add(gr.count, gr.line, key)
+		}
+	}
 	for i := range e.Ballots {
 		b := &e.Ballots[i]
-		if check {
-			if b.Count <= 0 {
-				return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
-			}
-			if b.Count > maxBallots-total {
-				return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
-			}
+		if b.Count <= 0 {
+			return nil, inputErrorf(b.Line, "a ballot's count must be positive, not %d", b.Count)
 		}
-		total += b.Count
-		var valid bool
-		key, valid = rankingKey(key[:0], b.Ranks, withdrawn, n)
-		if at, ok := index[string(key)]; ok {
-			out[at].Count += b.Count
-			continue
+		if b.Count > maxBallots-out.total {
+			return nil, inputErrorf(b.Line, "more than %d ballots; booth does not count elections this large", maxBallots)
 		}
-		if check || !valid {
+		key = rankingMarks(key[:0], b.Ranks, withdrawn, n)
+		if _, isNew := out.add(b.Count, b.Line, key); isNew {
 			if err := e.checkRanking(b); err != nil {
 				return nil, err
 			}
 		}
-		index[string(key)] = len(out)
-		out = append(out, Ballot{Count: b.Count, Ranks: dropWithdrawn(b.Ranks, withdrawn), Line: b.Line})
 	}
 	return out, nil
 }
 
-// rankingKey encodes ranks without withdrawn candidates as each rank's
-// length followed by its candidates, one byte each when there are fewer
-// than 256 candidates and two otherwise. It reports false when an index is
-// out of range (the ballot then needs a full check).
-func rankingKey(key []byte, ranks [][]int, withdrawn []bool, n int) ([]byte, bool) {
-	wide := n > 255
-	put := func(x int) {
-		if wide {
-			key = append(key, byte(x>>8))
-		}
-		key = append(key, byte(x))
-	}
-	valid := true
+// rankingMarks encodes ranks without withdrawn candidates as marks (see
+// ballotBox); a rank left empty disappears. It leaves out a candidate that
+// does not exist: checkRanking refuses such a ranking when its group is new.
+func rankingMarks(marks []int32, ranks [][]int, withdrawn []bool, n int) []int32 {
 	for _, rank := range ranks {
-		at := len(key)
-		put(0)
-		kept := 0
+		opened := false
 		for _, c := range rank {
-			if c < 0 || c >= n {
-				valid = false
+			if c < 0 || c >= n || withdrawn[c] {
 				continue
 			}
-			if !withdrawn[c] {
-				put(c)
-				kept++
+			if opened {
+				marks = append(marks, int32(^c))
+			} else {
+				marks = append(marks, int32(c))
+				opened = true
 			}
 		}
-		switch {
-		case kept == 0:
-			key = key[:at]
-		case wide:
-			key[at], key[at+1] = byte(kept>>8), byte(kept)
-		default:
-			key[at] = byte(kept)
-		}
 	}
-	return key, valid
-}
-
-func dropWithdrawn(ranks [][]int, withdrawn []bool) [][]int {
-	if !slices.Contains(withdrawn, true) {
-		return ranks
-	}
-	out := make([][]int, 0, len(ranks))
-	for _, rank := range ranks {
-		kept := slices.DeleteFunc(slices.Clone(rank), func(c int) bool { return withdrawn[c] })
-		if len(kept) > 0 {
-			out = append(out, kept)
-		}
-	}
-	return out
+	return marks
 }

@@ -14,23 +14,28 @@ import (
 // of them.
 type irvCount struct {
 	res *Result
-	// prefs holds every group's ranks end to end, a single candidate as its
-	// index and an overvote as -1; group g's run from start[g] to
-	// start[g+1]. Flat int32s keep the walk through a million ballots in
-	// cache.
-	prefs []int32
-	start []int
-	pos   []int   // pos[g] is where in prefs group g's votes sit
-	count []int64 // count[g] is the number of ballots in group g
-	// head[c] is the first group sitting with c, next[g] the one after g;
-	// -1 ends a list.
-	head   []int32
-	next   []int32
-	totals []int64
-	status []Status
+	// groups holds all that a move reads of each group in one irvGroup,
+	// which keeps the walk through a million ballots in cache.
+	groups []irvGroup
+	// holding[c] lists the groups sitting with c. A list of indexes, not
+	// a linked list, so that an exclusion's reads of its groups do not
+	// wait on one another.
+	holding [][]int32
+	totals  []int64
+	status  []Status
 	// counting is the number of votes still with continuing candidates.
 	counting int64
+	touched  int32 // what touch read, kept so the reads are not optimised away
 	lot      lot
+}
+
+// irvGroup is a group of identical ballots in an instant-runoff count.
+type irvGroup struct {
+	// prefs are the group's marks (see ballotBox), read in place: a rank
+	// of several candidates is an opening mark followed by negative ones.
+	prefs []int32
+	pos   int   // where in prefs the group's votes sit
+	count int64 // the number of ballots in the group
 }
 
 func countIRV(e *Election, opts Options) (*Result, error) {
@@ -41,7 +46,7 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 	if !slices.Contains(c.status, Hopeful) {
 		return nil, inputErrorf(0, "every candidate has withdrawn; there is no one to elect")
 	}
-	for g := range c.count {
+	for g := range c.groups {
 		c.place(int32(g))
 	}
 	round := Round{Number: 1, Action: "First preferences"}
@@ -67,37 +72,16 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 
 func newIRVCount(e *Election, opts Options) *irvCount {
 	n := len(e.Candidates)
-	groups := e.grouped()
 	c := &irvCount{
-		res:    &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
-		start:  make([]int, len(groups)+1),
-		pos:    make([]int, len(groups)),
-		count:  make([]int64, len(groups)),
-		head:   make([]int32, n),
-		next:   make([]int32, len(groups)),
-		totals: make([]int64, n),
-		status: make([]Status, n),
-		lot:    newLot(e, opts.Ties),
+		res:     &Result{Method: IRV, Seats: 1, Candidates: e.Candidates, Ballots: e.totalBallots()},
+		holding: make([][]int32, n),
+		totals:  make([]int64, n),
+		status:  make([]Status, n),
+		lot:     newLot(e, opts.Ties),
 	}
-	size := 0
-	for _, b := range groups {
-		size += len(b.Ranks)
-	}
-	c.prefs = make([]int32, 0, size)
-	for g, b := range groups {
-		c.start[g], c.pos[g], c.count[g] = len(c.prefs), len(c.prefs), b.Count
-		for _, rank := range b.Ranks {
-			if len(rank) > 1 {
-				c.prefs = append(c.prefs, -1)
-				// Nothing after an overvote is ever read.
-				break
-			}
-			c.prefs = append(c.prefs, int32(rank[0]))
-		}
-	}
-	c.start[len(groups)] = len(c.prefs)
-	for i := range c.head {
-		c.head[i] = -1
+	c.groups = make([]irvGroup, 0, e.box.len())
+	for count, marks := range e.groupedMarks() {
+		c.groups = append(c.groups, irvGroup{prefs: marks, count: count})
 	}
 	for _, w := range e.Withdrawn {
 		c.status[w] = Withdrawn
@@ -110,16 +94,17 @@ func newIRVCount(e *Election, opts Options) *irvCount {
 // skipped, and a rank naming several candidates is an overvote, which
 // exhausts the ballot whoever those candidates are (as Burlington counted).
 func (c *irvCount) place(g int32) {
-	for p := c.pos[g]; p < c.start[g+1]; p++ {
-		x := c.prefs[p]
-		if x < 0 {
-			return
+	gr := &c.groups[g]
+	for p := gr.pos; p < len(gr.prefs); p++ {
+		if p+1 < len(gr.prefs) && gr.prefs[p+1] < 0 {
+			return // an overvote: nothing after it is ever read
 		}
+		x := gr.prefs[p]
 		if c.status[x] == Hopeful {
-			c.pos[g] = p
-			c.next[g], c.head[x] = c.head[x], g
-			c.totals[x] += c.count[g]
-			c.counting += c.count[g]
+			gr.pos = p
+			c.holding[x] = append(c.holding[x], g)
+			c.totals[x] += gr.count
+			c.counting += gr.count
 			return
 		}
 	}
@@ -132,17 +117,35 @@ func (c *irvCount) exclude(out []int) {
 		c.status[x] = Excluded
 	}
 	for _, x := range out {
-		g := c.head[x]
-		c.head[x] = -1
+		held := c.holding[x]
+		c.holding[x] = nil
 		c.counting -= c.totals[x]
 		c.totals[x] = 0
-		for g >= 0 {
-			after := c.next[g]
-			c.pos[g]++
-			c.place(g)
-			g = after
+		for len(held) > 0 {
+			batch := held[:min(len(held), irvBatch)]
+			held = held[len(batch):]
+			c.touch(batch)
+			for _, g := range batch {
+				c.groups[g].pos++
+				c.place(g)
+			}
 		}
 	}
+}
+
+// irvBatch is how many groups an exclusion reads ahead.
+const irvBatch = 16
+
+// touch reads where each group's votes sit, so that the memory reads a
+// batch of moves makes wait together rather than one after another (in a
+// large count nearly every group a move reads is out of the cache).
+func (c *irvCount) touch(batch []int32) {
+	var sum int32
+	for _, g := range batch {
+		gr := &c.groups[g]
+		sum += gr.prefs[gr.pos]
+	}
+	c.touched = sum
 }
 
 func (c *irvCount) record(r *Round) {

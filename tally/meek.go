@@ -17,7 +17,7 @@ const (
 // per rank) keep their preferences in prefs; ballots with equal ranks keep
 // ranks, and share their weight equally among a rank's candidates.
 type meekGroup struct {
-	prefs []int
+	prefs []int32
 	ranks [][]int
 	count int64
 }
@@ -71,22 +71,17 @@ func (m *meekCount) start() error {
 		}
 	}
 	m.votes = make([]int64, n)
-	for _, b := range m.e.grouped() {
-		if len(b.Ranks) == 0 {
+	m.groups = make([]meekGroup, 0, m.e.box.len())
+	for count, marks := range m.e.groupedMarks() {
+		if len(marks) == 0 {
 			continue // a ballot with no standing candidate is not counted
 		}
-		m.valid += b.Count
-		g := meekGroup{count: b.Count}
-		plain := true
-		for _, rank := range b.Ranks {
-			plain = plain && len(rank) == 1
-		}
-		if plain {
-			for _, rank := range b.Ranks {
-				g.prefs = append(g.prefs, rank[0])
-			}
+		m.valid += count
+		g := meekGroup{count: count}
+		if plainMarks(marks) {
+			g.prefs = marks // one candidate per rank: the marks are the preferences
 		} else {
-			g.ranks = b.Ranks
+			g.ranks = decodeMarks(marks, new([]int), nil)
 		}
 		m.groups = append(m.groups, g)
 	}

@@ -16,31 +16,46 @@ const maxPrefLibAlternatives = 100_000
 // number of alternatives and writes "COUNT,a,b,{c,d}". Candidates are
 // numbered from 1; braces put candidates at the same rank.
 func ReadPrefLib(r io.Reader) (*Election, error) {
-	data, err := readText(r)
+	text, err := readText(r)
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.Split(string(data), "\n")
-	for i, l := range lines {
+	return parsePrefLib(text, true)
+}
+
+// parsePrefLib reads a PrefLib file's text into one Ballot per data line
+// (perLine) or a ballot box.
+func parsePrefLib(data string, perLine bool) (*Election, error) {
+	c := newCollector(perLine)
+	lines := lineCursor{data: data}
+	for {
+		l, ok := lines.next()
+		if !ok {
+			break
+		}
 		l = strings.TrimSpace(l)
 		if l == "" {
 			continue
 		}
 		if isDigits(l) {
-			return readOldPrefLib(lines, i)
+			return readOldPrefLib(&lines, l, c)
 		}
 		break
 	}
-	return readTOI(lines)
+	return readTOI(&lineCursor{data: data}, c)
 }
 
-func readTOI(lines []string) (*Election, error) {
+func readTOI(lines *lineCursor, c *collector) (*Election, error) {
 	e := &Election{}
 	h := preflibHeader{names: map[int]preflibName{}, voters: -1}
-	var seen []int
+	var seen, plainSeen []int
 	var sum int64
-	for i, raw := range lines {
-		no, line := i+1, strings.TrimSpace(raw)
+	for {
+		raw, more := lines.next()
+		if !more {
+			break
+		}
+		no, line := lines.no, strings.TrimSpace(raw)
 		if line == "" {
 			continue
 		}
@@ -60,25 +75,30 @@ func readTOI(lines []string) (*Election, error) {
 			if err != nil {
 				return nil, err
 			}
-			e.Candidates, seen = cands, make([]int, len(cands))
+			e.Candidates, seen, plainSeen = cands, make([]int, len(cands)), make([]int, len(cands))
 		}
 		count, prefs, ok := strings.Cut(line, ":")
 		if !ok {
 			return nil, inputErrorf(no, "expected \"COUNT: preferences\" (e.g. \"12: 3,1,{2,4}\"), found %q", line)
+		}
+		if v, ok := plainPrefLibBallot(no, count, prefs, c, plainSeen); ok {
+			sum += v
+			continue
 		}
 		b, err := parsePrefLibBallot(no, count, prefs, e.Candidates, seen)
 		if err != nil {
 			return nil, err
 		}
 		sum += b.Count
-		e.Ballots = append(e.Ballots, b)
+		c.addRanks(b)
 	}
 	if e.Candidates == nil {
-		return nil, errTruncated(len(lines), "the ballots")
+		return nil, errTruncated(lines.no, "the ballots")
 	}
 	if h.voters >= 0 && h.voters != sum {
 		return nil, inputErrorf(h.votersLine, "the header declares %d voters but the ballots count %d (is the file truncated?)", h.voters, sum)
 	}
+	c.finish(e)
 	return e, nil
 }
 
@@ -164,17 +184,21 @@ func (h *preflibHeader) candidates(no int) ([]Candidate, error) {
 // readOldPrefLib reads the layout PrefLib used before 2022: the number of
 // alternatives on line first, then "i,name" lines, then a "voters,sum,unique"
 // line, then "COUNT,a,b,{c,d}" lines.
-func readOldPrefLib(lines []string, first int) (*Election, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(lines[first]))
+func readOldPrefLib(lines *lineCursor, first string, c *collector) (*Election, error) {
+	n, err := strconv.Atoi(first)
 	if err != nil || n < 1 || n > maxPrefLibAlternatives {
-		return nil, inputErrorf(first+1, "the number of alternatives must be a whole number from 1 to %d", maxPrefLibAlternatives)
+		return nil, inputErrorf(lines.no, "the number of alternatives must be a whole number from 1 to %d", maxPrefLibAlternatives)
 	}
 	e := &Election{Candidates: make([]Candidate, n)}
-	seen := make([]int, n)
+	seen, plainSeen := make([]int, n), make([]int, n)
 	voters, votersLine, sum := int64(-1), 0, int64(0)
 	named := 0
-	for i := first + 1; i < len(lines); i++ {
-		no, line := i+1, strings.TrimSpace(lines[i])
+	for {
+		raw, more := lines.next()
+		if !more {
+			break
+		}
+		no, line := lines.no, strings.TrimSpace(raw)
 		if line == "" {
 			continue
 		}
@@ -194,20 +218,25 @@ func readOldPrefLib(lines []string, first int) (*Election, error) {
 				return nil, inputErrorf(no, "expected \"voters,sum of counts,unique orders\", found %q", line)
 			}
 		default:
+			if v, ok := plainPrefLibBallot(no, head, rest, c, plainSeen); ok {
+				sum += v
+				continue
+			}
 			b, err := parsePrefLibBallot(no, head, rest, e.Candidates, seen)
 			if err != nil {
 				return nil, err
 			}
 			sum += b.Count
-			e.Ballots = append(e.Ballots, b)
+			c.addRanks(b)
 		}
 	}
 	if votersLine == 0 {
-		return nil, errTruncated(len(lines), "the names of the alternatives and the voter totals")
+		return nil, errTruncated(lines.no, "the names of the alternatives and the voter totals")
 	}
 	if voters != sum {
 		return nil, inputErrorf(votersLine, "the header declares %d votes but the ballots count %d (is the file truncated?)", voters, sum)
 	}
+	c.finish(e)
 	return e, nil
 }
 
@@ -276,6 +305,42 @@ func parsePrefLibBallot(no int, count, prefs string, cands []Candidate, seen []i
 		}
 	}
 	return b, nil
+}
+
+// plainPrefLibBallot reads the common data line, a count and candidate
+// numbers separated by commas, in digits only, in place and without
+// allocating, and returns its count. It reports false, having taken
+// nothing, for any other line and for any mistake (spaces, braces, a
+// candidate listed twice...): parsePrefLibBallot reads those, so that every
+// line reads and fails as it always has. seen is its own scratch, as
+// parsePrefLibBallot's.
+func plainPrefLibBallot(no int, count, prefs string, c *collector, seen []int) (int64, bool) {
+	v, rest, ok := leadingNumber(strings.TrimSpace(count), 10)
+	if !ok || rest != "" || v < 1 || v > maxBallots {
+		return 0, false
+	}
+	s := strings.TrimSpace(prefs)
+	// As in bltParser.plainBallot, the marks go straight into place.
+	at, held, h := len(c.held), c.held, uint64(hashSeed)
+	for s != "" {
+		var k int64
+		if k, s, ok = leadingNumber(s, 9); !ok || k < 1 || k > int64(len(seen)) || seen[k-1] == no {
+			return 0, false
+		}
+		seen[k-1] = no
+		held = append(held, int32(k-1))
+		h = hashStep(h, int32(k-1))
+		if s == "" {
+			break
+		}
+		if s[0] != ',' || len(s) == 1 {
+			return 0, false
+		}
+		s = s[1:]
+	}
+	c.held = held
+	c.addHeld(v, no, at, h)
+	return v, true
 }
 
 func prefLibCandidate(no int, f string, cands []Candidate, seen []int) (int, error) {

@@ -1,8 +1,8 @@
 package tally
 
 import (
-	"bytes"
 	"io"
+	"io/fs"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,21 +24,42 @@ const (
 const maxFileBytes = 1 << 30
 
 // Read reads a ballot file of any supported format, recognised from its
-// content.
+// content, into one Ballot per ballot line.
 func Read(r io.Reader) (*Election, Format, error) {
-	data, err := readText(r)
+	return read(r, true)
+}
+
+// ReadGrouped reads a ballot file like Read, but groups identical rankings
+// as it reads them and keeps them in the compact form the counts use, so
+// memory grows with the distinct rankings, not with the voters: it is the
+// reader for counting a large file. The election it returns has no Ballots;
+// Count counts the ballots it read (and any added to Ballots), with the
+// same results and errors as for the election Read returns.
+func ReadGrouped(r io.Reader) (*Election, Format, error) {
+	return read(r, false)
+}
+
+func read(r io.Reader, perLine bool) (*Election, Format, error) {
+	text, err := readText(r)
 	if err != nil {
 		return nil, "", err
 	}
-	f := Detect(data)
+	f := detect(text)
+	// Read used to hand the text it had read to ReadBLT, ReadDebian or
+	// ReadPrefLib, which read it again: a second byte order mark went too,
+	// and a Latin-1 file that decoded past the size limit was refused.
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if f != "" && len(text) > maxFileBytes {
+		return nil, f, inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
+	}
 	var e *Election
 	switch f {
 	case BLT:
-		e, err = ReadBLT(bytes.NewReader(data))
+		e, err = parseBLT(text, perLine)
 	case Debian:
-		e, err = ReadDebian(bytes.NewReader(data))
+		e, err = parseDebian(text, perLine)
 	case PrefLib:
-		e, err = ReadPrefLib(bytes.NewReader(data))
+		e, err = parsePrefLib(text, perLine)
 	default:
 		return nil, "", inputErrorf(0, "not a ballot file booth knows: expected BLT (first line \"CANDIDATES SEATS\"), a Debian tally sheet (\"V:\" lines) or PrefLib TOI/SOI (\"COUNT: a,b,...\" lines)")
 	}
@@ -48,8 +69,12 @@ func Read(r io.Reader) (*Election, Format, error) {
 // Detect recognises a ballot file's format from its first meaningful lines,
 // or returns "" when it is none of them.
 func Detect(data []byte) Format {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for line := range strings.Lines(string(data)) {
+	return detect(string(data))
+}
+
+func detect(data string) Format {
+	data = strings.TrimPrefix(data, "\xef\xbb\xbf")
+	for line := range strings.Lines(data) {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "":
@@ -74,7 +99,7 @@ func Detect(data []byte) Format {
 		}
 		if !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "-=") {
 			// Debian sheets open with free text before the options.
-			if bytes.Contains(data, []byte("\nV:")) {
+			if strings.Contains(data, "\nV:") {
 				return Debian
 			}
 			return ""
@@ -98,22 +123,77 @@ func isDigits(s string) bool {
 // readText reads a whole ballot file, drops a UTF-8 byte order mark, and
 // decodes Latin-1 when the bytes are not UTF-8 (older Debian tally sheets
 // are Latin-1).
-func readText(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileBytes {
-		return nil, inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		data, err = charmap.ISO8859_1.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, err
+func readText(r io.Reader) (string, error) {
+	// A file or an in-memory reader says its size: read it into one
+	// buffer of that size, not a series of growing copies. The text is
+	// then read in place, never copied again.
+	var buf strings.Builder
+	switch f := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxFileBytes {
+			buf.Grow(int(fi.Size()) + 1)
+		}
+	case interface{ Len() int }:
+		if n := f.Len(); n <= maxFileBytes {
+			buf.Grow(n + 1)
 		}
 	}
-	return data, nil
+	if _, err := io.Copy(&buf, io.LimitReader(r, maxFileBytes+1)); err != nil {
+		return "", err
+	}
+	text := buf.String()
+	if len(text) > maxFileBytes {
+		return "", inputErrorf(0, "the file is larger than %d bytes", maxFileBytes)
+	}
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if !utf8.ValidString(text) {
+		decoded, err := charmap.ISO8859_1.NewDecoder().String(text)
+		if err != nil {
+			return "", err
+		}
+		text = decoded
+	}
+	return text, nil
+}
+
+// lineCursor walks a file's text line by line, in place: the lines of
+// strings.Split(data, "\n"), without the slice of them.
+type lineCursor struct {
+	data string
+	pos  int  // where the next line starts
+	no   int  // lines returned so far: the number of the last one
+	done bool // the last line has been returned
+}
+
+// next returns the next line, without its "\n", and false past the last.
+func (c *lineCursor) next() (string, bool) {
+	if c.done {
+		return "", false
+	}
+	c.no++
+	rest := c.data[c.pos:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		c.pos += i + 1
+		return rest[:i], true
+	}
+	c.done = true
+	return rest, true
+}
+
+// leadingNumber reads the run of ASCII digits that starts s, of at most
+// maxDigits (so it cannot overflow), and returns its value and the rest of
+// s; false when s does not start with a digit or the run is longer.
+func leadingNumber(s string, maxDigits int) (int64, string, bool) {
+	var v int64
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		if i == maxDigits {
+			return 0, "", false
+		}
+		v = v*10 + int64(s[i]-'0')
+		i++
+	}
+	return v, s[i:], i > 0
 }
 
 // checkName refuses candidate names and titles that could change what a

@@ -103,7 +103,7 @@ func schulzeDefault(e *Election, opts Options) (int, error) {
 // Per A.6(1), ranked options beat every unranked one and unranked options
 // are equal, so each candidate in a rank beats everything after it in the
 // ballot's ranks followed by its unranked candidates. Identical rankings are
-// merged first (e.grouped() also drops withdrawn candidates), since real
+// merged first (the groups also drop withdrawn candidates), since real
 // elections repeat rankings a lot.
 func pairwise(e *Election, n int) []int64 {
 	v := make([]int64, n*n)
@@ -111,14 +111,21 @@ func pairwise(e *Election, n int) []int64 {
 	seen := make([]int, n) // group number+1 that ranked each candidate
 	seq := make([]int, 0, n)
 	ends := make([]int, 0, n)
-	for i, b := range e.grouped() {
-		mark := i + 1
+	mark := 0
+	for count, marks := range e.groupedMarks() {
+		mark++
 		seq, ends = seq[:0], ends[:0]
-		for _, rank := range b.Ranks {
-			for _, c := range rank {
-				seen[c] = mark
+		for i, m := range marks {
+			c := int(m)
+			if m < 0 {
+				c = int(^m) // ranked equal with the candidate before
+			} else if i > 0 {
+				ends = append(ends, len(seq))
 			}
-			seq = append(seq, rank...)
+			seen[c] = mark
+			seq = append(seq, c)
+		}
+		if len(marks) > 0 {
 			ends = append(ends, len(seq))
 		}
 		for c := range n {
@@ -132,7 +139,7 @@ func pairwise(e *Election, n int) []int64 {
 			for _, a := range seq[start:end] {
 				row := v[a*n : a*n+n]
 				for _, c := range below {
-					row[c] += b.Count
+					row[c] += count
 				}
 			}
 			start = end

@@ -14,9 +14,9 @@ const scotPlaces = 5
 // stvPile is a group of identical ballot papers during a transfer count:
 // where the papers sit and what each is worth.
 type stvPile struct {
-	prefs  []int // the preferences, one candidate per rank
-	pos    int   // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
-	value  int64 // value of each paper, scaled by 10^scotPlaces
+	prefs  []int32 // the preferences, one candidate per rank
+	pos    int     // index into prefs of the candidate holding the papers; len(prefs) when non-transferable
+	value  int64   // value of each paper, scaled by 10^scotPlaces
 	papers int64
 }
 
@@ -37,7 +37,7 @@ type scottishCount struct {
 }
 
 func countScottish(e *Election, opts Options) (*Result, error) {
-	for _, b := range e.Ballots {
+	for _, b := range e.grouped() {
 		for _, rank := range b.Ranks {
 			if len(rank) > 1 {
 				return nil, inputErrorf(b.Line, "a ballot ranks %s equally; Scottish STV ballots rank one candidate per preference (count it with meek, or correct the ballot)", joinNames(e, rank))
@@ -75,18 +75,17 @@ func (s *scottishCount) start() error {
 	s.votes = make([]int64, n)
 	s.holding = make([][]int, n)
 	var valid int64
-	for _, b := range s.e.grouped() {
-		if len(b.Ranks) == 0 {
+	s.piles = make([]stvPile, 0, s.e.box.len())
+	// countScottish has refused equal ranks: each mark is a preference.
+	for count, prefs := range s.e.groupedMarks() {
+		if len(prefs) == 0 {
 			continue // a paper with no preference for a standing candidate is not valid
 		}
-		prefs := make([]int, len(b.Ranks))
-		for i, rank := range b.Ranks {
-			prefs[i] = rank[0]
-		}
-		s.holding[prefs[0]] = append(s.holding[prefs[0]], len(s.piles))
-		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: b.Count})
-		s.votes[prefs[0]] += b.Count * s.one
-		valid += b.Count
+		first := prefs[0]
+		s.holding[first] = append(s.holding[first], len(s.piles))
+		s.piles = append(s.piles, stvPile{prefs: prefs, value: s.one, papers: count})
+		s.votes[first] += count * s.one
+		valid += count
 	}
 	s.quota = (valid/int64(s.opts.Seats+1) + 1) * s.one
 	s.res = &Result{Method: Scottish, Seats: s.opts.Seats, Candidates: s.e.Candidates, Ballots: valid}
@@ -207,7 +206,7 @@ func (s *scottishCount) move(c int, newValue func(int64) int64) int64 {
 			s.exhaust += amount
 			continue
 		}
-		next := p.prefs[p.pos]
+		next := int(p.prefs[p.pos])
 		s.votes[next] += amount
 		s.holding[next] = append(s.holding[next], i)
 	}

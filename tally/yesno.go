@@ -37,7 +37,7 @@ func countYesNo(e *Election, opts Options) (*Result, error) {
 	}
 
 	var votes [3]int64
-	for _, b := range e.Ballots {
+	for _, b := range e.grouped() {
 		answer := answerAbstain
 		if len(b.Ranks) > 0 {
 			if len(b.Ranks[0]) > 1 {
