@@ -42,10 +42,16 @@ func CheckOpenRequest(id, fingerprint string) error {
 	return nil
 }
 
-// CheckOpen refuses to open an election that is not a draft.
-func CheckOpen(e Election) error {
+// CheckOpen refuses to open an election that is not a draft, or whose
+// definition is no longer the one the caller read (its fingerprint).
+func CheckOpen(e Election, fingerprint string) error {
 	if e.State != Draft {
 		return fmt.Errorf("election %s is %s, only a draft can be opened: %w", e.ID, e.State, ErrWrongState)
+	}
+	// The caller decided to open the definition it read; one edited since
+	// (its opening postponed, say) is not that decision's to open.
+	if fingerprint != e.Definition.Fingerprint() {
+		return fmt.Errorf("election %s: its definition changed since it was read, so it was not opened; try again: %w", e.ID, ErrWrongState)
 	}
 	return nil
 }

@@ -161,7 +161,7 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
-		if err := models.CheckOpen(e); err != nil {
+		if err := models.CheckOpen(e, fingerprint); err != nil {
 			return err
 		}
 		now, err := s.txNow(ctx, tx)

@@ -253,7 +253,7 @@ func TestCloseWaitsForOlderTransactions(t *testing.T) {
 	at := storetest.T0.Add(time.Hour)
 	for _, e := range []string{"e2", "e3"} {
 		must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition(e)}, storetest.Officer))
-		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, e, "fp", storetest.Officer))
+		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, e, storetest.Fingerprint(t, s, e), storetest.Officer))
 	}
 	for i, id := range ids {
 		for _, e := range []string{"e1", "e2", "e3"} {
@@ -314,7 +314,7 @@ func TestClosesShareAConnection(t *testing.T) {
 	at := storetest.T0.Add(time.Hour)
 	for _, id := range []string{"e2", "e3"} {
 		must(t, s.CreateElection(ctx, models.Election{Definition: storetest.Definition(id)}, storetest.Officer))
-		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, id, "fp", storetest.Officer))
+		must(t, storetest.At(s, storetest.T0).OpenElection(ctx, id, storetest.Fingerprint(t, s, id), storetest.Officer))
 	}
 	for _, id := range []string{"e1", "e2", "e3"} {
 		c := storetest.CastIn("a", id)

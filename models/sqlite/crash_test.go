@@ -38,7 +38,7 @@ func TestCrashMidCast(t *testing.T) {
 	}
 	must(t, s.ImportMembers(ctx, ms, officer))
 	must(t, s.CreateElection(ctx, models.Election{Definition: definition("e1")}, officer))
-	must(t, storetest.At(s, t0).OpenElection(ctx, "e1", "fp", officer))
+	must(t, storetest.At(s, t0).OpenElection(ctx, "e1", storetest.Fingerprint(t, s, "e1"), officer))
 	must(t, s.Close())
 
 	acked := 0

@@ -152,7 +152,7 @@ func newRawCase(t *testing.T, seed string) *rawCase {
 	}
 	must(t, rc.s.ImportMembers(ctx, ms, officer))
 	must(t, rc.s.CreateElection(ctx, models.Election{Definition: definition(rawElection)}, officer))
-	must(t, storetest.At(rc.s, t0).OpenElection(ctx, rawElection, "fp", officer))
+	must(t, storetest.At(rc.s, t0).OpenElection(ctx, rawElection, storetest.Fingerprint(t, rc.s, rawElection), officer))
 
 	rc.castOrder = slices.Clone(rc.ids)
 	sort.Slice(rc.castOrder, func(i, j int) bool {

@@ -13,7 +13,8 @@ import (
 func testAuditChain(t *testing.T, s models.Store) {
 	must(t, s.ImportMembers(ctx, []models.Member{Member("alice"), Member("bob")}, "olga"))
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("board-2026")}, "olga"))
-	must(t, At(s, T0).OpenElection(ctx, "board-2026", "fp-abc", "olga"))
+	fp := Fingerprint(t, s, "board-2026")
+	must(t, At(s, T0).OpenElection(ctx, "board-2026", fp, "olga"))
 	before, err := s.AuditLog(ctx)
 	must(t, err)
 	// Casts and replacements leave no trace in the log.
@@ -35,7 +36,7 @@ func testAuditChain(t *testing.T, s models.Store) {
 		"member alice imported with keys SHA256:alice-1",
 		"member bob imported",
 		"election board-2026 created",
-		"election board-2026 opened, fingerprint fp-abc, electorate 2",
+		"election board-2026 opened, fingerprint " + fp + ", electorate 2",
 		"election board-2026 unsealed to count",
 		"member bob status suspended (was active)",
 	}
@@ -128,7 +129,7 @@ func testEveryChangeIsAudited(t *testing.T, s models.Store) {
 		"member.import: member a imported with keys SHA256:a-1",
 		"member.import: member b imported with keys SHA256:b-1",
 		"election.create: election e1 created (schulze, 3 candidates)",
-		"election.open: election e1 opened, fingerprint fp-e1, electorate 2",
+		"election.open: election e1 opened, fingerprint " + Fingerprint(t, s, "e1") + ", electorate 2",
 	}
 	wantEntries(t, "setup", log, wantSetup)
 	for i, st := range steps {

@@ -21,7 +21,7 @@ func BenchCast(b *testing.B, stores []models.Store) {
 	s := stores[0]
 	must(b, s.ImportMembers(ctx, ms, Officer))
 	must(b, s.CreateElection(ctx, models.Election{Definition: Definition("e1")}, Officer))
-	must(b, At(s, T0).OpenElection(ctx, "e1", "fp", Officer))
+	must(b, At(s, T0).OpenElection(ctx, "e1", Fingerprint(b, s, "e1"), Officer))
 	sealed := make([]byte, 1024) // about a padded ballot's size
 	At(s, T0.Add(time.Hour))
 	var next atomic.Int64

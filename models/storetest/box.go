@@ -193,7 +193,7 @@ func testReplaceNotAllowed(t *testing.T, s models.Store) {
 func testElectionsAreSeparate(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b"}, nil)
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e2")}, Officer))
-	must(t, At(s, T0).OpenElection(ctx, "e2", "fp-e2", Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e2", Fingerprint(t, s, "e2"), Officer))
 	at := T0.Add(time.Hour)
 	in2 := func(c models.Cast) models.Cast { c.ElectionID = "e2"; return c }
 	must(t, At(s, at).Cast(ctx, CastIn("a", "same")))

@@ -144,7 +144,7 @@ func sameLog(got, want []models.CodeLogEntry) bool {
 func testCodeRecords(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"alice", "bob"}, nil)
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e2"), Recipients: []string{"age1test"}}, Officer))
-	must(t, s.OpenElection(ctx, "e2", "fp-e2", Officer))
+	must(t, s.OpenElection(ctx, "e2", Fingerprint(t, s, "e2"), Officer))
 	a := kioskCode("a", "alice", "", T0.Add(time.Hour))
 	a.Opens = []string{"e1", "e2"}
 	b := kioskCode("b", "bob", "e2", T0.Add(time.Hour))

@@ -51,7 +51,7 @@ func testUpdateDefinitionOnlyInDraft(t *testing.T, s models.Store) {
 	}
 	wantErr(t, "unknown", s.UpdateDefinition(ctx, Definition("nope"), Officer), models.ErrNotFound)
 	must(t, s.AddMember(ctx, Member("alice"), Officer)) // an empty electorate never opens
-	must(t, At(s, T0).OpenElection(ctx, "e1", "fp", Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e1", Fingerprint(t, s, "e1"), Officer))
 	d.Title = "Too late"
 	wantErr(t, "after opening", s.UpdateDefinition(ctx, d, Officer), models.ErrWrongState)
 	got, err = s.Election(ctx, "e1")
@@ -75,7 +75,8 @@ func testOpenFreezesTheElectorate(t *testing.T, s models.Store) {
 		t.Fatal("an election opened without a fingerprint")
 	}
 	opened := T0.Add(time.Minute)
-	must(t, At(s, opened).OpenElection(ctx, "e1", "fp-123", Officer))
+	fp := Fingerprint(t, s, "e1")
+	must(t, At(s, opened).OpenElection(ctx, "e1", fp, Officer))
 
 	roll, err := s.Roll(ctx, "e1")
 	must(t, err)
@@ -85,7 +86,7 @@ func testOpenFreezesTheElectorate(t *testing.T, s models.Store) {
 	}
 	e, err := s.Election(ctx, "e1")
 	must(t, err)
-	if e.State != models.Open || e.Fingerprint != "fp-123" || !e.OpenedAt.Equal(opened) {
+	if e.State != models.Open || e.Fingerprint != fp || !e.OpenedAt.Equal(opened) {
 		t.Errorf("opened election: state %s fingerprint %q opened %v", e.State, e.Fingerprint, e.OpenedAt)
 	}
 	marks, err := s.MemberRoll(ctx, "amy")
@@ -100,7 +101,7 @@ func testOpenFreezesTheElectorate(t *testing.T, s models.Store) {
 	must(t, s.AddMember(ctx, Member("late"), Officer))
 	wantErr(t, "late member", At(s, T0.Add(time.Hour)).Cast(ctx, CastIn("late", "r1")), models.ErrNotOnRoll)
 
-	wantErr(t, "open twice", At(s, T0).OpenElection(ctx, "e1", "fp", Officer), models.ErrWrongState)
+	wantErr(t, "open twice", At(s, T0).OpenElection(ctx, "e1", Fingerprint(t, s, "e1"), Officer), models.ErrWrongState)
 	wantErr(t, "open unknown", At(s, T0).OpenElection(ctx, "nope", "fp", Officer), models.ErrNotFound)
 	if roll, _ := s.Roll(ctx, "e1"); len(roll) != 3 {
 		t.Errorf("roll rows after refused openings: %d, want 3", len(roll))

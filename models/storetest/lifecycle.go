@@ -17,7 +17,7 @@ func testOpeningEarly(t *testing.T, s models.Store) {
 	d.OpensAt = T0.Add(2 * time.Hour)
 	must(t, s.CreateElection(ctx, models.Election{Definition: d, Recipients: []string{"age1test"}}, Officer))
 	early := T0.Add(time.Hour)
-	must(t, At(s, early).OpenElection(ctx, "e1", "fp", Officer))
+	must(t, At(s, early).OpenElection(ctx, "e1", Fingerprint(t, s, "e1"), Officer))
 	e, err := s.Election(ctx, "e1")
 	must(t, err)
 	moved := d
@@ -38,11 +38,11 @@ func testOpeningEarly(t *testing.T, s models.Store) {
 func testEmptyElectorate(t *testing.T, s models.Store) {
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e1")}, Officer))
 	for range 3 {
-		wantErr(t, "opening with nobody eligible", At(s, T0).OpenElection(ctx, "e1", "fp", Officer), models.ErrEmptyElectorate)
+		wantErr(t, "opening with nobody eligible", At(s, T0).OpenElection(ctx, "e1", Fingerprint(t, s, "e1"), Officer), models.ErrEmptyElectorate)
 	}
 	e, err := s.Election(ctx, "e1")
 	must(t, err)
-	if e.State != models.Draft || e.OpenRefused != "fp" {
+	if e.State != models.Draft || e.OpenRefused != Fingerprint(t, s, "e1") {
 		t.Errorf("after refused openings: %s, refused %q", e.State, e.OpenRefused)
 	}
 	log, err := s.AuditLog(ctx)
@@ -59,7 +59,7 @@ func testEmptyElectorate(t *testing.T, s models.Store) {
 func testCancel(t *testing.T, s models.Store) {
 	Setup(t, s, []string{"a", "b"}, nil)
 	must(t, s.CreateElection(ctx, models.Election{Definition: Definition("e2"), Recipients: []string{"age1test"}}, Officer))
-	must(t, At(s, T0).OpenElection(ctx, "e2", "fp-e2", Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e2", Fingerprint(t, s, "e2"), Officer))
 	c := CastIn("a", "r1")
 	c.ElectionID = "e2"
 	must(t, At(s, T0.Add(time.Minute)).Cast(ctx, c))

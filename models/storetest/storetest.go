@@ -188,7 +188,7 @@ func Setup(t testing.TB, s models.Store, ids []string, edit func(*models.Definit
 		edit(&d)
 	}
 	must(t, s.CreateElection(ctx, models.Election{Definition: d, Recipients: []string{"age1test"}}, Officer))
-	must(t, At(s, T0).OpenElection(ctx, "e1", "fp-e1", Officer))
+	must(t, At(s, T0).OpenElection(ctx, "e1", Fingerprint(t, s, "e1"), Officer))
 }
 
 // Receipt derives a receipt hash from a label.
@@ -240,4 +240,15 @@ func verifyChain(t *testing.T, s models.Store) int {
 		t.Errorf("audit chain: %v", err)
 	}
 	return len(log)
+}
+
+// Fingerprint is the fingerprint of election id's definition as stored:
+// what a caller that read it passes to OpenElection.
+func Fingerprint(t testing.TB, s models.Store, id string) string {
+	t.Helper()
+	e, err := s.Election(ctx, id)
+	if err != nil {
+		t.Fatalf("reading election %s to open it: %v", id, err)
+	}
+	return e.Definition.Fingerprint()
 }

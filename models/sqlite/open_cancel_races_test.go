@@ -8,8 +8,8 @@ import (
 	"vote.example.org/booth/models/storetest"
 )
 
-func TestReviewI12Races(t *testing.T) {
-	storetest.RunReviewI12Races(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
+func TestOpenCancelRaces(t *testing.T) {
+	storetest.RunOpenCancelRaces(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
 		dir := t.TempDir()
 		stores := make([]models.Store, n)
 		for i := range stores {
@@ -21,8 +21,8 @@ func TestReviewI12Races(t *testing.T) {
 	})
 }
 
-func TestReviewI12OpenWithStaleFingerprint(t *testing.T) {
+func TestOpenWithStaleFingerprintIsRefused(t *testing.T) {
 	s := newStore(t)
 	storetest.UseClock(s, storetest.NewClock())
-	storetest.TestOpenWithStaleFingerprint(t, s)
+	storetest.RunOpenWithStaleFingerprint(t, s)
 }

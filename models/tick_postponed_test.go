@@ -28,7 +28,7 @@ func (s *editingStore) OpenElection(ctx context.Context, id, fingerprint, actor 
 // The tick must not open it: the postponed definition was never due.
 // Since issue 12 the store opens it "early", moving the opening the
 // officer just postponed back to now, audited as the clock's doing.
-func TestReviewI12TickDoesNotOpenAPostponedElection(t *testing.T) {
+func TestTickDoesNotOpenAPostponedElection(t *testing.T) {
 	e := newEnv(t, 2)
 	e.create(t, definition("e1"))
 	e.clock.Set(t0.Add(-time.Second))

@@ -9,8 +9,8 @@ import (
 	"vote.example.org/booth/models/storetest"
 )
 
-func TestReviewI12Races(t *testing.T) {
-	storetest.RunReviewI12Races(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
+func TestOpenCancelRaces(t *testing.T) {
+	storetest.RunOpenCancelRaces(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
 		dsn := pgtest.Database(t)
 		stores := make([]models.Store, n)
 		for i := range stores {
@@ -22,6 +22,6 @@ func TestReviewI12Races(t *testing.T) {
 	})
 }
 
-func TestReviewI12OpenWithStaleFingerprint(t *testing.T) {
-	storetest.TestOpenWithStaleFingerprint(t, newStore(t))
+func TestOpenWithStaleFingerprintIsRefused(t *testing.T) {
+	storetest.RunOpenWithStaleFingerprint(t, newStore(t))
 }

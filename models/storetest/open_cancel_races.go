@@ -8,9 +8,9 @@ import (
 	"vote.example.org/booth/models"
 )
 
-// RunReviewI12Races races issue 12's lifecycle writes across several stores
-// on one database (review of issue 12).
-func RunReviewI12Races(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
+// RunOpenCancelRaces races the opening and cancelling writes across several stores
+// on one database.
+func RunOpenCancelRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	setup := func(t *testing.T, members int) []models.Store {
 		c := NewClock()
 		stores := open(t, 4, c.Now)
@@ -96,12 +96,12 @@ var (
 	errCancelRefused = errors.New("cancel refused")
 )
 
-// testOpenWithStaleFingerprint: the clock decides to open an election from a
+// RunOpenWithStaleFingerprint: the clock decides to open an election from a
 // definition it read before the transaction (Service.Tick); an officer's edit
 // that postponed the opening lands in between. The store must not open the
 // edited definition, which the caller never saw: inside the transaction, the
 // fingerprint the caller gave is not the definition's.
-func TestOpenWithStaleFingerprint(t *testing.T, s models.Store) {
+func RunOpenWithStaleFingerprint(t *testing.T, s models.Store) {
 	must(t, s.ImportMembers(ctx, []models.Member{Member("a")}, Officer))
 	d := Definition("e1")
 	must(t, s.CreateElection(ctx, models.Election{Definition: d, Recipients: []string{"age1test"}}, Officer))

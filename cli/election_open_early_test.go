@@ -14,7 +14,7 @@ import (
 // An election opened by hand before its opening time, voted in, closed,
 // counted and published: the bundle's definition is the moved one and its
 // fingerprint and recount verify.
-func TestReviewI12EarlyOpenedBundleVerifies(t *testing.T) {
+func TestEarlyOpenedBundleVerifies(t *testing.T) {
 	data, def := electionDir(t)
 	src, err := os.ReadFile(def)
 	if err != nil {
