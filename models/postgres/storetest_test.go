@@ -45,14 +45,5 @@ func TestStore(t *testing.T) {
 
 // Several pools on one database, as several front ends have.
 func TestStoreShared(t *testing.T) {
-	storetest.RunShared(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
-		dsn := pgtest.Database(t)
-		stores := make([]models.Store, n)
-		for i := range stores {
-			s := openTest(t, dsn)
-			s.clock = clock
-			stores[i] = s
-		}
-		return stores
-	})
+	storetest.RunShared(t, sharedStores)
 }

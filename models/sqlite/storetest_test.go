@@ -20,14 +20,5 @@ func TestStore(t *testing.T) {
 // IMMEDIATE and busy_timeout), as several processes would, not only in
 // one handle's writer queue.
 func TestStoreShared(t *testing.T) {
-	storetest.RunShared(t, func(t *testing.T, n int, clock func() time.Time) []models.Store {
-		dir := t.TempDir()
-		stores := make([]models.Store, n)
-		for i := range stores {
-			s := openStore(t, dir)
-			s.now = clock
-			stores[i] = s
-		}
-		return stores
-	})
+	storetest.RunShared(t, sharedStores)
 }
