@@ -38,14 +38,7 @@ func TestEarlyOpenedBundleVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostPub, err := os.ReadFile(filepath.Join(data, hostKeyName+".pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, _, _, _, err := gossh.ParseAuthorizedKey(hostPub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	host := hostKey(t, data)
 	trust, err := bundle.TrustSigner(gossh.FingerprintSHA256(host))
 	if err != nil {
 		t.Fatal(err)

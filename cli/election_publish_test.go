@@ -60,14 +60,7 @@ func TestElectionPublish(t *testing.T) {
 	if info, _ := os.Stat(out); info.Mode().Perm() != 0o644 {
 		t.Errorf("the bundle's mode is %v, want 0644", info.Mode().Perm())
 	}
-	hostPub, err := os.ReadFile(filepath.Join(dir, hostKeyName+".pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, _, _, _, err := gossh.ParseAuthorizedKey(hostPub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	host := hostKey(t, dir)
 	trust, err := bundle.TrustSigner(gossh.FingerprintSHA256(host))
 	if err != nil {
 		t.Fatal(err)

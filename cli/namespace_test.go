@@ -28,11 +28,7 @@ func TestResultsNamespaceFromConfiguration(t *testing.T) {
 	if !strings.Contains(string(data), "(namespace "+ns+")") {
 		t.Error("the bundle's about does not name its namespace")
 	}
-	hostPub, err := os.ReadFile(filepath.Join(dir, hostKeyName+".pub"))
-	must(t, err)
-	host, _, _, _, err := gossh.ParseAuthorizedKey(hostPub)
-	must(t, err)
-	signer := gossh.FingerprintSHA256(host)
+	signer := gossh.FingerprintSHA256(hostKey(t, dir))
 	mustBooth(t, "", "verify", out, "--signer", signer)
 	t.Setenv(namespaceEnv, "")
 	mustBooth(t, "", "verify", out, "--signer", signer, "--namespace", ns)

@@ -25,10 +25,7 @@ func publishedBundle(t *testing.T) (dir, file string, host gossh.PublicKey, fore
 	mustBooth(t, "", "--data", dir, "election", "count", "e1", "--key", keyPath)
 	file = filepath.Join(t.TempDir(), "e1.bundle")
 	mustBooth(t, "", "--data", dir, "election", "publish", "e1", "--out", file, "--key", keyPath)
-	hostPub, err := os.ReadFile(filepath.Join(dir, hostKeyName+".pub"))
-	must(t, err)
-	host, _, _, _, err = gossh.ParseAuthorizedKey(hostPub)
-	must(t, err)
+	host = hostKey(t, dir)
 	data, err := os.ReadFile(file)
 	must(t, err)
 	signer, _, _ := newTestKey(t)
@@ -138,4 +135,14 @@ func TestVerifyRefusesANonCanonicalBundle(t *testing.T) {
 			t.Errorf("booth %s: exit %d, %q", cmd, code, errOut)
 		}
 	}
+}
+
+// hostKey reads the public host key booth keeps in the data directory.
+func hostKey(t *testing.T, dir string) gossh.PublicKey {
+	t.Helper()
+	pub, err := os.ReadFile(filepath.Join(dir, hostKeyName+".pub"))
+	must(t, err)
+	host, _, _, _, err := gossh.ParseAuthorizedKey(pub)
+	must(t, err)
+	return host
 }
