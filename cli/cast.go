@@ -19,8 +19,9 @@ import (
 // the database and never set on an existing one.
 const testDataMarker = "TEST-DATA-ONLY"
 
-// maxBallotText bounds what booth cast reads from standard input.
-const maxBallotText = 64 << 10
+// maxBallotText bounds what booth cast reads from standard input: the
+// ballot limit the SSH cast applies too.
+const maxBallotText = models.MaxBallotBytes
 
 // newCastCmd is the command-line cast for tests and the demo. It is hidden
 // and not in the officer's guide.

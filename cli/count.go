@@ -87,11 +87,7 @@ func runCount(cmd *cobra.Command, path string, f countFlags) error {
 	if !f.json {
 		return writeSheet(out, res)
 	}
-	data, err := res.JSON()
-	if err != nil {
-		return err
-	}
-	return safetext.WriteJSON(out, json.RawMessage(data))
+	return writeResultJSON(out, res)
 }
 
 // options checks the flags that do not depend on the file, so a typo is
@@ -182,4 +178,14 @@ func writeSheet(out io.Writer, r *tally.Result) error {
 		return r.WriteSheet(out)
 	}
 	return r.WriteWholeSheet(out)
+}
+
+// writeResultJSON writes a result as tally's JSON, with every invisible
+// or control character escaped.
+func writeResultJSON(out io.Writer, r *tally.Result) error {
+	data, err := r.JSON()
+	if err != nil {
+		return err
+	}
+	return safetext.WriteJSON(out, json.RawMessage(data))
 }

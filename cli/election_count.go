@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
-	"vote.example.org/booth/models/safetext"
 )
 
 // addCountCommands adds the commands that count and publish an election
@@ -55,7 +53,7 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 				return err
 			}
 			if asJSON {
-				if err := printResultJSON(cmd, models.StoredResult{Result: res}); err != nil {
+				if err := writeResultJSON(cmd.OutOrStdout(), res); err != nil {
 					return err
 				}
 				// Standard output is the JSON document.
@@ -97,7 +95,7 @@ func newElectionResultsCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return printResultJSON(cmd, stored)
+				return writeResultJSON(cmd.OutOrStdout(), stored.Result)
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Counted %s\n\n", stored.CountedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
@@ -106,14 +104,6 @@ func newElectionResultsCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON, as tally writes it")
 	return cmd
-}
-
-func printResultJSON(cmd *cobra.Command, r models.StoredResult) error {
-	data, err := r.Result.JSON()
-	if err != nil {
-		return err
-	}
-	return safetext.WriteJSON(cmd.OutOrStdout(), json.RawMessage(data))
 }
 
 func newElectionExportCmd() *cobra.Command {

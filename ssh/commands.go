@@ -296,13 +296,19 @@ func replaceNote(e models.Election) string {
 	return ""
 }
 
-// readBallot reads standard input up to its end, refusing more than
-// maxBallot bytes. A shutdown closes the session rather than wait for a
-// client that never ends its input; nothing has been cast yet.
-func (c *cmdContext) readBallot() (string, error) {
+// readStdin reads standard input up to its end, or to one byte more than
+// limit, so the caller can refuse what is too long. A shutdown closes the
+// session rather than wait for a client that never ends its input.
+func (c *cmdContext) readStdin(limit int64) ([]byte, error) {
 	stop := context.AfterFunc(c.s.appCtx, func() { _ = c.sess.Close() })
 	defer stop()
-	data, err := io.ReadAll(io.LimitReader(c.sess, maxBallot+1))
+	return io.ReadAll(io.LimitReader(c.sess, limit+1))
+}
+
+// readBallot reads the ballot on standard input, refusing more than
+// maxBallot bytes; on a shutdown nothing has been cast yet.
+func (c *cmdContext) readBallot() (string, error) {
+	data, err := c.readStdin(maxBallot)
 	if err != nil {
 		return "", fmt.Errorf("reading the ballot from standard input: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"vote.example.org/booth/models"
@@ -128,9 +127,7 @@ const maxReceiptInput = 256
 // line, so the receipt stays off the command line that other users of the
 // member's machine can see.
 func (c *cmdContext) readReceipt() (string, error) {
-	stop := context.AfterFunc(c.s.appCtx, func() { _ = c.sess.Close() })
-	defer stop()
-	data, err := io.ReadAll(io.LimitReader(c.sess, maxReceiptInput+1))
+	data, err := c.readStdin(maxReceiptInput)
 	if err != nil {
 		return "", fmt.Errorf("reading the receipt from standard input: %w", err)
 	}

@@ -349,13 +349,14 @@ func (s *Server) tick() {
 	var last string
 	for {
 		ctx, cancel := context.WithTimeout(s.appCtx, tickEvery)
-		err := s.cfg.Service.Tick(ctx)
-		if err != nil && s.appCtx.Err() == nil && err.Error() != last {
-			s.log.Error("applying the elections' opening and closing times", "err", err)
+		msg := ""
+		if err := s.cfg.Service.Tick(ctx); err != nil {
+			msg = err.Error()
+			if s.appCtx.Err() == nil && msg != last {
+				s.log.Error("applying the elections' opening and closing times", "err", err)
+			}
 		}
-		if last = ""; err != nil {
-			last = err.Error()
-		}
+		last = msg
 		if err := s.leases.renew(ctx); err != nil && s.appCtx.Err() == nil {
 			s.log.Error("renewing the session leases", "err", err)
 		}

@@ -67,17 +67,21 @@ func (c *counter) total() int64 {
 	return c.n
 }
 
-// Open connects as the member owning signer, asks for an 80×24 PTY and a
-// shell, and waits until the screen shows marker. It returns the session
-// and the bytes the first screen took.
-func Open(addr string, signer gossh.Signer, marker string, timeout time.Duration) (*Session, int64, error) {
-	cfg := &gossh.ClientConfig{
+// dial connects to the server at addr as the member owning signer.
+func dial(addr string, signer gossh.Signer, timeout time.Duration) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
 		User:            "member",
 		Auth:            []gossh.AuthMethod{gossh.PublicKeys(signer)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a load test on loopback
 		Timeout:         timeout,
-	}
-	client, err := gossh.Dial("tcp", addr, cfg)
+	})
+}
+
+// Open connects as the member owning signer, asks for an 80×24 PTY and a
+// shell, and waits until the screen shows marker. It returns the session
+// and the bytes the first screen took.
+func Open(addr string, signer gossh.Signer, marker string, timeout time.Duration) (*Session, int64, error) {
+	client, err := dial(addr, signer, timeout)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -310,12 +314,7 @@ func SaveProfile(debugAddr, profile, file string) error {
 // with stdin as its input, and returns what it wrote and its exit status.
 // err reports a failure to connect or run, not a non-zero status.
 func Command(addr string, signer gossh.Signer, command, stdin string, timeout time.Duration) (stdout, stderr string, status int, err error) {
-	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            "member",
-		Auth:            []gossh.AuthMethod{gossh.PublicKeys(signer)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a load test on loopback
-		Timeout:         timeout,
-	})
+	client, err := dial(addr, signer, timeout)
 	if err != nil {
 		return "", "", 0, err
 	}
