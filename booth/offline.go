@@ -134,12 +134,7 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// The summary and the lookup have no cursor: ↑/↓ scroll them, or
 	// their help, when taller than the terminal.
-	switch msg.String() {
-	case "up":
-		m.page.offset = max(m.page.offset-1, 0)
-		return nil
-	case "down":
-		m.page.offset++ // frame stops it at the end
+	if m.scrollPage(msg) {
 		return nil
 	}
 	if m.showHelp {
