@@ -54,6 +54,9 @@ type offline struct {
 	distrust, distrustDetail string
 	// pageScr is the screen the booth model's page offset scrolls.
 	pageScr offlineScreen
+	// ledger is the summary's ledger line, counted once: the ledger
+	// never changes, and the summary is drawn every frame.
+	ledger string
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -65,6 +68,7 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
 	o := &offline{m: m, b: b, rep: rep}
 	o.distrust, o.distrustDetail = distrust(rep)
+	o.ledger = ledgerLine(b.Ledger)
 	return o
 }
 
@@ -219,7 +223,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	var out []string
 	out = append(out, o.checkLines()...)
 	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
-	out = append(out, o.row("Ledger", o.ledgerLine()))
+	out = append(out, o.row("Ledger", o.ledger))
 	head := b.AuditHead
 	if len(head) > 16 {
 		head = head[:16] + "…"
@@ -306,12 +310,12 @@ func (o *offline) recountText(c bundle.Check) string {
 	return safetext.Sanitize(c.Detail)
 }
 
-func (o *offline) ledgerLine() string {
-	if o.b.Ledger == nil {
+func ledgerLine(ledger []models.LedgerEntry) string {
+	if ledger == nil {
 		return "not published"
 	}
 	counted, replaced := 0, 0
-	for _, l := range o.b.Ledger {
+	for _, l := range ledger {
 		if l.Replaced {
 			replaced++
 		} else {
