@@ -58,7 +58,6 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kBack):
 		m.res, m.scr = nil, scrElection
 	case rs.r == nil:
-	case rs.r == nil:
 	case key.Matches(msg, kPrev) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = max(rs.stage-1, 0), 0
 	case key.Matches(msg, kNext) && rs.r.Method != tally.Schulze:
