@@ -248,14 +248,7 @@ const labelWidth = 13
 
 // row is a labelled line of the summary; text wraps under itself.
 func (o *offline) row(label, text string) string {
-	ls := lines(wrap(text, max(o.m.w-labelWidth, 20)))
-	for i := range ls {
-		if i == 0 {
-			ls[i] = padRight(label, labelWidth) + ls[i]
-		} else {
-			ls[i] = strings.Repeat(" ", labelWidth) + ls[i]
-		}
-	}
+	ls := hang(lines(wrap(text, max(o.m.w-labelWidth, 20))), padRight(label, labelWidth), strings.Repeat(" ", labelWidth))
 	return strings.Join(ls, "\n")
 }
 
