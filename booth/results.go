@@ -78,7 +78,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	if e.Method != tally.YesNo {
 		line1 += " · " + seats(e.Seats)
 	}
-	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + strings.ToUpper(turnout(e)[:1]) + turnout(e)[1:]
+	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + turnoutLine(e)
 	var body []string
 	switch {
 	case !rs.loaded:
