@@ -200,7 +200,7 @@ func (m *model) electionView() (string, string, keyMap) {
 		info = append(info, wrap("Fingerprint "+safetext.Sanitize(e.Fingerprint), m.w))
 	}
 	if e.State != models.Draft {
-		info = append(info, strings.ToUpper(turnout(e)[:1])+turnout(e)[1:])
+		info = append(info, turnoutLine(e))
 	}
 	list := m.electionList()
 	rows := m.rows(head)

@@ -116,6 +116,11 @@ func turnout(e models.MemberElection) string {
 	return s
 }
 
+// turnoutLine is turnout as a line of its own: "Turnout 1,284 of …".
+func turnoutLine(e models.MemberElection) string {
+	return "T" + strings.TrimPrefix(turnout(e), "t")
+}
+
 // methodName is a method's short name for headers.
 func methodName(m tally.Method) string {
 	switch m {

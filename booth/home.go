@@ -137,14 +137,8 @@ func (m *model) homeLines(mark, title, when, detail string) []string {
 	if ansi.StringWidth(mark+title)+2+ansi.StringWidth(when) <= m.w {
 		out = append(out, spread(mark+title, when, m.w))
 	} else {
-		for i, l := range lines(wrap(title, m.w-2)) {
-			if i == 0 {
-				out = append(out, mark+l)
-			} else {
-				out = append(out, "  "+l)
-			}
-		}
-		out = append(out, indent(wrap(when, m.w-4), "    ")...)
+		out = append(out, hang(lines(wrap(title, m.w-2)), mark, "  ")...)
+		out = append(out, hang(lines(wrap(when, m.w-4)), "    ", "    ")...)
 	}
 	for _, l := range lines(wrap(detail, m.w-4)) {
 		out = append(out, "    "+m.st.dim.Render(l))
@@ -234,11 +228,15 @@ func fit(n, focus, span, rows int) int {
 	return max(min(start, n-rows), 0)
 }
 
-// indent prefixes each line of text.
-func indent(text, prefix string) []string {
-	ls := lines(text)
+// hang prefixes the first of ls with first and the others with rest: a
+// wrapped item under its mark or label.
+func hang(ls []string, first, rest string) []string {
 	for i, l := range ls {
-		ls[i] = prefix + l
+		if i == 0 {
+			ls[i] = first + l
+		} else {
+			ls[i] = rest + l
+		}
 	}
 	return ls
 }

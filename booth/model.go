@@ -241,15 +241,8 @@ func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.quitMsg = "You left the booth."
 		return m.quit()
 	}
-	if m.pageScrolls() {
-		switch msg.String() {
-		case "up":
-			m.page.offset = max(m.page.offset-1, 0)
-			return nil
-		case "down":
-			m.page.offset++ // frame stops it at the end
-			return nil
-		}
+	if m.pageScrolls() && m.scrollPage(msg) {
+		return nil
 	}
 	if m.showHelp {
 		if key.Matches(msg, kHelp, kBack) {
@@ -303,6 +296,20 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 // the terminal can still be read whole.
 func (m *model) pageScrolls() bool {
 	return m.showHelp || m.scr == scrReceipt || m.scr == scrOldReceipt
+}
+
+// scrollPage scrolls the body by a line for ↑/↓ and reports whether msg
+// was one of them.
+func (m *model) scrollPage(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "up":
+		m.page.offset = max(m.page.offset-1, 0)
+	case "down":
+		m.page.offset++ // frame stops it at the end
+	default:
+		return false
+	}
+	return true
 }
 
 // pageState is how far the body of the screen shown is scrolled, by ↑/↓

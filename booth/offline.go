@@ -54,6 +54,9 @@ type offline struct {
 	distrust, distrustDetail string
 	// pageScr is the screen the booth model's page offset scrolls.
 	pageScr offlineScreen
+	// ledger is the summary's ledger line, counted once: the ledger
+	// never changes, and the summary is drawn every frame.
+	ledger string
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -65,6 +68,7 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
 	o := &offline{m: m, b: b, rep: rep}
 	o.distrust, o.distrustDetail = distrust(rep)
+	o.ledger = ledgerLine(b.Ledger)
 	return o
 }
 
@@ -134,12 +138,7 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// The summary and the lookup have no cursor: ↑/↓ scroll them, or
 	// their help, when taller than the terminal.
-	switch msg.String() {
-	case "up":
-		m.page.offset = max(m.page.offset-1, 0)
-		return nil
-	case "down":
-		m.page.offset++ // frame stops it at the end
+	if m.scrollPage(msg) {
 		return nil
 	}
 	if m.showHelp {
@@ -224,7 +223,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	var out []string
 	out = append(out, o.checkLines()...)
 	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
-	out = append(out, o.row("Ledger", o.ledgerLine()))
+	out = append(out, o.row("Ledger", o.ledger))
 	head := b.AuditHead
 	if len(head) > 16 {
 		head = head[:16] + "…"
@@ -249,14 +248,7 @@ const labelWidth = 13
 
 // row is a labelled line of the summary; text wraps under itself.
 func (o *offline) row(label, text string) string {
-	ls := lines(wrap(text, max(o.m.w-labelWidth, 20)))
-	for i := range ls {
-		if i == 0 {
-			ls[i] = padRight(label, labelWidth) + ls[i]
-		} else {
-			ls[i] = strings.Repeat(" ", labelWidth) + ls[i]
-		}
-	}
+	ls := hang(lines(wrap(text, max(o.m.w-labelWidth, 20))), padRight(label, labelWidth), strings.Repeat(" ", labelWidth))
 	return strings.Join(ls, "\n")
 }
 
@@ -311,12 +303,12 @@ func (o *offline) recountText(c bundle.Check) string {
 	return safetext.Sanitize(c.Detail)
 }
 
-func (o *offline) ledgerLine() string {
-	if o.b.Ledger == nil {
+func ledgerLine(ledger []models.LedgerEntry) string {
+	if ledger == nil {
 		return "not published"
 	}
 	counted, replaced := 0, 0
-	for _, l := range o.b.Ledger {
+	for _, l := range ledger {
 		if l.Replaced {
 			replaced++
 		} else {

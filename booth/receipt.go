@@ -91,15 +91,7 @@ func holderPower(e models.MemberElection) string {
 
 // wrapItem is a bullet point wrapped to the width with a hanging indent.
 func wrapItem(s string, w int) string {
-	ls := lines(wrap(s, w-4))
-	for i := range ls {
-		if i == 0 {
-			ls[i] = "  • " + ls[i]
-		} else {
-			ls[i] = "    " + ls[i]
-		}
-	}
-	return strings.Join(ls, "\n")
+	return strings.Join(hang(lines(wrap(s, w-4)), "  • ", "    "), "\n")
 }
 
 // oldReceiptState asks for the receipt of the ballot to replace.

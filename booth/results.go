@@ -58,7 +58,6 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kBack):
 		m.res, m.scr = nil, scrElection
 	case rs.r == nil:
-	case rs.r == nil:
 	case key.Matches(msg, kPrev) && rs.r.Method != tally.Schulze:
 		rs.stage, rs.offset = max(rs.stage-1, 0), 0
 	case key.Matches(msg, kNext) && rs.r.Method != tally.Schulze:
@@ -79,7 +78,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	if e.Method != tally.YesNo {
 		line1 += " · " + seats(e.Seats)
 	}
-	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + strings.ToUpper(turnout(e)[:1]) + turnout(e)[1:]
+	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + turnoutLine(e)
 	var body []string
 	switch {
 	case !rs.loaded:

@@ -349,25 +349,18 @@ func (c *collector) finish(e *Election) {
 			}
 		}
 	}
-	flat := make([]int, 0, marks)
+	// Both arrays are sized exactly, so decodeMarks never reallocates them
+	// and each ballot's ranks stay its own.
+	flat := make([]int, marks)
 	headers := make([][]int, 0, ranks)
 	e.Ballots = make([]Ballot, len(c.lines))
 	for i, l := range c.lines {
 		b := Ballot{Count: l.count, Line: l.line}
 		if m := x.groupMarks(l.group); len(m) > 0 {
+			own := flat[:len(m):len(m)]
+			flat = flat[len(m):]
 			first := len(headers)
-			at := len(flat)
-			for j, v := range m {
-				if v >= 0 && j > 0 {
-					headers = append(headers, flat[at:len(flat):len(flat)])
-					at = len(flat)
-				}
-				if v < 0 {
-					v = ^v
-				}
-				flat = append(flat, int(v))
-			}
-			headers = append(headers, flat[at:len(flat):len(flat)])
+			headers = decodeMarks(m, &own, headers)
 			b.Ranks = headers[first:len(headers):len(headers)]
 		}
 		e.Ballots[i] = b

@@ -263,24 +263,18 @@ func (r *Result) nameLines(b *sheetText, prefix string, cands []int, indent int)
 // indenting continuation lines, and ends it with a newline.
 func wrap(text string, indent int) string {
 	rest := strings.TrimLeft(text, " ")
-	return wrapItems(text[:len(text)-len(rest)], strings.Split(rest, " "), " ", indent)
-}
-
-// wrapItems joins items with sep after prefix, breaking lines only between
-// items so that "3= van Wolffelaar" stays together.
-func wrapItems(prefix string, items []string, sep string, indent int) string {
 	var b strings.Builder
-	line := prefix
-	for i, item := range items {
-		if i > 0 && width(line)+width(sep)+width(item) > sheetWidth {
+	line := text[:len(text)-len(rest)]
+	for i, word := range strings.Split(rest, " ") {
+		if i > 0 && width(line)+1+width(word) > sheetWidth {
 			b.WriteString(line + "\n")
-			line = strings.Repeat(" ", indent) + item
+			line = strings.Repeat(" ", indent) + word
 			continue
 		}
 		if i > 0 {
-			line += sep
+			line += " "
 		}
-		line += item
+		line += word
 	}
 	b.WriteString(line + "\n")
 	return b.String()
