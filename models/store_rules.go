@@ -135,7 +135,7 @@ func CheckWithdraw(e Election, candidateID string) error {
 	if e.State != Draft && e.State != Open {
 		return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", e.ID, e.State, ErrWrongState)
 	}
-	if !slices.ContainsFunc(e.Candidates, func(c Candidate) bool { return c.ID == candidateID }) {
+	if e.candidate(candidateID) == nil {
 		return fmt.Errorf("candidate %s in election %s: %w", candidateID, e.ID, ErrNotFound)
 	}
 	if slices.Contains(e.Withdrawn, candidateID) {
