@@ -48,8 +48,7 @@ func readKey(t *testing.T, path string) []age.Identity {
 func TestStaffCodeRateLimitAcrossFrontEnds(t *testing.T) {
 	rate := models.CodeRate{Codes: 3, Per: time.Hour}
 	e, _ := staffEnv(t, rate)
-	other := models.NewService(e.store)
-	other.Now = e.clock.Now
+	other := e.frontEnd(e.store)
 	other.CodeRate = rate
 	start := e.clock.Now()
 	fronts := []*models.Service{e.svc, other, e.svc}

@@ -70,9 +70,17 @@ func newEnv(t testing.TB, members int) *env {
 			t.Fatal(err)
 		}
 	}
+	e := &env{store: st, clock: clock, dir: dir}
+	e.svc = e.frontEnd(st)
+	return e
+}
+
+// frontEnd is a Service on st, a store that is e's or wraps it, reading
+// e's clock: another front end on the same data.
+func (e *env) frontEnd(st models.Store) *models.Service {
 	svc := models.NewService(st)
-	svc.Now = clock.Now
-	return &env{svc: svc, store: st, clock: clock, dir: dir}
+	svc.Now = e.clock.Now
+	return svc
 }
 
 // later returns the later of a and b.
@@ -202,9 +210,7 @@ func TestCreateElectionRemovesKeyWhenStoreRefuses(t *testing.T) {
 	e := newEnv(t, 0)
 	e.create(t, definition("e1"))
 	second := filepath.Join(t.TempDir(), "second.key")
-	svc := models.NewService(createRace{e.store})
-	svc.Now = e.clock.Now
-	_, _, err := svc.CreateElection(ctx, definition("e1"), second, officer)
+	_, _, err := e.frontEnd(createRace{e.store}).CreateElection(ctx, definition("e1"), second, officer)
 	wantErr(t, "creating e1 twice", err, models.ErrExists)
 	if _, err := os.Stat(second); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the key of the election that was not created is left at %s", second)
@@ -384,9 +390,7 @@ func (e *env) lateFrontEnd(t *testing.T) *models.Service {
 	t.Helper()
 	els, err := e.store.Elections(ctx)
 	must(t, err)
-	svc := models.NewService(staleStore{e.store, els})
-	svc.Now = e.clock.Now
-	return svc
+	return e.frontEnd(staleStore{e.store, els})
 }
 
 // Two front ends applying the same missed quorum at once extend the close

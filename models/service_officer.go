@@ -81,13 +81,7 @@ func (s *Service) WithdrawCandidate(ctx context.Context, electionID, candidateID
 	if err := s.store.WithdrawCandidate(ctx, e.ID, candidateID, actor); err != nil {
 		return "", err
 	}
-	name := ""
-	for _, c := range e.Candidates {
-		if c.ID == candidateID {
-			name = c.Name
-		}
-	}
-	return name, nil
+	return e.candidate(candidateID).Name, nil // CheckWithdrawal found it
 }
 
 // statusChanges says, for each status a member can be given, from which

@@ -205,7 +205,7 @@ type SecretStore interface {
 	// OrderSecret returns the store's secret that seeds members' candidate
 	// orders (SecretCandidateOrder), storing fresh as it when the store has
 	// none: the first one stored is every caller's, also when front ends
-	// race (FirstSecret). Not audited; never published.
+	// race. Not audited; never published.
 	OrderSecret(ctx context.Context, fresh []byte) ([]byte, error)
 }
 

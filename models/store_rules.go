@@ -135,7 +135,7 @@ func CheckWithdraw(e Election, candidateID string) error {
 	if e.State != Draft && e.State != Open {
 		return fmt.Errorf("election %s is %s, candidates can be withdrawn only before the close: %w", e.ID, e.State, ErrWrongState)
 	}
-	if !slices.ContainsFunc(e.Candidates, func(c Candidate) bool { return c.ID == candidateID }) {
+	if e.candidate(candidateID) == nil {
 		return fmt.Errorf("candidate %s in election %s: %w", candidateID, e.ID, ErrNotFound)
 	}
 	if slices.Contains(e.Withdrawn, candidateID) {
@@ -399,20 +399,4 @@ func CheckRedeem(c KioskCode, found bool, now time.Time) error {
 		return ErrCodeExpired
 	}
 	return nil
-}
-
-// FirstSecret is how a store keeps the candidate-order secret (see
-// Store.OrderSecret): read returns the stored secret (found false when
-// there is none); only then is fresh checked and handed to keepFirst,
-// which stores it unless another caller stored one first and returns what
-// is stored, so the first one stored is every caller's.
-func FirstSecret(fresh []byte, read func() (secret []byte, found bool, err error), keepFirst func(fresh []byte) ([]byte, error)) ([]byte, error) {
-	secret, found, err := read()
-	if err != nil || found {
-		return secret, err
-	}
-	if err := CheckFreshSecret(fresh); err != nil {
-		return nil, err
-	}
-	return keepFirst(fresh)
 }

@@ -44,9 +44,7 @@ func TestTickCarriesOnPastAnElectionItCannotClose(t *testing.T) {
 		setScrubPending(t, e.dir, "e3")
 
 		e.clock.Set(t0.Add(48 * time.Hour))
-		svc := models.NewService(closeFails{Store: e.store, id: "e1"})
-		svc.Now = e.clock.Now
-		err := svc.Tick(ctx)
+		err := e.frontEnd(closeFails{Store: e.store, id: "e1"}).Tick(ctx)
 		if !errors.Is(err, errDiskFull) || !strings.Contains(err.Error(), "closing election e1") {
 			t.Errorf("tick with e1's close failing: %v, want e1's error", err)
 		}

@@ -40,8 +40,7 @@ func TestTickDoesNotOpenAPostponedElection(t *testing.T) {
 		must(t, e.svc.EditElection(ctx, postponed, officer)) // front end B
 		e.clock.Set(t0)
 	}
-	a := models.NewService(ws) // front end A, its tick
-	a.Now = e.clock.Now
+	a := e.frontEnd(ws) // front end A, its tick
 	e.clock.Set(t0)
 	_ = a.Tick(ctx)
 	el := e.election(t, "e1")

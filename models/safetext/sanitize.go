@@ -25,7 +25,7 @@ func SanitizeMultiline(s string) string {
 }
 
 func sanitize(s string, multiline bool) string {
-	if isPlain(s) {
+	if isPlain(s, multiline) {
 		return s // the common case costs no allocation
 	}
 	var b strings.Builder
@@ -54,10 +54,12 @@ func sanitize(s string, multiline bool) string {
 	return b.String()
 }
 
-// isPlain reports whether s is printable ASCII only, which needs no work.
-func isPlain(s string) bool {
+// isPlain reports whether s is printable ASCII only, with line feeds and
+// tabs when they are kept (multiline), which needs no work: statements and
+// ballot descriptions have several lines and are sanitised at every draw.
+func isPlain(s string, multiline bool) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && !(multiline && (c == '\n' || c == '\t')) {
 			return false
 		}
 	}

@@ -173,20 +173,19 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
-		members, err := queryMembers(ctx, tx, `WHERE status = ?`, string(models.Active))
+		// Stored times are fixed-width text (timeLayout), so joined < cutoff
+		// compares them as times; "" for no cutoff takes everyone.
+		res, err := tx.ExecContext(ctx, `INSERT INTO roll (election_id, member_id, voted)
+			SELECT ?1, id, 0 FROM members WHERE status = ?2 AND (?3 = '' OR joined < ?3) ORDER BY id`,
+			id, string(models.Active), formatTime(e.JoinedBefore))
 		if err != nil {
 			return err
 		}
-		n := 0
-		for _, m := range members { // queryMembers returns them in ID order
-			if !e.JoinedBefore.IsZero() && !m.Joined.Before(e.JoinedBefore) {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO roll (election_id, member_id, voted) VALUES (?, ?, 0)`, id, m.ID); err != nil {
-				return err
-			}
-			n++
+		rows, err := res.RowsAffected()
+		if err != nil {
+			return err
 		}
+		n := int(rows)
 		var record bool
 		if record, refused = models.CheckElectorate(e, fingerprint, n); refused != nil {
 			if !record {

@@ -14,11 +14,7 @@ import (
 // check must still read the election under the writing transaction's lock.
 func RunLifecycleRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	setup := func(t *testing.T) []models.Store {
-		c := NewClock()
-		stores := open(t, 4, c.Now)
-		for _, s := range stores {
-			UseClock(s, c)
-		}
+		stores := openOnOneClock(t, open)
 		Setup(t, stores[0], MemberIDs(4), nil)
 		return stores
 	}

@@ -12,11 +12,7 @@ import (
 // on one database.
 func RunOpenCancelRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) {
 	setup := func(t *testing.T, members int) []models.Store {
-		c := NewClock()
-		stores := open(t, 4, c.Now)
-		for _, s := range stores {
-			UseClock(s, c)
-		}
+		stores := openOnOneClock(t, open)
 		Setup(t, stores[0], MemberIDs(members), nil)
 		return stores
 	}
@@ -61,11 +57,7 @@ func RunOpenCancelRaces(t *testing.T, open func(t *testing.T, n int, clock func(
 	// Several front ends open one draft at once, early: one opens it, the
 	// others are refused; one roll, one audit entry.
 	t.Run("EarlyOpenRace", func(t *testing.T) {
-		c := NewClock()
-		stores := open(t, 4, c.Now)
-		for _, s := range stores {
-			UseClock(s, c)
-		}
+		stores := openOnOneClock(t, open)
 		At(stores[0], T0)
 		ms := []models.Member{Member("a"), Member("b")}
 		must(t, stores[0].ImportMembers(ctx, ms, Officer))

@@ -109,14 +109,20 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"CodeRateRace", testCodeRateRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewClock()
-			stores := open(t, 4, c.Now)
-			for _, s := range stores {
-				UseClock(s, c)
-			}
-			tc.test(t, stores)
+			tc.test(t, openOnOneClock(t, open))
 		})
 	}
+}
+
+// openOnOneClock opens the four stores on one database that a race goes
+// through, all on one fake clock.
+func openOnOneClock(t *testing.T, open func(t *testing.T, n int, clock func() time.Time) []models.Store) []models.Store {
+	c := NewClock()
+	stores := open(t, 4, c.Now)
+	for _, s := range stores {
+		UseClock(s, c)
+	}
+	return stores
 }
 
 // Fixtures. T0 is the moment elections in the suite open.
