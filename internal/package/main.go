@@ -88,9 +88,9 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "booth %s (revision %s of %s)\n", st.version, st.revision, st.time.Format(time.RFC3339))
-	vars := map[string]string{"VERSION": st.version, "ARCH": o.arch, "BUILD": build, "LICENSE": o.license}
+	vars := map[string]string{"VERSION": st.version, "ARCH": o.arch, "BUILD": build}
 	for _, format := range o.formats {
-		path, err := pack(format, vars, st.time, o.out)
+		path, err := pack(format, vars, o.license, st.time, o.out)
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func run(args []string, stdout io.Writer) error {
 // pack writes one package of format into dir, named as that format names
 // its files, and returns its path. Every file in it carries the commit's
 // time, so a package built twice from one commit is the same package.
-func pack(format string, vars map[string]string, mtime time.Time, dir string) (string, error) {
+func pack(format string, vars map[string]string, license string, mtime time.Time, dir string) (string, error) {
 	cfg, err := nfpm.ParseFileWithEnvMapping(filepath.Join("packaging", "nfpm.yaml"), func(name string) string { return vars[name] })
 	if err != nil {
 		return "", fmt.Errorf("packaging/nfpm.yaml: %w", err)
@@ -117,6 +117,7 @@ func pack(format string, vars map[string]string, mtime time.Time, dir string) (s
 		return "", fmt.Errorf("packaging/nfpm.yaml for %s: %w", format, err)
 	}
 	info.MTime = mtime
+	info.License = license
 	info = nfpm.WithDefaults(info)
 	if err := nfpm.PrepareForPackager(info, format); err != nil {
 		return "", fmt.Errorf("the %s package's contents: %w", format, err)
