@@ -103,3 +103,16 @@ func worktree(t *testing.T) string {
 	}
 	return wt
 }
+
+// -h prints the flags and builds nothing.
+func TestRunHelp(t *testing.T) {
+	var out strings.Builder
+	if err := run([]string{"-h"}, &out); err != nil {
+		t.Fatalf("run -h: %v", err)
+	}
+	for _, want := range []string{"-out", "-arch", "-license"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("run -h does not name %s:\n%s", want, out.String())
+		}
+	}
+}

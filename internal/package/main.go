@@ -41,7 +41,7 @@ type options struct {
 	formats []string
 }
 
-func parseFlags(args []string) (options, error) {
+func parseFlags(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("package", flag.ContinueOnError)
 	fs.StringVar(&o.out, "out", "dist", "directory for the packages (and build/ with what goes in them)")
@@ -51,6 +51,11 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.license, "license", "NOASSERTION", "the License field of the packages, an SPDX expression")
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "go run ./internal/package [flags]: booth's RPM and deb, from the top of a git clone")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+		}
 		return o, fmt.Errorf("%w (flags: -out DIR, -arch GOARCH, -license SPDX)", err)
 	}
 	if fs.NArg() > 0 {
@@ -61,7 +66,10 @@ func parseFlags(args []string) (options, error) {
 }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := parseFlags(args)
+	o, err := parseFlags(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
