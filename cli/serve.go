@@ -117,6 +117,14 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	if reg != nil {
+		mon, err := startMonitor(f.metrics, reg, svc, srv)
+		if err != nil {
+			return err
+		}
+		defer mon.Close()
+		fmt.Fprintf(out, "metrics on http://%s/metrics (health: /healthz, /readyz)\n", mon.Addr())
+	}
 	l, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return err
@@ -130,14 +138,6 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		if err := serveProfiles(f.debugListen); err != nil {
 			return err
 		}
-	}
-	if reg != nil {
-		mon, err := startMonitor(f.metrics, reg, svc, srv)
-		if err != nil {
-			return err
-		}
-		defer mon.Close()
-		fmt.Fprintf(out, "metrics on http://%s/metrics (health: /healthz, /readyz)\n", mon.Addr())
 	}
 	fmt.Fprintf(out, "booth listening on %s\nhost key fingerprint %s\n", l.Addr(), boothssh.Fingerprint(signer))
 	return serveUntilDone(ctx, stop, srv, l)
