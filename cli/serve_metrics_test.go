@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -28,6 +29,7 @@ import (
 type metricsMember struct {
 	id     string
 	signer ssh.Signer
+	priv   ed25519.PrivateKey
 }
 
 func newMetricsMember(t *testing.T, id string) metricsMember {
@@ -36,7 +38,7 @@ func newMetricsMember(t *testing.T, id string) metricsMember {
 	must(t, err)
 	signer, err := ssh.NewSignerFromKey(priv)
 	must(t, err)
-	return metricsMember{id: id, signer: signer}
+	return metricsMember{id: id, signer: signer, priv: priv}
 }
 
 // setUpElection registers ann and ben and opens election board (Meek STV,
@@ -309,6 +311,39 @@ func TestReadyzFailsWhilePostgreSQLRefuses(t *testing.T) {
 	}
 	allow(true)
 	waitUntil(t, "/readyz to recover", func() bool { code, _ := httpGet(t, "http://"+addr+"/readyz"); return code == http.StatusOK })
+}
+
+// The same counters move for the OpenSSH client: ann casts with ssh HOST
+// cast, reading the ballot from standard input, as the README says.
+func TestServeMetricsWithOpenSSH(t *testing.T) {
+	sshPath, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("OpenSSH client not installed: skipped")
+	}
+	data := t.TempDir()
+	ms := setUpElection(t, "--data", data)
+	srv, addr := startWithMetrics(t, "--data", data)
+	before := scrape(t, addr)
+	host, port, err := net.SplitHostPort(srv.addr)
+	must(t, err)
+	cmd := exec.Command(sshPath, "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"-i", writeTestKey(t, ms[0].priv), "-p", port, host, "cast", "board")
+	cmd.Stdin = strings.NewReader("bob\nada\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !receiptPattern.Match(out) {
+		t.Fatalf("ssh HOST cast board: %v\n%s", err, out)
+	}
+	after := scrape(t, addr)
+	for _, c := range [][]string{
+		{"booth_ssh_handshakes_total"},
+		{"booth_ssh_commands_total", "command", "cast"},
+		{"booth_ballots_cast_total", "kind", "cast"},
+	} {
+		if was, now := max(value(before, c[0], c[1:]...), 0), value(after, c[0], c[1:]...); now != was+1 {
+			t.Errorf("%s%v went from %v to %v, want one more", c[0], c[1:], was, now)
+		}
+	}
 }
 
 // waitUntil polls cond for up to 20 seconds: a bounded wait for an
