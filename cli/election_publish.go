@@ -162,6 +162,8 @@ func publishPage(cmd *cobra.Command, f publishFlags, ns string, data []byte, hos
 	if err != nil {
 		return err
 	}
+	// Whoever reads the page gave no fingerprint: it was this host key.
+	trust.Source = "the host key of the server that signed it"
 	b, rep := bundle.Verify(data, bundle.Options{Trust: trust, Namespace: ns})
 	if err := writePage(f.html, f.out, ns, b, rep); err != nil {
 		return fmt.Errorf("the bundle was published, but %w; write it again with 'booth review %s --signer %s --html FILE'", err, f.out, gossh.FingerprintSHA256(host))

@@ -90,10 +90,6 @@ func councilPublished(t *testing.T) council {
 		t.Errorf("publish --html does not say where the page is:\n%s", printed)
 	}
 	c.host = hostKey(t, c.dir)
-	if d := os.Getenv("I17C_DEBUG"); d != "" {
-		data, _ := os.ReadFile(c.pageFile)
-		os.WriteFile(d, data, 0o644)
-	}
 	return c
 }
 
@@ -137,7 +133,7 @@ func TestResultsPageInChromium(t *testing.T) {
 	status, err := chromedp.Run(br.Ctx, chromedp.Text("#status"))
 	must(t, err)
 	for _, want := range []string{"Signature\npassed: valid, signed by " + b.Signer(), "Recount\npassed", "Definition fingerprint\npassed",
-		b.Election.Fingerprint, "Signer's key\n" + b.Signer()} {
+		"its fingerprint is " + b.Election.Fingerprint, "Signer's key\n" + b.Signer(), "Checked against\nthe host key of the server that signed it"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("the status does not say %q:\n%s", want, status)
 		}
@@ -197,7 +193,7 @@ func TestResultsPageInChromium(t *testing.T) {
 		must(t, chromedp.Do(br.Ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
 		png, err := chromedp.Run(br.Ctx, chromedp.CaptureScreenshot())
 		must(t, err)
-		full, err := chromedp.Run(br.Ctx, chromedp.FullScreenshot(90))
+		full, err := chromedp.Run(br.Ctx, chromedp.FullScreenshot(100))
 		must(t, err)
 		if len(png) < 1000 || len(full) < 1000 {
 			t.Errorf("the screenshots at %dx%d are empty", size.w, size.h)
@@ -209,7 +205,7 @@ func TestResultsPageInChromium(t *testing.T) {
 		}
 		if shots != "" {
 			must(t, os.WriteFile(filepath.Join(shots, fmt.Sprintf("results-%d.png", size.w)), png, 0o644))
-			must(t, os.WriteFile(filepath.Join(shots, fmt.Sprintf("results-%d-full.jpg", size.w)), full, 0o644))
+			must(t, os.WriteFile(filepath.Join(shots, fmt.Sprintf("results-%d-full.png", size.w)), full, 0o644))
 		}
 	}
 

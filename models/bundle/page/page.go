@@ -78,7 +78,6 @@ type view struct {
 	Verdict, VerdictDetail string
 	Checks                 []checkView
 	Signer, Anchor         string
-	Fingerprint            string
 	File, Written          string
 	Result                 *resultView
 	AllowedSigners         string
@@ -111,8 +110,7 @@ func Write(w io.Writer, b *bundle.Bundle, rep bundle.Report, o Options) error {
 	v := view{
 		CSP: csp, OK: rep.OK && b != nil,
 		Signer: safetext.Sanitize(rep.Signer), Anchor: safetext.Sanitize(rep.Anchor),
-		Fingerprint: safetext.Sanitize(rep.Fingerprint),
-		File:        safetext.Sanitize(file), Written: when(o.Written),
+		File: safetext.Sanitize(file), Written: when(o.Written),
 		SSHCommand: safetext.SanitizeMultiline(bundle.VerifyCommand(file, "allowed_signers", o.Namespace)),
 	}
 	for _, c := range rep.Checks {
