@@ -276,3 +276,47 @@ func TestResultsPageOfABadSignature(t *testing.T) {
 		t.Errorf("the page's title is %q", title)
 	}
 }
+
+// The --html flags: never over a file, a page for every bundle review
+// reads, a clear error where it cannot be written.
+func TestResultsPageFlags(t *testing.T) {
+	dir, keyPath, _ := publishedDir(t)
+	mustBooth(t, "", "--data", dir, "election", "count", "e1", "--key", keyPath)
+	out := t.TempDir()
+	file, existing := filepath.Join(out, "e1.bundle"), filepath.Join(out, "taken.html")
+	must(t, os.WriteFile(existing, []byte("mine"), 0o644))
+
+	code, _, errOut := booth(t, "", "--data", dir, "election", "publish", "e1", "--out", file, "--key", keyPath, "--html", existing)
+	if _, err := os.Stat(file); code != 1 || !strings.Contains(errOut, "--html: "+existing+" already exists: choose another file") || err == nil {
+		t.Errorf("publish --html over a file: exit %d, %q; the bundle written: %v", code, errOut, err == nil)
+	}
+	mustBooth(t, "", "--data", dir, "election", "publish", "e1", "--out", file, "--key", keyPath)
+	signer := gossh.FingerprintSHA256(hostKey(t, dir))
+
+	code, _, errOut = booth(t, "", "review", file, "--signer", signer, "--html", existing)
+	if mine, _ := os.ReadFile(existing); code != 1 || !strings.Contains(errOut, "already exists") || string(mine) != "mine" {
+		t.Errorf("review --html over a file: exit %d, %q", code, errOut)
+	}
+	nowhere := filepath.Join(out, "no", "such", "dir", "e1.html")
+	code, _, errOut = booth(t, "", "review", file, "--signer", signer, "--html", nowhere)
+	if code != 1 || !strings.Contains(errOut, "writing the results page: open "+nowhere+": no such file or directory") {
+		t.Errorf("review --html into no directory: exit %d, %q", code, errOut)
+	}
+
+	unanchored := filepath.Join(out, "unanchored.html")
+	code, _, errOut = booth(t, "", "review", file, "--html", unanchored)
+	page, _ := os.ReadFile(unanchored)
+	if code != 1 || !strings.Contains(errOut, "signature: UNVERIFIED: the signature is valid, but nothing says its key is the election server's") ||
+		!strings.Contains(string(page), "<strong>THE SIGNATURE IS UNVERIFIED:</strong>") {
+		t.Errorf("review --html without an anchor: exit %d, %q\n%.500s", code, errOut, page)
+	}
+
+	good := filepath.Join(out, "e1.html")
+	code, stdout, errOut := booth(t, "", "review", file, "--signer", signer, "--html", good)
+	page, _ = os.ReadFile(good)
+	info, err := os.Stat(good)
+	must(t, err)
+	if code != 0 || stdout != "results page of e1 written to "+good+"\n" || !strings.Contains(string(page), "<strong>VERIFIED:</strong>") || info.Mode().Perm() != 0o644 {
+		t.Errorf("review --html: exit %d, %q %q, mode %v", code, stdout, errOut, info.Mode().Perm())
+	}
+}

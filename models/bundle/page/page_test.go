@@ -1,0 +1,218 @@
+package page_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"html/template"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/bundle/page"
+	"vote.example.org/booth/models/bundle/page/browsertest"
+	"vote.example.org/booth/models/safetext"
+	"vote.example.org/booth/tally"
+)
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Text an officer's definition could hold if it reached the bundle
+// without booth's checks (a database edited by hand): markup, quotes, a
+// bidi override, a bell and an escape sequence.
+const (
+	hostileTitle = "<script>window.pwned = 1</script> \"Board\" & 'co' \u202eevil\u202c \x1b[31mred"
+	hostileName  = `<img src="http://127.0.0.1:9/x.png" onerror="window.pwned = 2">`
+	hostileOther = "Bob\u202e\u0007 </bdi></th><script>window.pwned = 3</script>"
+)
+
+// hostile is a bundle of an IRV election with hostile text, counted by
+// tally and signed by a key of the test's own, and the trust in it.
+func hostile(t *testing.T) ([]byte, *bundle.Trust) {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	d := models.Definition{ID: "h1", Title: hostileTitle, Method: tally.IRV, Seats: 1, TieSeed: "s", PublishLedger: true,
+		Candidates: []models.Candidate{{ID: "a", Name: hostileName}, {ID: "b", Name: hostileOther}},
+		OpensAt:    now.Add(-2 * time.Hour), ClosesAt: now.Add(-time.Hour)}
+	var ballots []models.Ballot
+	var ledger []models.LedgerEntry
+	for _, text := range []string{"a\n", "b\na\n", "a\n"} {
+		b, err := models.ParseBallot(d, nil, text)
+		must(t, err)
+		ballots = append(ballots, b)
+		receipt, err := models.NewReceipt(rand.Reader)
+		must(t, err)
+		norm, err := models.NormalizeReceipt(receipt)
+		must(t, err)
+		ledger = append(ledger, models.LedgerEntry{ReceiptHash: models.ReceiptHash(d.ID, norm), Ballot: b.Text()})
+	}
+	slices.SortFunc(ledger, func(a, b models.LedgerEntry) int { return bytes.Compare(a.ReceiptHash[:], b.ReceiptHash[:]) })
+	te, opts := models.TallyElection(d, nil, ballots)
+	res, err := tally.Count(te, opts)
+	must(t, err)
+	p := models.Publication{
+		Election: models.Election{Definition: d, State: models.Counted, Fingerprint: d.Fingerprint(),
+			OpenedAt: d.OpensAt, ClosedAt: d.ClosesAt},
+		Result:  models.StoredResult{Result: res, CountedAt: now},
+		Turnout: models.Turnout{Voted: 3, Electorate: 4}, Voters: []string{"m1", "m2", "m3"},
+		Ledger: ledger, PublishedAt: now,
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	must(t, err)
+	signer, err := ssh.NewSignerFromKey(priv)
+	must(t, err)
+	data, err := bundle.Sign(p, signer, "")
+	must(t, err)
+	trust, err := bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
+	must(t, err)
+	return data, trust
+}
+
+// render is the page of a bundle as bundle.Verify finds it.
+func render(t *testing.T, data []byte, o bundle.Options) string {
+	t.Helper()
+	b, rep := bundle.Verify(data, o)
+	var out bytes.Buffer
+	must(t, page.Write(&out, b, rep, page.Options{File: "/somewhere/h1.bundle", Written: time.Now()}))
+	return out.String()
+}
+
+func TestHostileTextIsInert(t *testing.T) {
+	data, trust := hostile(t)
+	doc := render(t, data, bundle.Options{Trust: trust})
+	if !strings.Contains(doc, "<strong>VERIFIED:</strong>") {
+		t.Fatalf("the hostile bundle does not verify:\n%.2000s", doc)
+	}
+	for _, bad := range []string{"<script>window", "<img", "</bdi></th><script>", "\u202e", "\u0007", "\x1b", `"Board"`} {
+		if strings.Contains(doc, bad) {
+			t.Errorf("the page holds %q as it is", bad)
+		}
+	}
+	for _, want := range []string{template.HTMLEscapeString(safetext.Sanitize(hostileTitle)), template.HTMLEscapeString(hostileName)} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the page does not show %q as text", want)
+		}
+	}
+
+	br := browsertest.Open(t)
+	file := filepath.Join(t.TempDir(), "h1.html")
+	must(t, os.WriteFile(file, []byte(doc), 0o644))
+	must(t, chromedp.Do(br.Ctx, chromedp.Navigate("file://"+file)))
+	pwned, err := chromedp.Run(br.Ctx, chromedp.Evaluate[bool](`window.pwned !== undefined`))
+	must(t, err)
+	if pwned {
+		t.Error("a script from the bundle's text ran in the page")
+	}
+	h1, err := chromedp.Run(br.Ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent`))
+	must(t, err)
+	if h1 != safetext.Sanitize(hostileTitle) {
+		t.Errorf("the title reads %q, want %q", h1, safetext.Sanitize(hostileTitle))
+	}
+	names, err := chromedp.Run(br.Ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.totals tbody th")].map(e => e.textContent)`))
+	must(t, err)
+	if len(names) != 2 || names[0] != hostileName || names[1] != safetext.Sanitize(hostileOther) {
+		t.Errorf("the candidates read %q", names)
+	}
+	for _, r := range br.Requests() {
+		if r != "file://"+file {
+			t.Errorf("the page made a request: %s", r)
+		}
+	}
+}
+
+// Everything but the receipt lookup works without JavaScript, and the page
+// says how to look a receipt up without it.
+func TestPageWithoutJavaScript(t *testing.T) {
+	data, trust := hostile(t)
+	file := filepath.Join(t.TempDir(), "h1.html")
+	must(t, os.WriteFile(file, []byte(render(t, data, bundle.Options{Trust: trust})), 0o644))
+	br := browsertest.Open(t)
+	_, err := chromedp.Call(br.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	must(t, err)
+	must(t, chromedp.Do(br.Ctx, chromedp.Navigate("file://"+file)))
+	shown, err := chromedp.Run(br.Ctx, chromedp.Evaluate[[]bool](`["lookup", "lookup-nojs", "elected", "round-1"].map(id => document.getElementById(id).checkVisibility())`))
+	must(t, err)
+	if !slices.Equal(shown, []bool{false, true, true, true}) {
+		t.Errorf("without JavaScript, the form, the note, the elected and the round are visible: %v", shown)
+	}
+	note, err := chromedp.Run(br.Ctx, chromedp.Text("#lookup-nojs"))
+	must(t, err)
+	if !strings.Contains(note, "booth verify h1.bundle --signer SHA256:") || !strings.Contains(note, "--receipt -") {
+		t.Errorf("the note without JavaScript reads %q", note)
+	}
+}
+
+// bodyText is the page's text from the start of its body, tags removed.
+func bodyText(page string) string {
+	_, body, _ := strings.Cut(page, "<body>")
+	return html.UnescapeString(strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")), " "))
+}
+
+// A bundle that fails a check gets a page that starts by saying so, and
+// shows nothing of what the bundle holds.
+func TestFailurePagesStartWithTheFailure(t *testing.T) {
+	data, trust := hostile(t)
+	other, err := bundle.TrustSigner("SHA256:" + base64.RawStdEncoding.EncodeToString(make([]byte, 32)))
+	must(t, err)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		o    bundle.Options
+		want string
+	}{
+		{"unanchored", data, bundle.Options{}, "THE SIGNATURE IS UNVERIFIED: UNVERIFIED: the signature is valid, but nothing says its key is the election server's"},
+		{"another signer", data, bundle.Options{Trust: other}, "THE SIGNATURE IS INVALID: signed by another key than the one expected"},
+		{"changed", bytes.Replace(data, []byte(`"b\na\n"`), []byte(`"a\nb\n"`), 1), bundle.Options{Trust: trust},
+			"THE SIGNATURE IS INVALID: does not verify: the bundle was changed after it was signed."},
+		{"not a bundle", []byte("hello\n"), bundle.Options{Trust: trust}, "THIS IS NOT A VALID RESULTS BUNDLE: not a booth results bundle"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := render(t, tc.data, tc.o)
+			if text := bodyText(doc); !strings.HasPrefix(text, tc.want) {
+				t.Errorf("the page starts with %.200q, want %q", text, tc.want)
+			}
+			if !strings.Contains(doc, `<section class="status bad"`) || strings.Contains(doc, "<main>") || strings.Contains(doc, `id="ledger"`) {
+				t.Error("the page of a bundle that fails shows its contents")
+			}
+			if !strings.Contains(doc, "<title>"+strings.SplitN(tc.want, ":", 2)[0]) {
+				t.Errorf("the page's title does not say it fails:\n%.600s", doc)
+			}
+		})
+	}
+}
+
+// The page's policy allows its script by the hash of the text it holds.
+func TestPolicyAllowsTheScript(t *testing.T) {
+	data, trust := hostile(t)
+	doc := render(t, data, bundle.Options{Trust: trust})
+	m := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindStringSubmatch(doc)
+	if m == nil {
+		t.Fatal("the page has no script")
+	}
+	sum := sha256.Sum256([]byte(m[1]))
+	if want := "script-src &#39;sha256-" + strings.ReplaceAll(base64.StdEncoding.EncodeToString(sum[:]), "+", "&#43;") + "&#39;"; !strings.Contains(doc, want) {
+		t.Errorf("the policy does not name the script's hash %s", want)
+	}
+	// Only links within the page; the hostile name's src= is text.
+	if m := regexp.MustCompile(`(?i)(\s(src|href|action|srcset|poster|data)\s*=\s*"[^#"]|@import|url\()`).FindString(doc); m != "" {
+		t.Errorf("the page names something to load: %q", m)
+	}
+}
