@@ -275,6 +275,12 @@ func TestResultsPageOfABadSignature(t *testing.T) {
 	if !strings.HasPrefix(title, "THE SIGNATURE IS INVALID") {
 		t.Errorf("the page's title is %q", title)
 	}
+	if shots := os.Getenv("BOOTH_PAGE_SHOTS"); shots != "" {
+		must(t, chromedp.Do(br.Ctx, chromedp.EmulateViewport(390, 844)))
+		png, err := chromedp.Run(br.Ctx, chromedp.CaptureScreenshot())
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, "results-bad-signature-390.png"), png, 0o644))
+	}
 }
 
 // The --html flags: never over a file, a page for every bundle review

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"html/template"
 	"os"
@@ -44,25 +45,45 @@ const (
 	hostileOther = "Bob\u202e\u0007 </bdi></th><script>window.pwned = 3</script>"
 )
 
-// hostile is a bundle of an IRV election with hostile text, counted by
-// tally and signed by a key of the test's own, and the trust in it.
-func hostile(t *testing.T) ([]byte, *bundle.Trust) {
+// signed is a bundle the test made, with its receipts.
+type signed struct {
+	data  []byte
+	trust *bundle.Trust
+	// receipts are the counted ballots' receipts, in the order of the
+	// ballots given; replaced is a receipt whose ballot was replaced.
+	receipts []string
+	replaced string
+}
+
+// sign counts ballots by a definition with tally, as booth does, and
+// signs the publication with a key of the test's own: a bundle whose text
+// need not have passed booth's checks on the way in.
+func sign(t *testing.T, d models.Definition, texts ...string) signed {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	d := models.Definition{ID: "h1", Title: hostileTitle, Method: tally.IRV, Seats: 1, TieSeed: "s", PublishLedger: true,
-		Candidates: []models.Candidate{{ID: "a", Name: hostileName}, {ID: "b", Name: hostileOther}},
-		OpensAt:    now.Add(-2 * time.Hour), ClosesAt: now.Add(-time.Hour)}
+	d.OpensAt, d.ClosesAt = now.Add(-2*time.Hour), now.Add(-time.Hour)
+	s := signed{}
 	var ballots []models.Ballot
 	var ledger []models.LedgerEntry
-	for _, text := range []string{"a\n", "b\na\n", "a\n"} {
-		b, err := models.ParseBallot(d, nil, text)
-		must(t, err)
-		ballots = append(ballots, b)
+	var voters []string
+	for i, text := range append(texts, "") {
 		receipt, err := models.NewReceipt(rand.Reader)
 		must(t, err)
 		norm, err := models.NormalizeReceipt(receipt)
 		must(t, err)
-		ledger = append(ledger, models.LedgerEntry{ReceiptHash: models.ReceiptHash(d.ID, norm), Ballot: b.Text()})
+		e := models.LedgerEntry{ReceiptHash: models.ReceiptHash(d.ID, norm)}
+		if i == len(texts) {
+			s.replaced, e.Replaced = receipt, true
+		} else {
+			b, err := models.ParseBallot(d, nil, text)
+			must(t, err)
+			ballots, e.Ballot = append(ballots, b), b.Text()
+			s.receipts = append(s.receipts, receipt)
+			voters = append(voters, fmt.Sprintf("m%02d", i))
+		}
+		if d.PublishLedger {
+			ledger = append(ledger, e)
+		}
 	}
 	slices.SortFunc(ledger, func(a, b models.LedgerEntry) int { return bytes.Compare(a.ReceiptHash[:], b.ReceiptHash[:]) })
 	te, opts := models.TallyElection(d, nil, ballots)
@@ -72,18 +93,28 @@ func hostile(t *testing.T) ([]byte, *bundle.Trust) {
 		Election: models.Election{Definition: d, State: models.Counted, Fingerprint: d.Fingerprint(),
 			OpenedAt: d.OpensAt, ClosedAt: d.ClosesAt},
 		Result:  models.StoredResult{Result: res, CountedAt: now},
-		Turnout: models.Turnout{Voted: 3, Electorate: 4}, Voters: []string{"m1", "m2", "m3"},
+		Turnout: models.Turnout{Voted: len(texts), Electorate: len(texts) + 1}, Voters: voters,
 		Ledger: ledger, PublishedAt: now,
 	}
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	must(t, err)
 	signer, err := ssh.NewSignerFromKey(priv)
 	must(t, err)
-	data, err := bundle.Sign(p, signer, "")
+	s.data, err = bundle.Sign(p, signer, "")
 	must(t, err)
-	trust, err := bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
+	s.trust, err = bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
 	must(t, err)
-	return data, trust
+	return s
+}
+
+// hostile is a bundle of an IRV election with hostile text, and the trust
+// in it.
+func hostile(t *testing.T) ([]byte, *bundle.Trust) {
+	t.Helper()
+	d := models.Definition{ID: "h1", Title: hostileTitle, Method: tally.IRV, Seats: 1, TieSeed: "s", PublishLedger: true,
+		Candidates: []models.Candidate{{ID: "a", Name: hostileName}, {ID: "b", Name: hostileOther}}}
+	s := sign(t, d, "a\n", "b\na\n", "a\n")
+	return s.data, s.trust
 }
 
 // render is the page of a bundle as bundle.Verify finds it.
@@ -214,5 +245,73 @@ func TestPolicyAllowsTheScript(t *testing.T) {
 	// Only links within the page; the hostile name's src= is text.
 	if m := regexp.MustCompile(`(?i)(\s(src|href|action|srcset|poster|data)\s*=\s*"[^#"]|@import|url\()`).FindString(doc); m != "" {
 		t.Errorf("the page names something to load: %q", m)
+	}
+}
+
+// The lookup in the page: a counted receipt however it is typed, a
+// replaced one, a random one and something that is no receipt.
+func TestLookupInChromium(t *testing.T) {
+	d := models.Definition{ID: "board", Title: "Board", Method: tally.Approval, Seats: 2, TieSeed: "s", PublishLedger: true,
+		Candidates: []models.Candidate{{ID: "ann", Name: "Ann"}, {ID: "bob", Name: "Bob"}, {ID: "cy", Name: "Cy"}}}
+	s := sign(t, d, "ann\nbob\n", "cy\n", "ann\n")
+	file := filepath.Join(t.TempDir(), "board.html")
+	must(t, os.WriteFile(file, []byte(render(t, s.data, bundle.Options{Trust: s.trust})), 0o644))
+	br := browsertest.Open(t)
+	must(t, chromedp.Do(br.Ctx, chromedp.Navigate("file://"+file)))
+	spaced := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s.receipts[1], "-", " "), "O", "0"))
+	for _, tc := range []struct{ receipt, want string }{
+		{s.receipts[0], "Counted: the ledger holds your ballot under receipt hash "},
+		{spaced, "Counted: "},
+		{s.replaced, "Replaced: this receipt's ballot was replaced by a newer one, so it was not counted."},
+		{"K7QF-2MXP", "This is not a receipt: a receipt has 26 letters and digits (groups of four like K7QF-2MXP-…), but this one has 8."},
+		{"K7QF-2MXP-!", "This is not a receipt: a receipt uses only the letters A to Z and the digits 2 to 7."},
+	} {
+		must(t, chromedp.Do(br.Ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("lookup-result").textContent = ""`),
+			chromedp.SetValue("#receipt", tc.receipt), chromedp.Click("#lookup button")))
+		got, err := chromedp.Run(br.Ctx, chromedp.Poll[string](`document.getElementById("lookup-result").textContent || false`))
+		must(t, err)
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("looking up %q: %q, want %q", tc.receipt, got, tc.want)
+		}
+	}
+	// The first ballot, read out as booth verify --receipt reads it.
+	must(t, chromedp.Do(br.Ctx, chromedp.SetValue("#receipt", s.receipts[0]), chromedp.Click("#lookup button")))
+	ballot, err := chromedp.Run(br.Ctx, chromedp.Text("#lookup-result .ballot"))
+	must(t, err)
+	if want := "You approve:\n  - Ann\n  - Bob\nYou do not approve:\n  - Cy\n"; ballot != want {
+		t.Errorf("the ballot reads %q, want %q", ballot, want)
+	}
+}
+
+// Each method's result in the page: what decides it, in its own terms.
+func TestEachMethodsResult(t *testing.T) {
+	cands := []models.Candidate{{ID: "ann", Name: "Ann"}, {ID: "bob", Name: "Bob"}, {ID: "cy", Name: "Cy"}}
+	for _, tc := range []struct {
+		d       models.Definition
+		ballots []string
+		want    []string
+	}{
+		{models.Definition{Method: tally.Schulze, Seats: 1, Candidates: cands}, []string{"ann\nbob\ncy\n", "bob\nann\n", "ann\n"},
+			[]string{"<h2 id=\"order\">Order</h2>", `<li value="1"><bdi>Ann</bdi></li>`, "Voters who prefer the row's option to the column's",
+				"Schulze method (Condorcet; winning votes, as Debian counts)"}},
+		{models.Definition{Method: tally.Approval, Seats: 1, Candidates: cands}, []string{"bob\n", "bob\ncy\n"},
+			[]string{"<h2 id=\"rounds\">The count</h2>", `<th scope="col" class="num">Approvals</th>`, "<li><bdi>Bob</bdi></li>"}},
+		{models.Definition{Method: tally.YesNo, Seats: 1, PassRatio: tally.Ratio{Num: 1, Den: 2},
+			Candidates: []models.Candidate{{ID: "yes", Name: "Yes"}, {ID: "no", Name: "No"}, {ID: "abstain", Name: "Abstain"}}}, []string{"yes\n", "yes\n", "no\n"},
+			[]string{"<strong>The question passed.</strong>", `<th scope="col">Answer</th>`, "carries"}},
+		{models.Definition{Method: tally.Scottish, Seats: 2, Candidates: cands, PublishLedger: false}, []string{"ann\nbob\n", "ann\ncy\n", "bob\n", "cy\n", "ann\n"},
+			[]string{"did not publish its ledger, so its result could not be recounted", "This election did not publish its ledger", "Round 1"}},
+	} {
+		t.Run(string(tc.d.Method), func(t *testing.T) {
+			tc.d.ID, tc.d.Title, tc.d.TieSeed = "e", "E", "s"
+			tc.d.PublishLedger = tc.d.PublishLedger || tc.d.Method != tally.Scottish
+			s := sign(t, tc.d, tc.ballots...)
+			doc := render(t, s.data, bundle.Options{Trust: s.trust})
+			for _, want := range append(tc.want, "<strong>VERIFIED:</strong>") {
+				if !strings.Contains(doc, want) {
+					t.Errorf("the page does not hold %q", want)
+				}
+			}
+		})
 	}
 }
