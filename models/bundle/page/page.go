@@ -131,7 +131,7 @@ func Write(w io.Writer, b *bundle.Bundle, rep bundle.Report, o Options) error {
 		v.NoLookup = "A receipt is looked up here only in a bundle that passes every check."
 		return tmpl.Execute(w, v)
 	}
-	v.Verdict, v.VerdictDetail = "VERIFIED", verifiedDetail(b, rep)
+	v.Verdict, v.VerdictDetail = "VERIFIED", verifiedDetail(b)
 	v.PageTitle = "Results: " + title
 	v.AllowedSigners = bundle.AllowedSigners(b.SignerKey(), o.Namespace)
 	v.Result = newResultView(b)
@@ -196,9 +196,8 @@ func verdict(rep bundle.Report) (string, string) {
 }
 
 // verifiedDetail says what passing the checks means for this bundle.
-func verifiedDetail(b *bundle.Bundle, rep bundle.Report) string {
-	s := "the bundle is signed by the election server's key (checked against " + safetext.Sanitize(rep.Anchor) +
-		"), and its definition matches its fingerprint"
+func verifiedDetail(b *bundle.Bundle) string {
+	s := "the bundle is signed by the election server's key, and its definition matches its fingerprint"
 	if b.Ledger == nil {
 		return s + ". The election did not publish its ledger, so its result could not be recounted."
 	}
