@@ -172,6 +172,20 @@ func TestResultsPageInChromium(t *testing.T) {
 		}
 	}
 
+	// The page's own instructions check the bundle, run where a reader
+	// would save it: OpenSSH's with the allowed_signers line it shows,
+	// and booth verify's.
+	pres, err := chromedp.Run(br.Ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#verify ~ pre")].map(p => p.textContent)`))
+	must(t, err)
+	if len(pres) != 3 {
+		t.Fatalf("the page shows %d commands to check the bundle, want the allowed_signers line and two: %q", len(pres), pres)
+	}
+	runPrintedCommand(t, "\n"+pres[1], c.bundleFile, strings.TrimSpace(pres[0]))
+	args := strings.Fields(pres[2])
+	if code, out, errOut := booth(t, "", append([]string{"verify", c.bundleFile}, args[3:]...)...); args[0] != "booth" || args[2] != "council.bundle" || code != 0 {
+		t.Errorf("the page's %q: exit %d\n%s%s", pres[2], code, out, errOut)
+	}
+
 	lookup := func(receipt string) string {
 		t.Helper()
 		must(t, chromedp.Do(br.Ctx, chromedp.SetValue("#receipt", receipt), chromedp.Click("#lookup button")))

@@ -315,3 +315,22 @@ func TestEachMethodsResult(t *testing.T) {
 		})
 	}
 }
+
+// On paper the page keeps the checks and the result and leaves out the
+// lookup, which cannot work there.
+func TestPrintedPage(t *testing.T) {
+	d := models.Definition{ID: "board", Title: "Board", Method: tally.IRV, Seats: 1, TieSeed: "s", PublishLedger: true,
+		Candidates: []models.Candidate{{ID: "ann", Name: "Ann"}, {ID: "bob", Name: "Bob"}, {ID: "cy", Name: "Cy"}}}
+	s := sign(t, d, "ann\n", "bob\n", "cy\nbob\n", "ann\n", "bob\n")
+	file := filepath.Join(t.TempDir(), "board.html")
+	must(t, os.WriteFile(file, []byte(render(t, s.data, bundle.Options{Trust: s.trust})), 0o644))
+	br := browsertest.Open(t)
+	must(t, chromedp.Do(br.Ctx, chromedp.Navigate("file://"+file)))
+	_, err := chromedp.Call(br.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	must(t, err)
+	shown, err := chromedp.Run(br.Ctx, chromedp.Evaluate[[]bool](`["status", "elected", "round-1", "round-2", "verify", "lookup-section"].map(id => document.getElementById(id).checkVisibility())`))
+	must(t, err)
+	if !slices.Equal(shown, []bool{true, true, true, true, true, false}) {
+		t.Errorf("printed, the status, the elected, the rounds, how to verify and the lookup are visible: %v", shown)
+	}
+}
