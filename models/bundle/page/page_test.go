@@ -58,7 +58,7 @@ type signed struct {
 // sign counts ballots by a definition with tally, as booth does, and
 // signs the publication with a key of the test's own: a bundle whose text
 // need not have passed booth's checks on the way in.
-func sign(t *testing.T, d models.Definition, texts ...string) signed {
+func sign(t testing.TB, d models.Definition, texts ...string) signed {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	d.OpensAt, d.ClosesAt = now.Add(-2*time.Hour), now.Add(-time.Hour)
