@@ -9,8 +9,8 @@
 // load and connection besides them. Everything but the lookup works
 // without JavaScript. The checks are bundle.Verify's, passed in; this
 // package only shows them. A bundle that fails any check gets a page that
-// says so at its top and shows nothing of its contents, since whoever
-// changed the bundle could have changed them too.
+// says so at its top and shows none of its results or ledger, since
+// whoever changed the bundle could have changed them too.
 package page
 
 import (

@@ -60,6 +60,12 @@ type signed struct {
 // need not have passed booth's checks on the way in.
 func sign(t testing.TB, d models.Definition, texts ...string) signed {
 	t.Helper()
+	return signChanged(t, d, func(*models.Publication) {}, texts...)
+}
+
+// signChanged is sign with the publication changed before it is signed.
+func signChanged(t testing.TB, d models.Definition, change func(*models.Publication), texts ...string) signed {
+	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	d.OpensAt, d.ClosesAt = now.Add(-2*time.Hour), now.Add(-time.Hour)
 	s := signed{}
@@ -96,6 +102,7 @@ func sign(t testing.TB, d models.Definition, texts ...string) signed {
 		Turnout: models.Turnout{Voted: len(texts), Electorate: len(texts) + 1}, Voters: voters,
 		Ledger: ledger, PublishedAt: now,
 	}
+	change(&p)
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	must(t, err)
 	signer, err := ssh.NewSignerFromKey(priv)
@@ -203,12 +210,17 @@ func TestFailurePagesStartWithTheFailure(t *testing.T) {
 	data, trust := hostile(t)
 	other, err := bundle.TrustSigner("SHA256:" + base64.RawStdEncoding.EncodeToString(make([]byte, 32)))
 	must(t, err)
+	d := models.Definition{ID: "r", Title: "Recounted", Method: tally.IRV, Seats: 1, TieSeed: "s", PublishLedger: true,
+		Candidates: []models.Candidate{{ID: "ann", Name: "Ann"}, {ID: "bob", Name: "Bob"}}}
+	wrong := signChanged(t, d, func(p *models.Publication) { p.Result.Result.Elected = []int{1} }, "ann\n", "ann\n", "bob\n")
 	for _, tc := range []struct {
 		name string
 		data []byte
 		o    bundle.Options
 		want string
 	}{
+		{"signed, but not what its ledger counts to", wrong.data, bundle.Options{Trust: wrong.trust},
+			"THE RECOUNT DOES NOT MATCH: does not match the published result: it elects Bob, the ledger's ballots elect Ann."},
 		{"unanchored", data, bundle.Options{}, "THE SIGNATURE IS UNVERIFIED: UNVERIFIED: the signature is valid, but nothing says its key is the election server's"},
 		{"another signer", data, bundle.Options{Trust: other}, "THE SIGNATURE IS INVALID: signed by another key than the one expected"},
 		{"changed", bytes.Replace(data, []byte(`"b\na\n"`), []byte(`"a\nb\n"`), 1), bundle.Options{Trust: trust},
