@@ -433,6 +433,10 @@ func (b *Bundle) parseBallot(text string) (models.Ballot, error) {
 	return models.ParseBallot(b.Election.Definition, nil, text)
 }
 
+// ParseBallot reads a ballot text of the ledger (LedgerEntry.Ballot) as
+// the recount reads it.
+func (b *Bundle) ParseBallot(text string) (models.Ballot, error) { return b.parseBallot(text) }
+
 func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {
 	var e models.LedgerEntry
 	h, err := hex.DecodeString(l.ReceiptHash)
@@ -469,6 +473,10 @@ func (b *Bundle) SHA256() [32]byte {
 // Signer is the SHA256 fingerprint of the key the signature names (not yet
 // checked: see Verify).
 func (b *Bundle) Signer() string { return ssh.FingerprintSHA256(b.sig.PublicKey) }
+
+// SignerKey is the key the signature names (not yet checked: see Verify),
+// for the allowed_signers line a reader compares and saves.
+func (b *Bundle) SignerKey() ssh.PublicKey { return b.sig.PublicKey }
 
 // checkResult checks that every candidate a result refers to is one of
 // its candidates and its tables have their shape, so that nothing reading
