@@ -50,12 +50,14 @@ type LedgerEntry struct {
 // unsealed. Publishing again replaces the stored bundle.
 func (s *Service) Publish(ctx context.Context, electionID string, identities []age.Identity,
 	seal func(Publication) ([]byte, error), actor string) ([]byte, error) {
+	if e, err := s.store.Election(ctx, electionID); err != nil {
+		return nil, err
+	} else if e.Trustees != nil {
+		return nil, fmt.Errorf("election %s is counted by its trustees: publish it with the evidence of its count session (booth election publish %s --trustees)", electionID, electionID)
+	}
 	p, err := s.publication(ctx, electionID, identities, actor)
 	if err != nil {
 		return nil, err
-	}
-	if p.Election.Trustees != nil {
-		return nil, fmt.Errorf("election %s is counted by its trustees: publish it with the evidence of its count session (booth election publish %s --trustees)", electionID, electionID)
 	}
 	return s.saveBundle(ctx, p, seal, actor)
 }
