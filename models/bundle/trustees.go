@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"strings"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/trustee"
@@ -103,4 +104,16 @@ func (b *Bundle) readTrustees(r *trusteesRecord) error {
 	}
 	b.Trustees = ev
 	return nil
+}
+
+// trusteesCheck says which trustees opened the ballots.
+func (b *Bundle) trusteesCheck() Check {
+	t := b.Election.Trustees
+	var who []string
+	for _, r := range b.Trustees.Releases {
+		who = append(who, fmt.Sprintf("trustee %d (%s)", r.Index, t.Name(r.Index-1)))
+	}
+	return Check{Name: CheckTrustees, Status: StatusOK,
+		Detail: fmt.Sprintf("%d of %d trustees (threshold %d) released their shares to count session %s, each release signed by its trustee: %s",
+			len(who), len(t.Keys), t.Threshold, b.Trustees.CountSession, strings.Join(who, ", "))}
 }
