@@ -68,7 +68,7 @@ func (p *defParser) trustees(root tbl, d *Definition) {
 	if len(d.Recipients) > 0 {
 		p.at("trustees", "an election with trustees seals its ballots to the key they share: remove recipients")
 	}
-	if tr.Threshold != 0 || len(tr.Keys) > 0 {
+	if _, set := t.m["threshold"]; set {
 		if err := trustee.CheckThreshold(tr.Threshold, len(tr.Keys)); err != nil {
 			p.at("trustees", "trustees: %v", err)
 		}
