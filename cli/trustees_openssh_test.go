@@ -212,6 +212,9 @@ name = "Cy"
 
 	published := filepath.Join(t.TempDir(), "board.bundle")
 	out = mustBooth(t, "", append([]string{"--data", dir, "election", "publish", "board", "--trustees", "--out", published}, releases...)...)
+	if !strings.Contains(out, "The bundle lists the trustees' signed releases") {
+		t.Errorf("publish:\n%s", out)
+	}
 	b, err := bundle.Open(mustRead(t, published))
 	must(t, err)
 	relDir := filepath.Join(t.TempDir(), "releases")
