@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -289,6 +290,15 @@ func printTrustees(w io.Writer, e models.Election, sessions []models.CountSessio
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// countCommand is the command that counts an election: with its trustees
+// or with the key.
+func countCommand(ctx context.Context, s *models.Service, electionID string) string {
+	if e, err := s.Election(ctx, electionID); err == nil && e.Trustees != nil {
+		return "booth election count " + electionID + " --trustees"
+	}
+	return "booth election count " + electionID + " --key FILE"
 }
 
 // keyFingerprint is the SHA256 fingerprint of an authorized_keys line.

@@ -186,7 +186,7 @@ name = "Cy"
 		releases = append(releases, "--release", releaseFile)
 	}
 	code, _, errOut := booth(t, "", append([]string{"--data", dir, "election", "count", "board", "--trustees"}, releases[:4]...)...)
-	if code == 0 || !strings.Contains(errOut, "1 more trustees must release") {
+	if code == 0 || !strings.Contains(errOut, "1 more trustee must release") {
 		t.Fatalf("two releases: exit %d, %s", code, errOut)
 	}
 	out = mustBooth(t, "", append([]string{"--data", dir, "election", "count", "board", "--trustees", "--json"}, releases...)...)

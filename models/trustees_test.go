@@ -159,7 +159,7 @@ func TestTrusteesCountLikeASingleKey(t *testing.T) {
 	}
 	for _, set := range subsetsOf(5, 2) {
 		_, err := e.svc.CountWithTrustees(ctx, "tr", r.keyFile, []models.ReleaseFile{releases[set[0]], releases[set[1]]}, officer)
-		if !errors.Is(err, trustee.ErrTooFew) || !strings.Contains(err.Error(), "1 more trustees") {
+		if !errors.Is(err, trustee.ErrTooFew) || !strings.Contains(err.Error(), "1 more trustee must") {
 			t.Fatalf("trustees %v: %v", set, err)
 		}
 		if el := e.election(t, "tr"); el.State != models.Closed {

@@ -278,8 +278,12 @@ func (e Election) Open(releases []Release, session string, id age.Identity) (age
 		return nil, fmt.Errorf("nothing was opened; %d of the releases are refused:\n  %w", len(errs), joinLines(errs))
 	}
 	if len(shares) < e.Threshold {
-		return nil, fmt.Errorf("%w: %d valid of the %d needed; %d more trustees must release their shares to this count session; nothing was opened",
-			ErrTooFew, len(shares), e.Threshold, e.Threshold-len(shares))
+		more := fmt.Sprintf("%d more trustees must release their shares", e.Threshold-len(shares))
+		if e.Threshold-len(shares) == 1 {
+			more = "1 more trustee must release their share"
+		}
+		return nil, fmt.Errorf("%w: %d valid of the %d needed; %s to this count session; nothing was opened",
+			ErrTooFew, len(shares), e.Threshold, more)
 	}
 	secret, err := secretsharing.Recover(uint(e.Threshold-1), shares)
 	if err != nil {

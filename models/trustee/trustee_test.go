@@ -172,7 +172,7 @@ func TestNoTwoOfFiveOpen(t *testing.T) {
 	for _, set := range subsets(5, 2) {
 		rs := []Release{all[set[0]], all[set[1]]}
 		_, err := f.open(rs)
-		if !errors.Is(err, ErrTooFew) || !strings.Contains(err.Error(), "1 more trustees") {
+		if !errors.Is(err, ErrTooFew) || !strings.Contains(err.Error(), "1 more trustee must") {
 			t.Fatalf("trustees %v: %v", set, err)
 		}
 		var shares []secretsharing.Share
