@@ -407,7 +407,7 @@ func (s *Service) CountWithTrustees(ctx context.Context, electionID, keyFile str
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Count(ctx, electionID, []age.Identity{id}, actor)
+	res, err := s.count(ctx, electionID, []age.Identity{id}, actor)
 	if err != nil {
 		return nil, err
 	}

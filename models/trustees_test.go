@@ -83,9 +83,12 @@ type trusteeRun struct {
 // newTrusteeRun creates, opens, votes (countTexts) and closes an election
 // with five trustees, threshold 3, fetches every share and starts a count
 // session.
-func newTrusteeRun(t *testing.T, e *env, id string, keys []trusteeKey) *trusteeRun {
+func newTrusteeRun(t *testing.T, e *env, id string, keys []trusteeKey, edits ...func(*models.Definition)) *trusteeRun {
 	t.Helper()
 	d := trusteeDefinition(id, 3, keys)
+	for _, edit := range edits {
+		edit(&d)
+	}
 	keyOut := filepath.Join(t.TempDir(), "unused.key")
 	_, msg, err := e.svc.CreateElection(ctx, d, keyOut, officer)
 	must(t, err)
@@ -260,11 +263,18 @@ func TestTrusteePublishNeedsTheCount(t *testing.T) {
 	e := newEnv(t, 8)
 	r := newTrusteeRun(t, e, "tr", newTrusteeKeys(t, 5))
 	seal := func(models.Publication) ([]byte, error) { return []byte("bundle"), nil }
+	_, err := e.svc.Count(ctx, "tr", keyFile(t, r.keyFile), officer)
+	if err == nil || !strings.Contains(err.Error(), "--trustees") {
+		t.Fatalf("a count with one key: %v", err)
+	}
+	if err := e.svc.Export(ctx, "tr", t.TempDir(), nil, officer); err == nil || !strings.Contains(err.Error(), "opened by its trustees") {
+		t.Fatalf("export: %v", err)
+	}
 	if _, err := e.svc.Publish(ctx, "tr", nil, seal, officer); err == nil {
 		t.Fatal("a closed trustee election was published without a count")
 	}
 	rs := []models.ReleaseFile{r.release(t, 0), r.release(t, 1), r.release(t, 4)}
-	_, err := e.svc.CountWithTrustees(ctx, "tr", r.keyFile, rs, officer)
+	_, err = e.svc.CountWithTrustees(ctx, "tr", r.keyFile, rs, officer)
 	must(t, err)
 	if _, err := e.svc.Publish(ctx, "tr", nil, seal, officer); err == nil || !strings.Contains(err.Error(), "--trustees") {
 		t.Fatalf("plain publish of a trustee election: %v", err)
@@ -389,4 +399,30 @@ func openAge(t *testing.T, sealed []byte, id age.Identity) []byte {
 	_, err = out.ReadFrom(r)
 	must(t, err)
 	return out.Bytes()
+}
+
+// Without a published ledger, publishing needs only the count's recorded
+// releases, not the files again; it ends the session and deletes its key.
+func TestTrusteePublishWithoutLedger(t *testing.T) {
+	e := newEnv(t, 8)
+	r := newTrusteeRun(t, e, "tr", newTrusteeKeys(t, 5), func(d *models.Definition) { d.PublishLedger = false })
+	_, err := e.svc.CountWithTrustees(ctx, "tr", r.keyFile, []models.ReleaseFile{r.release(t, 1), r.release(t, 2), r.release(t, 3)}, officer)
+	must(t, err)
+	var got *models.CountSession
+	_, err = e.svc.PublishWithTrustees(ctx, "tr", r.keyFile, nil, func(p models.Publication) ([]byte, error) {
+		got = p.Count
+		return []byte("bundle"), nil
+	}, officer)
+	must(t, err)
+	if got == nil || len(got.Releases) != 3 || got.Releases[0].Index != 2 || got.Key != r.session {
+		t.Fatalf("the publication's evidence: %+v", got)
+	}
+	if _, err := os.Stat(r.keyFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the session key file outlived the publication: %v", err)
+	}
+	sessions, err := e.svc.CountSessions(ctx, "tr")
+	must(t, err)
+	if len(sessions) != 1 || sessions[0].State != models.SessionFinished {
+		t.Errorf("sessions after publishing: %+v", sessions)
+	}
 }
