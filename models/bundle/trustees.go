@@ -71,6 +71,12 @@ func (b *Bundle) readTrustees(r *trusteesRecord) error {
 	if len(t.Members) != len(t.Keys) {
 		return fmt.Errorf("%w: its definition lists %d trustee keys and %d member names", ErrTrustees, len(t.Keys), len(t.Members))
 	}
+	if err := trustee.CheckThreshold(t.Threshold, len(t.Keys)); err != nil {
+		return fmt.Errorf("%w: its definition's %v", ErrTrustees, err)
+	}
+	if err := trustee.CheckCommitments(t.Threshold, t.Commitments); err != nil {
+		return fmt.Errorf("%w: its definition's %v", ErrTrustees, err)
+	}
 	names := make([]string, len(t.Keys))
 	for i := range names {
 		names[i] = t.Name(i)

@@ -131,6 +131,7 @@ func TestTrusteeBundle(t *testing.T) {
 		{"a release twice", cat(payload[:second], payload[first:second], payload[second:]), bundle.ErrTrustees, "is listed twice"},
 		{"a statement changed", bytes.Replace(payload, []byte(`\nsealed-share-sha256: `), []byte(`\nsealed-share-sha256: 0`), 1), bundle.ErrTrustees, "the signature does not verify"},
 		{"a statement's session changed", bytes.Replace(payload, []byte(`\ncount-session: age1`), []byte(`\ncount-session: age1x`), 1), bundle.ErrTrustees, "made for another count session"},
+		{"threshold 1", bytes.Replace(payload, []byte(`"threshold": 2,`), []byte(`"threshold": 1,`), 1), bundle.ErrTrustees, "threshold 1 with 4 trustees"},
 		{"labelled v3", bytes.Replace(payload, []byte(bundle.Format), []byte(bundle.FormatV3), 1), bundle.ErrFormat, "holds a trustees section"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
