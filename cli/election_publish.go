@@ -26,6 +26,7 @@ type publishFlags struct {
 
 func newElectionPublishCmd() *cobra.Command {
 	var f publishFlags
+	var tf trusteeFlags
 	cmd := &cobra.Command{
 		Use:   "publish ELECTION --out FILE [--key FILE] [--host-key PATH]",
 		Short: "Write a counted election's signed results bundle",
@@ -45,12 +46,24 @@ With --html OUT.html, publish also writes the results as one self-contained
 web page (as booth review --html writes it), checked against this host key.
 
 An election that publishes its ledger needs --key to unseal its ballots
-(recorded in the audit log, as for a count).`,
+(recorded in the audit log, as for a count).
+
+An election with trustees is published with --trustees: the bundle lists
+the releases its count used (the count session's evidence, required), and,
+when the ledger is published, the same --release files open the ballots
+again. Publishing ends the count session and deletes its key file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if tf.on {
+				return runTrusteePublish(cmd, args[0], f, tf)
+			}
+			if len(tf.releases) > 0 {
+				return errors.New("--release needs --trustees")
+			}
 			return runPublish(cmd, args[0], f)
 		},
 	}
+	tf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "the bundle file to write (required; never overwritten)")
 	fl.StringVar(&f.key, "key", "", "the election's tally key file, or an officer's SSH private key (needed when the ledger is published)")
