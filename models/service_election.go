@@ -136,7 +136,10 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // closes, unless its turnout quorum was missed and the rules extend the
 // close (the AlmaLinux rule): then the close moves on by whole periods
 // until it lies in the future, one store.Extend (and audit entry) each.
-// Last, it retries the scrub of elections closed but not scrubbed
+// Before that, a draft whose nominations_close has passed closes its
+// nominations (closeDueNominations): the accepted nominees become its
+// candidates; too few, and it stays a draft with ErrTooFewNominees among
+// the errors. Last, it retries the scrub of elections closed but not scrubbed
 // (models/scrub.go); if that still cannot complete, Tick returns its
 // *ScrubError after everything else was applied: callers warn and carry on.
 // An election it cannot open, extend or close does not stop the others or
@@ -159,6 +162,10 @@ func (s *Service) Tick(ctx context.Context) error {
 	pending := false
 	for _, e := range elections {
 		pending = pending || e.ScrubPending
+		if e, err = s.closeDueNominations(ctx, e, now, actor); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if e.State == Draft && !now.Before(e.OpensAt) {
 			// ErrWrongState: another front end on the same database opened
 			// it first.

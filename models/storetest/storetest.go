@@ -71,6 +71,10 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeLog", testCodeLog},
 		{"CodeRecords", testCodeRecords},
 		{"CodeIssueRefusals", testCodeIssueRefusals},
+		{"Standing", testStanding},
+		{"ElectorateInGoodStanding", testElectorateInGoodStanding},
+		{"NominationRules", testNominationRules},
+		{"CloseNominations", testCloseNominations},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -107,6 +111,8 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"KeyRace", testKeyRace},
 		{"OrderSecretRace", testOrderSecretRace},
 		{"CodeRateRace", testCodeRateRace},
+		{"NominateRace", testNominateRace},
+		{"AcceptWhileClosing", testAcceptWhileClosing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, openOnOneClock(t, open))
