@@ -92,7 +92,8 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 // store records the definition's fingerprint and freezes the electorate.
 // Before its opening time, the opening time moves to now (OpeningAt), so
 // the election is open in every sense; with nobody eligible it stays a
-// draft (ErrEmptyElectorate).
+// draft (ErrEmptyElectorate). An election taking nominations closes them
+// first, once due (CloseNominations).
 func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	e, err := s.store.Election(ctx, id)
 	if err != nil {
@@ -100,6 +101,15 @@ func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	}
 	if e.State != Draft {
 		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
+	}
+	if !e.NominationsFinal() {
+		// Its nominations make its candidates: they close first, if due.
+		if err := s.store.CloseNominations(ctx, id, actor); err != nil {
+			return err
+		}
+		if e, err = s.store.Election(ctx, id); err != nil {
+			return err
+		}
 	}
 	return s.store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
 }

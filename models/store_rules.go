@@ -104,9 +104,9 @@ func CheckElectorate(e Election, fingerprint string, electorate int) (record boo
 
 // electorateRule says who the electorate of e would be.
 func (e Election) electorateRule() string {
-	rule := "its electorate is every active member in good standing"
+	rule := "its electorate is every active member"
 	if !e.JoinedBefore.IsZero() {
-		rule += " who joined before " + e.JoinedBefore.UTC().Format(time.RFC3339)
+		rule = "its electorate is the active members who joined before " + e.JoinedBefore.UTC().Format(time.RFC3339)
 	}
 	if e.MemberFor > 0 {
 		rule += fmt.Sprintf(" and had been a member for %s", Days(e.MemberFor))
