@@ -39,15 +39,17 @@ type Definition struct {
 	// JoinedBefore limits the electorate to members who joined before it;
 	// zero means every active member.
 	JoinedBefore time.Time
+	// Recipients are officers' SSH public keys (authorized_keys form) to
+	// seal ballots to instead of a generated tally key.
+	Recipients []string
+	// Issue 13's fields come last and are left out of the JSON when
+	// unset, so the fingerprints of earlier definitions stay as they were.
 	// MemberFor limits the electorate to members who had been members for
 	// at least this long when it is frozen; zero: no limit.
 	MemberFor time.Duration `json:",omitempty"`
 	// Nominations, when set, is the nomination period and its rules: the
 	// candidates are the nominees who accepted (models/nominations.go).
 	Nominations *NominationRules `json:",omitempty"`
-	// Recipients are officers' SSH public keys (authorized_keys form) to
-	// seal ballots to instead of a generated tally key.
-	Recipients []string
 }
 
 // Candidate is an option on the ballot.

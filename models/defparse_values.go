@@ -389,6 +389,11 @@ func (p *defParser) crossChecks(root tbl, d *Definition) {
 // is empty if the definition cannot be encoded (see below).
 func (d Definition) Fingerprint() string {
 	d.OpensAt, d.ClosesAt, d.JoinedBefore = d.OpensAt.UTC(), d.ClosesAt.UTC(), d.JoinedBefore.UTC()
+	if d.Nominations != nil {
+		r := *d.Nominations
+		r.Opens, r.Closes = r.Opens.UTC(), r.Closes.UTC()
+		d.Nominations = &r
+	}
 	if len(d.Candidates) == 0 {
 		d.Candidates = nil
 	}

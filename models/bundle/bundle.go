@@ -84,9 +84,14 @@ func CheckNamespace(namespace string) error {
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
 const Principal = "booth"
 
-// Format names this layout of the payload. A reader also reads FormatV2
-// and FormatV1 and refuses any other.
-const Format = "booth-results-bundle-v3"
+// Format names this layout of the payload. A reader also reads FormatV3,
+// FormatV2 and FormatV1 and refuses any other.
+const Format = "booth-results-bundle-v4"
+
+// FormatV3 is the layout booth wrote before nominations (issue 13): the
+// same document without the "nominations" section, and a definition
+// without member_for_ns and nominations. Its bundles still verify.
+const FormatV3 = "booth-results-bundle-v3"
 
 // FormatV2 is the layout booth wrote before the definition and the result
 // had keys of their own (issue 11): the same fields, but the definition
@@ -135,6 +140,19 @@ type document[D, R any] struct {
 	LedgerPublished bool           `json:"ledger_published"`
 	Ledger          []ledgerRecord `json:"ledger"`
 	Audit           auditRecord    `json:"audit"`
+	// Nominations are the nominations that made the ballot, one per
+	// candidate in candidate order, when the definition takes nominations
+	// (v4); absent otherwise.
+	Nominations *[]nominationRecord `json:"nominations,omitempty"`
+}
+
+// nominationRecord is a candidate's nomination: how many members
+// nominated them and, when the rules publish nominators, who (in ID
+// order; null otherwise).
+type nominationRecord struct {
+	Nominee         string   `json:"nominee"`
+	SupportersCount int      `json:"supporters_count"`
+	Supporters      []string `json:"supporters"`
 }
 
 // electionRecord is the election: its definition, whose fingerprint was
@@ -216,6 +234,16 @@ func encode(p models.Publication, namespace string) ([]byte, error) {
 		Voters:          nonNil(p.Voters),
 		LedgerPublished: e.PublishLedger,
 		Audit:           auditRecord{Seq: p.AuditSeq, Head: models.HashString(p.AuditHead)},
+	}
+	if e.Nominations != nil {
+		recs := make([]nominationRecord, len(p.Nominations))
+		for i, n := range p.Nominations {
+			recs[i] = nominationRecord{Nominee: n.NomineeID, SupportersCount: len(n.Supporters)}
+			if e.Nominations.PublishNominators {
+				recs[i].Supporters = nonNil(n.Supporters)
+			}
+		}
+		doc.Nominations = &recs
 	}
 	if e.PublishLedger {
 		doc.Ledger = make([]ledgerRecord, len(p.Ledger))
