@@ -11,6 +11,11 @@ import (
 // Nominate records memberID's nomination of nominee in an election. The
 // store checks every rule (CheckNominate) inside its transaction.
 func (s *Service) Nominate(ctx context.Context, electionID, memberID, nominee string) error {
+	if _, err := s.store.Election(ctx, electionID); errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("there is no election %q: %w", electionID, ErrNotFound)
+	} else if err != nil {
+		return err
+	}
 	if _, err := s.store.Member(ctx, nominee); errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("there is no member %q: check the id with 'nominations %s' or the booth's Nominate screen: %w", nominee, electionID, ErrNotFound)
 	} else if err != nil {

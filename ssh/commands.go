@@ -26,6 +26,14 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
   verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
+  renew                       renew your membership (in the renewal window or the grace after it)
+  nominate ELECTION MEMBER    nominate a member as a candidate, while the election takes nominations
+  nominations ELECTION [--json]
+                              the nominations: nominees, their supporters (when published), their state
+  nominations accept ELECTION < STATEMENT
+                              accept your nomination with a statement (Markdown) read from standard input
+  nominations decline|withdraw ELECTION
+                              decline your nomination, or withdraw after accepting, until the nominations close
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
@@ -68,6 +76,10 @@ var commands = map[string]command{
 	"bundle":    {args: 1, run: bundleCmd},
 	"verify":    {args: 1, run: verifyCmd},
 	"code":      {ownArgs: true, run: codeCmd},
+	// Issue 13: standing and nominations (commands_nominations.go).
+	"renew":       {run: renew},
+	"nominate":    {args: 2, run: nominateCmd},
+	"nominations": {ownArgs: true, run: nominationsCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.
@@ -124,13 +136,17 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 	return nil
 }
 
-func whoami(_ context.Context, c *cmdContext) error {
+func whoami(ctx context.Context, c *cmdContext) error {
 	m := c.id.member
-	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
+	fmt.Fprintf(c.out, "member    %s\nname      %s\nkey       %s\nstanding  %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint,
+		standingLine(ctx, c))
 	return nil
 }
 
 func status(ctx context.Context, c *cmdContext) error {
+	if err := myNominationLines(ctx, c); err != nil {
+		return err
+	}
 	marks, err := c.s.cfg.Service.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
