@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -155,4 +156,60 @@ func (s *Service) closeDueNominations(ctx context.Context, e Election, now time.
 		return e, fmt.Errorf("closing the nominations of election %s: %w", e.ID, err)
 	}
 	return s.store.Election(ctx, e.ID)
+}
+
+// NomineeOption is a member one could nominate, and why not when one
+// cannot (Reason, the refusal the store would give; "" when one can).
+type NomineeOption struct {
+	Member Member
+	Reason string
+}
+
+// NomineeOptions lists the active members memberID could nominate in an
+// election, by ID, each with the reason CheckNominate would refuse them
+// now: what the booth's Nominate screen shows before anything is asked.
+// The store checks again when the nomination is made.
+func (s *Service) NomineeOptions(ctx context.Context, electionID, memberID string) ([]NomineeOption, error) {
+	e, err := s.store.Election(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.store.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.store.Nominations(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	f, now, err := s.rulesNow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*Nomination{}
+	made := 0
+	for i, n := range ns {
+		byID[n.NomineeID] = &ns[i]
+		if slices.Contains(n.Supporters, memberID) {
+			made++
+		}
+	}
+	var me Member
+	for _, m := range ms {
+		if m.ID == memberID {
+			me = m
+		}
+	}
+	var out []NomineeOption
+	for _, m := range ms {
+		if m.Status == Removed {
+			continue
+		}
+		o := NomineeOption{Member: m}
+		if err := CheckNominate(e, now, f, me, m, byID[m.ID], made); err != nil {
+			o.Reason = err.Error()
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
