@@ -45,9 +45,12 @@ var (
 		short: []key.Binding{kUp, kDown, kNominate, kAccept, kDecline, kWithdraw, kHelp, kBack},
 		full:  [][]key.Binding{{kUp, kDown, kNominate}, {kAccept, kDecline, kWithdraw}, {kHelp, kBack, kQuit}},
 	}
+	// The Nominate screen types letters into its search: only the arrows move.
+	kArrows      = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose"))
+	kNominateGo  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "nominate"))
 	nominateKeys = keyMap{
-		short: []key.Binding{kUp, kDown, kGo, kEsc},
-		full:  [][]key.Binding{{kUp, kDown, kGo}, {kEsc, kQuit}},
+		short: []key.Binding{kArrows, kNominateGo, kEsc},
+		full:  [][]key.Binding{{kArrows, kNominateGo}, {kEsc, kQuit}},
 	}
 	acceptKeys = keyMap{
 		short: []key.Binding{kSubmit, kEsc},
@@ -188,7 +191,7 @@ func (m *model) homeNotices() (string, []key.Binding) {
 	case n.confirm:
 		out = append(out, m.st.warn.Render("Renew your membership for another term? Press y to renew, any other key not to."))
 	case st.State == models.StandingExpiring || st.State == models.StandingGrace:
-		out = append(out, m.st.warn.Render("Renew your membership")+" — "+st.Describe()+" (press r)")
+		out = append(out, m.st.warn.Render("Renew your membership")+fmt.Sprintf(" — it ends %s; press r to renew it for another term", utc(st.Until)))
 		keys = append(keys, kRenew)
 	case st.State == models.StandingLapsed:
 		out = append(out, m.st.bad.Render("Your membership has lapsed")+": ask the officers to renew it.")
@@ -363,7 +366,7 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "down":
 		p.cursor = min(p.cursor+1, max(len(shown)-1, 0))
 		return nil
-	case key.Matches(msg, kGo):
+	case key.Matches(msg, kNominateGo):
 		if p.cursor >= len(shown) {
 			return nil
 		}
@@ -451,23 +454,31 @@ func (m *model) nominateView() (string, string, keyMap) {
 	if p.options == nil {
 		out = append(out, "Loading the members…")
 	}
-	cursorLine := len(out)
+	if m.nom.note != "" {
+		out = append(out, lines(wrap(m.nom.note, m.w))...)
+		out = append(out, "")
+	}
+	cursorLine, span := len(out), 1
 	for i, o := range shown {
 		mark := "  "
+		item := hang(lines(wrap(safetext.Sanitize(o.Member.Name)+" ("+o.Member.ID+")", m.w-2)), "", "  ")
+		if o.Reason != "" {
+			// Why not, whole: the member reads it before choosing.
+			for _, l := range lines(wrap("— "+safetext.Sanitize(o.Reason), m.w-4)) {
+				item = append(item, "  "+m.st.dim.Render(l))
+			}
+		}
 		if i == p.cursor {
 			mark = m.st.cursor.Render("› ")
-			cursorLine = len(out)
+			cursorLine, span = len(out), len(item)
 		}
-		line := safetext.Sanitize(o.Member.Name) + " (" + o.Member.ID + ")"
-		if o.Reason != "" {
-			line += " — " + m.st.dim.Render(safetext.Sanitize(o.Reason))
+		item[0] = mark + item[0]
+		for j := 1; j < len(item); j++ {
+			item[j] = "  " + item[j]
 		}
-		out = append(out, mark+line)
+		out = append(out, item...)
 	}
-	if m.nom.note != "" {
-		out = append(out, "", wrap(m.nom.note, m.w))
-	}
-	return head, strings.Join(window(out, cursorLine, 1, m.rows(head)), "\n"), nominateKeys
+	return head, strings.Join(window(out, cursorLine, span, m.rows(head)), "\n"), nominateKeys
 }
 
 func (m *model) acceptView() (string, string, keyMap) {
