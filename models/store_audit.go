@@ -261,8 +261,9 @@ func AuditNominationsShort(d Definition) AuditEvent {
 		d.ID, len(d.Candidates), seats(d.Seats))}
 }
 
-// AuditNominationsExtended records the nomination period extended.
+// AuditNominationsExtended records the close of the nomination period
+// moved (later, or earlier but not into the past).
 func AuditNominationsExtended(id string, from, until time.Time) AuditEvent {
-	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations extended from %s to %s", id,
+	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations close moved from %s to %s", id,
 		from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))}
 }

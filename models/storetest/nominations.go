@@ -304,7 +304,7 @@ func testCloseNominations(t *testing.T, s models.Store) {
 	}
 	if len(got) != 9 || got[8] != fmt.Sprintf("nomination.close: election n1: nominations closed, candidates b, c, fingerprint %s", e.Fingerprint) ||
 		got[0] != "nomination.nominate: election n1: member a nominated b" ||
-		got[6] != "nomination.extend: election n1: nominations extended from 2026-03-08T09:00:00Z to 2026-03-09T09:00:00Z" {
+		got[6] != "nomination.extend: election n1: nominations close moved from 2026-03-08T09:00:00Z to 2026-03-09T09:00:00Z" {
 		t.Fatalf("nomination audit entries:\n%s", strings.Join(got, "\n"))
 	}
 	verifyChain(t, s)
