@@ -79,7 +79,7 @@ func serveOnce(t *testing.T, data string, member ssh.Signer, fresh bool) string 
 	sess, err := client.NewSession()
 	must(t, err)
 	who, err := sess.Output("whoami")
-	if err != nil || !strings.Contains(string(who), "member    ada") {
+	if err != nil || !strings.Contains(string(who), "member  ada") {
 		t.Fatalf("whoami: %v %q", err, who)
 	}
 	client.Close()

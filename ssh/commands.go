@@ -138,8 +138,10 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 
 func whoami(ctx context.Context, c *cmdContext) error {
 	m := c.id.member
-	fmt.Fprintf(c.out, "member    %s\nname      %s\nkey       %s\nstanding  %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint,
-		standingLine(ctx, c))
+	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
+	// Issue 13: the standing on a line of its own, after the lines scripts
+	// already read.
+	fmt.Fprintf(c.out, "standing: %s\n", standingLine(ctx, c))
 	return nil
 }
 
