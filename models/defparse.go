@@ -32,14 +32,16 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "trustees", "candidate"},
+		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations"},
 	"trustees":   {"threshold", "keys", "members"},
 	"quorum":     {"percent", "extend"},
-	"electorate": {"joined_before"},
-	"schulze":    {"default_option", "option_quorum", "majority"},
-	"yesno":      {"pass_ratio"},
-	"approval":   {"max_choices"},
-	"candidate":  {"id", "name", "affiliation", "statement", "statement_file"},
+	"electorate": {"joined_before", "member_for"},
+	"nominations": {"supporters", "self", "nominee_member_for", "nominator_in_good_standing", "max_per_nominator",
+		"publish_nominators"},
+	"schulze":   {"default_option", "option_quorum", "majority"},
+	"yesno":     {"pass_ratio"},
+	"approval":  {"max_choices"},
+	"candidate": {"id", "name", "affiliation", "statement", "statement_file"},
 }
 
 // yesNoAnswers are a yes/no question's candidates, in the order tally
@@ -88,6 +90,7 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.candidates(root, &d)
 	p.quorum(root, &d)
 	p.electorate(root, &d)
+	p.nominations(root, &d)
 	p.methodOptions(root, &d)
 	p.recipients(root, &d)
 	p.trustees(root, &d)

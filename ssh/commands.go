@@ -26,6 +26,14 @@ const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens th
   cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
   verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
+  renew                       renew your membership (in the renewal window or the grace after it)
+  nominate ELECTION MEMBER    nominate a member as a candidate, while the election takes nominations
+  nominations ELECTION [--json]
+                              the nominations: nominees, their supporters (when published), their state
+  nominations accept ELECTION < STATEMENT
+                              accept your nomination with a statement (Markdown) read from standard input
+  nominations decline|withdraw ELECTION
+                              decline your nomination, or withdraw after accepting, until the nominations close
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
@@ -61,16 +69,19 @@ type cmdContext struct {
 }
 
 var commands = map[string]command{
-	"help":      {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
-	"whoami":    {run: whoami},
-	"status":    {run: status},
-	"elections": {json: true, run: elections},
-	"results":   {args: 1, json: true, run: results},
-	"cast":      {args: 1, run: cast},
-	"bundle":    {args: 1, run: bundleCmd},
-	"verify":    {args: 1, run: verifyCmd},
-	"code":      {ownArgs: true, run: codeCmd},
-	"trustee":   {ownArgs: true, run: trusteeCmd},
+	"help":        {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
+	"whoami":      {run: whoami},
+	"status":      {run: status},
+	"elections":   {json: true, run: elections},
+	"results":     {args: 1, json: true, run: results},
+	"cast":        {args: 1, run: cast},
+	"bundle":      {args: 1, run: bundleCmd},
+	"verify":      {args: 1, run: verifyCmd},
+	"code":        {ownArgs: true, run: codeCmd},
+	"trustee":     {ownArgs: true, run: trusteeCmd},
+	"renew":       {run: renew},
+	"nominate":    {args: 2, run: nominateCmd},
+	"nominations": {ownArgs: true, run: nominationsCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.
@@ -128,13 +139,19 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 	return nil
 }
 
-func whoami(_ context.Context, c *cmdContext) error {
+func whoami(ctx context.Context, c *cmdContext) error {
 	m := c.id.member
 	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
+	// Issue 13: the standing on a line of its own, after the lines scripts
+	// already read.
+	fmt.Fprintf(c.out, "standing: %s\n", standingLine(ctx, c))
 	return nil
 }
 
 func status(ctx context.Context, c *cmdContext) error {
+	if err := myNominationLines(ctx, c); err != nil {
+		return err
+	}
 	marks, err := c.s.cfg.Service.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err

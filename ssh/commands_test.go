@@ -15,7 +15,7 @@ func TestWhoami(t *testing.T) {
 	e := newTestEnv(t, nil)
 	out, _, code := e.run("ada", "whoami", "")
 	fp := gossh.FingerprintSHA256(e.keys["ada"].PublicKey())
-	want := "member  ada\nname    Member ada\nkey     " + fp + "\n"
+	want := "member  ada\nname    Member ada\nkey     " + fp + "\nstanding: in good standing (memberships do not expire)\n"
 	if code != 0 || out != want {
 		t.Fatalf("whoami: exit %d\n%q\nwant\n%q", code, out, want)
 	}

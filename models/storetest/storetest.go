@@ -73,6 +73,10 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeIssueRefusals", testCodeIssueRefusals},
 		{"Ready", testReady},
 		{"TrusteeSessions", testTrusteeSessions},
+		{"Standing", testStanding},
+		{"ElectorateInGoodStanding", testElectorateInGoodStanding},
+		{"NominationRules", testNominationRules},
+		{"CloseNominations", testCloseNominations},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -109,6 +113,8 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"KeyRace", testKeyRace},
 		{"OrderSecretRace", testOrderSecretRace},
 		{"CodeRateRace", testCodeRateRace},
+		{"NominateRace", testNominateRace},
+		{"AcceptWhileClosing", testAcceptWhileClosing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, openOnOneClock(t, open))
