@@ -23,6 +23,7 @@ type Store interface {
 	CodeStore
 	KioskStore
 	SecretStore
+	PreferenceStore
 	Clock
 	io.Closer
 }
