@@ -49,6 +49,11 @@ type Session struct {
 	// kiosk, not the voter, ends the session, so no key to leave is
 	// offered, and the voter signed in with a one-time code, not a key.
 	Kiosk bool
+	// Lang is the language the member reads (en, ja or es; see
+	// models.Languages): their preference, else their client's locale.
+	// The front end decides it (package ssh's sessionLang); the screens
+	// and linear mode read it here.
+	Lang string
 }
 
 var _ Backend = (*models.Service)(nil)

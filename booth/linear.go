@@ -33,6 +33,11 @@ type LinearOptions struct {
 // not care and a plain terminal is at least this wide.
 const linearWidth = 80
 
+// linearMarkdown is the glamour style linear mode renders Markdown with,
+// stripped of its colours: unlike glamour's "notty" and "ascii" styles it
+// drops the ** and _ of emphasis, which a screen reader would read aloud.
+const linearMarkdown = "dark"
+
 // errLeave ends the dialogue: the member typed quit, the input ended, the
 // session idled out or ended.
 var errLeave = errors.New("leaving")
@@ -52,6 +57,8 @@ type linear struct {
 	seen map[string]bool
 	// farewell is the last line printed.
 	farewell string
+	// said holds the explanations printed already (see once).
+	said map[string]bool
 }
 
 // RunLinear runs linear mode for one session until the member leaves, the
@@ -67,7 +74,7 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 	}
 	lw := &lockedWriter{w: out}
 	l := &linear{ctx: ctx, b: b, s: s, out: lw, in: newLineReader(in, lw, opt.Echo), timeout: timeout,
-		seen: map[string]bool{}, farewell: "Goodbye."}
+		seen: map[string]bool{}, said: map[string]bool{}, farewell: "Goodbye."}
 	l.printf("Voting booth, linear mode: one line at a time, for screen readers and plain terminals.\n")
 	l.printf("Signed in as %s (member %s).\n", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID))
 	l.printf("At every prompt: type help to hear what you can type, back to go back, quit to leave.\n")
@@ -77,6 +84,16 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 
 func (l *linear) printf(format string, args ...any) {
 	fmt.Fprintf(l.out, format, args...)
+}
+
+// once prints an explanation the first time only: a member who read how
+// unranked options count does not need it again under every ballot read
+// back (help at the prompt says it again).
+func (l *linear) once(s string) {
+	if !l.said[s] {
+		l.said[s] = true
+		l.printf("%s\n", s)
+	}
 }
 
 // para prints text others wrote (sanitised) or a block of lines, each

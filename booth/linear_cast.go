@@ -13,15 +13,20 @@ import (
 // back (or any other answer but quit) casts nothing.
 func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old string) error {
 	e := le.me
+	le.reviews++
+	version := ""
+	if le.reviews > 1 {
+		version = fmt.Sprintf(" (version %d)", le.reviews)
+	}
 	if old != "" {
-		l.printf("Your new ballot in %s, read back. It replaces your earlier ballot (receipt %s), which will no longer count:\n",
-			safetext.Sanitize(e.Title), groupReceipt(old))
+		l.printf("Your new ballot in %s%s, read back. It replaces your earlier ballot (receipt %s), which will no longer count:\n",
+			safetext.Sanitize(e.Title), version, groupReceipt(old))
 	} else {
-		l.printf("Your ballot in %s, read back:\n", safetext.Sanitize(e.Title))
+		l.printf("Your ballot in %s%s, read back:\n", safetext.Sanitize(e.Title), version)
 	}
 	l.para(safetext.SanitizeMultiline(b.Describe(e.Definition)))
 	for _, n := range reviewNotes(b, e.Method, shortened) {
-		l.printf("%s\n", n)
+		l.once(n)
 	}
 	for {
 		a, err := l.ask("Nothing is stored yet. Type cast to cast this ballot, or back to change it",

@@ -18,6 +18,9 @@ import (
 type linearElection struct {
 	me    models.MemberElection
 	order []int
+	// reviews counts the ballots read back, so a second one is told
+	// from the first.
+	reviews int
 }
 
 // cand is the candidate the member's number k (from 1) stands for.
@@ -143,7 +146,7 @@ func (l *linear) description(le *linearElection) {
 	}
 	title := safetext.Sanitize(le.me.Title)
 	l.printf("Description of %s:\n", title)
-	l.para(renderMarkdown(le.me.Description, plainStyles.markdown, linearWidth, true))
+	l.para(renderMarkdown(le.me.Description, linearMarkdown, linearWidth, true))
 	l.printf("End of the description of %s.\n", title)
 }
 
@@ -186,7 +189,7 @@ func (l *linear) statement(le *linearElection) error {
 		return nil
 	}
 	l.printf("Statement of %s:\n", safetext.Sanitize(c.Name))
-	l.para(renderMarkdown(c.Statement, plainStyles.markdown, linearWidth, true))
+	l.para(renderMarkdown(c.Statement, linearMarkdown, linearWidth, true))
 	l.printf("End of the statement of %s.\n", safetext.Sanitize(c.Name))
 	return nil
 }
@@ -239,7 +242,6 @@ var equalSpaces = regexp.MustCompile(`\s*=\s*`)
 func (l *linear) fill(le *linearElection) (models.Ballot, bool, error) {
 	e := le.me
 	prompt, help := fillPrompt(e)
-	l.printf("\n%s\n", e.MethodSentence())
 	for {
 		a, err := l.ask(prompt, help)
 		if err != nil {

@@ -68,6 +68,7 @@ var commands = map[string]command{
 	"bundle":    {args: 1, run: bundleCmd},
 	"verify":    {args: 1, run: verifyCmd},
 	"code":      {ownArgs: true, run: codeCmd},
+	"set":       {ownArgs: true, run: setCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.
@@ -124,9 +125,14 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 	return nil
 }
 
-func whoami(_ context.Context, c *cmdContext) error {
+func whoami(ctx context.Context, c *cmdContext) error {
 	m := c.id.member
 	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
+	p, err := c.s.cfg.Service.MemberPreferences(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	writePrefs(c, p)
 	return nil
 }
 

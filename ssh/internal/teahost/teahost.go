@@ -11,6 +11,7 @@ package teahost
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,8 @@ type Options struct {
 	// Panicked learns of a command of the model's that panicked, on the
 	// goroutine that ran it (so debug.Stack shows where); Run then ends.
 	Panicked func(r any)
+	// Output is where the program draws; the session itself when nil.
+	Output io.Writer
 }
 
 // Run runs model on sess until the model quits, the connection drops or
@@ -44,6 +47,9 @@ func Run(ctx context.Context, sess cssh.Session, pty cssh.Pty, windows <-chan cs
 	env := append(sess.Environ(), "TERM="+cs.pty.Term)
 	profile := colorprofile.Env(env)
 	out := &sessionOutput{w: sess}
+	if opts.Output != nil {
+		out.w = opts.Output
+	}
 	pk := newParking(opts.Panicked)
 	scr := newScreen(out, profile, cs.pty.Window.Width, cs.pty.Window.Height, opts.ParkAfter, func() { pk.park(opts.ParkAfter) })
 	dm := &drawnModel{inner: model, screen: scr, parking: pk}
