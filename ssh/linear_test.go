@@ -46,8 +46,8 @@ func TestLinearVoteEveryMethod(t *testing.T) {
 	e := newTestEnv(t, nil)
 	ids := methodElections(e)
 	for _, tc := range []struct {
-		method  tally.Method
-		ranking string
+		method   tally.Method
+		ranking  string
 		readBack []string
 	}{
 		{tally.Schulze, "3 = 1", []string{"1= Alma Example", "1= Cleo Example", "Not ranked, so equal below everyone you ranked:", "  - Bert Example"}},
