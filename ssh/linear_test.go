@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/tally"
@@ -167,5 +168,58 @@ func TestLinearResults(t *testing.T) {
 	tt.expect("End of the result of Board election.")
 	tt.answer("Type 1 see the results", "back")
 	tt.answer("Election number", "quit")
+	tt.wait()
+}
+
+// How a session comes to linear mode: by the client's environment, by
+// TERM=dumb, by the plain command (with a terminal or without), or by the
+// member's preference; an ordinary terminal gets the full-screen booth,
+// which the teletype's checks refuse.
+func TestLinearModeSelection(t *testing.T) {
+	e := newTestEnv(t, nil)
+	for _, tc := range []struct {
+		name, term string
+		env        map[string]string
+		cmd        string
+		pref       bool
+		linear     bool
+	}{
+		{name: "ACCESSIBLE=1", term: "xterm-256color", env: map[string]string{"ACCESSIBLE": "1"}, linear: true},
+		{name: "BOOTH_PLAIN=1", term: "xterm-256color", env: map[string]string{"BOOTH_PLAIN": "1"}, linear: true},
+		{name: "TERM=dumb", term: "dumb", linear: true},
+		{name: "plain with a terminal", term: "xterm-256color", cmd: "plain", linear: true},
+		{name: "plain without a terminal", cmd: "plain", linear: true},
+		{name: "preference", term: "xterm-256color", pref: true, linear: true},
+		{name: "ACCESSIBLE=0", term: "xterm-256color", env: map[string]string{"ACCESSIBLE": "0"}},
+		{name: "xterm", term: "xterm-256color"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			must(t, e.svc.SetMemberPreferences(bg, "ada", models.Preferences{Plain: tc.pref}))
+			tt := e.teletypeSession(t, "ada", tc.term, tc.env, tc.cmd)
+			if !tc.linear {
+				tt.expect("\x1b[?1049h") // the alternate screen
+				if tt.problems() == nil {
+					t.Fatalf("the teletype's checks passed the full-screen booth:\n%q", tt.transcript())
+				}
+				tt.prompts = nil
+				tt.out = &lockedBuffer{} // checked already
+				return
+			}
+			tt.expect("linear mode")
+			tt.answer("Election number", "quit")
+			tt.expect("Goodbye.")
+			tt.wait()
+		})
+	}
+}
+
+// A session nobody answers is warned, then ended, as the booth's is;
+// nothing is cast.
+func TestLinearIdleTimeout(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.IdleTimeout = 2 * time.Second })
+	tt := e.teletypeSession(t, "ada", "dumb", nil, "")
+	tt.expect("Election number")
+	tt.expect("the session ends in 1 second unless you type something")
+	tt.expect("without an answer. Nothing was cast by it.")
 	tt.wait()
 }

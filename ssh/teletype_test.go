@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -35,7 +36,9 @@ type teletype struct {
 // shell when "").
 func (e *testEnv) teletypeSession(t *testing.T, member, termType string, env map[string]string, cmd string) *teletype {
 	t.Helper()
-	c := e.client(member)
+	c, err := e.dial(gossh.PublicKeys(e.keys[member]))
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
 	sess, err := c.NewSession()
 	must(t, err)
 	t.Cleanup(func() { sess.Close() })
@@ -100,12 +103,20 @@ var controls = regexp.MustCompile(`\x1b|\x08|\r[^\n]|\r$|[\x00-\x07\x0b\x0c\x0e-
 
 var letter = regexp.MustCompile(`\pL`)
 
-// check runs the teletype's checks on everything printed.
+// check fails the test on what problems finds.
 func (tt *teletype) check() {
 	tt.t.Helper()
+	if err := tt.problems(); err != nil {
+		tt.t.Fatal(err)
+	}
+}
+
+// problems is the first thing printed that a teletype could not print, or
+// the first line printed twice.
+func (tt *teletype) problems() error {
 	all := tt.out.String()
 	if loc := controls.FindStringIndex(all); loc != nil {
-		tt.t.Fatalf("linear mode printed %q at byte %d, which a teletype cannot print:\n%s", all[loc[0]:loc[1]], loc[0], all[max(loc[0]-200, 0):min(loc[1]+100, len(all))])
+		return fmt.Errorf("linear mode printed %q at byte %d, which a teletype cannot print:\n%q", all[loc[0]:loc[1]], loc[0], all[max(loc[0]-200, 0):min(loc[1]+100, len(all))])
 	}
 	seen := map[string]int{}
 	for i, line := range strings.Split(strings.ReplaceAll(all, "\r\n", "\n"), "\n") {
@@ -113,10 +124,11 @@ func (tt *teletype) check() {
 			continue
 		}
 		if first, dup := seen[line]; dup {
-			tt.t.Fatalf("line %d repeats line %d: %q\nthe whole transcript:\n%s", i+1, first+1, line, all)
+			return fmt.Errorf("line %d repeats line %d: %q\nthe whole transcript:\n%s", i+1, first+1, line, all)
 		}
 		seen[line] = i
 	}
+	return nil
 }
 
 // transcript is everything printed, for the logs.
