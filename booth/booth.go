@@ -26,7 +26,7 @@ type Backend interface {
 	CheckReplace(ctx context.Context, electionID, receipt string) error
 	Result(ctx context.Context, electionID string) (models.StoredResult, error)
 	// OrderSecret is the server's secret that seeds each member's
-	// candidate order (see candidateOrder).
+	// candidate order (see CandidateOrder).
 	OrderSecret(ctx context.Context) ([]byte, error)
 }
 

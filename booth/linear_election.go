@@ -14,7 +14,7 @@ import (
 )
 
 // linearElection is one election opened in linear mode, with the
-// candidates numbered in the member's order (see candidateOrder).
+// candidates numbered in the member's order (see CandidateOrder).
 type linearElection struct {
 	me    models.MemberElection
 	order []int
@@ -32,7 +32,7 @@ func (le *linearElection) cand(k int) models.Candidate {
 // only) and offers what can be done in it. It returns errLeave when the
 // member leaves the booth.
 func (l *linear) election(me models.MemberElection) error {
-	le := &linearElection{me: me, order: candidateOrder(l.secret, l.s.Member.ID, me.Definition)}
+	le := &linearElection{me: me, order: CandidateOrder(l.secret, l.s.Member.ID, me.Definition)}
 	if l.seen[me.ID] {
 		l.printf("\nBack in %s. %s\n", safetext.Sanitize(me.Title), linearStatus(me, l.s.Now()))
 	} else {

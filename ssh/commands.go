@@ -3,7 +3,6 @@ package ssh
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +41,8 @@ ballot is the word blank alone; empty input casts nothing.
 type command struct {
 	args int  // positional arguments
 	json bool // accepts --json
+	// dryRun: accepts --dry-run
+	dryRun bool
 	// ownArgs: the command checks its own arguments (all of them, options
 	// included), for commands whose arguments vary.
 	ownArgs bool
@@ -55,7 +56,9 @@ type cmdContext struct {
 	id   identity
 	args []string
 	json bool
-	out  *bytes.Buffer
+	// dryRun: --dry-run was given
+	dryRun bool
+	out    *bytes.Buffer
 }
 
 var commands = map[string]command{
@@ -64,7 +67,10 @@ var commands = map[string]command{
 	"status":    {run: status},
 	"elections": {json: true, run: elections},
 	"results":   {args: 1, json: true, run: results},
-	"cast":      {args: 1, run: cast},
+	"cast":      {args: 1, dryRun: true, run: cast},
+	"show":      {args: 1, json: true, run: showCmd},
+	"ballot":    {args: 1, run: ballotCmd},
+	"replace":   {args: 1, run: replaceCmd},
 	"bundle":    {args: 1, run: bundleCmd},
 	"verify":    {args: 1, run: verifyCmd},
 	"code":      {ownArgs: true, run: codeCmd},
@@ -113,6 +119,8 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		switch {
 		case a == "--json" && cmd.json:
 			c.json = true
+		case a == "--dry-run" && cmd.dryRun:
+			c.dryRun = true
 		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
 			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
 		default:
@@ -230,11 +238,15 @@ func results(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if c.json {
-		data, err := res.Result.JSON()
+		me, err := c.myElection(ctx, id)
 		if err != nil {
 			return err
 		}
-		return safetext.WriteJSON(c.out, json.RawMessage(data))
+		v, err := models.NewMemberResult(me, res)
+		if err != nil {
+			return err
+		}
+		return safetext.WriteJSON(c.out, v)
 	}
 	var sheet strings.Builder
 	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))
@@ -250,21 +262,13 @@ const maxBallot = models.MaxBallotBytes
 
 func cast(ctx context.Context, c *cmdContext) error {
 	id := c.args[0]
-	// Only elections on the member's roll are looked at, so an election
-	// that exists but is not theirs answers like one that does not exist,
-	// and its candidates never appear in an error.
-	mine, err := c.s.cfg.Service.MemberElections(ctx, c.id.member.ID)
+	e, err := c.myElection(ctx, id)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
-	if i < 0 {
-		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
-	}
-	if e := mine[i]; e.State == models.Draft {
+	if e.State == models.Draft {
 		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
 	}
-	e := mine[i].Election
 	text, err := c.readBallot()
 	if err != nil {
 		return err
@@ -273,25 +277,18 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return fmt.Errorf("the ballot on standard input:\n%w", err)
 	}
-	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, models.Caster{MemberID: c.id.member.ID, Key: c.id.fingerprint}, b)
-	switch {
-	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("you have already voted in %s", safetext.Sanitize(id))
-	case errors.Is(err, models.ErrKeyRevoked):
-		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
-	case errors.Is(err, models.ErrInactive):
-		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
-	case errors.Is(err, models.ErrNotOpen):
-		if when := models.NotOpenWhen(err); when != "" {
-			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
-		}
-		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
-	case err != nil:
-		return err
+	if c.dryRun {
+		fmt.Fprintf(c.out, "%sNothing was stored: this was a dry run. Run the same command without --dry-run to cast it.\n", readBack(e, b))
+		return nil
 	}
+	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, c.caster(), b)
+	if err != nil {
+		return castRefusal(id, err)
+	}
+	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
 	fmt.Fprintf(c.sess.Stderr(), "Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted%s.\n",
-		replaceNote(e))
+		replaceNote(e.Election))
 	return nil
 }
 
