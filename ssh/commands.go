@@ -18,17 +18,31 @@ import (
 
 const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
 
-  whoami                      who you are signed in as, and with which key
+  whoami                      who you are signed in as, with which key, and your settings
   status                      the elections you are on the roll for, and whether you voted
   elections [--json]          your elections: open, upcoming and past
+  show ELECTION [--json]      an election: description, how it is counted, dates, candidates with ids and statements
+  ballot ELECTION > FILE      a ballot to fill in with your editor: the candidates' ids and the rules, as comments
+  cast ELECTION < BALLOT      cast the ballot read from standard input: says how it read it, then prints your receipt
+  cast ELECTION --dry-run < BALLOT
+                              how the ballot would be read, in words; nothing is stored
+  replace ELECTION < FILE     replace your ballot where the election allows it: the file's first line is
+                              the receipt of the ballot to replace, the rest the new ballot; prints the new receipt
   results ELECTION [--json]   the result of a counted election
-  cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
   verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
+  plain                       the booth in linear mode (use ssh -t HOST plain): one line at a time, for
+                              screen readers and plain terminals
+  set plain on|off            open linear mode every time (off: the full-screen booth)
+  set lang en|ja|es|auto      the language booth speaks to you (auto: your client's locale)
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
   help                        this text
+
+Linear mode also opens for ssh -o SetEnv=ACCESSIBLE=1 -t HOST (or BOOTH_PLAIN=1),
+and by itself for TERM=dumb. When your locale (LC_ALL, LC_CTYPE or LANG, sent
+with ssh -o SetEnv=LANG=C) is not UTF-8, booth sends ASCII only.
 
 A ballot is text: one line per rank with candidate ids, first preference
 first; "=" between ids that share a rank (Schulze only); yes, no or abstain
