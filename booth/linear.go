@@ -78,6 +78,7 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 	l.printf("Voting booth, linear mode: one line at a time, for screen readers and plain terminals.\n")
 	l.printf("Signed in as %s (member %s).\n", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID))
 	l.printf("At every prompt: type help to hear what you can type, back to go back, quit to leave.\n")
+	defer l.in.close()
 	l.home()
 	l.printf("%s\n", l.farewell)
 }

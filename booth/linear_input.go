@@ -23,6 +23,9 @@ type lineReader struct {
 	out   *lockedWriter
 	echo  bool
 	lines chan string
+	// done is closed when the dialogue ends, so a line typed after it
+	// does not keep the reader waiting for a taker that never comes.
+	done chan struct{}
 }
 
 // lockedWriter serialises the echo (from the reader's goroutine) and the
@@ -39,7 +42,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 func newLineReader(in io.Reader, out *lockedWriter, echo bool) *lineReader {
-	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string)}
+	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), done: make(chan struct{})}
 	go r.run()
 	return r
 }
@@ -83,7 +86,9 @@ func (r *lineReader) run() {
 				}
 				s := strings.TrimSuffix(string(line), "\r")
 				line = line[:0]
-				r.lines <- s
+				if !r.send(s) {
+					return
+				}
 			case (c == 0x7f || c == '\b') && r.echo:
 				if len(line) > 0 {
 					_, size := utf8.DecodeLastRune(line)
@@ -96,7 +101,7 @@ func (r *lineReader) run() {
 				} else {
 					r.write("\n")
 				}
-				r.lines <- "quit"
+				r.send("quit")
 				return
 			case c < 0x20 || c == 0x7f:
 				// other controls are not text
@@ -108,10 +113,28 @@ func (r *lineReader) run() {
 			}
 		}
 		if err != nil {
+			// A last line without its newline is an answer all the same.
+			if len(line) > 0 && !inEscape {
+				r.send(string(line))
+			}
 			return
 		}
 	}
 }
+
+// send hands a line to the dialogue; false once it has ended.
+func (r *lineReader) send(line string) bool {
+	select {
+	case r.lines <- line:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// close ends the reader at its next line (or at the end of its input,
+// which comes with the session's end).
+func (r *lineReader) close() { close(r.done) }
 
 // write echoes; the echo is lost with a broken connection, which ends the
 // reader at its next Read.
