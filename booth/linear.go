@@ -1,6 +1,7 @@
 package booth
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -46,10 +47,13 @@ var errLeave = errors.New("leaving")
 var errBack = errors.New("back")
 
 type linear struct {
-	ctx     context.Context
-	b       Backend
-	s       Session
-	out     *lockedWriter
+	ctx context.Context
+	b   Backend
+	s   Session
+	// out gathers what is printed until the dialogue waits for an
+	// answer: a reply reaches the client in one piece, so a screen reader
+	// does not speak a line in two halves.
+	out     *bufio.Writer
 	in      *lineReader
 	timeout time.Duration
 	secret  []byte
@@ -73,7 +77,7 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 		timeout = defaultIdle
 	}
 	lw := &lockedWriter{w: out}
-	l := &linear{ctx: ctx, b: b, s: s, out: lw, in: newLineReader(in, lw, opt.Echo), timeout: timeout,
+	l := &linear{ctx: ctx, b: b, s: s, out: bufio.NewWriterSize(lw, 16<<10), in: newLineReader(in, lw, opt.Echo), timeout: timeout,
 		seen: map[string]bool{}, said: map[string]bool{}, farewell: "Goodbye."}
 	l.printf("Voting booth, linear mode: one line at a time, for screen readers and plain terminals.\n")
 	l.printf("Signed in as %s (member %s).\n", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID))
@@ -81,6 +85,7 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 	defer l.in.close()
 	l.home()
 	l.printf("%s\n", l.farewell)
+	_ = l.out.Flush()
 }
 
 func (l *linear) printf(format string, args ...any) {
@@ -105,7 +110,7 @@ func (l *linear) para(s string) {
 		b.WriteString(strings.TrimRight(line, " "))
 		b.WriteByte('\n')
 	}
-	io.WriteString(l.out, b.String())
+	_, _ = l.out.WriteString(b.String())
 }
 
 // ask prints a prompt and waits for an answer. help is printed for
@@ -145,6 +150,9 @@ func (l *linear) readLine() (string, error) {
 	idle := time.NewTimer(l.timeout)
 	defer idle.Stop()
 	for {
+		// A write that fails (the client has gone) ends the session at
+		// the next read, which fails as well.
+		_ = l.out.Flush()
 		select {
 		case line, ok := <-l.in.lines:
 			if !ok {
@@ -252,7 +260,7 @@ func (l *linear) loadElections(first bool) ([]models.MemberElection, error) {
 		l.printf("\nYour elections, as of %s:\n", utc(now))
 	}
 	for i, e := range list {
-		l.printf("%d. %s. %s\n", i+1, safetext.Sanitize(e.Title), linearStatus(e, now))
+		l.printf("%d. %s %s\n", i+1, sentence(safetext.Sanitize(e.Title)), linearStatus(e, now))
 	}
 	return list, nil
 }
@@ -276,4 +284,13 @@ func linearStatus(e models.MemberElection, now time.Time) string {
 		return "Closed and counted; the result is available."
 	}
 	return "Closed; the result comes after the count."
+}
+
+// sentence ends s with a full stop unless it ends with a mark of its own
+// ("How often should we release?").
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
 }
