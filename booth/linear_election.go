@@ -53,7 +53,11 @@ func (l *linear) election(me models.MemberElection) error {
 		if act != actNone {
 			choices = append(choices, "1 "+strings.ToLower(label[:1])+label[1:])
 		}
-		choices = append(choices, "2 read a candidate's statement", "3 list the candidates", "4 read the description")
+		noun := "candidate"
+		if me.Method == tally.YesNo {
+			noun = "answer"
+		}
+		choices = append(choices, "2 read "+article(noun)+" "+noun+"'s statement", "3 list the "+noun+"s", "4 read the description")
 		if act == actNone {
 			for i := range choices {
 				choices[i] = strconv.Itoa(i+1) + choices[i][1:]
@@ -175,7 +179,7 @@ func (l *linear) candidates(le *linearElection) {
 
 func (l *linear) statement(le *linearElection) error {
 	n := len(le.order)
-	k, _, err := l.choose(fmt.Sprintf("Statement of candidate number (1 to %d)", n),
+	k, _, err := l.choose(fmt.Sprintf("Statement of number (1 to %d)", n),
 		"Type the number of the candidate whose statement you want to read; back returns to the election.", n)
 	if errors.Is(err, errBack) {
 		return nil
@@ -318,4 +322,12 @@ func linearProblems(err error, method tally.Method) string {
 	}
 	s.WriteString("Type your ballot again.")
 	return s.String()
+}
+
+// article is "a" or "an" before a noun.
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }

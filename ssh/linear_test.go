@@ -69,7 +69,7 @@ func TestLinearVoteEveryMethod(t *testing.T) {
 			tt.expect("because the bylaws say so")
 			if tc.method != tally.YesNo {
 				tt.answer("Type 1 ", "2")
-				tt.answer("Statement of candidate number", "1")
+				tt.answer("Statement of number", "1")
 				tt.expect("I am Alma and I stand for " + string(tc.method))
 			}
 			tt.answer("Type 1 ", "1")
