@@ -26,6 +26,7 @@ type Store interface {
 	TrusteeStore
 	StandingStore
 	NominationStore
+	PreferenceStore
 	Clock
 	HealthStore
 	io.Closer
