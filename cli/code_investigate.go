@@ -100,7 +100,7 @@ func codeOpener(cmd *cobra.Command, electionID, keyFile string, tf trusteeFlags)
 	if err != nil {
 		return nil, err
 	}
-	sessionKey := tf.keyFile(cmd, electionID)
+	sessionKey := tf.keyFile(electionID)
 	return func(ctx context.Context, svc *models.Service) ([]models.CodeFinding, error) {
 		return svc.InvestigateCodesWithTrustees(ctx, electionID, sessionKey, files, actor())
 	}, nil

@@ -489,7 +489,7 @@ func (s *Service) finishSession(ctx context.Context, electionID, key, keyFile, a
 		return fmt.Errorf("the count session is finished, but its key file was left alone: %w; find the session's key file and delete it", err)
 	}
 	if !ours {
-		return nil
+		return fmt.Errorf("the count session is finished, but its key file %s is not there: if it is elsewhere, delete it (with the releases it opens the ballots)", keyFile)
 	}
 	if err := os.Remove(keyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the count session is finished, but its key file %s could not be deleted: %w; delete it by hand", keyFile, err)

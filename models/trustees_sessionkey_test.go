@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,39 @@ func TestStartCountSessionReplacesOnlyASpentKeyOfItsElection(t *testing.T) {
 	}
 	if after, rerr := os.ReadFile(other.keyFile); rerr != nil || string(after) != string(before) {
 		t.Errorf("the session key of tr2 was changed or deleted (%v)", rerr)
+	}
+}
+
+// Publishing without the ledger does not need the session key but deletes
+// it, once it is known to be the session's; when the file is not where
+// publish looks, the publication stands and the error says to delete it.
+func TestPublishWithTrusteesDeletesItsSessionKey(t *testing.T) {
+	e := newEnv(t, 8)
+	keys := newTrusteeKeys(t, 5)
+	seal := func(p models.Publication) ([]byte, error) { return []byte("bundle"), nil }
+	noLedger := func(d *models.Definition) { d.PublishLedger = false }
+	for _, moved := range []bool{false, true} {
+		id := "tr"
+		if moved {
+			id = "tr2"
+		}
+		r := newTrusteeRun(t, e, id, keys, noLedger)
+		_, err := e.svc.CountWithTrustees(ctx, id, r.keyFile, []models.ReleaseFile{r.release(t, 0), r.release(t, 1), r.release(t, 2)}, officer)
+		must(t, err)
+		keyFile := r.keyFile
+		if moved {
+			keyFile = filepath.Join(t.TempDir(), "elsewhere.key")
+		}
+		data, err := e.svc.PublishWithTrustees(ctx, id, keyFile, nil, seal, officer)
+		if string(data) != "bundle" {
+			t.Fatalf("%s: not published: %v", id, err)
+		}
+		_, serr := os.Stat(r.keyFile)
+		switch {
+		case !moved && (err != nil || !errors.Is(serr, os.ErrNotExist)):
+			t.Errorf("publish of %s with its session key: %v; the key file: %v", id, err, serr)
+		case moved && (err == nil || !strings.Contains(err.Error(), "is not there") || serr != nil):
+			t.Errorf("publish of %s without its session key file: %v; the key file: %v", id, err, serr)
+		}
 	}
 }
