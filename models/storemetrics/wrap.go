@@ -258,6 +258,7 @@ func (w *Store) CountSessions(ctx context.Context, electionID string) ([]models.
 	defer w.observe("count_sessions", time.Now())
 	return w.Store.CountSessions(ctx, electionID)
 }
+
 // HealthStore
 func (w *Store) Ready(ctx context.Context) error {
 	defer w.observe("ready", time.Now())
