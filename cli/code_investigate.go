@@ -20,8 +20,9 @@ import (
 func newCodeInvestigateCmd() *cobra.Command {
 	var keyFile string
 	var asJSON bool
+	var tf trusteeFlags
 	cmd := &cobra.Command{
-		Use:   "investigate ELECTION --key FILE [--json]",
+		Use:   "investigate ELECTION --key FILE | --trustees --release FILE… [--json]",
 		Short: "List who issued kiosk codes for whom in an election (needs its tally key)",
 		Long: `Unseal the records of the kiosk codes that could open ELECTION: for each,
 who issued it (a staff member over SSH, or an officer here), for which
@@ -35,15 +36,21 @@ code's issue by the same person, and "MISSING" marks a record with no such
 entry, which deserves a look. The unsealing is recorded in the audit log.
 It works while the election is open too: a dispute at the stand is best
 settled while the staff are there, and whoever holds the key could read the
-records with age anyway.`,
+records with age anyway.
+
+An election with trustees has no tally key: its records are sealed to the
+key split among the trustees. After the close and before publication, the
+releases of its open count session open them (--trustees --release FILE…,
+as 'booth election count --trustees' takes them; they stay good for the
+count). While it is open, or once published, they cannot be read.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ids, err := readKeyFile(keyFile)
+			investigate, err := codeOpener(cmd, args[0], keyFile, tf)
 			if err != nil {
 				return err
 			}
 			return withElections(cmd, func(ctx context.Context, svc *models.Service) error {
-				fs, err := svc.InvestigateCodes(ctx, args[0], ids, actor())
+				fs, err := investigate(ctx, svc)
 				if errors.Is(err, models.ErrNotFound) {
 					return fmt.Errorf("no election %q: see 'booth election list'", args[0])
 				}
@@ -57,9 +64,46 @@ records with age anyway.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")
+	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required without --trustees)")
+	cmd.Flags().BoolVar(&tf.on, "trustees", false, "an election with trustees: open the records with the releases (--release) of its open count session")
+	cmd.Flags().StringArrayVar(&tf.releases, "release", nil, "a trustee's release file (repeat for each; with --trustees)")
+	cmd.Flags().StringVar(&tf.sessionKey, "session-key", "", "the count session's key file (default as for 'booth election count --trustees')")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the records as JSON")
 	return cmd
+}
+
+// codeOpener is how the records are opened: with --key, or with the
+// trustees' releases.
+func codeOpener(cmd *cobra.Command, electionID, keyFile string, tf trusteeFlags) (func(context.Context, *models.Service) ([]models.CodeFinding, error), error) {
+	if !tf.on {
+		if len(tf.releases) > 0 || tf.sessionKey != "" {
+			return nil, errors.New("--release and --session-key go with --trustees")
+		}
+		if keyFile == "" {
+			return nil, errors.New("--key is required: the election's tally key file, or an officer's SSH private key (an election with trustees: --trustees --release FILE…)")
+		}
+		ids, err := readKeyFile(keyFile)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, svc *models.Service) ([]models.CodeFinding, error) {
+			return svc.InvestigateCodes(ctx, electionID, ids, actor())
+		}, nil
+	}
+	if keyFile != "" {
+		return nil, errors.New("--key is not used with --trustees: the trustees' releases (--release) open the records")
+	}
+	if len(tf.releases) == 0 {
+		return nil, errors.New("--trustees needs the trustees' releases: --release FILE for each")
+	}
+	files, err := tf.readReleases()
+	if err != nil {
+		return nil, err
+	}
+	sessionKey := tf.keyFile(electionID)
+	return func(ctx context.Context, svc *models.Service) ([]models.CodeFinding, error) {
+		return svc.InvestigateCodesWithTrustees(ctx, electionID, sessionKey, files, actor())
+	}, nil
 }
 
 // findingJSON is one record as code investigate --json prints it.

@@ -70,3 +70,24 @@ func reopen(t *testing.T, dir string) *sqlite.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// code investigate says what is wrong with its options: --trustees needs
+// releases and no --key, --release goes with --trustees, and without
+// either the message names both ways.
+func TestCodeInvestigateTrusteeOptions(t *testing.T) {
+	dir, keyPath := votingDir(t, false)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trustees"}, "--trustees needs the trustees' releases"},
+		{[]string{"--trustees", "--release", "r1", "--key", keyPath}, "--key is not used with --trustees"},
+		{[]string{"--release", "r1"}, "--release and --session-key go with --trustees"},
+		{nil, "an election with trustees: --trustees --release FILE"},
+	} {
+		code, _, errOut := booth(t, "", append([]string{"--data", dir, "code", "investigate", "e1"}, c.args...)...)
+		if code == 0 || !strings.Contains(errOut, c.want) {
+			t.Errorf("code investigate e1 %v: exit %d, %q; want %q", c.args, code, errOut, c.want)
+		}
+	}
+}

@@ -40,7 +40,8 @@ holds a different number of ballots than the roll has marks. The unsealing
 is recorded in the audit log. Counting a counted election again recounts it.
 
 An election with trustees is counted with --trustees instead of --key: alone
-it starts a count session (a one-time key, written to --session-key) and
+it starts a count session (a one-time key, written to --session-key, by
+default ./ELECTION.count-session-key, outside DATA so backups never hold it) and
 prints what each trustee does; with the trustees' --release files (at least
 the threshold of them) it opens the ballots, counts and records the releases.`,
 		Args: cobra.ExactArgs(1),

@@ -51,7 +51,8 @@ An election that publishes its ledger needs --key to unseal its ballots
 An election with trustees is published with --trustees: the bundle lists
 the releases its count used (the count session's evidence, required), and,
 when the ledger is published, the same --release files open the ballots
-again. Publishing ends the count session and deletes its key file.`,
+again. Publishing ends the count session and deletes its key file (give the
+same --session-key, or run it from the same directory, as the count).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if tf.on {

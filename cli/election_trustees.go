@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -30,15 +29,17 @@ func (f *trusteeFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.on, "trustees", false, "the election's trustees open its ballots: start or resume a count session, or use its releases (--release)")
 	fl.StringArrayVar(&f.releases, "release", nil, "a trustee's release file (repeat for each; with --trustees)")
-	fl.StringVar(&f.sessionKey, "session-key", "", "the count session's key file (default DATA/count-session-ELECTION.key)")
+	fl.StringVar(&f.sessionKey, "session-key", "", "the count session's key file (default ./ELECTION.count-session-key, outside DATA)")
 }
 
-// keyFile is the count session's key file of an election.
-func (f *trusteeFlags) keyFile(cmd *cobra.Command, electionID string) string {
+// keyFile is the count session's key file of an election. By default it
+// is in the current directory, like a tally key (./ID.tally-key), not in
+// DATA: backups copy DATA, and with k releases this key opens the ballots.
+func (f *trusteeFlags) keyFile(electionID string) string {
 	if f.sessionKey != "" {
 		return f.sessionKey
 	}
-	return filepath.Join(dataDir(cmd), "count-session-"+electionID+".key")
+	return electionID + ".count-session-key"
 }
 
 // readReleases reads the --release files.
@@ -83,7 +84,7 @@ func runTrusteeCount(cmd *cobra.Command, electionID string, f trusteeFlags, asJS
 		return err
 	}
 	defer s.Close()
-	keyFile := f.keyFile(cmd, electionID)
+	keyFile := f.keyFile(electionID)
 	if len(f.releases) == 0 {
 		st, err := s.StartCountSession(cmd.Context(), electionID, keyFile, actor())
 		if err != nil {
@@ -127,7 +128,7 @@ func printCountSession(w io.Writer, st models.CountSessionStart) error {
 		verb = "resumed (it was open)"
 	}
 	fmt.Fprintf(w, "Count session of %s %s.\n\nCount session key (give it to the trustees):\n\n  %s\n\n", e.ID, verb, st.Key)
-	fmt.Fprintf(w, "Its private half is in %s (mode 0600) until the results are published,\nthen deleted. Keep it on this machine only.\n\n", st.KeyFile)
+	fmt.Fprintf(w, "Its private half is in %s (mode 0600) until publishing deletes it: publish\nfrom this directory, or with the same --session-key. Keep it on this machine\nonly and out of backups: with the releases it opens the ballots.\n\n", st.KeyFile)
 	fmt.Fprintf(w, "Any %d of these %d trustees must release their share to this session:\n\n", t.Threshold, len(t.Keys))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for i := range t.Keys {
@@ -178,7 +179,7 @@ func runTrusteePublish(cmd *cobra.Command, electionID string, f publishFlags, tf
 		return err
 	}
 	defer s.Close()
-	data, err := s.PublishWithTrustees(cmd.Context(), electionID, tf.keyFile(cmd, electionID), files, func(p models.Publication) ([]byte, error) {
+	data, err := s.PublishWithTrustees(cmd.Context(), electionID, tf.keyFile(electionID), files, func(p models.Publication) ([]byte, error) {
 		return bundle.Sign(p, signer, ns)
 	}, actor())
 	if data == nil && err != nil {

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models/trustee"
@@ -32,7 +35,11 @@ officers gave you (age1…), and sign a statement with your key that names
 the election, its fingerprint, the count session, your share and your key.
 The release is written to standard output: send it to the officers. It is
 good for that count session only; nothing else can open it. Run this on
-your own machine; booth needs no server or database for it.`,
+your own machine; booth needs no server or database for it.
+
+A key protected by a passphrase asks for it on the terminal (not echoed);
+when standard input is not a terminal, its first line is the passphrase
+(for scripts: booth trustee release ... < passphrase-file).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
@@ -49,7 +56,7 @@ your own machine; booth needs no server or database for it.`,
 			if err != nil {
 				return err
 			}
-			release, err := trustee.MakeRelease(share, key, to)
+			release, err := trustee.MakeRelease(share, key, passphraseReader(cmd, keyPath), to)
 			if err != nil {
 				return err
 			}
@@ -57,9 +64,33 @@ your own machine; booth needs no server or database for it.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&keyPath, "key", "", "your SSH private key (ssh-ed25519 or ssh-rsa, unencrypted)")
+	cmd.Flags().StringVar(&keyPath, "key", "", "your SSH private key (ssh-ed25519 or ssh-rsa; a passphrase is asked for)")
 	cmd.Flags().StringVar(&to, "to", "", "the count session key (age1…)")
 	return cmd
+}
+
+// passphraseReader asks for the passphrase of the key file on the
+// terminal without echo, or, when standard input is not a terminal, reads
+// its first line.
+func passphraseReader(cmd *cobra.Command, keyPath string) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		in := cmd.InOrStdin()
+		if f, ok := in.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "Passphrase for %s: ", keyPath)
+			pw, err := term.ReadPassword(f.Fd())
+			fmt.Fprintln(cmd.ErrOrStderr())
+			return pw, err
+		}
+		line, err := bufio.NewReader(io.LimitReader(in, 4<<10)).ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 {
+			return nil, fmt.Errorf("%s is protected by a passphrase: type it on a terminal, or give it as the first line of standard input", keyPath)
+		}
+		return line, nil
+	}
 }
 
 // readKey reads a private key file of reasonable size.

@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -166,10 +167,21 @@ name = "Cy"
 	if code, _, errOut := booth(t, "", "--data", dir, "election", "count", "board", "--key", trusteeKeys[0]); code == 0 {
 		t.Fatalf("a trustee's key alone counted the election: %s", errOut)
 	}
+	// The session key goes to the current directory, never into DATA,
+	// which backups copy.
+	officerDir := t.TempDir()
+	t.Chdir(officerDir)
 	out = mustBooth(t, "", "--data", dir, "election", "count", "board", "--trustees")
 	session := regexp.MustCompile(`(?m)^  (age1[0-9a-z]+)$`).FindStringSubmatch(out)
 	if session == nil || !strings.Contains(out, "ssh HOST trustee share board > share") || !strings.Contains(out, "booth trustee release share --key") {
 		t.Fatalf("count --trustees:\n%s", out)
+	}
+	sessionKey := filepath.Join(officerDir, "board.count-session-key")
+	if data, err := os.ReadFile(sessionKey); err != nil || !strings.HasPrefix(string(data), "# booth count session key for election board, session "+session[1]+"\n") {
+		t.Errorf("the session key file %s: %v, %q", sessionKey, err, data)
+	}
+	if found, _ := filepath.Glob(filepath.Join(dir, "*count-session*")); len(found) > 0 {
+		t.Errorf("a session key in DATA: %v", found)
 	}
 	work := t.TempDir()
 	var releases []string
@@ -214,6 +226,9 @@ name = "Cy"
 	out = mustBooth(t, "", append([]string{"--data", dir, "election", "publish", "board", "--trustees", "--out", published}, releases...)...)
 	if !strings.Contains(out, "The bundle lists the trustees' signed releases") {
 		t.Errorf("publish:\n%s", out)
+	}
+	if _, err := os.Stat(sessionKey); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the session key file after publishing: %v", err)
 	}
 	b, err := bundle.Open(mustRead(t, published))
 	must(t, err)

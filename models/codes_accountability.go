@@ -134,10 +134,48 @@ type CodeFinding struct {
 // when, and whether it was used. Each record is checked against the issue
 // log and the audit chain. The unsealing is audited. Findings come sorted
 // by issuer, member and issue time.
+//
+// The records of an election with trustees are sealed to the key split
+// among them, which no officer holds: they are refused here, naming the
+// trustees (InvestigateCodesWithTrustees opens them).
 func (s *Service) InvestigateCodes(ctx context.Context, electionID string, ids []age.Identity, actor string) ([]CodeFinding, error) {
-	if _, err := s.store.Election(ctx, electionID); err != nil {
+	e, err := s.store.Election(ctx, electionID)
+	if err != nil {
 		return nil, err
 	}
+	if t := e.Trustees; t != nil {
+		names := make([]string, len(t.Keys))
+		for i := range names {
+			names[i] = fmt.Sprintf("%d (%s)", i+1, t.Name(i))
+		}
+		return nil, fmt.Errorf("the kiosk code records of election %s are sealed to the key split among its trustees, which no officer holds: any %d of trustees %s. After the close and before publication, open them with the releases of its count session: 'booth code investigate %s --trustees --release FILE…'",
+			electionID, t.Threshold, strings.Join(names, ", "), electionID)
+	}
+	return s.investigateCodes(ctx, electionID, ids, actor)
+}
+
+// InvestigateCodesWithTrustees is InvestigateCodes for an election with
+// trustees: the releases of its open count session (as
+// CountWithTrustees takes them, checked the same way) recover the
+// sealing identity in memory, which opens the records and is dropped.
+// The releases are not recorded as used: only a count uses them.
+func (s *Service) InvestigateCodesWithTrustees(ctx context.Context, electionID, keyFile string, files []ReleaseFile, actor string) ([]CodeFinding, error) {
+	e, err := s.trusteeElection(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckCountSession(e); err != nil {
+		return nil, err
+	}
+	id, _, _, err := s.openWithTrustees(ctx, e, keyFile, files)
+	if err != nil {
+		return nil, err
+	}
+	return s.investigateCodes(ctx, electionID, []age.Identity{id}, actor)
+}
+
+// investigateCodes opens and checks the records with the identities.
+func (s *Service) investigateCodes(ctx context.Context, electionID string, ids []age.Identity, actor string) ([]CodeFinding, error) {
 	sealed, err := s.store.CodeRecords(ctx, electionID)
 	if err != nil {
 		return nil, err

@@ -68,16 +68,22 @@ func (s *Service) reload(ctx context.Context, id, msg string) (Election, string,
 // so an earlier election's key is never overwritten, and 0600 keeps it to
 // the officer. The file is synced before the election is stored.
 func writeKeyFile(path, electionID, identity, recipient string) error {
+	header := fmt.Sprintf("# booth tally key for election %s\n# created: %s\n# public key: %s\n",
+		electionID, time.Now().UTC().Format(time.RFC3339), recipient)
+	return writeSecretFile(path, header, identity)
+}
+
+// writeSecretFile writes an age identity under its header lines, as
+// writeKeyFile says: never over an existing file, 0600, synced.
+func writeSecretFile(path, header, identity string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s already exists: booth never overwrites a key file; choose another path", path)
 	}
 	if err != nil {
-		return fmt.Errorf("writing the tally key: %w", err)
+		return fmt.Errorf("writing the key file: %w", err)
 	}
-	content := fmt.Sprintf("# booth tally key for election %s\n# created: %s\n# public key: %s\n%s\n",
-		electionID, time.Now().UTC().Format(time.RFC3339), recipient, identity)
-	_, err = f.WriteString(content)
+	_, err = f.WriteString(header + identity + "\n")
 	if err == nil {
 		err = f.Sync()
 	}
@@ -86,7 +92,7 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 	}
 	if err != nil {
 		_ = os.Remove(path)
-		return fmt.Errorf("writing the tally key to %s: %w", path, err)
+		return fmt.Errorf("writing the key to %s: %w", path, err)
 	}
 	return nil
 }

@@ -229,8 +229,9 @@ type CountSessionStart struct {
 }
 
 // StartCountSession starts a trustee count of a closed election: a
-// one-time key, whose private half is written to keyFile (0600, never
-// over another file) and whose public half is stored and audited. The
+// one-time key, whose private half is written to keyFile (0600; only a
+// spent session key of this election is replaced there) and whose public
+// half is stored and audited. The
 // file is needed until the results are published and deleted then; an
 // open session whose key file is still there is resumed, one whose file
 // was lost is abandoned and replaced.
@@ -255,16 +256,12 @@ func (s *Service) StartCountSession(ctx context.Context, electionID, keyFile, ac
 	if err != nil {
 		return out, fmt.Errorf("generating the count session key: %w", err)
 	}
-	// A file left by an abandoned session opens nothing any more.
-	if _, err := os.Lstat(keyFile); err == nil {
-		if _, err := readSessionKey(keyFile); err != nil {
-			return out, fmt.Errorf("%s exists and is not a count session key: choose another --session-key file", keyFile)
-		}
-		if err := os.Remove(keyFile); err != nil {
-			return out, err
-		}
+	if err := s.clearSpentSessionKey(ctx, electionID, keyFile); err != nil {
+		return out, err
 	}
-	if err := writeKeyFile(keyFile, electionID+" (count session)", id.String(), id.Recipient().String()); err != nil {
+	header := fmt.Sprintf("# booth count session key for election %s, session %s\n# created: %s\n# deleted when the results are published; with k releases it opens the ballots\n",
+		electionID, id.Recipient(), time.Now().UTC().Format(time.RFC3339))
+	if err := writeSecretFile(keyFile, header, id.String()); err != nil {
 		return out, err
 	}
 	if err := s.store.StartCountSession(ctx, electionID, id.Recipient().String(), actor); err != nil {
@@ -287,6 +284,46 @@ func readSessionKey(path string) (*age.X25519Identity, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s is not a count session key", path)
+}
+
+// clearSpentSessionKey removes the file at keyFile if it holds the key of
+// an abandoned or finished count session of this election, which opens
+// nothing any more. Any other file there (a tally key, another election's
+// session key, anything) is refused, never deleted.
+func (s *Service) clearSpentSessionKey(ctx context.Context, electionID, keyFile string) error {
+	if _, err := os.Lstat(keyFile); errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("--session-key %s: %w", keyFile, err)
+	}
+	refuse := fmt.Errorf("%s holds another key; choose another --session-key (booth replaces only a spent count session key of election %s)", keyFile, electionID)
+	id, err := readSessionKey(keyFile)
+	if err != nil {
+		return refuse
+	}
+	sessions, err := s.store.CountSessions(ctx, electionID)
+	if err != nil {
+		return err
+	}
+	for _, cs := range sessions {
+		if cs.Key == id.Recipient().String() && cs.State != SessionOpen {
+			return os.Remove(keyFile)
+		}
+	}
+	return refuse
+}
+
+// holdsSessionKey says whether keyFile is there and holds the key of the
+// session key (age1…); an absent file is (false, nil).
+func holdsSessionKey(keyFile, key string) (bool, error) {
+	if _, err := os.Lstat(keyFile); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	id, err := readSessionKey(keyFile)
+	if err != nil || id.Recipient().String() != key {
+		return false, fmt.Errorf("%s holds another key than the count session's (%s); choose another --session-key", keyFile, key)
+	}
+	return true, nil
 }
 
 // openSession is the election's open count session, if any.
@@ -429,7 +466,10 @@ func (s *Service) countEvidence(ctx context.Context, e Election, keyFile string,
 		return CountSession{}, nil, fmt.Errorf("election %s is counted by its trustees: publishing needs the evidence of the count session that counted it (its releases); run 'booth election count %s --trustees --release FILE…' first", e.ID, e.ID)
 	}
 	if !e.PublishLedger {
-		return open, nil, nil
+		// The key is not needed, but it is deleted after publishing: it
+		// must be this session's, not a file that is not ours to delete.
+		_, err := holdsSessionKey(keyFile, open.Key)
+		return open, nil, err
 	}
 	if len(files) == 0 {
 		return CountSession{}, nil, fmt.Errorf("election %s publishes its ledger, so its ballots must be unsealed again: give the count's releases with --release", e.ID)
@@ -443,6 +483,13 @@ func (s *Service) countEvidence(ctx context.Context, e Election, keyFile string,
 func (s *Service) finishSession(ctx context.Context, electionID, key, keyFile, actor string) error {
 	if err := s.store.FinishCountSession(ctx, electionID, key, actor); err != nil {
 		return err
+	}
+	ours, err := holdsSessionKey(keyFile, key)
+	if err != nil {
+		return fmt.Errorf("the count session is finished, but its key file was left alone: %w; find the session's key file and delete it", err)
+	}
+	if !ours {
+		return fmt.Errorf("the count session is finished, but its key file %s is not there: if it is elsewhere, delete it (with the releases it opens the ballots)", keyFile)
 	}
 	if err := os.Remove(keyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("the count session is finished, but its key file %s could not be deleted: %w; delete it by hand", keyFile, err)

@@ -121,7 +121,7 @@ func newTrusteeRun(t *testing.T, e *env, id string, keys []trusteeKey, edits ...
 // release is trustee i's release to the run's session.
 func (r *trusteeRun) release(t *testing.T, i int) models.ReleaseFile {
 	t.Helper()
-	data, err := trustee.MakeRelease(r.shares[i], r.keys[i].private, r.session)
+	data, err := trustee.MakeRelease(r.shares[i], r.keys[i].private, nil, r.session)
 	must(t, err)
 	return models.ReleaseFile{Name: fmt.Sprintf("release-%d", i+1), Data: data}
 }

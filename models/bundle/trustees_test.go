@@ -73,7 +73,7 @@ func publishTrustees(t *testing.T) (data []byte, host ssh.Signer) {
 		must(t, err)
 		share, err := svc.TrusteeShare(ctx, "board", ssh.FingerprintSHA256(pk), "trustee")
 		must(t, err)
-		rel, err := trustee.MakeRelease(share, privs[i], session.Key)
+		rel, err := trustee.MakeRelease(share, privs[i], nil, session.Key)
 		must(t, err)
 		releases = append(releases, models.ReleaseFile{Name: "r", Data: rel})
 	}

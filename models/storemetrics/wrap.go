@@ -237,6 +237,28 @@ func (w *Store) Now(ctx context.Context) (time.Time, error) {
 	return w.Store.Now(ctx)
 }
 
+// TrusteeStore
+func (w *Store) TrusteeShares(ctx context.Context, electionID string) ([][]byte, error) {
+	defer w.observe("trustee_shares", time.Now())
+	return w.Store.TrusteeShares(ctx, electionID)
+}
+func (w *Store) StartCountSession(ctx context.Context, electionID, key, actor string) error {
+	defer w.observe("start_count_session", time.Now())
+	return w.Store.StartCountSession(ctx, electionID, key, actor)
+}
+func (w *Store) RecordReleases(ctx context.Context, electionID, key string, releases []models.UsedRelease, actor string) error {
+	defer w.observe("record_releases", time.Now())
+	return w.Store.RecordReleases(ctx, electionID, key, releases, actor)
+}
+func (w *Store) FinishCountSession(ctx context.Context, electionID, key, actor string) error {
+	defer w.observe("finish_count_session", time.Now())
+	return w.Store.FinishCountSession(ctx, electionID, key, actor)
+}
+func (w *Store) CountSessions(ctx context.Context, electionID string) ([]models.CountSession, error) {
+	defer w.observe("count_sessions", time.Now())
+	return w.Store.CountSessions(ctx, electionID)
+}
+
 // HealthStore
 func (w *Store) Ready(ctx context.Context) error {
 	defer w.observe("ready", time.Now())

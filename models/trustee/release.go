@@ -2,7 +2,10 @@ package trustee
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,10 +39,11 @@ type Release struct {
 }
 
 // MakeRelease opens a share file with the trustee's private SSH key
-// (unencrypted PEM, as agessh and x/crypto/ssh read it), re-seals the
-// share to the count session's key (age1…) and signs the statement with
-// the same key. It returns the release file.
-func MakeRelease(shareFile, privateKey []byte, session string) ([]byte, error) {
+// (OpenSSH or PEM; passphrase is asked only when the key is encrypted,
+// and may be nil for a key that is not), re-seals the share to the count
+// session's key (age1…) and signs the statement with the same key. It
+// returns the release file.
+func MakeRelease(shareFile, privateKey []byte, passphrase func() ([]byte, error), session string) ([]byte, error) {
 	f, err := ParseShareFile(shareFile)
 	if err != nil {
 		return nil, err
@@ -48,20 +52,12 @@ func MakeRelease(shareFile, privateKey []byte, session string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--to %q is not a count session key (age1…, as booth election count --trustees prints it): %v", session, err)
 	}
-	signer, err := ssh.ParsePrivateKey(privateKey)
+	signer, id, err := parsePrivateKey(privateKey, passphrase)
 	if err != nil {
-		var missing *ssh.PassphraseMissingError
-		if errors.As(err, &missing) {
-			return nil, errors.New("the SSH key is protected by a passphrase: make a decrypted copy on this machine (cp key k; ssh-keygen -p -N '' -f k), use it, then delete it")
-		}
-		return nil, fmt.Errorf("reading the SSH private key: %v", err)
+		return nil, err
 	}
 	if fp := ssh.FingerprintSHA256(signer.PublicKey()); fp != f.Trustee {
 		return nil, fmt.Errorf("this share is sealed to trustee %d's key %s, but --key is %s: give that trustee's key", f.Index, f.Trustee, fp)
-	}
-	id, err := agessh.ParseIdentity(privateKey)
-	if err != nil {
-		return nil, fmt.Errorf("reading the SSH private key: %v", err)
 	}
 	plain, err := open(f.Sealed, id)
 	if err != nil {
@@ -95,6 +91,50 @@ func MakeRelease(shareFile, privateKey []byte, session string) ([]byte, error) {
 		return nil, err
 	}
 	return append(out, a.Bytes()...), nil
+}
+
+// parsePrivateKey reads an SSH private key, decrypting it with the
+// passphrase when it has one, into the signer of the statement and the
+// age identity that opens the share (both from the one key in memory).
+func parsePrivateKey(privateKey []byte, passphrase func() ([]byte, error)) (ssh.Signer, age.Identity, error) {
+	raw, err := ssh.ParseRawPrivateKey(privateKey)
+	var missing *ssh.PassphraseMissingError
+	if errors.As(err, &missing) {
+		if passphrase == nil {
+			return nil, nil, errors.New("the SSH key is protected by a passphrase, and none can be asked here")
+		}
+		pw, perr := passphrase()
+		if perr != nil {
+			return nil, nil, fmt.Errorf("reading the passphrase of the SSH key: %v", perr)
+		}
+		raw, err = ssh.ParseRawPrivateKeyWithPassphrase(privateKey, pw)
+		clear(pw)
+		if errors.Is(err, x509.IncorrectPasswordError) {
+			return nil, nil, errors.New("wrong passphrase for the SSH key: nothing was released; try again")
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the SSH private key: %v", err)
+	}
+	var id age.Identity
+	switch k := raw.(type) {
+	case *ed25519.PrivateKey:
+		id, err = agessh.NewEd25519Identity(*k)
+	case ed25519.PrivateKey:
+		id, err = agessh.NewEd25519Identity(k)
+	case *rsa.PrivateKey:
+		id, err = agessh.NewRSAIdentity(k)
+	default:
+		return nil, nil, fmt.Errorf("the SSH key is a %T: a share is sealed to an ssh-ed25519 or ssh-rsa key", raw)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the SSH private key: %v", err)
+	}
+	signer, err := ssh.NewSignerFromKey(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the SSH private key: %v", err)
+	}
+	return signer, id, nil
 }
 
 // signStatement is the armored signature over a release's statement.

@@ -98,7 +98,7 @@ func newFixture(t testing.TB) *fixture {
 
 func (f *fixture) release(t testing.TB, i int) Release {
 	t.Helper()
-	data, err := MakeRelease(f.shares[i], f.keys[i].private, f.session.Recipient().String())
+	data, err := MakeRelease(f.shares[i], f.keys[i].private, nil, f.session.Recipient().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestReleasesRefused(t *testing.T) {
 	good := []Release{f.release(t, 0), f.release(t, 1), f.release(t, 2)}
 
 	other, _ := age.GenerateX25519Identity()
-	otherSession, err := MakeRelease(f.shares[3], f.keys[3].private, other.Recipient().String())
+	otherSession, err := MakeRelease(f.shares[3], f.keys[3].private, nil, other.Recipient().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestReleasesRefused(t *testing.T) {
 	}
 	pk, _, _, _, _ := ssh.ParseAuthorizedKey([]byte(f.el.Keys[3]))
 	otherShare, _ := NewShareFile("treasurer", "f00d", 4, 5, 3, ssh.FingerprintSHA256(pk), otherSetup.Sealed[3]).Marshal()
-	otherElection, err := MakeRelease(otherShare, f.keys[3].private, f.session.Recipient().String())
+	otherElection, err := MakeRelease(otherShare, f.keys[3].private, nil, f.session.Recipient().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestReleasesRefused(t *testing.T) {
 	// this election's, so the commitments refuse it.
 	relabelled, _ := NewShareFile("board", "f00d", 4, 5, 3, ssh.FingerprintSHA256(pk), otherSetup.Sealed[3]).Marshal()
 	// MakeRelease itself refuses a relabelled share.
-	if _, err := MakeRelease(relabelled, f.keys[3].private, f.session.Recipient().String()); err == nil || !strings.Contains(err.Error(), "altered") {
+	if _, err := MakeRelease(relabelled, f.keys[3].private, nil, f.session.Recipient().String()); err == nil || !strings.Contains(err.Error(), "altered") {
 		t.Fatalf("relabelled share: %v", err)
 	}
 	corrupt := corruptShare(t, f, 3)
@@ -280,7 +280,7 @@ func corruptShare(t *testing.T, f *fixture, i int) Release {
 	}
 	sf.Sealed = sealed
 	data, _ := sf.Marshal()
-	rel, err := MakeRelease(data, f.keys[i].private, f.session.Recipient().String())
+	rel, err := MakeRelease(data, f.keys[i].private, nil, f.session.Recipient().String())
 	if err != nil {
 		t.Fatal(err)
 	}
