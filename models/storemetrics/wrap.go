@@ -264,3 +264,53 @@ func (w *Store) Ready(ctx context.Context) error {
 	defer w.observe("ready", time.Now())
 	return w.Store.Ready(ctx)
 }
+
+// StandingStore
+func (w *Store) Foundation(ctx context.Context) (models.Foundation, error) {
+	defer w.observe("foundation", time.Now())
+	return w.Store.Foundation(ctx)
+}
+func (w *Store) SetFoundation(ctx context.Context, f models.Foundation, actor string) error {
+	defer w.observe("set_foundation", time.Now())
+	return w.Store.SetFoundation(ctx, f, actor)
+}
+func (w *Store) RenewMember(ctx context.Context, r models.Renewal, actor string) (models.Member, error) {
+	defer w.observe("renew_member", time.Now())
+	return w.Store.RenewMember(ctx, r, actor)
+}
+func (w *Store) LapseMember(ctx context.Context, id, reason, actor string) (models.Member, error) {
+	defer w.observe("lapse_member", time.Now())
+	return w.Store.LapseMember(ctx, id, reason, actor)
+}
+
+// NominationStore
+func (w *Store) Nominate(ctx context.Context, n models.Nominate, actor string) error {
+	defer w.observe("nominate", time.Now())
+	return w.Store.Nominate(ctx, n, actor)
+}
+func (w *Store) ChangeNomination(ctx context.Context, c models.NominationChange, actor string) (models.Nomination, error) {
+	defer w.observe("change_nomination", time.Now())
+	return w.Store.ChangeNomination(ctx, c, actor)
+}
+func (w *Store) Nominations(ctx context.Context, electionID string) ([]models.Nomination, error) {
+	defer w.observe("nominations", time.Now())
+	return w.Store.Nominations(ctx, electionID)
+}
+func (w *Store) CloseNominations(ctx context.Context, id, actor string) error {
+	defer w.observe("close_nominations", time.Now())
+	return w.Store.CloseNominations(ctx, id, actor)
+}
+func (w *Store) ExtendNominations(ctx context.Context, id string, until time.Time, actor string) error {
+	defer w.observe("extend_nominations", time.Now())
+	return w.Store.ExtendNominations(ctx, id, until, actor)
+}
+
+// PreferenceStore
+func (w *Store) Preferences(ctx context.Context, memberID string) (models.Preferences, error) {
+	defer w.observe("preferences", time.Now())
+	return w.Store.Preferences(ctx, memberID)
+}
+func (w *Store) SetPreferences(ctx context.Context, memberID string, p models.Preferences) error {
+	defer w.observe("set_preferences", time.Now())
+	return w.Store.SetPreferences(ctx, memberID, p)
+}
