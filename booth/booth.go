@@ -49,6 +49,9 @@ type Session struct {
 	// kiosk, not the voter, ends the session, so no key to leave is
 	// offered, and the voter signed in with a one-time code, not a key.
 	Kiosk bool
+	// Lang is the member's language ("ja", "es", or a locale name such
+	// as ja_JP.UTF-8); English when empty or not shipped.
+	Lang string
 }
 
 var _ Backend = (*models.Service)(nil)

@@ -195,9 +195,9 @@ func (o *offline) content() string {
 // header is the election, as the review's screens head it.
 func (o *offline) header() string {
 	m, e := o.m, o.b.Election
-	line2 := methodName(e.Method)
+	line2 := methodName(m.p, e.Method)
 	if e.Method != tally.YesNo {
-		line2 += " · " + seats(e.Seats)
+		line2 += " · " + seats(m.p, e.Seats)
 	}
 	line2 += " · closed " + utc(e.ClosedAt)
 	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), "published results", m.w) + "\n" + line2
@@ -222,7 +222,7 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	}
 	var out []string
 	out = append(out, o.checkLines()...)
-	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
+	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.p, m.el.me), "turnout ")))
 	out = append(out, o.row("Ledger", o.ledger))
 	head := b.AuditHead
 	if len(head) > 16 {

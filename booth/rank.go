@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -146,7 +147,7 @@ func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
 	var b models.Ballot
 	if e.Method == tally.YesNo {
 		if r.answer == "" {
-			return b, errors.New("choose yes, no or abstain first")
+			return b, errors.New(i18n.Key("choose yes, no or abstain first"))
 		}
 		return models.ParseBallot(e.Definition, e.Withdrawn, r.answer+"\n")
 	}
@@ -161,14 +162,15 @@ func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
 }
 
 // problemText turns a ballot's validation error into words for the screen.
-func problemText(err error) string {
+func problemText(p i18n.Printer, err error) string {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		msgs := make([]string, len(ve.Problems))
 		for i, p := range ve.Problems {
 			msgs[i] = p.Msg
 		}
-		return safetext.Sanitize("This ballot cannot be cast: " + strings.Join(msgs, "; "))
+		return safetext.Sanitize(p.T("This ballot cannot be cast: %s", strings.Join(msgs, "; ")))
 	}
-	return safetext.Sanitize(err.Error())
+	// The booth's own problems are catalogue keys; others stay as written.
+	return safetext.Sanitize(p.T(err.Error()))
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"vote.example.org/booth/models/i18n"
 
 	"vote.example.org/booth/tally"
 )
@@ -193,7 +194,7 @@ func (bp *ballotParser) line(n int, text string) {
 		case tally.YesNo:
 			bp.add(n, "answer yes, no or abstain, once")
 		default:
-			bp.add(n, "%s does not allow equal ranks: put each candidate on a line of its own, in your order of preference", methodName(bp.d.Method))
+			bp.add(n, "%s does not allow equal ranks: put each candidate on a line of its own, in your order of preference", methodName(i18n.Printer{}, bp.d.Method))
 		}
 		return
 	}
