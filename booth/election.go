@@ -187,9 +187,9 @@ func (m *model) electionHeader() string {
 func (m *model) electionView() (string, string, keyMap) {
 	e, now := m.el.me, m.s.Now()
 	head := m.electionHeader()
-	dates := "Opens %s (%s) · closes %s (%s)"
+	dates := i18n.Key("Opens %s (%s) · closes %s (%s)")
 	if !e.ClosedAt.IsZero() {
-		dates = "Opens %s (%s) · closed %s (%s)"
+		dates = i18n.Key("Opens %s (%s) · closed %s (%s)")
 	}
 	info := []string{
 		wrap(safetext.Sanitize(e.MethodSentenceIn(m.p)), m.w),

@@ -97,12 +97,12 @@ func percent(part, whole int64) string {
 
 // turnout is "turnout 1,284 of 2,310 (55.6%) · quorum 50% met".
 func turnout(p i18n.Printer, e models.MemberElection) string {
-	return turnoutText(p, e, "turnout %s of %s (%s)")
+	return turnoutText(p, e, i18n.Key("turnout %s of %s (%s)"))
 }
 
 // turnoutLine is turnout as a line of its own: "Turnout 1,284 of …".
 func turnoutLine(p i18n.Printer, e models.MemberElection) string {
-	return turnoutText(p, e, "Turnout %s of %s (%s)")
+	return turnoutText(p, e, i18n.Key("Turnout %s of %s (%s)"))
 }
 
 func turnoutText(p i18n.Printer, e models.MemberElection, format string) string {

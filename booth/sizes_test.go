@@ -247,13 +247,7 @@ func TestSmallScreensShowAll(t *testing.T) {
 // TestGoldenKioskSizes draws the kiosk's welcome screen and a voter's home
 // in it at every one of goldenSizes.
 func TestGoldenKioskSizes(t *testing.T) {
-	for _, sc := range []struct {
-		name string
-		to   func(*kioskHarness, *kioskEnv)
-	}{
-		{"Welcome", func(h *kioskHarness, _ *kioskEnv) { h.waitFor("Type it below") }},
-		{"VoterHome", func(h *kioskHarness, env *kioskEnv) { h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace") }},
-	} {
+	for _, sc := range kioskSizedScreens(t) {
 		for _, size := range goldenSizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				env := newKioskEnv(t)
@@ -265,6 +259,21 @@ func TestGoldenKioskSizes(t *testing.T) {
 				golden.RequireEqual(t, got)
 			})
 		}
+	}
+}
+
+// kioskSizedScreens lead from the kiosk's start to each of its screens
+// checked at every size.
+func kioskSizedScreens(t *testing.T) []struct {
+	name string
+	to   func(*kioskHarness, *kioskEnv)
+} {
+	return []struct {
+		name string
+		to   func(*kioskHarness, *kioskEnv)
+	}{
+		{"Welcome", func(h *kioskHarness, _ *kioskEnv) { h.waitFor("Type it below") }},
+		{"VoterHome", func(h *kioskHarness, env *kioskEnv) { h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace") }},
 	}
 }
 

@@ -1,0 +1,112 @@
+package booth
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"vote.example.org/booth/models/i18n"
+)
+
+// englishContent is the screen m shows, in English: the state is the
+// same in every language, so a test script waits for English text
+// whatever the member reads. What drawing clamps is put back, so that
+// the screen in the member's language is drawn as if this one never was.
+func englishContent(m *model) string {
+	p, page, cut, chrome := m.p, m.page, m.cut, m.chrome
+	m.p = i18n.Printer{}
+	defer func() { m.p, m.page, m.cut, m.chrome = p, page, cut, chrome }()
+	return m.content()
+}
+
+// englishContent is the kiosk's screen in English (see the booth's).
+func (k *Kiosk) englishContent() string {
+	p := k.look.p
+	k.look.p = i18n.Printer{}
+	defer func() { k.look.p = p }()
+	if k.inner == nil {
+		return k.content()
+	}
+	ip, page, cut, chrome := k.inner.p, k.inner.page, k.inner.cut, k.inner.chrome
+	k.inner.p = i18n.Printer{}
+	defer func() { k.inner.p, k.inner.page, k.inner.cut, k.inner.chrome = ip, page, cut, chrome }()
+	return k.content()
+}
+
+// langSession is the test session for a member whose client sends lang.
+func langSession(lang string) Session {
+	s := testSession()
+	s.Lang = lang
+	return s
+}
+
+// TestGoldenJapanese draws every screen of sizedScreens at 80×24 in
+// Japanese, with the 70-character name among the candidates.
+func TestGoldenJapanese(t *testing.T) {
+	for _, sc := range sizedScreens {
+		t.Run(sc.name, func(t *testing.T) {
+			fb := sizedFake(t)
+			if sc.fake != nil {
+				sc.fake(fb)
+			}
+			h := start(t, fb, langSession("ja_JP.UTF-8"), 80, 24)
+			sc.to(h)
+			got := h.final()
+			checkFits(t, got, 80, 24)
+			if !strings.ContainsFunc(got, func(r rune) bool { return unicode.In(r, unicode.Hiragana, unicode.Katakana) }) {
+				t.Errorf("the screen is not in Japanese:\n%s", got)
+			}
+			golden.RequireEqual(t, got)
+		})
+	}
+}
+
+// TestGoldenKioskJapanese draws the kiosk's welcome screen and a voter's
+// home in it at 80×24 in Japanese.
+func TestGoldenKioskJapanese(t *testing.T) {
+	for _, sc := range kioskSizedScreens(t) {
+		t.Run(sc.name, func(t *testing.T) {
+			env := newKioskEnv(t)
+			h := startKiosk(t, env, KioskConfig{Name: "Stand A · hall 2", Lang: "ja"}, false)
+			sc.to(h, env)
+			got := h.screen()
+			checkFits(t, got, 80, 24)
+			golden.RequireEqual(t, got)
+		})
+	}
+}
+
+// TestEveryLanguageFits draws every screen, the kiosk's among them, in
+// every shipped language at every one of goldenSizes: no line may be
+// wider than the terminal, a wide character counting as two columns.
+func TestEveryLanguageFits(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		for _, size := range goldenSizes {
+			for _, sc := range sizedScreens {
+				t.Run(fmt.Sprintf("%s/%s/%dx%d", lang, sc.name, size[0], size[1]), func(t *testing.T) {
+					fb := sizedFake(t)
+					if sc.fake != nil {
+						sc.fake(fb)
+					}
+					h := start(t, fb, langSession(lang), 80, 24)
+					sc.to(h)
+					h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					checkFits(t, h.final(), size[0], size[1])
+				})
+			}
+			for _, sc := range kioskSizedScreens(t) {
+				t.Run(fmt.Sprintf("%s/Kiosk%s/%dx%d", lang, sc.name, size[0], size[1]), func(t *testing.T) {
+					env := newKioskEnv(t)
+					h := startKiosk(t, env, KioskConfig{Name: "Stand A · hall 2", Lang: lang}, false)
+					sc.to(h, env)
+					h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					checkFits(t, h.screen(), size[0], size[1])
+				})
+			}
+		}
+	}
+}
