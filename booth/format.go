@@ -150,10 +150,13 @@ func seats(p i18n.Printer, n int) string {
 // at a glance; the election screen shows it whole.
 func shortFingerprint(fp string) string {
 	fp = safetext.Sanitize(fp)
-	if len(fp) <= 12 {
+	// Cut by display width: a hostile definition's fingerprint may hold
+	// wide characters, which a cut by bytes would split.
+	w := ansi.StringWidth(fp)
+	if w <= 12 {
 		return fp
 	}
-	return fp[:4] + "…" + fp[len(fp)-2:]
+	return ansi.Truncate(fp, 4, "") + "…" + ansi.TruncateLeft(fp, w-2, "")
 }
 
 // spread writes left and right on one line of width w, right-aligned.

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -107,6 +110,42 @@ func TestEveryLanguageFits(t *testing.T) {
 					checkFits(t, h.screen(), size[0], size[1])
 				})
 			}
+		}
+	}
+}
+
+// The cuts of a fingerprint and a receipt hash keep wide characters
+// whole: the text comes from a definition or a bundle, which an attacker
+// may have written.
+func TestCutsKeepWideCharacters(t *testing.T) {
+	for _, tt := range []struct {
+		got   string
+		width int
+	}{
+		{shortFingerprint("指紋指紋指紋指紋指紋指紋指紋"), 4 + 1 + 2},
+		{shortHash("ハッシュハッシュハッシュハッシュ"), 16 + 1},
+	} {
+		if !utf8.ValidString(tt.got) || strings.ContainsRune(tt.got, utf8.RuneError) {
+			t.Errorf("%q splits a character", tt.got)
+		}
+		if w := ansi.StringWidth(tt.got); w > tt.width {
+			t.Errorf("%q is %d wide, more than %d", tt.got, w, tt.width)
+		}
+	}
+}
+
+// TestSessionLanguage checks that the language a session asks for reaches
+// every screen, and that one the booth does not ship gives English.
+func TestSessionLanguage(t *testing.T) {
+	for lang, want := range map[string]string{
+		"ja_JP.UTF-8": "サインイン",
+		"es_ES.UTF-8": "Has entrado como",
+		"de_DE.UTF-8": "Signed in as",
+		"C":           "Signed in as",
+	} {
+		h := start(t, nil, langSession(lang), 80, 24)
+		if got := h.final(); !strings.Contains(got, want) {
+			t.Errorf("LANG=%s: the home screen lacks %q:\n%s", lang, want, got)
 		}
 	}
 }

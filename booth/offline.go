@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
 	"vote.example.org/booth/models/safetext"
@@ -225,8 +226,8 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.p, m.el.me), "turnout ")))
 	out = append(out, o.row("Ledger", o.ledger))
 	head := b.AuditHead
-	if len(head) > 16 {
-		head = head[:16] + "…"
+	if ansi.StringWidth(head) > 16 {
+		head = ansi.Truncate(head, 16, "") + "…"
 	}
 	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
 	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models/bundle"
 	"vote.example.org/booth/models/safetext"
 )
@@ -78,8 +79,8 @@ func (o *offline) answer() []string {
 
 // shortHash is a receipt hash cut for the screen: its first 16 digits.
 func shortHash(h string) string {
-	if len(h) > 16 {
-		return h[:16] + "…"
+	if ansi.StringWidth(h) > 16 {
+		return ansi.Truncate(h, 16, "") + "…"
 	}
 	return h
 }

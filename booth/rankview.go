@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -249,7 +250,7 @@ func newInput(m *model, prompt, value string) textinput.Model {
 
 // inputWidth is the width of a text field after its prompt.
 func inputWidth(m *model, prompt string) int {
-	return max(m.w-len(prompt)-4, 10)
+	return max(m.w-ansi.StringWidth(prompt)-4, 10)
 }
 
 // toReview checks the ballot and shows it in words.
