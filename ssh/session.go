@@ -12,6 +12,7 @@ import (
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/ssh/internal/teahost"
 )
 
@@ -112,7 +113,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 
 	var model tea.Model
 	if id.device != "" {
-		model = s.kioskModel(ctx, id)
+		model = s.kioskModel(ctx, id, i18n.FromEnv(sess.Environ()))
 	} else {
 		model = s.cfg.NewModel(ctx, s.cfg.Service, booth.Session{
 			Member:      id.member,
@@ -120,6 +121,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			Now:         s.cfg.Service.Now,
 			IdleTimeout: s.cfg.IdleTimeout,
 			Clipboard:   true,
+			Lang:        i18n.FromEnv(sess.Environ()),
 		})
 	}
 	teahost.Run(ctx, sess, pty, winch, model, teahost.Options{
