@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/i18n"
 )
 
@@ -47,12 +48,28 @@ func langSession(lang string) Session {
 	return s
 }
 
+// translate gives the fake's elections the Japanese text officers would
+// write: the question's title, the board's description and statements.
+// The board keeps its English title, which the scripts wait for.
+func translate(fb *fakeBackend) {
+	fb.elections[0].Translations = map[string]models.Translation{"ja": {Title: "リリースの周期は？"}}
+	board := &fb.elections[1]
+	st := map[string]string{}
+	for _, c := range board.Candidates {
+		st[c.ID] = "# " + c.Name + "\n\n" + strings.Repeat("財団の **ビルドシステム** を六年間保守してきました。", 3)
+	}
+	board.Translations = map[string]models.Translation{"ja": {
+		Description: "財団は今年、七人の理事のうち **三人** を選びます。任期は二年です。", Statements: st}}
+}
+
 // TestGoldenJapanese draws every screen of sizedScreens at 80×24 in
-// Japanese, with the 70-character name among the candidates.
+// Japanese, with the 70-character name among the candidates and the
+// officers' Japanese text.
 func TestGoldenJapanese(t *testing.T) {
 	for _, sc := range sizedScreens {
 		t.Run(sc.name, func(t *testing.T) {
 			fb := sizedFake(t)
+			translate(fb)
 			if sc.fake != nil {
 				sc.fake(fb)
 			}
@@ -92,6 +109,7 @@ func TestEveryLanguageFits(t *testing.T) {
 			for _, sc := range sizedScreens {
 				t.Run(fmt.Sprintf("%s/%s/%dx%d", lang, sc.name, size[0], size[1]), func(t *testing.T) {
 					fb := sizedFake(t)
+					translate(fb)
 					if sc.fake != nil {
 						sc.fake(fb)
 					}

@@ -331,6 +331,11 @@ func (m *model) typing() bool {
 func (m *model) onResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case electionsMsg:
+		// The officers' own text in the member's language, where they
+		// wrote it.
+		for i := range msg.list {
+			msg.list[i].Definition = msg.list[i].Definition.In(m.p.Lang())
+		}
 		m.home.loaded, m.home.err, m.home.list = true, msg.err, msg.list
 		if msg.secret != nil {
 			m.secret = msg.secret

@@ -42,6 +42,11 @@ type Definition struct {
 	// Recipients are officers' SSH public keys (authorized_keys form) to
 	// seal ballots to instead of a generated tally key.
 	Recipients []string
+	// Translations are the election's title, description and statements
+	// in other languages, by language code ("ja"), as the officers wrote
+	// them (see In). Left out of the JSON when empty, so that the
+	// fingerprint of a definition without any is what it always was.
+	Translations map[string]Translation `json:",omitempty"`
 }
 
 // Candidate is an option on the ballot.

@@ -44,6 +44,16 @@ type definitionRecord struct {
 	// active member, as the fingerprint hashes it.
 	JoinedBefore time.Time `json:"joined_before"`
 	Recipients   []string  `json:"recipients"`
+	// Translations is left out when the definition has none, so a
+	// definition without any is written as before they existed.
+	Translations map[string]translationRecord `json:"translations,omitempty"`
+}
+
+// translationRecord is a models.Translation.
+type translationRecord struct {
+	Title       string            `json:"title,omitempty"`
+	Description string            `json:"description,omitempty"`
+	Statements  map[string]string `json:"statements,omitempty"`
 }
 
 // definitionCandidate is a candidate of a definitionRecord; its keys are
@@ -87,6 +97,12 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 			v.Candidates[i] = definitionCandidate(c)
 		}
 	}
+	for lang, tr := range d.Translations {
+		if v.Translations == nil {
+			v.Translations = map[string]translationRecord{}
+		}
+		v.Translations[lang] = translationRecord(tr)
+	}
 	return v
 }
 
@@ -106,6 +122,12 @@ func (v definitionRecord) definition() models.Definition {
 		for i, c := range v.Candidates {
 			d.Candidates[i] = models.Candidate(c)
 		}
+	}
+	for lang, tr := range v.Translations {
+		if d.Translations == nil {
+			d.Translations = map[string]models.Translation{}
+		}
+		d.Translations[lang] = models.Translation(tr)
 	}
 	return d
 }

@@ -23,6 +23,7 @@ func fullDefinition() models.Definition {
 		Quorum:        models.QuorumRule{Percent: 50, Extend: 72*time.Hour + time.Nanosecond},
 		DefaultOption: "a", OptionQuorum: 3, Majority: tally.Ratio{Num: 3, Den: 1}, PassRatio: tally.Ratio{Num: 2, Den: 3},
 		MaxChoices: 1, TieSeed: "seed", JoinedBefore: at.Add(-time.Hour), Recipients: []string{"ssh-ed25519 AAAA"},
+		Translations: map[string]models.Translation{"ja": {Title: "題", Description: "説明", Statements: map[string]string{"a": "声明"}}},
 	}
 }
 
@@ -97,7 +98,12 @@ func TestDefinitionRecordRenamedIsWhatTheFingerprintHashes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The keys of the translations ("ja") and of their statements (the
+	// candidate "a") are data, not field names: they stay as they are.
 	renamed := regexp.MustCompile(`([{,])"([a-z_]+)":`).ReplaceAllStringFunc(string(rec), func(k string) string {
+		if name := k[2 : len(k)-2]; name == "ja" || name == "a" {
+			return k
+		}
 		return k[:2] + goName(k[2:len(k)-2]) + `":`
 	})
 	u := d
