@@ -9,15 +9,15 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	cssh "charm.land/ssh"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
-const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
+var commandHelp = i18n.Key(`Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
 
   whoami                      who you are signed in as, and with which key
   status                      the elections you are on the roll for, and whether you voted
@@ -35,7 +35,7 @@ A ballot is text: one line per rank with candidate ids, first preference
 first; "=" between ids that share a rank (Schulze only); yes, no or abstain
 for a question; one id per line for approval; "#" starts a comment. A blank
 ballot is the word blank alone; empty input casts nothing.
-`
+`)
 
 // command is one non-interactive command: it writes its answer to out and
 // returns an error for stderr.
@@ -56,10 +56,11 @@ type cmdContext struct {
 	args []string
 	json bool
 	out  *bytes.Buffer
+	p    i18n.Printer // the member's language, from the session's locale
 }
 
 var commands = map[string]command{
-	"help":      {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
+	"help":      {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(c.p.T(commandHelp)); return nil }},
 	"whoami":    {run: whoami},
 	"status":    {run: status},
 	"elections": {json: true, run: elections},
@@ -77,15 +78,16 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 	if deviceCommand(sess, id) {
 		return 1
 	}
+	p := i18n.For(i18n.FromEnv(sess.Environ()))
 	argv := sess.Command()
 	if len(argv) == 0 {
-		fmt.Fprintf(sess.Stderr(), "booth: cannot read the command %q; see 'ssh HOST help'\n", safetext.Sanitize(sess.RawCommand()))
+		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("cannot read the command %q; see 'ssh HOST help'", safetext.Sanitize(sess.RawCommand())))
 		return 1
 	}
-	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}}
+	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}, p: p}
 	cmd, ok := commands[argv[0]]
 	if !ok {
-		fmt.Fprintf(sess.Stderr(), "booth: unknown command %q; see 'ssh HOST help'\n", safetext.Sanitize(argv[0]))
+		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("unknown command %q; see 'ssh HOST help'", safetext.Sanitize(argv[0])))
 		return 1
 	}
 	if err := c.parse(argv[1:], cmd); err != nil {
@@ -113,21 +115,24 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		case a == "--json" && cmd.json:
 			c.json = true
 		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
-			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
+			return errors.New(c.p.T("unknown option %q; see 'ssh HOST help'", a))
 		default:
 			c.args = append(c.args, a)
 		}
 	}
 	if len(c.args) != cmd.args {
-		return fmt.Errorf("takes %d argument(s), not %d; see 'ssh HOST help'", cmd.args, len(c.args))
+		return errors.New(c.p.T("takes %d argument(s), not %d; see 'ssh HOST help'", cmd.args, len(c.args)))
 	}
 	return nil
 }
 
 func whoami(_ context.Context, c *cmdContext) error {
 	m := c.id.member
-	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
-	return nil
+	return writeTable(c.out, [][]string{
+		{c.p.T("member"), safetext.Sanitize(m.ID)},
+		{c.p.T("name"), safetext.Sanitize(m.Name)},
+		{c.p.T("key"), c.id.fingerprint},
+	})
 }
 
 func status(ctx context.Context, c *cmdContext) error {
@@ -136,26 +141,25 @@ func status(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if len(marks) == 0 {
-		c.out.WriteString("You are on no election's roll.\n")
+		c.out.WriteString(c.p.T("You are on no election's roll.") + "\n")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELECTION\tSTATE\tYOU\tTITLE")
+	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("YOU"), c.p.T("TITLE")}}
 	for _, mk := range marks {
 		e, err := c.s.cfg.Service.Election(ctx, mk.ElectionID)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(e.ID), e.State, votedWord(mk.Voted), safetext.Sanitize(e.Title))
+		rows = append(rows, []string{safetext.Sanitize(e.ID), stateWord(c.p, e.State), votedWord(c.p, mk.Voted), c.title(e)})
 	}
-	return tw.Flush()
+	return writeTable(c.out, rows)
 }
 
-func votedWord(v bool) string {
+func votedWord(p i18n.Printer, v bool) string {
 	if v {
-		return "voted"
+		return p.T("voted")
 	}
-	return "not voted"
+	return p.T("not voted")
 }
 
 func elections(ctx context.Context, c *cmdContext) error {
@@ -171,27 +175,26 @@ func elections(ctx context.Context, c *cmdContext) error {
 		return safetext.WriteJSON(c.out, out)
 	}
 	if len(list) == 0 {
-		c.out.WriteString("You have no elections.\n")
+		c.out.WriteString(c.p.T("You have no elections.") + "\n")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELECTION\tSTATE\tWHEN (UTC)\tYOU\tTURNOUT\tTITLE")
+	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("WHEN (UTC)"), c.p.T("YOU"), c.p.T("TURNOUT"), c.p.T("TITLE")}}
 	for _, e := range list {
-		when := "closes " + e.EffectiveClose().UTC().Format("2006-01-02 15:04")
+		when := c.p.T("closes %s", e.EffectiveClose().UTC().Format("2006-01-02 15:04"))
 		switch e.State {
 		case models.Draft:
-			when = "opens " + e.OpensAt.UTC().Format("2006-01-02 15:04")
+			when = c.p.T("opens %s", e.OpensAt.UTC().Format("2006-01-02 15:04"))
 		case models.Closed, models.Counted:
-			when = "closed " + e.ClosedAt.UTC().Format("2006-01-02 15:04")
+			when = c.p.T("closed %s", e.ClosedAt.UTC().Format("2006-01-02 15:04"))
 		}
-		you := votedWord(e.Voted)
+		you := votedWord(c.p, e.Voted)
 		if e.State == models.Draft {
 			you = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\n", safetext.Sanitize(e.ID), e.State, when, you,
-			e.Turnout.Voted, e.Turnout.Electorate, safetext.Sanitize(e.Title))
+		rows = append(rows, []string{safetext.Sanitize(e.ID), stateWord(c.p, e.State), when, you,
+			fmt.Sprintf("%d/%d", e.Turnout.Voted, e.Turnout.Electorate), c.title(e.Election)})
 	}
-	return tw.Flush()
+	return writeTable(c.out, rows)
 }
 
 // onRoll refuses an election whose roll does not hold the member: members
@@ -202,7 +205,7 @@ func (c *cmdContext) onRoll(ctx context.Context, id string) error {
 		return err
 	}
 	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
-		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+		return errors.New(c.p.T("you have no election %q; 'ssh HOST elections' lists yours", safetext.Sanitize(id)))
 	}
 	return nil
 }
@@ -217,7 +220,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State != models.Counted {
-		return fmt.Errorf("%s is %s: its result is published once it is counted", safetext.Sanitize(id), e.State)
+		return errors.New(c.p.T("%s is %s: its result is published once it is counted", safetext.Sanitize(id), stateWord(c.p, e.State)))
 	}
 	res, err := c.s.cfg.Service.Result(ctx, id)
 	if err != nil {
@@ -231,7 +234,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		return safetext.WriteJSON(c.out, json.RawMessage(data))
 	}
 	var sheet strings.Builder
-	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))
+	fmt.Fprintf(&sheet, "%s\n%s\n", c.title(e), c.p.T("Counted:        %s UTC", res.CountedAt.UTC().Format("2006-01-02 15:04")))
 	if err := res.Result.WriteSheet(&sheet); err != nil {
 		return err
 	}
@@ -253,10 +256,10 @@ func cast(ctx context.Context, c *cmdContext) error {
 	}
 	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
 	if i < 0 {
-		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+		return errors.New(c.p.T("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id)))
 	}
 	if e := mine[i]; e.State == models.Draft {
-		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
+		return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now())))
 	}
 	e := mine[i].Election
 	text, err := c.readBallot()
@@ -265,35 +268,35 @@ func cast(ctx context.Context, c *cmdContext) error {
 	}
 	b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
 	if err != nil {
-		return fmt.Errorf("the ballot on standard input:\n%w", err)
+		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input:"), err)
 	}
 	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, models.Caster{MemberID: c.id.member.ID, Key: c.id.fingerprint}, b)
 	switch {
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("you have already voted in %s", safetext.Sanitize(id))
+		return errors.New(c.p.T("you have already voted in %s", safetext.Sanitize(id)))
 	case errors.Is(err, models.ErrKeyRevoked):
-		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
+		return errors.New(c.p.T("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers"))
 	case errors.Is(err, models.ErrInactive):
-		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
+		return errors.New(c.p.T("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers"))
 	case errors.Is(err, models.ErrNotOpen):
 		if when := models.NotOpenWhen(err); when != "" {
-			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
+			return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), when))
 		}
-		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
+		return errors.New(c.p.T("%s is not open for voting", safetext.Sanitize(id)))
 	case err != nil:
 		return err
 	}
 	fmt.Fprintf(c.out, "%s\n", receipt)
-	fmt.Fprintf(c.sess.Stderr(), "Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted%s.\n",
-		replaceNote(e))
+	fmt.Fprintln(c.sess.Stderr(), castNote(c.p, e))
 	return nil
 }
 
-func replaceNote(e models.Election) string {
+// castNote says what the receipt printed is for.
+func castNote(p i18n.Printer, e models.Election) string {
 	if e.AllowReplace {
-		return ", or to replace it before the close"
+		return p.T("Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted, or to replace it before the close.")
 	}
-	return ""
+	return p.T("Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted.")
 }
 
 // readStdin reads standard input up to its end, or to one byte more than
@@ -310,13 +313,13 @@ func (c *cmdContext) readStdin(limit int64) ([]byte, error) {
 func (c *cmdContext) readBallot() (string, error) {
 	data, err := c.readStdin(maxBallot)
 	if err != nil {
-		return "", fmt.Errorf("reading the ballot from standard input: %w", err)
+		return "", fmt.Errorf("%s: %w", c.p.T("reading the ballot from standard input"), err)
 	}
 	if c.s.appCtx.Err() != nil {
-		return "", errors.New("the booth is shutting down; nothing was cast")
+		return "", errors.New(c.p.T("the booth is shutting down; nothing was cast"))
 	}
 	if len(data) > maxBallot {
-		return "", fmt.Errorf("the ballot on standard input is longer than %d bytes", maxBallot)
+		return "", errors.New(c.p.T("the ballot on standard input is longer than %d bytes", maxBallot))
 	}
 	return string(data), nil
 }

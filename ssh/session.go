@@ -51,19 +51,22 @@ func (s *Server) handle(sess cssh.Session) {
 	s.sessions.Add(1)
 	defer s.sessions.Add(-1)
 	s.sessionStarted(sess)
+	p := i18n.For(i18n.FromEnv(sess.Environ()))
 	if s.appCtx.Err() != nil {
-		fail(sess, "the booth is shutting down; try again in a minute")
+		fail(sess, p.T("the booth is shutting down; try again in a minute"))
 		return
 	}
 	start := time.Now()
 	id, err := s.identify(sess.Context(), sess)
 	if err != nil {
-		fail(sess, err.Error())
+		// errNoMember is a catalogue key; a failed look-up is the
+		// store's words.
+		fail(sess, p.T(err.Error()))
 		return
 	}
 	release, ok := s.members.acquire(id.name())
 	if !ok {
-		fail(sess, fmt.Sprintf("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
+		fail(sess, p.T("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
 		return
 	}
 	defer release()
@@ -76,7 +79,7 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	if !isPty {
-		fail(sess, "the booth needs a terminal: connect with ssh -t, or run 'ssh HOST help' for the commands that need none")
+		fail(sess, p.T("the booth needs a terminal: connect with ssh -t, or run 'ssh HOST help' for the commands that need none"))
 		return
 	}
 	// A booth session also holds a lease in the store, so the limit holds
@@ -84,10 +87,10 @@ func (s *Server) handle(sess cssh.Session) {
 	releaseLease, err := s.leases.acquire(sess.Context(), id.name())
 	if err != nil {
 		if errors.Is(err, models.ErrTooManySessions) {
-			fail(sess, fmt.Sprintf("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
+			fail(sess, p.T("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
 		} else {
 			s.log.Error("taking a session lease", "err", err)
-			fail(sess, "the booth cannot open a session just now; try again in a minute")
+			fail(sess, p.T("the booth cannot open a session just now; try again in a minute"))
 		}
 		return
 	}

@@ -20,7 +20,8 @@ import (
 var sources = []string{"../../booth", "..", "../../ssh"}
 
 // usedKeys finds every message key in the sources: the literal format of
-// each call to a Printer's T, the "other" of each N (with its "one"), each
+// each call to a Printer's T, the context and format of each C, the
+// "other" of each N (with its "one"), each
 // Key, and each key's help (its key label too where that is words, as in
 // "type cast, enter"; translateKeys translates the same).
 func usedKeys(t *testing.T) map[string]string {
@@ -65,9 +66,25 @@ func usedKeys(t *testing.T) map[string]string {
 						keys[s] = fset.Position(lit.Pos()).String()
 					}
 				}
+				// C's key is its context and format, joined by "|".
+				addCtx := func() {
+					ctx, ok1 := call.Args[0].(*ast.BasicLit)
+					lit, ok2 := call.Args[1].(*ast.BasicLit)
+					if !ok1 || !ok2 {
+						t.Errorf("%s: C needs a literal context and format", fset.Position(call.Pos()))
+						return
+					}
+					a, _ := strconv.Unquote(ctx.Value)
+					b, _ := strconv.Unquote(lit.Value)
+					if _, seen := keys[a+"|"+b]; !seen {
+						keys[a+"|"+b] = fset.Position(lit.Pos()).String()
+					}
+				}
 				switch sel.Sel.Name {
 				case "T", "Key":
 					add(0)
+				case "C":
+					addCtx()
 				case "N":
 					add(2)
 				case "WithHelp":

@@ -111,6 +111,20 @@ func (p Printer) T(format string, args ...any) string {
 	return sprintf(p.lookup(format, nil), args...)
 }
 
+// C is T for a word that reads differently where it is used: "open" on
+// a key (the verb) and as an election's state (the adjective). The
+// translation's key is context, "|" and format; English is format.
+func (p Printer) C(context, format string, args ...any) string {
+	if p.loc == nil {
+		return sprintf(format, args...)
+	}
+	s := p.lookup(context+"|"+format, nil)
+	if s == context+"|"+format {
+		s = format
+	}
+	return sprintf(s, args...)
+}
+
 // N is a message about a count n: one is its English when n is 1, other
 // otherwise (and the key). A translation has the plural forms its
 // language needs.

@@ -46,6 +46,10 @@ func TestPrinter(t *testing.T) {
 		{es.N(1000000, "1 seat", "%d seats", 1000000), "1000000 puestos"},
 		{ja.T("a message no catalogue has: %d", 7), "a message no catalogue has: 7"},
 		{en.T("100% sure"), "100% sure"},
+		{ja.C("state", "open"), "受付中"},
+		{ja.T("open"), "開く"},
+		{en.C("state", "open"), "open"},
+		{es.C("state", "no such word"), "no such word"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
