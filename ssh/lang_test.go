@@ -14,13 +14,14 @@ import (
 
 // runIn runs a command without a PTY for member, with env sent as the
 // OpenSSH client's SendEnv/SetEnv would send it.
-func (e *testEnv) runIn(member string, env map[string]string, cmd, stdin string) (string, string, int) {
+func (e *testEnv) runIn(member string, env []string, cmd, stdin string) (string, string, int) {
 	e.t.Helper()
 	c := e.client(member)
 	sess, err := c.NewSession()
 	must(e.t, err)
 	defer sess.Close()
-	for k, v := range env {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
 		must(e.t, sess.Setenv(k, v))
 	}
 	var out, errOut bytes.Buffer
@@ -45,7 +46,9 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	d := testDefinition("b26", "Board 2026")
 	d.Translations = map[string]models.Translation{"ja": {Title: "理事会 2026"}, "es": {Title: "Junta 2026"}}
 	e.openElection(d)
-	ja := map[string]string{"LANG": "ja_JP.UTF-8"}
+	// As OpenSSH sends them for ssh -o SetEnv=LANG=ja_JP.UTF-8 when its
+	// configuration also has SendEnv LANG: the last one counts.
+	ja := []string{"LANG=C", "LANG=ja_JP.UTF-8"}
 
 	out, _, code := e.runIn("ada", ja, "status", "")
 	if code != 0 || !strings.Contains(out, "状態") || !strings.Contains(out, "理事会 2026") || !strings.Contains(out, "受付中") {
@@ -68,11 +71,11 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, `"frobnicate" というコマンドはありません`) {
 		t.Errorf("an unknown command in Japanese (exit %d): %q", code, errOut)
 	}
-	out, errOut, code = e.runIn("ada", map[string]string{"LANG": "en_US.UTF-8", "LC_ALL": "es_ES.UTF-8"}, "cast b26", "alma\n")
+	out, errOut, code = e.runIn("ada", []string{"LANG=en_US.UTF-8", "LC_ALL=es_ES.UTF-8"}, "cast b26", "alma\n")
 	if code != 0 || !strings.Contains(errOut, "Tu papeleta está emitida.") || strings.TrimSpace(out) == "" {
 		t.Errorf("cast with LC_ALL Spanish (exit %d): %q %q", code, out, errOut)
 	}
-	out, _, _ = e.runIn("ken", map[string]string{"LANG": "C"}, "status", "")
+	out, _, _ = e.runIn("ken", []string{"LANG=C"}, "status", "")
 	if !strings.HasPrefix(out, "ELECTION  STATE  YOU        TITLE\n") || !strings.Contains(out, "Board 2026") {
 		t.Errorf("status with LANG=C:\n%s", out)
 	}

@@ -85,13 +85,19 @@ func Match(name string) string {
 
 // FromEnv is the language a session's environment asks for ("KEY=value"
 // entries): the first of LC_ALL, LC_MESSAGES and LANG that is set decides,
-// as in POSIX; "" when none is set or it names no shipped language.
+// as in POSIX; "" when none is set or it names no shipped language. A
+// variable sent twice has its last value, as sshd would set it: OpenSSH
+// sends SendEnv's LANG before SetEnv's.
 func FromEnv(env []string) string {
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := ""
 		for _, kv := range env {
-			if v, ok := strings.CutPrefix(kv, name+"="); ok && v != "" {
-				return Match(v)
+			if val, ok := strings.CutPrefix(kv, name+"="); ok {
+				v = val
 			}
+		}
+		if v != "" {
+			return Match(v)
 		}
 	}
 	return ""

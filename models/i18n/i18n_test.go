@@ -22,6 +22,9 @@ func TestFromEnv(t *testing.T) {
 		{[]string{"LANG=sr_RS@latin"}, ""},
 		{[]string{"LANG=\x1b[2J"}, ""},
 		{[]string{"TERM=xterm", "LANGUAGE=ja"}, ""},
+		// ssh -o SetEnv=LANG=ja_JP.UTF-8 with SendEnv LANG sends both.
+		{[]string{"LANG=C", "LANG=ja_JP.UTF-8"}, "ja"},
+		{[]string{"LC_ALL=es_ES.UTF-8", "LC_ALL="}, ""},
 	} {
 		if got := FromEnv(tt.env); got != tt.want {
 			t.Errorf("FromEnv(%q) = %q, want %q", tt.env, got, tt.want)
