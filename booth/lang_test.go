@@ -167,3 +167,24 @@ func TestSessionLanguage(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRankKeyIn is BenchmarkRankKey in each shipped language: the
+// catalogue's cost on the screen a member presses most keys on (English
+// is the key itself, so it costs nothing).
+func BenchmarkRankKeyIn(b *testing.B) {
+	for _, lang := range i18n.Languages {
+		b.Run(lang, func(b *testing.B) {
+			fb := &fakeBackend{elections: newFake(&testing.T{}).elections}
+			m := New(b.Context(), fb, langSession(lang)).(*model)
+			m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			m.Update(electionsMsg{list: fb.elections})
+			press(m, "down", "enter", "v", "enter", "enter")
+			down := tea.KeyPressMsg{Code: tea.KeyDown}
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Update(down)
+				_ = m.View()
+			}
+		})
+	}
+}
