@@ -143,13 +143,13 @@ func (r *rankState) shareAbove(c int) bool {
 // ballot is the state as a models.Ballot by candidate ID, checked by
 // models.ParseBallot exactly as a ballot sent by `ssh HOST cast` would be,
 // so the booth cannot cast what the command line would refuse.
-func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
+func (r *rankState) ballot(p i18n.Printer, e models.MemberElection) (models.Ballot, error) {
 	var b models.Ballot
 	if e.Method == tally.YesNo {
 		if r.answer == "" {
 			return b, errors.New(i18n.Key("choose yes, no or abstain first"))
 		}
-		return models.ParseBallot(e.Definition, e.Withdrawn, r.answer+"\n")
+		return models.ParseBallotIn(p, e.Definition, e.Withdrawn, r.answer+"\n")
 	}
 	for _, rank := range r.ranks {
 		ids := make([]string, len(rank))
@@ -158,7 +158,7 @@ func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
 		}
 		b.Ranks = append(b.Ranks, ids)
 	}
-	return models.ParseBallot(e.Definition, e.Withdrawn, b.Text())
+	return models.ParseBallotIn(p, e.Definition, e.Withdrawn, b.Text())
 }
 
 // problemText turns a ballot's validation error into words for the screen.

@@ -255,7 +255,7 @@ func inputWidth(m *model, prompt string) int {
 
 // toReview checks the ballot and shows it in words.
 func (m *model) toReview() {
-	b, err := m.rank.ballot(m.el.me)
+	b, err := m.rank.ballot(m.p, m.el.me)
 	if err != nil {
 		m.rank.problem = problemText(m.p, err)
 		return

@@ -266,7 +266,7 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
+	b, err := models.ParseBallotIn(c.p, e.Definition, e.Withdrawn, text)
 	if err != nil {
 		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input:"), err)
 	}

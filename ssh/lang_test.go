@@ -71,6 +71,12 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, `"frobnicate" というコマンドはありません`) {
 		t.Errorf("an unknown command in Japanese (exit %d): %q", code, errOut)
 	}
+	// A ballot's problems, written for the member to fix, are in their
+	// language; the candidate ids stay as the officers wrote them.
+	_, errOut, code = e.runIn("ken", ja, "cast b26", "zed\n")
+	if code != 1 || !strings.Contains(errOut, `"zed" は候補者ではありません。次のいずれかを使ってください: alma, bert, cleo`) {
+		t.Errorf("a bad ballot in Japanese (exit %d): %q", code, errOut)
+	}
 	out, errOut, code = e.runIn("ada", []string{"LANG=en_US.UTF-8", "LC_ALL=es_ES.UTF-8"}, "cast b26", "alma\n")
 	if code != 0 || !strings.Contains(errOut, "Tu papeleta está emitida.") || strings.TrimSpace(out) == "" {
 		t.Errorf("cast with LC_ALL Spanish (exit %d): %q %q", code, out, errOut)
