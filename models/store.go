@@ -24,6 +24,7 @@ type Store interface {
 	KioskStore
 	SecretStore
 	Clock
+	HealthStore
 	io.Closer
 }
 
@@ -216,6 +217,15 @@ type SecretStore interface {
 // ClockTolerance.
 type Clock interface {
 	Now(ctx context.Context) (time.Time, error)
+}
+
+// HealthStore tells whether the store can serve, for a front end's
+// readiness check (booth serve --metrics, /readyz).
+type HealthStore interface {
+	// Ready returns nil when the database answers and its schema is the
+	// one this booth's migrations make; otherwise an error saying which of
+	// the two failed.
+	Ready(ctx context.Context) error
 }
 
 // Cast is a ballot being cast. It carries no time: the store reads its

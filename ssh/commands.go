@@ -85,6 +85,7 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 		return 1
 	}
 	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}, p: p}
+	s.metrics.command(argv[0])
 	cmd, ok := commands[argv[0]]
 	if !ok {
 		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("unknown command %q; see 'ssh HOST help'", safetext.Sanitize(argv[0])))

@@ -127,8 +127,13 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 			Lang:        i18n.FromEnv(sess.Environ()),
 		})
 	}
+	var keyToFrame teahost.Observer
+	if s.cfg.Metrics != nil {
+		keyToFrame = s.metrics.keyToFrame
+	}
 	teahost.Run(ctx, sess, pty, winch, model, teahost.Options{
-		ParkAfter: s.cfg.ParkAfter,
+		ParkAfter:  s.cfg.ParkAfter,
+		KeyToFrame: keyToFrame,
 		Panicked: func(r any) {
 			s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
 		},

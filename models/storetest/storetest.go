@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeLog", testCodeLog},
 		{"CodeRecords", testCodeRecords},
 		{"CodeIssueRefusals", testCodeIssueRefusals},
+		{"Ready", testReady},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
