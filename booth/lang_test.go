@@ -41,6 +41,15 @@ func (k *Kiosk) englishContent() string {
 	return k.content()
 }
 
+// englishContent is the review's screen in English (see the booth's).
+func (o *offline) englishContent() string {
+	m := o.m
+	p, page, cut, chrome := m.p, m.page, m.cut, m.chrome
+	m.p = i18n.Printer{}
+	defer func() { m.p, m.page, m.cut, m.chrome = p, page, cut, chrome }()
+	return o.content()
+}
+
 // langSession is the test session for a member whose client sends lang.
 func langSession(lang string) Session {
 	s := testSession()
@@ -85,6 +94,21 @@ func TestGoldenJapanese(t *testing.T) {
 	}
 }
 
+// TestGoldenOfflineJapanese draws the review of a results bundle at
+// 80×24 in Japanese, as booth review shows it under LANG=ja_JP.UTF-8.
+func TestGoldenOfflineJapanese(t *testing.T) {
+	for _, sc := range offlineSizedScreens {
+		t.Run(sc.name, func(t *testing.T) {
+			f := newOfflineFixture(t, true)
+			h := startOfflineIn(t, f.data, f.trust(t), "ja_JP.UTF-8")
+			sc.to(h, &f)
+			got := h.final()
+			checkFits(t, got, 80, 24)
+			golden.RequireEqual(t, got)
+		})
+	}
+}
+
 // TestGoldenKioskJapanese draws the kiosk's welcome screen and a voter's
 // home in it at 80×24 in Japanese.
 func TestGoldenKioskJapanese(t *testing.T) {
@@ -115,6 +139,15 @@ func TestEveryLanguageFits(t *testing.T) {
 					}
 					h := start(t, fb, langSession(lang), 80, 24)
 					sc.to(h)
+					h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					checkFits(t, h.final(), size[0], size[1])
+				})
+			}
+			for _, sc := range offlineSizedScreens {
+				t.Run(fmt.Sprintf("%s/Review%s/%dx%d", lang, sc.name, size[0], size[1]), func(t *testing.T) {
+					f := newOfflineFixture(t, true)
+					h := startOfflineIn(t, f.data, f.trust(t), lang)
+					sc.to(h, &f)
 					h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 					checkFits(t, h.final(), size[0], size[1])
 				})

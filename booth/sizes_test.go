@@ -300,22 +300,7 @@ func TestKioskVoterAtTheMinimumSize(t *testing.T) {
 // TestGoldenOfflineSizes draws the offline review's screens at every one
 // of goldenSizes.
 func TestGoldenOfflineSizes(t *testing.T) {
-	for _, sc := range []struct {
-		name string
-		to   func(*offlineHarness, *offlineFixture)
-	}{
-		{"Summary", func(*offlineHarness, *offlineFixture) {}},
-		{"Results", func(h *offlineHarness, _ *offlineFixture) {
-			h.keys("enter")
-			h.waitFor("Elected:", "Round 4 of 4")
-		}},
-		{"Lookup", func(h *offlineHarness, f *offlineFixture) {
-			h.keys("f")
-			h.waitFor("FIND YOUR BALLOT")
-			h.keys(strings.ToLower(f.receipts[40]), "enter")
-			h.waitFor("Counted.")
-		}},
-	} {
+	for _, sc := range offlineSizedScreens {
 		for _, size := range goldenSizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				f := newOfflineFixture(t, true)
@@ -328,6 +313,25 @@ func TestGoldenOfflineSizes(t *testing.T) {
 			})
 		}
 	}
+}
+
+// offlineSizedScreens lead from the review's summary to each of its
+// screens checked at every size.
+var offlineSizedScreens = []struct {
+	name string
+	to   func(*offlineHarness, *offlineFixture)
+}{
+	{"Summary", func(*offlineHarness, *offlineFixture) {}},
+	{"Results", func(h *offlineHarness, _ *offlineFixture) {
+		h.keys("enter")
+		h.waitFor("Elected:", "Round 4 of 4")
+	}},
+	{"Lookup", func(h *offlineHarness, f *offlineFixture) {
+		h.keys("f")
+		h.waitFor("FIND YOUR BALLOT")
+		h.keys(strings.ToLower(f.receipts[40]), "enter")
+		h.waitFor("Counted.")
+	}},
 }
 
 // The offline review's summary, taller than a 60×16 terminal, says it
