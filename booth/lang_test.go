@@ -221,3 +221,15 @@ func BenchmarkRankKeyIn(b *testing.B) {
 		})
 	}
 }
+
+// The kiosk's setup refuses a short passphrase in the kiosk's language.
+func TestKioskSetupInJapanese(t *testing.T) {
+	env := newKioskEnv(t)
+	h := startKiosk(t, env, KioskConfig{Lang: "ja"}, true)
+	h.waitFor("choose the passphrase that ends this kiosk")
+	h.keys("short", "enter")
+	h.waitFor("it needs at least 8")
+	if got := h.screen(); !strings.Contains(got, "スタッフのパスフレーズが 5 文字です。8 文字以上必要です。") {
+		t.Errorf("a short passphrase at a Japanese kiosk:\n%s", got)
+	}
+}
