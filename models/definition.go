@@ -42,6 +42,10 @@ type Definition struct {
 	// Recipients are officers' SSH public keys (authorized_keys form) to
 	// seal ballots to instead of a generated tally key.
 	Recipients []string
+	// Trustees, when set, hold the key to the ballots between them, any
+	// Threshold of them together (trustees.go). Left out of the
+	// fingerprint's text when nil, so definitions without them keep theirs.
+	Trustees *Trustees `json:",omitempty"`
 	// Translations are the election's title, description and statements
 	// in other languages, by language code ("ja"), as the officers wrote
 	// them (see In). Left out of the JSON when empty, so that the

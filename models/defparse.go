@@ -32,7 +32,8 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "candidate", "lang"},
+		"approval", "recipients", "trustees", "candidate", "lang"},
+	"trustees":   {"threshold", "keys", "members"},
 	"quorum":     {"percent", "extend"},
 	"electorate": {"joined_before"},
 	"schulze":    {"default_option", "option_quorum", "majority"},
@@ -92,6 +93,7 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.electorate(root, &d)
 	p.methodOptions(root, &d)
 	p.recipients(root, &d)
+	p.trustees(root, &d)
 	p.crossChecks(root, &d)
 	p.translations(root, &d)
 	if err := p.err(); err != nil {

@@ -96,6 +96,10 @@ type Election struct {
 	// close's scrub completed (models/scrub.go): until then the election
 	// is "closed, not scrubbed" and is neither counted nor published.
 	ScrubPending bool
+	// SealedShares are the trustees' shares of the sealing key, each
+	// sealed to its trustee's key, given to CreateElection to store; a
+	// loaded election leaves them out (Store.TrusteeShares reads them).
+	SealedShares [][]byte
 }
 
 // SealedBallot is a ballot in the box: the hash of its receipt and the

@@ -21,6 +21,9 @@ func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, acto
 		return Election{}, "", err
 	}
 	e := Election{Definition: d, State: Draft}
+	if d.Trustees != nil {
+		return s.createTrusteeElection(ctx, e, actor)
+	}
 	if len(d.Recipients) > 0 {
 		if _, err := ParseRecipients(d.Recipients); err != nil {
 			return Election{}, "", fmt.Errorf("election %s: the officers' keys: %w", d.ID, err)

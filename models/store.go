@@ -23,6 +23,7 @@ type Store interface {
 	CodeStore
 	KioskStore
 	SecretStore
+	TrusteeStore
 	Clock
 	HealthStore
 	io.Closer
@@ -208,6 +209,23 @@ type SecretStore interface {
 	// none: the first one stored is every caller's, also when front ends
 	// race. Not audited; never published.
 	OrderSecret(ctx context.Context, fresh []byte) ([]byte, error)
+}
+
+// TrusteeStore keeps what an election with trustees needs besides the
+// election: the trustees' sealed shares, which CreateElection stores from
+// Election.SealedShares in the same transaction (audited), and its count
+// sessions. StartCountSession (CheckCountSession) abandons an open session
+// and opens one for the key; RecordReleases stores the releases a count
+// of the open session used, audited one by one with the trustee's
+// fingerprint; FinishCountSession closes the open session once its
+// results are published. Both refuse (ErrWrongState) a key that is not
+// the open session's. CountSessions lists them, oldest first.
+type TrusteeStore interface {
+	TrusteeShares(ctx context.Context, electionID string) ([][]byte, error)
+	StartCountSession(ctx context.Context, electionID, key, actor string) error
+	RecordReleases(ctx context.Context, electionID, key string, releases []UsedRelease, actor string) error
+	FinishCountSession(ctx context.Context, electionID, key, actor string) error
+	CountSessions(ctx context.Context, electionID string) ([]CountSession, error)
 }
 
 // Clock is the store's time, the one clock that decides the elections'

@@ -71,6 +71,39 @@ func AuditElectionCreated(e Election) AuditEvent {
 	return AuditEvent{"election.create", fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates))}
 }
 
+// AuditTrusteeShares records the sealing key of a new election split among
+// its trustees.
+func AuditTrusteeShares(e Election) AuditEvent {
+	t := e.Trustees
+	names := make([]string, len(t.Keys))
+	for i := range names {
+		names[i] = fmt.Sprintf("%d=%s", i+1, t.Name(i))
+	}
+	return AuditEvent{"trustee.shares", fmt.Sprintf("election %s: sealing key split among %d trustees, threshold %d; each share sealed to its trustee (%s); the key was not kept",
+		e.ID, len(t.Keys), t.Threshold, strings.Join(names, "; "))}
+}
+
+// AuditShareFetched is the detail of a trustee fetching their sealed share.
+func AuditShareFetched(electionID string, index int, fingerprint string) string {
+	return fmt.Sprintf("election %s: trustee %d (%s) fetched their sealed share", electionID, index, fingerprint)
+}
+
+// AuditCountSessionStarted records a trustee count session's one-time key.
+func AuditCountSessionStarted(electionID, key string) AuditEvent {
+	return AuditEvent{"count.session", fmt.Sprintf("election %s: count session started with key %s", electionID, key)}
+}
+
+// AuditReleaseUsed records one trustee's release used by a count.
+func AuditReleaseUsed(electionID, key string, r UsedRelease) AuditEvent {
+	return AuditEvent{"trustee.release", fmt.Sprintf("election %s: trustee %d (%s) released their share to count session %s", electionID, r.Index, r.Trustee, key)}
+}
+
+// AuditCountSessionFinished records a count session closed after its
+// results were published.
+func AuditCountSessionFinished(electionID, key string) AuditEvent {
+	return AuditEvent{"count.session.finish", fmt.Sprintf("election %s: count session %s finished; its key is deleted", electionID, key)}
+}
+
 // AuditDefinitionReplaced records a draft's definition edited.
 func AuditDefinitionReplaced(id string) AuditEvent {
 	return AuditEvent{"election.update", fmt.Sprintf("election %s definition replaced", id)}

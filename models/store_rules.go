@@ -188,6 +188,18 @@ func CheckPublish(e Election) error {
 	return nil
 }
 
+// CheckCountSession refuses a count session for an election that is not
+// closed and scrubbed, or counted.
+func CheckCountSession(e Election) error {
+	if e.Trustees == nil {
+		return fmt.Errorf("election %s has no trustees, so it has no count sessions: %w", e.ID, ErrWrongState)
+	}
+	if e.State != Closed && e.State != Counted {
+		return fmt.Errorf("election %s is %s; close it before its trustees count it: %w", e.ID, e.State, ErrWrongState)
+	}
+	return scrubbed(e)
+}
+
 // CheckStatus refuses a member status that is none of the member states.
 func CheckStatus(id string, st MemberStatus) error {
 	switch st {

@@ -29,6 +29,8 @@ var commandHelp = i18n.Key(`Commands (ssh HOST COMMAND); without one, ssh HOST o
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
+  trustee share ELECTION > FILE
+                              trustees only: your share of the election's key, sealed to your key
   help                        this text
 
 A ballot is text: one line per rank with candidate ids, first preference
@@ -69,6 +71,7 @@ var commands = map[string]command{
 	"bundle":    {args: 1, run: bundleCmd},
 	"verify":    {args: 1, run: verifyCmd},
 	"code":      {ownArgs: true, run: codeCmd},
+	"trustee":   {ownArgs: true, run: trusteeCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.

@@ -84,9 +84,19 @@ func CheckNamespace(namespace string) error {
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
 const Principal = "booth"
 
-// Format names this layout of the payload. A reader also reads FormatV2
-// and FormatV1 and refuses any other.
-const Format = "booth-results-bundle-v3"
+// Format names this layout of the payload. A reader also reads FormatV3,
+// FormatV2 and FormatV1 and refuses any other.
+const Format = "booth-results-bundle-v4"
+
+// FormatV3 is Format without its sections for what some elections have
+// (issue 15: "trustees", the releases that opened a trustee election's
+// ballots). Its bundles are otherwise the same, and still verify; one
+// whose definition names trustees is refused, lacking their releases.
+const FormatV3 = "booth-results-bundle-v3"
+
+// isRecordFormat is whether a format holds the definition and the result
+// as records of their own (definitionRecord, resultRecord): v3 and later.
+func isRecordFormat(format string) bool { return format == Format || format == FormatV3 }
 
 // FormatV2 is the layout booth wrote before the definition and the result
 // had keys of their own (issue 11): the same fields, but the definition
@@ -135,6 +145,9 @@ type document[D, R any] struct {
 	LedgerPublished bool           `json:"ledger_published"`
 	Ledger          []ledgerRecord `json:"ledger"`
 	Audit           auditRecord    `json:"audit"`
+	// Trustees is, for an election with trustees, the evidence of the
+	// count: the releases that opened its ballots (trustees.go).
+	Trustees *trusteesRecord `json:"trustees,omitempty"`
 }
 
 // electionRecord is the election: its definition, whose fingerprint was
@@ -216,6 +229,10 @@ func encode(p models.Publication, namespace string) ([]byte, error) {
 		Voters:          nonNil(p.Voters),
 		LedgerPublished: e.PublishLedger,
 		Audit:           auditRecord{Seq: p.AuditSeq, Head: models.HashString(p.AuditHead)},
+	}
+	var err error
+	if doc.Trustees, err = newTrusteesRecord(p); err != nil {
+		return nil, err
 	}
 	if e.PublishLedger {
 		doc.Ledger = make([]ledgerRecord, len(p.Ledger))

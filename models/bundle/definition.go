@@ -44,9 +44,21 @@ type definitionRecord struct {
 	// active member, as the fingerprint hashes it.
 	JoinedBefore time.Time `json:"joined_before"`
 	Recipients   []string  `json:"recipients"`
+	// Trustees is left out for an election without trustees, as the
+	// fingerprint leaves it out.
+	Trustees *definitionTrustees `json:"trustees,omitempty"`
 	// Translations is left out when the definition has none, so a
 	// definition without any is written as before they existed.
 	Translations map[string]translationRecord `json:"translations,omitempty"`
+}
+
+// definitionTrustees is models.Trustees.
+type definitionTrustees struct {
+	Threshold   int      `json:"threshold"`
+	Keys        []string `json:"keys"`
+	Members     []string `json:"members"`
+	Recipient   string   `json:"recipient"`
+	Commitments []string `json:"commitments"`
 }
 
 // translationRecord is a models.Translation.
@@ -91,6 +103,10 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 		Majority: ratioRecord(d.Majority), PassRatio: ratioRecord(d.PassRatio),
 		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed, JoinedBefore: d.JoinedBefore.UTC(), Recipients: d.Recipients,
 	}
+	if d.Trustees != nil {
+		t := definitionTrustees(*d.Trustees)
+		v.Trustees = &t
+	}
 	if d.Candidates != nil {
 		v.Candidates = make([]definitionCandidate, len(d.Candidates))
 		for i, c := range d.Candidates {
@@ -116,6 +132,10 @@ func (v definitionRecord) definition() models.Definition {
 		DefaultOption: v.DefaultOption, OptionQuorum: v.OptionQuorum,
 		Majority: tally.Ratio(v.Majority), PassRatio: tally.Ratio(v.PassRatio),
 		MaxChoices: v.MaxChoices, TieSeed: v.TieSeed, JoinedBefore: v.JoinedBefore, Recipients: v.Recipients,
+	}
+	if v.Trustees != nil {
+		t := models.Trustees(*v.Trustees)
+		d.Trustees = &t
 	}
 	if v.Candidates != nil {
 		d.Candidates = make([]models.Candidate, len(v.Candidates))

@@ -100,7 +100,10 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("election %s: %w", e.ID, models.ErrExists)
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
+		if err := s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e)); err != nil {
+			return err
+		}
+		return s.insertShares(ctx, tx, e, actor)
 	})
 }
 

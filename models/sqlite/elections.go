@@ -35,7 +35,10 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
+		if err := s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e)); err != nil {
+			return err
+		}
+		return s.insertShares(ctx, tx, e, actor)
 	})
 }
 

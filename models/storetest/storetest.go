@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeRecords", testCodeRecords},
 		{"CodeIssueRefusals", testCodeIssueRefusals},
 		{"Ready", testReady},
+		{"TrusteeSessions", testTrusteeSessions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
