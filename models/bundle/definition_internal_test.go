@@ -23,7 +23,7 @@ func fullDefinition() models.Definition {
 		Quorum:        models.QuorumRule{Percent: 50, Extend: 72*time.Hour + time.Nanosecond},
 		DefaultOption: "a", OptionQuorum: 3, Majority: tally.Ratio{Num: 3, Den: 1}, PassRatio: tally.Ratio{Num: 2, Den: 3},
 		MaxChoices: 1, TieSeed: "seed", JoinedBefore: at.Add(-time.Hour), Recipients: []string{"ssh-ed25519 AAAA"},
-		Trustees: &models.Trustees{Threshold: 2, Keys: []string{"ssh-ed25519 AAAB"}, Members: []string{"m"}, Recipient: "ssh-ed25519 AAAC", Commitments: []string{"c"}},
+		Trustees:     &models.Trustees{Threshold: 2, Keys: []string{"ssh-ed25519 AAAB"}, Members: []string{"m"}, Recipient: "ssh-ed25519 AAAC", Commitments: []string{"c"}},
 		Translations: map[string]models.Translation{"ja": {Title: "題", Description: "説明", Statements: map[string]string{"a": "声明"}}},
 	}
 }
