@@ -62,6 +62,9 @@ func phaseOf(e models.MemberElection, now time.Time) phase {
 }
 
 func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, took := m.homeNomKey(msg); took {
+		return cmd
+	}
 	h := &m.home
 	switch {
 	case key.Matches(msg, kUp):
@@ -92,14 +95,21 @@ func (m *model) homeView() (string, string, keyMap) {
 	if m.s.Kiosk {
 		head = m.p.T("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
+	keys := homeKeys
+	if notices, more := m.homeNotices(); notices != "" {
+		// Renewal and nominations (nominations.go), under the header.
+		head += "\n" + notices
+		keys = keyMap{short: append(append([]key.Binding{}, more...), keys.short...),
+			full: append([][]key.Binding{more}, keys.full...)}
+	}
 	switch {
 	case !m.home.loaded:
-		return head, m.p.T("Loading your elections…"), homeKeys
+		return head, m.p.T("Loading your elections…"), keys
 	case m.home.err != nil:
 		return head, m.st.bad.Render(m.p.T("Your elections could not be loaded: %s", safetext.Sanitize(m.home.err.Error()))) +
-			"\n" + m.p.T("Please try again later, or tell the election officers."), homeKeys
+			"\n" + m.p.T("Please try again later, or tell the election officers."), keys
 	case len(m.home.list) == 0:
-		return head, m.p.T("You are not on the roll of any election at the moment."), homeKeys
+		return head, m.p.T("You are not on the roll of any election at the moment."), keys
 	}
 	now := m.s.Now()
 	var out []string
@@ -126,7 +136,7 @@ func (m *model) homeView() (string, string, keyMap) {
 		}
 		out = append(out, item...)
 	}
-	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), homeKeys
+	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), keys
 }
 
 // homeLines lays out one election on home: the title with its time on

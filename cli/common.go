@@ -209,7 +209,7 @@ func tickWarning(err error) bool {
 		return true
 	}
 	_, joined := err.(interface{ Unwrap() []error })
-	return !joined && errors.Is(err, models.ErrEmptyElectorate)
+	return !joined && (errors.Is(err, models.ErrEmptyElectorate) || errors.Is(err, models.ErrTooFewNominees))
 }
 
 // withElections opens the store, applies the automatic lifecycle, runs f

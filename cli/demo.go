@@ -317,7 +317,7 @@ func (d *demoRun) printWelcome(out io.Writer) {
 	}
 	fmt.Fprintln(out, "The demo keeps the elections' tally keys in it (tally-*.key); a real server never does.")
 	if d.seeded {
-		fmt.Fprintf(out, "Members: you and %d others. Elections: 3 open, 1 closed and counted.\n", len(demoMembers))
+		fmt.Fprintf(out, "Members: you and %d others. Elections: 3 open, 1 taking nominations (council-2027: you are nominated), 1 closed and counted.\n", len(demoMembers))
 	}
 	for _, f := range d.seed.keyFiles {
 		fmt.Fprintf(out, "Registered your key %s as member %q.\n", f, demoYou)

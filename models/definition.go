@@ -46,6 +46,14 @@ type Definition struct {
 	// Threshold of them together (trustees.go). Left out of the
 	// fingerprint's text when nil, so definitions without them keep theirs.
 	Trustees *Trustees `json:",omitempty"`
+	// MemberFor limits the electorate to members who had been members for
+	// at least this long when it is frozen; zero: no limit. It and
+	// Nominations are left out of the JSON when unset, so the fingerprints
+	// of earlier definitions stay as they were.
+	MemberFor time.Duration `json:",omitempty"`
+	// Nominations, when set, is the nomination period and its rules: the
+	// candidates are the nominees who accepted (models/nominations.go).
+	Nominations *NominationRules `json:",omitempty"`
 	// Translations are the election's title, description and statements
 	// in other languages, by language code ("ja"), as the officers wrote
 	// them (see In). Left out of the JSON when empty, so that the

@@ -38,7 +38,10 @@ type Member struct {
 	// Joined is when the member was registered (UTC); elections may limit
 	// the electorate to members who joined before a date.
 	Joined time.Time
-	Keys   []Key
+	// GoodUntil is when the member's current term ends (UTC), extended by
+	// each renewal; zero when memberships do not expire (see Foundation).
+	GoodUntil time.Time
+	Keys      []Key
 }
 
 // Key is an SSH public key registered to a member. A member is recognised

@@ -30,6 +30,9 @@ type Publication struct {
 	// Count is, for an election with trustees, the count session whose
 	// releases opened its ballots: the bundle publishes them.
 	Count *CountSession
+	// Nominations are the nominations that made the ballot, in candidate
+	// order, when the election took nominations.
+	Nominations []Nomination
 }
 
 // LedgerEntry is one receipt of the published ledger: the ballot filed
@@ -141,6 +144,9 @@ func (s *Service) publication(ctx context.Context, electionID string, identities
 	} else if err := s.boxMatchesRoll(ctx, electionID, p.Turnout); err != nil {
 		return Publication{}, err
 	}
+	if p.Nominations, err = s.ballotNominations(ctx, e); err != nil {
+		return Publication{}, err
+	}
 	// Read last, so the head covers the unsealing just audited.
 	log, err := s.store.AuditLog(ctx)
 	if err != nil {
@@ -194,4 +200,29 @@ func (s *Service) boxMatchesRoll(ctx context.Context, electionID string, t Turno
 			ErrMismatch, electionID, t.Voted, len(sealed))
 	}
 	return nil
+}
+
+// ballotNominations are the nominations of e's candidates, in candidate
+// order; nil when e took no nominations.
+func (s *Service) ballotNominations(ctx context.Context, e Election) ([]Nomination, error) {
+	if e.Nominations == nil {
+		return nil, nil
+	}
+	ns, err := s.store.Nominations(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Nomination{}
+	for _, n := range ns {
+		byID[n.NomineeID] = n
+	}
+	out := make([]Nomination, 0, len(e.Candidates))
+	for _, c := range e.Candidates {
+		n, ok := byID[c.ID]
+		if !ok {
+			return nil, fmt.Errorf("election %s: candidate %s has no nomination in the store, so no bundle can show it was nominated", e.ID, c.ID)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -24,6 +24,9 @@ type Store interface {
 	KioskStore
 	SecretStore
 	TrusteeStore
+	StandingStore
+	NominationStore
+	PreferenceStore
 	Clock
 	HealthStore
 	io.Closer
@@ -41,6 +44,42 @@ type MemberStore interface {
 	SetMemberStatus(ctx context.Context, id string, s MemberStatus, actor string) error
 	AddKey(ctx context.Context, memberID string, k Key, actor string) error
 	RemoveKey(ctx context.Context, memberID, fingerprint, actor string) error
+}
+
+// StandingStore keeps the foundation's membership rules and each
+// member's term (models/standing.go). Every change is audited.
+type StandingStore interface {
+	// Foundation returns the rules; the zero Foundation when none were set.
+	Foundation(ctx context.Context) (Foundation, error)
+	SetFoundation(ctx context.Context, f Foundation, actor string) error
+	// RenewMember extends a member's term (RenewTo, inside the
+	// transaction, at the store's time) and returns the member renewed.
+	RenewMember(ctx context.Context, r Renewal, actor string) (Member, error)
+	// LapseMember ends a member's good standing now (LapseTo).
+	LapseMember(ctx context.Context, id, reason, actor string) (Member, error)
+}
+
+// NominationStore keeps the nominations of elections with a nomination
+// period (models/nominations.go). Each change is checked inside its
+// transaction, at the store's time, by the rules in store_rules.go, and
+// audited.
+type NominationStore interface {
+	// Nominate records n.Nominator's support for n.Nominee (CheckNominate),
+	// creating the nomination, pending, when it is the first.
+	Nominate(ctx context.Context, n Nominate, actor string) error
+	// ChangeNomination applies a nominee's answer or an officer's decision
+	// (CheckNominationChange) and returns the nomination as it became.
+	ChangeNomination(ctx context.Context, c NominationChange, actor string) (Nomination, error)
+	// Nominations lists an election's nominations by nominee ID.
+	Nominations(ctx context.Context, electionID string) ([]Nomination, error)
+	// CloseNominations ends a due nomination period (CheckCloseNominations):
+	// the valid nominees become the candidates and the definition is final;
+	// with fewer than seats it changes nothing but the record of the
+	// refusal (ClosingNominations) and returns ErrTooFewNominees.
+	CloseNominations(ctx context.Context, id, actor string) error
+	// ExtendNominations moves the close of a period not yet closed
+	// (CheckExtendNominations).
+	ExtendNominations(ctx context.Context, id string, until time.Time, actor string) error
 }
 
 // ElectionStore keeps the elections and moves them through their life.

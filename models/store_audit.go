@@ -228,3 +228,75 @@ func AuditClockAccepted(local, recorded time.Time) AuditEvent {
 	return AuditEvent{"clock.accept", fmt.Sprintf("local clock accepted: the recorded time %s, %s ahead of it, set back to %s",
 		recorded.Format(time.RFC3339), recorded.Sub(local).Round(time.Second), local.Format(time.RFC3339))}
 }
+
+// AuditFoundation records the foundation's membership rules set.
+func AuditFoundation(f Foundation) AuditEvent {
+	return AuditEvent{"foundation.set", fmt.Sprintf("membership rules set: term %d months, renewal window %d days, grace %d days",
+		f.TermMonths, f.WindowDays, f.GraceDays)}
+}
+
+// AuditRenewed records a membership renewed, by the member or by an
+// officer (with the reason), and its new expiry.
+func AuditRenewed(r Renewal, until time.Time) AuditEvent {
+	detail := fmt.Sprintf("member %s renewed their membership, good until %s", r.MemberID, until.UTC().Format(time.RFC3339))
+	if r.ByOfficer {
+		detail = fmt.Sprintf("member %s renewed by an officer, good until %s: %s", r.MemberID, until.UTC().Format(time.RFC3339), r.Reason)
+	}
+	return AuditEvent{"member.renew", detail}
+}
+
+// AuditLapsed records an officer lapsing a membership, with the reason.
+func AuditLapsed(memberID, reason string) AuditEvent {
+	return AuditEvent{"member.lapse", fmt.Sprintf("member %s lapsed by an officer: %s", memberID, reason)}
+}
+
+// AuditNominated records a nomination: who nominated whom.
+func AuditNominated(n Nominate) AuditEvent {
+	return AuditEvent{"nomination.nominate", fmt.Sprintf("election %s: member %s nominated %s", n.ElectionID, n.Nominator, n.Nominee)}
+}
+
+// AuditNominationChanged records a nominee's answer (accept, with the
+// SHA-256 of their statement; decline; withdraw) or an officer's decision
+// (reject, reinstate) with the reason.
+func AuditNominationChanged(c NominationChange) AuditEvent {
+	detail := fmt.Sprintf("election %s: nomination of %s", c.ElectionID, c.NomineeID)
+	switch c.Action {
+	case Accept:
+		sum := sha256.Sum256([]byte(c.Statement))
+		detail += fmt.Sprintf(" accepted, statement sha256 %s", hex.EncodeToString(sum[:]))
+	case Decline:
+		detail += " declined"
+	case Withdraw:
+		detail += " withdrawn by the nominee"
+	case Reject:
+		detail += " rejected by an officer: " + c.Reason
+	case Reinstate:
+		detail += " reinstated by an officer: " + c.Reason
+	}
+	return AuditEvent{"nomination." + string(c.Action), detail}
+}
+
+// AuditNominationsClosed records the nominations closed and the
+// candidates they made, with the definition's new fingerprint.
+func AuditNominationsClosed(d Definition) AuditEvent {
+	ids := make([]string, len(d.Candidates))
+	for i, c := range d.Candidates {
+		ids[i] = c.ID
+	}
+	return AuditEvent{"nomination.close", fmt.Sprintf("election %s: nominations closed, candidates %s, fingerprint %s",
+		d.ID, strings.Join(ids, ", "), d.Fingerprint())}
+}
+
+// AuditNominationsShort records nominations that closed with fewer
+// accepted nominees than seats: the election is not opened.
+func AuditNominationsShort(d Definition) AuditEvent {
+	return AuditEvent{"nomination.short", fmt.Sprintf("election %s not opened: %d accepted nominees for %s; the officers may extend the nominations",
+		d.ID, len(d.Candidates), seats(d.Seats))}
+}
+
+// AuditNominationsExtended records the close of the nomination period
+// moved (later, or earlier but not into the past).
+func AuditNominationsExtended(id string, from, until time.Time) AuditEvent {
+	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations close moved from %s to %s", id,
+		from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))}
+}

@@ -7,7 +7,7 @@ import (
 	"vote.example.org/booth/tally"
 )
 
-// definitionRecord is a v3 bundle's election definition: models.Definition
+// definitionRecord is a v3 or v4 bundle's election definition: models.Definition
 // under snake_case keys of its own, so that renaming a field in models
 // cannot change a signed format. It has Definition's shape field for
 // field, in its order, with the values as encoding/json writes them (times
@@ -47,6 +47,10 @@ type definitionRecord struct {
 	// Trustees is left out for an election without trustees, as the
 	// fingerprint leaves it out.
 	Trustees *definitionTrustees `json:"trustees,omitempty"`
+	// MemberForNS and Nominations are left out when unset, as the
+	// fingerprint leaves them out (v4; a v3 bundle holds neither).
+	MemberForNS int64                  `json:"member_for_ns,omitempty"`
+	Nominations *nominationRulesRecord `json:"nominations,omitempty"`
 	// Translations is left out when the definition has none, so a
 	// definition without any is written as before they existed.
 	Translations map[string]translationRecord `json:"translations,omitempty"`
@@ -59,6 +63,20 @@ type definitionTrustees struct {
 	Members     []string `json:"members"`
 	Recipient   string   `json:"recipient"`
 	Commitments []string `json:"commitments"`
+}
+
+// nominationRulesRecord is models.NominationRules: the nomination period
+// and its rules, under which the bundle's nominations are checked.
+type nominationRulesRecord struct {
+	Opens                   time.Time `json:"opens"`
+	Closes                  time.Time `json:"closes"`
+	Supporters              int       `json:"supporters"`
+	Self                    bool      `json:"self"`
+	NomineeMemberForNS      int64     `json:"nominee_member_for_ns"`
+	NominatorInGoodStanding bool      `json:"nominator_in_good_standing"`
+	MaxPerNominator         int       `json:"max_per_nominator"`
+	PublishNominators       bool      `json:"publish_nominators"`
+	Closed                  bool      `json:"closed,omitempty"`
 }
 
 // translationRecord is a models.Translation.
@@ -102,6 +120,14 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 		DefaultOption: d.DefaultOption, OptionQuorum: d.OptionQuorum,
 		Majority: ratioRecord(d.Majority), PassRatio: ratioRecord(d.PassRatio),
 		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed, JoinedBefore: d.JoinedBefore.UTC(), Recipients: d.Recipients,
+		MemberForNS: int64(d.MemberFor),
+	}
+	if r := d.Nominations; r != nil {
+		v.Nominations = &nominationRulesRecord{
+			Opens: r.Opens.UTC(), Closes: r.Closes.UTC(), Supporters: r.Supporters, Self: r.Self,
+			NomineeMemberForNS: int64(r.NomineeMemberFor), NominatorInGoodStanding: r.NominatorInGoodStanding,
+			MaxPerNominator: r.MaxPerNominator, PublishNominators: r.PublishNominators, Closed: r.Closed,
+		}
 	}
 	if d.Trustees != nil {
 		t := definitionTrustees(*d.Trustees)
@@ -132,6 +158,14 @@ func (v definitionRecord) definition() models.Definition {
 		DefaultOption: v.DefaultOption, OptionQuorum: v.OptionQuorum,
 		Majority: tally.Ratio(v.Majority), PassRatio: tally.Ratio(v.PassRatio),
 		MaxChoices: v.MaxChoices, TieSeed: v.TieSeed, JoinedBefore: v.JoinedBefore, Recipients: v.Recipients,
+		MemberFor: time.Duration(v.MemberForNS),
+	}
+	if r := v.Nominations; r != nil {
+		d.Nominations = &models.NominationRules{
+			Opens: r.Opens, Closes: r.Closes, Supporters: r.Supporters, Self: r.Self,
+			NomineeMemberFor: time.Duration(r.NomineeMemberForNS), NominatorInGoodStanding: r.NominatorInGoodStanding,
+			MaxPerNominator: r.MaxPerNominator, PublishNominators: r.PublishNominators, Closed: r.Closed,
+		}
 	}
 	if v.Trustees != nil {
 		t := models.Trustees(*v.Trustees)

@@ -36,8 +36,13 @@ type Bundle struct {
 	AuditSeq  int64
 	AuditHead string
 	// Format is the payload's layout: Format, or FormatV3, FormatV2 or
-	// FormatV1 for a bundle published before this booth's format (see each).
+	// FormatV1 for a bundle published before this booth's format (see
+	// each).
 	Format string
+	// Nominations are the candidates' nominations (nil when the election
+	// took none): NomineeID and Supporters, whose number is SupporterCount
+	// (the supporters themselves only when published).
+	Nominations []PublishedNomination
 	// Trustees is the evidence of a trustee election's count (nil for
 	// other elections): checked when the bundle is read.
 	Trustees *TrusteeEvidence
@@ -176,6 +181,9 @@ func decodeAs[D, R any](s signed, first string, formats []string, readDefinition
 	}
 	if err := b.readTrustees(doc.Trustees); err != nil {
 		return nil, err
+	}
+	if err := fillNominations(b, doc.Format, doc.Nominations); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	if err := b.consistent(); err != nil {
 		return nil, err

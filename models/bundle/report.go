@@ -140,6 +140,14 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 	if b.Trustees != nil {
 		r.Checks = append(r.Checks, b.trusteesCheck())
 	}
+	if b.Election.Nominations != nil || b.Nominations != nil {
+		if err := b.CheckNominations(); err != nil {
+			r.Checks = append(r.Checks, failed(CheckNominations, err))
+		} else {
+			r.Checks = append(r.Checks, Check{Name: CheckNominations, Status: StatusOK,
+				Detail: fmt.Sprintf("each of the %d candidates was validly nominated under the definition's rules", len(b.Election.Candidates))})
+		}
+	}
 	r.Checks = append(r.Checks, b.recountCheck())
 	if o.Receipt != "" {
 		c, ballot := b.receiptCheck(o.Receipt)

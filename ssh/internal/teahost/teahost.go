@@ -11,6 +11,7 @@ package teahost
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -33,6 +34,8 @@ type Options struct {
 	// messages before it included. What a key's command answers later
 	// (a cast's receipt) is the store's time, not counted here.
 	KeyToFrame Observer
+	// Output is where the program draws; the session itself when nil.
+	Output io.Writer
 }
 
 // Observer takes measurements; a prometheus.Histogram is one.
@@ -54,6 +57,9 @@ func Run(ctx context.Context, sess cssh.Session, pty cssh.Pty, windows <-chan cs
 	env := append(sess.Environ(), "TERM="+cs.pty.Term)
 	profile := colorprofile.Env(env)
 	out := &sessionOutput{w: sess}
+	if opts.Output != nil {
+		out.w = opts.Output
+	}
 	pk := newParking(opts.Panicked)
 	pk.timed = opts.KeyToFrame != nil
 	scr := newScreen(out, profile, cs.pty.Window.Width, cs.pty.Window.Height, opts.ParkAfter, func() { pk.park(opts.ParkAfter) })
