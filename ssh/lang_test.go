@@ -81,6 +81,17 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "Tu papeleta está emitida.") || strings.TrimSpace(out) == "" {
 		t.Errorf("cast with LC_ALL Spanish (exit %d): %q %q", code, out, errOut)
 	}
+	// The member's preference comes before the locale.
+	if _, errOut, code := e.runIn("ken", nil, "set lang ja", ""); code != 0 {
+		t.Fatalf("set lang ja: exit %d: %s", code, errOut)
+	}
+	out, _, _ = e.runIn("ken", []string{"LANG=es_ES.UTF-8"}, "status", "")
+	if !strings.Contains(out, "理事会 2026") || !strings.Contains(out, "状態") {
+		t.Errorf("status after set lang ja, with LANG=es_ES.UTF-8:\n%s", out)
+	}
+	if _, errOut, code := e.runIn("ken", nil, "set lang auto", ""); code != 0 {
+		t.Fatalf("set lang auto: exit %d: %s", code, errOut)
+	}
 	out, _, _ = e.runIn("ken", []string{"LANG=C"}, "status", "")
 	if !strings.HasPrefix(out, "ELECTION  STATE  YOU        TITLE\n") || !strings.Contains(out, "Board 2026") {
 		t.Errorf("status with LANG=C:\n%s", out)
