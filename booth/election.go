@@ -3,7 +3,6 @@ package booth
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -70,14 +70,14 @@ const (
 )
 
 // voteLabel says what voting means under method.
-func voteLabel(method tally.Method) string {
+func voteLabel(p i18n.Printer, method tally.Method) string {
 	switch method {
 	case tally.YesNo:
-		return "Vote: answer the question"
+		return p.T("Vote: answer the question")
 	case tally.Approval:
-		return "Vote: approve candidates"
+		return p.T("Vote: approve candidates")
 	}
-	return "Vote: rank the candidates"
+	return p.T("Vote: rank the candidates")
 }
 
 func (m *model) electionAction() (action, string) {
@@ -86,19 +86,19 @@ func (m *model) electionAction() (action, string) {
 	p := phaseOf(e, now)
 	switch {
 	case p == phaseOpen && e.OnRoll && !e.Voted:
-		return actVote, voteLabel(e.Method)
+		return actVote, voteLabel(m.p, e.Method)
 	case p == phaseOpen && e.OnRoll && e.AllowReplace:
-		return actReplace, "Replace your ballot (you will need its receipt)"
+		return actReplace, m.p.T("Replace your ballot (you will need its receipt)")
 	case e.State == models.Counted:
-		return actResults, "See the results"
+		return actResults, m.p.T("See the results")
 	case p == phaseOpen && e.Voted:
-		return actNone, "You have voted ✓ — this election does not allow replacing a ballot."
+		return actNone, m.p.T("You have voted ✓ — this election does not allow replacing a ballot.")
 	case p == phaseOpen:
-		return actNone, "You are not on this election's roll."
+		return actNone, m.p.T("You are not on this election's roll.")
 	case p == phaseUpcoming:
-		return actNone, "Voting opens " + relative(e.OpensAt, now) + "."
+		return actNone, m.p.T("Voting opens %s.", relative(m.p, e.OpensAt, now))
 	}
-	return actNone, "Voting has closed; the results are shown after the count."
+	return actNone, m.p.T("Voting has closed; the results are shown after the count.")
 }
 
 // rows is how many lines the body of a screen with this header gets.
@@ -159,7 +159,7 @@ func (m *model) openStatement(c int, back screen) {
 	}
 	src := cand.Statement
 	if strings.TrimSpace(src) == "" {
-		src = "_No statement._"
+		src = m.p.T("_No statement._")
 	}
 	m.openReader(title, src, back)
 }
@@ -170,18 +170,18 @@ func (m *model) electionHeader() string {
 	var when string
 	switch phaseOf(e, now) {
 	case phaseOpen:
-		when = "closes " + relative(e.EffectiveClose(), now)
+		when = m.p.T("closes %s", relative(m.p, e.EffectiveClose(), now))
 	case phaseUpcoming:
-		when = "opens " + relative(e.OpensAt, now)
+		when = m.p.T("opens %s", relative(m.p, e.OpensAt, now))
 	default:
-		when = "closed"
+		when = m.p.T("closed")
 	}
-	line2 := methodName(e.Method) + " · " + seats(e.Seats)
+	line2 := methodName(m.p, e.Method) + " · " + seats(m.p, e.Seats)
 	if e.Method == tally.YesNo {
-		line2 = methodName(e.Method)
+		line2 = methodName(m.p, e.Method)
 	}
 	if e.Fingerprint != "" {
-		line2 = spread(line2, "fingerprint "+shortFingerprint(e.Fingerprint), m.w)
+		line2 = spread(line2, m.p.T("fingerprint %s", shortFingerprint(e.Fingerprint)), m.w)
 	}
 	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), when, m.w) + "\n" + line2
 }
@@ -189,20 +189,20 @@ func (m *model) electionHeader() string {
 func (m *model) electionView() (string, string, keyMap) {
 	e, now := m.el.me, m.s.Now()
 	head := m.electionHeader()
-	closes := "closes"
+	dates := i18n.Key("Opens %s (%s) · closes %s (%s)")
 	if !e.ClosedAt.IsZero() {
-		closes = "closed"
+		dates = i18n.Key("Opens %s (%s) · closed %s (%s)")
 	}
 	info := []string{
-		wrap(safetext.Sanitize(e.MethodSentence()), m.w),
-		wrap(fmt.Sprintf("Opens %s (%s) · %s %s (%s)", utc(e.OpensAt), relative(e.OpensAt, now),
-			closes, utc(e.VotingEnd()), relative(e.VotingEnd(), now)), m.w),
+		wrap(safetext.Sanitize(e.MethodSentenceIn(m.p)), m.w),
+		wrap(m.p.T(dates, utc(e.OpensAt), relative(m.p, e.OpensAt, now),
+			utc(e.VotingEnd()), relative(m.p, e.VotingEnd(), now)), m.w),
 	}
 	if e.Fingerprint != "" {
-		info = append(info, wrap("Fingerprint "+safetext.Sanitize(e.Fingerprint), m.w))
+		info = append(info, wrap(m.p.T("Fingerprint %s", safetext.Sanitize(e.Fingerprint)), m.w))
 	}
 	if e.State != models.Draft {
-		info = append(info, turnoutLine(e))
+		info = append(info, turnoutLine(m.p, e))
 	}
 	list := m.electionList()
 	rows := m.rows(head)
@@ -213,7 +213,7 @@ func (m *model) electionView() (string, string, keyMap) {
 	if strings.TrimSpace(e.Description) != "" && descRows >= 2 {
 		desc := lines(m.description())
 		if len(desc) > descRows {
-			desc = append(desc[:descRows-1], m.st.dim.Render("  … press d to read it all"))
+			desc = append(desc[:descRows-1], m.st.dim.Render(m.p.T("  … press d to read it all")))
 		}
 		body = append(body, desc...)
 	} else {
@@ -262,9 +262,9 @@ func (m *model) electionList() listLines {
 		out.lines = append(out.lines, "  "+m.st.warn.Render(label))
 	}
 	if el.me.Method == tally.YesNo {
-		out.lines = append(out.lines, "", m.st.heading.Render("ANSWERS"))
+		out.lines = append(out.lines, "", m.st.heading.Render(m.p.T("ANSWERS")))
 	} else {
-		out.lines = append(out.lines, "", m.st.heading.Render("CANDIDATES")+m.st.dim.Render(" (enter: statement)"))
+		out.lines = append(out.lines, "", m.st.heading.Render(m.p.T("CANDIDATES"))+m.st.dim.Render(m.p.T(" (enter: statement)")))
 	}
 	for _, c := range el.order {
 		cand := el.me.Candidates[c]
@@ -273,7 +273,7 @@ func (m *model) electionList() listLines {
 			line += m.st.dim.Render(" — " + safetext.Sanitize(cand.Affiliation))
 		}
 		if slices.Contains(el.me.Withdrawn, cand.ID) {
-			line += m.st.warn.Render(" (withdrawn)")
+			line += m.st.warn.Render(m.p.T(" (withdrawn)"))
 		}
 		out.lines = append(out.lines, line)
 	}

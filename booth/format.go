@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -19,7 +20,7 @@ func utc(t time.Time) string {
 
 // duration writes a span in at most two units: "2d 4h", "3h 12m", "5m",
 // "less than a minute".
-func duration(d time.Duration) string {
+func duration(p i18n.Printer, d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -28,48 +29,43 @@ func duration(d time.Duration) string {
 	mins := int(d % time.Hour / time.Minute)
 	switch {
 	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
+		return p.T("%dd %dh", days, hours)
 	case days > 0:
-		return fmt.Sprintf("%dd", days)
+		return p.T("%dd", days)
 	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
+		return p.T("%dh %dm", hours, mins)
 	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
+		return p.T("%dh", hours)
 	case mins > 0:
-		return fmt.Sprintf("%dm", mins)
+		return p.T("%dm", mins)
 	}
-	return "less than a minute"
+	return p.T("less than a minute")
 }
 
 // spelledDuration writes a span to the second in words, as the member
 // lived it: "20 seconds", "1 minute 30 seconds", "15 minutes", "2 hours".
-func spelledDuration(d time.Duration) string {
+func spelledDuration(p i18n.Printer, d time.Duration) string {
 	d = d.Round(time.Second)
-	units := []struct {
-		n    int
-		name string
-	}{{int(d / time.Hour), "hour"}, {int(d % time.Hour / time.Minute), "minute"}, {int(d % time.Minute / time.Second), "second"}}
+	hours, mins, secs := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	var parts []string
-	for _, u := range units {
-		switch {
-		case u.n == 1:
-			parts = append(parts, "1 "+u.name)
-		case u.n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", u.n, u.name))
-		}
+	if hours > 0 {
+		parts = append(parts, p.N(hours, "1 hour", "%d hours", hours))
 	}
-	if len(parts) == 0 {
-		return "0 seconds"
+	if mins > 0 {
+		parts = append(parts, p.N(mins, "1 minute", "%d minutes", mins))
+	}
+	if secs > 0 || len(parts) == 0 {
+		parts = append(parts, p.N(secs, "1 second", "%d seconds", secs))
 	}
 	return strings.Join(parts, " ")
 }
 
 // relative is "in 2d 4h" or "2d 4h ago".
-func relative(t, now time.Time) string {
+func relative(p i18n.Printer, t, now time.Time) string {
 	if t.After(now) {
-		return "in " + duration(t.Sub(now))
+		return p.T("in %s", duration(p, t.Sub(now)))
 	}
-	return duration(now.Sub(t)) + " ago"
+	return p.T("%s ago", duration(p, now.Sub(t)))
 }
 
 // thousands writes 2310 as "2,310".
@@ -100,62 +96,67 @@ func percent(part, whole int64) string {
 }
 
 // turnout is "turnout 1,284 of 2,310 (55.6%) · quorum 50% met".
-func turnout(e models.MemberElection) string {
+func turnout(p i18n.Printer, e models.MemberElection) string {
+	return turnoutText(p, e, i18n.Key("turnout %s of %s (%s)"))
+}
+
+// turnoutLine is turnout as a line of its own: "Turnout 1,284 of …".
+func turnoutLine(p i18n.Printer, e models.MemberElection) string {
+	return turnoutText(p, e, i18n.Key("Turnout %s of %s (%s)"))
+}
+
+func turnoutText(p i18n.Printer, e models.MemberElection, format string) string {
 	t := e.Turnout
-	s := fmt.Sprintf("turnout %s of %s (%s)", thousands(int64(t.Voted)), thousands(int64(t.Electorate)),
+	s := p.T(format, thousands(int64(t.Voted)), thousands(int64(t.Electorate)),
 		percent(int64(t.Voted), int64(t.Electorate)))
 	if q := e.Quorum.Percent; q > 0 {
-		met := "not met yet"
-		if e.Quorum.QuorumMet(t) {
-			met = "met"
-		} else if e.State == models.Closed || e.State == models.Counted {
-			met = "not met"
+		switch {
+		case e.Quorum.QuorumMet(t):
+			s += p.T(" · quorum %d%% met", q)
+		case e.State == models.Closed || e.State == models.Counted:
+			s += p.T(" · quorum %d%% not met", q)
+		default:
+			s += p.T(" · quorum %d%% not met yet", q)
 		}
-		s += fmt.Sprintf(" · quorum %d%% %s", q, met)
 	}
 	return s
 }
 
-// turnoutLine is turnout as a line of its own: "Turnout 1,284 of …".
-func turnoutLine(e models.MemberElection) string {
-	return "T" + strings.TrimPrefix(turnout(e), "t")
-}
-
 // methodName is a method's short name for headers.
-func methodName(m tally.Method) string {
+func methodName(p i18n.Printer, m tally.Method) string {
 	switch m {
 	case tally.Schulze:
-		return "Schulze"
+		return p.T("Schulze")
 	case tally.IRV:
-		return "Instant runoff"
+		return p.T("Instant runoff")
 	case tally.Meek:
-		return "Meek STV"
+		return p.T("Meek STV")
 	case tally.Scottish:
-		return "Scottish STV"
+		return p.T("Scottish STV")
 	case tally.Approval:
-		return "Approval"
+		return p.T("Approval")
 	case tally.YesNo:
-		return "Yes/no"
+		return p.T("Yes/no")
 	}
 	return safetext.Sanitize(string(m))
 }
 
 // seats is "1 seat" or "3 seats".
-func seats(n int) string {
-	if n == 1 {
-		return "1 seat"
-	}
-	return fmt.Sprintf("%d seats", n)
+func seats(p i18n.Printer, n int) string {
+	return p.N(n, "1 seat", "%d seats", n)
 }
 
 // shortFingerprint is "7f3a…c2": enough to compare with a published one
 // at a glance; the election screen shows it whole.
 func shortFingerprint(fp string) string {
 	fp = safetext.Sanitize(fp)
-	if len(fp) <= 12 {
+	// Cut by display width: a hostile definition's fingerprint may hold
+	// wide characters, which a cut by bytes would split.
+	w := ansi.StringWidth(fp)
+	if w <= 12 {
 		return fp
 	}
-	return fp[:4] + "…" + fp[len(fp)-2:]
+	return ansi.Truncate(fp, 4, "") + "…" + ansi.TruncateLeft(fp, w-2, "")
 }
 
 // spread writes left and right on one line of width w, right-aligned.
@@ -184,3 +185,15 @@ func wrap(s string, w int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// plural is "1 ballot" or "1,284 ballots", in English.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(int64(n)) + " " + noun + "s"
+}
+
+// en writes linear mode's and the nominations' words, which are not in
+// the catalogue yet: English, as they were written.
+var en = i18n.Printer{}

@@ -1,7 +1,6 @@
 package booth
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -78,7 +78,7 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kLeaveBooth):
 		// Not esc: a member pressing it to go back once too often
 		// would find themselves at their shell.
-		m.quitMsg = "You left the booth."
+		m.quitMsg = m.p.T("You left the booth.")
 		return m.quit()
 	}
 	return nil
@@ -86,14 +86,14 @@ func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) homeView() (string, string, keyMap) {
 	name := safetext.Sanitize(m.s.Member.Name)
-	head := fmt.Sprintf("Signed in as %s (key %s)", m.st.title.Render(name), safetext.Sanitize(m.s.Fingerprint))
+	head := m.p.T("Signed in as %s (key %s)", m.st.title.Render(name), safetext.Sanitize(m.s.Fingerprint))
 	if ansi.StringWidth(head) > m.w {
 		// The fingerprint is what a member compares with their own
 		// key's: on its own line rather than cut.
-		head = wrap("Signed in as "+m.st.title.Render(name), m.w) + "\n" + wrap("key "+safetext.Sanitize(m.s.Fingerprint), m.w)
+		head = wrap(m.p.T("Signed in as %s", m.st.title.Render(name)), m.w) + "\n" + wrap(m.p.T("key %s", safetext.Sanitize(m.s.Fingerprint)), m.w)
 	}
 	if m.s.Kiosk {
-		head = fmt.Sprintf("Signed in as %s with a one-time code", m.st.title.Render(name))
+		head = m.p.T("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
 	keys := homeKeys
 	if notices, more := m.homeNotices(); notices != "" {
@@ -104,12 +104,12 @@ func (m *model) homeView() (string, string, keyMap) {
 	}
 	switch {
 	case !m.home.loaded:
-		return head, "Loading your elections…", keys
+		return head, m.p.T("Loading your elections…"), keys
 	case m.home.err != nil:
-		return head, m.st.bad.Render("Your elections could not be loaded: "+safetext.Sanitize(m.home.err.Error())) +
-			"\nPlease try again later, or tell the election officers.", keys
+		return head, m.st.bad.Render(m.p.T("Your elections could not be loaded: %s", safetext.Sanitize(m.home.err.Error()))) +
+			"\n" + m.p.T("Please try again later, or tell the election officers."), keys
 	case len(m.home.list) == 0:
-		return head, "You are not on the roll of any election at the moment.", keys
+		return head, m.p.T("You are not on the roll of any election at the moment."), keys
 	}
 	now := m.s.Now()
 	var out []string
@@ -121,7 +121,7 @@ func (m *model) homeView() (string, string, keyMap) {
 			if last != 255 {
 				out = append(out, "")
 			}
-			out = append(out, m.st.heading.Render([...]string{"OPEN", "UPCOMING", "CLOSED"}[p]))
+			out = append(out, m.st.heading.Render(m.p.T([...]string{i18n.Key("OPEN"), i18n.Key("UPCOMING"), i18n.Key("CLOSED")}[p])))
 			last = p
 		}
 		mark := "  "
@@ -162,25 +162,25 @@ func (m *model) homeItem(e models.MemberElection, p phase, now time.Time) (title
 	title = safetext.Sanitize(e.Title)
 	switch p {
 	case phaseOpen:
-		when = fmt.Sprintf("closes %s (%s)", relative(e.EffectiveClose(), now), utc(e.EffectiveClose()))
-		voted := "not voted yet"
+		when = m.p.T("closes %s (%s)", relative(m.p, e.EffectiveClose(), now), utc(e.EffectiveClose()))
+		voted := m.p.T("not voted yet")
 		if e.Voted {
-			voted = m.st.good.Render("voted ✓")
+			voted = m.st.good.Render(m.p.T("voted ✓"))
 		}
-		detail = turnout(e) + " · " + voted
+		detail = turnout(m.p, e) + " · " + voted
 	case phaseUpcoming:
-		when = fmt.Sprintf("opens %s (%s)", relative(e.OpensAt, now), utc(e.OpensAt))
-		detail = methodName(e.Method) + " · " + seats(e.Seats)
+		when = m.p.T("opens %s (%s)", relative(m.p, e.OpensAt, now), utc(e.OpensAt))
+		detail = methodName(m.p, e.Method) + " · " + seats(m.p, e.Seats)
 	default:
-		when = "closed " + utc(e.VotingEnd())
-		detail = turnout(e)
+		when = m.p.T("closed %s", utc(e.VotingEnd()))
+		detail = turnout(m.p, e)
 		if e.State == models.Counted {
-			detail += " · results available"
+			detail += m.p.T(" · results available")
 		} else {
-			detail += " · results after the count"
+			detail += m.p.T(" · results after the count")
 		}
 		if e.Voted {
-			detail += " · you voted ✓"
+			detail += m.p.T(" · you voted ✓")
 		}
 	}
 	return title, when, detail
@@ -227,6 +227,22 @@ const (
 	moreAbove = "  ↑ more above"
 	moreBelow = "  ↓ more below"
 )
+
+// translateMarkers puts the markers, which window and scroll write in
+// English, into p's language: they are picked where no Printer is at hand.
+func translateMarkers(p i18n.Printer, ls []string) {
+	if p.Lang() == "en" {
+		return
+	}
+	for i, l := range ls {
+		switch l {
+		case moreAbove:
+			ls[i] = p.T("  ↑ more above")
+		case moreBelow:
+			ls[i] = p.T("  ↓ more below")
+		}
+	}
+}
 
 // fit is the first of n lines to show in rows so that the lines from
 // focus to focus+span-1 are in view.

@@ -1,6 +1,10 @@
 package booth
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"vote.example.org/booth/models/i18n"
+)
 
 // Key bindings, shared by every session (they never change).
 var (
@@ -48,6 +52,29 @@ type keyMap struct {
 
 func (k keyMap) ShortHelp() []key.Binding  { return k.short }
 func (k keyMap) FullHelp() [][]key.Binding { return k.full }
+
+// translateKeys is keys with their help in p's language. The bindings
+// are shared and written in English; a session in another language gets
+// copies.
+func translateKeys(p i18n.Printer, keys keyMap) keyMap {
+	if p.Lang() == "en" {
+		return keys
+	}
+	tr := func(bs []key.Binding) []key.Binding {
+		out := make([]key.Binding, len(bs))
+		for i, b := range bs {
+			h := b.Help()
+			b.SetHelp(p.T(h.Key), p.T(h.Desc))
+			out[i] = b
+		}
+		return out
+	}
+	out := keyMap{short: tr(keys.short)}
+	for _, col := range keys.full {
+		out.full = append(out.full, tr(col))
+	}
+	return out
+}
 
 var (
 	homeKeys = keyMap{

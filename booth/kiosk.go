@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 )
 
 // The kiosk is the booth at a conference stand: one terminal that many
@@ -65,6 +66,9 @@ type KioskConfig struct {
 	// Passphrase ends the kiosk. When nil, the kiosk first asks staff to
 	// set one.
 	Passphrase *Passphrase
+	// Lang is the language of the kiosk's screens and of every voter's
+	// booth in it ("ja", "es"; English when empty).
+	Lang string
 }
 
 // kioskState is what the kiosk shows.
@@ -124,7 +128,7 @@ func NewKiosk(ctx context.Context, b KioskBackend, cfg KioskConfig) *Kiosk {
 	if cfg.RefusalDelay <= 0 {
 		cfg.RefusalDelay = defaultRefusalDelay
 	}
-	k := &Kiosk{ctx: ctx, b: b, cfg: cfg, guard: receiptGuard, look: &model{w: 80, h: 24, tw: 80, st: darkStyles, dark: true}}
+	k := &Kiosk{ctx: ctx, b: b, cfg: cfg, guard: receiptGuard, look: &model{w: 80, h: 24, tw: 80, st: darkStyles, dark: true, p: i18n.For(cfg.Lang)}}
 	k.bump()
 	if cfg.Passphrase == nil {
 		k.openSetup()
@@ -387,7 +391,7 @@ func (k *Kiosk) startVoter(v models.KioskVoter) tea.Cmd {
 	ctx, cancel := context.WithCancel(k.ctx)
 	backend := kioskBackend{b: k.b, voter: v, now: k.cfg.Now}
 	inner := New(ctx, backend, Session{
-		Member: v.Member, Now: k.cfg.Now, IdleTimeout: k.cfg.IdleTimeout, Kiosk: true,
+		Member: v.Member, Now: k.cfg.Now, IdleTimeout: k.cfg.IdleTimeout, Kiosk: true, Lang: k.cfg.Lang,
 	}).(*model)
 	inner.tw, inner.w, inner.h = k.look.tw, k.look.w, max(k.look.h-1, 0)
 	inner.dark, inner.noColour = k.look.dark, k.look.noColour
@@ -426,7 +430,7 @@ func (k *Kiosk) View() tea.View {
 
 func (k *Kiosk) content() string {
 	if k.state == ksEnded {
-		return "The kiosk has ended.\n"
+		return k.look.p.T("The kiosk has ended.") + "\n"
 	}
 	if k.inner != nil {
 		return k.inner.content() + "\n" + k.statusLine()
@@ -452,11 +456,14 @@ func (k *Kiosk) content() string {
 // The longer wording is used where it fits, the shorter one on narrow
 // terminals, so that the line never loses how the visit ends.
 func (k *Kiosk) statusLine() string {
-	idle := duration(k.cfg.IdleTimeout) + " idle starts over, casting nothing"
-	say := []string{"Kiosk · q on your elections list finishes · " + idle, "Kiosk · q finishes · " + idle}
+	p := k.look.p
+	idle := duration(p, k.cfg.IdleTimeout)
+	say := []string{p.T("Kiosk · q on your elections list finishes · %s idle starts over, casting nothing", idle),
+		p.T("Kiosk · q finishes · %s idle starts over, casting nothing", idle)}
 	if k.inner.scr == scrReceipt {
-		clears := "clears itself after " + duration(k.cfg.ReceiptTime)
-		say = []string{"Kiosk · enter once you have noted your receipt · it " + clears, "Kiosk · enter once noted · " + clears}
+		clears := duration(p, k.cfg.ReceiptTime)
+		say = []string{p.T("Kiosk · enter once you have noted your receipt · it clears itself after %s", clears),
+			p.T("Kiosk · enter once noted · clears itself after %s", clears)}
 	}
 	s := say[0]
 	if ansi.StringWidth(s) > k.look.w {

@@ -68,7 +68,7 @@ var kKioskDone = key.NewBinding(key.WithKeys(kDone.Keys()...), key.WithHelp("ent
 // so ctrl+c is not offered, and leaving the receipt ends the visit.
 func (m *model) offered(keys keyMap) keyMap {
 	if !m.s.Kiosk {
-		return keys
+		return translateKeys(m.p, keys)
 	}
 	kiosk := func(bs []key.Binding) []key.Binding {
 		var out []key.Binding
@@ -87,5 +87,5 @@ func (m *model) offered(keys keyMap) keyMap {
 	for _, col := range keys.full {
 		out.full = append(out.full, kiosk(col))
 	}
-	return out
+	return translateKeys(m.p, out)
 }

@@ -102,6 +102,9 @@ type kioskHarness struct {
 	tm  *teatest.TestModel
 	env *kioskEnv
 	out bytes.Buffer // everything the program wrote so far
+	// viaEnglish waits for text in the English of the screen shown (see
+	// harness).
+	viaEnglish bool
 }
 
 // startKiosk starts a kiosk with the staff passphrase set, unless setup
@@ -120,7 +123,7 @@ func startKiosk(t *testing.T, env *kioskEnv, cfg KioskConfig, setup bool) *kiosk
 	k := NewKiosk(t.Context(), env.svc, cfg)
 	k.guard = 0
 	tm := startProgram(t, k, 80, 24, tea.WithFilter(KioskFilter))
-	return &kioskHarness{t: t, tm: tm, env: env}
+	return &kioskHarness{t: t, tm: tm, env: env, viaEnglish: cfg.Lang != ""}
 }
 
 // probe runs f on the program's goroutine, between messages.
@@ -139,6 +142,13 @@ func (h *kioskHarness) screen() string {
 // waitFor waits until the screen shows every one of want.
 func (h *kioskHarness) waitFor(want ...string) string {
 	h.t.Helper()
+	if h.viaEnglish {
+		return waitForScreen(h.t, func() string {
+			var s string
+			h.probe(func(k *Kiosk) { s = k.englishContent() })
+			return s
+		}, want...)
+	}
 	return waitForScreen(h.t, h.screen, want...)
 }
 

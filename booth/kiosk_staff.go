@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"vote.example.org/booth/models/i18n"
 )
 
 // Staff set a passphrase when the kiosk starts and type it to end the
@@ -29,17 +31,29 @@ type Passphrase struct {
 	sum  [32]byte
 }
 
+// passphraseError is a refused passphrase, kept as its message's format
+// and arguments so that the kiosk says it in its own language.
+type passphraseError struct {
+	format string
+	args   []any
+}
+
+func (e passphraseError) Error() string { return fmt.Sprintf(e.format, e.args...) }
+
+// in is the refusal in p's language.
+func (e passphraseError) in(p i18n.Printer) string { return p.T(e.format, e.args...) }
+
 // NewPassphrase keeps s as the staff passphrase, refusing one too short to
 // resist a few guesses or too long to type.
 func NewPassphrase(s string) (*Passphrase, error) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case strings.TrimSpace(s) == "":
-		return nil, fmt.Errorf("the staff passphrase is empty: choose one of at least %d characters", MinPassphrase)
+		return nil, passphraseError{i18n.Key("the staff passphrase is empty: choose one of at least %d characters"), []any{MinPassphrase}}
 	case n < MinPassphrase:
-		return nil, fmt.Errorf("the staff passphrase has %d characters: it needs at least %d", n, MinPassphrase)
+		return nil, passphraseError{i18n.Key("the staff passphrase has %d characters: it needs at least %d"), []any{n, MinPassphrase}}
 	case n > maxPassphrase:
-		return nil, fmt.Errorf("the staff passphrase has %d characters: at most %d", n, maxPassphrase)
+		return nil, passphraseError{i18n.Key("the staff passphrase has %d characters: at most %d"), []any{n, maxPassphrase}}
 	}
 	p := &Passphrase{}
 	_, _ = rand.Read(p.salt[:]) // never fails (crypto/rand)
@@ -73,7 +87,7 @@ var (
 func (k *Kiosk) openSetup() {
 	k.bump()
 	k.state, k.first = ksSetup, nil
-	k.input = k.newField("Passphrase: ", textinput.EchoNone, maxPassphrase)
+	k.input = k.newField(k.look.p.T("Passphrase: "), textinput.EchoNone, maxPassphrase)
 }
 
 func (k *Kiosk) setupKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -88,15 +102,18 @@ func (k *Kiosk) setupKey(msg tea.KeyPressMsg) tea.Cmd {
 		p, err := NewPassphrase(typed)
 		if err != nil {
 			k.note = err.Error() + "."
+			if pe := (passphraseError{}); errors.As(err, &pe) {
+				k.note = pe.in(k.look.p) + k.look.p.T(".")
+			}
 			return nil
 		}
 		k.first, k.note = p, ""
-		k.input.Prompt = "Once more: "
+		k.input.Prompt = k.look.p.T("Once more: ")
 		return nil
 	}
 	if !k.first.Matches(typed) {
-		k.first, k.note = nil, "The two did not match. Type the passphrase again, from the start."
-		k.input.Prompt = "Passphrase: "
+		k.first, k.note = nil, k.look.p.T("The two did not match. Type the passphrase again, from the start.")
+		k.input.Prompt = k.look.p.T("Passphrase: ")
 		return nil
 	}
 	k.cfg.Passphrase = k.first
@@ -107,23 +124,23 @@ func (k *Kiosk) setupKey(msg tea.KeyPressMsg) tea.Cmd {
 func (k *Kiosk) setupView() (string, string, keyMap) {
 	out := []string{
 		"",
-		wrap("Staff: choose the passphrase that ends this kiosk. Voters cannot leave the kiosk, and nothing but this passphrase ends it. It is not shown as you type, not even as dots; you type it twice.", k.look.w),
+		wrap(k.look.p.T("Staff: choose the passphrase that ends this kiosk. Voters cannot leave the kiosk, and nothing but this passphrase ends it. It is not shown as you type, not even as dots; you type it twice."), k.look.w),
 		"",
-		wrap(fmt.Sprintf("At least %d characters. To end the kiosk later, press ctrl+x on the welcome screen and type it.", MinPassphrase), k.look.w),
+		wrap(k.look.p.T("At least %d characters. To end the kiosk later, press ctrl+x on the welcome screen and type it.", MinPassphrase), k.look.w),
 		"",
 		"    " + k.input.View(),
 	}
 	if k.note != "" {
 		out = append(out, "", wrap(k.look.st.bad.Render(k.note), k.look.w))
 	}
-	return k.look.st.title.Render("Voting kiosk · setting up"), strings.Join(out, "\n"), setupKeys
+	return k.look.st.title.Render(k.look.p.T("Voting kiosk · setting up")), strings.Join(out, "\n"), setupKeys
 }
 
 // openStaff shows the staff prompt; left alone, it closes by itself.
 func (k *Kiosk) openStaff() tea.Cmd {
 	k.bump()
 	k.state, k.note = ksStaff, ""
-	k.input = k.newField("Passphrase: ", textinput.EchoNone, maxPassphrase)
+	k.input = k.newField(k.look.p.T("Passphrase: "), textinput.EchoNone, maxPassphrase)
 	return k.after(staffIdle)
 }
 
@@ -171,7 +188,7 @@ func (k *Kiosk) onPassphrase(msg passphraseMsg) tea.Cmd {
 	}
 	k.checking = false
 	if !msg.ok {
-		k.note = "That is not the passphrase."
+		k.note = k.look.p.T("That is not the passphrase.")
 		return nil
 	}
 	k.bump()
@@ -182,16 +199,16 @@ func (k *Kiosk) onPassphrase(msg passphraseMsg) tea.Cmd {
 func (k *Kiosk) staffView() (string, string, keyMap) {
 	out := []string{
 		"",
-		wrap("This is for the stand's staff: the passphrase set when the kiosk started ends it. It is not shown as you type. Esc goes back to the welcome screen.", k.look.w),
+		wrap(k.look.p.T("This is for the stand's staff: the passphrase set when the kiosk started ends it. It is not shown as you type. Esc goes back to the welcome screen."), k.look.w),
 		"",
 	}
 	if k.checking {
-		out = append(out, "    Checking…")
+		out = append(out, "    "+k.look.p.T("Checking…"))
 	} else {
 		out = append(out, "    "+k.input.View())
 	}
 	if k.note != "" {
 		out = append(out, "", k.look.st.bad.Render(k.note))
 	}
-	return k.look.st.title.Render("Voting kiosk · staff"), strings.Join(out, "\n"), staffKeys
+	return k.look.st.title.Render(k.look.p.T("Voting kiosk · staff")), strings.Join(out, "\n"), staffKeys
 }

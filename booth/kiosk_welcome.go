@@ -9,8 +9,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -39,7 +41,7 @@ func (k *Kiosk) newField(prompt string, echo textinput.EchoMode, limit int) text
 	in.EchoMode = echo
 	in.CharLimit = limit
 	// Wide enough for a code typed with spaces; the screens indent it.
-	in.SetWidth(min(maxCodeInput+1, max(k.look.w-len(prompt)-8, 10)))
+	in.SetWidth(min(maxCodeInput+1, max(k.look.w-ansi.StringWidth(prompt)-8, 10)))
 	in.Focus()
 	return in
 }
@@ -48,7 +50,7 @@ func (k *Kiosk) newField(prompt string, echo textinput.EchoMode, limit int) text
 func (k *Kiosk) openWelcome() {
 	k.bump()
 	k.state, k.note, k.checking, k.first = ksWelcome, "", false, nil
-	k.input = k.newField("Code: ", textinput.EchoNormal, maxCodeInput)
+	k.input = k.newField(k.look.p.T("Code: "), textinput.EchoNormal, maxCodeInput)
 }
 
 // armIdle starts the timer that clears the current screen when it is
@@ -116,7 +118,7 @@ func (k *Kiosk) onRedeem(msg redeemMsg) tea.Cmd {
 	}
 	k.checking = false
 	if msg.err != nil {
-		k.note = codeRefusal(msg.err)
+		k.note = codeRefusal(k.look.p, msg.err)
 		return k.armIdle(welcomeIdle)
 	}
 	return k.startVoter(msg.voter)
@@ -124,49 +126,50 @@ func (k *Kiosk) onRedeem(msg redeemMsg) tea.Cmd {
 
 // codeRefusal tells the person at the kiosk why their code did not open
 // the booth, and what to do.
-func codeRefusal(err error) string {
-	const askStaff = " Please ask the staff at the stand."
+func codeRefusal(p i18n.Printer, err error) string {
+	askStaff := p.T(" Please ask the staff at the stand.")
 	switch {
 	case errors.Is(err, models.ErrCodeInvalid) && err.Error() != models.ErrCodeInvalid.Error():
 		// Mistyped: NormalizeCode says what is wrong with it.
-		return "Please check the code: " + strings.TrimPrefix(err.Error(), models.ErrCodeInvalid.Error()+": ") + "."
+		return p.T("Please check the code: %s.", strings.TrimPrefix(err.Error(), models.ErrCodeInvalid.Error()+": "))
 	case errors.Is(err, models.ErrCodeInvalid):
-		return "This code does not open the booth: it may be mistyped, or it was used or withdrawn already. Check it, or ask the staff for a new one."
+		return p.T("This code does not open the booth: it may be mistyped, or it was used or withdrawn already. Check it, or ask the staff for a new one.")
 	case errors.Is(err, models.ErrCodeExpired):
-		return "This code has expired: codes work for a few minutes only. Ask the staff for a new one."
+		return p.T("This code has expired: codes work for a few minutes only. Ask the staff for a new one.")
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return "You have already voted in the election this code is for (with your key or another code): one member, one ballot." + askStaff
+		return p.T("You have already voted in the election this code is for (with your key or another code): one member, one ballot.") + askStaff
 	case errors.Is(err, models.ErrNothingToVote):
-		return "You have no open election left to vote in: you may have voted already (with your key or another code)." + askStaff
+		return p.T("You have no open election left to vote in: you may have voted already (with your key or another code).") + askStaff
 	case errors.Is(err, models.ErrNotOpen):
-		return "The election this code is for is not open for voting." + askStaff
+		return p.T("The election this code is for is not open for voting.") + askStaff
 	case errors.Is(err, models.ErrNotOnRoll), errors.Is(err, models.ErrInactive):
-		return "This membership cannot vote in the election this code is for." + askStaff
+		return p.T("This membership cannot vote in the election this code is for.") + askStaff
 	case errors.Is(err, context.Canceled):
-		return "The kiosk is closing."
+		return p.T("The kiosk is closing.")
 	}
-	return "The code could not be checked (" + safetext.Sanitize(err.Error()) + ")." + askStaff
+	return p.T("The code could not be checked (%s).", safetext.Sanitize(err.Error())) + askStaff
 }
 
 func (k *Kiosk) welcomeView() (string, string, keyMap) {
-	head := k.look.st.title.Render("Members' voting booth")
+	p := k.look.p
+	head := k.look.st.title.Render(p.T("Members' voting booth"))
 	if k.cfg.Name != "" {
 		head = spread(head, safetext.Sanitize(k.cfg.Name), k.look.w)
 	}
 	w := k.look.w
 	out := []string{
 		"",
-		wrap("Welcome. To vote here, show your membership badge to the staff at the stand: they give you a one-time code. Type it below and press enter.", w),
+		wrap(p.T("Welcome. To vote here, show your membership badge to the staff at the stand: they give you a one-time code. Type it below and press enter."), w),
 		"",
 	}
 	if k.checking {
-		out = append(out, "    Checking the code…")
+		out = append(out, "    "+p.T("Checking the code…"))
 	} else {
 		out = append(out, "    "+k.input.View())
 	}
 	if k.note != "" {
 		out = append(out, "", wrap(k.look.st.bad.Render(k.note), w))
 	}
-	out = append(out, "", k.look.st.dim.Render(wrap("A code works once, for a few minutes, for the member it was issued to. When you finish, the kiosk clears the screen for the next member: it keeps nothing of your visit.", w)))
+	out = append(out, "", k.look.st.dim.Render(wrap(p.T("A code works once, for a few minutes, for the member it was issued to. When you finish, the kiosk clears the screen for the next member: it keeps nothing of your visit."), w)))
 	return head, strings.Join(out, "\n"), welcomeKeys
 }

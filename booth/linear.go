@@ -162,10 +162,10 @@ func (l *linear) readLine() (string, error) {
 			return line, nil
 		case <-warn.C:
 			l.printf("\nNo answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.\n",
-				spelledDuration(warnAt), spelledDuration(l.timeout-warnAt))
+				spelledDuration(en, warnAt), spelledDuration(en, l.timeout-warnAt))
 		case <-idle.C:
 			l.printf("\n")
-			l.farewell = "The session ended after " + spelledDuration(l.timeout) + " without an answer. Nothing was cast by it. Goodbye."
+			l.farewell = "The session ended after " + spelledDuration(en, l.timeout) + " without an answer. Nothing was cast by it. Goodbye."
 			return "", errLeave
 		case <-l.ctx.Done():
 			l.printf("\n")

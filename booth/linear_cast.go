@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -25,7 +26,8 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 		l.printf("Your ballot in %s%s, read back:\n", safetext.Sanitize(e.Title), version)
 	}
 	l.para(safetext.SanitizeMultiline(b.Describe(e.Definition)))
-	for _, n := range reviewNotes(b, e.Method, shortened) {
+	// Linear mode speaks English (its text is not in the catalogue yet).
+	for _, n := range reviewNotes(i18n.Printer{}, b, e.Method, shortened) {
 		l.once(n)
 	}
 	for {
@@ -51,7 +53,7 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 		receipt, err = l.b.CastBallot(l.ctx, e.ID, by, b)
 	}
 	if err != nil || receipt == "" {
-		l.printf("%s\n", castError(err))
+		l.printf("%s\n", castError(en, err))
 		return nil
 	}
 	l.receipt(e, receipt, old)
@@ -69,12 +71,11 @@ func (l *linear) receipt(e models.MemberElection, receipt, replaced string) {
 	if replaced != "" {
 		l.printf("The receipt you entered, %s, no longer counts: its ballot was replaced by this one.\n", groupReceipt(replaced))
 	}
-	use := receiptUse(e)
+	use := receiptUse(en, e)
 	if e.AllowReplace {
 		use += " Until the close you can replace your ballot: choose to replace it in this election and enter this receipt."
 	}
-	l.printf("What it is for: %s Keep it secret: whoever holds it can %s. Nobody, not even the election officers, can give it to you again. Write it down or copy it now.\n",
-		use, holderPower(e))
+	l.printf("What it is for: %s %s Write it down or copy it now.\n", use, holderPower(en, e))
 }
 
 // spellReceipt spells a receipt for a screen reader, which would otherwise

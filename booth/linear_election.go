@@ -137,7 +137,7 @@ func (l *linear) about(le *linearElection) {
 	l.printf("%s\n", linearStatus(me, l.s.Now()))
 	l.printf("How it works: %s\n", me.MethodSentence())
 	if me.State != models.Draft {
-		l.printf("%s.\n", strings.ReplaceAll(turnoutLine(me), " · ", "; "))
+		l.printf("%s.\n", strings.ReplaceAll(turnoutLine(en, me), " · ", "; "))
 	}
 	l.description(le)
 	l.candidates(le)
@@ -213,7 +213,7 @@ func (l *linear) oldReceipt(le *linearElection) (string, error) {
 			continue
 		}
 		if err := l.b.CheckReplace(l.ctx, le.me.ID, norm); err != nil {
-			l.printf("%s\n", replaceCheckError(err))
+			l.printf("%s\n", replaceCheckError(en, err))
 			continue
 		}
 		return norm, nil

@@ -2,7 +2,6 @@ package booth
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -60,6 +60,7 @@ type model struct {
 	cancel  context.CancelFunc
 	b       Backend
 	s       Session
+	p       i18n.Printer // the member's language
 	timeout time.Duration
 
 	w, h     int
@@ -113,7 +114,7 @@ func New(ctx context.Context, b Backend, s Session) tea.Model {
 		timeout = defaultIdle
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	return &model{ctx: ctx, cancel: cancel, b: b, s: s, timeout: timeout,
+	return &model{ctx: ctx, cancel: cancel, b: b, s: s, p: i18n.For(s.Lang), timeout: timeout,
 		w: 80, h: 24, tw: 80, st: darkStyles, dark: true, lastKey: time.Now()}
 }
 
@@ -155,7 +156,7 @@ func (m *model) onIdle(msg idleMsg) tea.Cmd {
 		// Nothing is cast: leaving drops whatever ballot was being
 		// filled in.
 		m.idleLeft = 0
-		m.quitMsg = fmt.Sprintf("No key was pressed for %s, so the booth closed this session. Nothing was cast.", spelledDuration(idle))
+		m.quitMsg = m.p.T("No key was pressed for %s, so the booth closed this session. Nothing was cast.", spelledDuration(m.p, idle))
 		return m.quit()
 	case left > m.warnFor():
 		m.idleLeft = 0
@@ -172,8 +173,8 @@ func (m *model) onIdle(msg idleMsg) tea.Cmd {
 // header while it runs.
 func (m *model) idleBanner() string {
 	secs := int((m.idleLeft + time.Second - 1) / time.Second)
-	return m.st.warn.Render(wrap(fmt.Sprintf("No key pressed for a while: this session closes in %s, dropping any ballot not cast. Press any key to stay.",
-		spelledDuration(time.Duration(secs)*time.Second)), m.w))
+	return m.st.warn.Render(wrap(m.p.T("No key pressed for a while: this session closes in %s, dropping any ballot not cast. Press any key to stay.",
+		spelledDuration(m.p, time.Duration(secs)*time.Second)), m.w))
 }
 
 // Farewell is what the booth said as it ended the session ("" while it
@@ -243,7 +244,7 @@ func (m *model) setStyles() {
 // "q" or "?" can be typed.
 func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, kQuit) {
-		m.quitMsg = "You left the booth."
+		m.quitMsg = m.p.T("You left the booth.")
 		return m.quit()
 	}
 	if m.pageScrolls() && m.scrollPage(msg) {
@@ -345,6 +346,11 @@ func (m *model) typing() bool {
 func (m *model) onResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case electionsMsg:
+		// The officers' own text in the member's language, where they
+		// wrote it.
+		for i := range msg.list {
+			msg.list[i].Definition = msg.list[i].Definition.In(m.p.Lang())
+		}
 		m.home.loaded, m.home.err, m.home.list = true, msg.err, msg.list
 		if msg.secret != nil {
 			m.secret = msg.secret
@@ -415,7 +421,7 @@ func (m *model) content() string {
 	if m.w < minWidth || rows < minHeight {
 		// Wrapped: the size needed is at the end, and this is shown
 		// precisely when the terminal is too narrow for one line.
-		return wrap(fmt.Sprintf("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
+		return wrap(m.p.T("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
 	}
 	var head, body string
 	var keys keyMap
@@ -456,8 +462,8 @@ func (m *model) content() string {
 func (m *model) frame(head, body string, keys keyMap) string {
 	keys = m.offered(keys)
 	if m.showHelp {
-		body = m.st.heading.Render("Keys on this screen") + "\n\n" + m.fullHelp(keys) +
-			"\n\n" + m.st.dim.Render("Press ? or esc to close this help.")
+		body = m.st.heading.Render(m.p.T("Keys on this screen")) + "\n\n" + m.fullHelp(keys) +
+			"\n\n" + m.st.dim.Render(m.p.T("Press ? or esc to close this help."))
 		keys = m.offered(keyMap{short: []key.Binding{kHelp, kQuit}})
 	}
 	rule, foot := m.chromeFor(keys.short)
@@ -478,6 +484,7 @@ func (m *model) frame(head, body string, keys keyMap) string {
 	all = append(all, bodyLines...)
 	all = append(all, rule)
 	all = append(all, footLines...)
+	translateMarkers(m.p, all)
 	m.cutToWidth(all)
 	return strings.Join(all, "\n")
 }

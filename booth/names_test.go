@@ -72,7 +72,7 @@ func TestResultsListOneNamePerLine(t *testing.T) {
 func TestOfflineOutcomeOneNamePerLine(t *testing.T) {
 	r := &tally.Result{Method: tally.Approval, Seats: 2, Elected: []int{1, 0},
 		Candidates: []tally.Candidate{{Name: commaNames[0]}, {Name: commaNames[1]}}}
-	got := strings.Join((&offline{b: &bundle.Bundle{Result: r}}).outcome(80), "\n")
+	got := strings.Join((&offline{b: &bundle.Bundle{Result: r}, m: &model{}}).outcome(80), "\n")
 	if want := "Elected: Once a year, with point releases\n         Every six months"; got != want {
 		t.Errorf("outcome\n%s\nwant\n%s", got, want)
 	}

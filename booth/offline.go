@@ -2,14 +2,15 @@ package booth
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -60,15 +61,18 @@ type offline struct {
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
-// checked, with its report.
-func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
+// checked, with its report, in lang (see Session.Lang).
+func NewOffline(b *bundle.Bundle, rep bundle.Report, lang string) tea.Model {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now}, timeout: defaultIdle,
+	p := i18n.For(lang)
+	m := &model{ctx: ctx, cancel: cancel, s: Session{Now: time.Now, Lang: lang}, p: p, timeout: defaultIdle,
 		w: 80, h: 24, tw: 80, st: darkStyles, dark: true}
-	m.el = &electionState{me: models.MemberElection{Election: b.Election, Turnout: b.Turnout}}
+	e := b.Election
+	e.Definition = e.Definition.In(p.Lang())
+	m.el = &electionState{me: models.MemberElection{Election: e, Turnout: b.Turnout}}
 	o := &offline{m: m, b: b, rep: rep}
-	o.distrust, o.distrustDetail = distrust(rep)
-	o.ledger = ledgerLine(b.Ledger)
+	o.distrust, o.distrustDetail = distrust(p, rep)
+	o.ledger = ledgerLine(p, b.Ledger)
 	return o
 }
 
@@ -77,27 +81,27 @@ func NewOffline(b *bundle.Bundle, rep bundle.Report) tea.Model {
 // definition that does not hash to its fingerprint. A recount of such a
 // bundle proves nothing (whoever changed it could change the ledger too),
 // so no other check or screen is shown beside it.
-func distrust(rep bundle.Report) (string, string) {
+func distrust(p i18n.Printer, rep bundle.Report) (string, string) {
 	sig, def := false, false
 	for _, c := range rep.Checks {
 		switch c.Name {
 		case bundle.CheckSignature:
 			if c.Status != bundle.StatusOK {
-				return "THE SIGNATURE IS INVALID", c.Detail
+				return p.T("THE SIGNATURE IS INVALID"), c.Detail
 			}
 			sig = true
 		case bundle.CheckDefinition:
 			if c.Status != bundle.StatusOK {
-				return "THE FINGERPRINT DOES NOT MATCH", c.Detail
+				return p.T("THE FINGERPRINT DOES NOT MATCH"), c.Detail
 			}
 			def = true
 		}
 	}
 	switch {
 	case !sig:
-		return "THE SIGNATURE WAS NOT CHECKED", "the report has no signature check"
+		return p.T("THE SIGNATURE WAS NOT CHECKED"), p.T("the report has no signature check")
 	case !def:
-		return "THE FINGERPRINT WAS NOT CHECKED", "the report has no fingerprint check"
+		return p.T("THE FINGERPRINT WAS NOT CHECKED"), p.T("the report has no fingerprint check")
 	}
 	return "", ""
 }
@@ -162,7 +166,7 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Result, CountedAt: o.b.CountedAt}})
 		o.scr, o.boothScr = offBooth, scrResults
 	case key.Matches(msg, kDesc) && strings.TrimSpace(o.b.Election.Description) != "":
-		m.openReader(safetext.Sanitize(o.b.Election.Title), o.b.Election.Description, scrElection)
+		m.openReader(safetext.Sanitize(m.el.me.Title), m.el.me.Description, scrElection)
 		o.scr, o.boothScr = offBooth, scrRead
 	case key.Matches(msg, kFind) && o.b.Ledger != nil:
 		o.openLookup()
@@ -194,13 +198,14 @@ func (o *offline) content() string {
 
 // header is the election, as the review's screens head it.
 func (o *offline) header() string {
-	m, e := o.m, o.b.Election
-	line2 := methodName(e.Method)
+	m := o.m
+	e := m.el.me
+	line2 := methodName(m.p, e.Method)
 	if e.Method != tally.YesNo {
-		line2 += " · " + seats(e.Seats)
+		line2 += " · " + seats(m.p, e.Seats)
 	}
-	line2 += " · closed " + utc(e.ClosedAt)
-	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), "published results", m.w) + "\n" + line2
+	line2 += m.p.T(" · closed %s", utc(e.ClosedAt))
+	return spread(m.st.title.Render(safetext.Sanitize(e.Title)), m.p.T("published results"), m.w) + "\n" + line2
 }
 
 // distrustView is the summary of a bundle that cannot be trusted: the
@@ -210,7 +215,7 @@ func (o *offline) distrustView() (string, string, keyMap) {
 	out := []string{m.st.bad.Render("✗ " + o.distrust), ""}
 	out = append(out, lines(wrap(safetext.Sanitize(o.distrustDetail)+".", m.w))...)
 	out = append(out, "")
-	out = append(out, lines(wrap("Nothing in this bundle can be trusted: not the result, the turnout, the ledger, nor a recount of it, so the review shows none of them. Get the bundle again from the election officers, and tell them it failed this check.", m.w))...)
+	out = append(out, lines(wrap(m.p.T("Nothing in this bundle can be trusted: not the result, the turnout, the ledger, nor a recount of it, so the review shows none of them. Get the bundle again from the election officers, and tell them it failed this check."), m.w))...)
 	keys := keyMap{short: []key.Binding{kHelp, kLeave}, full: [][]key.Binding{{kHelp, kLeave, kQuit}}}
 	return o.header(), strings.Join(out, "\n"), keys
 }
@@ -222,14 +227,14 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	}
 	var out []string
 	out = append(out, o.checkLines()...)
-	out = append(out, o.row("Turnout", strings.TrimPrefix(turnout(m.el.me), "turnout ")))
-	out = append(out, o.row("Ledger", o.ledger))
+	out = append(out, o.row(m.p.T("Turnout"), turnoutText(m.p, m.el.me, i18n.Key("%s of %s (%s)"))))
+	out = append(out, o.row(m.p.T("Ledger"), o.ledger))
 	head := b.AuditHead
-	if len(head) > 16 {
-		head = head[:16] + "…"
+	if ansi.StringWidth(head) > 16 {
+		head = ansi.Truncate(head, 16, "") + "…"
 	}
-	out = append(out, o.row("Audit chain", fmt.Sprintf("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
-	out = append(out, o.row("Published", utc(b.PublishedAt)+" · counted "+utc(b.CountedAt)), "")
+	out = append(out, o.row(m.p.T("Audit chain"), m.p.T("head at entry %d, %s", b.AuditSeq, safetext.Sanitize(head))))
+	out = append(out, o.row(m.p.T("Published"), m.p.T("%s · counted %s", utc(b.PublishedAt), utc(b.CountedAt))), "")
 	out = append(out, o.outcome(m.w)...)
 	keys := keyMap{short: []key.Binding{kSeeResults}}
 	if b.Ledger != nil {
@@ -243,11 +248,20 @@ func (o *offline) summaryView() (string, string, keyMap) {
 	return o.header(), strings.Join(out, "\n"), keys
 }
 
-// labelWidth is the width of the summary's labels.
-const labelWidth = 13
+// labelWidth is the width of the summary's labels: the English ones' and
+// the width of the widest label in the language shown, with a space.
+func (o *offline) labelWidth() int {
+	w := 13
+	for _, l := range []string{i18n.Key("Turnout"), i18n.Key("Ledger"), i18n.Key("Audit chain"), i18n.Key("Published"),
+		i18n.Key("Signature"), i18n.Key("Fingerprint"), i18n.Key("Recount"), i18n.Key("Ballot texts")} {
+		w = max(w, ansi.StringWidth(o.m.p.T(l))+1)
+	}
+	return w
+}
 
 // row is a labelled line of the summary; text wraps under itself.
 func (o *offline) row(label, text string) string {
+	labelWidth := o.labelWidth()
 	ls := hang(lines(wrap(text, max(o.m.w-labelWidth, 20))), padRight(label, labelWidth), strings.Repeat(" ", labelWidth))
 	return strings.Join(ls, "\n")
 }
@@ -263,15 +277,15 @@ func (o *offline) checkLines() []string {
 		label, text := "", ""
 		switch c.Name {
 		case bundle.CheckSignature:
-			label, text = "Signature", o.signatureText()
+			label, text = m.p.T("Signature"), o.signatureText()
 		case bundle.CheckDefinition:
 			// The definition hashes to it: compare it with the one
 			// published when voting opened.
-			label, text = "Fingerprint", safetext.Sanitize(o.b.Election.Fingerprint)
+			label, text = m.p.T("Fingerprint"), safetext.Sanitize(o.b.Election.Fingerprint)
 		case bundle.CheckRecount:
-			label, text = "Recount", o.recountText(c)
+			label, text = m.p.T("Recount"), o.recountText(c)
 		case bundle.CheckBallotTexts:
-			label, text = "Ballot texts", "not checked: a v1 bundle, published before each ballot had one text"
+			label, text = m.p.T("Ballot texts"), m.p.T("not checked: a v1 bundle, published before each ballot had one text")
 		default:
 			continue
 		}
@@ -290,22 +304,22 @@ func (o *offline) checkLines() []string {
 // signatureText is a signature that held (distrustView shows one that
 // did not).
 func (o *offline) signatureText() string {
-	return "valid, by " + safetext.Sanitize(o.b.Signer()) + ": " + safetext.Sanitize(o.rep.Anchor)
+	return o.m.p.T("valid, by %s: %s", safetext.Sanitize(o.b.Signer()), safetext.Sanitize(o.rep.Anchor))
 }
 
 func (o *offline) recountText(c bundle.Check) string {
 	switch c.Status {
 	case bundle.StatusOK:
-		return fmt.Sprintf("matches: the %s ballots in the ledger count to the published result", thousands(int64(o.b.Turnout.Voted)))
+		return o.m.p.T("matches: the %s ballots in the ledger count to the published result", thousands(int64(o.b.Turnout.Voted)))
 	case bundle.StatusSkipped:
-		return "not possible: this election did not publish its ledger"
+		return o.m.p.T("not possible: this election did not publish its ledger")
 	}
 	return safetext.Sanitize(c.Detail)
 }
 
-func ledgerLine(ledger []models.LedgerEntry) string {
+func ledgerLine(p i18n.Printer, ledger []models.LedgerEntry) string {
 	if ledger == nil {
-		return "not published"
+		return p.T("not published")
 	}
 	counted, replaced := 0, 0
 	for _, l := range ledger {
@@ -315,15 +329,8 @@ func ledgerLine(ledger []models.LedgerEntry) string {
 			counted++
 		}
 	}
-	return fmt.Sprintf("%s, by receipt hash", plural(counted, "ballot")+" and "+plural(replaced, "replaced receipt"))
-}
-
-// plural is "1 ballot" or "1,284 ballots".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(int64(n)) + " " + noun + "s"
+	return p.T("%s and %s, by receipt hash", p.N(counted, "1 ballot", "%s ballots", thousands(int64(counted))),
+		p.N(replaced, "1 replaced receipt", "%s replaced receipts", thousands(int64(replaced))))
 }
 
 // outcome is the result in a sentence, or the elected one to a line (a
@@ -332,17 +339,18 @@ func (o *offline) outcome(w int) []string {
 	r := o.b.Result
 	switch {
 	case r.Method == tally.YesNo && r.Passed:
-		return []string{"The question passed."}
+		return []string{o.m.p.T("The question passed.")}
 	case r.Method == tally.YesNo:
-		return []string{"The question did not pass."}
+		return []string{o.m.p.T("The question did not pass.")}
 	case len(r.Elected) == 0:
-		return []string{"Nobody was elected."}
+		return []string{o.m.p.T("Nobody was elected.")}
 	}
 	var out []string
+	elected := o.m.p.T("Elected: ")
 	for i, c := range r.Elected {
-		prefix := "Elected: "
+		prefix := elected
 		if i > 0 {
-			prefix = "         "
+			prefix = strings.Repeat(" ", ansi.StringWidth(elected))
 		}
 		if c >= 0 && c < len(r.Candidates) {
 			out = append(out, lines(wrap(prefix+safetext.Sanitize(r.Candidates[c].Name), w))...)

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models/bundle"
 	"vote.example.org/booth/models/safetext"
 )
@@ -27,7 +28,7 @@ var lookupKeys = keyMap{
 }
 
 func (o *offline) openLookup() {
-	in := newInput(o.m, "Receipt: ", "")
+	in := newInput(o.m, o.m.p.T("Receipt: "), "")
 	in.CharLimit = 48
 	in.Focus()
 	o.look, o.scr = &lookupState{input: in}, offLookup
@@ -60,15 +61,15 @@ func (o *offline) answer() []string {
 	f, err := o.look.found, o.look.err
 	switch {
 	case errors.Is(err, bundle.ErrReceiptReplaced):
-		return lines(wrap(m.st.warn.Render("Replaced: the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted. Look up the receipt of your newer ballot."), m.w))
+		return lines(wrap(m.st.warn.Render(m.p.T("Replaced: the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted. Look up the receipt of your newer ballot.")), m.w))
 	case errors.Is(err, bundle.ErrReceiptNotFound):
-		return lines(wrap(m.st.bad.Render("Not found: no ballot in this ledger has this receipt. Check that you copied it whole and that it is for this election."), m.w))
+		return lines(wrap(m.st.bad.Render(m.p.T("Not found: no ballot in this ledger has this receipt. Check that you copied it whole and that it is for this election.")), m.w))
 	case err != nil:
 		return lines(wrap(m.st.bad.Render(safetext.Sanitize(err.Error())), m.w))
 	}
-	out := lines(wrap(m.st.good.Render("✓ Counted.")+" The ledger holds this ballot under receipt hash "+shortHash(f.ReceiptHash)+":", m.w))
+	out := lines(wrap(m.st.good.Render(m.p.T("✓ Counted."))+m.p.T(" The ledger holds this ballot under receipt hash %s:", shortHash(f.ReceiptHash)), m.w))
 	out = append(out, "")
-	for _, line := range lines(safetext.SanitizeMultiline(f.Ballot.Describe(d))) {
+	for _, line := range lines(safetext.SanitizeMultiline(f.Ballot.DescribeIn(m.p, d))) {
 		for _, l := range lines(wrap(line, m.w-2)) {
 			out = append(out, "  "+l)
 		}
@@ -78,18 +79,18 @@ func (o *offline) answer() []string {
 
 // shortHash is a receipt hash cut for the screen: its first 16 digits.
 func shortHash(h string) string {
-	if len(h) > 16 {
-		return h[:16] + "…"
+	if ansi.StringWidth(h) > 16 {
+		return ansi.Truncate(h, 16, "") + "…"
 	}
 	return h
 }
 
 func (o *offline) lookupView() (string, string, keyMap) {
 	m, l := o.m, o.look
-	out := []string{m.st.heading.Render("FIND YOUR BALLOT"), ""}
-	out = append(out, lines(wrap("Enter the receipt you were given when you voted. It is looked up in the ledger of this file, on this computer; nothing is sent anywhere.", m.w))...)
+	out := []string{m.st.heading.Render(m.p.T("FIND YOUR BALLOT")), ""}
+	out = append(out, lines(wrap(m.p.T("Enter the receipt you were given when you voted. It is looked up in the ledger of this file, on this computer; nothing is sent anywhere."), m.w))...)
 	if o.rep.Checks != nil && !o.rep.OK {
-		out = append(out, lines(wrap(m.st.bad.Render("This bundle failed its checks (see the summary): what it says about a ballot cannot be trusted."), m.w))...)
+		out = append(out, lines(wrap(m.st.bad.Render(m.p.T("This bundle failed its checks (see the summary): what it says about a ballot cannot be trusted.")), m.w))...)
 	}
 	out = append(out, "", l.input.View())
 	if l.looked {

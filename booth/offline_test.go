@@ -125,16 +125,25 @@ func sortLedger(l []models.LedgerEntry) {
 type offlineHarness struct {
 	t  *testing.T
 	tm *teatest.TestModel
+	// viaEnglish waits for text in the English of the screen shown (see
+	// harness).
+	viaEnglish bool
 }
 
 func startOffline(t *testing.T, data []byte, o bundle.Options) *offlineHarness {
+	t.Helper()
+	return startOfflineIn(t, data, o, "")
+}
+
+// startOfflineIn is startOffline for a reader whose locale asks for lang.
+func startOfflineIn(t *testing.T, data []byte, o bundle.Options, lang string) *offlineHarness {
 	t.Helper()
 	b, rep := bundle.Verify(data, o)
 	if b == nil {
 		t.Fatalf("not a bundle: %+v", rep)
 	}
-	tm := startProgram(t, NewOffline(b, rep), 80, 24)
-	h := &offlineHarness{t: t, tm: tm}
+	tm := startProgram(t, NewOffline(b, rep, lang), 80, 24)
+	h := &offlineHarness{t: t, tm: tm, viaEnglish: lang != ""}
 	h.waitFor("published results", "Signature")
 	return h
 }
@@ -146,6 +155,9 @@ func (h *offlineHarness) screen() string {
 
 func (h *offlineHarness) waitFor(want ...string) string {
 	h.t.Helper()
+	if h.viaEnglish {
+		return waitForScreen(h.t, func() string { return readScreen(h.t, h.tm, (*offline).englishContent) }, want...)
+	}
 	return waitForScreen(h.t, h.screen, want...)
 }
 
@@ -280,7 +292,7 @@ func TestOfflineUntrustedBundleBlocksEverything(t *testing.T) {
 				t.Fatalf("not a bundle: %+v", rep)
 			}
 			rep = tc.report(rep)
-			h := &offlineHarness{t: t, tm: startProgram(t, NewOffline(b, rep), 80, 24)}
+			h := &offlineHarness{t: t, tm: startProgram(t, NewOffline(b, rep, ""), 80, 24)}
 			s := h.waitFor("published results", tc.want)
 			for _, not := range []string{"✓", "Recount", "Elected", "enter results", "f find", "d read"} {
 				if strings.Contains(s, not) {

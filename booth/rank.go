@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -142,13 +143,13 @@ func (r *rankState) shareAbove(c int) bool {
 // ballot is the state as a models.Ballot by candidate ID, checked by
 // models.ParseBallot exactly as a ballot sent by `ssh HOST cast` would be,
 // so the booth cannot cast what the command line would refuse.
-func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
+func (r *rankState) ballot(p i18n.Printer, e models.MemberElection) (models.Ballot, error) {
 	var b models.Ballot
 	if e.Method == tally.YesNo {
 		if r.answer == "" {
-			return b, errors.New("choose yes, no or abstain first")
+			return b, errors.New(i18n.Key("choose yes, no or abstain first"))
 		}
-		return models.ParseBallot(e.Definition, e.Withdrawn, r.answer+"\n")
+		return models.ParseBallotIn(p, e.Definition, e.Withdrawn, r.answer+"\n")
 	}
 	for _, rank := range r.ranks {
 		ids := make([]string, len(rank))
@@ -157,18 +158,19 @@ func (r *rankState) ballot(e models.MemberElection) (models.Ballot, error) {
 		}
 		b.Ranks = append(b.Ranks, ids)
 	}
-	return models.ParseBallot(e.Definition, e.Withdrawn, b.Text())
+	return models.ParseBallotIn(p, e.Definition, e.Withdrawn, b.Text())
 }
 
 // problemText turns a ballot's validation error into words for the screen.
-func problemText(err error) string {
+func problemText(p i18n.Printer, err error) string {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		msgs := make([]string, len(ve.Problems))
 		for i, p := range ve.Problems {
 			msgs[i] = p.Msg
 		}
-		return safetext.Sanitize("This ballot cannot be cast: " + strings.Join(msgs, "; "))
+		return safetext.Sanitize(p.T("This ballot cannot be cast: %s", strings.Join(msgs, "; ")))
 	}
-	return safetext.Sanitize(err.Error())
+	// The booth's own problems are catalogue keys; others stay as written.
+	return safetext.Sanitize(p.T(err.Error()))
 }

@@ -22,7 +22,7 @@ func (m *model) rankView() (string, string, keyMap) {
 	case tally.Schulze:
 		keys = schulzeRankKeys
 	}
-	top := lines(wrap(safetext.Sanitize(e.MethodSentence()), m.w))
+	top := lines(wrap(safetext.Sanitize(e.MethodSentenceIn(m.p)), m.w))
 	var bottom []string
 	switch {
 	case r.filtering:
@@ -82,15 +82,15 @@ func (m *model) paneHeads() (string, string) {
 	r, e := m.rank, m.el.me
 	switch e.Method {
 	case tally.YesNo:
-		return " YOUR ANSWER", " CHOICES (enter picks)"
+		return m.p.T(" YOUR ANSWER"), m.p.T(" CHOICES (enter picks)")
 	case tally.Approval:
-		count := fmt.Sprintf("%d approved", len(r.ranks))
+		count := m.p.T("%d approved", len(r.ranks))
 		if e.MaxChoices > 0 {
-			count = fmt.Sprintf("%d of at most %d approved", len(r.ranks), e.MaxChoices)
+			count = m.p.T("%d of at most %d approved", len(r.ranks), e.MaxChoices)
 		}
-		return " YOUR BALLOT · " + count, " NOT APPROVED" + m.filterNote()
+		return m.p.T(" YOUR BALLOT · %s", count), m.p.T(" NOT APPROVED") + m.filterNote()
 	}
-	return " YOUR BALLOT", " NOT RANKED" + m.filterNote()
+	return m.p.T(" YOUR BALLOT"), m.p.T(" NOT RANKED") + m.filterNote()
 }
 
 func (m *model) filterNote() string {
@@ -98,9 +98,9 @@ func (m *model) filterNote() string {
 		return ""
 	}
 	if m.rank.filtering {
-		return " · filter " + fmt.Sprintf("%q", m.rank.filter)
+		return m.p.T(" · filter %q", m.rank.filter)
 	}
-	return " · filter " + fmt.Sprintf("%q", m.rank.filter) + " (esc clears)"
+	return m.p.T(" · filter %q (esc clears)", m.rank.filter)
 }
 
 // paneLines is one pane's lines, windowed around its cursor.
@@ -115,7 +115,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 	}
 	switch {
 	case p == paneBallot && e.Method == tally.YesNo:
-		answer := m.st.dim.Render("no answer yet")
+		answer := m.st.dim.Render(m.p.T("no answer yet"))
 		for _, c := range m.choices() {
 			if c.id == r.answer {
 				answer = c.label
@@ -134,7 +134,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 			out = append(out, mark(i)+label+" "+safetext.Sanitize(e.Candidates[s.cand].Name))
 		}
 		if len(out) == 0 {
-			out = append(out, m.st.dim.Render("  (empty: enter adds the one under the cursor)"))
+			out = append(out, m.st.dim.Render(m.p.T("  (empty: enter adds the one under the cursor)")))
 		}
 	case e.Method == tally.YesNo:
 		for i, c := range m.choices() {
@@ -149,7 +149,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 			out = append(out, mark(i)+" "+safetext.Sanitize(e.Candidates[c].Name))
 		}
 		if len(out) == 0 && r.filter != "" {
-			out = append(out, m.st.dim.Render("  (no name matches the filter)"))
+			out = append(out, m.st.dim.Render(m.p.T("  (no name matches the filter)")))
 		}
 	}
 	for i := range out {
@@ -168,15 +168,15 @@ func (m *model) ballotSummary() string {
 	switch e.Method {
 	case tally.YesNo:
 		if r.answer == "" {
-			return "Pick an answer, then press r to review it."
+			return m.p.T("Pick an answer, then press r to review it.")
 		}
-		return "Press r to review your answer before casting it."
+		return m.p.T("Press r to review your answer before casting it.")
 	case tally.Approval:
-		return fmt.Sprintf("%d approved · press r to review before casting", len(r.ranks))
+		return m.p.T("%d approved · press r to review before casting", len(r.ranks))
 	}
 	n := len(r.slots())
 	if n == 0 {
-		return "Nobody ranked yet · press r to review before casting"
+		return m.p.T("Nobody ranked yet · press r to review before casting")
 	}
-	return fmt.Sprintf("%d ranked, %d not ranked · press r to review before casting", n, len(e.Candidates)-len(e.Withdrawn)-n)
+	return m.p.T("%d ranked, %d not ranked · press r to review before casting", n, len(e.Candidates)-len(e.Withdrawn)-n)
 }

@@ -1,13 +1,13 @@
 package booth
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -52,7 +52,7 @@ func (m *model) choices() []choice {
 		out = append(out, choice{c.ID, safetext.Sanitize(c.Name)})
 	}
 	if !slices.ContainsFunc(out, func(c choice) bool { return c.id == "abstain" }) {
-		out = append(out, choice{"abstain", "Abstain"})
+		out = append(out, choice{"abstain", m.p.T("Abstain")})
 	}
 	return out
 }
@@ -126,7 +126,7 @@ func (m *model) rankKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.openStatement(c, scrRank)
 		}
 	case key.Matches(msg, kFilter) && method != tally.YesNo:
-		in := newInput(m, "filter by name: ", r.filter)
+		in := newInput(m, m.p.T("filter by name: "), r.filter)
 		r.input, r.filtering, r.pane = &in, true, paneRest
 		return r.input.Focus()
 	case method == tally.YesNo:
@@ -166,7 +166,7 @@ func (m *model) approveKey(msg tea.KeyPressMsg) {
 		r.take(c)
 	case key.Matches(msg, kRemove):
 	case limit > 0 && len(r.ranks) >= limit:
-		r.problem = fmt.Sprintf("You may approve at most %d; remove one first.", limit)
+		r.problem = m.p.T("You may approve at most %d; remove one first.", limit)
 	default:
 		r.add(c)
 	}
@@ -200,9 +200,9 @@ func (m *model) orderKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, kEqual):
 		switch {
 		case m.el.me.Method != tally.Schulze:
-			r.problem = methodName(m.el.me.Method) + " does not allow equal ranks; only Schulze elections do."
+			r.problem = m.p.T("%s does not allow equal ranks; only Schulze elections do.", methodName(m.p, m.el.me.Method))
 		case !r.shareAbove(c):
-			r.problem = "There is no rank above to share."
+			r.problem = m.p.T("There is no rank above to share.")
 		case r.pane == paneBallot:
 			m.follow(c)
 		}
@@ -250,17 +250,17 @@ func newInput(m *model, prompt, value string) textinput.Model {
 
 // inputWidth is the width of a text field after its prompt.
 func inputWidth(m *model, prompt string) int {
-	return max(m.w-len(prompt)-4, 10)
+	return max(m.w-ansi.StringWidth(prompt)-4, 10)
 }
 
 // toReview checks the ballot and shows it in words.
 func (m *model) toReview() {
-	b, err := m.rank.ballot(m.el.me)
+	b, err := m.rank.ballot(m.p, m.el.me)
 	if err != nil {
-		m.rank.problem = problemText(err)
+		m.rank.problem = problemText(m.p, err)
 		return
 	}
-	in := newInput(m, "Type cast to confirm: ", "")
+	in := newInput(m, m.p.T("Type cast to confirm: "), "")
 	in.Focus()
 	m.rev = &reviewState{ballot: b, input: in, shortened: len(b.Ranks) < len(m.rank.ranks)}
 	m.scr = scrReview

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -27,34 +28,34 @@ func (m *model) receiptKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) receiptView() (string, string, keyMap) {
 	e := m.el.me
-	done := "Your ballot is cast. ✓"
+	done := m.p.T("Your ballot is cast. ✓")
 	if m.replaced != "" {
-		done = "Your ballot is replaced. ✓"
+		done = m.p.T("Your ballot is replaced. ✓")
 	}
 	head := m.st.title.Render(safetext.Sanitize(e.Title)) + "\n" + m.st.good.Render(done)
 	out := []string{
-		"Your receipt (it is shown only this once):",
+		m.p.T("Your receipt (it is shown only this once):"),
 		"",
 		"    " + m.st.title.Render(groupReceipt(m.receipt)),
 		"",
 	}
 	if m.replaced != "" {
-		out = append(out, lines(wrap("The receipt you entered, "+groupReceipt(m.replaced)+", no longer counts: its ballot was replaced by this one, and only this new receipt finds it.", m.w))...)
+		out = append(out, lines(wrap(m.p.T("The receipt you entered, %s, no longer counts: its ballot was replaced by this one, and only this new receipt finds it.", groupReceipt(m.replaced)), m.w))...)
 		out = append(out, "")
 	}
 	out = append(out,
-		"What it is for:",
-		wrapItem(receiptUse(e), m.w),
+		m.p.T("What it is for:"),
+		wrapItem(receiptUse(m.p, e), m.w),
 	)
 	if e.AllowReplace {
-		out = append(out, wrapItem("Until the close you can replace your ballot: choose \"Replace your ballot\" and enter this receipt.", m.w))
+		out = append(out, wrapItem(m.p.T("Until the close you can replace your ballot: choose \"Replace your ballot\" and enter this receipt."), m.w))
 	}
-	out = append(out, wrapItem("Keep it secret: whoever holds it can "+holderPower(e)+". Nobody, not even the election officers, can give it to you again.", m.w))
+	out = append(out, wrapItem(holderPower(m.p, e), m.w))
 	out = append(out, "")
 	if m.s.Clipboard {
-		out = append(out, lines(m.st.dim.Render(wrap("It was also offered to your terminal's clipboard (OSC 52), where the terminal allows it; y offers it again.", m.w)))...)
+		out = append(out, lines(m.st.dim.Render(wrap(m.p.T("It was also offered to your terminal's clipboard (OSC 52), where the terminal allows it; y offers it again."), m.w)))...)
 	} else {
-		out = append(out, m.st.dim.Render("Write it down or copy it now."))
+		out = append(out, m.st.dim.Render(m.p.T("Write it down or copy it now.")))
 	}
 	keys := receiptKeys
 	if !m.s.Clipboard {
@@ -63,30 +64,30 @@ func (m *model) receiptView() (string, string, keyMap) {
 	return head, strings.Join(out, "\n"), keys
 }
 
-// verifyHint is how a member checks a receipt from their own terminal.
-const verifyHint = "ssh HOST verify RECEIPT (HOST: the address of this booth)"
-
 // receiptUse says what a receipt shows after the close. Only an election
 // that publishes its ledger shows what a ballot says; without one the
 // receipt proves no more than that the ballot was counted.
-func receiptUse(e models.MemberElection) string {
+// Both name how a member checks a receipt from their own terminal: ssh
+// HOST verify RECEIPT.
+func receiptUse(p i18n.Printer, e models.MemberElection) string {
 	if e.PublishLedger {
-		return "After the close, find your ballot with it in the published ledger, or run " + verifyHint + ", and check it was counted as you cast it."
+		return p.T("After the close, find your ballot with it in the published ledger, or run ssh HOST verify RECEIPT (HOST: the address of this booth), and check it was counted as you cast it.")
 	}
-	return "After the close, " + verifyHint + " tells you that your ballot was counted. This election publishes no ledger, so what a ballot says is never shown, not even to you."
+	return p.T("After the close, ssh HOST verify RECEIPT (HOST: the address of this booth) tells you that your ballot was counted. This election publishes no ledger, so what a ballot says is never shown, not even to you.")
 }
 
-// holderPower says what a receipt lets its holder do.
-func holderPower(e models.MemberElection) string {
+// holderPower says to keep a receipt secret, and what it lets its holder
+// do.
+func holderPower(p i18n.Printer, e models.MemberElection) string {
 	switch {
 	case e.AllowReplace && e.PublishLedger:
-		return "replace your ballot, and see in the ledger how you voted"
+		return p.T("Keep it secret: whoever holds it can replace your ballot, and see in the ledger how you voted. Nobody, not even the election officers, can give it to you again.")
 	case e.AllowReplace:
-		return "replace your ballot"
+		return p.T("Keep it secret: whoever holds it can replace your ballot. Nobody, not even the election officers, can give it to you again.")
 	case e.PublishLedger:
-		return "see in the published ledger how you voted"
+		return p.T("Keep it secret: whoever holds it can see in the published ledger how you voted. Nobody, not even the election officers, can give it to you again.")
 	}
-	return "learn whether your ballot was counted"
+	return p.T("Keep it secret: whoever holds it can learn whether your ballot was counted. Nobody, not even the election officers, can give it to you again.")
 }
 
 // wrapItem is a bullet point wrapped to the width with a hanging indent.
@@ -109,7 +110,7 @@ type replaceCheckMsg struct {
 }
 
 func (m *model) openOldReceipt() {
-	in := newInput(m, "Receipt: ", "")
+	in := newInput(m, m.p.T("Receipt: "), "")
 	in.CharLimit = 48
 	in.Focus()
 	m.oldIn = &oldReceiptState{input: in}
@@ -151,7 +152,7 @@ func (m *model) onReplaceCheck(msg replaceCheckMsg) {
 	}
 	m.oldIn.checking = false
 	if msg.err != nil {
-		m.oldIn.err = replaceCheckError(msg.err)
+		m.oldIn.err = replaceCheckError(m.p, msg.err)
 		return
 	}
 	m.oldReceipt, m.oldIn = msg.receipt, nil
@@ -159,37 +160,37 @@ func (m *model) onReplaceCheck(msg replaceCheckMsg) {
 }
 
 // replaceCheckError says plainly why a receipt cannot replace a ballot.
-func replaceCheckError(err error) string {
+func replaceCheckError(p i18n.Printer, err error) string {
 	switch {
 	case errors.Is(err, models.ErrReceiptReplaced):
-		return "The ballot with that receipt was already replaced, so that receipt no longer counts. Enter the receipt of your latest ballot."
+		return p.T("The ballot with that receipt was already replaced, so that receipt no longer counts. Enter the receipt of your latest ballot.")
 	case errors.Is(err, models.ErrReceiptElsewhere):
-		return "That receipt is from another election. Open that election to replace its ballot."
+		return p.T("That receipt is from another election. Open that election to replace its ballot.")
 	case errors.Is(err, models.ErrReceiptUnknown):
-		return "No ballot in this election has that receipt. Check that you copied it whole."
+		return p.T("No ballot in this election has that receipt. Check that you copied it whole.")
 	case errors.Is(err, models.ErrNotOpen):
-		return "The election is not open for voting (it may have just closed), so no ballot can be replaced."
+		return p.T("The election is not open for voting (it may have just closed), so no ballot can be replaced.")
 	case errors.Is(err, models.ErrNoReplace):
-		return "This election does not allow replacing a ballot."
+		return p.T("This election does not allow replacing a ballot.")
 	case errors.Is(err, errKioskReplace):
-		return "A ballot cannot be replaced at the kiosk: replace it with your own key over SSH."
+		return p.T("A ballot cannot be replaced at the kiosk: replace it with your own key over SSH.")
 	case errors.Is(err, context.Canceled):
-		return "The session is ending."
+		return p.T("The session is ending.")
 	}
-	return "The receipt could not be checked: " + safetext.Sanitize(err.Error()) + ". Try again, or tell the election officers."
+	return p.T("The receipt could not be checked: %s. Try again, or tell the election officers.", safetext.Sanitize(err.Error()))
 }
 
 func (m *model) oldReceiptView() (string, string, keyMap) {
 	o := m.oldIn
 	out := []string{
-		m.st.heading.Render("REPLACE YOUR BALLOT"),
+		m.st.heading.Render(m.p.T("REPLACE YOUR BALLOT")),
 		"",
-		wrap("Enter the receipt you were given when you cast your ballot in this election. Your new ballot replaces the one with that receipt; the booth never links you to a ballot, so the receipt is the only way to find it.", m.w),
+		wrap(m.p.T("Enter the receipt you were given when you cast your ballot in this election. Your new ballot replaces the one with that receipt; the booth never links you to a ballot, so the receipt is the only way to find it."), m.w),
 		"",
 		o.input.View(),
 	}
 	if o.checking {
-		out = append(out, "", "Checking the receipt…")
+		out = append(out, "", m.p.T("Checking the receipt…"))
 	}
 	if o.err != "" {
 		out = append(out, "", wrap(m.st.bad.Render(o.err), m.w))

@@ -1,9 +1,12 @@
 package booth
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"vote.example.org/booth/models/i18n"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -45,7 +48,7 @@ func (m *model) onResultLoaded(msg resultMsg) {
 	}
 	m.res.loaded, m.res.err, m.res.r = true, msg.err, msg.res.Result
 	if msg.err == nil && msg.res.Result == nil {
-		m.res.err = fmt.Errorf("the election has no stored result")
+		m.res.err = errors.New(i18n.Key("the election has no stored result"))
 	}
 	if m.res.r != nil {
 		m.res.stage = max(len(m.res.r.Rounds)-1, 0) // the final stage first
@@ -74,17 +77,17 @@ func (m *model) resultsKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *model) resultsView() (string, string, keyMap) {
 	e, rs := m.el.me, m.res
-	line1 := safetext.Sanitize(e.Title) + " · counted · " + methodName(e.Method)
+	line1 := m.p.T("%s · counted · %s", safetext.Sanitize(e.Title), methodName(m.p, e.Method))
 	if e.Method != tally.YesNo {
-		line1 += " · " + seats(e.Seats)
+		line1 += " · " + seats(m.p, e.Seats)
 	}
-	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + turnoutLine(e)
+	head := m.st.title.Render(wrap(line1, m.w)) + "\n" + turnoutLine(m.p, e)
 	var body []string
 	switch {
 	case !rs.loaded:
-		body = []string{"Loading the results…"}
+		body = []string{m.p.T("Loading the results…")}
 	case rs.err != nil:
-		body = []string{m.st.bad.Render("The results could not be loaded: " + safetext.Sanitize(rs.err.Error()))}
+		body = []string{m.st.bad.Render(m.p.T("The results could not be loaded: %s", safetext.Sanitize(m.p.T(rs.err.Error()))))}
 	default:
 		body = m.resultBody()
 	}
@@ -115,15 +118,15 @@ func (m *model) resultBody() []string {
 	var out []string
 	switch r.Method {
 	case tally.YesNo:
-		outcome := m.st.bad.Render("The question did not pass.")
+		outcome := m.st.bad.Render(m.p.T("The question did not pass."))
 		if r.Passed {
-			outcome = m.st.good.Render("The question passed.")
+			outcome = m.st.good.Render(m.p.T("The question passed."))
 		}
 		out = append(out, outcome)
 	case tally.Schulze:
 		out = append(out, m.schulzeLines()...)
 	default:
-		out = append(out, m.nameLines("Elected: ", r.Elected)...)
+		out = append(out, m.nameLines(m.p.T("Elected: "), r.Elected)...)
 	}
 	out = append(out, "")
 	if len(r.Rounds) > 0 && r.Method != tally.Schulze {
@@ -133,15 +136,15 @@ func (m *model) resultBody() []string {
 			out = append(out, m.stageBars()...)
 		}
 		if slices.ContainsFunc(r.Rounds, func(x tally.Round) bool { return x.Exhausted.Units != 0 }) {
-			out = append(out, lines(m.st.dim.Render(wrap(explainNonTransferable, m.w)))...)
+			out = append(out, lines(m.st.dim.Render(wrap(m.p.T("Non-transferable: votes on ballots whose every remaining choice is elected or excluded, which count for nobody from then on."), m.w)))...)
 			out = append(out, "")
 		}
 	}
 	if r.Method == tally.Schulze {
 		if rs.table {
-			out = append(out, m.matrixLines("Strongest paths: the strength of the best path from the row to the column", r.Strength)...)
+			out = append(out, m.matrixLines(m.p.T("Strongest paths: the strength of the best path from the row to the column"), r.Strength)...)
 		} else {
-			out = append(out, m.matrixLines("Pairwise: voters preferring the row to the column", r.Pairwise)...)
+			out = append(out, m.matrixLines(m.p.T("Pairwise: voters preferring the row to the column"), r.Pairwise)...)
 		}
 	}
 	for _, n := range r.Notes {
@@ -155,7 +158,7 @@ func (m *model) resultBody() []string {
 // tells two names from one.
 func (m *model) nameLines(prefix string, cands []int) []string {
 	if len(cands) == 0 {
-		return []string{prefix + "nobody"}
+		return []string{prefix + m.p.T("nobody")}
 	}
 	out := make([]string, len(cands))
 	for i, c := range cands {
@@ -172,13 +175,14 @@ func (m *model) name(c int) string { return safetext.Sanitize(m.res.r.Candidates
 func (m *model) stageBars() []string {
 	r, rs := m.res.r, m.res
 	round := r.Rounds[rs.stage]
-	title := fmt.Sprintf("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
+	title := m.p.T("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
 	quota := ""
 	if round.Quota != (tally.Decimal{}) {
-		quota = "quota " + round.Quota.String()
+		quota = m.p.T("quota %s", round.Quota.String())
 	}
 	out := []string{spread(m.st.heading.Render(title), quota, m.w)}
-	nameW, figW := len(nonTransferable), 1
+	nonTransferable := m.p.T("non-transferable")
+	nameW, figW := ansi.StringWidth(nonTransferable), 1
 	for c, cand := range r.Candidates {
 		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 		if c < len(round.Totals) {
@@ -202,7 +206,7 @@ func (m *model) stageBars() []string {
 		if c >= len(round.Totals) || c < len(round.Status) && round.Status[c] == tally.Withdrawn {
 			continue
 		}
-		out = append(out, row(safetext.Sanitize(r.Candidates[c].Name), round.Totals[c], statusWord(r.Method, round, c)))
+		out = append(out, row(safetext.Sanitize(r.Candidates[c].Name), round.Totals[c], statusWord(m.p, r.Method, round, c)))
 	}
 	if round.Exhausted.Units != 0 {
 		out = append(out, row(nonTransferable, round.Exhausted, ""))
@@ -212,20 +216,13 @@ func (m *model) stageBars() []string {
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
-			out = append(out, "• Tie to "+safetext.Sanitize(t.Purpose)+" between:")
+			out = append(out, m.p.T("• Tie to %s between:", safetext.Sanitize(t.Purpose)))
 			out = append(out, m.nameLines("    ", t.Candidates)...)
-			out = append(out, lines(wrap("  Chosen by "+safetext.Sanitize(t.Rule)+": "+m.name(t.Chosen), m.w))...)
+			out = append(out, lines(wrap(m.p.T("  Chosen by %s: %s", safetext.Sanitize(t.Rule), m.name(t.Chosen)), m.w))...)
 		}
 	}
 	return append(out, "")
 }
-
-// nonTransferable is the row of votes on ballots with no choice left in
-// the count, named as the officer's sheet names it.
-const nonTransferable = "non-transferable"
-
-// explainNonTransferable says once, under the results, what the row is.
-const explainNonTransferable = "Non-transferable: votes on ballots whose every remaining choice is elected or excluded, which count for nobody from then on."
 
 // barOrder is the order of a round's rows: the candidates as listed, or
 // by approvals for an approval count, which has one round and no order of
@@ -249,12 +246,20 @@ func (m *model) barOrder(round tally.Round) []int {
 // statusWord is a candidate's status in a round, in the words the officer's
 // sheet uses: an approval count elects the most approved and excludes
 // nobody, so its other candidates get no word.
-func statusWord(method tally.Method, round tally.Round, c int) string {
+func statusWord(p i18n.Printer, method tally.Method, round tally.Round, c int) string {
 	if c >= len(round.Status) || round.Status[c] == tally.Hopeful {
 		return ""
 	}
-	if method == tally.Approval && round.Status[c] == tally.Excluded {
-		return ""
+	switch round.Status[c] {
+	case tally.Elected:
+		return p.T("elected")
+	case tally.Excluded:
+		if method == tally.Approval {
+			return ""
+		}
+		return p.T("excluded")
+	case tally.Withdrawn:
+		return p.T("withdrawn")
 	}
 	return round.Status[c].String()
 }

@@ -13,7 +13,10 @@ import (
 // stage, as many columns as fit around the current stage.
 func (m *model) stageTable() []string {
 	r, rs := m.res.r, m.res
-	nameW, figW := len(nonTransferable), 5
+	// The row of votes on ballots with no choice left in the count, named
+	// as the officer's sheet names it.
+	nonTransferable := m.p.T("non-transferable")
+	nameW, figW := ansi.StringWidth(nonTransferable), 5
 	for _, cand := range r.Candidates {
 		nameW = max(nameW, ansi.StringWidth(safetext.Sanitize(cand.Name)))
 	}
@@ -28,7 +31,7 @@ func (m *model) stageTable() []string {
 	cols := max((m.w-nameW-2)/colW, 1)
 	first := max(min(rs.stage-cols/2, len(r.Rounds)-cols), 0)
 	last := min(first+cols, len(r.Rounds))
-	head := " " + padRight("round", nameW)
+	head := " " + padRight(m.p.T("round"), nameW)
 	for s := first; s < last; s++ {
 		label := strconv.Itoa(s + 1)
 		if s == rs.stage {
@@ -37,7 +40,7 @@ func (m *model) stageTable() []string {
 		head += fmt.Sprintf("%*s ", colW-1, label)
 	}
 	out := []string{
-		m.st.heading.Render(fmt.Sprintf("All rounds (%d–%d of %d shown; ←/→ moves)", first+1, last, len(r.Rounds))),
+		m.st.heading.Render(m.p.T("All rounds (%d–%d of %d shown; ←/→ moves)", first+1, last, len(r.Rounds))),
 		head,
 	}
 	for c, cand := range r.Candidates {
@@ -59,7 +62,7 @@ func (m *model) stageTable() []string {
 	for s := first; s < last; s++ {
 		line += fmt.Sprintf("%*s  ", colW-2, r.Rounds[s].Exhausted.String())
 	}
-	out = append(out, line, m.st.dim.Render(" * elected · x excluded · w withdrawn"), "")
+	out = append(out, line, m.st.dim.Render(m.p.T(" * elected · x excluded · w withdrawn")), "")
 	return out
 }
 
@@ -79,7 +82,7 @@ func statusMark(s tally.Status) string {
 // options dropped against the default option.
 func (m *model) schulzeLines() []string {
 	r := m.res.r
-	out := append(m.nameLines("Elected: ", r.Elected), "", m.st.heading.Render("Order"))
+	out := append(m.nameLines(m.p.T("Elected: "), r.Elected), "", m.st.heading.Render(m.p.T("Order")))
 	tied := false
 	for i, group := range r.Order {
 		mark := "."
@@ -91,10 +94,10 @@ func (m *model) schulzeLines() []string {
 		}
 	}
 	if tied {
-		out = append(out, m.st.dim.Render("(= marks options tied at that place.)"))
+		out = append(out, m.st.dim.Render(m.p.T("(= marks options tied at that place.)")))
 	}
 	if len(r.Dropped) > 0 {
-		out = append(out, lines(wrap("Dropped (failed the quorum or the required majority against the default option):", m.w))...)
+		out = append(out, lines(wrap(m.p.T("Dropped (failed the quorum or the required majority against the default option):"), m.w))...)
 		out = append(out, m.nameLines("    ", r.Dropped)...)
 	}
 	return append(out, "")

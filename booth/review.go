@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -61,7 +62,7 @@ func (m *model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.cast()
 		}
 		rv.input.SetValue("")
-		rv.note = "Not cast: type the word cast, then press enter. Esc goes back to change your ballot."
+		rv.note = m.p.T("Not cast: type the word cast, then press enter. Esc goes back to change your ballot.")
 		return nil
 	}
 	var cmd tea.Cmd
@@ -95,7 +96,7 @@ func (m *model) onCast(msg castMsg) tea.Cmd {
 	}
 	m.rev.casting = false
 	if msg.err != nil || msg.receipt == "" {
-		m.rev.err = castError(msg.err)
+		m.rev.err = castError(m.p, msg.err)
 		m.rev.input.SetValue("")
 		return nil
 	}
@@ -110,54 +111,54 @@ func (m *model) onCast(msg castMsg) tea.Cmd {
 }
 
 // castError says plainly why a ballot was not stored.
-func castError(err error) string {
+func castError(p i18n.Printer, err error) string {
 	switch {
 	case err == nil:
-		return "The booth got no receipt back, so it cannot tell whether the ballot was stored. Check the home screen before trying again."
+		return p.T("The booth got no receipt back, so it cannot tell whether the ballot was stored. Check the home screen before trying again.")
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return "You have already voted in this election, so this ballot was not stored."
+		return p.T("You have already voted in this election, so this ballot was not stored.")
 	case errors.Is(err, models.ErrNotOpen):
 		if when := models.NotOpenWhen(err); when != "" {
-			return "The election is not open for voting (" + when + "), so this ballot was not stored."
+			return p.T("The election is not open for voting (%s), so this ballot was not stored.", when)
 		}
-		return "The election is not open for voting (it may have just closed), so this ballot was not stored."
+		return p.T("The election is not open for voting (it may have just closed), so this ballot was not stored.")
 	case errors.Is(err, models.ErrKeyRevoked):
-		return "The key you signed in with is no longer registered to you (the election officers removed it), so this ballot was not stored. Ask the officers, then sign in again with a registered key."
+		return p.T("The key you signed in with is no longer registered to you (the election officers removed it), so this ballot was not stored. Ask the officers, then sign in again with a registered key.")
 	case errors.Is(err, models.ErrInactive):
-		return "Your membership is not active (the election officers suspended or removed it), so this ballot was not stored. Ask the officers."
+		return p.T("Your membership is not active (the election officers suspended or removed it), so this ballot was not stored. Ask the officers.")
 	case errors.Is(err, models.ErrNotOnRoll):
-		return "You are not on this election's roll, so this ballot was not stored."
+		return p.T("You are not on this election's roll, so this ballot was not stored.")
 	case errors.Is(err, models.ErrReceiptUnknown):
-		return "No counted ballot has that receipt (check it; a ballot already replaced has a new receipt). Nothing was changed."
+		return p.T("No counted ballot has that receipt (check it; a ballot already replaced has a new receipt). Nothing was changed.")
 	case errors.Is(err, models.ErrNoReplace):
-		return "This election does not allow replacing a ballot. Nothing was changed."
+		return p.T("This election does not allow replacing a ballot. Nothing was changed.")
 	case errors.Is(err, context.Canceled):
-		return "The session is ending; the ballot was not cast."
+		return p.T("The session is ending; the ballot was not cast.")
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		return problemText(err)
+		return problemText(p, err)
 	}
-	return "The ballot could not be stored: " + safetext.Sanitize(err.Error()) + ". Nothing was cast; try again, or tell the election officers."
+	return p.T("The ballot could not be stored: %s. Nothing was cast; try again, or tell the election officers.", safetext.Sanitize(err.Error()))
 }
 
 func (m *model) reviewView() (string, string, keyMap) {
 	rv, e := m.rev, m.el.me
 	head := m.electionHeader()
 	var top []string
-	top = append(top, m.st.heading.Render("REVIEW YOUR BALLOT"), "")
+	top = append(top, m.st.heading.Render(m.p.T("REVIEW YOUR BALLOT")), "")
 	if m.oldReceipt != "" {
-		top = append(top, lines(wrap("This replaces your earlier ballot (receipt "+groupReceipt(m.oldReceipt)+"); the earlier one will no longer count.", m.w))...)
+		top = append(top, lines(wrap(m.p.T("This replaces your earlier ballot (receipt %s); the earlier one will no longer count.", groupReceipt(m.oldReceipt)), m.w))...)
 		top = append(top, "")
 	}
-	top = append(top, lines(wrap(safetext.SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
-	for _, n := range reviewNotes(rv.ballot, e.Method, rv.shortened) {
+	top = append(top, lines(wrap(safetext.SanitizeMultiline(rv.ballot.DescribeIn(m.p, e.Definition)), m.w))...)
+	for _, n := range reviewNotes(m.p, rv.ballot, e.Method, rv.shortened) {
 		top = append(top, lines(wrap(n, m.w))...)
 	}
-	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type cast and press enter. Esc goes back to change it.", m.w))...)
+	bottom := append([]string{""}, lines(wrap(m.p.T("Nothing has been stored yet. To cast this ballot, type cast and press enter. Esc goes back to change it."), m.w))...)
 	switch {
 	case rv.casting:
-		bottom = append(bottom, "Casting your ballot…")
+		bottom = append(bottom, m.p.T("Casting your ballot…"))
 	default:
 		bottom = append(bottom, rv.input.View())
 	}
@@ -180,7 +181,7 @@ func (m *model) reviewView() (string, string, keyMap) {
 		ballot := top[1:]
 		shown := room - 1
 		rv.offset = min(rv.offset, len(ballot)-shown)
-		top = append([]string{top[0] + "  " + m.st.dim.Render("↑/↓ scroll to read the whole ballot")},
+		top = append([]string{top[0] + "  " + m.st.dim.Render(m.p.T("↑/↓ scroll to read the whole ballot"))},
 			ballot[rv.offset:rv.offset+shown]...)
 	} else {
 		rv.offset = 0
@@ -191,19 +192,19 @@ func (m *model) reviewView() (string, string, keyMap) {
 // reviewNotes are the sentences under a ballot read back for review, in
 // the booth and in linear mode: what a shortened ballot means, and what
 // leaving candidates out does under the method.
-func reviewNotes(b models.Ballot, method tally.Method, shortened bool) []string {
+func reviewNotes(p i18n.Printer, b models.Ballot, method tally.Method, shortened bool) []string {
 	var notes []string
 	switch {
 	case shortened && len(b.Ranks) == 0:
-		notes = append(notes, "You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot.")
+		notes = append(notes, p.T("You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot."))
 	case shortened:
-		notes = append(notes, "Your last rank held every option not ranked above it; that means the same as leaving them unranked, so the ballot is cast without that rank.")
+		notes = append(notes, p.T("Your last rank held every option not ranked above it; that means the same as leaving them unranked, so the ballot is cast without that rank."))
 	}
 	switch method {
 	case tally.Schulze:
-		notes = append(notes, "Options you leave unranked count as equal to each other, below every option you ranked.")
+		notes = append(notes, p.T("Options you leave unranked count as equal to each other, below every option you ranked."))
 	case tally.Approval:
-		notes = append(notes, "Candidates you do not approve get nothing from your ballot.")
+		notes = append(notes, p.T("Candidates you do not approve get nothing from your ballot."))
 	}
 	return notes
 }

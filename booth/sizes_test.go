@@ -247,13 +247,7 @@ func TestSmallScreensShowAll(t *testing.T) {
 // TestGoldenKioskSizes draws the kiosk's welcome screen and a voter's home
 // in it at every one of goldenSizes.
 func TestGoldenKioskSizes(t *testing.T) {
-	for _, sc := range []struct {
-		name string
-		to   func(*kioskHarness, *kioskEnv)
-	}{
-		{"Welcome", func(h *kioskHarness, _ *kioskEnv) { h.waitFor("Type it below") }},
-		{"VoterHome", func(h *kioskHarness, env *kioskEnv) { h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace") }},
-	} {
+	for _, sc := range kioskSizedScreens(t) {
 		for _, size := range goldenSizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				env := newKioskEnv(t)
@@ -265,6 +259,21 @@ func TestGoldenKioskSizes(t *testing.T) {
 				golden.RequireEqual(t, got)
 			})
 		}
+	}
+}
+
+// kioskSizedScreens lead from the kiosk's start to each of its screens
+// checked at every size.
+func kioskSizedScreens(t *testing.T) []struct {
+	name string
+	to   func(*kioskHarness, *kioskEnv)
+} {
+	return []struct {
+		name string
+		to   func(*kioskHarness, *kioskEnv)
+	}{
+		{"Welcome", func(h *kioskHarness, _ *kioskEnv) { h.waitFor("Type it below") }},
+		{"VoterHome", func(h *kioskHarness, env *kioskEnv) { h.signIn(env.issue(t, "ada", 0).Code, "Ada Lovelace") }},
 	}
 }
 
@@ -291,22 +300,7 @@ func TestKioskVoterAtTheMinimumSize(t *testing.T) {
 // TestGoldenOfflineSizes draws the offline review's screens at every one
 // of goldenSizes.
 func TestGoldenOfflineSizes(t *testing.T) {
-	for _, sc := range []struct {
-		name string
-		to   func(*offlineHarness, *offlineFixture)
-	}{
-		{"Summary", func(*offlineHarness, *offlineFixture) {}},
-		{"Results", func(h *offlineHarness, _ *offlineFixture) {
-			h.keys("enter")
-			h.waitFor("Elected:", "Round 4 of 4")
-		}},
-		{"Lookup", func(h *offlineHarness, f *offlineFixture) {
-			h.keys("f")
-			h.waitFor("FIND YOUR BALLOT")
-			h.keys(strings.ToLower(f.receipts[40]), "enter")
-			h.waitFor("Counted.")
-		}},
-	} {
+	for _, sc := range offlineSizedScreens {
 		for _, size := range goldenSizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				f := newOfflineFixture(t, true)
@@ -319,6 +313,25 @@ func TestGoldenOfflineSizes(t *testing.T) {
 			})
 		}
 	}
+}
+
+// offlineSizedScreens lead from the review's summary to each of its
+// screens checked at every size.
+var offlineSizedScreens = []struct {
+	name string
+	to   func(*offlineHarness, *offlineFixture)
+}{
+	{"Summary", func(*offlineHarness, *offlineFixture) {}},
+	{"Results", func(h *offlineHarness, _ *offlineFixture) {
+		h.keys("enter")
+		h.waitFor("Elected:", "Round 4 of 4")
+	}},
+	{"Lookup", func(h *offlineHarness, f *offlineFixture) {
+		h.keys("f")
+		h.waitFor("FIND YOUR BALLOT")
+		h.keys(strings.ToLower(f.receipts[40]), "enter")
+		h.waitFor("Counted.")
+	}},
 }
 
 // The offline review's summary, taller than a 60×16 terminal, says it

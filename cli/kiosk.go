@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -43,12 +45,13 @@ same kiosk over SSH from 'booth serve', holding no data itself. Staff members
 type kioskFlags struct {
 	name             string
 	idle, receiptFor time.Duration
+	lang             string
 }
 
 func newKioskStartCmd() *cobra.Command {
 	var f kioskFlags
 	cmd := &cobra.Command{
-		Use:   "start [--name STAND] [--idle 3m] [--receipt-time 2m]",
+		Use:   "start [--name STAND] [--idle 3m] [--receipt-time 2m] [--lang ja]",
 		Short: "Run the kiosk on this terminal until staff end it with their passphrase",
 		Long: `Run the kiosk on this terminal. It first asks staff, twice and without echo,
 for the passphrase that ends it; then it shows the welcome screen, where
@@ -63,6 +66,7 @@ it wipes the screen and the scrollback; nothing is ever cast by a timeout.`,
 	fl.StringVar(&f.name, "name", "", "the stand's name, shown on the welcome screen")
 	fl.DurationVar(&f.idle, "idle", boothui.DefaultKioskIdle, "start over, casting nothing, after this long without a key")
 	fl.DurationVar(&f.receiptFor, "receipt-time", boothui.DefaultKioskReceiptTime, "clear the receipt screen after this long")
+	fl.StringVar(&f.lang, "lang", "", "the language of the kiosk's screens: "+strings.Join(i18n.Languages, ", ")+" (default: the terminal's locale, else en)")
 	return cmd
 }
 
@@ -82,6 +86,12 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 	if f.name != "" {
 		if err := safetext.Check("--name", f.name); err != nil {
 			return err
+		}
+	}
+	lang := i18n.FromEnv(os.Environ())
+	if f.lang != "" {
+		if lang = i18n.Match(f.lang); lang == "" {
+			return fmt.Errorf("--lang %q is not a language the kiosk ships; use one of %s", f.lang, strings.Join(i18n.Languages, ", "))
 		}
 	}
 	tty, ok := cmd.InOrStdin().(*os.File)
@@ -106,7 +116,7 @@ func runKioskStart(cmd *cobra.Command, f kioskFlags) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	k := boothui.NewKiosk(ctx, svc, boothui.KioskConfig{
-		Name: f.name, Now: svc.Now, IdleTimeout: f.idle, ReceiptTime: f.receiptFor, Passphrase: pass,
+		Name: f.name, Now: svc.Now, IdleTimeout: f.idle, ReceiptTime: f.receiptFor, Passphrase: pass, Lang: lang,
 	})
 	p := tea.NewProgram(k, tea.WithContext(ctx), tea.WithInput(tty), tea.WithOutput(out),
 		tea.WithoutSignalHandler(), tea.WithFilter(boothui.KioskFilter))

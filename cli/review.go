@@ -11,6 +11,7 @@ import (
 
 	boothui "vote.example.org/booth/booth"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -75,7 +76,7 @@ nothing else of it; the exit status is then 1.
 			if !inOK || !outOK || !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
 				return errors.New("this command needs a terminal; for scripts, use booth verify FILE")
 			}
-			_, err = tea.NewProgram(boothui.NewOffline(b, rep), tea.WithInput(in), tea.WithOutput(out)).Run()
+			_, err = tea.NewProgram(boothui.NewOffline(b, rep, i18n.FromEnv(os.Environ())), tea.WithInput(in), tea.WithOutput(out)).Run()
 			return err
 		},
 	}

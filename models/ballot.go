@@ -1,10 +1,11 @@
 package models
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models/i18n"
 
 	"vote.example.org/booth/tally"
 )
@@ -49,17 +50,22 @@ const (
 // file "ballot". withdrawn lists candidates that may no longer be chosen.
 // The ballot returned is canonical (see Ballot).
 func ParseBallot(d Definition, withdrawn []string, text string) (Ballot, error) {
-	bp := ballotParser{d: d, withdrawn: withdrawn, seen: map[string]int{}, index: make(map[string]int, len(d.Candidates))}
+	return ParseBallotIn(i18n.Printer{}, d, withdrawn, text)
+}
+
+// ParseBallotIn is ParseBallot with its problems in p's language.
+func ParseBallotIn(p i18n.Printer, d Definition, withdrawn []string, text string) (Ballot, error) {
+	bp := ballotParser{p: p, d: d, withdrawn: withdrawn, seen: map[string]int{}, index: make(map[string]int, len(d.Candidates))}
 	for i, c := range d.Candidates {
 		bp.index[c.ID] = i
 	}
 	switch {
 	case len(text) > MaxBallotBytes:
-		bp.add(0, "the ballot is %d bytes; at most %d are read", len(text), MaxBallotBytes)
+		bp.add(0, bp.p.T("the ballot is %d bytes; at most %d are read", len(text), MaxBallotBytes))
 	case !utf8.ValidString(text):
-		bp.add(0, "the ballot is not UTF-8 text")
+		bp.add(0, bp.p.T("the ballot is not UTF-8 text"))
 	case ballotLines(text) > MaxBallotLines:
-		bp.add(0, "the ballot has %d lines; at most %d are read", ballotLines(text), MaxBallotLines)
+		bp.add(0, bp.p.T("the ballot has %d lines; at most %d are read", ballotLines(text), MaxBallotLines))
 	default:
 		text = strings.TrimPrefix(text, "\ufeff")
 		for i, line := range strings.Split(text, "\n") {
@@ -83,13 +89,13 @@ func ParseBallot(d Definition, withdrawn []string, text string) (Ballot, error) 
 func (bp *ballotParser) whole() {
 	switch {
 	case bp.lines == 0 && bp.d.Method == tally.YesNo:
-		bp.add(0, "the ballot is empty: write yes, no or abstain")
+		bp.add(0, bp.p.T("the ballot is empty: write yes, no or abstain"))
 	case bp.lines == 0 && bp.d.Method == tally.Approval:
-		bp.add(0, "the ballot is empty: write the IDs of the candidates you approve, one per line, or the word %s alone to cast a blank ballot", Blank)
+		bp.add(0, bp.p.T("the ballot is empty: write the IDs of the candidates you approve, one per line, or the word %s alone to cast a blank ballot", Blank))
 	case bp.lines == 0:
-		bp.add(0, "the ballot is empty: write candidate IDs, one line per rank, first preference first, or the word %s alone to cast a blank ballot", Blank)
+		bp.add(0, bp.p.T("the ballot is empty: write candidate IDs, one line per rank, first preference first, or the word %s alone to cast a blank ballot", Blank))
 	case bp.blank > 0 && bp.lines > 1:
-		bp.add(bp.blank, "%q casts a blank ballot, which chooses nobody: remove it, or remove the other lines", Blank)
+		bp.add(bp.blank, bp.p.T("%q casts a blank ballot, which chooses nobody: remove it, or remove the other lines", Blank))
 	}
 }
 
@@ -168,6 +174,7 @@ func ballotLines(text string) int {
 }
 
 type ballotParser struct {
+	p         i18n.Printer
 	d         Definition
 	withdrawn []string
 	ranks     [][]string
@@ -179,8 +186,8 @@ type ballotParser struct {
 	blank     int // line of the word blank
 }
 
-func (bp *ballotParser) add(line int, format string, args ...any) {
-	bp.problems = append(bp.problems, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+func (bp *ballotParser) add(line int, msg string) {
+	bp.problems = append(bp.problems, Problem{Line: line, Msg: msg})
 }
 
 // line reads one rank.
@@ -189,11 +196,11 @@ func (bp *ballotParser) line(n int, text string) {
 	if len(ids) > 1 && bp.d.Method != tally.Schulze {
 		switch bp.d.Method {
 		case tally.Approval:
-			bp.add(n, "write one candidate per line: approval has no ranks to share")
+			bp.add(n, bp.p.T("write one candidate per line: approval has no ranks to share"))
 		case tally.YesNo:
-			bp.add(n, "answer yes, no or abstain, once")
+			bp.add(n, bp.p.T("answer yes, no or abstain, once"))
 		default:
-			bp.add(n, "%s does not allow equal ranks: put each candidate on a line of its own, in your order of preference", methodName(bp.d.Method))
+			bp.add(n, bp.p.T("%s does not allow equal ranks: put each candidate on a line of its own, in your order of preference", methodName(bp.p, bp.d.Method)))
 		}
 		return
 	}
@@ -205,7 +212,7 @@ func (bp *ballotParser) line(n int, text string) {
 	for _, id := range ids {
 		id = strings.ToLower(strings.TrimSpace(id))
 		if id == "" {
-			bp.add(n, "an empty name beside \"=\": write candidate IDs on both sides")
+			bp.add(n, bp.p.T("an empty name beside \"=\": write candidate IDs on both sides"))
 			continue
 		}
 		if bp.d.Method == tally.YesNo {
@@ -220,7 +227,7 @@ func (bp *ballotParser) line(n int, text string) {
 		return
 	}
 	if bp.d.Method == tally.Approval && bp.d.MaxChoices > 0 && len(bp.ranks) == bp.d.MaxChoices {
-		bp.add(n, "%q is approval number %d; this election allows at most %d", rank[0], len(bp.ranks)+1, bp.d.MaxChoices)
+		bp.add(n, bp.p.T("%q is approval number %d; this election allows at most %d", rank[0], len(bp.ranks)+1, bp.d.MaxChoices))
 		return
 	}
 	bp.ranks = append(bp.ranks, rank)
@@ -231,17 +238,17 @@ func (bp *ballotParser) candidate(n int, id string) bool {
 	i, known := bp.index[id]
 	switch {
 	case id == Blank:
-		bp.add(n, "%q casts a blank ballot and goes on a line of its own", Blank)
+		bp.add(n, bp.p.T("%q casts a blank ballot and goes on a line of its own", Blank))
 		return false
 	case !known:
-		bp.add(n, "%q is not a candidate: use one of %s", truncate(id, 40), bp.d.candidateIDs())
+		bp.add(n, bp.p.T("%q is not a candidate: use one of %s", truncate(id, 40), bp.d.candidateIDs()))
 		return false
 	case slices.Contains(bp.withdrawn, id):
-		bp.add(n, "%s (%s) has withdrawn and cannot be chosen", id, bp.d.Candidates[i].Name)
+		bp.add(n, bp.p.T("%s (%s) has withdrawn and cannot be chosen", id, bp.d.Candidates[i].Name))
 		return false
 	}
 	if first, dup := bp.seen[id]; dup {
-		bp.add(n, "%s is already on line %d: a candidate appears once on a ballot", id, first)
+		bp.add(n, bp.p.T("%s is already on line %d: a candidate appears once on a ballot", id, first))
 		return false
 	}
 	bp.seen[id] = n
@@ -256,7 +263,7 @@ func (bp *ballotParser) known(id string) bool {
 // answer reads a yes/no question's one line.
 func (bp *ballotParser) answer(n int, word string) {
 	if bp.answered > 0 {
-		bp.add(n, "a yes/no question takes one answer; line %d already answers it", bp.answered)
+		bp.add(n, bp.p.T("a yes/no question takes one answer; line %d already answers it", bp.answered))
 		return
 	}
 	bp.answered = n
@@ -265,11 +272,11 @@ func (bp *ballotParser) answer(n int, word string) {
 	}
 	switch {
 	case word != "yes" && word != "no" && word != "abstain":
-		bp.add(n, "%q is not an answer: write yes, no or abstain", truncate(word, 40))
+		bp.add(n, bp.p.T("%q is not an answer: write yes, no or abstain", truncate(word, 40)))
 	case bp.known(word):
 		bp.ranks = [][]string{{word}}
 	case word != "abstain":
-		bp.add(n, "%q is not an answer to this question: use one of %s", word, bp.d.candidateIDs())
+		bp.add(n, bp.p.T("%q is not an answer to this question: use one of %s", word, bp.d.candidateIDs()))
 	}
 	// Abstaining on a question without an abstain answer leaves the ballot
 	// empty, which the count takes as an abstention.

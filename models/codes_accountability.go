@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"vote.example.org/booth/models/i18n"
 )
 
 // ErrNotStaff is a member without the staff role asking for what only the
 // stand's staff may do.
-var ErrNotStaff = errors.New("not allowed: only the stand's staff issue kiosk codes; the election officers grant the staff role")
+var ErrNotStaff = errors.New(i18n.Key("not allowed: only the stand's staff issue kiosk codes; the election officers grant the staff role"))
 
 // codeRate is the limit staff issue codes under.
 func (s *Service) codeRate() CodeRate {

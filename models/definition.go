@@ -54,6 +54,11 @@ type Definition struct {
 	// Nominations, when set, is the nomination period and its rules: the
 	// candidates are the nominees who accepted (models/nominations.go).
 	Nominations *NominationRules `json:",omitempty"`
+	// Translations are the election's title, description and statements
+	// in other languages, by language code ("ja"), as the officers wrote
+	// them (see In). Left out of the JSON when empty, so that the
+	// fingerprint of a definition without any is what it always was.
+	Translations map[string]Translation `json:",omitempty"`
 }
 
 // Candidate is an option on the ballot.

@@ -32,7 +32,7 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations"},
+		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations", "lang"},
 	"trustees":   {"threshold", "keys", "members"},
 	"quorum":     {"percent", "extend"},
 	"electorate": {"joined_before", "member_for"},
@@ -42,6 +42,9 @@ var defKeys = map[string][]string{
 	"yesno":     {"pass_ratio"},
 	"approval":  {"max_choices"},
 	"candidate": {"id", "name", "affiliation", "statement", "statement_file"},
+	// [lang.LANG] and [lang.LANG.candidate.ID] (defparse_lang.go).
+	"lang":           {"title", "description", "candidate"},
+	"lang.candidate": {"statement", "statement_file"},
 }
 
 // yesNoAnswers are a yes/no question's candidates, in the order tally
@@ -95,6 +98,7 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.recipients(root, &d)
 	p.trustees(root, &d)
 	p.crossChecks(root, &d)
+	p.translations(root, &d)
 	if err := p.err(); err != nil {
 		return Definition{}, err
 	}
@@ -327,16 +331,7 @@ func (p *defParser) candidate(t tbl) Candidate {
 	if aff, ok := p.str(t, "affiliation"); ok {
 		c.Affiliation = p.line(t, "affiliation", aff, "affiliation")
 	}
-	stmt, inline := p.str(t, "statement")
-	file, fromFile := p.str(t, "statement_file")
-	switch {
-	case inline && fromFile:
-		p.at(t.key("statement_file"), "give either statement or statement_file, not both")
-	case inline:
-		c.Statement = p.markdown(t.key("statement"), "statement", stmt)
-	case fromFile:
-		c.Statement = p.statementFile(t.key("statement_file"), file)
-	}
+	c.Statement = p.statement(t)
 	return c
 }
 

@@ -383,7 +383,8 @@ func (p *defParser) crossChecks(root tbl, d *Definition) {
 // SHA-256, in hex, of "booth-definition-v1\n" followed by the definition
 // encoded as JSON by encoding/json — the fields of Definition in their
 // declared order, times in UTC as RFC 3339, Extend in nanoseconds, and
-// empty lists as null. The encoding depends only on the values, so anyone
+// empty lists as null, Translations left out when empty and its maps in
+// key order. The encoding depends only on the values, so anyone
 // holding the published definition can recompute it; a change to any
 // field, a candidate's statement included, changes the fingerprint. It
 // is empty if the definition cannot be encoded (see below).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/tally"
 )
 
@@ -12,75 +13,63 @@ import (
 // than what they meant it to say.
 
 // methodName is a method as voters read it.
-func methodName(m tally.Method) string {
+func methodName(p i18n.Printer, m tally.Method) string {
 	switch m {
 	case tally.Schulze:
-		return "the Schulze method"
+		return p.T("the Schulze method")
 	case tally.IRV:
-		return "instant runoff"
+		return p.T("instant runoff")
 	case tally.Meek:
-		return "Meek STV"
+		return p.T("Meek STV")
 	case tally.Scottish:
-		return "Scottish STV"
+		return p.T("Scottish STV")
 	case tally.Approval:
-		return "approval voting"
+		return p.T("approval voting")
 	case tally.YesNo:
-		return "a yes/no question"
+		return p.T("a yes/no question")
 	}
 	return string(m)
-}
-
-// seats is "1 seat" or "3 seats".
-func seats(n int) string {
-	if n == 1 {
-		return "1 seat"
-	}
-	return fmt.Sprintf("%d seats", n)
-}
-
-// seatsAre is "1 seat is" or "3 seats are".
-func seatsAre(n int) string {
-	if n == 1 {
-		return "1 seat is"
-	}
-	return seats(n) + " are"
 }
 
 // MethodSentence explains how to vote and how the votes are counted in one
 // plain sentence, e.g. "Rank as many candidates as you like; 3 seats are
 // filled by Meek STV."
-func (d Definition) MethodSentence() string {
+func (d Definition) MethodSentence() string { return d.MethodSentenceIn(i18n.Printer{}) }
+
+// MethodSentenceIn is MethodSentence in p's language.
+func (d Definition) MethodSentenceIn(p i18n.Printer) string {
 	switch d.Method {
 	case tally.Schulze:
-		s := "Rank as many options as you like, several at the same rank if you wish; "
+		s := p.T("Rank as many options as you like, several at the same rank if you wish; ")
 		if d.Seats > 1 {
-			s += fmt.Sprintf("the Schulze method orders the options and the first %d win", d.Seats)
+			s += p.T("the Schulze method orders the options and the first %d win", d.Seats)
 		} else {
-			s += "the Schulze method picks the winner"
+			s += p.T("the Schulze method picks the winner")
 		}
 		if c := d.candidate(d.DefaultOption); c != nil {
-			s += fmt.Sprintf(" from the options that beat %q", c.Name)
+			s += p.T(" from the options that beat %q", c.Name)
 		}
-		return s + "."
+		return s + p.T(".")
 	case tally.IRV, tally.Meek, tally.Scottish:
-		return fmt.Sprintf("Rank as many candidates as you like; %s filled by %s.", seatsAre(d.Seats), methodName(d.Method))
+		return p.N(d.Seats, "Rank as many candidates as you like; 1 seat is filled by %[2]s.",
+			"Rank as many candidates as you like; %d seats are filled by %s.", d.Seats, methodName(p, d.Method))
 	case tally.Approval:
-		s := "Approve as many candidates as you like; "
+		s := p.T("Approve as many candidates as you like; ")
 		if d.MaxChoices > 0 {
-			s = fmt.Sprintf("Approve up to %d candidates; ", d.MaxChoices)
+			s = p.N(d.MaxChoices, "Approve up to %d candidate; ", "Approve up to %d candidates; ", d.MaxChoices)
 		}
 		if d.Seats > 1 {
-			return s + fmt.Sprintf("the %d with the most approvals win.", d.Seats)
+			return s + p.T("the %d with the most approvals win.", d.Seats)
 		}
-		return s + "the candidate with the most approvals wins."
+		return s + p.T("the candidate with the most approvals wins.")
 	case tally.YesNo:
 		r := d.PassRatio
 		if r.Den > 0 && 2*r.Num > r.Den {
-			return fmt.Sprintf("Answer yes, no or abstain; the question passes if at least %d in %d of those answering yes or no say yes.", r.Num, r.Den)
+			return p.T("Answer yes, no or abstain; the question passes if at least %d in %d of those answering yes or no say yes.", r.Num, r.Den)
 		}
-		return "Answer yes, no or abstain; the question passes if more answer yes than no."
+		return p.T("Answer yes, no or abstain; the question passes if more answer yes than no.")
 	}
-	return fmt.Sprintf("Counted by %s.", methodName(d.Method))
+	return p.T("Counted by %s.", methodName(p, d.Method))
 }
 
 // Describe is the ballot in words, for the screen where the voter reviews
@@ -88,7 +77,10 @@ func (d Definition) MethodSentence() string {
 // ("1. Ada Lovelace", "2= Bob" where options share rank 2, and "  - Cy"
 // under "Not ranked:"), since a name may hold a comma, then what the
 // ballot does in the count.
-func (b Ballot) Describe(d Definition) string {
+func (b Ballot) Describe(d Definition) string { return b.DescribeIn(i18n.Printer{}, d) }
+
+// DescribeIn is Describe in p's language.
+func (b Ballot) DescribeIn(p i18n.Printer, d Definition) string {
 	var s strings.Builder
 	name := func(id string) string {
 		if c := d.candidate(id); c != nil {
@@ -99,12 +91,12 @@ func (b Ballot) Describe(d Definition) string {
 	switch d.Method {
 	case tally.YesNo:
 		if len(b.Ranks) == 0 || b.Ranks[0][0] == "abstain" {
-			return "You abstain: your ballot counts towards the turnout, not for yes or for no.\n"
+			return p.T("You abstain: your ballot counts towards the turnout, not for yes or for no.") + "\n"
 		}
-		return fmt.Sprintf("Your answer: %s.\n", name(b.Ranks[0][0]))
+		return p.T("Your answer: %s.", name(b.Ranks[0][0])) + "\n"
 	case tally.Approval:
 		if len(b.Ranks) == 0 {
-			return "You approve nobody: a blank ballot, counted in the turnout but for no candidate.\n"
+			return p.T("You approve nobody: a blank ballot, counted in the turnout but for no candidate.") + "\n"
 		}
 		var yes []string
 		for _, rank := range b.Ranks {
@@ -112,14 +104,14 @@ func (b Ballot) Describe(d Definition) string {
 				yes = append(yes, name(id))
 			}
 		}
-		writeNames(&s, "You approve:", yes)
+		writeNames(&s, p.T("You approve:"), yes)
 		if rest := b.unranked(d); len(rest) > 0 {
-			writeNames(&s, "You do not approve:", rest)
+			writeNames(&s, p.T("You do not approve:"), rest)
 		}
 		return s.String()
 	}
 	if len(b.Ranks) == 0 {
-		return "You ranked nobody: a blank ballot, counted in the turnout but for no candidate.\n"
+		return p.T("You ranked nobody: a blank ballot, counted in the turnout but for no candidate.") + "\n"
 	}
 	shared := false
 	for i, rank := range b.Ranks {
@@ -132,20 +124,20 @@ func (b Ballot) Describe(d Definition) string {
 		}
 	}
 	if shared {
-		s.WriteString("(= marks options that share a rank.)\n")
+		s.WriteString(p.T("(= marks options that share a rank.)") + "\n")
 	}
 	rest := b.unranked(d)
 	switch {
 	case d.Method == tally.Schulze && len(rest) > 0:
-		writeNames(&s, "Not ranked, so equal below everyone you ranked:", rest)
+		writeNames(&s, p.T("Not ranked, so equal below everyone you ranked:"), rest)
 	case len(rest) > 0:
-		writeNames(&s, "Not ranked:", rest)
+		writeNames(&s, p.T("Not ranked:"), rest)
 	}
 	switch d.Method {
 	case tally.IRV:
-		s.WriteString("Your vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.\n")
+		s.WriteString(p.T("Your vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.") + "\n")
 	case tally.Meek, tally.Scottish:
-		s.WriteString("Your vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.\n")
+		s.WriteString(p.T("Your vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.") + "\n")
 	}
 	return s.String()
 }
@@ -175,4 +167,12 @@ func (b Ballot) unranked(d Definition) []string {
 		}
 	}
 	return rest
+}
+
+// seats is "1 seat" or "3 seats", for the officers' messages.
+func seats(n int) string {
+	if n == 1 {
+		return "1 seat"
+	}
+	return fmt.Sprintf("%d seats", n)
 }

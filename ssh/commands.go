@@ -8,15 +8,15 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	cssh "charm.land/ssh"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
-const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
+var commandHelp = i18n.Key(`Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
 
   whoami                      who you are signed in as, with which key, and your settings
   status                      the elections you are on the roll for, and whether you voted
@@ -58,7 +58,7 @@ A ballot is text: one line per rank with candidate ids, first preference
 first; "=" between ids that share a rank (Schulze only); yes, no or abstain
 for a question; one id per line for approval; "#" starts a comment. A blank
 ballot is the word blank alone; empty input casts nothing.
-`
+`)
 
 // command is one non-interactive command: it writes its answer to out and
 // returns an error for stderr.
@@ -83,10 +83,11 @@ type cmdContext struct {
 	// dryRun: --dry-run was given
 	dryRun bool
 	out    *bytes.Buffer
+	p      i18n.Printer // the member's language (sessionLang)
 }
 
 var commands = map[string]command{
-	"help":        {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
+	"help":        {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(c.p.T(commandHelp)); return nil }},
 	"whoami":      {run: whoami},
 	"status":      {run: status},
 	"elections":   {json: true, run: elections},
@@ -112,16 +113,20 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 	if deviceCommand(sess, id) {
 		return 1
 	}
+	// The member's preference, else their client's locale; a preference
+	// that cannot be read leaves the locale to decide.
+	prefs, _ := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
+	p := i18n.For(sessionLang(sess.Environ(), prefs))
 	argv := sess.Command()
 	if len(argv) == 0 {
-		fmt.Fprintf(sess.Stderr(), "booth: cannot read the command %q; see 'ssh HOST help'\n", safetext.Sanitize(sess.RawCommand()))
+		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("cannot read the command %q; see 'ssh HOST help'", safetext.Sanitize(sess.RawCommand())))
 		return 1
 	}
-	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}}
+	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}, p: p}
 	s.metrics.command(argv[0])
 	cmd, ok := commands[argv[0]]
 	if !ok {
-		fmt.Fprintf(sess.Stderr(), "booth: unknown command %q; see 'ssh HOST help'\n", safetext.Sanitize(argv[0]))
+		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("unknown command %q; see 'ssh HOST help'", safetext.Sanitize(argv[0])))
 		return 1
 	}
 	if err := c.parse(argv[1:], cmd); err != nil {
@@ -151,13 +156,13 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		case a == "--dry-run" && cmd.dryRun:
 			c.dryRun = true
 		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
-			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
+			return errors.New(c.p.T("unknown option %q; see 'ssh HOST help'", a))
 		default:
 			c.args = append(c.args, a)
 		}
 	}
 	if len(c.args) != cmd.args {
-		return fmt.Errorf("takes %d argument(s), not %d; see 'ssh HOST help'", cmd.args, len(c.args))
+		return errors.New(c.p.T("takes %d argument(s), not %d; see 'ssh HOST help'", cmd.args, len(c.args)))
 	}
 	return nil
 }
@@ -185,26 +190,25 @@ func status(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if len(marks) == 0 {
-		c.out.WriteString("You are on no election's roll.\n")
+		c.out.WriteString(c.p.T("You are on no election's roll.") + "\n")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELECTION\tSTATE\tYOU\tTITLE")
+	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("YOU"), c.p.T("TITLE")}}
 	for _, mk := range marks {
 		e, err := c.s.cfg.Service.Election(ctx, mk.ElectionID)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(e.ID), e.State, votedWord(mk.Voted), safetext.Sanitize(e.Title))
+		rows = append(rows, []string{safetext.Sanitize(e.ID), stateWord(c.p, e.State), votedWord(c.p, mk.Voted), c.title(e)})
 	}
-	return tw.Flush()
+	return writeTable(c.out, rows)
 }
 
-func votedWord(v bool) string {
+func votedWord(p i18n.Printer, v bool) string {
 	if v {
-		return "voted"
+		return p.T("voted")
 	}
-	return "not voted"
+	return p.T("not voted")
 }
 
 func elections(ctx context.Context, c *cmdContext) error {
@@ -220,27 +224,26 @@ func elections(ctx context.Context, c *cmdContext) error {
 		return safetext.WriteJSON(c.out, out)
 	}
 	if len(list) == 0 {
-		c.out.WriteString("You have no elections.\n")
+		c.out.WriteString(c.p.T("You have no elections.") + "\n")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ELECTION\tSTATE\tWHEN (UTC)\tYOU\tTURNOUT\tTITLE")
+	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("WHEN (UTC)"), c.p.T("YOU"), c.p.T("TURNOUT"), c.p.T("TITLE")}}
 	for _, e := range list {
-		when := "closes " + e.EffectiveClose().UTC().Format("2006-01-02 15:04")
+		when := c.p.T("closes %s", e.EffectiveClose().UTC().Format("2006-01-02 15:04"))
 		switch e.State {
 		case models.Draft:
-			when = "opens " + e.OpensAt.UTC().Format("2006-01-02 15:04")
+			when = c.p.T("opens %s", e.OpensAt.UTC().Format("2006-01-02 15:04"))
 		case models.Closed, models.Counted:
-			when = "closed " + e.ClosedAt.UTC().Format("2006-01-02 15:04")
+			when = c.p.T("closed %s", e.ClosedAt.UTC().Format("2006-01-02 15:04"))
 		}
-		you := votedWord(e.Voted)
+		you := votedWord(c.p, e.Voted)
 		if e.State == models.Draft {
 			you = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\n", safetext.Sanitize(e.ID), e.State, when, you,
-			e.Turnout.Voted, e.Turnout.Electorate, safetext.Sanitize(e.Title))
+		rows = append(rows, []string{safetext.Sanitize(e.ID), stateWord(c.p, e.State), when, you,
+			fmt.Sprintf("%d/%d", e.Turnout.Voted, e.Turnout.Electorate), c.title(e.Election)})
 	}
-	return tw.Flush()
+	return writeTable(c.out, rows)
 }
 
 // onRoll refuses an election whose roll does not hold the member: members
@@ -251,7 +254,7 @@ func (c *cmdContext) onRoll(ctx context.Context, id string) error {
 		return err
 	}
 	if !slices.ContainsFunc(marks, func(mk models.RollMark) bool { return mk.ElectionID == id }) {
-		return fmt.Errorf("you have no election %q; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+		return errors.New(c.p.T("you have no election %q; 'ssh HOST elections' lists yours", safetext.Sanitize(id)))
 	}
 	return nil
 }
@@ -266,7 +269,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State != models.Counted {
-		return fmt.Errorf("%s is %s: its result is published once it is counted", safetext.Sanitize(id), e.State)
+		return errors.New(c.p.T("%s is %s: its result is published once it is counted", safetext.Sanitize(id), stateWord(c.p, e.State)))
 	}
 	res, err := c.s.cfg.Service.Result(ctx, id)
 	if err != nil {
@@ -284,7 +287,7 @@ func results(ctx context.Context, c *cmdContext) error {
 		return safetext.WriteJSON(c.out, v)
 	}
 	var sheet strings.Builder
-	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))
+	fmt.Fprintf(&sheet, "%s\n%s\n", c.title(e), c.p.T("Counted:        %s UTC", res.CountedAt.UTC().Format("2006-01-02 15:04")))
 	if err := res.Result.WriteSheet(&sheet); err != nil {
 		return err
 	}
@@ -308,9 +311,9 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
+	b, err := models.ParseBallotIn(c.p, e.Definition, e.Withdrawn, text)
 	if err != nil {
-		return fmt.Errorf("the ballot on standard input:\n%w", err)
+		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input:"), err)
 	}
 	if c.dryRun {
 		fmt.Fprintf(c.out, "%sNothing was stored: this was a dry run. Run the same command without --dry-run to cast it.\n", readBack(e, b))
@@ -322,16 +325,16 @@ func cast(ctx context.Context, c *cmdContext) error {
 	}
 	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
-	fmt.Fprintf(c.sess.Stderr(), "Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted%s.\n",
-		replaceNote(e.Election))
+	fmt.Fprintln(c.sess.Stderr(), castNote(c.p, e.Election))
 	return nil
 }
 
-func replaceNote(e models.Election) string {
+// castNote says what the receipt printed is for.
+func castNote(p i18n.Printer, e models.Election) string {
 	if e.AllowReplace {
-		return ", or to replace it before the close"
+		return p.T("Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted, or to replace it before the close.")
 	}
-	return ""
+	return p.T("Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted.")
 }
 
 // readStdin reads standard input up to its end, or to one byte more than
@@ -348,13 +351,13 @@ func (c *cmdContext) readStdin(limit int64) ([]byte, error) {
 func (c *cmdContext) readBallot() (string, error) {
 	data, err := c.readStdin(maxBallot)
 	if err != nil {
-		return "", fmt.Errorf("reading the ballot from standard input: %w", err)
+		return "", fmt.Errorf("%s: %w", c.p.T("reading the ballot from standard input"), err)
 	}
 	if c.s.appCtx.Err() != nil {
-		return "", errors.New("the booth is shutting down; nothing was cast")
+		return "", errors.New(c.p.T("the booth is shutting down; nothing was cast"))
 	}
 	if len(data) > maxBallot {
-		return "", fmt.Errorf("the ballot on standard input is longer than %d bytes", maxBallot)
+		return "", errors.New(c.p.T("the ballot on standard input is longer than %d bytes", maxBallot))
 	}
 	return string(data), nil
 }

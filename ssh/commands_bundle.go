@@ -25,7 +25,7 @@ func bundleCmd(ctx context.Context, c *cmdContext) error {
 	}
 	data, err := c.s.cfg.Service.Bundle(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return fmt.Errorf("%s has no published results yet: the officers publish them after the count", safetext.Sanitize(id))
+		return errors.New(c.p.T("%s has no published results yet: the officers publish them after the count", safetext.Sanitize(id)))
 	}
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 	}
 	norm, err := models.NormalizeReceipt(receipt)
 	if err != nil {
-		return fmt.Errorf("receipt: %w", err)
+		return fmt.Errorf("%s: %w", c.p.T("receipt"), err)
 	}
 	svc := c.s.cfg.Service
 	marks, err := svc.MemberRoll(ctx, c.id.member.ID)
@@ -71,34 +71,33 @@ func verifyCmd(ctx context.Context, c *cmdContext) error {
 		case err != nil:
 			return err
 		case state == models.ReceiptReplaced:
-			return fmt.Errorf("receipt: replaced: in %s (%s) the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted; check the receipt of your newer ballot",
-				safetext.Sanitize(e.ID), safetext.Sanitize(e.Title))
+			return errors.New(c.p.T("receipt: replaced: in %s (%s) the ballot cast with this receipt was replaced by a newer one before the close, so it was not counted; check the receipt of your newer ballot",
+				safetext.Sanitize(e.ID), c.title(e)))
 		case state == models.ReceiptCounted:
 			return c.writeCounted(ctx, e, norm)
 		}
 	}
 	if len(searched) == 0 {
-		return errors.New("receipt: not found: you have voted in no election that has closed yet; receipts are checked after the close")
+		return errors.New(c.p.T("receipt: not found: you have voted in no election that has closed yet; receipts are checked after the close"))
 	}
-	return fmt.Errorf("receipt: not found in the closed elections you voted in (%s); check that you copied it whole", strings.Join(searched, ", "))
+	return errors.New(c.p.T("receipt: not found in the closed elections you voted in (%s); check that you copied it whole", strings.Join(searched, ", ")))
 }
 
 // writeCounted says a receipt's ballot is in the box and, when the
 // election's published ledger holds it, what it says.
 func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receipt string) error {
-	fmt.Fprintf(c.out, "%s (%s): ", safetext.Sanitize(e.ID), safetext.Sanitize(e.Title))
 	if e.State == models.Counted {
-		c.out.WriteString("your ballot with this receipt was counted.\n")
+		c.out.WriteString(c.p.T("%s (%s): your ballot with this receipt was counted.", safetext.Sanitize(e.ID), c.title(e)) + "\n")
 	} else {
-		c.out.WriteString("your ballot with this receipt is in the ballot box; the election is closed and not counted yet.\n")
+		c.out.WriteString(c.p.T("%s (%s): your ballot with this receipt is in the ballot box; the election is closed and not counted yet.", safetext.Sanitize(e.ID), c.title(e)) + "\n")
 	}
 	if !e.PublishLedger {
-		c.out.WriteString("This election does not publish its ledger, so what the ballot says is not shown.\n")
+		c.out.WriteString(c.p.T("This election does not publish its ledger, so what the ballot says is not shown.") + "\n")
 		return nil
 	}
 	data, err := c.s.cfg.Service.Bundle(ctx, e.ID)
 	if errors.Is(err, models.ErrNotFound) {
-		c.out.WriteString("What it says is shown here once the officers publish the results with the ledger.\n")
+		c.out.WriteString(c.p.T("What it says is shown here once the officers publish the results with the ledger.") + "\n")
 		return nil
 	}
 	if err != nil {
@@ -110,10 +109,10 @@ func (c *cmdContext) writeCounted(ctx context.Context, e models.Election, receip
 	}
 	found, err := b.Lookup(receipt)
 	if err != nil {
-		return fmt.Errorf("the published ledger of %s: %w", safetext.Sanitize(e.ID), err)
+		return fmt.Errorf("%s: %w", c.p.T("the published ledger of %s", safetext.Sanitize(e.ID)), err)
 	}
-	c.out.WriteString("The published ledger records it as:\n")
-	for _, line := range strings.Split(strings.TrimRight(found.Ballot.Describe(b.Election.Definition), "\n"), "\n") {
+	c.out.WriteString(c.p.T("The published ledger records it as:") + "\n")
+	for _, line := range strings.Split(strings.TrimRight(found.Ballot.DescribeIn(c.p, b.Election.Definition), "\n"), "\n") {
 		fmt.Fprintf(c.out, "  %s\n", safetext.Sanitize(line))
 	}
 	return nil
@@ -129,14 +128,14 @@ const maxReceiptInput = 256
 func (c *cmdContext) readReceipt() (string, error) {
 	data, err := c.readStdin(maxReceiptInput)
 	if err != nil {
-		return "", fmt.Errorf("reading the receipt from standard input: %w", err)
+		return "", fmt.Errorf("%s: %w", c.p.T("reading the receipt from standard input"), err)
 	}
 	if len(data) > maxReceiptInput {
-		return "", fmt.Errorf("receipt: more than %d bytes on standard input; give the receipt alone", maxReceiptInput)
+		return "", errors.New(c.p.T("receipt: more than %d bytes on standard input; give the receipt alone", maxReceiptInput))
 	}
 	line, _, _ := strings.Cut(string(data), "\n")
 	if line = strings.TrimSpace(line); line == "" {
-		return "", errors.New("receipt: no receipt on standard input; give it as `ssh HOST verify - < receipt.txt`")
+		return "", errors.New(c.p.T("receipt: no receipt on standard input; give it as `ssh HOST verify - < receipt.txt`"))
 	}
 	return line, nil
 }

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
 // codeUsage is how the code commands are called.
-const codeUsage = "usage: ssh HOST code issue MEMBER [ELECTION], or ssh HOST code history"
+var codeUsage = i18n.Key("usage: ssh HOST code issue MEMBER [ELECTION], or ssh HOST code history")
 
 // codeCmd is `code issue MEMBER [ELECTION]` and `code history`: the
 // stand's staff, signed in with their own key, issue a one-time kiosk
@@ -27,14 +27,14 @@ func codeCmd(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if !staff {
-		return models.ErrNotStaff
+		return errors.New(c.p.T(models.ErrNotStaff.Error()))
 	}
 	args := c.args
 	if len(args) == 1 && args[0] == "history" {
 		return codeHistory(ctx, c)
 	}
 	if len(args) < 2 || len(args) > 3 || args[0] != "issue" {
-		return errors.New(codeUsage)
+		return errors.New(c.p.T(codeUsage))
 	}
 	member, election := args[1], ""
 	if len(args) == 3 {
@@ -42,14 +42,15 @@ func codeCmd(ctx context.Context, c *cmdContext) error {
 	}
 	ic, err := svc.StaffIssueCode(ctx, c.id.member.ID, member, election)
 	if err != nil {
-		return codeIssueError(err, member, election, svc.Now())
+		return codeIssueError(c.p, err, member, election, svc.Now())
 	}
-	scope := "any of their open elections"
+	scope := c.p.T("any of their open elections")
 	if election != "" {
-		scope = safetext.Sanitize(election) + " only"
+		scope = c.p.T("%s only", safetext.Sanitize(election))
 	}
-	fmt.Fprintf(c.out, "%s\nfor member %s, %s; works once, until %s (%d minutes)\n", ic.Code, safetext.Sanitize(member), scope,
-		ic.Expires.UTC().Format("15:04 UTC"), int(ic.Expires.Sub(svc.Now()).Round(time.Minute)/time.Minute))
+	mins := int(ic.Expires.Sub(svc.Now()).Round(time.Minute) / time.Minute)
+	fmt.Fprintf(c.out, "%s\n%s\n", ic.Code, c.p.T("for member %s, %s; works once, until %s (%d minutes)",
+		safetext.Sanitize(member), scope, ic.Expires.UTC().Format("15:04 UTC"), mins))
 	return nil
 }
 
@@ -66,29 +67,28 @@ func codeHistory(ctx context.Context, c *cmdContext) error {
 	}
 	now := svc.Now().UTC()
 	if h.Left > 0 {
-		fmt.Fprintf(c.out, "you may issue %d more kiosk codes now (limit %d per %s)\n", h.Left, h.Rate.Codes, shortDuration(h.Rate.Per))
+		fmt.Fprintln(c.out, c.p.T("you may issue %d more kiosk codes now (limit %d per %s)", h.Left, h.Rate.Codes, shortDuration(h.Rate.Per)))
 	} else {
-		fmt.Fprintf(c.out, "you have issued %d kiosk codes in the last %s, the limit: the next at %s (in %s)\n",
-			h.Rate.Codes, shortDuration(h.Rate.Per), h.Next.UTC().Format("15:04 UTC"), shortDuration(h.Next.Sub(now)))
+		fmt.Fprintln(c.out, c.p.T("you have issued %d kiosk codes in the last %s, the limit: the next at %s (in %s)",
+			h.Rate.Codes, shortDuration(h.Rate.Per), h.Next.UTC().Format("15:04 UTC"), shortDuration(h.Next.Sub(now))))
 	}
 	if len(h.Entries) == 0 {
-		c.out.WriteString("you have issued no kiosk codes\n")
+		c.out.WriteString(c.p.T("you have issued no kiosk codes") + "\n")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ISSUED (UTC)\tCODE ID\tELECTION\tEXPIRES (UTC)\tSTATE\tMEMBER")
+	rows := [][]string{{c.p.T("ISSUED (UTC)"), c.p.T("CODE ID"), c.p.T("ELECTION"), c.p.T("EXPIRES (UTC)"), c.p.T("STATE"), c.p.T("MEMBER")}}
 	for _, e := range h.Entries {
 		election, member := e.ElectionID, e.MemberID
 		if election == "" {
-			election = "any"
+			election = c.p.T("any")
 		}
 		if member == "" {
 			member = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Issued.UTC().Format("2006-01-02 15:04"), e.ID(), election,
-			e.Expires.UTC().Format("2006-01-02 15:04"), e.StateAt(now), member)
+		rows = append(rows, []string{e.Issued.UTC().Format("2006-01-02 15:04"), e.ID(), election,
+			e.Expires.UTC().Format("2006-01-02 15:04"), codeStateWord(c.p, e.StateAt(now)), member})
 	}
-	return tw.Flush()
+	return writeTable(c.out, rows)
 }
 
 // shortDuration writes a wait as 12m or 1h5m, rounded to the minute and
@@ -97,28 +97,43 @@ func shortDuration(d time.Duration) string {
 	return models.ShortDuration(max(d.Round(time.Minute), time.Minute))
 }
 
+// codeStateWord is what became of a code, in the staff's language.
+func codeStateWord(p i18n.Printer, s models.CodeState) string {
+	switch s {
+	case models.CodeIssued:
+		return p.C("code", "issued")
+	case models.CodeUsed:
+		return p.C("code", "used")
+	case models.CodeRevoked:
+		return p.C("code", "revoked")
+	case models.CodeExpired:
+		return p.C("code", "expired")
+	}
+	return safetext.Sanitize(string(s))
+}
+
 // codeIssueError says why no code was issued, in the staff's terms.
-func codeIssueError(err error, member, election string, now time.Time) error {
+func codeIssueError(p i18n.Printer, err error, member, election string, now time.Time) error {
 	m, e := safetext.Sanitize(member), safetext.Sanitize(election)
 	var rate *models.CodeRateError
 	switch {
 	case errors.As(err, &rate):
-		return fmt.Errorf("no code issued: you have issued %d kiosk codes in the last %s, the limit; you may issue the next at %s (in %s). 'ssh HOST code history' lists them",
-			rate.Rate.Codes, shortDuration(rate.Rate.Per), rate.Next.UTC().Format("15:04 UTC"), shortDuration(rate.Next.Sub(now)))
+		return errors.New(p.T("no code issued: you have issued %d kiosk codes in the last %s, the limit; you may issue the next at %s (in %s). 'ssh HOST code history' lists them",
+			rate.Rate.Codes, shortDuration(rate.Rate.Per), rate.Next.UTC().Format("15:04 UTC"), shortDuration(rate.Next.Sub(now))))
 	case errors.Is(err, models.ErrNotFound) && election != "":
-		return fmt.Errorf("no member %q or no election %q: check the badge and the election id", m, e)
+		return errors.New(p.T("no member %q or no election %q: check the badge and the election id", m, e))
 	case errors.Is(err, models.ErrNotFound):
-		return fmt.Errorf("no member %q: check the id on the badge", m)
+		return errors.New(p.T("no member %q: check the id on the badge", m))
 	case errors.Is(err, models.ErrInactive):
-		return fmt.Errorf("member %s is not active and cannot vote: send them to the election officers", m)
+		return errors.New(p.T("member %s is not active and cannot vote: send them to the election officers", m))
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("member %s has already voted in %s", m, e)
+		return errors.New(p.T("member %s has already voted in %s", m, e))
 	case errors.Is(err, models.ErrNothingToVote):
-		return fmt.Errorf("member %s has no open election left to vote in", m)
+		return errors.New(p.T("member %s has no open election left to vote in", m))
 	case errors.Is(err, models.ErrNotOnRoll):
-		return fmt.Errorf("member %s is not on the roll of %s", m, e)
+		return errors.New(p.T("member %s is not on the roll of %s", m, e))
 	case errors.Is(err, models.ErrNotOpen):
-		return fmt.Errorf("%s is not open for voting", e)
+		return errors.New(p.T("%s is not open for voting", e))
 	}
 	return err
 }

@@ -2,7 +2,7 @@ package ssh
 
 import (
 	"context"
-	"fmt"
+	"errors"
 )
 
 // trusteeCmd hands a trustee their sealed share of an election's key:
@@ -10,7 +10,7 @@ import (
 // key they signed in with, so the server hands out nothing it could open.
 func trusteeCmd(ctx context.Context, c *cmdContext) error {
 	if len(c.args) != 2 || c.args[0] != "share" {
-		return fmt.Errorf("usage: ssh HOST trustee share ELECTION > share")
+		return errors.New(c.p.T("usage: ssh HOST trustee share ELECTION > share"))
 	}
 	data, err := c.s.cfg.Service.TrusteeShare(ctx, c.args[1], c.id.fingerprint, "trustee "+c.id.member.ID)
 	if err != nil {

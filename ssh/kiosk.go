@@ -62,10 +62,11 @@ func deviceCommand(sess cssh.Session, id identity) bool {
 
 // kioskModel is the program of a kiosk device's session: the kiosk, with
 // the kiosk's own idle timeout. It asks staff for the passphrase first.
-func (s *Server) kioskModel(ctx context.Context, id identity) tea.Model {
+func (s *Server) kioskModel(ctx context.Context, id identity, lang string) tea.Model {
 	return booth.NewKiosk(ctx, s.cfg.Service, booth.KioskConfig{
 		Name:        id.device,
 		Now:         s.cfg.Service.Now,
 		IdleTimeout: min(s.cfg.IdleTimeout, booth.DefaultKioskIdle),
+		Lang:        lang,
 	})
 }

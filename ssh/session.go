@@ -12,6 +12,7 @@ import (
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/ssh/internal/teahost"
 )
 
@@ -51,19 +52,22 @@ func (s *Server) handle(sess cssh.Session) {
 	s.sessions.Add(1)
 	defer s.sessions.Add(-1)
 	s.sessionStarted(sess)
+	p := i18n.For(i18n.FromEnv(sess.Environ()))
 	if s.appCtx.Err() != nil {
-		fail(sess, "the booth is shutting down; try again in a minute")
+		fail(sess, p.T("the booth is shutting down; try again in a minute"))
 		return
 	}
 	start := time.Now()
 	id, err := s.identify(sess.Context(), sess)
 	if err != nil {
-		fail(sess, err.Error())
+		// errNoMember is a catalogue key; a failed look-up is the
+		// store's words.
+		fail(sess, p.T(err.Error()))
 		return
 	}
 	release, ok := s.members.acquire(id.name())
 	if !ok {
-		fail(sess, fmt.Sprintf("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
+		fail(sess, p.T("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
 		return
 	}
 	defer release()
@@ -88,10 +92,10 @@ func (s *Server) handle(sess cssh.Session) {
 	releaseLease, err := s.leases.acquire(sess.Context(), id.name())
 	if err != nil {
 		if errors.Is(err, models.ErrTooManySessions) {
-			fail(sess, fmt.Sprintf("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
+			fail(sess, p.T("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
 		} else {
 			s.log.Error("taking a session lease", "err", err)
-			fail(sess, "the booth cannot open a session just now; try again in a minute")
+			fail(sess, p.T("the booth cannot open a session just now; try again in a minute"))
 		}
 		return
 	}
@@ -144,7 +148,7 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 
 	var model tea.Model
 	if id.device != "" {
-		model = s.kioskModel(ctx, id)
+		model = s.kioskModel(ctx, id, i18n.FromEnv(sess.Environ()))
 	} else {
 		model = s.cfg.NewModel(ctx, s.cfg.Service, bs)
 	}

@@ -51,6 +51,9 @@ type definitionRecord struct {
 	// fingerprint leaves them out (v4; a v3 bundle holds neither).
 	MemberForNS int64                  `json:"member_for_ns,omitempty"`
 	Nominations *nominationRulesRecord `json:"nominations,omitempty"`
+	// Translations is left out when the definition has none, so a
+	// definition without any is written as before they existed.
+	Translations map[string]translationRecord `json:"translations,omitempty"`
 }
 
 // definitionTrustees is models.Trustees.
@@ -74,6 +77,13 @@ type nominationRulesRecord struct {
 	MaxPerNominator         int       `json:"max_per_nominator"`
 	PublishNominators       bool      `json:"publish_nominators"`
 	Closed                  bool      `json:"closed,omitempty"`
+}
+
+// translationRecord is a models.Translation.
+type translationRecord struct {
+	Title       string            `json:"title,omitempty"`
+	Description string            `json:"description,omitempty"`
+	Statements  map[string]string `json:"statements,omitempty"`
 }
 
 // definitionCandidate is a candidate of a definitionRecord; its keys are
@@ -129,6 +139,12 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 			v.Candidates[i] = definitionCandidate(c)
 		}
 	}
+	for lang, tr := range d.Translations {
+		if v.Translations == nil {
+			v.Translations = map[string]translationRecord{}
+		}
+		v.Translations[lang] = translationRecord(tr)
+	}
 	return v
 }
 
@@ -160,6 +176,12 @@ func (v definitionRecord) definition() models.Definition {
 		for i, c := range v.Candidates {
 			d.Candidates[i] = models.Candidate(c)
 		}
+	}
+	for lang, tr := range v.Translations {
+		if d.Translations == nil {
+			d.Translations = map[string]models.Translation{}
+		}
+		d.Translations[lang] = models.Translation(tr)
 	}
 	return d
 }

@@ -1,0 +1,210 @@
+package i18n
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+// sources are the packages whose text members read.
+var sources = []string{"../../booth", "..", "../../ssh"}
+
+// usedKeys finds every message key in the sources: the literal format of
+// each call to a Printer's T, the context and format of each C, the
+// "other" of each N (with its "one"), each
+// Key, and each key's help (its key label too where that is words, as in
+// "type cast, enter"; translateKeys translates the same).
+func usedKeys(t *testing.T) map[string]string {
+	t.Helper()
+	keys := map[string]string{} // key → where it is used first
+	fset := token.NewFileSet()
+	for _, dir := range sources {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				add := func(i int) {
+					if i >= len(call.Args) {
+						return
+					}
+					lit, ok := call.Args[i].(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						return
+					}
+					s, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatalf("%s: %v", fset.Position(lit.Pos()), err)
+					}
+					if _, seen := keys[s]; !seen {
+						keys[s] = fset.Position(lit.Pos()).String()
+					}
+				}
+				// C's key is its context and format, joined by "|".
+				addCtx := func() {
+					ctx, ok1 := call.Args[0].(*ast.BasicLit)
+					lit, ok2 := call.Args[1].(*ast.BasicLit)
+					if !ok1 || !ok2 {
+						t.Errorf("%s: C needs a literal context and format", fset.Position(call.Pos()))
+						return
+					}
+					a, _ := strconv.Unquote(ctx.Value)
+					b, _ := strconv.Unquote(lit.Value)
+					if _, seen := keys[a+"|"+b]; !seen {
+						keys[a+"|"+b] = fset.Position(lit.Pos()).String()
+					}
+				}
+				switch sel.Sel.Name {
+				case "T", "Key":
+					add(0)
+				case "C":
+					addCtx()
+				case "N":
+					add(2)
+				case "WithHelp":
+					add(1)
+					if lit, ok := call.Args[0].(*ast.BasicLit); ok && strings.Contains(lit.Value, " ") {
+						add(0)
+					}
+				}
+				return true
+			})
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("only %d message keys found in %v: is the scan looking in the right places?", len(keys), sources)
+	}
+	return keys
+}
+
+// catalogue is a translation file as written: key → its text, or its
+// plural forms.
+func catalogue(t *testing.T, lang string) map[string]map[string]string {
+	t.Helper()
+	raw := map[string]any{}
+	b, err := files.ReadFile(lang + ".toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := toml.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("%s.toml: %v", lang, err)
+	}
+	out := map[string]map[string]string{}
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			out[k] = map[string]string{"other": v}
+		case map[string]any:
+			forms := map[string]string{}
+			for f, s := range v {
+				str, ok := s.(string)
+				if !ok {
+					t.Errorf("%s.toml: %q: form %s is not text", lang, k, f)
+				}
+				forms[f] = str
+			}
+			out[k] = forms
+		default:
+			t.Errorf("%s.toml: %q is neither text nor a table of plural forms", lang, k)
+		}
+	}
+	return out
+}
+
+var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])`)
+
+// placeholders is the set of a format's arguments, each with its verb:
+// "1:d", "2:s".
+func placeholders(format string) []string {
+	var out []string
+	next := 1
+	for _, m := range verb.FindAllStringSubmatch(format, -1) {
+		if m[5] == "%" {
+			continue
+		}
+		if m[2] != "" {
+			next, _ = strconv.Atoi(m[2])
+		}
+		out = append(out, fmt.Sprintf("%d:%s", next, m[5]))
+		next++
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestCatalogueComplete fails when a message key is missing from a shipped
+// language, when a translation's placeholders differ from the English
+// (a plural form other than "other" may leave out the count it spells),
+// and when a translation is of a key no longer used.
+func TestCatalogueComplete(t *testing.T) {
+	used := usedKeys(t)
+	for _, lang := range Languages[1:] {
+		cat := catalogue(t, lang)
+		var missing []string
+		for _, k := range slices.Sorted(maps.Keys(used)) {
+			forms, ok := cat[k]
+			if !ok {
+				missing = append(missing, fmt.Sprintf("%q = \"\" # %s", k, used[k]))
+				continue
+			}
+			if _, ok := forms["other"]; !ok {
+				t.Errorf("%s.toml: %q has no \"other\" form", lang, k)
+			}
+			want := placeholders(k)
+			for form, s := range forms {
+				got := placeholders(s)
+				switch {
+				case form == "other" && !slices.Equal(got, want):
+					t.Errorf("%s.toml: %q has placeholders %v, the English %v:\n%s", lang, k, got, want, s)
+				case form != "other" && !isSubset(got, want):
+					t.Errorf("%s.toml: %q (%s) has placeholders %v, not among the English %v:\n%s", lang, k, form, got, want, s)
+				case strings.TrimSpace(s) == "" && strings.TrimSpace(k) != "":
+					t.Errorf("%s.toml: %q (%s) is empty", lang, k, form)
+				}
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s.toml lacks %d keys:\n%s", lang, len(missing), strings.Join(missing, "\n"))
+		}
+		for k := range cat {
+			if _, ok := used[k]; !ok {
+				t.Errorf("%s.toml: %q is used nowhere: remove it, or the code lost a message", lang, k)
+			}
+		}
+	}
+}
+
+func isSubset(sub, of []string) bool {
+	for _, s := range sub {
+		if !slices.Contains(of, s) {
+			return false
+		}
+	}
+	return true
+}
