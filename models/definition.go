@@ -42,6 +42,10 @@ type Definition struct {
 	// Recipients are officers' SSH public keys (authorized_keys form) to
 	// seal ballots to instead of a generated tally key.
 	Recipients []string
+	// Notices is the [notices] table: which notices booth sends by
+	// itself, and when (models/notices.go). omitzero keeps the
+	// fingerprint of a definition without one as it was.
+	Notices NoticeSchedule `json:",omitzero"`
 }
 
 // Candidate is an option on the ballot.

@@ -32,13 +32,14 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "candidate"},
+		"approval", "recipients", "candidate", "notices"},
 	"quorum":     {"percent", "extend"},
 	"electorate": {"joined_before"},
 	"schulze":    {"default_option", "option_quorum", "majority"},
 	"yesno":      {"pass_ratio"},
 	"approval":   {"max_choices"},
 	"candidate":  {"id", "name", "affiliation", "statement", "statement_file"},
+	"notices":    {"announce", "remind", "remind_until_quorum", "results"},
 }
 
 // yesNoAnswers are a yes/no question's candidates, in the order tally
@@ -89,6 +90,7 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.electorate(root, &d)
 	p.methodOptions(root, &d)
 	p.recipients(root, &d)
+	p.notices(root, &d)
 	p.crossChecks(root, &d)
 	if err := p.err(); err != nil {
 		return Definition{}, err

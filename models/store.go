@@ -23,6 +23,7 @@ type Store interface {
 	CodeStore
 	KioskStore
 	SecretStore
+	NoticeStore
 	Clock
 	io.Closer
 }

@@ -195,3 +195,9 @@ func AuditClockAccepted(local, recorded time.Time) AuditEvent {
 	return AuditEvent{"clock.accept", fmt.Sprintf("local clock accepted: the recorded time %s, %s ahead of it, set back to %s",
 		recorded.Format(time.RFC3339), recorded.Sub(local).Round(time.Second), local.Format(time.RFC3339))}
 }
+
+// AuditNoticeQueued records a notice queued for rows members (who they
+// are is the roll's business, not the chain's).
+func AuditNoticeQueued(n Notice, rows int) AuditEvent {
+	return AuditEvent{"notice.queue", fmt.Sprintf("notice %s queued for %d members", n.ID(), rows)}
+}
