@@ -71,6 +71,11 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeLog", testCodeLog},
 		{"CodeRecords", testCodeRecords},
 		{"CodeIssueRefusals", testCodeIssueRefusals},
+		{"NoticeQueue", testNoticeQueue},
+		{"NoticeNoAddress", testNoticeNoAddress},
+		{"NoticeClaim", testNoticeClaim},
+		{"NoticeCrash", testNoticeCrash},
+		{"NoticeFoldAtClose", testNoticeFoldAtClose},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -107,6 +112,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"KeyRace", testKeyRace},
 		{"OrderSecretRace", testOrderSecretRace},
 		{"CodeRateRace", testCodeRateRace},
+		{"NoticeClaimRace", testNoticeClaimRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, openOnOneClock(t, open))
