@@ -49,5 +49,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newVerifyCmd(), newReviewCmd())
 	// The kiosk at a conference stand: its one-time codes and devices.
 	root.AddCommand(newKioskCmd(), newCodeCmd(), newClockCmd())
+	root.AddCommand(newNoticeCmd())
 	return root
 }

@@ -156,7 +156,7 @@ func dkimOptions(cfg Config) (*dkim.SignOptions, error) {
 // with Date, Message-ID, Auto-Submitted and List-Id. go-mail encodes
 // every header, so a name or subject cannot start a header of its own.
 func (m *Mailer) Message(ml models.Mail) (*gomail.Msg, error) {
-	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8))
+	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(m.from)
 	if err := msg.AddToFormat(oneLine(ml.ToName), ml.To); err != nil {
 		return nil, &models.PermanentMailError{Err: fmt.Errorf("the member's address %q: %w", ml.To, err)}
