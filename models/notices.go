@@ -293,11 +293,16 @@ func (sch NoticeSchedule) dueNotices(e Election, now time.Time, published bool) 
 	return due
 }
 
-// FormatPeriod writes a period as a definition gives it: whole days as
-// "2d", anything else as Go writes a duration.
+// FormatPeriod writes a period as a definition gives it: "2d", "6h",
+// "90m".
 func FormatPeriod(d time.Duration) string {
-	if d > 0 && d%(24*time.Hour) == 0 {
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d > 0 && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d > 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
 }
