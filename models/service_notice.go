@@ -386,8 +386,8 @@ type MemberNotice struct {
 
 // MemberNotices are the notices the member sees in the booth and in
 // `ssh HOST status`: one for each election open now in which they are on
-// the roll and have not voted. They are read from the roll, not the
-// outbox, so one disappears the moment the member votes.
+// the roll and have not voted (NoticeOf). They are read from the roll,
+// not the outbox, so one disappears the moment the member votes.
 func (s *Service) MemberNotices(ctx context.Context, memberID string) ([]MemberNotice, error) {
 	marks, err := s.store.MemberRoll(ctx, memberID)
 	if err != nil {
@@ -403,20 +403,25 @@ func (s *Service) MemberNotices(ctx context.Context, memberID string) ([]MemberN
 		if err != nil {
 			return nil, err
 		}
-		if !e.IsOpenAt(now) {
-			continue
+		if n, ok := NoticeOf(e, true, false, now); ok {
+			out = append(out, n)
 		}
-		out = append(out, memberNotice(e))
 	}
 	return out, nil
 }
 
-func memberNotice(e Election) MemberNotice {
+// NoticeOf is the booth's notice of election e for a member (on its roll
+// or not, voted or not) at now: voting is open and they have not voted.
+// The booth's home screen and `ssh HOST status` both word it so.
+func NoticeOf(e Election, onRoll, voted bool, now time.Time) (MemberNotice, bool) {
+	if !onRoll || voted || !e.IsOpenAt(now) {
+		return MemberNotice{}, false
+	}
 	closes := e.EffectiveClose().UTC().Format("2006-01-02 15:04 UTC")
 	if e.Extensions > 0 {
 		return MemberNotice{ElectionID: e.ID, Kind: NoticeExtended,
-			Text: fmt.Sprintf("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", e.Title, closes)}
+			Text: fmt.Sprintf("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", e.Title, closes)}, true
 	}
 	return MemberNotice{ElectionID: e.ID, Kind: NoticeRemind,
-		Text: fmt.Sprintf("Voting in “%s” is open until %s, and you have not voted yet.", e.Title, closes)}
+		Text: fmt.Sprintf("Voting in “%s” is open until %s, and you have not voted yet.", e.Title, closes)}, true
 }

@@ -139,6 +139,16 @@ func status(ctx context.Context, c *cmdContext) error {
 		c.out.WriteString("You are on no election's roll.\n")
 		return nil
 	}
+	notices, err := c.s.cfg.Service.MemberNotices(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range notices {
+		fmt.Fprintf(c.out, "Notice: %s\n", safetext.Sanitize(n.Text))
+	}
+	if len(notices) > 0 {
+		c.out.WriteString("\n")
+	}
 	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ELECTION\tSTATE\tYOU\tTITLE")
 	for _, mk := range marks {
