@@ -176,7 +176,7 @@ func noticeError(err error, electionID string) error {
 func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p models.NoticePreview) {
 	fmt.Fprintf(out, "dry run: the %s notice of election %s would be mailed to %d members now", kind, safetext.Sanitize(electionID), p.Recipients)
 	if p.NoAddress > 0 {
-		fmt.Fprintf(out, " (%d more have no email address)", p.NoAddress)
+		fmt.Fprintf(out, " (and %d without an email address would not)", p.NoAddress)
 	}
 	fmt.Fprintln(out)
 	if p.Recipients == 0 {

@@ -56,7 +56,7 @@ type noticeKind struct {
 // entry here and a built-in text in defaultTemplates.
 var noticeKinds = map[NoticeKind]noticeKind{
 	NoticeAnnounce: {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
-	NoticeRemind:   {audience: AudienceNotVoted, open: true, action: "You have not voted yet. Sign in with your registered SSH key and cast your ballot before the close."},
+	NoticeRemind:   {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
 	NoticeExtended: {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
 	NoticeResults:  {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
 }

@@ -267,6 +267,11 @@ func (s *Service) DeliverNotices(ctx context.Context) (DeliveryStats, error) {
 	}
 	elections := map[string]Election{}
 	pace := newPacer(cfg.PerSecond)
+	if cfg.PerSecond > 0 {
+		// A batch is sent within half its lease, at the rate: rows still
+		// waiting when the lease ran out would go to another front end.
+		cfg.Batch = max(1, min(cfg.Batch, int(cfg.Lease.Seconds()*cfg.PerSecond/2)))
+	}
 	for ctx.Err() == nil {
 		items, err := s.store.ClaimNotices(ctx, cfg.Holder, cfg.Batch, cfg.Lease)
 		if err != nil || len(items) == 0 {

@@ -25,11 +25,12 @@ type NoticeStore interface {
 	// ran out become uncertain (never sent again).
 	ClaimNotices(ctx context.Context, holder string, limit int, lease time.Duration) ([]OutboxItem, error)
 	// RecordDeliveries records what became of holder's rows in done and,
-	// in the same transaction, marks next (when not nil) as sending: the
-	// mark a crash leaves behind. It renews the lease of holder's other
-	// rows. It returns false when next is no longer holder's to send (its
-	// lease ran out and another front end took it, or the election
-	// closed): the caller must not send it.
+	// in the same transaction, marks next (when not nil) as sending, held
+	// until now+lease: the mark a crash leaves behind. It returns false
+	// when next is no longer holder's to send (its lease ran out and
+	// another front end took it, or the election closed): the caller must
+	// not send it. The other rows of a batch keep the lease of their
+	// claim, so a caller claims no more than it sends within a lease.
 	RecordDeliveries(ctx context.Context, holder string, done []Delivery, next *OutboxItem, lease time.Duration) (bool, error)
 	// NoticeReports lists an election's notices, oldest first, with the
 	// outbox's counts and reasons.
