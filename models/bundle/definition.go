@@ -44,6 +44,20 @@ type definitionRecord struct {
 	// active member, as the fingerprint hashes it.
 	JoinedBefore time.Time `json:"joined_before"`
 	Recipients   []string  `json:"recipients"`
+	// Notices is left out when the definition schedules none, as the
+	// fingerprint leaves it out, so bundles of elections without notices
+	// are as they were.
+	Notices noticesRecord `json:"notices,omitzero"`
+}
+
+// noticesRecord is models.NoticeSchedule, each field left out when
+// unset, as the fingerprint leaves it out; periods are in nanoseconds
+// (as the fingerprint writes them, so the keys keep their plain names).
+type noticesRecord struct {
+	Announce            bool    `json:"announce,omitempty"`
+	RemindNS            []int64 `json:"remind,omitempty"`
+	RemindUntilQuorumNS int64   `json:"remind_until_quorum,omitempty"`
+	Results             bool    `json:"results,omitempty"`
 }
 
 // definitionCandidate is a candidate of a definitionRecord; its keys are
@@ -80,6 +94,10 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 		DefaultOption: d.DefaultOption, OptionQuorum: d.OptionQuorum,
 		Majority: ratioRecord(d.Majority), PassRatio: ratioRecord(d.PassRatio),
 		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed, JoinedBefore: d.JoinedBefore.UTC(), Recipients: d.Recipients,
+		Notices: noticesRecord{Announce: d.Notices.Announce, RemindUntilQuorumNS: int64(d.Notices.RemindUntilQuorum), Results: d.Notices.Results},
+	}
+	for _, r := range d.Notices.Remind {
+		v.Notices.RemindNS = append(v.Notices.RemindNS, int64(r))
 	}
 	if d.Candidates != nil {
 		v.Candidates = make([]definitionCandidate, len(d.Candidates))
@@ -100,6 +118,10 @@ func (v definitionRecord) definition() models.Definition {
 		DefaultOption: v.DefaultOption, OptionQuorum: v.OptionQuorum,
 		Majority: tally.Ratio(v.Majority), PassRatio: tally.Ratio(v.PassRatio),
 		MaxChoices: v.MaxChoices, TieSeed: v.TieSeed, JoinedBefore: v.JoinedBefore, Recipients: v.Recipients,
+		Notices: models.NoticeSchedule{Announce: v.Notices.Announce, RemindUntilQuorum: time.Duration(v.Notices.RemindUntilQuorumNS), Results: v.Notices.Results},
+	}
+	for _, r := range v.Notices.RemindNS {
+		d.Notices.Remind = append(d.Notices.Remind, time.Duration(r))
 	}
 	if v.Candidates != nil {
 		d.Candidates = make([]models.Candidate, len(v.Candidates))

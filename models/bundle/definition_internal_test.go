@@ -23,6 +23,7 @@ func fullDefinition() models.Definition {
 		Quorum:        models.QuorumRule{Percent: 50, Extend: 72*time.Hour + time.Nanosecond},
 		DefaultOption: "a", OptionQuorum: 3, Majority: tally.Ratio{Num: 3, Den: 1}, PassRatio: tally.Ratio{Num: 2, Den: 3},
 		MaxChoices: 1, TieSeed: "seed", JoinedBefore: at.Add(-time.Hour), Recipients: []string{"ssh-ed25519 AAAA"},
+		Notices: models.NoticeSchedule{Announce: true, Remind: []time.Duration{48 * time.Hour, time.Hour + time.Nanosecond}, RemindUntilQuorum: 72 * time.Hour, Results: true},
 	}
 }
 
@@ -61,6 +62,7 @@ func TestDefinitionRecordHoldsEveryField(t *testing.T) {
 	for _, tc := range []struct{ goType, record reflect.Type }{
 		{reflect.TypeFor[models.Definition](), reflect.TypeFor[definitionRecord]()},
 		{reflect.TypeFor[models.QuorumRule](), reflect.TypeFor[quorumRecord]()},
+		{reflect.TypeFor[models.NoticeSchedule](), reflect.TypeFor[noticesRecord]()},
 	} {
 		if n, m := tc.goType.NumField(), tc.record.NumField(); n != m {
 			t.Errorf("%v has %d fields, %v %d", tc.goType, n, tc.record, m)
