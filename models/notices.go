@@ -261,10 +261,11 @@ type NoticeSchedule struct {
 }
 
 // dueNotices are the notices the schedule calls for at now, given the
-// election as stored and whether its results are published. Only the
-// latest reminder due is returned: after a pause the members get one
-// reminder, not every one they missed.
-func (sch NoticeSchedule) dueNotices(e Election, now time.Time, published bool) []Notice {
+// election as stored; the results notice as soon as it is counted (the
+// store holds it back until the bundle is published). Only the latest
+// reminder due is returned: after a pause the members get one reminder,
+// not every one they missed.
+func (sch NoticeSchedule) dueNotices(e Election, now time.Time) []Notice {
 	var due []Notice
 	n := func(k NoticeKind, slot string) { due = append(due, Notice{ElectionID: e.ID, Kind: k, Slot: slot}) }
 	if e.State == Open && e.IsOpenAt(now) {
@@ -287,7 +288,7 @@ func (sch NoticeSchedule) dueNotices(e Election, now time.Time, published bool) 
 			}
 		}
 	}
-	if sch.Results && published {
+	if sch.Results && e.State == Counted {
 		n(NoticeResults, "published")
 	}
 	return due

@@ -95,7 +95,9 @@ func (c NoticeConfig) withDefaults() NoticeConfig {
 func (s *Service) SetNotices(cfg NoticeConfig) { s.notices = cfg.withDefaults() }
 
 // NoticeTick queues the notices the elections' schedules call for at the
-// store's time. Each is queued once, whichever front end asks first.
+// store's time. Each is queued once, whichever front end asks first; the
+// results notice once the bundle is published (the store refuses it
+// before, with ErrWrongState).
 func (s *Service) NoticeTick(ctx context.Context) error {
 	elections, err := s.store.Elections(ctx)
 	if err != nil {
@@ -107,24 +109,13 @@ func (s *Service) NoticeTick(ctx context.Context) error {
 	}
 	var errs []error
 	for _, e := range elections {
-		for _, n := range e.Notices.dueNotices(e, now.UTC(), false) {
+		for _, n := range e.Notices.dueNotices(e, now.UTC()) {
 			if _, err := s.store.QueueNotice(ctx, n, ClockActor); err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrWrongState) {
 				errs = append(errs, fmt.Errorf("queuing notice %s: %w", n.ID(), err))
 			}
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// queueResults queues a published election's results notice when its
-// schedule asks for one.
-func (s *Service) queueResults(ctx context.Context, e Election, actor string) error {
-	for _, n := range e.Notices.dueNotices(e, time.Time{}, true) {
-		if _, err := s.store.QueueNotice(ctx, n, actor); err != nil && !errors.Is(err, ErrExists) {
-			return fmt.Errorf("election %s is published, but its results notice was not queued (%w): send it with booth notice send %s results", e.ID, err, e.ID)
-		}
-	}
-	return nil
 }
 
 // handSlot is the slot of a notice an officer sends by hand: the
@@ -176,7 +167,15 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 	if err != nil {
 		return p, err
 	}
-	if err := CheckQueueNotice(e, k); err != nil {
+	published := false
+	if k == NoticeResults {
+		if _, err := s.store.Bundle(ctx, electionID); err == nil {
+			published = true
+		} else if !errors.Is(err, ErrNotFound) {
+			return p, err
+		}
+	}
+	if err := CheckQueueNotice(e, k, published); err != nil {
 		return p, err
 	}
 	roll, err := s.store.Roll(ctx, electionID)

@@ -58,7 +58,7 @@ func (s *Service) Publish(ctx context.Context, electionID string, identities []a
 	if err := s.store.SaveBundle(ctx, electionID, data, actor); err != nil {
 		return nil, err
 	}
-	return data, s.queueResults(ctx, p.Election, actor)
+	return data, nil
 }
 
 // publication reads what a counted election publishes.

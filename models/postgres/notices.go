@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,12 +15,17 @@ import (
 // audience with one INSERT … SELECT from the roll; the notice's primary
 // key decides between front ends queuing it at once.
 func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) (int, error) {
-	var one int
-	err := s.pool.QueryRow(ctx, `SELECT 1 FROM notices WHERE id = $1`, n.ID()).Scan(&one)
-	if err == nil {
-		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
+	var queued, unpublished bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notices WHERE id = $1),
+		$2 AND NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = $3)`, n.ID(), n.Kind == models.NoticeResults, n.ElectionID).Scan(&queued, &unpublished)
+	switch {
+	case err != nil:
 		return 0, err
+	case queued:
+		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+	case unpublished:
+		// The clock asks at every tick until the bundle is published.
+		return 0, fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", models.ErrWrongState, n.ElectionID)
 	}
 	var rows int
 	err = s.write(ctx, func(tx pgx.Tx) error {
@@ -31,7 +35,11 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if err != nil {
 			return err
 		}
-		if err := models.CheckQueueNotice(e, n.Kind); err != nil {
+		var published bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bundles WHERE election_id = $1)`, n.ElectionID).Scan(&published); err != nil {
+			return err
+		}
+		if err := models.CheckQueueNotice(e, n.Kind, published); err != nil {
 			return err
 		}
 		now, err := s.txNow(ctx, tx)

@@ -15,12 +15,17 @@ import (
 func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) (int, error) {
 	// Most calls come from the clock asking again for a notice queued
 	// long ago: answer those without the write lock.
-	var one int
-	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM notices WHERE id = ?`, n.ID()).Scan(&one)
-	if err == nil {
-		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
-	} else if err != sql.ErrNoRows {
+	var queued, unpublished bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notices WHERE id = ?),
+		? AND NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ID(), n.Kind == models.NoticeResults, n.ElectionID).Scan(&queued, &unpublished)
+	switch {
+	case err != nil:
 		return 0, err
+	case queued:
+		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+	case unpublished:
+		// The clock asks at every tick until the bundle is published.
+		return 0, fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", models.ErrWrongState, n.ElectionID)
 	}
 	var rows int
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -28,7 +33,11 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if err != nil {
 			return err
 		}
-		if err := models.CheckQueueNotice(e, n.Kind); err != nil {
+		var published bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ElectionID).Scan(&published); err != nil {
+			return err
+		}
+		if err := models.CheckQueueNotice(e, n.Kind, published); err != nil {
 			return err
 		}
 		now, err := s.storeTime(ctx, tx)

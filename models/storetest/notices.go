@@ -278,6 +278,16 @@ func testNoticeFoldAtClose(t *testing.T, s models.Store) {
 	}
 	_, err = s.QueueNotice(ctx, models.Notice{ElectionID: "e1", Kind: models.NoticeRemind, Slot: "6h"}, Officer)
 	wantErr(t, "a reminder after the close", err, models.ErrWrongState)
+
+	// The results notice waits for the publication, then goes to the roll.
+	results := models.Notice{ElectionID: "e1", Kind: models.NoticeResults, Slot: "published"}
+	must(t, s.SaveResult(ctx, "e1", storedResult(), Officer))
+	_, err = s.QueueNotice(ctx, results, Officer)
+	wantErr(t, "the results notice before the publication", err, models.ErrWrongState)
+	must(t, s.SaveBundle(ctx, "e1", []byte("bundle"), Officer))
+	if n, err := s.QueueNotice(ctx, results, Officer); err != nil || n != 4 {
+		t.Fatalf("the results notice after the publication: %d rows, %v; want 4", n, err)
+	}
 }
 
 // Front ends claiming at once share the rows: each is mailed by one.
