@@ -3,6 +3,7 @@ package models_test
 import (
 	"crypto/sha256"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/mailer"
 )
 
 // queued lists the notices queued for election id.
@@ -199,5 +201,35 @@ func TestNoticeRefusals(t *testing.T) {
 	}
 	if _, err := e.svc.DeliverNotices(ctx); err == nil || !strings.Contains(err.Error(), "--smtp") {
 		t.Fatalf("delivering without a mail server: %v", err)
+	}
+}
+
+// With the mail server down a batch stops at its first mail: the others
+// are not each tried and counted, and nothing is lost or failed.
+func TestMailServerDown(t *testing.T) {
+	e := newEnv(t, 0)
+	var ms []models.Member
+	for i := range 5 {
+		ms = append(ms, models.Member{ID: memberID(i), Name: "M", Email: memberID(i) + "@example.org", Status: models.Active})
+	}
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	e.open(t, definition("e1"))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	addr := l.Addr().String()
+	l.Close() // nobody listens there now
+	ml, err := mailer.New(mailer.Config{URL: "smtp://" + addr + "?tls=none", From: "vote@example.org", Timeout: 2 * time.Second})
+	must(t, err)
+	e.svc.SetNotices(models.NoticeConfig{Mailer: ml})
+	_, _, err = e.svc.QueueNoticeByHand(ctx, "e1", models.NoticeAnnounce, officer)
+	must(t, err)
+	st, err := e.svc.DeliverNotices(ctx)
+	if !errors.Is(err, models.ErrMailServerDown) || st != (models.DeliveryStats{Retried: 1}) {
+		t.Fatalf("delivering with the server down: %+v, %v", st, err)
+	}
+	rs, err := e.svc.NoticeReports(ctx, "e1")
+	must(t, err)
+	if c := rs[0].Counts; c[models.OutboxPending] != 1 || c[models.OutboxClaimed] != 4 || c[models.OutboxFailed] != 0 {
+		t.Fatalf("after the failed batch: %v", c)
 	}
 }

@@ -35,6 +35,11 @@ type Mailer interface {
 // ErrMailUncertain: the server may or may not have taken the mail.
 var ErrMailUncertain = errors.New("the connection broke before the mail server confirmed the mail: it may or may not have arrived")
 
+// ErrMailServerDown: the mail server could not be reached at all. The
+// batch stops there: its other mails are not each tried and counted as
+// failed attempts while the server is down.
+var ErrMailServerDown = errors.New("the mail server cannot be reached")
+
 // NoticeConfig is how this front end sends notices.
 type NoticeConfig struct {
 	// Mailer is nil when no mail server is configured: notices are then
@@ -286,6 +291,7 @@ func (s *Service) DeliverNotices(ctx context.Context) (DeliveryStats, error) {
 // deliverBatch mails one claimed batch.
 func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []OutboxItem, elections map[string]Election, pace *pacer, st *DeliveryStats) error {
 	var done []Delivery
+	var down error
 	for i := range items {
 		it := &items[i]
 		e, ok := elections[it.Notice.ElectionID]
@@ -314,7 +320,8 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 			continue
 		}
 		d := Delivery{NoticeID: it.Notice.ID(), MemberID: it.MemberID, State: OutboxSent}
-		switch err := cfg.Mailer.Send(ctx, mail); {
+		err = cfg.Mailer.Send(ctx, mail)
+		switch {
 		case err == nil:
 			st.Sent++
 		case errors.Is(err, ErrMailUncertain):
@@ -329,13 +336,20 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 			}
 		}
 		done = append(done, d)
+		if errors.Is(err, ErrMailServerDown) {
+			// The rest of the batch goes back once its lease runs out.
+			down = err
+			break
+		}
 	}
 	// What was mailed is recorded even when ctx ended (SIGTERM): the
 	// marks are what keeps a mail from going out twice.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err := s.store.RecordDeliveries(rctx, cfg.Holder, done, nil, cfg.Lease)
-	return err
+	if _, err := s.store.RecordDeliveries(rctx, cfg.Holder, done, nil, cfg.Lease); err != nil {
+		return err
+	}
+	return down
 }
 
 // pacer spaces mails out to a rate.

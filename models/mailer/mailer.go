@@ -203,7 +203,7 @@ func (m *Mailer) Send(ctx context.Context, ml models.Mail) error {
 	if m.conn == nil {
 		c, err := m.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {
-			return fmt.Errorf("connecting to the mail server %s: %w", m.client.ServerAddr(), err)
+			return fmt.Errorf("%w: connecting to %s: %v", models.ErrMailServerDown, m.client.ServerAddr(), err)
 		}
 		m.conn = c
 	}
