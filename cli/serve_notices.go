@@ -24,6 +24,9 @@ func mailNotices(ctx context.Context, s *models.Service, logger *log.Logger) {
 	var last string
 	for {
 		msg := ""
+		// The lifecycle first, so an election opening now is announced
+		// now; the server's own tick reports what it cannot do.
+		_ = s.Tick(ctx)
 		if err := s.NoticeTick(ctx); err != nil {
 			msg = err.Error()
 		}

@@ -44,7 +44,8 @@ name = "Bob"
 	if !strings.Contains(s.out.String(), "mailing the elections' notices through smtp://") {
 		t.Errorf("serve did not say it mails notices: %s", s.out.String())
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	// Within the first round, before the next one 15 seconds later.
+	deadline := time.Now().Add(10 * time.Second)
 	for len(mp.Messages(t)) < 2 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
