@@ -35,10 +35,11 @@ type Mailer interface {
 // ErrMailUncertain: the server may or may not have taken the mail.
 var ErrMailUncertain = errors.New("the connection broke before the mail server confirmed the mail: it may or may not have arrived")
 
-// ErrMailServerDown: the mail server could not be reached at all. The
+// ErrMailServerDown: no connection to the mail server could be made (it
+// is down, or refused TLS or the password). The
 // batch stops there: its other mails are not each tried and counted as
 // failed attempts while the server is down.
-var ErrMailServerDown = errors.New("the mail server cannot be reached")
+var ErrMailServerDown = errors.New("no connection to the mail server")
 
 // NoticeConfig is how this front end sends notices.
 type NoticeConfig struct {
