@@ -36,9 +36,9 @@ type Mailer interface {
 var ErrMailUncertain = errors.New("the connection broke before the mail server confirmed the mail: it may or may not have arrived")
 
 // ErrMailServerDown: no connection to the mail server could be made (it
-// is down, or refused TLS or the password). The
-// batch stops there: its other mails are not each tried and counted as
-// failed attempts while the server is down.
+// is down, or refused TLS or the password). The batch stops there: its
+// other mails are not each tried and counted as failed attempts while
+// the server is down.
 var ErrMailServerDown = errors.New("no connection to the mail server")
 
 // NoticeConfig is how this front end sends notices.
