@@ -192,7 +192,7 @@ func deliver(ctx context.Context, cmd *cobra.Command, s *models.Service) error {
 	st, err := s.DeliverNotices(ctx)
 	fmt.Fprintf(cmd.OutOrStdout(), "mailed %d; %d to retry later, %d failed, %d uncertain\n", st.Sent, st.Retried, st.Failed, st.Uncertain)
 	if err != nil {
-		return fmt.Errorf("mailing notices: %w", err)
+		return fmt.Errorf("mailing notices: %w; what is queued stays queued: booth serve with --smtp, or booth notice deliver, mails it once the server takes it", err)
 	}
 	return nil
 }
