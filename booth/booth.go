@@ -26,7 +26,7 @@ type Backend interface {
 	CheckReplace(ctx context.Context, electionID, receipt string) error
 	Result(ctx context.Context, electionID string) (models.StoredResult, error)
 	// OrderSecret is the server's secret that seeds each member's
-	// candidate order (see candidateOrder).
+	// candidate order (see CandidateOrder).
 	OrderSecret(ctx context.Context) ([]byte, error)
 }
 
@@ -49,6 +49,11 @@ type Session struct {
 	// kiosk, not the voter, ends the session, so no key to leave is
 	// offered, and the voter signed in with a one-time code, not a key.
 	Kiosk bool
+	// Lang is the language the member reads (en, ja or es; see
+	// models.Languages): their preference, else their client's locale.
+	// The front end decides it (package ssh's sessionLang); the screens
+	// and linear mode read it here.
+	Lang string
 }
 
 var _ Backend = (*models.Service)(nil)

@@ -28,14 +28,16 @@ type electionState struct {
 	descWidth int
 }
 
-// candidateOrder shuffles the candidates for one member, the same way
+// CandidateOrder shuffles the candidates for one member, the same way
 // every time: the seed is HMAC-SHA-256, keyed with the server's secret, of
 // the election ID and the member ID (with a NUL between, so "ab"+"c" and
 // "a"+"bc" differ). A shuffled order spreads the advantage of being listed
 // first across the candidates; yes/no questions and elections with a fixed
 // order keep the file's order. The order must not be computable from
 // public values: it would tie a ballot that keeps it to its voter.
-func candidateOrder(secret []byte, memberID string, d models.Definition) []int {
+//
+// The commands without a terminal list candidates in the same order.
+func CandidateOrder(secret []byte, memberID string, d models.Definition) []int {
 	order := make([]int, len(d.Candidates))
 	for i := range order {
 		order[i] = i
@@ -52,7 +54,7 @@ func candidateOrder(secret []byte, memberID string, d models.Definition) []int {
 }
 
 func (m *model) openElection(e models.MemberElection) {
-	m.el = &electionState{me: e, order: candidateOrder(m.secret, m.s.Member.ID, e.Definition)}
+	m.el = &electionState{me: e, order: CandidateOrder(m.secret, m.s.Member.ID, e.Definition)}
 	m.rank, m.rev, m.res, m.oldReceipt = nil, nil, nil, ""
 	m.scr = scrElection
 }

@@ -27,7 +27,7 @@ func TestFullFlow(t *testing.T) {
 	h.keys("cast", "enter")
 	s := h.waitFor("Your ballot is cast", "Your receipt")
 
-	order := candidateOrder(fakeSecret, "m-0042", boardElection().Definition)
+	order := CandidateOrder(fakeSecret, "m-0042", boardElection().Definition)
 	ids := boardElection().Candidates
 	want := models.Ballot{Ranks: [][]string{{ids[order[0]].ID}, {ids[order[2]].ID}, {ids[order[3]].ID}}}
 	casts := h.fb.castCalls()

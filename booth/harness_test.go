@@ -111,6 +111,7 @@ var namedKeys = map[string]tea.KeyPressMsg{
 	"space":  {Code: tea.KeySpace, Text: " "},
 	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
 	"ctrl+d": {Code: 'd', Mod: tea.ModCtrl},
+	"ctrl+s": {Code: 's', Mod: tea.ModCtrl},
 	"ctrl+x": {Code: 'x', Mod: tea.ModCtrl},
 	"ctrl+z": {Code: 'z', Mod: tea.ModCtrl},
 	`ctrl+\`: {Code: '\\', Mod: tea.ModCtrl},

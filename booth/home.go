@@ -62,6 +62,9 @@ func phaseOf(e models.MemberElection, now time.Time) phase {
 }
 
 func (m *model) homeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, took := m.homeNomKey(msg); took {
+		return cmd
+	}
 	h := &m.home
 	switch {
 	case key.Matches(msg, kUp):
@@ -92,17 +95,24 @@ func (m *model) homeView() (string, string, keyMap) {
 	if m.s.Kiosk {
 		head = fmt.Sprintf("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
+	keys := homeKeys
+	if notices, more := m.homeNotices(); notices != "" {
+		// Renewal and nominations (nominations.go), under the header.
+		head += "\n" + notices
+		keys = keyMap{short: append(append([]key.Binding{}, more...), keys.short...),
+			full: append([][]key.Binding{more}, keys.full...)}
+	}
 	switch {
 	case !m.home.loaded:
-		return head, "Loading your elections…", homeKeys
+		return head, "Loading your elections…", keys
 	case m.home.err != nil:
 		return head, m.st.bad.Render("Your elections could not be loaded: "+safetext.Sanitize(m.home.err.Error())) +
-			"\nPlease try again later, or tell the election officers.", homeKeys
+			"\nPlease try again later, or tell the election officers.", keys
 	case len(m.home.list) == 0:
-		return head, "You are not on the roll of any election at the moment.", homeKeys
+		return head, "You are not on the roll of any election at the moment.", keys
 	}
 	now := m.s.Now()
-	out := m.homeNotices(now)
+	out := m.voteNotices(now)
 	cursorLine, cursorSpan := 0, 1
 	last := phase(255)
 	for i, e := range m.home.list {
@@ -126,13 +136,13 @@ func (m *model) homeView() (string, string, keyMap) {
 		}
 		out = append(out, item...)
 	}
-	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), homeKeys
+	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), keys
 }
 
-// homeNotices are the notices above the list (models.NoticeOf): one line
+// voteNotices are the notices above the list (models.NoticeOf): one line
 // for each open election the member has not voted in, gone once they
 // voted. They are the booth's side of the mailed notices.
-func (m *model) homeNotices(now time.Time) []string {
+func (m *model) voteNotices(now time.Time) []string {
 	var out []string
 	for _, e := range m.home.list {
 		if n, ok := models.NoticeOf(e.Election, e.OnRoll, e.Voted, now); ok {

@@ -47,6 +47,9 @@ const (
 	scrReview
 	scrReceipt
 	scrResults
+	scrNominations // issue 13: nominations.go
+	scrNominate
+	scrAccept
 )
 
 // model is one session's booth. It is kept small on purpose (DESIGN
@@ -79,6 +82,8 @@ type model struct {
 	quitMsg  string // shown when the session ends
 
 	home homeState
+	// nom is the member's standing and nominations (nominations.go).
+	nom nomState
 	// secret seeds the member's candidate orders (Backend.OrderSecret).
 	secret []byte
 	el     *electionState // the election opened from home; nil on home
@@ -113,7 +118,7 @@ func New(ctx context.Context, b Backend, s Session) tea.Model {
 }
 
 func (m *model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.idleAfter(m.timeout-m.warnFor()))
+	return tea.Batch(tea.RequestBackgroundColor, m.loadElections(), m.loadNominations(), m.idleAfter(m.timeout-m.warnFor()))
 }
 
 // warnFor is how long the countdown to the idle close runs.
@@ -271,6 +276,12 @@ func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.receiptKey(msg)
 	case scrResults:
 		return m.resultsKey(msg)
+	case scrNominations:
+		return m.nominationsKey(msg)
+	case scrNominate:
+		return m.nominateKey(msg)
+	case scrAccept:
+		return m.acceptKey(msg)
 	}
 	return nil
 }
@@ -286,6 +297,10 @@ func (m *model) onPaste(msg tea.PasteMsg) tea.Cmd {
 	case m.scr == scrRank && m.rank != nil && m.rank.filtering:
 		*m.rank.input, cmd = m.rank.input.Update(msg)
 		m.rank.filter = safetext.Sanitize(m.rank.input.Value())
+	case m.scr == scrNominate && m.nom.pick != nil:
+		m.nom.pick.input, cmd = m.nom.pick.input.Update(msg)
+	case m.scr == scrAccept && m.nom.accept != nil:
+		*m.nom.accept, cmd = m.nom.accept.Update(msg)
 	}
 	// Pasting into the confirmation is not typing the word cast.
 	return cmd
@@ -323,7 +338,7 @@ type pageState struct {
 // typing reports whether a text field takes "?" as text. The receipt and
 // the confirmation never contain one, so help works there too.
 func (m *model) typing() bool {
-	return m.scr == scrRank && m.rank != nil && m.rank.filtering
+	return m.scr == scrRank && m.rank != nil && m.rank.filtering || m.scr == scrNominate || m.scr == scrAccept
 }
 
 // onResult handles what the backend answered.
@@ -341,6 +356,17 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 		m.onReplaceCheck(msg)
 	case resultMsg:
 		m.onResultLoaded(msg)
+	case nomLoadedMsg:
+		m.onNomLoaded(msg)
+	case nomDoneMsg:
+		return m.onNomDone(msg)
+	case optionsMsg:
+		if m.nom.pick != nil {
+			m.nom.pick.options = msg.options
+			if msg.err != nil {
+				m.nom.note = refusalText(msg.err)
+			}
+		}
 	}
 	return nil
 }
@@ -360,6 +386,12 @@ func (m *model) resize() {
 	}
 	if m.oldIn != nil {
 		m.oldIn.input.SetWidth(inputWidth(m, m.oldIn.input.Prompt))
+	}
+	if m.nom.pick != nil {
+		m.nom.pick.input.SetWidth(inputWidth(m, m.nom.pick.input.Prompt))
+	}
+	if m.nom.accept != nil {
+		sizeStatementArea(m, m.nom.accept)
 	}
 }
 
@@ -404,6 +436,12 @@ func (m *model) content() string {
 		head, body, keys = m.receiptView()
 	case scrResults:
 		head, body, keys = m.resultsView()
+	case scrNominations:
+		head, body, keys = m.nominationsView()
+	case scrNominate:
+		head, body, keys = m.nominateView()
+	case scrAccept:
+		head, body, keys = m.acceptView()
 	}
 	if m.idleLeft > 0 {
 		head = m.idleBanner()

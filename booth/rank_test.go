@@ -52,13 +52,13 @@ func TestRankOps(t *testing.T) {
 
 func TestCandidateOrderIsStablePerMember(t *testing.T) {
 	d := boardElection().Definition
-	a, b := candidateOrder(fakeSecret, "m-1", d), candidateOrder(fakeSecret, "m-1", d)
+	a, b := CandidateOrder(fakeSecret, "m-1", d), CandidateOrder(fakeSecret, "m-1", d)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("two orders for one member: %v, %v", a, b)
 	}
 	differs := false
 	for i := range 20 {
-		if !reflect.DeepEqual(a, candidateOrder(fakeSecret, "m-"+string(rune('a'+i)), d)) {
+		if !reflect.DeepEqual(a, CandidateOrder(fakeSecret, "m-"+string(rune('a'+i)), d)) {
 			differs = true
 		}
 	}
@@ -66,7 +66,7 @@ func TestCandidateOrderIsStablePerMember(t *testing.T) {
 		t.Error("twenty members all see the same order")
 	}
 	d.FixedOrder = true
-	if got := candidateOrder(fakeSecret, "m-1", d); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5}) {
+	if got := CandidateOrder(fakeSecret, "m-1", d); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5}) {
 		t.Errorf("fixed order shuffled: %v", got)
 	}
 }

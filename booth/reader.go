@@ -19,8 +19,14 @@ import (
 // an idle session holds only the text it shows. If glamour fails, the
 // sanitised source is shown as plain text.
 func (m *model) markdown(src string, width int) string {
+	return renderMarkdown(src, m.st.markdown, width, m.noColour)
+}
+
+// renderMarkdown is markdown's work for any style; noColour strips every
+// escape sequence, as plain terminals and the linear mode need.
+func renderMarkdown(src, style string, width int, noColour bool) string {
 	src = safetext.SanitizeMultiline(src)
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(m.st.markdown), glamour.WithWordWrap(max(width-4, 20)))
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(width-4, 20)))
 	if err != nil {
 		return wrap(src, width)
 	}
@@ -29,7 +35,7 @@ func (m *model) markdown(src string, width int) string {
 		return wrap(src, width)
 	}
 	out = safetext.KeepSGR(out)
-	if m.noColour {
+	if noColour {
 		out = ansi.Strip(out)
 	}
 	return strings.Trim(out, "\n")

@@ -151,17 +151,8 @@ func (m *model) reviewView() (string, string, keyMap) {
 		top = append(top, "")
 	}
 	top = append(top, lines(wrap(safetext.SanitizeMultiline(rv.ballot.Describe(e.Definition)), m.w))...)
-	switch {
-	case rv.shortened && len(rv.ballot.Ranks) == 0:
-		top = append(top, lines(wrap("You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot.", m.w))...)
-	case rv.shortened:
-		top = append(top, lines(wrap("Your last rank held every option not ranked above it; that means the same as leaving them unranked, so the ballot is cast without that rank.", m.w))...)
-	}
-	switch e.Method {
-	case tally.Schulze:
-		top = append(top, lines(wrap("Options you leave unranked count as equal to each other, below every option you ranked.", m.w))...)
-	case tally.Approval:
-		top = append(top, lines(wrap("Candidates you do not approve get nothing from your ballot.", m.w))...)
+	for _, n := range reviewNotes(rv.ballot, e.Method, rv.shortened) {
+		top = append(top, lines(wrap(n, m.w))...)
 	}
 	bottom := append([]string{""}, lines(wrap("Nothing has been stored yet. To cast this ballot, type cast and press enter. Esc goes back to change it.", m.w))...)
 	switch {
@@ -195,6 +186,26 @@ func (m *model) reviewView() (string, string, keyMap) {
 		rv.offset = 0
 	}
 	return head, strings.Join(append(top, bottom...), "\n"), reviewKeys
+}
+
+// reviewNotes are the sentences under a ballot read back for review, in
+// the booth and in linear mode: what a shortened ballot means, and what
+// leaving candidates out does under the method.
+func reviewNotes(b models.Ballot, method tally.Method, shortened bool) []string {
+	var notes []string
+	switch {
+	case shortened && len(b.Ranks) == 0:
+		notes = append(notes, "You ranked every option equal, which is the same as ranking none of them, so this is cast as a blank ballot.")
+	case shortened:
+		notes = append(notes, "Your last rank held every option not ranked above it; that means the same as leaving them unranked, so the ballot is cast without that rank.")
+	}
+	switch method {
+	case tally.Schulze:
+		notes = append(notes, "Options you leave unranked count as equal to each other, below every option you ranked.")
+	case tally.Approval:
+		notes = append(notes, "Candidates you do not approve get nothing from your ballot.")
+	}
+	return notes
 }
 
 // groupReceipt writes a receipt in groups of four for reading aloud, or

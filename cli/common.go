@@ -93,12 +93,34 @@ func storeFromFlags(cmd *cobra.Command) (models.Store, error) {
 // finishing the scrub of elections closed but not scrubbed on the way.
 // The caller closes the store.
 func openService(cmd *cobra.Command) (*models.Service, error) {
-	s, err := newService(cmd)
+	return openServiceWith(cmd, nil)
+}
+
+// openServiceWith is openService with the store wrapped by wrap, when not
+// nil (booth serve --metrics times the store's operations).
+func openServiceWith(cmd *cobra.Command, wrap func(models.Store) (models.Store, error)) (*models.Service, error) {
+	st, err := storeFromFlags(cmd)
 	if err != nil {
 		return nil, err
 	}
+	if wrap != nil {
+		if st, err = wrapOrClose(st, wrap); err != nil {
+			return nil, err
+		}
+	}
+	s := models.NewService(st)
 	warn(cmd, s.FinishScrubs(cmd.Context(), models.ScrubRetryWait, actor()))
 	return s, nil
+}
+
+// wrapOrClose wraps st, closing it if that fails.
+func wrapOrClose(st models.Store, wrap func(models.Store) (models.Store, error)) (models.Store, error) {
+	w, err := wrap(st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 // newService opens the store and builds the service, nothing more.
@@ -187,7 +209,7 @@ func tickWarning(err error) bool {
 		return true
 	}
 	_, joined := err.(interface{ Unwrap() []error })
-	return !joined && errors.Is(err, models.ErrEmptyElectorate)
+	return !joined && (errors.Is(err, models.ErrEmptyElectorate) || errors.Is(err, models.ErrTooFewNominees))
 }
 
 // withElections opens the store, applies the automatic lifecycle, runs f

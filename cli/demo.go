@@ -15,12 +15,14 @@ import (
 
 	"charm.land/log/v2"
 	cssh "charm.land/ssh"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/sqlite"
 	"vote.example.org/booth/ssh"
+	"vote.example.org/booth/ssh/monitor"
 )
 
 // demoHostKey is the demo server's host key file in the data directory.
@@ -31,9 +33,9 @@ const demoHostKey = "ssh_host_ed25519_key"
 const demoShutdown = 5 * time.Second
 
 func newDemoCmd() *cobra.Command {
-	var listen string
+	var listen, metrics string
 	cmd := &cobra.Command{
-		Use:   "demo [--listen ADDR] [--data DIR]",
+		Use:   "demo [--listen ADDR] [--data DIR] [--metrics ADDR]",
 		Short: "Run a demo foundation's elections on a local SSH server, to try the booth",
 		Long: `Start the booth's SSH server with a fresh demo foundation: eight members,
 you (registered with your ~/.ssh/*.pub keys, or a demo key made for you),
@@ -49,7 +51,7 @@ server never does, and marks the directory as test data.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			cfg := demoConfig{Listen: listen}
+			cfg := demoConfig{Listen: listen, Metrics: metrics}
 			if f := cmd.Flags().Lookup("data"); f != nil && f.Changed {
 				cfg.Dir = f.Value.String()
 			}
@@ -58,12 +60,16 @@ server never does, and marks the directory as test data.`,
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:2222", "address the demo's SSH server listens on")
+	cmd.Flags().StringVar(&metrics, "metrics", "", "serve Prometheus metrics and health checks over HTTP on this address, as booth serve --metrics does")
 	return cmd
 }
 
 // demoConfig says where the demo runs.
 type demoConfig struct {
 	Listen string
+	// Metrics, when set, is where the metrics and health checks are
+	// served (see booth serve --metrics).
+	Metrics string
 	// Dir is the data directory; empty makes a temporary one, removed
 	// when the demo stops.
 	Dir string
@@ -86,6 +92,9 @@ type demoRun struct {
 	hostFP string
 	seeded bool
 	logs   io.Writer
+	// reg and mon are the metrics and their listener, with --metrics.
+	reg *prometheus.Registry
+	mon *monitor.Server
 }
 
 // runDemo runs the demo until ctx is done, then stops the server politely
@@ -137,13 +146,25 @@ func startDemo(ctx context.Context, cfg demoConfig) (_ *demoRun, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the demo's data directory %s: %w", d.dir, err)
 	}
-	d.svc = models.NewService(st)
+	var store models.Store = st
+	if cfg.Metrics != "" {
+		d.reg = newMetricsRegistry()
+		if store, err = wrapOrClose(st, timedStore(d.reg)); err != nil {
+			return nil, err
+		}
+	}
+	d.svc = models.NewService(store)
 	d.svc.Now = d.clock.Now
 	if err := d.seedOrReuse(ctx, fresh, cfg.Home); err != nil {
 		return nil, err
 	}
 	if err := d.listen(cfg.Listen); err != nil {
 		return nil, err
+	}
+	if d.reg != nil {
+		if d.mon, err = startMonitor(cfg.Metrics, d.reg, d.svc, d.srv); err != nil {
+			return nil, err
+		}
 	}
 	go func() { d.served <- d.srv.Serve(d.ln) }()
 	return d, nil
@@ -220,7 +241,11 @@ func (d *demoRun) listen(addr string) error {
 		return fmt.Errorf("the demo's host key: %w", err)
 	}
 	logger := log.NewWithOptions(d.logs, log.Options{ReportTimestamp: true, Prefix: "booth demo"})
-	d.srv, err = ssh.New(ssh.Config{Listen: addr, HostKeyPath: keyPath, Service: d.svc, Logger: logger})
+	cfg := ssh.Config{Listen: addr, HostKeyPath: keyPath, Service: d.svc, Logger: logger}
+	if d.reg != nil {
+		cfg.Metrics = d.reg
+	}
+	d.srv, err = ssh.New(cfg)
 	if err != nil {
 		return fmt.Errorf("starting the demo's SSH server: %w", err)
 	}
@@ -265,8 +290,13 @@ func (d *demoRun) wait(ctx context.Context) error {
 // close closes the store and removes a temporary data directory.
 func (d *demoRun) close() error {
 	var err error
+	if d.mon != nil {
+		err = d.mon.Close()
+	}
 	if d.svc != nil {
-		err = d.svc.Close()
+		if cerr := d.svc.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if d.temp {
 		if rerr := os.RemoveAll(d.dir); err == nil {
@@ -287,7 +317,7 @@ func (d *demoRun) printWelcome(out io.Writer) {
 	}
 	fmt.Fprintln(out, "The demo keeps the elections' tally keys in it (tally-*.key); a real server never does.")
 	if d.seeded {
-		fmt.Fprintf(out, "Members: you and %d others. Elections: 3 open, 1 closed and counted.\n", len(demoMembers))
+		fmt.Fprintf(out, "Members: you and %d others. Elections: 3 open, 1 taking nominations (council-2027: you are nominated), 1 closed and counted.\n", len(demoMembers))
 	}
 	for _, f := range d.seed.keyFiles {
 		fmt.Fprintf(out, "Registered your key %s as member %q.\n", f, demoYou)
@@ -295,7 +325,11 @@ func (d *demoRun) printWelcome(out io.Writer) {
 	for _, s := range d.seed.skipped {
 		fmt.Fprintf(out, "Skipped %s\n", s)
 	}
-	fmt.Fprintf(out, "Host key fingerprint: %s\n\n", d.hostFP)
+	fmt.Fprintf(out, "Host key fingerprint: %s\n", d.hostFP)
+	if d.mon != nil {
+		fmt.Fprintf(out, "Metrics: http://%s/metrics (health: /healthz, /readyz)\n", d.mon.Addr())
+	}
+	fmt.Fprintln(out)
 	fmt.Fprintln(out, "Connect with:")
 	if d.seed.demoKey != "" {
 		fmt.Fprintf(out, "    ssh -i %s -p %s %s\n", d.seed.demoKey, port, host)

@@ -86,8 +86,14 @@ func seedDemo(ctx context.Context, svc *models.Service, clock *demoClock, dir, h
 	}
 	now := clock.Now().UTC().Truncate(time.Second)
 	opens, closes := now.AddDate(0, 0, -30), now.AddDate(0, 0, -16)
-	clock.set(opens)
-	if err := svc.AddMember(ctx, models.Member{ID: demoYou, Name: youName(), Keys: keys}, demoActor); err != nil {
+	// The members joined long enough ago to be nominated; "you" are in
+	// the renewal window, so the home screen offers to renew.
+	clock.set(now.AddDate(0, 0, -200))
+	if err := svc.SetFoundation(ctx, demoFoundation, demoActor); err != nil {
+		return seed, err
+	}
+	you := models.Member{ID: demoYou, Name: youName(), Keys: keys, GoodUntil: now.AddDate(0, 0, 20)}
+	if err := svc.AddMember(ctx, you, demoActor); err != nil {
 		return seed, fmt.Errorf("registering you as a member: %w", err)
 	}
 	for _, m := range demoMembers {
@@ -100,10 +106,14 @@ func seedDemo(ctx context.Context, svc *models.Service, clock *demoClock, dir, h
 			return seed, fmt.Errorf("registering demo member %s: %w", m.ID, err)
 		}
 	}
+	clock.set(opens)
 	if err := seedPast(ctx, svc, clock, opens, closes, dir); err != nil {
 		return seed, err
 	}
 	clock.set(time.Time{})
+	if err := seedNominating(ctx, svc, now, dir); err != nil {
+		return seed, err
+	}
 	for _, file := range demo.Open {
 		d, err := demoDefinition(file, now, now.Add(7*24*time.Hour))
 		if err != nil {
@@ -114,6 +124,33 @@ func seedDemo(ctx context.Context, svc *models.Service, clock *demoClock, dir, h
 		}
 	}
 	return seed, nil
+}
+
+// demoFoundation is the demo's membership rules.
+var demoFoundation = models.Foundation{TermMonths: 12, WindowDays: 30, GraceDays: 14}
+
+// seedNominating creates the election in its nomination period, with
+// two nominations made: "you" are nominated (by Ada) and may accept or
+// decline, and Grace is nominated (by Ken) and has accepted.
+func seedNominating(ctx context.Context, svc *models.Service, now time.Time, dir string) error {
+	d, err := demoDefinition(demo.Nominating, now.AddDate(0, 0, 4), now.AddDate(0, 0, 11))
+	if err != nil {
+		return err
+	}
+	r := *d.Nominations
+	r.Opens, r.Closes = now.Add(-time.Hour), now.AddDate(0, 0, 3)
+	d.Nominations = &r
+	if _, _, err := svc.CreateElection(ctx, d, tallyKeyPath(dir, d.ID), demoActor); err != nil {
+		return fmt.Errorf("creating the demo election %s: %w", d.ID, err)
+	}
+	for _, n := range [][2]string{{"ada", demoYou}, {"ken", "grace"}, {"linus", "barbara"}} {
+		if err := svc.Nominate(ctx, d.ID, n[0], n[1]); err != nil {
+			return fmt.Errorf("nominating in the demo election %s: %w", d.ID, err)
+		}
+	}
+	_, err = svc.AnswerNomination(ctx, d.ID, "grace", models.Accept,
+		"I have kept the foundation's release machinery running for ten years. On the council I will make our elections as dependable.")
+	return err
 }
 
 // seedPast runs the council election from opens to closes, moving the

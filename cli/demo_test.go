@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,6 +185,14 @@ func checkDemoStore(t *testing.T, dir string, wantKey string) {
 	states := map[models.ElectionState]int{}
 	for _, e := range elections {
 		states[e.State]++
+		if e.Nominations != nil {
+			// Taking nominations: a draft, with "you" nominated.
+			ns, err := st.Nominations(ctx, e.ID)
+			if err != nil || e.State != models.Draft || !slices.ContainsFunc(ns, func(n models.Nomination) bool { return n.NomineeID == demoYou }) {
+				t.Errorf("election %s (%s) has the nominations %+v (%v); want you nominated", e.ID, e.State, ns, err)
+			}
+			continue
+		}
 		turnout, err := st.Turnout(ctx, e.ID)
 		if err != nil || turnout.Voted == 0 || turnout.Electorate != len(members) {
 			t.Errorf("election %s: turnout %+v (%v), want some of %d members voted", e.ID, turnout, err, len(members))
@@ -192,8 +201,8 @@ func checkDemoStore(t *testing.T, dir string, wantKey string) {
 			t.Errorf("election %s: no tally key kept in the data directory: %v", e.ID, err)
 		}
 	}
-	if len(elections) != 4 || states[models.Open] != 3 || states[models.Counted] != 1 {
-		t.Errorf("the demo has elections in states %v, want 3 open and 1 counted", states)
+	if len(elections) != 5 || states[models.Open] != 3 || states[models.Counted] != 1 || states[models.Draft] != 1 {
+		t.Errorf("the demo has elections in states %v, want 3 open, 1 taking nominations and 1 counted", states)
 	}
 	res, err := st.Result(ctx, "council-2025")
 	if err != nil || res.Result == nil || len(res.Result.Elected) != 2 {
@@ -253,7 +262,7 @@ func TestDemoMakesAKeyWhenTheUserHasNone(t *testing.T) {
 	}
 	checkDemoStore(t, p.dir, gossh.FingerprintSHA256(signer.PublicKey()))
 	out, err := sshCommand(t, p.dir, p.port, signer, "whoami")
-	if err != nil || !strings.Contains(out, "member  you") {
+	if err != nil || !regexp.MustCompile(`(?m)^member\s+you$`).MatchString(out) {
 		t.Errorf("ssh whoami with the demo key = %q, %v; want member you", out, err)
 	}
 }

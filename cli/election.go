@@ -284,7 +284,7 @@ func newElectionCloseCmd() *cobra.Command {
 					// Closed, but not scrubbed: the error says what to do.
 					return closeErr
 				}
-				_, err = fmt.Fprintf(out, "its storage is scrubbed; count it with 'booth election count %s --key FILE'\n", args[0])
+				_, err = fmt.Fprintf(out, "its storage is scrubbed; count it with '%s'\n", countCommand(ctx, svc, args[0]))
 				return err
 			})
 		},
@@ -503,7 +503,7 @@ says whether it is done. It can be run again at any time after the close.`,
 			}
 			fmt.Fprintf(out, "election %s is scrubbed: the database no longer shows the order in which its ballots arrived\n", e.ID)
 			if e.State == models.Closed {
-				fmt.Fprintf(out, "count it with 'booth election count %s --key FILE'\n", e.ID)
+				fmt.Fprintf(out, "count it with '%s'\n", countCommand(ctx, svc, e.ID))
 			}
 			return nil
 		},

@@ -13,7 +13,7 @@ import (
 // addCountCommands adds the commands that count and publish an election
 // to `booth election`: count, results and export.
 func addCountCommands(election *cobra.Command) {
-	election.AddCommand(newElectionCountCmd(), newElectionResultsCmd(), newElectionExportCmd())
+	election.AddCommand(newElectionCountCmd(), newElectionResultsCmd(), newElectionExportCmd(), newElectionTrusteesCmd())
 }
 
 // readKeyFile reads the officers' key that unseals ballots: the tally key
@@ -29,16 +29,31 @@ func readKeyFile(path string) ([]age.Identity, error) {
 func newElectionCountCmd() *cobra.Command {
 	var keyFile string
 	var asJSON bool
+	var tf trusteeFlags
 	cmd := &cobra.Command{
-		Use:   "count ELECTION --key FILE",
+		Use:   "count ELECTION --key FILE | --trustees [--release FILE]…",
 		Short: "Unseal a closed election's ballots, count them and store the result",
 		Long: `Unseal a closed election's ballots with the officers' key, count them by the
 election's method and store the result with its rounds, then print the
 result sheet (or JSON with --json). Counting refuses to run when the box
 holds a different number of ballots than the roll has marks. The unsealing
-is recorded in the audit log. Counting a counted election again recounts it.`,
+is recorded in the audit log. Counting a counted election again recounts it.
+
+An election with trustees is counted with --trustees instead of --key: alone
+it starts a count session (a one-time key, written to --session-key) and
+prints what each trustee does; with the trustees' --release files (at least
+the threshold of them) it opens the ballots, counts and records the releases.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if tf.on {
+				if keyFile != "" {
+					return errors.New("--key and --trustees exclude each other: an election with trustees is opened by their releases")
+				}
+				return runTrusteeCount(cmd, args[0], tf, asJSON)
+			}
+			if len(tf.releases) > 0 {
+				return errors.New("--release needs --trustees")
+			}
 			ids, err := readKeyFile(keyFile)
 			if err != nil {
 				return err
@@ -68,6 +83,7 @@ is recorded in the audit log. Counting a counted election again recounts it.`,
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "the election's tally key file, or an officer's SSH private key (required)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	tf.add(cmd)
 	return cmd
 }
 

@@ -20,10 +20,13 @@ import (
 // publishFlags are the options of booth election publish.
 type publishFlags struct {
 	out, key, hostKey, namespace string
+	// html is the results page to write besides the bundle, if any.
+	html string
 }
 
 func newElectionPublishCmd() *cobra.Command {
 	var f publishFlags
+	var tf trusteeFlags
 	cmd := &cobra.Command{
 		Use:   "publish ELECTION --out FILE [--key FILE] [--host-key PATH]",
 		Short: "Write a counted election's signed results bundle",
@@ -39,18 +42,34 @@ publish with it. The server keeps the bundle ('ssh HOST bundle ELECTION'
 hands it out); publishing again replaces it. The publication is recorded in
 the audit log with the bundle's SHA-256.
 
+With --html OUT.html, publish also writes the results as one self-contained
+web page (as booth review --html writes it), checked against this host key.
+
 An election that publishes its ledger needs --key to unseal its ballots
-(recorded in the audit log, as for a count).`,
+(recorded in the audit log, as for a count).
+
+An election with trustees is published with --trustees: the bundle lists
+the releases its count used (the count session's evidence, required), and,
+when the ledger is published, the same --release files open the ballots
+again. Publishing ends the count session and deletes its key file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if tf.on {
+				return runTrusteePublish(cmd, args[0], f, tf)
+			}
+			if len(tf.releases) > 0 {
+				return errors.New("--release needs --trustees")
+			}
 			return runPublish(cmd, args[0], f)
 		},
 	}
+	tf.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "the bundle file to write (required; never overwritten)")
 	fl.StringVar(&f.key, "key", "", "the election's tally key file, or an officer's SSH private key (needed when the ledger is published)")
 	fl.StringVar(&f.hostKey, "host-key", "", "the host key that signs (default DATA/"+hostKeyName+")")
 	fl.StringVar(&f.namespace, "namespace", "", namespaceUsage)
+	fl.StringVar(&f.html, "html", "", htmlUsage)
 	return cmd
 }
 
@@ -60,6 +79,11 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	}
 	if _, err := os.Lstat(f.out); err == nil {
 		return fmt.Errorf("%s already exists: choose another file, or remove it to publish again", f.out)
+	}
+	if f.html != "" {
+		if err := checkPageFree(f.html); err != nil {
+			return err
+		}
 	}
 	ns, err := resultsNamespace(f.namespace)
 	if err != nil {
@@ -104,6 +128,11 @@ func runPublish(cmd *cobra.Command, electionID string, f publishFlags) error {
 	if err := printPublished(cmd.OutOrStdout(), e.ID, f.out, ns, data, signer.PublicKey()); err != nil {
 		return err
 	}
+	if f.html != "" {
+		if err := publishPage(cmd, f, ns, data, signer.PublicKey()); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(cmd.OutOrStdout())
 	return printAuditHead(cmd.Context(), cmd.OutOrStdout(), s)
 }
@@ -136,5 +165,25 @@ or, with booth:
 booth verify %s --signer %s%s
 `, electionID, path, len(data), hex.EncodeToString(sum[:]), gossh.FingerprintSHA256(host),
 		bundle.AllowedSigners(host, namespace), bundle.VerifyCommand(path, "allowed_signers", namespace), path, gossh.FingerprintSHA256(host), namespaceArg(namespace))
+	return err
+}
+
+// publishPage writes the results page of a bundle just published, checked
+// as a reader would check it, against the host key that signed it.
+func publishPage(cmd *cobra.Command, f publishFlags, ns string, data []byte, host gossh.PublicKey) error {
+	trust, err := bundle.TrustSigner(gossh.FingerprintSHA256(host))
+	if err != nil {
+		return err
+	}
+	// Whoever reads the page gave no fingerprint: it was this host key.
+	trust.Source = "the host key of the server that signed it"
+	b, rep := bundle.Verify(data, bundle.Options{Trust: trust, Namespace: ns})
+	if err := writePage(f.html, f.out, ns, b, rep); err != nil {
+		return fmt.Errorf("the bundle was published, but %w; write it again with 'booth review %s --signer %s --html FILE'", err, f.out, gossh.FingerprintSHA256(host))
+	}
+	if !rep.OK {
+		return fmt.Errorf("the bundle was published, but it does not pass its own checks; %s says why", f.html)
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nresults page written to %s\n", f.html)
 	return err
 }

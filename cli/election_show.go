@@ -81,6 +81,15 @@ func showText(e models.Election) string {
 	} else {
 		line("Electorate", "active members who joined before %s", utc(e.JoinedBefore))
 	}
+	if e.MemberFor > 0 {
+		line("Member for", "at least %s when the electorate is frozen", models.Days(e.MemberFor))
+	}
+	if r := e.Nominations; r != nil {
+		line("Nominations", "%s to %s; %s", utc(r.Opens), utc(r.Closes), yesNo(r.Closed, "closed: the candidates are final", "the candidates come from them"))
+		line("  Rules", "%d supporter(s); self-nomination %s; nominees members for %s at the opening; nominators %s; %s",
+			r.Supporters, yesNo(r.Self, "allowed", "not allowed"), models.Days(r.NomineeMemberFor),
+			yesNo(r.NominatorInGoodStanding, "in good standing", "any active member"), yesNo(r.PublishNominators, "nominators published", "nominators not published"))
+	}
 	line("Replacing", "%s", yesNo(e.AllowReplace, "allowed, with the ballot's receipt", "not allowed"))
 	line("Ledger", "%s", yesNo(e.PublishLedger, "published after the close", "not published"))
 	line("Tie seed", "%q", e.TieSeed)

@@ -36,7 +36,7 @@ options; DSA keys, RSA keys under 2048 bits and certificates are refused.`,
 	add.ValidArgsFunction = cobra.NoFileCompletions // a new member's id
 	cmd.AddCommand(add, creating(newMemberImportCmd()), newMemberListCmd(), newMemberShowCmd(),
 		newMemberStatusCmd("suspend", models.Suspended), newMemberStatusCmd("reinstate", models.Active),
-		newMemberStatusCmd("remove", models.Removed), newMemberKeyCmd())
+		newMemberStatusCmd("remove", models.Removed), newMemberKeyCmd(), newMemberRenewCmd(), newMemberLapseCmd())
 	completeFirstArg(cmd, memberIDs, "ID")
 	return cmd
 }
@@ -52,9 +52,9 @@ func withMemberStore(cmd *cobra.Command, f func(context.Context, *models.Service
 }
 
 func newMemberAddCmd() *cobra.Command {
-	var name, email, keyFile string
+	var name, email, keyFile, joined, goodUntil string
 	cmd := &cobra.Command{
-		Use:   "add ID --name NAME [--email ADDRESS] --key FILE|-",
+		Use:   "add ID --name NAME [--email ADDRESS] --key FILE|- [--joined DATE] [--good-until DATE]",
 		Short: "Register a member with one or more SSH public keys",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -73,6 +73,13 @@ func newMemberAddCmd() *cobra.Command {
 					return fmt.Errorf("--email: %w", err)
 				}
 			}
+			var err error
+			if m.Joined, err = parseDay("--joined", joined); err != nil {
+				return err
+			}
+			if m.GoodUntil, err = parseDay("--good-until", goodUntil); err != nil {
+				return err
+			}
 			keys, err := readKeyArg(cmd, keyFile)
 			if err != nil {
 				return err
@@ -90,6 +97,8 @@ func newMemberAddCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "name", "", "the member's name (required)")
 	cmd.Flags().StringVar(&email, "email", "", "the member's e-mail address, for the officers")
 	cmd.Flags().StringVar(&keyFile, "key", "", "file of SSH public keys, one per line (a .pub file), or - for standard input (required)")
+	cmd.Flags().StringVar(&joined, "joined", "", "when the member joined (2025-03-01 or an RFC 3339 time; default now)")
+	cmd.Flags().StringVar(&goodUntil, "good-until", "", "when their term ends (default: one term from now, when the foundation sets a term)")
 	return cmd
 }
 
@@ -173,12 +182,14 @@ func readMemberFile(path string) (*models.MemberFile, error) {
 
 // memberJSON is how --json shows a member.
 type memberJSON struct {
-	ID     string    `json:"id"`
-	Name   string    `json:"name"`
-	Email  string    `json:"email,omitempty"`
-	Status string    `json:"status"`
-	Joined time.Time `json:"joined"`
-	Keys   []keyJSON `json:"keys"`
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	Email             string     `json:"email,omitempty"`
+	Status            string     `json:"status"`
+	Joined            time.Time  `json:"joined"`
+	GoodStandingUntil *time.Time `json:"good_standing_until,omitempty"`
+	Standing          string     `json:"standing,omitempty"`
+	Keys              []keyJSON  `json:"keys"`
 }
 
 type keyJSON struct {
@@ -188,8 +199,13 @@ type keyJSON struct {
 	Comment     string `json:"comment,omitempty"`
 }
 
-func memberToJSON(m models.Member) memberJSON {
-	j := memberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Status: string(m.Status), Joined: m.Joined.UTC(), Keys: []keyJSON{}}
+func memberToJSON(m models.Member, st models.Standing) memberJSON {
+	j := memberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Status: string(m.Status), Joined: m.Joined.UTC(), Keys: []keyJSON{},
+		Standing: string(st.State)}
+	if !m.GoodUntil.IsZero() {
+		u := m.GoodUntil.UTC()
+		j.GoodStandingUntil = &u
+	}
 	for _, k := range m.Keys {
 		j.Keys = append(j.Keys, keyJSON{k.Fingerprint, k.Type, k.Public, k.Comment})
 	}
@@ -198,13 +214,22 @@ func memberToJSON(m models.Member) memberJSON {
 
 func newMemberListCmd() *cobra.Command {
 	var asJSON bool
+	var standing string
 	cmd := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List the members: id, name, status and number of keys",
+		Use:   "list [--standing good|expiring|grace|lapsed|inactive] [--json]",
+		Short: "List the members: id, name, status, standing and number of keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var filter []models.StandingState
+			if standing != "" {
+				st, err := models.ParseStanding(standing)
+				if err != nil {
+					return fmt.Errorf("--standing: %w", err)
+				}
+				filter = append(filter, st)
+			}
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				ms, err := svc.Members(ctx)
+				ms, err := svc.MembersByStanding(ctx, filter...)
 				if err != nil {
 					return err
 				}
@@ -212,20 +237,25 @@ func newMemberListCmd() *cobra.Command {
 				if asJSON {
 					out := make([]memberJSON, len(ms))
 					for i, m := range ms {
-						out[i] = memberToJSON(m)
+						out[i] = memberToJSON(m.Member, m.Standing)
 					}
 					return safetext.WriteJSON(cmd.OutOrStdout(), out)
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tKEYS")
+				fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tSTANDING\tUNTIL\tKEYS")
 				for _, m := range ms {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", m.ID, safetext.Show(m.Name), m.Status, len(m.Keys))
+					until := "-"
+					if !m.GoodUntil.IsZero() {
+						until = m.GoodUntil.UTC().Format("2006-01-02")
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", m.ID, safetext.Show(m.Name), m.Status, m.Standing.State, until, len(m.Keys))
 				}
 				return tw.Flush()
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the members as JSON, with their keys")
+	cmd.Flags().StringVar(&standing, "standing", "", "only the members whose standing is this: good, expiring (renewal window), grace, lapsed or inactive")
 	return cmd
 }
 
@@ -237,14 +267,17 @@ func newMemberShowCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withMemberStore(cmd, func(ctx context.Context, svc *models.Service) error {
-				m, err := findMember(ctx, svc, args[0])
+				if _, err := findMember(ctx, svc, args[0]); err != nil {
+					return err
+				}
+				ms, err := svc.Standing(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				if asJSON {
-					return safetext.WriteJSON(cmd.OutOrStdout(), memberToJSON(m))
+					return safetext.WriteJSON(cmd.OutOrStdout(), memberToJSON(ms.Member, ms.Standing))
 				}
-				return printMember(cmd.OutOrStdout(), m)
+				return printMember(cmd.OutOrStdout(), ms)
 			})
 		},
 	}
@@ -252,7 +285,8 @@ func newMemberShowCmd() *cobra.Command {
 	return cmd
 }
 
-func printMember(w io.Writer, m models.Member) error {
+func printMember(w io.Writer, ms models.MemberStanding) error {
+	m := ms.Member
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "ID:\t%s\n", m.ID)
 	fmt.Fprintf(tw, "Name:\t%s\n", safetext.Show(m.Name))
@@ -261,6 +295,10 @@ func printMember(w io.Writer, m models.Member) error {
 	}
 	fmt.Fprintf(tw, "Status:\t%s\n", m.Status)
 	fmt.Fprintf(tw, "Joined:\t%s\n", m.Joined.UTC().Format(time.RFC3339))
+	fmt.Fprintf(tw, "Standing:\t%s\n", ms.Standing.State)
+	if !m.GoodUntil.IsZero() {
+		fmt.Fprintf(tw, "Good until:\t%s\n", m.GoodUntil.UTC().Format(time.RFC3339))
+	}
 	fmt.Fprintf(tw, "Keys:\t%d\n", len(m.Keys))
 	if err := tw.Flush(); err != nil {
 		return err

@@ -63,13 +63,13 @@ func TestMemberImportListShow(t *testing.T) {
 		t.Errorf("list --json: %+v", ms)
 	}
 	_, out, _ = booth(t, "", "--data", data, "member", "list")
-	for _, want := range []string{"ID     NAME            STATUS  KEYS\n", "alice  Liddell, Alice  active  2\n", "bob    Bob Ó Briain"} {
+	for _, want := range []string{"ID     NAME            STATUS  STANDING  UNTIL  KEYS\n", "alice  Liddell, Alice  active  good      -      2\n", "bob    Bob Ó Briain"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list: missing %q in\n%s", want, out)
 		}
 	}
 	code, out, _ = booth(t, "", "--data", data, "member", "show", "alice")
-	if code != 0 || !strings.Contains(out, "Name:    Liddell, Alice\n") || !strings.Contains(out, fpA1+"  ssh-ed25519  alice@laptop") || !strings.Contains(out, "Keys:    2\n") {
+	if code != 0 || !strings.Contains(out, "Name:      Liddell, Alice\n") || !strings.Contains(out, fpA1+"  ssh-ed25519  alice@laptop") || !strings.Contains(out, "Keys:      2\n") || !strings.Contains(out, "Standing:  good\n") {
 		t.Errorf("show: exit %d\n%s", code, out)
 	}
 	_, out, _ = booth(t, "", "--data", data, "member", "show", "--json", "bob")

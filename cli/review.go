@@ -16,8 +16,9 @@ import (
 
 func newReviewCmd() *cobra.Command {
 	var anchor anchorFlags
+	var html string
 	cmd := &cobra.Command{
-		Use:   "review FILE (--signer FINGERPRINT | --allowed-signers FILE | --host HOST[:PORT])",
+		Use:   "review FILE (--signer FINGERPRINT | --allowed-signers FILE | --host HOST[:PORT]) [--html OUT.html]",
 		Short: "Open a published results bundle in the booth, offline",
 		Long: `Open a results bundle that booth election publish wrote in the booth's
 terminal screens, on this machine, with no network and no data directory:
@@ -27,6 +28,14 @@ matches the published result, the result with every round, and a lookup
 that finds your ballot by its receipt. A bundle whose signature fails, or
 that is not as booth writes it, is not opened. For scripts, use booth
 verify.
+
+With --html OUT.html, review writes the same checks and results as one
+self-contained web page instead, for people who will not open a terminal:
+the checks at the top, the elected, the turnout, every round as a table and
+as bars, the method in words, how to check the bundle yourself, and a
+receipt lookup that runs in the page on the ledger it holds. A bundle that
+fails a check still gets its page, which says why at its top and shows
+nothing else of it; the exit status is then 1.
 
 ` + anchorHelp,
 		Args: cobra.ExactArgs(1),
@@ -38,6 +47,11 @@ verify.
 			if err != nil {
 				return err
 			}
+			if html != "" {
+				if err := checkPageFree(html); err != nil {
+					return err
+				}
+			}
 			data, err := readBundle(cmd, args[0])
 			if err != nil {
 				return err
@@ -47,6 +61,9 @@ verify.
 				return err
 			}
 			b, rep := bundle.Verify(data, bundle.Options{Trust: trust, Namespace: ns})
+			if html != "" {
+				return reviewPage(cmd, args[0], html, ns, b, rep)
+			}
 			if b == nil {
 				last := rep.Checks[len(rep.Checks)-1]
 				return fmt.Errorf("%s: %s: %s; it is not opened", args[0], last.Name, safetext.Sanitize(last.Detail))
@@ -63,5 +80,25 @@ verify.
 		},
 	}
 	anchor.register(cmd)
+	cmd.Flags().StringVar(&html, "html", "", htmlUsage)
 	return cmd
+}
+
+// reviewPage writes the page of a checked bundle and says where; a bundle
+// that did not pass is an error, after its page is written so an officer
+// can read there why.
+func reviewPage(cmd *cobra.Command, file, html, ns string, b *bundle.Bundle, rep bundle.Report) error {
+	if err := writePage(html, file, ns, b, rep); err != nil {
+		return err
+	}
+	if b == nil || !rep.OK {
+		for _, c := range rep.Checks {
+			if c.Status != bundle.StatusOK && c.Status != bundle.StatusSkipped {
+				return fmt.Errorf("%s: %s: %s; %s says so at its top and shows none of the bundle's results", file, c.Name, safetext.Sanitize(c.Detail), html)
+			}
+		}
+		return fmt.Errorf("%s did not pass its checks; %s says so at its top", file, html)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "results page of %s written to %s\n", safetext.Sanitize(rep.Election), html)
+	return nil
 }

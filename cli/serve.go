@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"charm.land/log/v2"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"vote.example.org/booth/models"
@@ -27,6 +28,7 @@ const shutdownGrace = 5 * time.Second
 type serveFlags struct {
 	listen, hostKey string
 	debugListen     string
+	metrics         string
 	idle            time.Duration
 	perIP           int
 	proxyFrom       []string
@@ -64,6 +66,7 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
 	f.mail.add(fl, false)
+	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over HTTP on this address, such as 127.0.0.1:9222")
 	return cmd
 }
 
@@ -76,7 +79,13 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	svc, err := openService(cmd)
+	var reg *prometheus.Registry
+	var wrap func(models.Store) (models.Store, error)
+	if f.metrics != "" {
+		reg = newMetricsRegistry()
+		wrap = timedStore(reg)
+	}
+	svc, err := openServiceWith(cmd, wrap)
 	if err != nil {
 		return err
 	}
@@ -104,15 +113,27 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	srv, err := boothssh.New(boothssh.Config{
+	cfg := boothssh.Config{
 		Listen: f.listen, HostKeyPath: keyPath, Service: svc,
 		IdleTimeout: f.idle, MaxConnsPerIP: f.perIP, ProxyFrom: f.proxyFrom,
 		MaxConns: f.limits.total, MaxConnsPerMember: f.limits.perMember, SessionWait: f.limits.sessionWait,
 		Startups: startups,
 		Logger:   logger,
-	})
+	}
+	if reg != nil {
+		cfg.Metrics = reg
+	}
+	srv, err := boothssh.New(cfg)
 	if err != nil {
 		return err
+	}
+	if reg != nil {
+		mon, err := startMonitor(f.metrics, reg, svc, srv)
+		if err != nil {
+			return err
+		}
+		defer mon.Close()
+		fmt.Fprintf(out, "metrics on http://%s/metrics (health: /healthz, /readyz)\n", mon.Addr())
 	}
 	l, err := net.Listen("tcp", f.listen)
 	if err != nil {

@@ -22,6 +22,9 @@ type verifyFlags struct {
 	anchor  anchorFlags
 	receipt string
 	json    bool
+	// releasesOut is where to write a trustee election's releases for
+	// ssh-keygen (verify_trustees.go).
+	releasesOut string
 }
 
 // anchorFlags are the trust anchors of booth verify and booth review: what
@@ -122,6 +125,7 @@ the report for scripts.`,
 	f.anchor.register(cmd)
 	fl.StringVar(&f.receipt, "receipt", "", "a receipt to find in the ledger; - reads it from standard input")
 	fl.BoolVar(&f.json, "json", false, "print the report as JSON")
+	fl.StringVar(&f.releasesOut, "releases-out", "", "for an election with trustees: write each release and an allowed_signers file into `DIR`, for ssh-keygen -Y verify")
 	return cmd
 }
 
@@ -168,6 +172,9 @@ func runVerify(cmd *cobra.Command, path string, f verifyFlags) error {
 		return fmt.Errorf("%s does not check out: %d of %d checks failed", path, failed, len(r.Checks))
 	case !r.OK:
 		return fmt.Errorf("%s is not verified: nothing ties its signature to the election's server; give --signer, --allowed-signers or --host", path)
+	}
+	if f.releasesOut != "" {
+		return writeReleaseFiles(cmd.OutOrStdout(), b, f.releasesOut)
 	}
 	return nil
 }

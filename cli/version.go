@@ -5,14 +5,21 @@ import (
 	"runtime/debug"
 )
 
-// version is what booth --version prints after "booth": the module's
-// version and, when the build recorded it, the VCS revision it was built
-// from, its time, and whether the tree had changes.
+// version is what booth --version prints after "booth".
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown: built without module information)"
 	}
+	return versionOf(bi)
+}
+
+// versionOf reads the module's version and, when the build recorded them,
+// the VCS revision it was built from, the commit's time (the build's date:
+// a package built twice from one commit is the same build) and whether the
+// tree had changes. go build records them from a git clone unless
+// -buildvcs=false; the packaging program always builds with them.
+func versionOf(bi *debug.BuildInfo) string {
 	v := bi.Main.Version
 	if v == "" {
 		v = "(devel)"
@@ -31,7 +38,7 @@ func version() string {
 		}
 	}
 	if rev == "" {
-		return v
+		return v + " (no revision recorded: built outside a git clone or with -buildvcs=false)"
 	}
 	if at != "" {
 		at = " of " + at

@@ -42,6 +42,18 @@ type Definition struct {
 	// Recipients are officers' SSH public keys (authorized_keys form) to
 	// seal ballots to instead of a generated tally key.
 	Recipients []string
+	// Trustees, when set, hold the key to the ballots between them, any
+	// Threshold of them together (trustees.go). Left out of the
+	// fingerprint's text when nil, so definitions without them keep theirs.
+	Trustees *Trustees `json:",omitempty"`
+	// MemberFor limits the electorate to members who had been members for
+	// at least this long when it is frozen; zero: no limit. It and
+	// Nominations are left out of the JSON when unset, so the fingerprints
+	// of earlier definitions stay as they were.
+	MemberFor time.Duration `json:",omitempty"`
+	// Nominations, when set, is the nomination period and its rules: the
+	// candidates are the nominees who accepted (models/nominations.go).
+	Nominations *NominationRules `json:",omitempty"`
 	// Notices is the [notices] table: which notices booth sends by
 	// itself, and when (models/notices.go). omitzero keeps the
 	// fingerprint of a definition without one as it was.

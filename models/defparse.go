@@ -32,14 +32,17 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "candidate", "notices"},
+		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations", "notices"},
+	"trustees":   {"threshold", "keys", "members"},
 	"quorum":     {"percent", "extend"},
-	"electorate": {"joined_before"},
-	"schulze":    {"default_option", "option_quorum", "majority"},
-	"yesno":      {"pass_ratio"},
-	"approval":   {"max_choices"},
-	"candidate":  {"id", "name", "affiliation", "statement", "statement_file"},
-	"notices":    {"announce", "remind", "remind_until_quorum", "results"},
+	"electorate": {"joined_before", "member_for"},
+	"nominations": {"supporters", "self", "nominee_member_for", "nominator_in_good_standing", "max_per_nominator",
+		"publish_nominators"},
+	"schulze":   {"default_option", "option_quorum", "majority"},
+	"yesno":     {"pass_ratio"},
+	"approval":  {"max_choices"},
+	"candidate": {"id", "name", "affiliation", "statement", "statement_file"},
+	"notices":   {"announce", "remind", "remind_until_quorum", "results"},
 }
 
 // yesNoAnswers are a yes/no question's candidates, in the order tally
@@ -88,8 +91,10 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.candidates(root, &d)
 	p.quorum(root, &d)
 	p.electorate(root, &d)
+	p.nominations(root, &d)
 	p.methodOptions(root, &d)
 	p.recipients(root, &d)
+	p.trustees(root, &d)
 	p.notices(root, &d)
 	p.crossChecks(root, &d)
 	if err := p.err(); err != nil {

@@ -220,6 +220,7 @@ func parseExtend(s string) (time.Duration, error) {
 func (p *defParser) electorate(root tbl, d *Definition) {
 	if t, ok := p.table(root, "electorate"); ok {
 		d.JoinedBefore, _ = p.when(t, "joined_before", false)
+		p.memberFor(t, d)
 	}
 }
 
@@ -353,6 +354,8 @@ func (p *defParser) crossChecks(root tbl, d *Definition) {
 		if s := strings.Join(ids, ","); s != "yes,no" && s != "yes,no,abstain" {
 			p.at("candidate", "a yes/no question's candidates must have the ids yes, no and optionally abstain, in that order (or leave out [[candidate]] to get all three)")
 		}
+	case !listed && d.Nominations != nil:
+		// The nominations make the candidates.
 	case !listed:
 		p.add(0, "no candidates: add a [[candidate]] table with id and name for each")
 	}
@@ -386,6 +389,11 @@ func (p *defParser) crossChecks(root tbl, d *Definition) {
 // is empty if the definition cannot be encoded (see below).
 func (d Definition) Fingerprint() string {
 	d.OpensAt, d.ClosesAt, d.JoinedBefore = d.OpensAt.UTC(), d.ClosesAt.UTC(), d.JoinedBefore.UTC()
+	if d.Nominations != nil {
+		r := *d.Nominations
+		r.Opens, r.Closes = r.Opens.UTC(), r.Closes.UTC()
+		d.Nominations = &r
+	}
 	if len(d.Candidates) == 0 {
 		d.Candidates = nil
 	}

@@ -218,3 +218,25 @@ func NewNoticeStatus(r NoticeReport) NoticeStatus {
 	}
 	return v
 }
+
+// NominationSummary is a nomination as members and officers list it:
+// ssh HOST nominations ELECTION --json and booth nominations list --json.
+// Supporters is null when the election does not publish its nominators
+// (officers always see them); Reason is the officers' when they rejected
+// it.
+type NominationSummary struct {
+	Election        string          `json:"election"`
+	Nominee         string          `json:"nominee"`
+	Name            string          `json:"name"`
+	State           NominationState `json:"state"`
+	SupportersCount int             `json:"supporters_count"`
+	Supporters      []string        `json:"supporters"`
+	Statement       string          `json:"statement,omitempty"`
+	Reason          string          `json:"reason,omitempty"`
+}
+
+// NewNominationSummary is n as listed.
+func NewNominationSummary(n NominationView) NominationSummary {
+	return NominationSummary{Election: n.ElectionID, Nominee: n.NomineeID, Name: n.Name, State: n.State,
+		SupportersCount: n.SupporterCount, Supporters: n.Supporters, Statement: n.Statement, Reason: n.Reason}
+}

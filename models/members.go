@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -160,6 +161,9 @@ type memberRow struct {
 	id, name, email             string
 	idLine, nameLine, emailLine int
 	keys                        []keyText
+	// joined and goodUntil are the TOML list's joined_at and
+	// good_standing_until; zero when not given.
+	joined, goodUntil time.Time
 }
 
 // keyText is a key as written, and its line.
@@ -326,7 +330,8 @@ func collectMembers(name string, rows []memberRow) (*MemberFile, []Problem) {
 				i = len(f.Members)
 				index[row.id] = i
 				f.MemberLine[row.id] = row.line
-				f.Members = append(f.Members, Member{ID: row.id, Name: row.name, Email: row.email, Status: Active})
+				f.Members = append(f.Members, Member{ID: row.id, Name: row.name, Email: row.email, Status: Active,
+					Joined: row.joined, GoodUntil: row.goodUntil})
 			}
 			m = &f.Members[i]
 			if seen && (m.Name != row.name || m.Email != row.email) {
@@ -386,8 +391,9 @@ func checkOptionalEmail(email string) error {
 	return CheckEmail(email)
 }
 
-// AddMember registers one member with their keys: active, joined now
-// (UTC). It checks the member as an import would and refuses a key already
+// AddMember registers one member with their keys: active, joined when
+// m.Joined says or now (UTC), good until m.GoodUntil or one term from now
+// (termDefaults). It checks the member as an import would and refuses a key already
 // registered to another member, naming that member.
 func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 	var problems []string
@@ -418,12 +424,14 @@ func (s *Service) AddMember(ctx context.Context, m Member, actor string) error {
 		return err
 	}
 	m.Status = Active
-	m.Joined = s.Now().UTC()
+	if err := s.termDefaults(ctx, []*Member{&m}); err != nil {
+		return err
+	}
 	return keyTakenHint(s.store.AddMember(ctx, m, actor))
 }
 
-// ImportMembers registers every member of f or none, all active and joined
-// now (UTC). Members already registered and keys registered to someone
+// ImportMembers registers every member of f or none, all active, with
+// their terms as the file gives them or by default (termDefaults). Members already registered and keys registered to someone
 // else are reported together, with their lines in the file.
 func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string) error {
 	ve := &ValidationError{File: f.Name}
@@ -452,11 +460,15 @@ func (s *Service) ImportMembers(ctx context.Context, f *MemberFile, actor string
 		sort.SliceStable(ve.Problems, func(i, j int) bool { return ve.Problems[i].Line < ve.Problems[j].Line })
 		return ve
 	}
-	now := s.Now().UTC()
 	ms := make([]Member, len(f.Members))
+	ptrs := make([]*Member, len(f.Members))
 	for i, m := range f.Members {
-		m.Status, m.Joined = Active, now
+		m.Status = Active
 		ms[i] = m
+		ptrs[i] = &ms[i]
+	}
+	if err := s.termDefaults(ctx, ptrs); err != nil {
+		return err
 	}
 	return keyTakenHint(s.store.ImportMembers(ctx, ms, actor))
 }

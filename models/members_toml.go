@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -91,6 +92,17 @@ func tomlMember(loc tomlLines, i int, tab map[string]any) (*memberRow, []Problem
 			default:
 				row.email, row.emailLine = s, line
 			}
+		case "joined_at", "good_standing_until":
+			t, ok := v.(time.Time)
+			if !ok || t.Location().String() == "datetime-local" || t.Location().String() == "date-local" {
+				bad(k, "a time with its zone, e.g. "+k+" = 2025-03-01T00:00:00Z")
+				continue
+			}
+			if k == "joined_at" {
+				row.joined = t.UTC()
+			} else {
+				row.goodUntil = t.UTC()
+			}
 		case "keys":
 			list, ok := v.([]any)
 			if !ok {
@@ -114,7 +126,7 @@ func tomlMember(loc tomlLines, i int, tab map[string]any) (*memberRow, []Problem
 				hint = ` (keys = ["…"] is a list)`
 			}
 			problems = append(problems, Problem{Line: loc.field(i, k), Msg: fmt.Sprintf(
-				"unknown key %q: a [[member]] table has id, name, email and keys%s", k, hint)})
+				"unknown key %q: a [[member]] table has id, name, email, keys, joined_at and good_standing_until%s", k, hint)})
 		}
 	}
 	for _, need := range []string{"id", "name"} {

@@ -38,7 +38,10 @@ type Member struct {
 	// Joined is when the member was registered (UTC); elections may limit
 	// the electorate to members who joined before a date.
 	Joined time.Time
-	Keys   []Key
+	// GoodUntil is when the member's current term ends (UTC), extended by
+	// each renewal; zero when memberships do not expire (see Foundation).
+	GoodUntil time.Time
+	Keys      []Key
 }
 
 // Key is an SSH public key registered to a member. A member is recognised
@@ -96,6 +99,10 @@ type Election struct {
 	// close's scrub completed (models/scrub.go): until then the election
 	// is "closed, not scrubbed" and is neither counted nor published.
 	ScrubPending bool
+	// SealedShares are the trustees' shares of the sealing key, each
+	// sealed to its trustee's key, given to CreateElection to store; a
+	// loaded election leaves them out (Store.TrusteeShares reads them).
+	SealedShares [][]byte
 }
 
 // SealedBallot is a ballot in the box: the hash of its receipt and the

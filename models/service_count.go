@@ -24,6 +24,27 @@ type openedBallot struct {
 // election). It refuses when the box holds a different number of ballots
 // than the roll has marks: a ballot was lost or slipped in.
 func (s *Service) Count(ctx context.Context, electionID string, identities []age.Identity, actor string) (*tally.Result, error) {
+	if err := s.notTrustees(ctx, electionID, "count it with 'booth election count "+electionID+" --trustees'"); err != nil {
+		return nil, err
+	}
+	return s.count(ctx, electionID, identities, actor)
+}
+
+// notTrustees refuses an election whose key is split among trustees for
+// what needs a key booth does not keep; do says what to do instead.
+func (s *Service) notTrustees(ctx context.Context, electionID, do string) error {
+	e, err := s.store.Election(ctx, electionID)
+	if err != nil {
+		return err
+	}
+	if e.Trustees != nil {
+		return fmt.Errorf("election %s is opened by its trustees, any %d of them together, not by one key: %s", electionID, e.Trustees.Threshold, do)
+	}
+	return nil
+}
+
+// count unseals with identities, counts and stores the result.
+func (s *Service) count(ctx context.Context, electionID string, identities []age.Identity, actor string) (*tally.Result, error) {
 	e, ballots, err := s.openBox(ctx, electionID, identities, actor, "counting")
 	if err != nil {
 		return nil, err
@@ -180,6 +201,9 @@ func TallyElection(d Definition, withdrawn []string, ballots []Ballot) (*tally.E
 // The ballots are unsealed with identities for the ledger and the BLT
 // file; that unsealing is audited like a count. The files are not signed.
 func (s *Service) Export(ctx context.Context, electionID, dir string, identities []age.Identity, actor string) error {
+	if err := s.notTrustees(ctx, electionID, "its ballots are published in its results bundle's ledger (booth election publish "+electionID+" --trustees)"); err != nil {
+		return err
+	}
 	e, err := s.store.Election(ctx, electionID)
 	if err != nil {
 		return err

@@ -21,6 +21,9 @@ func (s *Service) CreateElection(ctx context.Context, d Definition, keyOut, acto
 		return Election{}, "", err
 	}
 	e := Election{Definition: d, State: Draft}
+	if d.Trustees != nil {
+		return s.createTrusteeElection(ctx, e, actor)
+	}
 	if len(d.Recipients) > 0 {
 		if _, err := ParseRecipients(d.Recipients); err != nil {
 			return Election{}, "", fmt.Errorf("election %s: the officers' keys: %w", d.ID, err)
@@ -92,7 +95,8 @@ func writeKeyFile(path, electionID, identity, recipient string) error {
 // store records the definition's fingerprint and freezes the electorate.
 // Before its opening time, the opening time moves to now (OpeningAt), so
 // the election is open in every sense; with nobody eligible it stays a
-// draft (ErrEmptyElectorate).
+// draft (ErrEmptyElectorate). An election taking nominations closes them
+// first, once due (CloseNominations).
 func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	e, err := s.store.Election(ctx, id)
 	if err != nil {
@@ -100,6 +104,15 @@ func (s *Service) OpenElection(ctx context.Context, id, actor string) error {
 	}
 	if e.State != Draft {
 		return fmt.Errorf("%w: election %s is %s; only a draft election can be opened", ErrWrongState, id, e.State)
+	}
+	if !e.NominationsFinal() {
+		// Its nominations make its candidates: they close first, if due.
+		if err := s.store.CloseNominations(ctx, id, actor); err != nil {
+			return err
+		}
+		if e, err = s.store.Election(ctx, id); err != nil {
+			return err
+		}
 	}
 	return s.store.OpenElection(ctx, id, e.Definition.Fingerprint(), actor)
 }
@@ -136,7 +149,10 @@ func (s *Service) CloseElection(ctx context.Context, id, actor string) error {
 // closes, unless its turnout quorum was missed and the rules extend the
 // close (the AlmaLinux rule): then the close moves on by whole periods
 // until it lies in the future, one store.Extend (and audit entry) each.
-// Last, it retries the scrub of elections closed but not scrubbed
+// Before that, a draft whose nominations_close has passed closes its
+// nominations (closeDueNominations): the accepted nominees become its
+// candidates; too few, and it stays a draft with ErrTooFewNominees among
+// the errors. Last, it retries the scrub of elections closed but not scrubbed
 // (models/scrub.go); if that still cannot complete, Tick returns its
 // *ScrubError after everything else was applied: callers warn and carry on.
 // An election it cannot open, extend or close does not stop the others or
@@ -159,6 +175,10 @@ func (s *Service) Tick(ctx context.Context) error {
 	pending := false
 	for _, e := range elections {
 		pending = pending || e.ScrubPending
+		if e, err = s.closeDueNominations(ctx, e, now, actor); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if e.State == Draft && !now.Before(e.OpensAt) {
 			// ErrWrongState: another front end on the same database opened
 			// it first.

@@ -54,6 +54,9 @@ func (s *Service) EditElection(ctx context.Context, d Definition, actor string) 
 	if err := s.checkNotPast(d); err != nil {
 		return err
 	}
+	if err := keepTrustees(e.Definition, &d); err != nil {
+		return err
+	}
 	if !slices.Equal(e.Definition.Recipients, d.Recipients) {
 		return fmt.Errorf("the recipients of election %s cannot change after it was created (its ballots are sealed to them); create a new election instead", d.ID)
 	}

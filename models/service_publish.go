@@ -27,6 +27,12 @@ type Publication struct {
 	AuditSeq    int64
 	AuditHead   [32]byte
 	PublishedAt time.Time
+	// Count is, for an election with trustees, the count session whose
+	// releases opened its ballots: the bundle publishes them.
+	Count *CountSession
+	// Nominations are the nominations that made the ballot, in candidate
+	// order, when the election took nominations.
+	Nominations []Nomination
 }
 
 // LedgerEntry is one receipt of the published ledger: the ballot filed
@@ -47,10 +53,55 @@ type LedgerEntry struct {
 // unsealed. Publishing again replaces the stored bundle.
 func (s *Service) Publish(ctx context.Context, electionID string, identities []age.Identity,
 	seal func(Publication) ([]byte, error), actor string) ([]byte, error) {
+	if e, err := s.store.Election(ctx, electionID); err != nil {
+		return nil, err
+	} else if e.Trustees != nil {
+		return nil, fmt.Errorf("election %s is counted by its trustees: publish it with the evidence of its count session (booth election publish %s --trustees)", electionID, electionID)
+	}
 	p, err := s.publication(ctx, electionID, identities, actor)
 	if err != nil {
 		return nil, err
 	}
+	return s.saveBundle(ctx, p, seal, actor)
+}
+
+// PublishWithTrustees publishes an election with trustees as Publish
+// does, with the evidence of the count session that counted it (its
+// releases, in the bundle); files are the releases again when the ledger
+// is published, to unseal the ballots. Then the session is finished and
+// its key file deleted.
+func (s *Service) PublishWithTrustees(ctx context.Context, electionID, keyFile string, files []ReleaseFile,
+	seal func(Publication) ([]byte, error), actor string) ([]byte, error) {
+	e, err := s.trusteeElection(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPublish(e); err != nil {
+		return nil, err
+	}
+	session, id, err := s.countEvidence(ctx, e, keyFile, files)
+	if err != nil {
+		return nil, err
+	}
+	var ids []age.Identity
+	if id != nil {
+		ids = []age.Identity{id}
+	}
+	p, err := s.publication(ctx, electionID, ids, actor)
+	if err != nil {
+		return nil, err
+	}
+	p.Count = &session
+	data, err := s.saveBundle(ctx, p, seal, actor)
+	if err != nil {
+		return nil, err
+	}
+	return data, s.finishSession(ctx, electionID, session.Key, keyFile, actor)
+}
+
+// saveBundle seals a publication and stores the bundle.
+func (s *Service) saveBundle(ctx context.Context, p Publication, seal func(Publication) ([]byte, error), actor string) ([]byte, error) {
+	electionID := p.Election.ID
 	data, err := seal(p)
 	if err != nil {
 		return nil, fmt.Errorf("election %s: %w", electionID, err)
@@ -91,6 +142,9 @@ func (s *Service) publication(ctx context.Context, electionID string, identities
 			return Publication{}, err
 		}
 	} else if err := s.boxMatchesRoll(ctx, electionID, p.Turnout); err != nil {
+		return Publication{}, err
+	}
+	if p.Nominations, err = s.ballotNominations(ctx, e); err != nil {
 		return Publication{}, err
 	}
 	// Read last, so the head covers the unsealing just audited.
@@ -146,4 +200,29 @@ func (s *Service) boxMatchesRoll(ctx context.Context, electionID string, t Turno
 			ErrMismatch, electionID, t.Voted, len(sealed))
 	}
 	return nil
+}
+
+// ballotNominations are the nominations of e's candidates, in candidate
+// order; nil when e took no nominations.
+func (s *Service) ballotNominations(ctx context.Context, e Election) ([]Nomination, error) {
+	if e.Nominations == nil {
+		return nil, nil
+	}
+	ns, err := s.store.Nominations(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Nomination{}
+	for _, n := range ns {
+		byID[n.NomineeID] = n
+	}
+	out := make([]Nomination, 0, len(e.Candidates))
+	for _, c := range e.Candidates {
+		n, ok := byID[c.ID]
+		if !ok {
+			return nil, fmt.Errorf("election %s: candidate %s has no nomination in the store, so no bundle can show it was nominated", e.ID, c.ID)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

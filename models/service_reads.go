@@ -146,3 +146,7 @@ func (s *Service) RenewLeases(ctx context.Context, ids []string, ttl time.Durati
 func (s *Service) ReleaseLease(ctx context.Context, id string) error {
 	return s.store.ReleaseLease(ctx, id)
 }
+
+// Ready tells whether the store can serve (see HealthStore), for a front
+// end's readiness check.
+func (s *Service) Ready(ctx context.Context) error { return s.store.Ready(ctx) }

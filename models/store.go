@@ -23,8 +23,13 @@ type Store interface {
 	CodeStore
 	KioskStore
 	SecretStore
+	TrusteeStore
+	StandingStore
+	NominationStore
+	PreferenceStore
 	NoticeStore
 	Clock
+	HealthStore
 	io.Closer
 }
 
@@ -40,6 +45,42 @@ type MemberStore interface {
 	SetMemberStatus(ctx context.Context, id string, s MemberStatus, actor string) error
 	AddKey(ctx context.Context, memberID string, k Key, actor string) error
 	RemoveKey(ctx context.Context, memberID, fingerprint, actor string) error
+}
+
+// StandingStore keeps the foundation's membership rules and each
+// member's term (models/standing.go). Every change is audited.
+type StandingStore interface {
+	// Foundation returns the rules; the zero Foundation when none were set.
+	Foundation(ctx context.Context) (Foundation, error)
+	SetFoundation(ctx context.Context, f Foundation, actor string) error
+	// RenewMember extends a member's term (RenewTo, inside the
+	// transaction, at the store's time) and returns the member renewed.
+	RenewMember(ctx context.Context, r Renewal, actor string) (Member, error)
+	// LapseMember ends a member's good standing now (LapseTo).
+	LapseMember(ctx context.Context, id, reason, actor string) (Member, error)
+}
+
+// NominationStore keeps the nominations of elections with a nomination
+// period (models/nominations.go). Each change is checked inside its
+// transaction, at the store's time, by the rules in store_rules.go, and
+// audited.
+type NominationStore interface {
+	// Nominate records n.Nominator's support for n.Nominee (CheckNominate),
+	// creating the nomination, pending, when it is the first.
+	Nominate(ctx context.Context, n Nominate, actor string) error
+	// ChangeNomination applies a nominee's answer or an officer's decision
+	// (CheckNominationChange) and returns the nomination as it became.
+	ChangeNomination(ctx context.Context, c NominationChange, actor string) (Nomination, error)
+	// Nominations lists an election's nominations by nominee ID.
+	Nominations(ctx context.Context, electionID string) ([]Nomination, error)
+	// CloseNominations ends a due nomination period (CheckCloseNominations):
+	// the valid nominees become the candidates and the definition is final;
+	// with fewer than seats it changes nothing but the record of the
+	// refusal (ClosingNominations) and returns ErrTooFewNominees.
+	CloseNominations(ctx context.Context, id, actor string) error
+	// ExtendNominations moves the close of a period not yet closed
+	// (CheckExtendNominations).
+	ExtendNominations(ctx context.Context, id string, until time.Time, actor string) error
 }
 
 // ElectionStore keeps the elections and moves them through their life.
@@ -210,6 +251,23 @@ type SecretStore interface {
 	OrderSecret(ctx context.Context, fresh []byte) ([]byte, error)
 }
 
+// TrusteeStore keeps what an election with trustees needs besides the
+// election: the trustees' sealed shares, which CreateElection stores from
+// Election.SealedShares in the same transaction (audited), and its count
+// sessions. StartCountSession (CheckCountSession) abandons an open session
+// and opens one for the key; RecordReleases stores the releases a count
+// of the open session used, audited one by one with the trustee's
+// fingerprint; FinishCountSession closes the open session once its
+// results are published. Both refuse (ErrWrongState) a key that is not
+// the open session's. CountSessions lists them, oldest first.
+type TrusteeStore interface {
+	TrusteeShares(ctx context.Context, electionID string) ([][]byte, error)
+	StartCountSession(ctx context.Context, electionID, key, actor string) error
+	RecordReleases(ctx context.Context, electionID, key string, releases []UsedRelease, actor string) error
+	FinishCountSession(ctx context.Context, electionID, key, actor string) error
+	CountSessions(ctx context.Context, electionID string) ([]CountSession, error)
+}
+
 // Clock is the store's time, the one clock that decides the elections'
 // lifecycle for every front end: the database server's clock on
 // PostgreSQL; on SQLite the local clock, refused with ErrClockSkew when it
@@ -217,6 +275,15 @@ type SecretStore interface {
 // ClockTolerance.
 type Clock interface {
 	Now(ctx context.Context) (time.Time, error)
+}
+
+// HealthStore tells whether the store can serve, for a front end's
+// readiness check (booth serve --metrics, /readyz).
+type HealthStore interface {
+	// Ready returns nil when the database answers and its schema is the
+	// one this booth's migrations make; otherwise an error saying which of
+	// the two failed.
+	Ready(ctx context.Context) error
 }
 
 // Cast is a ballot being cast. It carries no time: the store reads its

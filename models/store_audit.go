@@ -71,6 +71,39 @@ func AuditElectionCreated(e Election) AuditEvent {
 	return AuditEvent{"election.create", fmt.Sprintf("election %s created (%s, %d candidates)", e.ID, e.Method, len(e.Candidates))}
 }
 
+// AuditTrusteeShares records the sealing key of a new election split among
+// its trustees.
+func AuditTrusteeShares(e Election) AuditEvent {
+	t := e.Trustees
+	names := make([]string, len(t.Keys))
+	for i := range names {
+		names[i] = fmt.Sprintf("%d=%s", i+1, t.Name(i))
+	}
+	return AuditEvent{"trustee.shares", fmt.Sprintf("election %s: sealing key split among %d trustees, threshold %d; each share sealed to its trustee (%s); the key was not kept",
+		e.ID, len(t.Keys), t.Threshold, strings.Join(names, "; "))}
+}
+
+// AuditShareFetched is the detail of a trustee fetching their sealed share.
+func AuditShareFetched(electionID string, index int, fingerprint string) string {
+	return fmt.Sprintf("election %s: trustee %d (%s) fetched their sealed share", electionID, index, fingerprint)
+}
+
+// AuditCountSessionStarted records a trustee count session's one-time key.
+func AuditCountSessionStarted(electionID, key string) AuditEvent {
+	return AuditEvent{"count.session", fmt.Sprintf("election %s: count session started with key %s", electionID, key)}
+}
+
+// AuditReleaseUsed records one trustee's release used by a count.
+func AuditReleaseUsed(electionID, key string, r UsedRelease) AuditEvent {
+	return AuditEvent{"trustee.release", fmt.Sprintf("election %s: trustee %d (%s) released their share to count session %s", electionID, r.Index, r.Trustee, key)}
+}
+
+// AuditCountSessionFinished records a count session closed after its
+// results were published.
+func AuditCountSessionFinished(electionID, key string) AuditEvent {
+	return AuditEvent{"count.session.finish", fmt.Sprintf("election %s: count session %s finished; its key is deleted", electionID, key)}
+}
+
 // AuditDefinitionReplaced records a draft's definition edited.
 func AuditDefinitionReplaced(id string) AuditEvent {
 	return AuditEvent{"election.update", fmt.Sprintf("election %s definition replaced", id)}
@@ -200,4 +233,76 @@ func AuditClockAccepted(local, recorded time.Time) AuditEvent {
 // are is the roll's business, not the chain's).
 func AuditNoticeQueued(n Notice, rows int) AuditEvent {
 	return AuditEvent{"notice.queue", fmt.Sprintf("notice %s queued for %d members", n.ID(), rows)}
+}
+
+// AuditFoundation records the foundation's membership rules set.
+func AuditFoundation(f Foundation) AuditEvent {
+	return AuditEvent{"foundation.set", fmt.Sprintf("membership rules set: term %d months, renewal window %d days, grace %d days",
+		f.TermMonths, f.WindowDays, f.GraceDays)}
+}
+
+// AuditRenewed records a membership renewed, by the member or by an
+// officer (with the reason), and its new expiry.
+func AuditRenewed(r Renewal, until time.Time) AuditEvent {
+	detail := fmt.Sprintf("member %s renewed their membership, good until %s", r.MemberID, until.UTC().Format(time.RFC3339))
+	if r.ByOfficer {
+		detail = fmt.Sprintf("member %s renewed by an officer, good until %s: %s", r.MemberID, until.UTC().Format(time.RFC3339), r.Reason)
+	}
+	return AuditEvent{"member.renew", detail}
+}
+
+// AuditLapsed records an officer lapsing a membership, with the reason.
+func AuditLapsed(memberID, reason string) AuditEvent {
+	return AuditEvent{"member.lapse", fmt.Sprintf("member %s lapsed by an officer: %s", memberID, reason)}
+}
+
+// AuditNominated records a nomination: who nominated whom.
+func AuditNominated(n Nominate) AuditEvent {
+	return AuditEvent{"nomination.nominate", fmt.Sprintf("election %s: member %s nominated %s", n.ElectionID, n.Nominator, n.Nominee)}
+}
+
+// AuditNominationChanged records a nominee's answer (accept, with the
+// SHA-256 of their statement; decline; withdraw) or an officer's decision
+// (reject, reinstate) with the reason.
+func AuditNominationChanged(c NominationChange) AuditEvent {
+	detail := fmt.Sprintf("election %s: nomination of %s", c.ElectionID, c.NomineeID)
+	switch c.Action {
+	case Accept:
+		sum := sha256.Sum256([]byte(c.Statement))
+		detail += fmt.Sprintf(" accepted, statement sha256 %s", hex.EncodeToString(sum[:]))
+	case Decline:
+		detail += " declined"
+	case Withdraw:
+		detail += " withdrawn by the nominee"
+	case Reject:
+		detail += " rejected by an officer: " + c.Reason
+	case Reinstate:
+		detail += " reinstated by an officer: " + c.Reason
+	}
+	return AuditEvent{"nomination." + string(c.Action), detail}
+}
+
+// AuditNominationsClosed records the nominations closed and the
+// candidates they made, with the definition's new fingerprint.
+func AuditNominationsClosed(d Definition) AuditEvent {
+	ids := make([]string, len(d.Candidates))
+	for i, c := range d.Candidates {
+		ids[i] = c.ID
+	}
+	return AuditEvent{"nomination.close", fmt.Sprintf("election %s: nominations closed, candidates %s, fingerprint %s",
+		d.ID, strings.Join(ids, ", "), d.Fingerprint())}
+}
+
+// AuditNominationsShort records nominations that closed with fewer
+// accepted nominees than seats: the election is not opened.
+func AuditNominationsShort(d Definition) AuditEvent {
+	return AuditEvent{"nomination.short", fmt.Sprintf("election %s not opened: %d accepted nominees for %s; the officers may extend the nominations",
+		d.ID, len(d.Candidates), seats(d.Seats))}
+}
+
+// AuditNominationsExtended records the close of the nomination period
+// moved (later, or earlier but not into the past).
+func AuditNominationsExtended(id string, from, until time.Time) AuditEvent {
+	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations close moved from %s to %s", id,
+		from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -30,6 +31,9 @@ func CheckEdit(e Election) error {
 	if e.State != Draft {
 		return fmt.Errorf("election %s is %s, only a draft can be edited: %w", e.ID, e.State, ErrWrongState)
 	}
+	if e.Nominations != nil && e.Nominations.Closed {
+		return fmt.Errorf("election %s: its nominations closed and its candidates are final, so its definition can no longer change: %w", e.ID, ErrWrongState)
+	}
 	return nil
 }
 
@@ -47,6 +51,10 @@ func CheckOpenRequest(id, fingerprint string) error {
 func CheckOpen(e Election, fingerprint string) error {
 	if e.State != Draft {
 		return fmt.Errorf("election %s is %s, only a draft can be opened: %w", e.ID, e.State, ErrWrongState)
+	}
+	if !e.NominationsFinal() {
+		return fmt.Errorf("election %s: its nominations have not closed (they close %s), so it has no candidates yet: %w",
+			e.ID, minute(e.Nominations.Closes), ErrWrongState)
 	}
 	// The caller decided to open the definition it read; one edited since
 	// (its opening postponed, say) is not that decision's to open.
@@ -96,10 +104,48 @@ func CheckElectorate(e Election, fingerprint string, electorate int) (record boo
 
 // electorateRule says who the electorate of e would be.
 func (e Election) electorateRule() string {
-	if e.JoinedBefore.IsZero() {
-		return "its electorate is every active member, and there are none"
+	rule := "its electorate is every active member"
+	if !e.JoinedBefore.IsZero() {
+		rule = "its electorate is the active members who joined before " + e.JoinedBefore.UTC().Format(time.RFC3339)
 	}
-	return "its electorate is the active members who joined before " + e.JoinedBefore.UTC().Format(time.RFC3339) + ", and there are none"
+	if e.MemberFor > 0 {
+		rule += fmt.Sprintf(" and had been a member for %s", Days(e.MemberFor))
+	}
+	return rule + ", and there are none"
+}
+
+// Electorate is who an election's roll takes when it is frozen at now:
+// active members whose good standing lasts past StandingAfter (zero: no
+// term is tracked, everyone) and who joined before JoinedBefore (zero: no
+// limit). Both stores freeze the roll with one INSERT … SELECT on it.
+type Electorate struct {
+	StandingAfter time.Time
+	JoinedBefore  time.Time
+}
+
+// ElectorateAt is e's electorate frozen at now under the foundation's f:
+// the definition's joined_before and member_for give the earlier cutoff.
+func ElectorateAt(e Election, f Foundation, now time.Time) Electorate {
+	el := Electorate{JoinedBefore: e.JoinedBefore}
+	if e.MemberFor > 0 {
+		// Joined at or before now-MemberFor: strictly before the second after.
+		cut := now.Add(-e.MemberFor).Truncate(time.Second).Add(time.Second)
+		if el.JoinedBefore.IsZero() || cut.Before(el.JoinedBefore) {
+			el.JoinedBefore = cut
+		}
+	}
+	if f.Tracked() {
+		el.StandingAfter = f.StandingCutoff(now)
+	}
+	return el
+}
+
+// Days is a period in whole days as definitions write it ("90d").
+func Days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 // CheckCancel refuses to cancel an election that has ballots (ballots
@@ -186,6 +232,18 @@ func CheckPublish(e Election) error {
 		return fmt.Errorf("election %s is %s, only a counted election publishes results: %w", e.ID, e.State, ErrWrongState)
 	}
 	return nil
+}
+
+// CheckCountSession refuses a count session for an election that is not
+// closed and scrubbed, or counted.
+func CheckCountSession(e Election) error {
+	if e.Trustees == nil {
+		return fmt.Errorf("election %s has no trustees, so it has no count sessions: %w", e.ID, ErrWrongState)
+	}
+	if e.State != Closed && e.State != Counted {
+		return fmt.Errorf("election %s is %s; close it before its trustees count it: %w", e.ID, e.State, ErrWrongState)
+	}
+	return scrubbed(e)
 }
 
 // CheckStatus refuses a member status that is none of the member states.
@@ -413,6 +471,214 @@ func CheckQueueNotice(e Election, k NoticeKind, published bool) error {
 		return fmt.Errorf("%w: election %s is %s; a %s notice goes out only while it is open", ErrWrongState, e.ID, e.State, k)
 	case k == NoticeResults && (e.State != Counted || !published):
 		return fmt.Errorf("%w: election %s is %s and not published; the results notice goes out once its bundle is published (booth election publish)", ErrWrongState, e.ID, e.State)
+	}
+	return nil
+}
+
+// CheckFoundation refuses membership rules that cannot work, before any
+// transaction.
+func CheckFoundation(f Foundation) error { return f.Check() }
+
+// RenewTo is the new end of m's term when renewed at now under f, or why
+// it may not be (a *RefusedError): members renew themselves from the
+// renewal window to the end of the grace; officers renew any active
+// member at any time. A renewal adds one term to the old expiry (renewing
+// early loses nothing; late gains nothing), or to now for a membership
+// already lapsed or never given an expiry.
+func RenewTo(m Member, f Foundation, r Renewal, now time.Time) (time.Time, error) {
+	if !f.Tracked() {
+		return time.Time{}, refused("the foundation sets no membership term (booth foundation set): memberships do not expire, so there is nothing to renew")
+	}
+	if m.Status != Active {
+		return time.Time{}, refused("member %s is %s: only an active member's membership is renewed (an officer reinstates them first)", m.ID, m.Status)
+	}
+	if r.ByOfficer && strings.TrimSpace(r.Reason) == "" {
+		return time.Time{}, errors.New("an officer's renewal needs a reason (--reason), for the audit log")
+	}
+	st := m.StandingAt(f, now)
+	switch {
+	case r.ByOfficer && (m.GoodUntil.IsZero() || st.State == StandingLapsed):
+		return f.NewTerm(now), nil
+	case r.ByOfficer:
+		return f.NewTerm(m.GoodUntil), nil
+	case m.GoodUntil.IsZero():
+		return f.NewTerm(now), nil
+	case st.State == StandingGood:
+		return time.Time{}, refused("your membership is good until %s; renewal opens %s (%d days before)", day(st.Until), day(st.RenewFrom), f.WindowDays)
+	case st.State == StandingLapsed:
+		return time.Time{}, refused("your membership lapsed: it expired %s and its grace ended %s; ask the officers to renew it", day(st.Until), day(st.GoodUntil))
+	}
+	return f.NewTerm(m.GoodUntil), nil
+}
+
+// LapseTo is the expiry an officer's lapse gives m at now: good standing
+// ends at once (the grace counted) and the member can no longer renew
+// themselves.
+func LapseTo(m Member, f Foundation, reason string, now time.Time) (time.Time, error) {
+	switch {
+	case !f.Tracked():
+		return time.Time{}, refused("the foundation sets no membership term (booth foundation set): memberships do not expire, so none can lapse; suspend the member instead")
+	case strings.TrimSpace(reason) == "":
+		return time.Time{}, errors.New("a lapse needs a reason (--reason), for the audit log")
+	case m.StandingAt(f, now).State == StandingLapsed:
+		return time.Time{}, refused("member %s's membership has lapsed already", m.ID)
+	}
+	return now.UTC().Truncate(time.Second).Add(-f.Grace()), nil
+}
+
+// CheckNominate checks a nomination inside the store's transaction: e as
+// read there, now the store's time, f the foundation's rules, the
+// nominator and nominee as stored, their nomination so far (nil if none)
+// and how many nominations the nominator has made in e. Each refusal is a
+// *RefusedError in words for the nominator.
+func CheckNominate(e Election, now time.Time, f Foundation, nominator, nominee Member, existing *Nomination, made int) error {
+	rules := e.Nominations
+	switch {
+	case rules == nil:
+		return refused("election %s takes no nominations: its candidates are set by the officers", e.ID)
+	case e.State != Draft || !e.NominationsOpenAt(now):
+		return refused("%s: a nomination is made during the period only", e.period(now))
+	case nominator.Status != Active:
+		return refused("you are %s: only active members nominate", nominator.Status)
+	case rules.NominatorInGoodStanding && !nominator.StandingAt(f, now).InGood():
+		return refused("your membership has lapsed (%s): only members in good standing may nominate; ask the officers to renew it",
+			nominator.StandingAt(f, now).Describe())
+	case nominator.ID == nominee.ID && !rules.Self:
+		return refused("you cannot nominate yourself in %s: another member must nominate you", e.ID)
+	case nominee.Status != Active:
+		return refused("%s is %s and cannot be nominated", nominee.ID, nominee.Status)
+	case !nominee.StandingAt(f, now).InGood():
+		return refused("%s is not a member in good standing and cannot be nominated", nominee.ID)
+	}
+	if need := rules.NomineeMemberFor; need > 0 && e.OpensAt.Sub(nominee.Joined) < need {
+		return refused("%s has been a member for %d days; nominees need %d days at the opening on %s",
+			nominee.ID, max(nominee.MemberFor(now), 0), int(need/(24*time.Hour)), day(e.OpensAt))
+	}
+	if existing != nil {
+		switch {
+		case slices.Contains(existing.Supporters, nominator.ID):
+			return fmt.Errorf("you have nominated %s in %s already: %w", nominee.ID, e.ID, ErrExists)
+		case existing.State == NominationDeclined:
+			return refused("%s declined their nomination in %s", nominee.ID, e.ID)
+		case existing.State == NominationWithdrawn:
+			return refused("%s withdrew from %s", nominee.ID, e.ID)
+		case existing.State == NominationRejected:
+			return refused("the officers rejected %s's nomination in %s: %s", nominee.ID, e.ID, existing.Reason)
+		}
+	}
+	if rules.MaxPerNominator > 0 && made >= rules.MaxPerNominator {
+		return refused("you have made %d nominations in %s, the most one member may make", made, e.ID)
+	}
+	return nil
+}
+
+// CheckNominationChange checks a nominee's answer or an officer's decision
+// inside the store's transaction, given the nomination as stored (nil if
+// none) and the nominee (for an answer). It returns the nomination as it
+// becomes.
+func CheckNominationChange(e Election, now time.Time, c NominationChange, n *Nomination, nominee Member) (Nomination, error) {
+	officer := c.Action == Reject || c.Action == Reinstate
+	switch {
+	case e.Nominations == nil:
+		return Nomination{}, refused("election %s takes no nominations", e.ID)
+	case n == nil && officer:
+		return Nomination{}, fmt.Errorf("%s has no nomination in %s: %w", c.NomineeID, e.ID, ErrNotFound)
+	case n == nil:
+		return Nomination{}, fmt.Errorf("you have no nomination in %s: %w", e.ID, ErrNotFound)
+	case e.State != Draft || e.Nominations.Closed || !now.Before(e.Nominations.Closes):
+		return Nomination{}, refused("%s: nominations can no longer change", e.period(now))
+	case !officer && nominee.Status != Active:
+		return Nomination{}, refused("you are %s: only active members answer a nomination", nominee.Status)
+	case officer && strings.TrimSpace(c.Reason) == "":
+		return Nomination{}, errors.New("an officer's decision needs a reason (--reason): the nominee is shown it")
+	}
+	out := *n
+	from := n.State
+	bad := func(what string) (Nomination, error) {
+		return Nomination{}, refused("%s: the nomination of %s in %s is %s", what, n.NomineeID, e.ID, from)
+	}
+	switch c.Action {
+	case Accept:
+		if from != NominationPending && from != NominationAccepted {
+			return bad("it cannot be accepted")
+		}
+		if err := CheckStatement(c.Statement); err != nil {
+			return Nomination{}, err
+		}
+		out.State, out.Statement = NominationAccepted, c.Statement
+	case Decline:
+		if from != NominationPending {
+			return bad("only a pending nomination is declined (withdraw an accepted one)")
+		}
+		out.State = NominationDeclined
+	case Withdraw:
+		if from != NominationAccepted {
+			return bad("only an accepted nomination is withdrawn (decline a pending one)")
+		}
+		out.State = NominationWithdrawn
+	case Reject:
+		if from == NominationRejected {
+			return bad("it is rejected already")
+		}
+		out.State, out.Reason = NominationRejected, c.Reason
+	case Reinstate:
+		if from != NominationRejected {
+			return bad("only a rejected nomination is reinstated")
+		}
+		// Back to pending: the nominee answers again.
+		out.State, out.Reason = NominationPending, ""
+	default:
+		return Nomination{}, fmt.Errorf("unknown nomination action %q", c.Action)
+	}
+	return out, nil
+}
+
+// CheckCloseNominations checks, inside the store's transaction, that e's
+// nominations are due to close at now.
+func CheckCloseNominations(e Election, now time.Time) error {
+	switch {
+	case e.Nominations == nil:
+		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
+	case e.State != Draft || e.Nominations.Closed:
+		return fmt.Errorf("election %s: its nominations closed already: %w", e.ID, ErrWrongState)
+	case now.Before(e.Nominations.Closes):
+		return fmt.Errorf("election %s: its nominations close %s: %w", e.ID, minute(e.Nominations.Closes), ErrWrongState)
+	}
+	return nil
+}
+
+// ClosingNominations is what closing e's nominations makes of them: the
+// definition with the valid nominees as candidates and the period closed.
+// Fewer candidates than seats is ErrTooFewNominees: record says whether
+// the store records the refusal (Election.OpenRefused) and audits it,
+// once per definition, as CheckElectorate does.
+func ClosingNominations(e Election, ns []Nomination, names map[string]string) (d Definition, record bool, err error) {
+	d = e.Definition
+	rules := *d.Nominations
+	d.Candidates = Candidates(ns, rules, names)
+	if len(d.Candidates) < d.Seats {
+		fp := e.Definition.Fingerprint()
+		return d, e.OpenRefused != fp, fmt.Errorf("election %s is not opened: %w (%d accepted for %s); extend the nomination period with booth nominations extend %s --until TIME",
+			e.ID, ErrTooFewNominees, len(d.Candidates), seats(d.Seats), e.ID)
+	}
+	rules.Closed = true
+	d.Nominations = &rules
+	return d, false, nil
+}
+
+// CheckExtendNominations refuses to move e's nomination close to until
+// at now unless the nominations have not closed and until lies between
+// now and the opening.
+func CheckExtendNominations(e Election, until, now time.Time) error {
+	switch {
+	case e.Nominations == nil:
+		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
+	case e.State != Draft || e.Nominations.Closed:
+		return fmt.Errorf("election %s: its nominations closed and its candidates are final: %w", e.ID, ErrWrongState)
+	case !until.After(now):
+		return fmt.Errorf("the new close %s has passed: give a time in the future", minute(until))
+	case until.After(e.OpensAt):
+		return fmt.Errorf("the new close %s is after the opening %s: postpone the opening first (booth election edit)", minute(until), minute(e.OpensAt))
 	}
 	return nil
 }

@@ -32,7 +32,19 @@ If you have several keys, choose the registered one with: ssh -i KEYFILE ...
 // s.PublicKey(), the key that actually signed.
 func (s *Server) publicKeyAllowed(ctx cssh.Context, key cssh.PublicKey) bool {
 	m, err := s.cfg.Service.MemberByFingerprint(ctx, gossh.FingerprintSHA256(key))
-	return err == nil && m.Status == models.Active || errors.Is(err, models.ErrNotFound) && s.isKioskDevice(ctx, key)
+	switch {
+	case err == nil && m.Status == models.Active:
+		return true
+	case err == nil:
+		s.metrics.authFailures.WithLabelValues(authInactive).Inc()
+	case !errors.Is(err, models.ErrNotFound):
+		s.metrics.authFailures.WithLabelValues(authLookupFailed).Inc()
+	case s.isKioskDevice(ctx, key):
+		return true
+	default:
+		s.metrics.authFailures.WithLabelValues(authUnknownKey).Inc()
+	}
+	return false
 }
 
 // identity is who is in a session.

@@ -3,7 +3,6 @@ package ssh
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,17 +18,41 @@ import (
 
 const commandHelp = `Commands (ssh HOST COMMAND); without one, ssh HOST opens the booth:
 
-  whoami                      who you are signed in as, and with which key
+  whoami                      who you are signed in as, with which key, and your settings
   status                      the elections you are on the roll for, and whether you voted
   elections [--json]          your elections: open, upcoming and past
+  show ELECTION [--json]      an election: description, how it is counted, dates, candidates with ids and statements
+  ballot ELECTION > FILE      a ballot to fill in with your editor: the candidates' ids and the rules, as comments
+  cast ELECTION < BALLOT      cast the ballot read from standard input: says how it read it, then prints your receipt
+  cast ELECTION --dry-run < BALLOT
+                              how the ballot would be read, in words; nothing is stored
+  replace ELECTION < FILE     replace your ballot where the election allows it: the file's first line is
+                              the receipt of the ballot to replace, the rest the new ballot; prints the new receipt
   results ELECTION [--json]   the result of a counted election
-  cast ELECTION < BALLOT      cast the ballot read from standard input; prints your receipt
   bundle ELECTION > FILE      the signed results bundle, for booth verify or ssh-keygen -Y verify
   verify RECEIPT|-            whether the ballot cast with RECEIPT (- reads it from standard input) was counted, and what it says
+  renew                       renew your membership (in the renewal window or the grace after it)
+  nominate ELECTION MEMBER    nominate a member as a candidate, while the election takes nominations
+  nominations ELECTION [--json]
+                              the nominations: nominees, their supporters (when published), their state
+  nominations accept ELECTION < STATEMENT
+                              accept your nomination with a statement (Markdown) read from standard input
+  nominations decline|withdraw ELECTION
+                              decline your nomination, or withdraw after accepting, until the nominations close
+  plain                       the booth in linear mode (use ssh -t HOST plain): one line at a time, for
+                              screen readers and plain terminals
+  set plain on|off            open linear mode every time (off: the full-screen booth)
+  set lang en|ja|es|auto      the language booth speaks to you (auto: your client's locale)
   code issue MEMBER [ELECTION]
                               stand staff only: a one-time code to vote at the kiosk
   code history                stand staff only: the kiosk codes you issued
+  trustee share ELECTION > FILE
+                              trustees only: your share of the election's key, sealed to your key
   help                        this text
+
+Linear mode also opens for ssh -o SetEnv=ACCESSIBLE=1 -t HOST (or BOOTH_PLAIN=1),
+and by itself for TERM=dumb. When your locale (LC_ALL, LC_CTYPE or LANG, sent
+with ssh -o SetEnv=LANG=C) is not UTF-8, booth sends ASCII only.
 
 A ballot is text: one line per rank with candidate ids, first preference
 first; "=" between ids that share a rank (Schulze only); yes, no or abstain
@@ -42,6 +65,8 @@ ballot is the word blank alone; empty input casts nothing.
 type command struct {
 	args int  // positional arguments
 	json bool // accepts --json
+	// dryRun: accepts --dry-run
+	dryRun bool
 	// ownArgs: the command checks its own arguments (all of them, options
 	// included), for commands whose arguments vary.
 	ownArgs bool
@@ -55,19 +80,29 @@ type cmdContext struct {
 	id   identity
 	args []string
 	json bool
-	out  *bytes.Buffer
+	// dryRun: --dry-run was given
+	dryRun bool
+	out    *bytes.Buffer
 }
 
 var commands = map[string]command{
-	"help":      {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
-	"whoami":    {run: whoami},
-	"status":    {run: status},
-	"elections": {json: true, run: elections},
-	"results":   {args: 1, json: true, run: results},
-	"cast":      {args: 1, run: cast},
-	"bundle":    {args: 1, run: bundleCmd},
-	"verify":    {args: 1, run: verifyCmd},
-	"code":      {ownArgs: true, run: codeCmd},
+	"help":        {run: func(_ context.Context, c *cmdContext) error { c.out.WriteString(commandHelp); return nil }},
+	"whoami":      {run: whoami},
+	"status":      {run: status},
+	"elections":   {json: true, run: elections},
+	"results":     {args: 1, json: true, run: results},
+	"cast":        {args: 1, dryRun: true, run: cast},
+	"show":        {args: 1, json: true, run: showCmd},
+	"ballot":      {args: 1, run: ballotCmd},
+	"replace":     {args: 1, run: replaceCmd},
+	"bundle":      {args: 1, run: bundleCmd},
+	"verify":      {args: 1, run: verifyCmd},
+	"code":        {ownArgs: true, run: codeCmd},
+	"trustee":     {ownArgs: true, run: trusteeCmd},
+	"renew":       {run: renew},
+	"nominate":    {args: 2, run: nominateCmd},
+	"nominations": {ownArgs: true, run: nominationsCmd},
+	"set":         {ownArgs: true, run: setCmd},
 }
 
 // runCommand runs the session's command and returns its exit status.
@@ -83,6 +118,7 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 		return 1
 	}
 	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}}
+	s.metrics.command(argv[0])
 	cmd, ok := commands[argv[0]]
 	if !ok {
 		fmt.Fprintf(sess.Stderr(), "booth: unknown command %q; see 'ssh HOST help'\n", safetext.Sanitize(argv[0]))
@@ -112,6 +148,8 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 		switch {
 		case a == "--json" && cmd.json:
 			c.json = true
+		case a == "--dry-run" && cmd.dryRun:
+			c.dryRun = true
 		case strings.HasPrefix(a, "-") && a != "-": // "-" alone is standard input
 			return fmt.Errorf("unknown option %q; see 'ssh HOST help'", a)
 		default:
@@ -124,13 +162,24 @@ func (c *cmdContext) parse(args []string, cmd command) error {
 	return nil
 }
 
-func whoami(_ context.Context, c *cmdContext) error {
+func whoami(ctx context.Context, c *cmdContext) error {
 	m := c.id.member
 	fmt.Fprintf(c.out, "member  %s\nname    %s\nkey     %s\n", safetext.Sanitize(m.ID), safetext.Sanitize(m.Name), c.id.fingerprint)
+	// The standing on a line of its own, after the lines scripts already
+	// read.
+	fmt.Fprintf(c.out, "standing: %s\n", standingLine(ctx, c))
+	p, err := c.s.cfg.Service.MemberPreferences(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	writePrefs(c, p)
 	return nil
 }
 
 func status(ctx context.Context, c *cmdContext) error {
+	if err := myNominationLines(ctx, c); err != nil {
+		return err
+	}
 	marks, err := c.s.cfg.Service.MemberRoll(ctx, c.id.member.ID)
 	if err != nil {
 		return err
@@ -234,11 +283,15 @@ func results(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if c.json {
-		data, err := res.Result.JSON()
+		me, err := c.myElection(ctx, id)
 		if err != nil {
 			return err
 		}
-		return safetext.WriteJSON(c.out, json.RawMessage(data))
+		v, err := models.NewMemberResult(me, res)
+		if err != nil {
+			return err
+		}
+		return safetext.WriteJSON(c.out, v)
 	}
 	var sheet strings.Builder
 	fmt.Fprintf(&sheet, "%s\nCounted:        %s UTC\n", e.Title, res.CountedAt.UTC().Format("2006-01-02 15:04"))
@@ -254,21 +307,13 @@ const maxBallot = models.MaxBallotBytes
 
 func cast(ctx context.Context, c *cmdContext) error {
 	id := c.args[0]
-	// Only elections on the member's roll are looked at, so an election
-	// that exists but is not theirs answers like one that does not exist,
-	// and its candidates never appear in an error.
-	mine, err := c.s.cfg.Service.MemberElections(ctx, c.id.member.ID)
+	e, err := c.myElection(ctx, id)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
-	if i < 0 {
-		return fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
-	}
-	if e := mine[i]; e.State == models.Draft {
+	if e.State == models.Draft {
 		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
 	}
-	e := mine[i].Election
 	text, err := c.readBallot()
 	if err != nil {
 		return err
@@ -277,25 +322,18 @@ func cast(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return fmt.Errorf("the ballot on standard input:\n%w", err)
 	}
-	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, models.Caster{MemberID: c.id.member.ID, Key: c.id.fingerprint}, b)
-	switch {
-	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("you have already voted in %s", safetext.Sanitize(id))
-	case errors.Is(err, models.ErrKeyRevoked):
-		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
-	case errors.Is(err, models.ErrInactive):
-		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
-	case errors.Is(err, models.ErrNotOpen):
-		if when := models.NotOpenWhen(err); when != "" {
-			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
-		}
-		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
-	case err != nil:
-		return err
+	if c.dryRun {
+		fmt.Fprintf(c.out, "%sNothing was stored: this was a dry run. Run the same command without --dry-run to cast it.\n", readBack(e, b))
+		return nil
 	}
+	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, c.caster(), b)
+	if err != nil {
+		return castRefusal(id, err)
+	}
+	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
 	fmt.Fprintf(c.sess.Stderr(), "Your ballot is cast. The line above is your receipt: keep it to check later that your ballot was counted%s.\n",
-		replaceNote(e))
+		replaceNote(e.Election))
 	return nil
 }
 

@@ -15,7 +15,8 @@ func TestWhoami(t *testing.T) {
 	e := newTestEnv(t, nil)
 	out, _, code := e.run("ada", "whoami", "")
 	fp := gossh.FingerprintSHA256(e.keys["ada"].PublicKey())
-	want := "member  ada\nname    Member ada\nkey     " + fp + "\n"
+	want := "member  ada\nname    Member ada\nkey     " + fp + "\nstanding: in good standing (memberships do not expire)\n" +
+		"plain   off (the full-screen booth; ssh -t HOST plain for linear mode)\nlang    auto (from your client's locale: en now)\n"
 	if code != 0 || out != want {
 		t.Fatalf("whoami: exit %d\n%q\nwant\n%q", code, out, want)
 	}

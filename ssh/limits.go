@@ -384,11 +384,11 @@ func (s *Server) admitConn(ctx cssh.Context, nc net.Conn) net.Conn {
 	c := &trackedConn{Conn: nc, source: sourceKey(addr), remote: remoteIP(addr)}
 	victim, refused := s.conns.admit(c)
 	if refused != "" {
-		s.refusals.warn(refused, "remote", c.remote)
+		s.refuse(refused, "remote", c.remote)
 		return nil
 	}
 	if victim != nil {
-		s.refusals.warn(closedForRoom, "remote", victim.remote)
+		s.refuse(closedForRoom, "remote", victim.remote)
 		_ = victim.Conn.Close()
 	}
 	ctx.SetValue(connKey{}, c)
@@ -402,6 +402,7 @@ func (s *Server) serverConfig(ctx cssh.Context) *gossh.ServerConfig {
 		// Called once the key exchange is done, before user
 		// authentication: the connection is no bare flood.
 		PreAuthConnCallback: func(gossh.ServerPreAuthConn) {
+			s.metrics.handshakes.Inc()
 			if c, ok := ctx.Value(connKey{}).(*trackedConn); ok {
 				s.conns.authenticating(c)
 			}
@@ -433,13 +434,13 @@ func (s *Server) signIn(ctx cssh.Context, key gossh.PublicKey) error {
 	case refusedClosed:
 		// Closed to make room for a newcomer (or at its end): the
 		// client is mostly gone by now, so the log is what tells.
-		s.refusals.warn(refusedClosed, "member", name, "remote", c.remote)
+		s.refuse(refusedClosed, "member", name, "remote", c.remote)
 		return &gossh.BannerError{
 			Err:     errors.New("connection closed while signing in"),
 			Message: "booth: the server closed this connection while you signed in, as it was busy: connect again\n",
 		}
 	default:
-		s.refusals.warn(refusedMember, "member", name, "remote", c.remote)
+		s.refuse(refusedMember, "member", name, "remote", c.remote)
 		return &gossh.BannerError{
 			Err:     errors.New("too many connections for this member"),
 			Message: fmt.Sprintf("booth: you already have %d connections open to this server: close one first\n", s.cfg.MaxConnsPerMember),
@@ -453,7 +454,7 @@ func (s *Server) signIn(ctx cssh.Context, key gossh.PublicKey) error {
 // session within SessionWait.
 func (s *Server) closeWithoutSession(c *trackedConn) {
 	if s.conns.expire(c) {
-		s.refusals.warn(closedNoSession, "member", c.member, "remote", c.remote, "waited", s.cfg.SessionWait)
+		s.refuse(closedNoSession, "member", c.member, "remote", c.remote, "waited", s.cfg.SessionWait)
 		_ = c.Conn.Close()
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/recover"
 	"github.com/pires/go-proxyproto"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
@@ -95,6 +96,11 @@ type Config struct {
 	// registered and how to find one's key fingerprint.
 	Banner string
 	Logger *log.Logger
+	// Metrics, when set, gets the server's Prometheus metrics (see
+	// docs/operations.md). A part of booth that sends or serves something
+	// of its own (the store, see models/storemetrics) registers its
+	// metrics with the same registry.
+	Metrics prometheus.Registerer
 	// NewModel builds the booth program's model; booth.New by default.
 	NewModel func(ctx context.Context, b booth.Backend, s booth.Session) tea.Model
 }
@@ -106,6 +112,7 @@ type Server struct {
 	log      *log.Logger
 	conns    *connLimiter
 	refusals *refusalLog
+	metrics  *serverMetrics
 	members  *memberSessions
 	leases   *sessionLeases
 	channels *channelLimiter
@@ -189,6 +196,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("ssh server: public-key authentication must be the only method")
 	}
 	s.srv = srv
+	if s.metrics, err = newServerMetrics(cfg.Metrics, func() float64 { return float64(s.sessions.Load()) }); err != nil {
+		cancel()
+		return nil, err
+	}
 	return s, nil
 }
 

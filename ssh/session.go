@@ -36,13 +36,14 @@ func (s *Server) middleware(next cssh.Handler) cssh.Handler {
 func (s *Server) handle(sess cssh.Session) {
 	// Read once: charm writes the PTY's window on every window change.
 	pty, winch, isPty := sess.Pty()
-	command := len(sess.Command()) > 0 || sess.RawCommand() != ""
-	booth := false
+	plain := isPlainCommand(sess)
+	command := !plain && (len(sess.Command()) > 0 || sess.RawCommand() != "")
+	windowsRead := false // by the booth, or by drainWindows
 	if command || !isPty {
 		go drainWindows(winch)
 	} else {
 		defer func() {
-			if !booth {
+			if !windowsRead {
 				go drainWindows(winch)
 			}
 		}()
@@ -74,8 +75,12 @@ func (s *Server) handle(sess cssh.Session) {
 		_ = sess.Exit(s.runCommand(sess, id))
 		return
 	}
-	if !isPty {
-		fail(sess, "the booth needs a terminal: connect with ssh -t, or run 'ssh HOST help' for the commands that need none")
+	if !isPty && !plain {
+		fail(sess, "the booth needs a terminal: connect with ssh -t (or ssh -t HOST plain for linear mode, one line at a time), or run 'ssh HOST help' for the commands that need none")
+		return
+	}
+	if plain && id.device != "" {
+		fail(sess, "a kiosk device runs the kiosk, not linear mode")
 		return
 	}
 	// A booth session also holds a lease in the store, so the limit holds
@@ -91,8 +96,35 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	defer releaseLease()
-	booth = true
-	s.runBooth(sess, id, pty, winch)
+	if id.device != "" {
+		windowsRead = true
+		s.runBooth(sess, id, pty, winch, booth.Session{})
+		return
+	}
+	prefs, err := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
+	if err != nil {
+		s.log.Error("reading a member's preferences", "err", err)
+		fail(sess, "the booth cannot open a session just now; try again in a minute")
+		return
+	}
+	bs := booth.Session{
+		Member:      id.member,
+		Fingerprint: id.fingerprint,
+		Now:         s.cfg.Service.Now,
+		IdleTimeout: s.cfg.IdleTimeout,
+		Clipboard:   true,
+		Lang:        sessionLang(sess.Environ(), prefs),
+	}
+	if wantsLinear(sess, pty.Term, isPty, prefs) {
+		if isPty {
+			windowsRead = true
+			go drainWindows(winch) // linear mode has no use for sizes
+		}
+		s.runLinear(sess, id, bs, isPty)
+		return
+	}
+	windowsRead = true
+	s.runBooth(sess, id, pty, winch, bs)
 }
 
 // fail tells the client why and ends the session with status 1.
@@ -104,7 +136,7 @@ func fail(sess cssh.Session, msg string) {
 // runBooth runs the booth program on a PTY session until the member
 // leaves, the connection drops or the server shuts down: package teahost
 // runs it, with a context that ends with the session or the server.
-func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window) {
+func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-chan cssh.Window, bs booth.Session) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	stop := context.AfterFunc(s.appCtx, cancel)
@@ -114,16 +146,16 @@ func (s *Server) runBooth(sess cssh.Session, id identity, pty cssh.Pty, winch <-
 	if id.device != "" {
 		model = s.kioskModel(ctx, id)
 	} else {
-		model = s.cfg.NewModel(ctx, s.cfg.Service, booth.Session{
-			Member:      id.member,
-			Fingerprint: id.fingerprint,
-			Now:         s.cfg.Service.Now,
-			IdleTimeout: s.cfg.IdleTimeout,
-			Clipboard:   true,
-		})
+		model = s.cfg.NewModel(ctx, s.cfg.Service, bs)
+	}
+	var keyToFrame teahost.Observer
+	if s.cfg.Metrics != nil {
+		keyToFrame = s.metrics.keyToFrame
 	}
 	teahost.Run(ctx, sess, pty, winch, model, teahost.Options{
-		ParkAfter: s.cfg.ParkAfter,
+		ParkAfter:  s.cfg.ParkAfter,
+		KeyToFrame: keyToFrame,
+		Output:     sessionOut(sess),
 		Panicked: func(r any) {
 			s.log.Error("a booth command panicked; the session ends", "member", id.name(), "panic", r, "stack", string(debug.Stack()))
 		},

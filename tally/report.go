@@ -57,12 +57,17 @@ func (r *Result) writeSheet(w io.Writer, whole bool) error {
 	return err
 }
 
-func (r *Result) sheetHeader(b *sheetText) {
-	words := methodWords[r.Method]
-	if words == "" {
-		words = string(r.Method)
+// Words names the method as a returning officer's sheet does, e.g. "Meek
+// STV (Proportional Representation Foundation reference rule)".
+func (m Method) Words() string {
+	if words := methodWords[m]; words != "" {
+		return words
 	}
-	fmt.Fprintf(b, "Method:         %s\n", words)
+	return string(m)
+}
+
+func (r *Result) sheetHeader(b *sheetText) {
+	fmt.Fprintf(b, "Method:         %s\n", r.Method.Words())
 	if r.Method == YesNo {
 		fmt.Fprintf(b, "Ballots:        %d\n", r.Ballots)
 		outcome := "NOT PASSED"

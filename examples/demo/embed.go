@@ -18,6 +18,11 @@ var FS embed.FS
 // it creates them.
 var Open = []string{"board-2026.toml", "release-cadence.toml", "bylaw-amendment.toml"}
 
+// Nominating is the definition of the election the demo leaves in its
+// nomination period: nominations open now, close in 3 days, and the
+// election opens a day later.
+const Nominating = "council-2027.toml"
+
 // Past is the definition of the election the demo runs in the past:
 // opened, voted in, closed and counted, so the results screen has
 // something to show.

@@ -84,9 +84,21 @@ func CheckNamespace(namespace string) error {
 // `ssh-keygen -Y verify -I` reads (see AllowedSigners).
 const Principal = "booth"
 
-// Format names this layout of the payload. A reader also reads FormatV2
-// and FormatV1 and refuses any other.
-const Format = "booth-results-bundle-v3"
+// Format names this layout of the payload. A reader also reads FormatV3,
+// FormatV2 and FormatV1 and refuses any other.
+const Format = "booth-results-bundle-v4"
+
+// FormatV3 is Format without its sections for what some elections have
+// ("trustees", the releases that opened a trustee election's ballots;
+// "nominations", the nominations that made its ballot) and without a
+// definition's member_for_ns and nominations. Its bundles are otherwise
+// the same, and still verify; one whose definition names trustees or
+// takes nominations is refused, lacking their sections.
+const FormatV3 = "booth-results-bundle-v3"
+
+// isRecordFormat is whether a format holds the definition and the result
+// as records of their own (definitionRecord, resultRecord): v3 and later.
+func isRecordFormat(format string) bool { return format == Format || format == FormatV3 }
 
 // FormatV2 is the layout booth wrote before the definition and the result
 // had keys of their own (issue 11): the same fields, but the definition
@@ -135,6 +147,22 @@ type document[D, R any] struct {
 	LedgerPublished bool           `json:"ledger_published"`
 	Ledger          []ledgerRecord `json:"ledger"`
 	Audit           auditRecord    `json:"audit"`
+	// Trustees is, for an election with trustees, the evidence of the
+	// count: the releases that opened its ballots (trustees.go).
+	Trustees *trusteesRecord `json:"trustees,omitempty"`
+	// Nominations are the nominations that made the ballot, one per
+	// candidate in candidate order, when the definition takes nominations
+	// (v4); absent otherwise.
+	Nominations *[]nominationRecord `json:"nominations,omitempty"`
+}
+
+// nominationRecord is a candidate's nomination: how many members
+// nominated them and, when the rules publish nominators, who (in ID
+// order; null otherwise).
+type nominationRecord struct {
+	Nominee         string   `json:"nominee"`
+	SupportersCount int      `json:"supporters_count"`
+	Supporters      []string `json:"supporters"`
 }
 
 // electionRecord is the election: its definition, whose fingerprint was
@@ -216,6 +244,20 @@ func encode(p models.Publication, namespace string) ([]byte, error) {
 		Voters:          nonNil(p.Voters),
 		LedgerPublished: e.PublishLedger,
 		Audit:           auditRecord{Seq: p.AuditSeq, Head: models.HashString(p.AuditHead)},
+	}
+	var err error
+	if doc.Trustees, err = newTrusteesRecord(p); err != nil {
+		return nil, err
+	}
+	if e.Nominations != nil {
+		recs := make([]nominationRecord, len(p.Nominations))
+		for i, n := range p.Nominations {
+			recs[i] = nominationRecord{Nominee: n.NomineeID, SupportersCount: len(n.Supporters)}
+			if e.Nominations.PublishNominators {
+				recs[i].Supporters = nonNil(n.Supporters)
+			}
+		}
+		doc.Nominations = &recs
 	}
 	if e.PublishLedger {
 		doc.Ledger = make([]ledgerRecord, len(p.Ledger))

@@ -7,7 +7,7 @@ import (
 	"vote.example.org/booth/tally"
 )
 
-// definitionRecord is a v3 bundle's election definition: models.Definition
+// definitionRecord is a v3 or v4 bundle's election definition: models.Definition
 // under snake_case keys of its own, so that renaming a field in models
 // cannot change a signed format. It has Definition's shape field for
 // field, in its order, with the values as encoding/json writes them (times
@@ -44,10 +44,40 @@ type definitionRecord struct {
 	// active member, as the fingerprint hashes it.
 	JoinedBefore time.Time `json:"joined_before"`
 	Recipients   []string  `json:"recipients"`
+	// Trustees is left out for an election without trustees, as the
+	// fingerprint leaves it out.
+	Trustees *definitionTrustees `json:"trustees,omitempty"`
+	// MemberForNS and Nominations are left out when unset, as the
+	// fingerprint leaves them out (v4; a v3 bundle holds neither).
+	MemberForNS int64                  `json:"member_for_ns,omitempty"`
+	Nominations *nominationRulesRecord `json:"nominations,omitempty"`
 	// Notices is left out when the definition schedules none, as the
 	// fingerprint leaves it out, so bundles of elections without notices
 	// are as they were.
 	Notices noticesRecord `json:"notices,omitzero"`
+}
+
+// definitionTrustees is models.Trustees.
+type definitionTrustees struct {
+	Threshold   int      `json:"threshold"`
+	Keys        []string `json:"keys"`
+	Members     []string `json:"members"`
+	Recipient   string   `json:"recipient"`
+	Commitments []string `json:"commitments"`
+}
+
+// nominationRulesRecord is models.NominationRules: the nomination period
+// and its rules, under which the bundle's nominations are checked.
+type nominationRulesRecord struct {
+	Opens                   time.Time `json:"opens"`
+	Closes                  time.Time `json:"closes"`
+	Supporters              int       `json:"supporters"`
+	Self                    bool      `json:"self"`
+	NomineeMemberForNS      int64     `json:"nominee_member_for_ns"`
+	NominatorInGoodStanding bool      `json:"nominator_in_good_standing"`
+	MaxPerNominator         int       `json:"max_per_nominator"`
+	PublishNominators       bool      `json:"publish_nominators"`
+	Closed                  bool      `json:"closed,omitempty"`
 }
 
 // noticesRecord is models.NoticeSchedule, each field left out when
@@ -94,10 +124,22 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 		DefaultOption: d.DefaultOption, OptionQuorum: d.OptionQuorum,
 		Majority: ratioRecord(d.Majority), PassRatio: ratioRecord(d.PassRatio),
 		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed, JoinedBefore: d.JoinedBefore.UTC(), Recipients: d.Recipients,
-		Notices: noticesRecord{Announce: d.Notices.Announce, RemindUntilQuorumNS: int64(d.Notices.RemindUntilQuorum), Results: d.Notices.Results},
+		MemberForNS: int64(d.MemberFor),
+		Notices:     noticesRecord{Announce: d.Notices.Announce, RemindUntilQuorumNS: int64(d.Notices.RemindUntilQuorum), Results: d.Notices.Results},
 	}
 	for _, r := range d.Notices.Remind {
 		v.Notices.RemindNS = append(v.Notices.RemindNS, int64(r))
+	}
+	if r := d.Nominations; r != nil {
+		v.Nominations = &nominationRulesRecord{
+			Opens: r.Opens.UTC(), Closes: r.Closes.UTC(), Supporters: r.Supporters, Self: r.Self,
+			NomineeMemberForNS: int64(r.NomineeMemberFor), NominatorInGoodStanding: r.NominatorInGoodStanding,
+			MaxPerNominator: r.MaxPerNominator, PublishNominators: r.PublishNominators, Closed: r.Closed,
+		}
+	}
+	if d.Trustees != nil {
+		t := definitionTrustees(*d.Trustees)
+		v.Trustees = &t
 	}
 	if d.Candidates != nil {
 		v.Candidates = make([]definitionCandidate, len(d.Candidates))
@@ -118,10 +160,22 @@ func (v definitionRecord) definition() models.Definition {
 		DefaultOption: v.DefaultOption, OptionQuorum: v.OptionQuorum,
 		Majority: tally.Ratio(v.Majority), PassRatio: tally.Ratio(v.PassRatio),
 		MaxChoices: v.MaxChoices, TieSeed: v.TieSeed, JoinedBefore: v.JoinedBefore, Recipients: v.Recipients,
-		Notices: models.NoticeSchedule{Announce: v.Notices.Announce, RemindUntilQuorum: time.Duration(v.Notices.RemindUntilQuorumNS), Results: v.Notices.Results},
+		MemberFor: time.Duration(v.MemberForNS),
+		Notices:   models.NoticeSchedule{Announce: v.Notices.Announce, RemindUntilQuorum: time.Duration(v.Notices.RemindUntilQuorumNS), Results: v.Notices.Results},
 	}
 	for _, r := range v.Notices.RemindNS {
 		d.Notices.Remind = append(d.Notices.Remind, time.Duration(r))
+	}
+	if r := v.Nominations; r != nil {
+		d.Nominations = &models.NominationRules{
+			Opens: r.Opens, Closes: r.Closes, Supporters: r.Supporters, Self: r.Self,
+			NomineeMemberFor: time.Duration(r.NomineeMemberForNS), NominatorInGoodStanding: r.NominatorInGoodStanding,
+			MaxPerNominator: r.MaxPerNominator, PublishNominators: r.PublishNominators, Closed: r.Closed,
+		}
+	}
+	if v.Trustees != nil {
+		t := models.Trustees(*v.Trustees)
+		d.Trustees = &t
 	}
 	if v.Candidates != nil {
 		d.Candidates = make([]models.Candidate, len(v.Candidates))

@@ -23,6 +23,10 @@ func fullDefinition() models.Definition {
 		Quorum:        models.QuorumRule{Percent: 50, Extend: 72*time.Hour + time.Nanosecond},
 		DefaultOption: "a", OptionQuorum: 3, Majority: tally.Ratio{Num: 3, Den: 1}, PassRatio: tally.Ratio{Num: 2, Den: 3},
 		MaxChoices: 1, TieSeed: "seed", JoinedBefore: at.Add(-time.Hour), Recipients: []string{"ssh-ed25519 AAAA"},
+		Trustees:  &models.Trustees{Threshold: 2, Keys: []string{"ssh-ed25519 AAAB"}, Members: []string{"m"}, Recipient: "ssh-ed25519 AAAC", Commitments: []string{"c"}},
+		MemberFor: 90 * 24 * time.Hour,
+		Nominations: &models.NominationRules{Opens: at.Add(-72 * time.Hour), Closes: at.Add(-48 * time.Hour), Supporters: 2, Self: true,
+			NomineeMemberFor: 91 * 24 * time.Hour, NominatorInGoodStanding: true, MaxPerNominator: 3, PublishNominators: true, Closed: true},
 		Notices: models.NoticeSchedule{Announce: true, Remind: []time.Duration{48 * time.Hour, time.Hour + time.Nanosecond}, RemindUntilQuorum: 72 * time.Hour, Results: true},
 	}
 }
@@ -62,6 +66,7 @@ func TestDefinitionRecordHoldsEveryField(t *testing.T) {
 	for _, tc := range []struct{ goType, record reflect.Type }{
 		{reflect.TypeFor[models.Definition](), reflect.TypeFor[definitionRecord]()},
 		{reflect.TypeFor[models.QuorumRule](), reflect.TypeFor[quorumRecord]()},
+		{reflect.TypeFor[models.NominationRules](), reflect.TypeFor[nominationRulesRecord]()},
 		{reflect.TypeFor[models.NoticeSchedule](), reflect.TypeFor[noticesRecord]()},
 	} {
 		if n, m := tc.goType.NumField(), tc.record.NumField(); n != m {
@@ -76,9 +81,9 @@ func goName(key string) string {
 	switch key {
 	case "id":
 		return "ID"
-	case "extend_ns":
-		return "Extend"
 	}
+	// Periods are in nanoseconds: extend_ns is Extend.
+	key = strings.TrimSuffix(key, "_ns")
 	var b strings.Builder
 	for w := range strings.SplitSeq(key, "_") {
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:])

@@ -35,9 +35,17 @@ type Bundle struct {
 	Ledger    []models.LedgerEntry
 	AuditSeq  int64
 	AuditHead string
-	// Format is the payload's layout: Format, or FormatV2 or FormatV1 for
-	// a bundle published before this booth's format (see each).
+	// Format is the payload's layout: Format, or FormatV3, FormatV2 or
+	// FormatV1 for a bundle published before this booth's format (see
+	// each).
 	Format string
+	// Nominations are the candidates' nominations (nil when the election
+	// took none): NomineeID and Supporters, whose number is SupporterCount
+	// (the supporters themselves only when published).
+	Nominations []PublishedNomination
+	// Trustees is the evidence of a trustee election's count (nil for
+	// other elections): checked when the bundle is read.
+	Trustees *TrusteeEvidence
 
 	payload   []byte // the signed bytes
 	resultRaw []byte // the result as published, compacted: what a recount is compared with
@@ -112,8 +120,8 @@ func (s signed) decode() (*Bundle, error) {
 		format = f.Format
 	}
 	switch {
-	case first == Format || first == "" && format == Format:
-		return decodeAs(s, first, []string{Format}, readDefinition, readResult)
+	case isRecordFormat(first) || first == "" && isRecordFormat(format):
+		return decodeAs(s, first, []string{Format, FormatV3}, readDefinition, readResult)
 	case first == "" || first == FormatV2 || first == FormatV1:
 		return decodeAs(s, first, []string{FormatV2, FormatV1}, readLegacyDefinition, readLegacyResult)
 	}
@@ -123,7 +131,7 @@ func (s signed) decode() (*Bundle, error) {
 // unknownFormat is the error for a bundle of a format this booth does not
 // read.
 func unknownFormat(format string) error {
-	return fmt.Errorf("%w: it says its format is %q; this booth reads %q, %q and %q", ErrFormat, format, Format, FormatV2, FormatV1)
+	return fmt.Errorf("%w: it says its format is %q; this booth reads %q, %q, %q and %q", ErrFormat, format, Format, FormatV3, FormatV2, FormatV1)
 }
 
 // formatOf is the format a payload names first, as booth writes it, or ""
@@ -158,7 +166,7 @@ func decodeAs[D, R any](s signed, first string, formats []string, readDefinition
 	}
 	switch {
 	case doc.Format == first && slices.Contains(formats, doc.Format):
-	case slices.Contains([]string{Format, FormatV2, FormatV1}, doc.Format):
+	case slices.Contains([]string{Format, FormatV3, FormatV2, FormatV1}, doc.Format):
 		// A format this booth reads, but not named first, where booth
 		// writes it and where decode looks for it.
 		return nil, fmt.Errorf("%w: its format %q is not its first key", ErrNotCanonical, doc.Format)
@@ -169,6 +177,12 @@ func decodeAs[D, R any](s signed, first string, formats []string, readDefinition
 	var d models.Definition
 	d, doc.Election.Definition = readDefinition(doc.Election.Definition)
 	if err := fill(b, doc, d, readResult); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if err := b.readTrustees(doc.Trustees); err != nil {
+		return nil, err
+	}
+	if err := fillNominations(b, doc.Format, doc.Nominations); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	if err := b.consistent(); err != nil {
@@ -433,6 +447,10 @@ func (b *Bundle) parseBallot(text string) (models.Ballot, error) {
 	return models.ParseBallot(b.Election.Definition, nil, text)
 }
 
+// ParseBallot reads a ballot text of the ledger (LedgerEntry.Ballot) as
+// the recount reads it.
+func (b *Bundle) ParseBallot(text string) (models.Ballot, error) { return b.parseBallot(text) }
+
 func ledgerEntry(l ledgerRecord) (models.LedgerEntry, error) {
 	var e models.LedgerEntry
 	h, err := hex.DecodeString(l.ReceiptHash)
@@ -469,6 +487,10 @@ func (b *Bundle) SHA256() [32]byte {
 // Signer is the SHA256 fingerprint of the key the signature names (not yet
 // checked: see Verify).
 func (b *Bundle) Signer() string { return ssh.FingerprintSHA256(b.sig.PublicKey) }
+
+// SignerKey is the key the signature names (not yet checked: see Verify),
+// for the allowed_signers line a reader compares and saves.
+func (b *Bundle) SignerKey() ssh.PublicKey { return b.sig.PublicKey }
 
 // checkResult checks that every candidate a result refers to is one of
 // its candidates and its tables have their shape, so that nothing reading

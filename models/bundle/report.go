@@ -35,6 +35,9 @@ const (
 	CheckBallotTexts = "ballot-texts"
 	CheckRecount     = "recount"
 	CheckReceipt     = "receipt"
+	// CheckTrustees is which trustees released their shares to the count
+	// (elections with trustees; reading the bundle checked each release).
+	CheckTrustees = "trustees"
 )
 
 // Check statuses. Only ok and skipped let a bundle pass.
@@ -133,6 +136,17 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 		r.Checks = append(r.Checks, failed(CheckDefinition, err))
 	} else {
 		r.Checks = append(r.Checks, Check{Name: CheckDefinition, Status: StatusOK, Detail: "its fingerprint is " + b.Election.Fingerprint})
+	}
+	if b.Trustees != nil {
+		r.Checks = append(r.Checks, b.trusteesCheck())
+	}
+	if b.Election.Nominations != nil || b.Nominations != nil {
+		if err := b.CheckNominations(); err != nil {
+			r.Checks = append(r.Checks, failed(CheckNominations, err))
+		} else {
+			r.Checks = append(r.Checks, Check{Name: CheckNominations, Status: StatusOK,
+				Detail: fmt.Sprintf("each of the %d candidates was validly nominated under the definition's rules", len(b.Election.Candidates))})
+		}
 	}
 	r.Checks = append(r.Checks, b.recountCheck())
 	if o.Receipt != "" {

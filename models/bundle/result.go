@@ -118,7 +118,7 @@ func (v *resultRecord) result() *tally.Result {
 // in the published result's own shape.
 func encodeResult(format string, r *tally.Result) ([]byte, error) {
 	var v any = r
-	if format == Format {
+	if isRecordFormat(format) {
 		v = newResultRecord(r)
 	}
 	data, err := json.Marshal(v)

@@ -31,7 +31,7 @@ func checkKeys(t *testing.T, data []byte, part string) int {
 		Result any `json:"result"`
 	}
 	must(t, json.Unmarshal(body, &doc))
-	if doc.Format != bundle.Format || bundle.Format != "booth-results-bundle-v3" {
+	if (doc.Format != bundle.Format && doc.Format != bundle.FormatV3) || bundle.Format != "booth-results-bundle-v4" {
 		t.Errorf("a new bundle's format is %q", doc.Format)
 	}
 	docs, err := os.ReadFile("../../docs/formats.md")
@@ -123,7 +123,7 @@ func v2Renamed(t *testing.T, signer ssh.Signer, parts []string, keep ...string) 
 	t.Helper()
 	data, err := os.ReadFile("testdata/v2.bundle")
 	must(t, err)
-	data = tamper(t, data, bundle.FormatV2, bundle.Format)
+	data = tamper(t, data, bundle.FormatV2, bundle.FormatV3)
 	bounds := map[string][2]string{
 		"definition": {"\n    \"definition\": {\n", "\n    \"fingerprint\": "},
 		"result":     {"\n  \"result\": {\n", "\n  \"turnout\": "},
@@ -165,7 +165,7 @@ func TestV2BundleRenamedIsAV3Bundle(t *testing.T) {
 	trust, err := bundle.TrustSigner(ssh.FingerprintSHA256(signer.PublicKey()))
 	must(t, err)
 	b, r := bundle.Verify(data, bundle.Options{Trust: trust, Receipt: "OTAS-TNZP-4LYO-KMXQ-S6NB-NOZW-3U"})
-	if !r.OK || b == nil || r.Format != bundle.Format {
+	if !r.OK || b == nil || r.Format != bundle.FormatV3 {
 		t.Fatalf("the renamed v2 bundle: %+v", r)
 	}
 	for _, name := range []string{bundle.CheckDefinition, bundle.CheckRecount, bundle.CheckReceipt} {
@@ -244,7 +244,7 @@ func TestPublishedV3BundleStillVerifies(t *testing.T) {
 	trust, err := bundle.TrustSigner("SHA256:zbv/nU7iZdO0fB0DalMI70dP6/yFD8sctXvvW4+OokY")
 	must(t, err)
 	b, r := bundle.Verify(data, bundle.Options{Trust: trust, Receipt: "PJYE-ZMWC-B6XI-7YJJ-GBX7-6ZHD-HU"})
-	if !r.OK || b == nil || r.Ballot == nil || *r.Ballot != "bert\nalma\n" || r.Format != bundle.Format {
+	if !r.OK || b == nil || r.Ballot == nil || *r.Ballot != "bert\nalma\n" || r.Format != bundle.FormatV3 {
 		t.Fatalf("the v3 bundle does not verify: %+v", r)
 	}
 	for _, name := range []string{bundle.CheckSignature, bundle.CheckDefinition, bundle.CheckRecount, bundle.CheckReceipt} {

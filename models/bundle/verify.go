@@ -49,6 +49,7 @@ var (
 	ErrNotReceipt      = &Failure{Code: "not-a-receipt", msg: "not a receipt"}
 	ErrReceiptNotFound = &Failure{Code: "receipt-not-found", msg: "not found"}
 	ErrReceiptReplaced = &Failure{Code: "receipt-replaced", msg: "replaced by a newer ballot, so its ballot was not counted"}
+	ErrTrustees        = &Failure{Code: "trustees-invalid", msg: "its trustees' releases do not show that enough of them opened the ballots"}
 )
 
 // checkSignature checks the signature over the payload: its namespace

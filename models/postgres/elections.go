@@ -100,7 +100,10 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("election %s: %w", e.ID, models.ErrExists)
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
+		if err := s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e)); err != nil {
+			return err
+		}
+		return s.insertShares(ctx, tx, e, actor)
 	})
 }
 
@@ -168,14 +171,23 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
-		var cutoff *int64 // members who joined before it; NULL: everyone
-		if !e.JoinedBefore.IsZero() {
-			cutoff = optNanos(e.JoinedBefore)
+		f, err := loadFoundation(ctx, tx)
+		if err != nil {
+			return err
+		}
+		el := models.ElectorateAt(e, f, now)
+		var cutoff, standing *int64 // NULL: no limit
+		if !el.JoinedBefore.IsZero() {
+			cutoff = optNanos(el.JoinedBefore)
+		}
+		if !el.StandingAfter.IsZero() {
+			standing = optNanos(el.StandingAfter)
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO roll (election_id, member_id, voted)
 			SELECT $1, id, false FROM members
 			WHERE status = 'active' AND ($2::bigint IS NULL OR joined < $2)
-			ORDER BY id`, id, cutoff)
+				AND ($3::bigint IS NULL OR good_until IS NULL OR good_until > $3)
+			ORDER BY id`, id, cutoff, standing)
 		if err != nil {
 			return err
 		}

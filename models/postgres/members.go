@@ -43,8 +43,8 @@ func (s *Store) insertMember(ctx context.Context, tx pgx.Tx, m models.Member, ac
 		}
 		m.Joined = now
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO members (id, name, email, status, joined) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO NOTHING`, m.ID, m.Name, m.Email, string(m.Status), nanos(m.Joined))
+	tag, err := tx.Exec(ctx, `INSERT INTO members (id, name, email, status, joined, good_until) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (id) DO NOTHING`, m.ID, m.Name, m.Email, string(m.Status), nanos(m.Joined), optNanos(m.GoodUntil))
 	if err != nil {
 		return fmt.Errorf("adding member %s: %w", m.ID, err)
 	}
@@ -152,7 +152,7 @@ func (s *Store) RemoveKey(ctx context.Context, memberID, fingerprint, actor stri
 
 // memberQuery reads members with their keys (in fingerprint order) as a
 // JSON array, one row per member, in ID order; a WHERE clause goes at %s.
-const memberQuery = `SELECT m.id, m.name, m.email, m.status, m.joined,
+const memberQuery = `SELECT m.id, m.name, m.email, m.status, m.joined, m.good_until,
 	jsonb_agg(jsonb_build_object('Fingerprint', k.fingerprint, 'Type', k.type, 'Public', k.public, 'Comment', k.comment)
 		ORDER BY k.fingerprint) FILTER (WHERE k.fingerprint IS NOT NULL)
 	FROM members m LEFT JOIN keys k ON k.member_id = m.id
@@ -163,12 +163,13 @@ func queryMembers(ctx context.Context, q pgx.Tx, where string, args ...any) ([]m
 	rows, _ := q.Query(ctx, fmt.Sprintf(memberQuery, where), args...)
 	return collect(rows, func(row pgx.CollectableRow) (models.Member, error) {
 		var (
-			m      models.Member
-			status string
-			joined int64
+			m         models.Member
+			status    string
+			joined    int64
+			goodUntil *int64
 		)
-		err := row.Scan(&m.ID, &m.Name, &m.Email, &status, &joined, &m.Keys)
-		m.Status, m.Joined = models.MemberStatus(status), fromNanos(&joined)
+		err := row.Scan(&m.ID, &m.Name, &m.Email, &status, &joined, &goodUntil, &m.Keys)
+		m.Status, m.Joined, m.GoodUntil = models.MemberStatus(status), fromNanos(&joined), fromNanos(goodUntil)
 		return m, err
 	})
 }

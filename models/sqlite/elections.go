@@ -35,7 +35,10 @@ func (s *Store) CreateElection(ctx context.Context, e models.Election, actor str
 		if err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e))
+		if err := s.appendAudit(ctx, tx, actor, models.AuditElectionCreated(e)); err != nil {
+			return err
+		}
+		return s.insertShares(ctx, tx, e, actor)
 	})
 }
 
@@ -173,11 +176,18 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
+		f, err := loadFoundation(ctx, tx)
+		if err != nil {
+			return err
+		}
+		el := models.ElectorateAt(e, f, now)
 		// Stored times are fixed-width text (timeLayout), so joined < cutoff
-		// compares them as times; "" for no cutoff takes everyone.
+		// compares them as times; "" for no cutoff takes everyone, and a
+		// member without an expiry ('') is in good standing.
 		res, err := tx.ExecContext(ctx, `INSERT INTO roll (election_id, member_id, voted)
-			SELECT ?1, id, 0 FROM members WHERE status = ?2 AND (?3 = '' OR joined < ?3) ORDER BY id`,
-			id, string(models.Active), formatTime(e.JoinedBefore))
+			SELECT ?1, id, 0 FROM members WHERE status = ?2 AND (?3 = '' OR joined < ?3)
+				AND (?4 = '' OR good_until = '' OR good_until > ?4) ORDER BY id`,
+			id, string(models.Active), formatTime(el.JoinedBefore), formatTime(el.StandingAfter))
 		if err != nil {
 			return err
 		}

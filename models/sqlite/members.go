@@ -38,8 +38,8 @@ func (s *Store) insertMember(ctx context.Context, tx *sql.Tx, m models.Member, a
 	if m.Joined.IsZero() {
 		m.Joined = s.now()
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO members (id, name, email, status, joined) VALUES (?, ?, ?, ?, ?)`,
-		m.ID, m.Name, m.Email, string(m.Status), formatTime(m.Joined))
+	_, err = tx.ExecContext(ctx, `INSERT INTO members (id, name, email, status, joined, good_until) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Name, m.Email, string(m.Status), formatTime(m.Joined), formatTime(m.GoodUntil))
 	if isUnique(err) {
 		return fmt.Errorf("member %s: %w", m.ID, models.ErrExists)
 	}
@@ -185,7 +185,7 @@ func (s *Store) Members(ctx context.Context) ([]models.Member, error) {
 // queryMembers reads the members the where clause selects, by ID, with
 // their keys in fingerprint order.
 func queryMembers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]models.Member, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, email, status, joined FROM members `+where+` ORDER BY id`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, email, status, joined, good_until FROM members `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -193,15 +193,19 @@ func queryMembers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([
 	index := map[string]int{}
 	for rows.Next() {
 		var (
-			m              models.Member
-			status, joined string
+			m                         models.Member
+			status, joined, goodUntil string
 		)
-		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &status, &joined); err != nil {
+		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &status, &joined, &goodUntil); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		m.Status = models.MemberStatus(status)
 		if m.Joined, err = parseTime(joined); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if m.GoodUntil, err = parseTime(goodUntil); err != nil {
 			rows.Close()
 			return nil, err
 		}

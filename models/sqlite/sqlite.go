@@ -47,6 +47,9 @@ var migrations embed.FS
 type Store struct {
 	db   *sql.DB
 	path string
+	// opened is the database file as opened, so Ready can tell a file
+	// moved or replaced under the running store.
+	opened os.FileInfo
 	// wlock admits one writing transaction of this process at a time.
 	// SQLite serialises writers anyway; queueing them here, where a context
 	// can cancel the wait, keeps the busy handler's sleeps for writers in
@@ -133,6 +136,10 @@ func open(dir string, testData bool, clock func() time.Time) (*Store, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	s := &Store{db: db, path: path, wlock: make(chan struct{}, 1), now: clock, testData: testData}
+	if s.opened, err = os.Stat(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot use %s: %w", path, err)
+	}
 	if err := s.check(); err != nil {
 		db.Close()
 		return nil, err

@@ -2,8 +2,10 @@ package teahost
 
 import (
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -22,6 +24,18 @@ type drawnModel struct {
 	width, height int
 	// sawProfile and sawEnv: the booth has had these start-up messages.
 	sawProfile, sawEnv bool
+	// keyToFrame, when set, times key presses (see Options.KeyToFrame):
+	// keyRead is when the key being handled was read, set by filter for
+	// the Update that follows it on the program's goroutine.
+	keyToFrame Observer
+	keyRead    time.Time
+}
+
+// timedKey is a key press with the time it was read, on its way to the
+// program's filter, which hands the booth the key alone.
+type timedKey struct {
+	key  uv.KeyPressEvent
+	read time.Time
 }
 
 func (m *drawnModel) Init() tea.Cmd {
@@ -62,6 +76,10 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// A failed write means the connection is gone; the session's context
 	// ends the program.
 	_ = m.screen.draw(m.view)
+	if !m.keyRead.IsZero() {
+		m.keyToFrame.Observe(time.Since(m.keyRead).Seconds())
+		m.keyRead = time.Time{}
+	}
 	return m, m.parking.wrap(cmd)
 }
 
@@ -74,6 +92,10 @@ func (m *drawnModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // input of its own, as the booth's are (the booth asks for the
 // background colour).
 func (m *drawnModel) filter(model tea.Model, msg tea.Msg) tea.Msg {
+	if k, ok := msg.(timedKey); ok {
+		m.keyRead = k.read
+		return tea.KeyPressMsg(k.key)
+	}
 	msg = programFilter(model, msg)
 	if raw, ok := msg.(tea.RawMsg); ok {
 		m.screen.send(fmt.Sprint(raw.Msg))

@@ -133,7 +133,10 @@ type keyReader struct {
 	scanner inputScanner
 	timer   *time.Timer
 	gen     int // counts reads, so a late timer leaves newer input alone
-	deliver func(uv.Event)
+	// read is when the last input was read: the time of the keys it
+	// completes, also those an expired wait decodes.
+	read    time.Time
+	deliver func(ev uv.Event, read time.Time)
 }
 
 // feed scans what was read and, when the input ends in the start of a
@@ -142,6 +145,7 @@ func (k *keyReader) feed(input []byte) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.gen++
+	k.read = time.Now()
 	if k.timer != nil {
 		k.timer.Stop()
 	}
@@ -160,6 +164,6 @@ func (k *keyReader) feed(input []byte) {
 
 func (k *keyReader) hand(events []uv.Event) {
 	for _, ev := range events {
-		k.deliver(ev)
+		k.deliver(ev, k.read)
 	}
 }

@@ -65,7 +65,7 @@ func readerEvents(t *testing.T, input string) []uv.Event {
 func TestKeyReaderWaitsForTheRestOfASequence(t *testing.T) {
 	var mu sync.Mutex
 	var got []uv.Event
-	k := &keyReader{deliver: func(ev uv.Event) {
+	k := &keyReader{deliver: func(ev uv.Event, _ time.Time) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, ev)

@@ -47,6 +47,8 @@ type parking struct {
 
 	// panicked learns of a command that panicked; the session then ends.
 	panicked func(r any)
+	// timed: key presses go to the program as timedKeys.
+	timed bool
 }
 
 func newParking(panicked func(r any)) *parking {
@@ -151,7 +153,7 @@ func (pk *parking) resize(w cssh.Window) {
 // readInput reads the session's keys until its input ends. While
 // maxQueuedKeys wait for a program it reads no more.
 func (pk *parking) readInput(r io.Reader) {
-	keys := &keyReader{deliver: func(ev uv.Event) {
+	keys := &keyReader{deliver: func(ev uv.Event, read time.Time) {
 		pk.mu.Lock()
 		for len(pk.msgs) >= maxQueuedKeys && !pk.ended {
 			pk.room.Wait()
@@ -159,9 +161,14 @@ func (pk *parking) readInput(r io.Reader) {
 		ended := pk.ended
 		pk.lastInput = time.Now()
 		pk.mu.Unlock()
-		if !ended {
-			pk.deliver(ev)
+		if ended {
+			return
 		}
+		if k, ok := ev.(uv.KeyPressEvent); ok && pk.timed {
+			pk.deliver(timedKey{key: k, read: read})
+			return
+		}
+		pk.deliver(ev)
 	}}
 	buf := make([]byte, 4096)
 	for {

@@ -11,6 +11,7 @@ package teahost
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,7 +27,19 @@ type Options struct {
 	// Panicked learns of a command of the model's that panicked, on the
 	// goroutine that ran it (so debug.Stack shows where); Run then ends.
 	Panicked func(r any)
+	// KeyToFrame, when set, learns in seconds how long each key press
+	// took from the read that brought it (see keyReader) to the frame
+	// drawn after the booth handled it (see drawnModel.Update): the wait
+	// for an Esc's sequence, for a parked program to start and for the
+	// messages before it included. What a key's command answers later
+	// (a cast's receipt) is the store's time, not counted here.
+	KeyToFrame Observer
+	// Output is where the program draws; the session itself when nil.
+	Output io.Writer
 }
+
+// Observer takes measurements; a prometheus.Histogram is one.
+type Observer interface{ Observe(float64) }
 
 // Run runs model on sess until the model quits, the connection drops or
 // ctx ends. pty and windows are sess.Pty()'s, read once: charm writes the
@@ -44,9 +57,13 @@ func Run(ctx context.Context, sess cssh.Session, pty cssh.Pty, windows <-chan cs
 	env := append(sess.Environ(), "TERM="+cs.pty.Term)
 	profile := colorprofile.Env(env)
 	out := &sessionOutput{w: sess}
+	if opts.Output != nil {
+		out.w = opts.Output
+	}
 	pk := newParking(opts.Panicked)
+	pk.timed = opts.KeyToFrame != nil
 	scr := newScreen(out, profile, cs.pty.Window.Width, cs.pty.Window.Height, opts.ParkAfter, func() { pk.park(opts.ParkAfter) })
-	dm := &drawnModel{inner: model, screen: scr, parking: pk}
+	dm := &drawnModel{inner: model, screen: scr, parking: pk, keyToFrame: opts.KeyToFrame}
 	go pk.readInput(sess)
 	go func() {
 		for {

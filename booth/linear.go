@@ -1,0 +1,296 @@
+package booth
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
+)
+
+// Linear mode is the booth as a dialogue of printed lines and numbered
+// prompts, for screen readers, braille displays, serial consoles and
+// TERM=dumb: it never moves the cursor, erases, redraws or uses the
+// alternate screen, and it prints each thing once (the member asks for a
+// list again with "list"). Every prompt says what to type; help, back and
+// quit work at every prompt. Ballots are read by models.ParseBallot and
+// cast through the same Backend as the booth, so linear mode has no rule
+// of its own.
+
+// LinearOptions describes the session linear mode runs on.
+type LinearOptions struct {
+	// Echo: the session has a terminal, which sends each key as typed and
+	// shows nothing itself, so linear mode echoes what is typed.
+	Echo bool
+}
+
+// linearWidth is the width Markdown is wrapped to; a screen reader does
+// not care and a plain terminal is at least this wide.
+const linearWidth = 80
+
+// linearMarkdown is the glamour style linear mode renders Markdown with,
+// stripped of its colours: unlike glamour's "notty" and "ascii" styles it
+// drops the ** and _ of emphasis, which a screen reader would read aloud.
+const linearMarkdown = "dark"
+
+// errLeave ends the dialogue: the member typed quit, the input ended, the
+// session idled out or ended.
+var errLeave = errors.New("leaving")
+
+// errBack is "back" typed at a prompt.
+var errBack = errors.New("back")
+
+type linear struct {
+	ctx context.Context
+	b   Backend
+	s   Session
+	// out gathers what is printed until the dialogue waits for an
+	// answer: a reply reaches the client in one piece, so a screen reader
+	// does not speak a line in two halves.
+	out     *bufio.Writer
+	in      *lineReader
+	timeout time.Duration
+	secret  []byte
+	// seen: elections whose details were printed already this session.
+	seen map[string]bool
+	// farewell is the last line printed.
+	farewell string
+	// said holds the explanations printed already (see once).
+	said map[string]bool
+}
+
+// RunLinear runs linear mode for one session until the member leaves, the
+// input ends, the session idles out or ctx ends. Nothing is cast unless
+// the member typed cast at a ballot's review.
+func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.Writer, opt LinearOptions) {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	timeout := s.IdleTimeout
+	if timeout <= 0 {
+		timeout = defaultIdle
+	}
+	lw := &lockedWriter{w: out}
+	l := &linear{ctx: ctx, b: b, s: s, out: bufio.NewWriterSize(lw, 16<<10), in: newLineReader(in, lw, opt.Echo), timeout: timeout,
+		seen: map[string]bool{}, said: map[string]bool{}, farewell: "Goodbye."}
+	l.printf("Voting booth, linear mode: one line at a time, for screen readers and plain terminals.\n")
+	l.printf("Signed in as %s (member %s).\n", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID))
+	l.printf("At every prompt: type help to hear what you can type, back to go back, quit to leave.\n")
+	defer l.in.close()
+	l.home()
+	l.printf("%s\n", l.farewell)
+	_ = l.out.Flush()
+}
+
+func (l *linear) printf(format string, args ...any) {
+	fmt.Fprintf(l.out, format, args...)
+}
+
+// once prints an explanation the first time only: a member who read how
+// unranked options count does not need it again under every ballot read
+// back (help at the prompt says it again).
+func (l *linear) once(s string) {
+	if !l.said[s] {
+		l.said[s] = true
+		l.printf("%s\n", s)
+	}
+}
+
+// para prints text others wrote (sanitised) or a block of lines, each
+// line's trailing spaces trimmed, ending in a newline.
+func (l *linear) para(s string) {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
+	}
+	_, _ = l.out.WriteString(b.String())
+}
+
+// ask prints a prompt and waits for an answer. help is printed for
+// "help"; "back" returns errBack and "quit" (or the end of input, an idle
+// timeout, the session's end) returns errLeave. An empty answer asks
+// again.
+func (l *linear) ask(prompt, help string) (string, error) {
+	for {
+		l.printf("%s: ", prompt)
+		answer, err := l.readLine()
+		if err != nil {
+			return "", err
+		}
+		answer = strings.TrimSpace(answer)
+		switch strings.ToLower(answer) {
+		case "":
+			continue
+		case "help", "?":
+			l.para(help)
+			l.printf("At every prompt: help explains it, back goes back, quit leaves the booth.\n")
+			continue
+		case "back":
+			return "", errBack
+		case "quit", "exit", "q":
+			return "", errLeave
+		}
+		return answer, nil
+	}
+}
+
+// readLine waits for a line, warning once before the idle timeout ends
+// the session, as the booth does.
+func (l *linear) readLine() (string, error) {
+	warnAt := l.timeout - min(idleWarning, l.timeout/2)
+	warn := time.NewTimer(warnAt)
+	defer warn.Stop()
+	idle := time.NewTimer(l.timeout)
+	defer idle.Stop()
+	for {
+		// A write that fails (the client has gone) ends the session at
+		// the next read, which fails as well.
+		_ = l.out.Flush()
+		select {
+		case line, ok := <-l.in.lines:
+			if !ok {
+				l.farewell = "The input ended. Goodbye."
+				return "", errLeave
+			}
+			return line, nil
+		case <-warn.C:
+			l.printf("\nNo answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.\n",
+				spelledDuration(warnAt), spelledDuration(l.timeout-warnAt))
+		case <-idle.C:
+			l.printf("\n")
+			l.farewell = "The session ended after " + spelledDuration(l.timeout) + " without an answer. Nothing was cast by it. Goodbye."
+			return "", errLeave
+		case <-l.ctx.Done():
+			l.printf("\n")
+			l.farewell = "The session is ending. Goodbye."
+			return "", errLeave
+		}
+	}
+}
+
+// choose asks for a number from 1 to n; words lists other answers the
+// caller handles (returned lowercased), such as "list".
+func (l *linear) choose(prompt, help string, n int, words ...string) (int, string, error) {
+	for {
+		a, err := l.ask(prompt, help)
+		if err != nil {
+			return 0, "", err
+		}
+		for _, w := range words {
+			if strings.EqualFold(a, w) {
+				return 0, w, nil
+			}
+		}
+		k, err := strconv.Atoi(a)
+		if err != nil || k < 1 || k > n {
+			l.printf("%q is not a choice here: type a number from 1 to %d%s.\n", safetext.Sanitize(a), n, orWords(words))
+			continue
+		}
+		return k, "", nil
+	}
+}
+
+// orWords is ", or list" for the words a prompt also takes.
+func orWords(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return ", or " + strings.Join(words, " or ")
+}
+
+// home lists the member's elections and opens the one chosen.
+func (l *linear) home() {
+	secret, err := l.b.OrderSecret(l.ctx)
+	if err != nil {
+		l.printf("The booth cannot load your elections just now (%s). Try again in a minute.\n", safetext.Sanitize(err.Error()))
+		return
+	}
+	l.secret = secret
+	list, err := l.loadElections(true)
+	if err != nil {
+		return
+	}
+	const help = "Type the number of an election to open it: you can read its description and statements, vote, replace a ballot or read its result there. list lists your elections again, with whether you have voted."
+	for {
+		if len(list) == 0 {
+			l.printf("You have no elections.\n")
+			return
+		}
+		k, w, err := l.choose(fmt.Sprintf("Election number (1 to %d), or list", len(list)), help, len(list), "list")
+		switch {
+		case errors.Is(err, errBack):
+			l.printf("This is the first question; type quit to leave.\n")
+			continue
+		case err != nil:
+			return
+		case w == "list":
+			if list, err = l.loadElections(false); err != nil {
+				return
+			}
+			continue
+		}
+		if err := l.election(list[k-1]); err != nil {
+			return
+		}
+		// What the member did may have changed the list (a vote cast).
+		if fresh, err := l.b.MemberElections(l.ctx, l.s.Member.ID); err == nil {
+			list = fresh
+		}
+	}
+}
+
+// loadElections fetches and prints the member's elections.
+func (l *linear) loadElections(first bool) ([]models.MemberElection, error) {
+	list, err := l.b.MemberElections(l.ctx, l.s.Member.ID)
+	if err != nil {
+		l.printf("The booth cannot load your elections just now (%s). Try again in a minute.\n", safetext.Sanitize(err.Error()))
+		return nil, err
+	}
+	now := l.s.Now()
+	if first {
+		l.printf("\nYou have %s:\n", plural(len(list), "election"))
+	} else {
+		l.printf("\nYour elections, as of %s:\n", utc(now))
+	}
+	for i, e := range list {
+		l.printf("%d. %s %s\n", i+1, sentence(safetext.Sanitize(e.Title)), linearStatus(e, now))
+	}
+	return list, nil
+}
+
+// linearStatus says where an election stands for the member, in words.
+func linearStatus(e models.MemberElection, now time.Time) string {
+	switch phaseOf(e, now) {
+	case phaseUpcoming:
+		return "Opens " + utc(e.OpensAt) + "."
+	case phaseOpen:
+		s := "Open until " + utc(e.EffectiveClose()) + "; "
+		switch {
+		case !e.OnRoll:
+			return s + "you are not on its roll."
+		case e.Voted:
+			return s + "you have voted."
+		}
+		return s + "you have not voted yet."
+	}
+	if e.State == models.Counted {
+		return "Closed and counted; the result is available."
+	}
+	return "Closed; the result comes after the count."
+}
+
+// sentence ends s with a full stop unless it ends with a mark of its own
+// ("How often should we release?").
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
+}

@@ -1,0 +1,333 @@
+package booth
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
+	"vote.example.org/booth/tally"
+)
+
+// linearElection is one election opened in linear mode, with the
+// candidates numbered in the member's order (see CandidateOrder).
+type linearElection struct {
+	me    models.MemberElection
+	order []int
+	// reviews counts the ballots read back, so a second one is told
+	// from the first.
+	reviews int
+}
+
+// cand is the candidate the member's number k (from 1) stands for.
+func (le *linearElection) cand(k int) models.Candidate {
+	return le.me.Candidates[le.order[k-1]]
+}
+
+// election prints an election once per session (later visits name it
+// only) and offers what can be done in it. It returns errLeave when the
+// member leaves the booth.
+func (l *linear) election(me models.MemberElection) error {
+	le := &linearElection{me: me, order: CandidateOrder(l.secret, l.s.Member.ID, me.Definition)}
+	if l.seen[me.ID] {
+		l.printf("\nBack in %s. %s\n", safetext.Sanitize(me.Title), linearStatus(me, l.s.Now()))
+	} else {
+		l.seen[me.ID] = true
+		l.about(le)
+	}
+	said := "" // the last word on why there is nothing to do, said once
+	for {
+		act, label := l.action(me)
+		if act == actNone && label != said {
+			l.printf("%s\n", label)
+			said = label
+		}
+		// The choices are the prompt itself: a member who comes back to
+		// this question hears them again with it, and nothing else is
+		// printed again.
+		var choices []string
+		if act != actNone {
+			choices = append(choices, "1 "+strings.ToLower(label[:1])+label[1:])
+		}
+		noun := "candidate"
+		if me.Method == tally.YesNo {
+			noun = "answer"
+		}
+		choices = append(choices, "2 read "+article(noun)+" "+noun+"'s statement", "3 list the "+noun+"s", "4 read the description")
+		if act == actNone {
+			for i := range choices {
+				choices[i] = strconv.Itoa(i+1) + choices[i][1:]
+			}
+		}
+		help := "Type the number of what you want to do. back returns to your elections."
+		k, _, err := l.choose("Type "+strings.Join(choices, ", "), help, len(choices))
+		if errors.Is(err, errBack) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if act == actNone {
+			k++ // the choices start at the statements
+		}
+		switch k {
+		case 1:
+			err = l.act(le, act)
+			if me2, ok := l.refresh(me.ID); ok {
+				me, le.me = me2, me2
+			}
+		case 2:
+			err = l.statement(le)
+		case 3:
+			l.candidates(le)
+		case 4:
+			l.description(le)
+		}
+		if errors.Is(err, errLeave) {
+			return err
+		}
+	}
+}
+
+// action is the booth's election action, with its label in words only.
+func (l *linear) action(me models.MemberElection) (action, string) {
+	m := &model{s: l.s, el: &electionState{me: me}}
+	act, label := m.electionAction()
+	return act, strings.ReplaceAll(label, " ✓ —", ";")
+}
+
+// refresh reloads one election after a vote.
+func (l *linear) refresh(id string) (models.MemberElection, bool) {
+	list, err := l.b.MemberElections(l.ctx, l.s.Member.ID)
+	if err != nil {
+		return models.MemberElection{}, false
+	}
+	i := slices.IndexFunc(list, func(e models.MemberElection) bool { return e.ID == id })
+	if i < 0 {
+		return models.MemberElection{}, false
+	}
+	return list[i], true
+}
+
+func (l *linear) act(le *linearElection, act action) error {
+	switch act {
+	case actVote:
+		return l.vote(le, "")
+	case actReplace:
+		old, err := l.oldReceipt(le)
+		if err != nil {
+			return err
+		}
+		return l.vote(le, old)
+	case actResults:
+		return l.results(le)
+	}
+	return nil
+}
+
+// about prints an election's details: title, state, method, description
+// and candidates.
+func (l *linear) about(le *linearElection) {
+	me := le.me
+	l.printf("\nElection: %s\n", safetext.Sanitize(me.Title))
+	l.printf("%s\n", linearStatus(me, l.s.Now()))
+	l.printf("How it works: %s\n", me.MethodSentence())
+	if me.State != models.Draft {
+		l.printf("%s.\n", strings.ReplaceAll(turnoutLine(me), " · ", "; "))
+	}
+	l.description(le)
+	l.candidates(le)
+}
+
+func (l *linear) description(le *linearElection) {
+	if strings.TrimSpace(le.me.Description) == "" {
+		l.printf("%s has no description.\n", safetext.Sanitize(le.me.Title))
+		return
+	}
+	title := safetext.Sanitize(le.me.Title)
+	l.printf("Description of %s:\n", title)
+	l.para(renderMarkdown(le.me.Description, linearMarkdown, linearWidth, true))
+	l.printf("End of the description of %s.\n", title)
+}
+
+// candidates lists the candidates with the numbers the member types.
+func (l *linear) candidates(le *linearElection) {
+	word := "Candidates"
+	if le.me.Method == tally.YesNo {
+		word = "Answers"
+	}
+	l.printf("%s (%d), numbered in the order you see them:\n", word, len(le.order))
+	for k := 1; k <= len(le.order); k++ {
+		c := le.cand(k)
+		line := fmt.Sprintf("%d. %s (id %s)", k, safetext.Sanitize(c.Name), safetext.Sanitize(c.ID))
+		if c.Affiliation != "" {
+			line += ", " + safetext.Sanitize(c.Affiliation)
+		}
+		if slices.Contains(le.me.Withdrawn, c.ID) {
+			line += ": withdrawn, cannot be chosen"
+		}
+		if strings.TrimSpace(c.Statement) != "" {
+			line += "; has a statement"
+		}
+		l.printf("%s.\n", line)
+	}
+}
+
+func (l *linear) statement(le *linearElection) error {
+	n := len(le.order)
+	k, _, err := l.choose(fmt.Sprintf("Statement of number (1 to %d)", n),
+		"Type the number of the candidate whose statement you want to read; back returns to the election.", n)
+	if errors.Is(err, errBack) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c := le.cand(k)
+	if strings.TrimSpace(c.Statement) == "" {
+		l.printf("%s has no statement.\n", safetext.Sanitize(c.Name))
+		return nil
+	}
+	l.printf("Statement of %s:\n", safetext.Sanitize(c.Name))
+	l.para(renderMarkdown(c.Statement, linearMarkdown, linearWidth, true))
+	l.printf("End of the statement of %s.\n", safetext.Sanitize(c.Name))
+	return nil
+}
+
+// oldReceipt asks for the receipt of the ballot to replace and checks it
+// with the backend before any new ballot is filled in.
+func (l *linear) oldReceipt(le *linearElection) (string, error) {
+	l.printf("\nReplace your ballot: your new ballot replaces the one with the receipt you enter; the booth never links you to a ballot, so the receipt is the only way to find it.\n")
+	for {
+		a, err := l.ask("Receipt of the ballot to replace", "Type the receipt you were given when you cast your ballot in this election, with or without its dashes; back returns to the election.")
+		if err != nil {
+			return "", err
+		}
+		norm, err := models.NormalizeReceipt(a)
+		if err != nil {
+			l.printf("%s\n", safetext.Sanitize(err.Error()))
+			continue
+		}
+		if err := l.b.CheckReplace(l.ctx, le.me.ID, norm); err != nil {
+			l.printf("%s\n", replaceCheckError(err))
+			continue
+		}
+		return norm, nil
+	}
+}
+
+// vote fills in a ballot, reads it back and casts it when the member
+// types cast. old is the receipt of the ballot being replaced, if any.
+func (l *linear) vote(le *linearElection, old string) error {
+	for {
+		b, shortened, err := l.fill(le)
+		if err != nil {
+			if errors.Is(err, errBack) {
+				return nil
+			}
+			return err
+		}
+		err = l.review(le, b, shortened, old)
+		if errors.Is(err, errBack) {
+			continue
+		}
+		return err
+	}
+}
+
+var equalSpaces = regexp.MustCompile(`\s*=\s*`)
+
+// fill asks for the ballot in one line and reads it with
+// models.ParseBallot, asking again while it is refused.
+func (l *linear) fill(le *linearElection) (models.Ballot, bool, error) {
+	e := le.me
+	prompt, help := fillPrompt(e)
+	for {
+		a, err := l.ask(prompt, help)
+		if err != nil {
+			return models.Ballot{}, false, err
+		}
+		text, ranks, msg := le.ballotText(a)
+		if msg != "" {
+			l.printf("%s\n", msg)
+			continue
+		}
+		b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
+		if err != nil {
+			l.printf("%s\n", linearProblems(err, e.Method))
+			continue
+		}
+		return b, len(b.Ranks) < ranks, nil
+	}
+}
+
+// fillPrompt says what to type for a ballot under the election's method.
+func fillPrompt(e models.MemberElection) (string, string) {
+	switch e.Method {
+	case tally.YesNo:
+		return "Your answer: yes, no or abstain",
+			"Type yes, no or abstain (a number from the list works too); back returns to the election."
+	case tally.Approval:
+		return "Numbers of the candidates you approve, separated by spaces, or blank",
+			"Type the numbers of every candidate you approve, for example 3 1, in any order. blank casts a blank ballot that approves nobody. Candidate ids work as well as numbers. back returns to the election."
+	case tally.Schulze:
+		return "Your ranking: candidate numbers, first preference first, = joins equal ranks, or blank",
+			"Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Join numbers with = to rank them equal: 3 1=2 4. Leave out whom you do not want to rank; they count equal, below everyone you ranked. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election."
+	}
+	return "Your ranking: candidate numbers, first preference first, or blank",
+		"Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Leave out whom you do not want to rank. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election."
+}
+
+// ballotText turns a one-line answer into ballot text, one rank (or one
+// approval) to a line, numbers replaced by candidate ids: what the member
+// typed is then read by models.ParseBallot like any ballot. It returns
+// the number of ranks typed, or a message about a number out of range.
+func (le *linearElection) ballotText(a string) (string, int, string) {
+	a = strings.ReplaceAll(a, ",", " ")
+	fields := strings.Fields(equalSpaces.ReplaceAllString(a, "="))
+	var b strings.Builder
+	for _, f := range fields {
+		group := strings.Split(f, "=")
+		for i, tok := range group {
+			if k, err := strconv.Atoi(tok); err == nil {
+				if k < 1 || k > len(le.order) {
+					return "", 0, fmt.Sprintf("There is no number %d: the numbers go from 1 to %d (type list at the election to hear them).", k, len(le.order))
+				}
+				group[i] = le.cand(k).ID
+			}
+		}
+		b.WriteString(strings.Join(group, " = ") + "\n")
+	}
+	return b.String(), len(fields), ""
+}
+
+// linearProblems is why ParseBallot refused a ballot, one problem a line.
+func linearProblems(err error, method tally.Method) string {
+	var ve *models.ValidationError
+	if !errors.As(err, &ve) {
+		return safetext.Sanitize(err.Error())
+	}
+	var s strings.Builder
+	s.WriteString("This ballot cannot be cast:\n")
+	for _, p := range ve.Problems {
+		if p.Line > 0 && method != tally.YesNo {
+			fmt.Fprintf(&s, "- line %d: %s\n", p.Line, safetext.Sanitize(p.Msg))
+		} else {
+			fmt.Fprintf(&s, "- %s\n", safetext.Sanitize(p.Msg))
+		}
+	}
+	s.WriteString("Type your ballot again.")
+	return s.String()
+}
+
+// article is "a" or "an" before a noun.
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
+}

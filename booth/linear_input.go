@@ -1,0 +1,143 @@
+package booth
+
+import (
+	"io"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// maxLineBytes bounds one answer in linear mode: the longest sensible
+// answer is a ranking of every candidate, and a client that never sends a
+// newline must not make the server buffer without end.
+const maxLineBytes = 4 << 10
+
+// lineReader turns a session's input into answers, one per line. On a
+// terminal (echo set) the client sends every key as typed and shows
+// nothing itself, so the reader echoes what is typed, erases with
+// backspace ("\b \b", the teletype's own way) and drops the escape
+// sequences of arrow and function keys: linear mode has no cursor to move.
+// Without a terminal the client's own line discipline did all that.
+type lineReader struct {
+	in    io.Reader
+	out   *lockedWriter
+	echo  bool
+	lines chan string
+	// done is closed when the dialogue ends, so a line typed after it
+	// does not keep the reader waiting for a taker that never comes.
+	done chan struct{}
+}
+
+// lockedWriter serialises the echo (from the reader's goroutine) and the
+// dialogue's own lines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func newLineReader(in io.Reader, out *lockedWriter, echo bool) *lineReader {
+	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), done: make(chan struct{})}
+	go r.run()
+	return r
+}
+
+// ctrlC and ctrlD end the session from any prompt on a terminal, as an
+// interrupt and an end of input do without one.
+const (
+	ctrlC = 0x03
+	ctrlD = 0x04
+	esc   = 0x1b
+)
+
+// run reads until the input ends, then closes lines. The channel is
+// unbuffered, so the reader waits for each answer to be taken: nothing
+// typed ahead is lost, and nothing is read once the dialogue has ended
+// (the session's input ends with it and the goroutine with it).
+func (r *lineReader) run() {
+	defer close(r.lines)
+	var line []byte
+	buf := make([]byte, 256)
+	inEscape, lastCR := false, false
+	for {
+		n, err := r.in.Read(buf)
+		for _, c := range buf[:n] {
+			wasCR := lastCR
+			lastCR = c == '\r'
+			switch {
+			case inEscape:
+				// An escape sequence ends with a byte in @..~ after its
+				// introducer; "[" and "O" introduce, and so continue it.
+				if c >= '@' && c <= '~' && c != '[' && c != 'O' {
+					inEscape = false
+				}
+			case c == esc && r.echo:
+				inEscape = true
+			case c == '\n' && wasCR:
+				// "\r\n" (a paste, or a client's newline mode) is one end of line
+			case c == '\r' || c == '\n':
+				if r.echo {
+					r.write("\n")
+				}
+				s := strings.TrimSuffix(string(line), "\r")
+				line = line[:0]
+				if !r.send(s) {
+					return
+				}
+			case (c == 0x7f || c == '\b') && r.echo:
+				if len(line) > 0 {
+					_, size := utf8.DecodeLastRune(line)
+					line = line[:len(line)-size]
+					r.write("\b \b")
+				}
+			case (c == ctrlC || c == ctrlD) && r.echo:
+				if c == ctrlC {
+					r.write("^C\n")
+				} else {
+					r.write("\n")
+				}
+				r.send("quit")
+				return
+			case c < 0x20 || c == 0x7f:
+				// other controls are not text
+			case len(line) < maxLineBytes:
+				line = append(line, c)
+				if r.echo {
+					r.write(string(c))
+				}
+			}
+		}
+		if err != nil {
+			// A last line without its newline is an answer all the same.
+			if len(line) > 0 && !inEscape {
+				r.send(string(line))
+			}
+			return
+		}
+	}
+}
+
+// send hands a line to the dialogue; false once it has ended.
+func (r *lineReader) send(line string) bool {
+	select {
+	case r.lines <- line:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// close ends the reader at its next line (or at the end of its input,
+// which comes with the session's end).
+func (r *lineReader) close() { close(r.done) }
+
+// write echoes; the echo is lost with a broken connection, which ends the
+// reader at its next Read.
+func (r *lineReader) write(s string) {
+	_, _ = io.WriteString(r.out, s)
+}

@@ -1,0 +1,38 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"vote.example.org/booth/models"
+)
+
+// Preferences returns a member's preferences, zero when none are set.
+func (s *Store) Preferences(ctx context.Context, memberID string) (models.Preferences, error) {
+	var p models.Preferences
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT plain, lang FROM member_preferences WHERE member_id = ?`, memberID).Scan(&p.Plain, &p.Lang)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return models.Preferences{}, nil
+	}
+	return p, err
+}
+
+// SetPreferences replaces a member's preferences.
+func (s *Store) SetPreferences(ctx context.Context, memberID string, p models.Preferences) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE id = ?`, memberID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("member %s: %w", memberID, models.ErrNotFound)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO member_preferences (member_id, plain, lang) VALUES (?, ?, ?)
+			ON CONFLICT (member_id) DO UPDATE SET plain = excluded.plain, lang = excluded.lang`, memberID, p.Plain, p.Lang)
+		return err
+	})
+}

@@ -1,0 +1,66 @@
+package ssh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/safetext"
+)
+
+const setUsage = "use 'set plain on', 'set plain off' or 'set lang " + "en|ja|es" + "' ('set lang auto' follows your client's locale)"
+
+// setCmd is `ssh HOST set plain on|off` and `ssh HOST set lang LANG`: the
+// member's own preferences, kept for their next sessions.
+func setCmd(ctx context.Context, c *cmdContext) error {
+	if len(c.args) != 2 {
+		return errors.New("takes a setting and its value: " + setUsage)
+	}
+	svc := c.s.cfg.Service
+	p, err := svc.MemberPreferences(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	name, value := c.args[0], strings.ToLower(c.args[1])
+	switch name {
+	case "plain":
+		switch value {
+		case "on":
+			p.Plain = true
+		case "off":
+			p.Plain = false
+		default:
+			return fmt.Errorf("plain is on or off, not %q: %s", safetext.Sanitize(c.args[1]), setUsage)
+		}
+	case "lang":
+		if value == "auto" {
+			value = ""
+		}
+		if err := models.CheckLanguage(value); err != nil {
+			return fmt.Errorf("%s; 'set lang auto' follows your client's locale", safetext.Sanitize(err.Error()))
+		}
+		p.Lang = value
+	default:
+		return fmt.Errorf("there is no setting %q: %s", safetext.Sanitize(name), setUsage)
+	}
+	if err := svc.SetMemberPreferences(ctx, c.id.member.ID, p); err != nil {
+		return err
+	}
+	writePrefs(c, p)
+	return nil
+}
+
+// writePrefs is the preferences as whoami and set show them.
+func writePrefs(c *cmdContext, p models.Preferences) {
+	plain := "off (the full-screen booth; ssh -t HOST plain for linear mode)"
+	if p.Plain {
+		plain = "on (linear mode: one line at a time)"
+	}
+	lang := p.Lang
+	if lang == "" {
+		lang = "auto (from your client's locale: " + sessionLang(c.sess.Environ(), p) + " now)"
+	}
+	fmt.Fprintf(c.out, "plain   %s\nlang    %s\n", plain, lang)
+}
