@@ -193,6 +193,16 @@ func status(ctx context.Context, c *cmdContext) error {
 		c.out.WriteString(c.p.T("You are on no election's roll.") + "\n")
 		return nil
 	}
+	notices, err := c.s.cfg.Service.MemberNotices(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range notices {
+		c.out.WriteString(c.p.T("Notice: %s", safetext.Sanitize(n.Text)) + "\n")
+	}
+	if len(notices) > 0 {
+		c.out.WriteString("\n")
+	}
 	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("YOU"), c.p.T("TITLE")}}
 	for _, mk := range marks {
 		e, err := c.s.cfg.Service.Election(ctx, mk.ElectionID)

@@ -78,6 +78,11 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NominationRules", testNominationRules},
 		{"CloseNominations", testCloseNominations},
 		{"Preferences", testPreferences},
+		{"NoticeQueue", testNoticeQueue},
+		{"NoticeNoAddress", testNoticeNoAddress},
+		{"NoticeClaim", testNoticeClaim},
+		{"NoticeCrash", testNoticeCrash},
+		{"NoticeFoldAtClose", testNoticeFoldAtClose},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -116,6 +121,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"CodeRateRace", testCodeRateRace},
 		{"NominateRace", testNominateRace},
 		{"AcceptWhileClosing", testAcceptWhileClosing},
+		{"NoticeClaimRace", testNoticeClaimRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, openOnOneClock(t, open))
