@@ -66,7 +66,7 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
 	f.mail.add(fl, false)
-	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over HTTP on this address, such as 127.0.0.1:9222")
+	fl.StringVar(&f.metrics, "metrics", os.Getenv("BOOTH_METRICS"), "serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over HTTP on this address, such as 127.0.0.1:9222 (default $BOOTH_METRICS)")
 	return cmd
 }
 
