@@ -193,7 +193,3 @@ func plural(n int, noun string) string {
 	}
 	return thousands(int64(n)) + " " + noun + "s"
 }
-
-// en writes linear mode's and the nominations' words, which are not in
-// the catalogue yet: English, as they were written.
-var en = i18n.Printer{}

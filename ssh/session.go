@@ -117,7 +117,7 @@ func (s *Server) handle(sess cssh.Session) {
 		Now:         s.cfg.Service.Now,
 		IdleTimeout: s.cfg.IdleTimeout,
 		Clipboard:   true,
-		Lang:        sessionLang(sess.Environ(), prefs),
+		Lang:        screenLang(sess.Environ(), prefs),
 	}
 	if wantsLinear(sess, pty.Term, isPty, prefs) {
 		if isPty {
