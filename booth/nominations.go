@@ -179,23 +179,6 @@ func refusalText(p i18n.Printer, err error) string {
 	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(err.Error()))
 }
 
-// nominationState is a nomination's state in the member's words.
-func nominationState(p i18n.Printer, s models.NominationState) string {
-	switch s {
-	case models.NominationPending:
-		return p.C("nomination", "pending")
-	case models.NominationAccepted:
-		return p.C("nomination", "accepted")
-	case models.NominationDeclined:
-		return p.C("nomination", "declined")
-	case models.NominationWithdrawn:
-		return p.C("nomination", "withdrawn")
-	case models.NominationRejected:
-		return p.C("nomination", "rejected")
-	}
-	return string(s)
-}
-
 // homeNotices are home's lines about the member's membership and
 // nominations, under the header, and the keys they offer.
 func (m *model) homeNotices() (string, []key.Binding) {
@@ -322,7 +305,7 @@ func (m *model) nominationsKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.nomAction(func(ctx context.Context, nb NominationBackend) (string, error) {
 			out, err := nb.AnswerNomination(ctx, e.ID, id, a, "")
-			return m.p.T("Your nomination in %s is now %s.", e.ID, nominationState(m.p, out.State)), err
+			return m.p.T("Your nomination in %s is now %s.", e.ID, models.NominationStateIn(m.p, out.State)), err
 		})
 	}
 	return nil
@@ -450,7 +433,7 @@ func (m *model) nominationsView() (string, string, keyMap) {
 			if v.Supporters != nil {
 				who = strings.Join(v.Supporters, ", ")
 			}
-			line := m.p.T("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, nominationState(m.p, v.State), who)
+			line := m.p.T("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, models.NominationStateIn(m.p, v.State), who)
 			if v.NomineeID == m.s.Member.ID {
 				line = m.st.title.Render(m.p.T("you")) + " — " + line
 			}
