@@ -262,7 +262,7 @@ func (l *linear) loadElections(first bool) ([]models.MemberElection, error) {
 	}
 	now := l.s.Now()
 	if first {
-		l.line("\n" + l.p.N(len(list), "You have 1 election:", "You have %d elections:", len(list)))
+		l.line("\n" + l.p.N(len(list), "You have 1 election:", "You have %s elections:", thousands(int64(len(list)))))
 	} else {
 		l.line("\n" + l.p.T("Your elections, as of %s:", utc(now)))
 	}
