@@ -315,7 +315,7 @@ func cast(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State == models.Draft {
-		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
+		return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now())))
 	}
 	text, err := c.readBallot()
 	if err != nil {
@@ -326,14 +326,14 @@ func cast(ctx context.Context, c *cmdContext) error {
 		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input:"), err)
 	}
 	if c.dryRun {
-		fmt.Fprintf(c.out, "%sNothing was stored: this was a dry run. Run the same command without --dry-run to cast it.\n", readBack(e, b))
+		c.out.WriteString(readBack(c.p, e, b) + c.p.T("Nothing was stored: this was a dry run. Run the same command without --dry-run to cast it.") + "\n")
 		return nil
 	}
 	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, c.caster(), b)
 	if err != nil {
-		return castRefusal(id, err)
+		return castRefusal(c.p, id, err)
 	}
-	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
+	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(c.p, e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
 	fmt.Fprintln(c.sess.Stderr(), castNote(c.p, e.Election))
 	return nil
