@@ -243,7 +243,8 @@ func testNoticeCrash(t *testing.T, s models.Store) {
 }
 
 // The close folds the rows of notices to those who had not voted into
-// counts; a reminder is not sent after the close.
+// counts; a reminder is not sent after the close: its unsent rows are
+// skipped by the close itself.
 func testNoticeFoldAtClose(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(4), nil)
 	_, err := s.QueueNotice(ctx, announce, Officer)
@@ -262,7 +263,7 @@ func testNoticeFoldAtClose(t *testing.T, s models.Store) {
 	if !r.Folded {
 		t.Fatalf("the reminder's rows were kept after the close: %+v", r)
 	}
-	wantCounts(t, r, map[string]int{models.OutboxSent: 1, models.OutboxPending: 3})
+	wantCounts(t, r, map[string]int{models.OutboxSent: 1, models.OutboxSkipped: 3})
 	for _, nr := range r.Reasons {
 		if len(nr.Members) != 0 {
 			t.Errorf("a folded notice names members: %+v", nr)
@@ -323,7 +324,7 @@ func testNoticeClaimRace(t *testing.T, stores []models.Store) {
 // end is still working through its batch, must not be mailed "you have
 // not voted yet": the sending mark (the last moment before the SMTP
 // transaction) checks the roll again, as the claim does.
-func testNoticeVoteAfterClaim(t *testing.T, s models.Store) {
+func testNoticeSendingMarkChecksVote(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
 	now := T0.Add(2 * time.Hour)
 	At(s, now)
@@ -349,7 +350,7 @@ func testNoticeVoteAfterClaim(t *testing.T, s models.Store) {
 // the wire is recorded when it went out, and no row stays claimed or
 // sending for ever (notice status would show it pending for a closed
 // election, and nothing ever settles it: the close cleared its lease).
-func testNoticeCloseDuringBatch(t *testing.T, s models.Store) {
+func testNoticeCloseSettlesBatch(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
 	_, err := s.QueueNotice(ctx, announce, Officer)
 	must(t, err)
@@ -377,12 +378,11 @@ func testNoticeCloseDuringBatch(t *testing.T, s models.Store) {
 }
 
 // After the close a reminder keeps counts only: "who got a reminder says
-// who had not voted by then". But the counts are grouped by the mail
-// server's reply, and relays name the recipient in it (Postfix: "550
-// 5.1.1 <user@domain>: Recipient address rejected"), so the folded
-// counts still say which member had not voted when the reminder was
-// queued (its time is kept too).
-func testNoticeFoldNamesNoMember(t *testing.T, s models.Store) {
+// who had not voted by then". Relays name the recipient in their replies
+// (Postfix: "550 5.1.1 <user@domain>: Recipient address rejected"), so
+// the folded counts are grouped by state and booth's own reasons, never
+// by the server's text.
+func testNoticeFoldKeepsNoReply(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
 	_, err := s.QueueNotice(ctx, remind, Officer)
 	must(t, err)

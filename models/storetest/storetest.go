@@ -76,9 +76,9 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NoticeClaim", testNoticeClaim},
 		{"NoticeCrash", testNoticeCrash},
 		{"NoticeFoldAtClose", testNoticeFoldAtClose},
-		{"NoticeVoteAfterClaim", testNoticeVoteAfterClaim},
-		{"NoticeCloseDuringBatch", testNoticeCloseDuringBatch},
-		{"NoticeFoldNamesNoMember", testNoticeFoldNamesNoMember},
+		{"NoticeSendingMarkChecksVote", testNoticeSendingMarkChecksVote},
+		{"NoticeCloseSettlesBatch", testNoticeCloseSettlesBatch},
+		{"NoticeFoldKeepsNoReply", testNoticeFoldKeepsNoReply},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
