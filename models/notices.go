@@ -79,10 +79,6 @@ func ParseNoticeKind(s string) (NoticeKind, error) {
 	return k, nil
 }
 
-// OnlyWhileOpen says whether a notice of kind k is sent only while its
-// election is open.
-func (k NoticeKind) OnlyWhileOpen() bool { return noticeKinds[k].open }
-
 // Audience is who gets a notice of kind k.
 func (k NoticeKind) Audience() Audience { return noticeKinds[k].audience }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,9 +37,9 @@ type Mailer interface {
 var ErrMailUncertain = errors.New("the connection broke before the mail server confirmed the mail: it may or may not have arrived")
 
 // ErrMailServerDown: no connection to the mail server could be made (it
-// is down, or refused TLS or the password). The batch stops there: its
-// other mails are not each tried and counted as failed attempts while
-// the server is down.
+// is down, or refused TLS, the password or booth's sender address). That
+// is not any member's fault: the batch stops there, and its rows go back
+// pending without counting an attempt, due after the front end's backoff.
 var ErrMailServerDown = errors.New("no connection to the mail server")
 
 // NoticeConfig is how this front end sends notices.
@@ -328,6 +329,14 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 		case errors.Is(err, ErrMailUncertain):
 			d.State, d.Reason = OutboxUncertain, oneLineError(err)
 			st.Uncertain++
+		case errors.Is(err, ErrMailServerDown):
+			// This row and the rest of the batch wait for the server.
+			wait := s.mailDown.failed()
+			for _, rest := range items[i:] {
+				done = append(done, Delivery{NoticeID: rest.Notice.ID(), MemberID: rest.MemberID, State: OutboxPending,
+					Reason: oneLineError(err), RetryIn: wait, Uncharged: true})
+			}
+			down = err
 		default:
 			d = deliveryAfterError(*it, err)
 			if d.State == OutboxFailed {
@@ -336,12 +345,11 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 				st.Retried++
 			}
 		}
-		done = append(done, d)
-		if errors.Is(err, ErrMailServerDown) {
-			// The rest of the batch goes back once its lease runs out.
-			down = err
+		if down != nil {
 			break
 		}
+		s.mailDown.reset()
+		done = append(done, d)
 	}
 	// What was mailed is recorded even when ctx ended (SIGTERM): the
 	// marks are what keeps a mail from going out twice.
@@ -351,6 +359,27 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 		return err
 	}
 	return down
+}
+
+// serverBackoff is how long a front end leaves its rows to the mail
+// server's recovery: 1 minute after it was found down, doubling up to 15
+// minutes while it stays down, back to nothing at the first mail it takes.
+type serverBackoff struct {
+	mu   sync.Mutex
+	wait time.Duration
+}
+
+func (b *serverBackoff) failed() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.wait = min(max(time.Minute, 2*b.wait), 15*time.Minute)
+	return b.wait
+}
+
+func (b *serverBackoff) reset() {
+	b.mu.Lock()
+	b.wait = 0
+	b.mu.Unlock()
 }
 
 // pacer spaces mails out to a rate.
