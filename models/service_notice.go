@@ -157,6 +157,12 @@ func (s *Service) QueueNoticeByHand(ctx context.Context, electionID string, k No
 	return n, rows, err
 }
 
+// RetryFailedNotices queues again the failed mails of the election's
+// notices of kind k, once the officers fixed what failed them.
+func (s *Service) RetryFailedNotices(ctx context.Context, electionID string, k NoticeKind, actor string) (int, error) {
+	return s.store.RetryFailedNotices(ctx, electionID, k, actor)
+}
+
 // NoticePreview is what a dry run shows: who would get the notice now,
 // and one of its mails.
 type NoticePreview struct {

@@ -223,6 +223,27 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 	return marked, err
 }
 
+// RetryFailedNotices puts the failed rows of an election's notices of a
+// kind back to pending.
+func (s *Store) RetryFailedNotices(ctx context.Context, electionID string, k models.NoticeKind, actor string) (int, error) {
+	var rows int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadElection(ctx, tx, electionID); err != nil {
+			return err
+		}
+		n, err := rowsAffected(tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', reason = '', attempts = 0, due_at = NULL, holder = NULL, lease_until = NULL
+			WHERE state = 'failed'
+			AND notice_id IN (SELECT id FROM notices WHERE election_id = ? AND kind = ? AND folded IS NULL)
+			AND member_id IN (SELECT id FROM members WHERE email <> '')`, electionID, string(k)))
+		if err != nil {
+			return err
+		}
+		rows = int(n)
+		return s.appendAudit(ctx, tx, actor, models.AuditNoticeRetried(electionID, k, rows))
+	})
+	return rows, err
+}
+
 // NoticeReports reads an election's notices and their outbox counts.
 func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
 	var out []models.NoticeReport

@@ -407,3 +407,35 @@ func testNoticeFoldKeepsNoReply(t *testing.T, s models.Store) {
 		}
 	}
 }
+
+// An officer who fixed what failed the rows (the sender, a member's
+// address) queues the failed ones again: they go out with a fresh count
+// of attempts, the sent ones are left alone.
+func testNoticeRetryFailed(t *testing.T, s models.Store) {
+	Setup(t, s, MemberIDs(3), nil)
+	_, err := s.QueueNotice(ctx, announce, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", []models.Delivery{
+		{NoticeID: announce.ID(), MemberID: "m000", State: models.OutboxSent},
+		{NoticeID: announce.ID(), MemberID: "m001", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
+		{NoticeID: announce.ID(), MemberID: "m002", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
+	}, nil, noticeLease)
+	must(t, err)
+	n, err := s.RetryFailedNotices(ctx, "e1", models.NoticeAnnounce, Officer)
+	must(t, err)
+	if n != 2 {
+		t.Errorf("re-queued %d, want the 2 failed", n)
+	}
+	wantCounts(t, report(t, s, announce), map[string]int{models.OutboxSent: 1, models.OutboxPending: 2})
+	again, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	if len(again) != 2 || again[0].Attempts != 0 {
+		t.Errorf("claimed again %+v, want m001 and m002 with no attempts counted", again)
+	}
+	_, err = s.RetryFailedNotices(ctx, "nope", models.NoticeAnnounce, Officer)
+	wantErr(t, "an unknown election", err, models.ErrNotFound)
+}

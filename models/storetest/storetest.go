@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NoticeSendingMarkChecksVote", testNoticeSendingMarkChecksVote},
 		{"NoticeCloseSettlesBatch", testNoticeCloseSettlesBatch},
 		{"NoticeFoldKeepsNoReply", testNoticeFoldKeepsNoReply},
+		{"NoticeRetryFailed", testNoticeRetryFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
