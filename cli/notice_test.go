@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+
 	"vote.example.org/booth/models/mailer/mailpittest"
 )
 
