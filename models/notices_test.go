@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/mailer"
 )
 
@@ -94,7 +95,7 @@ func TestMemberNotices(t *testing.T) {
 	d.Title = "Board \x1b[2J2026"
 	e.open(t, d)
 	ns, err := e.svc.MemberNotices(ctx, memberID(0))
-	if err != nil || len(ns) != 1 || ns[0].ElectionID != "e1" || !strings.Contains(ns[0].Text, "you have not voted yet") {
+	if err != nil || len(ns) != 1 || ns[0].ElectionID != "e1" || !strings.Contains(ns[0].Line(i18n.Printer{}), "you have not voted yet") {
 		t.Fatalf("before voting: %+v %v", ns, err)
 	}
 	must(t, e.store.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: memberID(0), ReceiptHash: sha256.Sum256([]byte("r")), Sealed: []byte("x")}))

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Mail is one notice as it is mailed: plain text, to one member.
@@ -433,9 +435,22 @@ func (s *Service) NoticeReports(ctx context.Context, electionID string) ([]Notic
 type MemberNotice struct {
 	ElectionID string
 	Kind       NoticeKind
-	// Text is one line, from the election's title (not yet made safe:
-	// callers sanitise it as any text others wrote).
-	Text string
+	// Title is the election's (not yet made safe: callers sanitise the
+	// line as any text others wrote); Closes its effective close.
+	Title  string
+	Closes time.Time
+	// translations are the officers' titles in other languages.
+	translations map[string]Translation
+}
+
+// Line is the notice as one line in p's language.
+func (n MemberNotice) Line(p i18n.Printer) string {
+	closes := n.Closes.UTC().Format("2006-01-02 15:04 UTC")
+	title := Definition{Title: n.Title, Translations: n.translations}.In(p.Lang()).Title
+	if n.Kind == NoticeExtended {
+		return p.T("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", title, closes)
+	}
+	return p.T("Voting in “%s” is open until %s, and you have not voted yet.", title, closes)
 }
 
 // MemberNotices are the notices the member sees in the booth and in
@@ -471,11 +486,9 @@ func NoticeOf(e Election, onRoll, voted bool, now time.Time) (MemberNotice, bool
 	if !onRoll || voted || !e.IsOpenAt(now) {
 		return MemberNotice{}, false
 	}
-	closes := e.EffectiveClose().UTC().Format("2006-01-02 15:04 UTC")
+	n := MemberNotice{ElectionID: e.ID, Kind: NoticeRemind, Title: e.Title, Closes: e.EffectiveClose(), translations: e.Translations}
 	if e.Extensions > 0 {
-		return MemberNotice{ElectionID: e.ID, Kind: NoticeExtended,
-			Text: fmt.Sprintf("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", e.Title, closes)}, true
+		n.Kind = NoticeExtended
 	}
-	return MemberNotice{ElectionID: e.ID, Kind: NoticeRemind,
-		Text: fmt.Sprintf("Voting in “%s” is open until %s, and you have not voted yet.", e.Title, closes)}, true
+	return n, true
 }
