@@ -182,6 +182,9 @@ func whoami(ctx context.Context, c *cmdContext) error {
 }
 
 func status(ctx context.Context, c *cmdContext) error {
+	if err := renewalNotice(ctx, c); err != nil {
+		return err
+	}
 	if err := myNominationLines(ctx, c); err != nil {
 		return err
 	}
