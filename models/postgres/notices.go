@@ -96,50 +96,11 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 		// the reminder was queued) claims the next rows at once, so the
 		// caller stops only when nothing is due.
 		for {
-			rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
-					e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
-				FROM outbox o
-				JOIN notices n ON n.id = o.notice_id
-				JOIN elections e ON e.id = n.election_id
-				JOIN members m ON m.id = o.member_id
-				LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
-				WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= $1)
-				ORDER BY o.state, o.notice_id, o.member_id LIMIT $2
-				FOR UPDATE OF o SKIP LOCKED`, nanos(now), limit)
-			type skip struct{ notice, member, reason string }
-			var skips []skip
-			n := 0
-			for rows.Next() {
-				n++
-				var it models.OutboxItem
-				var noticeID, kind, state, status string
-				var cancelled, voted bool
-				if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
-					&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
-					rows.Close()
-					return err
-				}
-				it.Notice.Kind = models.NoticeKind(kind)
-				es := models.ElectionState(state)
-				if cancelled {
-					es = models.Cancelled
-				}
-				if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
-					skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
-					continue
-				}
-				items = append(items, it)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			batch, n, err := claimDue(ctx, tx, now, limit)
+			if err != nil {
 				return err
 			}
-			for _, sk := range skips {
-				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, due_at = NULL WHERE notice_id = $2 AND member_id = $3`,
-					sk.reason, sk.notice, sk.member); err != nil {
-					return err
-				}
-			}
+			items = batch
 			if len(items) > 0 || n < limit {
 				break
 			}
@@ -159,6 +120,55 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 		return err
 	})
 	return items, err
+}
+
+// claimDue reads up to limit due pending rows, in key order, and marks
+// those CheckClaim skips; it returns the others and how many it read.
+func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items []models.OutboxItem, scanned int, err error) {
+	rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
+			e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
+		FROM outbox o
+		JOIN notices n ON n.id = o.notice_id
+		JOIN elections e ON e.id = n.election_id
+		JOIN members m ON m.id = o.member_id
+		LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
+		WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= $1)
+		ORDER BY o.state, o.notice_id, o.member_id LIMIT $2
+		FOR UPDATE OF o SKIP LOCKED`, nanos(now), limit)
+	type skip struct{ notice, member, reason string }
+	var skips []skip
+	for rows.Next() {
+		scanned++
+		var it models.OutboxItem
+		var noticeID, kind, state, status string
+		var cancelled, voted bool
+		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		it.Notice.Kind = models.NoticeKind(kind)
+		es := models.ElectionState(state)
+		if cancelled {
+			es = models.Cancelled
+		}
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
+			continue
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for _, sk := range skips {
+		if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, due_at = NULL WHERE notice_id = $2 AND member_id = $3`,
+			sk.reason, sk.notice, sk.member); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, scanned, nil
 }
 
 // RecordDeliveries records done and marks next as sending, in one
