@@ -2,7 +2,7 @@
 // operation and invariant (one ballot per member, the sealed box in
 // receipt-hash order, receipts, replacement, roll marks equal to ballots,
 // the election lifecycle, the audit chain, results and bundles, session
-// leases, kiosk codes, staff and devices), run the same way against each
+// leases, kiosk codes, staff and devices, members' preferences), run the same way against each
 // implementation, so that the SQLite and PostgreSQL stores behave alike.
 // Each store's tests call Run and RunShared; the fixtures here serve their
 // implementation-specific tests too.
@@ -71,6 +71,13 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CodeLog", testCodeLog},
 		{"CodeRecords", testCodeRecords},
 		{"CodeIssueRefusals", testCodeIssueRefusals},
+		{"Ready", testReady},
+		{"TrusteeSessions", testTrusteeSessions},
+		{"Standing", testStanding},
+		{"ElectorateInGoodStanding", testElectorateInGoodStanding},
+		{"NominationRules", testNominationRules},
+		{"CloseNominations", testCloseNominations},
+		{"Preferences", testPreferences},
 		{"NoticeQueue", testNoticeQueue},
 		{"NoticeNoAddress", testNoticeNoAddress},
 		{"NoticeClaim", testNoticeClaim},
@@ -116,6 +123,8 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"KeyRace", testKeyRace},
 		{"OrderSecretRace", testOrderSecretRace},
 		{"CodeRateRace", testCodeRateRace},
+		{"NominateRace", testNominateRace},
+		{"AcceptWhileClosing", testAcceptWhileClosing},
 		{"NoticeClaimRace", testNoticeClaimRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
