@@ -146,7 +146,7 @@ func (m *model) voteNotices(now time.Time) []string {
 	var out []string
 	for _, e := range m.home.list {
 		if n, ok := models.NoticeOf(e.Election, e.OnRoll, e.Voted, now); ok {
-			out = append(out, hang(lines(wrap(m.st.warn.Render(safetext.Sanitize(n.Text)), m.w-2)), m.st.warn.Render("! "), "  ")...)
+			out = append(out, hang(lines(wrap(m.st.warn.Render(safetext.Sanitize(n.Line(m.p))), m.w-2)), m.st.warn.Render("! "), "  ")...)
 		}
 	}
 	return out

@@ -106,9 +106,9 @@ func kindList() string {
 
 func newNoticeSendCmd() *cobra.Command {
 	var f mailFlags
-	var dryRun bool
+	var dryRun, retry bool
 	cmd := &cobra.Command{
-		Use:   "send ELECTION KIND [--dry-run]",
+		Use:   "send ELECTION KIND [--dry-run | --retry-failed]",
 		Short: "Send a notice now (" + kindList() + "), or preview it",
 		Long: `Queue a notice for the members it concerns and mail it: announce (to the
 roll), remind (to the members on the roll who have not voted), extended (the
@@ -118,18 +118,26 @@ get it. An announcement, an extension and the results go out once; each
 reminder sent by hand is a new one.
 
 --dry-run queues and mails nothing: it prints how many members would get
-the notice now and one of the mails as it would be sent.`,
+the notice now and one of the mails as it would be sent.
+
+--retry-failed queues again the mails of the election's notices of KIND that
+failed for good (booth notice status lists them), once you fixed their cause:
+a member's address, or the mail server's settings.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runNoticeSend(cmd, f, args[0], args[1], dryRun)
+			if dryRun && retry {
+				return errors.New("--dry-run and --retry-failed do not go together: preview a notice, or send its failed mails again")
+			}
+			return runNoticeSend(cmd, f, args[0], args[1], dryRun, retry)
 		},
 	}
+	cmd.Flags().BoolVar(&retry, "retry-failed", false, "queue again the failed mails of the notices of KIND, then mail them")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print who would get it and one example; send nothing")
 	f.add(cmd.Flags(), true)
 	return cmd
 }
 
-func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, dryRun bool) error {
+func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, dryRun, retry bool) error {
 	kind, err := models.ParseNoticeKind(kindArg)
 	if err != nil {
 		return err
@@ -151,6 +159,14 @@ func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, 
 			}
 			printPreview(out, electionID, kind, p)
 			return nil
+		}
+		if retry {
+			rows, err := s.RetryFailedNotices(ctx, electionID, kind, actor())
+			if err != nil {
+				return noticeError(err, electionID)
+			}
+			fmt.Fprintf(out, "queued again the failed %s mails of election %s for %d members\n", kind, safetext.Sanitize(electionID), rows)
+			return deliver(ctx, cmd, s)
 		}
 		n, rows, err := s.QueueNoticeByHand(ctx, electionID, kind, actor())
 		switch {

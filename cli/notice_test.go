@@ -4,6 +4,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"vote.example.org/booth/models/mailer/mailpittest"
 )
 
 // Mistakes in booth notice are refused with what to do.
@@ -57,5 +59,29 @@ func TestNoticeDryRun(t *testing.T) {
 	}
 	if out := mustBooth(t, "", "notice", "status", "e1", "--data", data); !strings.Contains(out, "No notice was sent") {
 		t.Errorf("a dry run queued something:\n%s", out)
+	}
+}
+
+// Mails a relay refused for good go out again with --retry-failed once
+// the officer fixed the cause; the sent ones are not sent twice.
+func TestNoticeRetryFailed(t *testing.T) {
+	refusing := mailpittest.Start(t, "--enable-chaos", "--chaos-triggers", "Recipient:550:100")
+	data, _ := noticeElection(t, 2)
+	out := mustBooth(t, "", "notice", "send", "e1", "announce", "--data", data, "--smtp", refusing.URL(), "--mail-from", "vote@example.org")
+	if !strings.Contains(out, "mailed 0; 0 to retry later, 2 failed") {
+		t.Fatalf("booth notice send to a refusing relay:\n%s", out)
+	}
+	mp := mailpittest.Start(t)
+	out = mustBooth(t, "", "notice", "send", "e1", "announce", "--retry-failed", "--data", data, "--smtp", mp.URL(), "--mail-from", "vote@example.org")
+	if !strings.Contains(out, "queued again the failed announce mails of election e1 for 2 members") || !strings.Contains(out, "mailed 2;") || len(mp.Messages(t)) != 2 {
+		t.Errorf("--retry-failed:\n%s", out)
+	}
+	out = mustBooth(t, "", "notice", "send", "e1", "announce", "--retry-failed", "--data", data, "--smtp", mp.URL(), "--mail-from", "vote@example.org")
+	if !strings.Contains(out, "for 0 members") || len(mp.Messages(t)) != 2 {
+		t.Errorf("--retry-failed once all were sent:\n%s", out)
+	}
+	code, _, errOut := booth(t, "", "notice", "send", "e1", "announce", "--retry-failed", "--dry-run", "--data", data)
+	if code == 0 || !strings.Contains(errOut, "do not go together") {
+		t.Errorf("--retry-failed --dry-run: exit %d, %q", code, errOut)
 	}
 }

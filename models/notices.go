@@ -124,7 +124,41 @@ const (
 	ReasonVoted     = "the member voted before it was sent"
 	ReasonNotOpen   = "the election was no longer open when it was due"
 	ReasonInactive  = "the member is no longer active"
+	// ReasonRefused and ReasonRetry stand for a mail server's replies in
+	// the counts kept after the close (FoldReasons).
+	ReasonRefused = "the mail server refused it"
+	ReasonRetry   = "the mail server failed for now; it was to be tried again"
 )
+
+// FoldReasons is what the counts kept after the close say: the states and
+// booth's own reasons, never a mail server's reply, which can name the
+// recipient (Postfix: "550 5.1.1 <user@domain>: …") and so say who had
+// not voted. Groups that become equal are merged.
+func FoldReasons(rs []NoticeReason) []NoticeReason {
+	var out []NoticeReason
+	for _, nr := range rs {
+		switch nr.Reason {
+		case "", ReasonNoAddress, ReasonUncertain, ReasonVoted, ReasonNotOpen, ReasonInactive:
+		default:
+			switch nr.State {
+			case OutboxUncertain:
+				nr.Reason = ReasonUncertain
+			case OutboxPending:
+				nr.Reason = ReasonRetry
+			default:
+				nr.Reason = ReasonRefused
+			}
+		}
+		nr.Members = nil
+		i := slices.IndexFunc(out, func(o NoticeReason) bool { return o.State == nr.State && o.Reason == nr.Reason })
+		if i < 0 {
+			out = append(out, nr)
+			continue
+		}
+		out[i].Count += nr.Count
+	}
+	return out
+}
 
 // OutboxItem is a claimed row: a mail to send.
 type OutboxItem struct {
@@ -169,6 +203,18 @@ type Delivery struct {
 	State   string
 	Reason  string
 	RetryIn time.Duration
+	// Uncharged: the failure was booth's or the mail server's (it was
+	// down, or refused the sender), not the member's: the row goes back
+	// pending without counting an attempt.
+	Uncharged bool
+}
+
+// Charge is the attempts a delivery adds to its row.
+func (d Delivery) Charge() int {
+	if d.State == OutboxSent || d.Uncharged {
+		return 0
+	}
+	return 1
 }
 
 // MaxNoticeAttempts is how often a mail is tried before it fails for good.

@@ -23,6 +23,8 @@ type Service struct {
 	CodeRate CodeRate
 	// notices is how this front end mails notices (SetNotices).
 	notices NoticeConfig
+	// mailDown backs off the delivery while the mail server is down.
+	mailDown serverBackoff
 }
 
 // NewService returns the service over store, with the system clock and

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Mail is one notice as it is mailed: plain text, to one member.
@@ -36,9 +39,9 @@ type Mailer interface {
 var ErrMailUncertain = errors.New("the connection broke before the mail server confirmed the mail: it may or may not have arrived")
 
 // ErrMailServerDown: no connection to the mail server could be made (it
-// is down, or refused TLS or the password). The batch stops there: its
-// other mails are not each tried and counted as failed attempts while
-// the server is down.
+// is down, or refused TLS, the password or booth's sender address). That
+// is not any member's fault: the batch stops there, and its rows go back
+// pending without counting an attempt, due after the front end's backoff.
 var ErrMailServerDown = errors.New("no connection to the mail server")
 
 // NoticeConfig is how this front end sends notices.
@@ -154,6 +157,12 @@ func (s *Service) QueueNoticeByHand(ctx context.Context, electionID string, k No
 	n := Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}
 	rows, err := s.store.QueueNotice(ctx, n, actor)
 	return n, rows, err
+}
+
+// RetryFailedNotices queues again the failed mails of the election's
+// notices of kind k, once the officers fixed what failed them.
+func (s *Service) RetryFailedNotices(ctx context.Context, electionID string, k NoticeKind, actor string) (int, error) {
+	return s.store.RetryFailedNotices(ctx, electionID, k, actor)
 }
 
 // NoticePreview is what a dry run shows: who would get the notice now,
@@ -328,6 +337,14 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 		case errors.Is(err, ErrMailUncertain):
 			d.State, d.Reason = OutboxUncertain, oneLineError(err)
 			st.Uncertain++
+		case errors.Is(err, ErrMailServerDown):
+			// This row and the rest of the batch wait for the server.
+			wait := s.mailDown.failed()
+			for _, rest := range items[i:] {
+				done = append(done, Delivery{NoticeID: rest.Notice.ID(), MemberID: rest.MemberID, State: OutboxPending,
+					Reason: oneLineError(err), RetryIn: wait, Uncharged: true})
+			}
+			down = err
 		default:
 			d = deliveryAfterError(*it, err)
 			if d.State == OutboxFailed {
@@ -336,12 +353,11 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 				st.Retried++
 			}
 		}
-		done = append(done, d)
-		if errors.Is(err, ErrMailServerDown) {
-			// The rest of the batch goes back once its lease runs out.
-			down = err
+		if down != nil {
 			break
 		}
+		s.mailDown.reset()
+		done = append(done, d)
 	}
 	// What was mailed is recorded even when ctx ended (SIGTERM): the
 	// marks are what keeps a mail from going out twice.
@@ -351,6 +367,27 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 		return err
 	}
 	return down
+}
+
+// serverBackoff is how long a front end leaves its rows to the mail
+// server's recovery: 1 minute after it was found down, doubling up to 15
+// minutes while it stays down, back to nothing at the first mail it takes.
+type serverBackoff struct {
+	mu   sync.Mutex
+	wait time.Duration
+}
+
+func (b *serverBackoff) failed() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.wait = min(max(time.Minute, 2*b.wait), 15*time.Minute)
+	return b.wait
+}
+
+func (b *serverBackoff) reset() {
+	b.mu.Lock()
+	b.wait = 0
+	b.mu.Unlock()
 }
 
 // pacer spaces mails out to a rate.
@@ -398,9 +435,22 @@ func (s *Service) NoticeReports(ctx context.Context, electionID string) ([]Notic
 type MemberNotice struct {
 	ElectionID string
 	Kind       NoticeKind
-	// Text is one line, from the election's title (not yet made safe:
-	// callers sanitise it as any text others wrote).
-	Text string
+	// Title is the election's (not yet made safe: callers sanitise the
+	// line as any text others wrote); Closes its effective close.
+	Title  string
+	Closes time.Time
+	// translations are the officers' titles in other languages.
+	translations map[string]Translation
+}
+
+// Line is the notice as one line in p's language.
+func (n MemberNotice) Line(p i18n.Printer) string {
+	closes := n.Closes.UTC().Format("2006-01-02 15:04 UTC")
+	title := Definition{Title: n.Title, Translations: n.translations}.In(p.Lang()).Title
+	if n.Kind == NoticeExtended {
+		return p.T("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", title, closes)
+	}
+	return p.T("Voting in “%s” is open until %s, and you have not voted yet.", title, closes)
 }
 
 // MemberNotices are the notices the member sees in the booth and in
@@ -436,11 +486,9 @@ func NoticeOf(e Election, onRoll, voted bool, now time.Time) (MemberNotice, bool
 	if !onRoll || voted || !e.IsOpenAt(now) {
 		return MemberNotice{}, false
 	}
-	closes := e.EffectiveClose().UTC().Format("2006-01-02 15:04 UTC")
+	n := MemberNotice{ElectionID: e.ID, Kind: NoticeRemind, Title: e.Title, Closes: e.EffectiveClose(), translations: e.Translations}
 	if e.Extensions > 0 {
-		return MemberNotice{ElectionID: e.ID, Kind: NoticeExtended,
-			Text: fmt.Sprintf("Voting in “%s” is extended to %s for its quorum, and you have not voted yet.", e.Title, closes)}, true
+		n.Kind = NoticeExtended
 	}
-	return MemberNotice{ElectionID: e.ID, Kind: NoticeRemind,
-		Text: fmt.Sprintf("Voting in “%s” is open until %s, and you have not voted yet.", e.Title, closes)}, true
+	return n, true
 }

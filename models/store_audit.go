@@ -235,6 +235,12 @@ func AuditNoticeQueued(n Notice, rows int) AuditEvent {
 	return AuditEvent{"notice.queue", fmt.Sprintf("notice %s queued for %d members", n.ID(), rows)}
 }
 
+// AuditNoticeRetried records the failed rows of an election's notices of
+// one kind put back to pending by an officer.
+func AuditNoticeRetried(electionID string, k NoticeKind, rows int) AuditEvent {
+	return AuditEvent{"notice.retry", fmt.Sprintf("failed %s notices of election %s queued again for %d members", k, electionID, rows)}
+}
+
 // AuditFoundation records the foundation's membership rules set.
 func AuditFoundation(f Foundation) AuditEvent {
 	return AuditEvent{"foundation.set", fmt.Sprintf("membership rules set: term %d months, renewal window %d days, grace %d days",

@@ -32,6 +32,12 @@ type NoticeStore interface {
 	// not send it. The other rows of a batch keep the lease of their
 	// claim, so a caller claims no more than it sends within a lease.
 	RecordDeliveries(ctx context.Context, holder string, done []Delivery, next *OutboxItem, lease time.Duration) (bool, error)
+	// RetryFailedNotices puts the failed rows of the election's notices of
+	// kind k back to pending with no attempts counted (the officers fixed
+	// what failed them: the sender, an address), except those of members
+	// still without an address and of notices folded at the close. It
+	// audits the re-queuing and returns the rows re-queued.
+	RetryFailedNotices(ctx context.Context, electionID string, k NoticeKind, actor string) (int, error)
 	// NoticeReports lists an election's notices, oldest first, with the
 	// outbox's counts and reasons.
 	NoticeReports(ctx context.Context, electionID string) ([]NoticeReport, error)

@@ -182,6 +182,9 @@ func whoami(ctx context.Context, c *cmdContext) error {
 }
 
 func status(ctx context.Context, c *cmdContext) error {
+	if err := renewalNotice(ctx, c); err != nil {
+		return err
+	}
 	if err := myNominationLines(ctx, c); err != nil {
 		return err
 	}
@@ -198,7 +201,7 @@ func status(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	for _, n := range notices {
-		c.out.WriteString(c.p.T("Notice: %s", safetext.Sanitize(n.Text)) + "\n")
+		c.out.WriteString(c.p.T("Notice: %s", safetext.Sanitize(n.Line(c.p))) + "\n")
 	}
 	if len(notices) > 0 {
 		c.out.WriteString("\n")

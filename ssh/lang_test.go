@@ -59,6 +59,10 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	// same column although the header's words are twice as wide.
 	// The table follows the notices, if any.
 	ls := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	// The notice of the open election comes first, in Japanese too.
+	if !strings.Contains(ls[0], "「理事会 2026」の投票は") {
+		t.Errorf("the notice in Japanese: %q", ls[0])
+	}
 	h := slices.IndexFunc(ls, func(l string) bool { return strings.Contains(l, "題名") })
 	if h < 0 || h+1 >= len(ls) || !strings.Contains(ls[h+1], "理事会") {
 		t.Fatalf("status in Japanese has no table with a header and a row:\n%s", out)

@@ -91,8 +91,12 @@ func TestNominationJourneyOverSSH(t *testing.T) {
 
 	// Standing: three renew themselves; an officer lapses one.
 	ok("m00", "whoami", "", "in good standing until 2027-01-20: renew now with 'renew'")
+	ok("m00", "status", "", "Notice: Your membership ends 2027-01-20: renew it with 'ssh HOST renew'.")
 	for _, id := range []string{"m00", "m01", "m02"} {
 		ok(id, "renew", "", "you are in good standing until 2028-01-20")
+	}
+	if out, _, _ := e.run("m00", "status", ""); strings.Contains(out, "renew") {
+		t.Errorf("status after renewing still asks to renew:\n%s", out)
 	}
 	refused("m04", "renew", "", "renewal opens 2027-06-10")
 	_, err = e.svc.Lapse(bg, "m03", "dues unpaid", "officer")

@@ -132,7 +132,10 @@ func New(cfg Config) (*Mailer, error) {
 
 // dkimOptions reads the DKIM key. go-msgauth signs the bytes that go on
 // the wire, with relaxed canonicalisation (relays may refold headers),
-// over the headers a spam filter weighs.
+// over the headers a spam filter weighs. The headers a phisher would add
+// to a replayed notice (From, To, Subject, Reply-To, Cc) are listed once
+// more than the mail has them (oversigning), so adding one breaks the
+// signature.
 func dkimOptions(cfg Config) (*dkim.SignOptions, error) {
 	if cfg.DKIMDomain == "" || cfg.DKIMSelector == "" {
 		return nil, errors.New("DKIM needs --dkim-domain and --dkim-selector with --dkim-key")
@@ -148,7 +151,7 @@ func dkimOptions(cfg Config) (*dkim.SignOptions, error) {
 	return &dkim.SignOptions{
 		Domain: cfg.DKIMDomain, Selector: cfg.DKIMSelector, Signer: key,
 		HeaderCanonicalization: dkim.CanonicalizationRelaxed, BodyCanonicalization: dkim.CanonicalizationRelaxed,
-		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "List-Id", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"},
+		HeaderKeys: []string{"From", "From", "To", "To", "Subject", "Subject", "Reply-To", "Cc", "Date", "Message-ID", "Auto-Submitted", "List-Id", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"},
 	}, nil
 }
 
@@ -158,9 +161,13 @@ func dkimOptions(cfg Config) (*dkim.SignOptions, error) {
 func (m *Mailer) Message(ml models.Mail) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(m.from)
-	if err := msg.AddToFormat(oneLine(ml.ToName), ml.To); err != nil {
-		return nil, &models.PermanentMailError{Err: fmt.Errorf("the member's address %q: %w", ml.To, err)}
+	to, err := mail.ParseAddress(ml.To)
+	if err != nil || to.Name != "" {
+		return nil, &models.PermanentMailError{Err: fmt.Errorf("the member's address %q is not a bare mail address", ml.To)}
 	}
+	// mail.Address quotes the name (a member may be called José "Pepe,
+	// el de Lugo" García); a name formatted by hand would end the quote.
+	msg.AddToMailAddress(&mail.Address{Name: oneLine(ml.ToName), Address: to.Address})
 	msg.Subject(oneLine(ml.Subject))
 	msg.SetMessageIDWithValue(ml.MessageID)
 	msg.SetDate()
@@ -221,10 +228,12 @@ func (m *Mailer) Send(ctx context.Context, ml models.Mail) error {
 // server's reply says, and without one the mail's fate is unknown.
 func (m *Mailer) transact(c *smtp.Client, to string, raw []byte) error {
 	if err := c.UpdateDeadline(m.timeout); err != nil {
-		return err
+		return fmt.Errorf("%w: %v", models.ErrMailServerDown, err)
 	}
 	if err := c.Mail("<" + m.from.Address + ">"); err != nil {
-		return classify("MAIL FROM", err)
+		// A refused sender is booth's configuration (or the server's
+		// state), never the member's: no member's row is charged.
+		return fmt.Errorf("%w: the server refused the sender %s (MAIL FROM): %v; check --mail-from", models.ErrMailServerDown, m.from.Address, err)
 	}
 	if err := c.Rcpt("<" + to + ">"); err != nil {
 		return classify("RCPT TO", err)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,46 +92,17 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 			WHERE state = 'claimed' AND lease_until <= $1`, nanos(now)); err != nil {
 			return err
 		}
-		rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
-				e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
-			FROM outbox o
-			JOIN notices n ON n.id = o.notice_id
-			JOIN elections e ON e.id = n.election_id
-			JOIN members m ON m.id = o.member_id
-			LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
-			WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= $1)
-			ORDER BY o.state, o.notice_id, o.member_id LIMIT $2
-			FOR UPDATE OF o SKIP LOCKED`, nanos(now), limit)
-		type skip struct{ notice, member, reason string }
-		var skips []skip
-		for rows.Next() {
-			var it models.OutboxItem
-			var noticeID, kind, state, status string
-			var cancelled, voted bool
-			if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
-				&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
-				rows.Close()
+		// A batch whose every row was skipped (members who voted since
+		// the reminder was queued) claims the next rows at once, so the
+		// caller stops only when nothing is due.
+		for {
+			batch, n, err := claimDue(ctx, tx, now, limit)
+			if err != nil {
 				return err
 			}
-			it.Notice.Kind = models.NoticeKind(kind)
-			es := models.ElectionState(state)
-			if cancelled {
-				es = models.Cancelled
-			}
-			if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
-				skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
-				continue
-			}
-			items = append(items, it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, sk := range skips {
-			if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, due_at = NULL WHERE notice_id = $2 AND member_id = $3`,
-				sk.reason, sk.notice, sk.member); err != nil {
-				return err
+			items = batch
+			if len(items) > 0 || n < limit {
+				break
 			}
 		}
 		if len(items) == 0 {
@@ -148,6 +120,55 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 		return err
 	})
 	return items, err
+}
+
+// claimDue reads up to limit due pending rows, in key order, and marks
+// those CheckClaim skips; it returns the others and how many it read.
+func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items []models.OutboxItem, scanned int, err error) {
+	rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
+			e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
+		FROM outbox o
+		JOIN notices n ON n.id = o.notice_id
+		JOIN elections e ON e.id = n.election_id
+		JOIN members m ON m.id = o.member_id
+		LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
+		WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= $1)
+		ORDER BY o.state, o.notice_id, o.member_id LIMIT $2
+		FOR UPDATE OF o SKIP LOCKED`, nanos(now), limit)
+	type skip struct{ notice, member, reason string }
+	var skips []skip
+	for rows.Next() {
+		scanned++
+		var it models.OutboxItem
+		var noticeID, kind, state, status string
+		var cancelled, voted bool
+		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		it.Notice.Kind = models.NoticeKind(kind)
+		es := models.ElectionState(state)
+		if cancelled {
+			es = models.Cancelled
+		}
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
+			continue
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for _, sk := range skips {
+		if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, due_at = NULL WHERE notice_id = $2 AND member_id = $3`,
+			sk.reason, sk.notice, sk.member); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, scanned, nil
 }
 
 // RecordDeliveries records done and marks next as sending, in one
@@ -169,25 +190,71 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 			// what another front end decided, except that a mail known
 			// to be sent is recorded as sent.
 			if _, err := tx.Exec(ctx, `UPDATE outbox SET state = $1, reason = $2, due_at = $3, holder = NULL, lease_until = NULL,
-					attempts = attempts + CASE WHEN $1 = 'sent' THEN 0 ELSE 1 END
+					attempts = attempts + $7
 				WHERE notice_id = $4 AND member_id = $5 AND holder = $6 AND (state IN ('claimed', 'sending') OR (state = 'uncertain' AND $1 = 'sent'))`,
-				d.State, d.Reason, due, d.NoticeID, d.MemberID, holder); err != nil {
+				d.State, d.Reason, due, d.NoticeID, d.MemberID, holder, d.Charge()); err != nil {
 				return err
 			}
 		}
 		until := nanos(now.Add(lease))
-		if next != nil {
-			tag, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sending', lease_until = $1
-				WHERE notice_id = $2 AND member_id = $3 AND holder = $4 AND state = 'claimed'`,
-				until, next.Notice.ID(), next.MemberID, holder)
-			if err != nil {
-				return err
-			}
-			marked = tag.RowsAffected() == 1
+		if next == nil {
+			return nil
 		}
-		return nil
+		// The claim's check again, at the last moment before the SMTP
+		// transaction: a member who voted while the row waited in its
+		// batch gets no "you have not voted yet".
+		var state, status string
+		var cancelled, voted bool
+		err = tx.QueryRow(ctx, `SELECT e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.status
+			FROM outbox o
+			JOIN elections e ON e.id = o.election_id
+			JOIN members m ON m.id = o.member_id
+			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
+			WHERE o.notice_id = $1 AND o.member_id = $2 AND o.holder = $3 AND o.state = 'claimed'
+			FOR UPDATE OF o`,
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		es := models.ElectionState(state)
+		if cancelled {
+			es = models.Cancelled
+		}
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, holder = NULL, lease_until = NULL WHERE notice_id = $2 AND member_id = $3`,
+				why, next.Notice.ID(), next.MemberID)
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sending', lease_until = $1
+			WHERE notice_id = $2 AND member_id = $3 AND holder = $4 AND state = 'claimed'`,
+			until, next.Notice.ID(), next.MemberID, holder)
+		marked = err == nil && tag.RowsAffected() == 1
+		return err
 	})
 	return marked, err
+}
+
+// RetryFailedNotices puts the failed rows of an election's notices of a
+// kind back to pending.
+func (s *Store) RetryFailedNotices(ctx context.Context, electionID string, k models.NoticeKind, actor string) (int, error) {
+	var rows int
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if _, err := lockElection(ctx, tx, electionID, `FOR SHARE`); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE outbox SET state = 'pending', reason = '', attempts = 0, due_at = NULL, holder = NULL, lease_until = NULL
+			WHERE state = 'failed'
+			AND notice_id IN (SELECT id FROM notices WHERE election_id = $1 AND kind = $2 AND folded IS NULL)
+			AND member_id IN (SELECT id FROM members WHERE email <> '')`, electionID, string(k))
+		if err != nil {
+			return err
+		}
+		rows = int(tag.RowsAffected())
+		return s.appendAudit(ctx, tx, actor, models.AuditNoticeRetried(electionID, k, rows))
+	})
+	return rows, err
 }
 
 // NoticeReports reads an election's notices and their outbox counts.
@@ -255,13 +322,24 @@ func outboxReasons(ctx context.Context, tx pgx.Tx, noticeID string, r *models.No
 	return rows.Err()
 }
 
-// foldOutbox is the close's part for notices: the election's outbox rows
-// keep no time, and the rows of notices sent to those who had not voted
+// foldOutbox is the close's part for notices: rows not yet sent are
+// skipped, the one on the wire becomes uncertain (keeping its holder, so
+// the sender's "sent" still lands), the election's outbox rows keep no
+// time, and the rows of notices sent to those who had not voted
 // are replaced by their counts (folded), since each such row says a
 // member had not voted by the time it was queued, and a skipped one that
 // they voted between then and its sending.
 func foldOutbox(ctx context.Context, tx pgx.Tx, electionID string) error {
-	if _, err := tx.Exec(ctx, `UPDATE outbox SET due_at = NULL, lease_until = NULL, holder = NULL WHERE election_id = $1`, electionID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1 WHERE election_id = $2 AND state IN ('pending', 'claimed')`,
+		models.ReasonNotOpen, electionID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'uncertain', reason = $1 WHERE election_id = $2 AND state = 'sending'`,
+		models.ReasonUncertain, electionID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE outbox SET due_at = NULL, lease_until = NULL,
+			holder = CASE WHEN state = 'uncertain' THEN holder END WHERE election_id = $1`, electionID); err != nil {
 		return err
 	}
 	rows, _ := tx.Query(ctx, `SELECT id FROM notices WHERE election_id = $1 AND audience = 'not_voted' AND folded IS NULL`, electionID)
@@ -274,7 +352,7 @@ func foldOutbox(ctx context.Context, tx pgx.Tx, electionID string) error {
 		if err := outboxReasons(ctx, tx, id, &r, false); err != nil {
 			return err
 		}
-		data, err := json.Marshal(r.Reasons)
+		data, err := json.Marshal(models.FoldReasons(r.Reasons))
 		if err != nil {
 			return err
 		}

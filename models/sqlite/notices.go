@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,48 +93,17 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 			WHERE state = 'claimed' AND lease_until <= ?`, nowText); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
-				e.state, e.cancelled_at, COALESCE(r.voted, 0), m.name, m.email, m.status
-			FROM outbox o
-			JOIN notices n ON n.id = o.notice_id
-			JOIN elections e ON e.id = n.election_id
-			JOIN members m ON m.id = o.member_id
-			LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
-			WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= ?)
-			ORDER BY o.state, o.notice_id, o.member_id LIMIT ?`, nowText, limit)
-		if err != nil {
-			return err
-		}
-		type skip struct{ notice, member, reason string }
-		var skips []skip
-		for rows.Next() {
-			var it models.OutboxItem
-			var noticeID, kind, state, cancelled, status string
-			var voted int
-			if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
-				&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
-				rows.Close()
+		// A batch whose every row was skipped (members who voted since
+		// the reminder was queued) claims the next rows at once, so the
+		// caller stops only when nothing is due.
+		for {
+			batch, n, err := claimDue(ctx, tx, nowText, limit)
+			if err != nil {
 				return err
 			}
-			it.Notice.Kind = models.NoticeKind(kind)
-			es := models.ElectionState(state)
-			if cancelled != "" {
-				es = models.Cancelled
-			}
-			if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
-				skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
-				continue
-			}
-			items = append(items, it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, sk := range skips {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, due_at = NULL WHERE notice_id = ? AND member_id = ?`,
-				sk.reason, sk.notice, sk.member); err != nil {
-				return err
+			items = batch
+			if len(items) > 0 || n < limit {
+				break
 			}
 		}
 		until := formatTime(now.Add(lease))
@@ -146,6 +116,57 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 		return nil
 	})
 	return items, err
+}
+
+// claimDue reads up to limit due pending rows, in key order, and marks
+// those CheckClaim skips; it returns the others and how many it read.
+func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items []models.OutboxItem, scanned int, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
+			e.state, e.cancelled_at, COALESCE(r.voted, 0), m.name, m.email, m.status
+		FROM outbox o
+		JOIN notices n ON n.id = o.notice_id
+		JOIN elections e ON e.id = n.election_id
+		JOIN members m ON m.id = o.member_id
+		LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
+		WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= ?)
+		ORDER BY o.state, o.notice_id, o.member_id LIMIT ?`, nowText, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	type skip struct{ notice, member, reason string }
+	var skips []skip
+	for rows.Next() {
+		scanned++
+		var it models.OutboxItem
+		var noticeID, kind, state, cancelled, status string
+		var voted int
+		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		it.Notice.Kind = models.NoticeKind(kind)
+		es := models.ElectionState(state)
+		if cancelled != "" {
+			es = models.Cancelled
+		}
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
+			continue
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for _, sk := range skips {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, due_at = NULL WHERE notice_id = ? AND member_id = ?`,
+			sk.reason, sk.notice, sk.member); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, scanned, nil
 }
 
 // RecordDeliveries records done and marks next as sending, in one
@@ -167,25 +188,70 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 			// what another front end decided, except that a mail known
 			// to be sent is recorded as sent.
 			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, due_at = ?, holder = NULL, lease_until = NULL,
-					attempts = attempts + CASE WHEN ? = 'sent' THEN 0 ELSE 1 END
+					attempts = attempts + ?
 				WHERE notice_id = ? AND member_id = ? AND holder = ? AND (state IN ('claimed', 'sending') OR (state = 'uncertain' AND ? = 'sent'))`,
-				d.State, d.Reason, due, d.State, d.NoticeID, d.MemberID, holder, d.State); err != nil {
+				d.State, d.Reason, due, d.Charge(), d.NoticeID, d.MemberID, holder, d.State); err != nil {
 				return err
 			}
 		}
 		until := formatTime(now.Add(lease))
-		if next != nil {
-			n, err := rowsAffected(tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', lease_until = ?
-				WHERE notice_id = ? AND member_id = ? AND holder = ? AND state = 'claimed'`,
-				until, next.Notice.ID(), next.MemberID, holder))
-			if err != nil {
-				return err
-			}
-			marked = n == 1
+		if next == nil {
+			return nil
 		}
-		return nil
+		// The claim's check again, at the last moment before the SMTP
+		// transaction: a member who voted while the row waited in its
+		// batch gets no "you have not voted yet".
+		var state, cancelled, status string
+		var voted int
+		err = tx.QueryRowContext(ctx, `SELECT e.state, e.cancelled_at, COALESCE(r.voted, 0), m.status
+			FROM outbox o
+			JOIN elections e ON e.id = o.election_id
+			JOIN members m ON m.id = o.member_id
+			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
+			WHERE o.notice_id = ? AND o.member_id = ? AND o.holder = ? AND o.state = 'claimed'`,
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		es := models.ElectionState(state)
+		if cancelled != "" {
+			es = models.Cancelled
+		}
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+			_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, holder = NULL, lease_until = NULL WHERE notice_id = ? AND member_id = ?`,
+				why, next.Notice.ID(), next.MemberID)
+			return err
+		}
+		n, err := rowsAffected(tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', lease_until = ?
+			WHERE notice_id = ? AND member_id = ? AND holder = ? AND state = 'claimed'`,
+			until, next.Notice.ID(), next.MemberID, holder))
+		marked = n == 1
+		return err
 	})
 	return marked, err
+}
+
+// RetryFailedNotices puts the failed rows of an election's notices of a
+// kind back to pending.
+func (s *Store) RetryFailedNotices(ctx context.Context, electionID string, k models.NoticeKind, actor string) (int, error) {
+	var rows int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := loadElection(ctx, tx, electionID); err != nil {
+			return err
+		}
+		n, err := rowsAffected(tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', reason = '', attempts = 0, due_at = NULL, holder = NULL, lease_until = NULL
+			WHERE state = 'failed'
+			AND notice_id IN (SELECT id FROM notices WHERE election_id = ? AND kind = ? AND folded IS NULL)
+			AND member_id IN (SELECT id FROM members WHERE email <> '')`, electionID, string(k)))
+		if err != nil {
+			return err
+		}
+		rows = int(n)
+		return s.appendAudit(ctx, tx, actor, models.AuditNoticeRetried(electionID, k, rows))
+	})
+	return rows, err
 }
 
 // NoticeReports reads an election's notices and their outbox counts.
@@ -265,13 +331,24 @@ func outboxReasonsOf(ctx context.Context, tx *sql.Tx, noticeID string, r *models
 	return rows.Err()
 }
 
-// foldOutbox is the close's part for notices: the election's outbox rows
-// keep no time, and the rows of notices sent to those who had not voted
+// foldOutbox is the close's part for notices: rows not yet sent are
+// skipped, the one on the wire becomes uncertain (keeping its holder, so
+// the sender's "sent" still lands), the election's outbox rows keep no
+// time, and the rows of notices sent to those who had not voted
 // are replaced by their counts (folded), since each such row says a
 // member had not voted by the time it was queued, and a skipped one that
 // they voted between then and its sending.
 func foldOutbox(ctx context.Context, tx *sql.Tx, electionID string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = NULL, lease_until = NULL, holder = NULL WHERE election_id = ?`, electionID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ? WHERE election_id = ? AND state IN ('pending', 'claimed')`,
+		models.ReasonNotOpen, electionID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'uncertain', reason = ? WHERE election_id = ? AND state = 'sending'`,
+		models.ReasonUncertain, electionID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = NULL, lease_until = NULL,
+			holder = CASE WHEN state = 'uncertain' THEN holder END WHERE election_id = ?`, electionID); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM notices WHERE election_id = ? AND audience = 'not_voted' AND folded IS NULL`, electionID)
@@ -296,7 +373,7 @@ func foldOutbox(ctx context.Context, tx *sql.Tx, electionID string) error {
 		if err := outboxReasonsOf(ctx, tx, id, &r, false); err != nil {
 			return err
 		}
-		data, err := json.Marshal(r.Reasons)
+		data, err := json.Marshal(models.FoldReasons(r.Reasons))
 		if err != nil {
 			return err
 		}

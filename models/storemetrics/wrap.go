@@ -328,6 +328,10 @@ func (w *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 	defer w.observe("record_deliveries", time.Now())
 	return w.Store.RecordDeliveries(ctx, holder, done, next, lease)
 }
+func (w *Store) RetryFailedNotices(ctx context.Context, electionID string, k models.NoticeKind, actor string) (int, error) {
+	defer w.observe("retry_failed_notices", time.Now())
+	return w.Store.RetryFailedNotices(ctx, electionID, k, actor)
+}
 func (w *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
 	defer w.observe("notice_reports", time.Now())
 	return w.Store.NoticeReports(ctx, electionID)

@@ -243,7 +243,8 @@ func testNoticeCrash(t *testing.T, s models.Store) {
 }
 
 // The close folds the rows of notices to those who had not voted into
-// counts; a reminder is not sent after the close.
+// counts; a reminder is not sent after the close: its unsent rows are
+// skipped by the close itself.
 func testNoticeFoldAtClose(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(4), nil)
 	_, err := s.QueueNotice(ctx, announce, Officer)
@@ -262,7 +263,7 @@ func testNoticeFoldAtClose(t *testing.T, s models.Store) {
 	if !r.Folded {
 		t.Fatalf("the reminder's rows were kept after the close: %+v", r)
 	}
-	wantCounts(t, r, map[string]int{models.OutboxSent: 1, models.OutboxPending: 3})
+	wantCounts(t, r, map[string]int{models.OutboxSent: 1, models.OutboxSkipped: 3})
 	for _, nr := range r.Reasons {
 		if len(nr.Members) != 0 {
 			t.Errorf("a folded notice names members: %+v", nr)
@@ -317,4 +318,124 @@ func testNoticeClaimRace(t *testing.T, stores []models.Store) {
 		t.Fatalf("%d members mailed, want 200", len(seen))
 	}
 	wantCounts(t, report(t, s, announce), map[string]int{models.OutboxSent: 200})
+}
+
+// A member who votes after their reminder was claimed, while the front
+// end is still working through its batch, must not be mailed "you have
+// not voted yet": the sending mark (the last moment before the SMTP
+// transaction) checks the roll again, as the claim does.
+func testNoticeSendingMarkChecksVote(t *testing.T, s models.Store) {
+	Setup(t, s, MemberIDs(3), nil)
+	now := T0.Add(2 * time.Hour)
+	At(s, now)
+	_, err := s.QueueNotice(ctx, remind, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	if len(items) != 3 {
+		t.Fatalf("claimed %d, want 3", len(items))
+	}
+	// front-1 mails m000; meanwhile m001 votes.
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	must(t, At(s, now.Add(time.Second)).Cast(ctx, CastIn("m001", "r1")))
+	mine, err := s.RecordDeliveries(ctx, "front-1", []models.Delivery{{NoticeID: remind.ID(), MemberID: "m000", State: models.OutboxSent}}, &items[1], noticeLease)
+	must(t, err)
+	if mine {
+		t.Errorf("m001 voted before their reminder was marked sending, yet the mark says send it")
+	}
+}
+
+// The close while a front end is half-way through its batch: the mail on
+// the wire is recorded when it went out, and no row stays claimed or
+// sending for ever (notice status would show it pending for a closed
+// election, and nothing ever settles it: the close cleared its lease).
+func testNoticeCloseSettlesBatch(t *testing.T, s models.Store) {
+	Setup(t, s, MemberIDs(3), nil)
+	_, err := s.QueueNotice(ctx, announce, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	// m000's mail is on the wire when the officer closes the election.
+	err = At(s, T0.Add(49*time.Hour)).CloseElection(ctx, "e1", Officer)
+	if err != nil && !errors.As(err, new(*models.ScrubError)) {
+		t.Fatal(err)
+	}
+	mine, err := s.RecordDeliveries(ctx, "front-1", []models.Delivery{{NoticeID: announce.ID(), MemberID: "m000", State: models.OutboxSent}}, &items[1], noticeLease)
+	must(t, err)
+	if mine {
+		t.Errorf("m001's announcement was marked sending after the close")
+	}
+	// Long after, another front end's claim settles what is left.
+	_, err = At(s, T0.Add(100*time.Hour)).ClaimNotices(ctx, "front-2", 10, noticeLease)
+	must(t, err)
+	r := report(t, s, announce)
+	if r.Counts[models.OutboxSent] != 1 || r.Counts[models.OutboxClaimed]+r.Counts[models.OutboxSending] != 0 {
+		t.Errorf("after the close: %v, want m000 sent and no row still claimed or sending", r.Counts)
+	}
+}
+
+// After the close a reminder keeps counts only: "who got a reminder says
+// who had not voted by then". Relays name the recipient in their replies
+// (Postfix: "550 5.1.1 <user@domain>: Recipient address rejected"), so
+// the folded counts are grouped by state and booth's own reasons, never
+// by the server's text.
+func testNoticeFoldKeepsNoReply(t *testing.T, s models.Store) {
+	Setup(t, s, MemberIDs(3), nil)
+	_, err := s.QueueNotice(ctx, remind, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", []models.Delivery{{NoticeID: remind.ID(), MemberID: "m000", State: models.OutboxFailed,
+		Reason: "RCPT TO: 550 5.1.1 <m000@example.org>: Recipient address rejected: User unknown in local recipient table"}}, nil, noticeLease)
+	must(t, err)
+	err = At(s, T0.Add(49*time.Hour)).CloseElection(ctx, "e1", Officer)
+	if err != nil && !errors.As(err, new(*models.ScrubError)) {
+		t.Fatal(err)
+	}
+	r := report(t, s, remind)
+	if !r.Folded {
+		t.Fatalf("not folded: %+v", r)
+	}
+	for _, nr := range r.Reasons {
+		if strings.Contains(nr.Reason, "m000") {
+			t.Errorf("the closed election's reminder still names a member who had not voted: %q", nr.Reason)
+		}
+	}
+}
+
+// An officer who fixed what failed the rows (the sender, a member's
+// address) queues the failed ones again: they go out with a fresh count
+// of attempts, the sent ones are left alone.
+func testNoticeRetryFailed(t *testing.T, s models.Store) {
+	Setup(t, s, MemberIDs(3), nil)
+	_, err := s.QueueNotice(ctx, announce, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", []models.Delivery{
+		{NoticeID: announce.ID(), MemberID: "m000", State: models.OutboxSent},
+		{NoticeID: announce.ID(), MemberID: "m001", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
+		{NoticeID: announce.ID(), MemberID: "m002", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
+	}, nil, noticeLease)
+	must(t, err)
+	n, err := s.RetryFailedNotices(ctx, "e1", models.NoticeAnnounce, Officer)
+	must(t, err)
+	if n != 2 {
+		t.Errorf("re-queued %d, want the 2 failed", n)
+	}
+	wantCounts(t, report(t, s, announce), map[string]int{models.OutboxSent: 1, models.OutboxPending: 2})
+	again, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	if len(again) != 2 || again[0].Attempts != 0 {
+		t.Errorf("claimed again %+v, want m001 and m002 with no attempts counted", again)
+	}
+	_, err = s.RetryFailedNotices(ctx, "nope", models.NoticeAnnounce, Officer)
+	wantErr(t, "an unknown election", err, models.ErrNotFound)
 }

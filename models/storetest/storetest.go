@@ -83,6 +83,10 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NoticeClaim", testNoticeClaim},
 		{"NoticeCrash", testNoticeCrash},
 		{"NoticeFoldAtClose", testNoticeFoldAtClose},
+		{"NoticeSendingMarkChecksVote", testNoticeSendingMarkChecksVote},
+		{"NoticeCloseSettlesBatch", testNoticeCloseSettlesBatch},
+		{"NoticeFoldKeepsNoReply", testNoticeFoldKeepsNoReply},
+		{"NoticeRetryFailed", testNoticeRetryFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
