@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"ElectorateInGoodStanding", testElectorateInGoodStanding},
 		{"NominationRules", testNominationRules},
 		{"CloseNominations", testCloseNominations},
+		{"SelfNominationAfterSelfTurnedOff", testSelfNominationAfterSelfTurnedOff},
 		{"Preferences", testPreferences},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
