@@ -295,7 +295,7 @@ func AuditNominationsShort(d Definition) AuditEvent {
 }
 
 // AuditNominationsExtended records the close of the nomination period
-// moved (later, or earlier but not into the past).
+// moved later.
 func AuditNominationsExtended(id string, from, until time.Time) AuditEvent {
 	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations close moved from %s to %s", id,
 		from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))}

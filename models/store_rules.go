@@ -651,14 +651,18 @@ func ClosingNominations(e Election, ns []Nomination, names map[string]string) (d
 }
 
 // CheckExtendNominations refuses to move e's nomination close to until
-// at now unless the nominations have not closed and until lies between
-// now and the opening.
+// at now unless the nominations have not closed and until lies after the
+// current close and now, and not after the opening. Extending never
+// shortens: members plan their nominations around the announced close.
 func CheckExtendNominations(e Election, until, now time.Time) error {
 	switch {
 	case e.Nominations == nil:
 		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
 	case e.State != Draft || e.Nominations.Closed:
 		return fmt.Errorf("election %s: its nominations closed and its candidates are final: %w", e.ID, ErrWrongState)
+	case !until.After(e.Nominations.Closes):
+		return fmt.Errorf("the new close %s is not after the current one, %s: extend moves the close later; to close sooner, change nominations_close with booth election edit %s (audited), then booth nominations close %s once it has passed",
+			minute(until), minute(e.Nominations.Closes), e.ID, e.ID)
 	case !until.After(now):
 		return fmt.Errorf("the new close %s has passed: give a time in the future", minute(until))
 	case until.After(e.OpensAt):

@@ -89,6 +89,8 @@ func testExtendCannotShorten(t *testing.T, s models.Store) {
 		e, _ := s.Election(ctx, "n1")
 		t.Fatalf("extend moved the close from %s back to %s (an hour from now)", T0.Add(7*24*time.Hour), e.Nominations.Closes)
 	}
+	wantRefusal(t, "extending to an earlier close", err, "extend moves the close later; to close sooner, change nominations_close with booth election edit n1")
+	wantRefusal(t, "extending to the same close", s.ExtendNominations(ctx, "n1", T0.Add(7*24*time.Hour), Officer), "is not after the current one")
 }
 
 // The close counts supporters under the rules in force at the close, but

@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NominationRules", testNominationRules},
 		{"CloseNominations", testCloseNominations},
 		{"SelfNominationAfterSelfTurnedOff", testSelfNominationAfterSelfTurnedOff},
+		{"ExtendCannotShorten", testExtendCannotShorten},
 		{"Preferences", testPreferences},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
