@@ -534,9 +534,9 @@ func CheckNominate(e Election, now time.Time, f Foundation, nominator, nominee M
 	case !nominee.StandingAt(f, now).InGood():
 		return refused("%s is not a member in good standing and cannot be nominated", nominee.ID)
 	}
-	if need := rules.NomineeMemberFor; need > 0 && e.OpensAt.Sub(nominee.Joined) < need {
+	if !rules.memberLongEnough(nominee, e.OpensAt) {
 		return refused("%s has been a member for %d days; nominees need %d days at the opening on %s",
-			nominee.ID, max(nominee.MemberFor(now), 0), int(need/(24*time.Hour)), day(e.OpensAt))
+			nominee.ID, max(nominee.MemberFor(now), 0), rules.memberForDays(), day(e.OpensAt))
 	}
 	if existing != nil {
 		switch {
@@ -615,39 +615,6 @@ func CheckNominationChange(e Election, now time.Time, c NominationChange, n *Nom
 		return Nomination{}, fmt.Errorf("unknown nomination action %q", c.Action)
 	}
 	return out, nil
-}
-
-// CheckCloseNominations checks, inside the store's transaction, that e's
-// nominations are due to close at now.
-func CheckCloseNominations(e Election, now time.Time) error {
-	switch {
-	case e.Nominations == nil:
-		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
-	case e.State != Draft || e.Nominations.Closed:
-		return fmt.Errorf("election %s: its nominations closed already: %w", e.ID, ErrWrongState)
-	case now.Before(e.Nominations.Closes):
-		return fmt.Errorf("election %s: its nominations close %s: %w", e.ID, minute(e.Nominations.Closes), ErrWrongState)
-	}
-	return nil
-}
-
-// ClosingNominations is what closing e's nominations makes of them: the
-// definition with the valid nominees as candidates and the period closed.
-// Fewer candidates than seats is ErrTooFewNominees: record says whether
-// the store records the refusal (Election.OpenRefused) and audits it,
-// once per definition, as CheckElectorate does.
-func ClosingNominations(e Election, ns []Nomination, names map[string]string) (d Definition, record bool, err error) {
-	d = e.Definition
-	rules := *d.Nominations
-	d.Candidates = Candidates(ns, rules, names)
-	if len(d.Candidates) < d.Seats {
-		fp := e.Definition.Fingerprint()
-		return d, e.OpenRefused != fp, fmt.Errorf("election %s is not opened: %w (%d accepted for %s); extend the nomination period with booth nominations extend %s --until TIME",
-			e.ID, ErrTooFewNominees, len(d.Candidates), seats(d.Seats), e.ID)
-	}
-	rules.Closed = true
-	d.Nominations = &rules
-	return d, false, nil
 }
 
 // CheckExtendNominations refuses to move e's nomination close to until

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,30 @@ func testSuspendedNomineeNotCandidate(t *testing.T, s models.Store) {
 	if got := closeAndList(t, s); !slices.Equal(got, []string{"b"}) {
 		t.Fatalf("candidates %v after c was suspended before the close, want [b]", got)
 	}
+	wantDropped(t, s, "c", "the membership is suspended")
+}
+
+// wantDropped checks that the close rejected who's nomination with a
+// reason saying words, which the audit entry of the close names too.
+func wantDropped(t *testing.T, s models.Store, who, words string) {
+	t.Helper()
+	ns, err := s.Nominations(ctx, "n1")
+	must(t, err)
+	var n models.Nomination
+	for _, x := range ns {
+		if x.NomineeID == who {
+			n = x
+		}
+	}
+	if n.State != models.NominationRejected || !strings.HasPrefix(n.Reason, "dropped at the close of the nominations: ") || !strings.Contains(n.Reason, words) {
+		t.Fatalf("%s's nomination after the close: %s, reason %q; want rejected, saying %q", who, n.State, n.Reason, words)
+	}
+	log, err := s.AuditLog(ctx)
+	must(t, err)
+	last := log[len(log)-1]
+	if last.Action != "nomination.close" || !strings.Contains(last.Detail, "; not standing: "+who+" ("+n.Reason+")") {
+		t.Fatalf("audit of the close %s: %q; want it to name %s and why", last.Action, last.Detail, who)
+	}
 }
 
 // A nominee in their grace when nominated, lapsed by the close (and so
@@ -55,6 +80,7 @@ func testLapsedNomineeNotCandidate(t *testing.T, s models.Store) {
 	if got := closeAndList(t, s); !slices.Equal(got, []string{"b"}) {
 		t.Fatalf("candidates %v with g lapsed since T0+4d, before the close, want [b]", got)
 	}
+	wantDropped(t, s, "g", "the membership has lapsed")
 }
 
 // nominee_member_for is measured at the opening; an edit that moves the
@@ -77,6 +103,35 @@ func testOpeningMovedEarlierMemberFor(t *testing.T, s models.Store) {
 	must(t, s.UpdateDefinition(ctx, d, Officer))
 	if got := closeAndList(t, s); !slices.Equal(got, []string{"b"}) {
 		t.Fatalf("candidates %v: r has 88 days at the new opening, nominees need 90; want [b]", got)
+	}
+	wantDropped(t, s, "r", "a member for 88 days at the opening on 2026-03-09; nominees need 90 days")
+}
+
+// Opening early moves the opening to now; nominee_member_for is measured
+// there, and the candidates are final, so the opening waits until every
+// candidate qualifies rather than dropping one from a ballot announced.
+func testEarlyOpeningWaitsForMemberFor(t *testing.T, s models.Store) {
+	setupNominations(t, s, []string{"a", "b"}, 1, nil)
+	r := Veteran("r")
+	r.Joined = T0.Add(-80 * 24 * time.Hour) // 90 days at T0+10d, 94 at the opening T0+14d
+	must(t, s.AddMember(ctx, r, Officer))
+	must(t, nominate(s, "a", "b"))
+	must(t, nominate(s, "a", "r"))
+	must(t, answer(s, "b", models.Accept, "B."))
+	must(t, answer(s, "r", models.Accept, "R."))
+	if got := closeAndList(t, s); !slices.Equal(got, []string{"b", "r"}) {
+		t.Fatalf("candidates %v, want [b r]: r qualifies at the opening set", got)
+	}
+	At(s, T0.Add(8*24*time.Hour))
+	err := s.OpenElection(ctx, "n1", Fingerprint(t, s, "n1"), Officer)
+	wantErr(t, "opening early before r qualifies", err, models.ErrWrongState)
+	wantRefusal(t, "opening early before r qualifies", err, "r (a member for 88 days) would not have them now; open it from 2026-03-11 09:00 UTC")
+	At(s, T0.Add(10*24*time.Hour))
+	must(t, s.OpenElection(ctx, "n1", Fingerprint(t, s, "n1"), Officer))
+	e, err := s.Election(ctx, "n1")
+	must(t, err)
+	if e.State != models.Open || !e.OpensAt.Equal(T0.Add(10*24*time.Hour)) {
+		t.Fatalf("election %s opening %s, want open since %s, when r has 90 days", e.State, e.OpensAt, T0.Add(10*24*time.Hour))
 	}
 }
 

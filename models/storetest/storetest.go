@@ -79,6 +79,10 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"CloseNominations", testCloseNominations},
 		{"SelfNominationAfterSelfTurnedOff", testSelfNominationAfterSelfTurnedOff},
 		{"ExtendCannotShorten", testExtendCannotShorten},
+		{"SuspendedNomineeNotCandidate", testSuspendedNomineeNotCandidate},
+		{"LapsedNomineeNotCandidate", testLapsedNomineeNotCandidate},
+		{"OpeningMovedEarlierMemberFor", testOpeningMovedEarlierMemberFor},
+		{"EarlyOpeningWaitsForMemberFor", testEarlyOpeningWaitsForMemberFor},
 		{"Preferences", testPreferences},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
