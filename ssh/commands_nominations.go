@@ -91,9 +91,11 @@ func listNominations(ctx context.Context, c *cmdContext, election string, asJSON
 func answerNomination(ctx context.Context, c *cmdContext, election string, a models.NominationAction) error {
 	var statement string
 	if a == models.Accept {
-		data, err := c.readStdin(maxStatementInput)
+		// A shutdown mid-statement would accept the part read so far.
+		data, err := c.readStdin(maxStatementInput, "reading your statement from standard input",
+			c.p.T("the booth is shutting down; your nomination was not answered"))
 		if err != nil {
-			return fmt.Errorf("reading your statement from standard input: %w", err)
+			return err
 		}
 		if len(data) > maxStatementInput {
 			return fmt.Errorf("your statement is longer than %d bytes: shorten it", maxStatementInput)
