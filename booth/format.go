@@ -185,15 +185,3 @@ func wrap(s string, w int) string {
 	}
 	return strings.Join(out, "\n")
 }
-
-// plural is "1 ballot" or "1,284 ballots", in English.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(int64(n)) + " " + noun + "s"
-}
-
-// en writes linear mode's and the nominations' words, which are not in
-// the catalogue yet: English, as they were written.
-var en = i18n.Printer{}

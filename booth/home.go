@@ -112,13 +112,13 @@ func (m *model) homeView() (string, string, keyMap) {
 		return head, m.p.T("You are not on the roll of any election at the moment."), keys
 	}
 	now := m.s.Now()
-	var out []string
+	out := m.voteNotices(now)
 	cursorLine, cursorSpan := 0, 1
 	last := phase(255)
 	for i, e := range m.home.list {
 		p := phaseOf(e, now)
 		if p != last {
-			if last != 255 {
+			if len(out) > 0 {
 				out = append(out, "")
 			}
 			out = append(out, m.st.heading.Render(m.p.T([...]string{i18n.Key("OPEN"), i18n.Key("UPCOMING"), i18n.Key("CLOSED")}[p])))
@@ -137,6 +137,19 @@ func (m *model) homeView() (string, string, keyMap) {
 		out = append(out, item...)
 	}
 	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), keys
+}
+
+// voteNotices are the notices above the list (models.NoticeOf): one line
+// for each open election the member has not voted in, gone once they
+// voted. They are the booth's side of the mailed notices.
+func (m *model) voteNotices(now time.Time) []string {
+	var out []string
+	for _, e := range m.home.list {
+		if n, ok := models.NoticeOf(e.Election, e.OnRoll, e.Voted, now); ok {
+			out = append(out, hang(lines(wrap(m.st.warn.Render(safetext.Sanitize(n.Text)), m.w-2)), m.st.warn.Render("! "), "  ")...)
+		}
+	}
+	return out
 }
 
 // homeLines lays out one election on home: the title with its time on

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -50,6 +51,10 @@ type linear struct {
 	ctx context.Context
 	b   Backend
 	s   Session
+	// p speaks the member's language (Session.Lang); the words typed
+	// (help, back, quit, list, cast, blank, yes) stay English, as the
+	// booth's keys do, and every prompt says them.
+	p i18n.Printer
 	// out gathers what is printed until the dialogue waits for an
 	// answer: a reply reaches the client in one piece, so a screen reader
 	// does not speak a line in two halves.
@@ -77,19 +82,21 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 		timeout = defaultIdle
 	}
 	lw := &lockedWriter{w: out}
-	l := &linear{ctx: ctx, b: b, s: s, out: bufio.NewWriterSize(lw, 16<<10), in: newLineReader(in, lw, opt.Echo), timeout: timeout,
-		seen: map[string]bool{}, said: map[string]bool{}, farewell: "Goodbye."}
-	l.printf("Voting booth, linear mode: one line at a time, for screen readers and plain terminals.\n")
-	l.printf("Signed in as %s (member %s).\n", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID))
-	l.printf("At every prompt: type help to hear what you can type, back to go back, quit to leave.\n")
+	p := i18n.For(s.Lang)
+	l := &linear{ctx: ctx, b: b, s: s, p: p, out: bufio.NewWriterSize(lw, 16<<10), in: newLineReader(in, lw, opt.Echo), timeout: timeout,
+		seen: map[string]bool{}, said: map[string]bool{}, farewell: p.T("Goodbye.")}
+	l.line(p.T("Voting booth, linear mode: one line at a time, for screen readers and plain terminals."))
+	l.line(p.T("Signed in as %s (member %s).", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID)))
+	l.line(p.T("At every prompt: type help to hear what you can type, back to go back, quit to leave."))
 	defer l.in.close()
 	l.home()
-	l.printf("%s\n", l.farewell)
+	l.line(l.farewell)
 	_ = l.out.Flush()
 }
 
-func (l *linear) printf(format string, args ...any) {
-	fmt.Fprintf(l.out, format, args...)
+// line prints s and ends the line.
+func (l *linear) line(s string) {
+	_, _ = l.out.WriteString(s + "\n")
 }
 
 // once prints an explanation the first time only: a member who read how
@@ -98,7 +105,7 @@ func (l *linear) printf(format string, args ...any) {
 func (l *linear) once(s string) {
 	if !l.said[s] {
 		l.said[s] = true
-		l.printf("%s\n", s)
+		l.line(s)
 	}
 }
 
@@ -119,7 +126,7 @@ func (l *linear) para(s string) {
 // again.
 func (l *linear) ask(prompt, help string) (string, error) {
 	for {
-		l.printf("%s: ", prompt)
+		_, _ = l.out.WriteString(prompt + ": ")
 		answer, err := l.readLine()
 		if err != nil {
 			return "", err
@@ -130,7 +137,7 @@ func (l *linear) ask(prompt, help string) (string, error) {
 			continue
 		case "help", "?":
 			l.para(help)
-			l.printf("At every prompt: help explains it, back goes back, quit leaves the booth.\n")
+			l.line(l.p.T("At every prompt: help explains it, back goes back, quit leaves the booth."))
 			continue
 		case "back":
 			return "", errBack
@@ -156,20 +163,20 @@ func (l *linear) readLine() (string, error) {
 		select {
 		case line, ok := <-l.in.lines:
 			if !ok {
-				l.farewell = "The input ended. Goodbye."
+				l.farewell = l.p.T("The input ended. Goodbye.")
 				return "", errLeave
 			}
 			return line, nil
 		case <-warn.C:
-			l.printf("\nNo answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.\n",
-				spelledDuration(en, warnAt), spelledDuration(en, l.timeout-warnAt))
+			l.line("\n" + l.p.T("No answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.",
+				spelledDuration(l.p, warnAt), spelledDuration(l.p, l.timeout-warnAt)))
 		case <-idle.C:
-			l.printf("\n")
-			l.farewell = "The session ended after " + spelledDuration(en, l.timeout) + " without an answer. Nothing was cast by it. Goodbye."
+			l.line("")
+			l.farewell = l.p.T("The session ended after %s without an answer. Nothing was cast by it. Goodbye.", spelledDuration(l.p, l.timeout))
 			return "", errLeave
 		case <-l.ctx.Done():
-			l.printf("\n")
-			l.farewell = "The session is ending. Goodbye."
+			l.line("")
+			l.farewell = l.p.T("The session is ending. Goodbye.")
 			return "", errLeave
 		}
 	}
@@ -190,7 +197,7 @@ func (l *linear) choose(prompt, help string, n int, words ...string) (int, strin
 		}
 		k, err := strconv.Atoi(a)
 		if err != nil || k < 1 || k > n {
-			l.printf("%q is not a choice here: type a number from 1 to %d%s.\n", safetext.Sanitize(a), n, orWords(words))
+			l.line(l.p.T("%q is not a choice here: type a number from 1 to %d%s.", safetext.Sanitize(a), n, orWords(l.p, words)))
 			continue
 		}
 		return k, "", nil
@@ -198,18 +205,18 @@ func (l *linear) choose(prompt, help string, n int, words ...string) (int, strin
 }
 
 // orWords is ", or list" for the words a prompt also takes.
-func orWords(words []string) string {
+func orWords(p i18n.Printer, words []string) string {
 	if len(words) == 0 {
 		return ""
 	}
-	return ", or " + strings.Join(words, " or ")
+	return p.T(", or %s", strings.Join(words, p.T(" or ")))
 }
 
 // home lists the member's elections and opens the one chosen.
 func (l *linear) home() {
 	secret, err := l.b.OrderSecret(l.ctx)
 	if err != nil {
-		l.printf("The booth cannot load your elections just now (%s). Try again in a minute.\n", safetext.Sanitize(err.Error()))
+		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(err.Error())))
 		return
 	}
 	l.secret = secret
@@ -217,16 +224,16 @@ func (l *linear) home() {
 	if err != nil {
 		return
 	}
-	const help = "Type the number of an election to open it: you can read its description and statements, vote, replace a ballot or read its result there. list lists your elections again, with whether you have voted."
+	help := l.p.T("Type the number of an election to open it: you can read its description and statements, vote, replace a ballot or read its result there. list lists your elections again, with whether you have voted.")
 	for {
 		if len(list) == 0 {
-			l.printf("You have no elections.\n")
+			l.line(l.p.T("You have no elections."))
 			return
 		}
-		k, w, err := l.choose(fmt.Sprintf("Election number (1 to %d), or list", len(list)), help, len(list), "list")
+		k, w, err := l.choose(l.p.T("Election number (1 to %d), or list", len(list)), help, len(list), "list")
 		switch {
 		case errors.Is(err, errBack):
-			l.printf("This is the first question; type quit to leave.\n")
+			l.line(l.p.T("This is the first question; type quit to leave."))
 			continue
 		case err != nil:
 			return
@@ -250,47 +257,49 @@ func (l *linear) home() {
 func (l *linear) loadElections(first bool) ([]models.MemberElection, error) {
 	list, err := l.b.MemberElections(l.ctx, l.s.Member.ID)
 	if err != nil {
-		l.printf("The booth cannot load your elections just now (%s). Try again in a minute.\n", safetext.Sanitize(err.Error()))
+		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(err.Error())))
 		return nil, err
 	}
 	now := l.s.Now()
 	if first {
-		l.printf("\nYou have %s:\n", plural(len(list), "election"))
+		l.line("\n" + l.p.N(len(list), "You have 1 election:", "You have %s elections:", thousands(int64(len(list)))))
 	} else {
-		l.printf("\nYour elections, as of %s:\n", utc(now))
+		l.line("\n" + l.p.T("Your elections, as of %s:", utc(now)))
 	}
 	for i, e := range list {
-		l.printf("%d. %s %s\n", i+1, sentence(safetext.Sanitize(e.Title)), linearStatus(e, now))
+		l.line(fmt.Sprintf("%d. %s %s", i+1, sentence(l.p, safetext.Sanitize(e.Title)), linearStatus(l.p, e, now)))
 	}
 	return list, nil
 }
 
 // linearStatus says where an election stands for the member, in words.
-func linearStatus(e models.MemberElection, now time.Time) string {
+func linearStatus(p i18n.Printer, e models.MemberElection, now time.Time) string {
 	switch phaseOf(e, now) {
 	case phaseUpcoming:
-		return "Opens " + utc(e.OpensAt) + "."
+		return p.T("Opens %s.", utc(e.OpensAt))
 	case phaseOpen:
-		s := "Open until " + utc(e.EffectiveClose()) + "; "
+		until := utc(e.EffectiveClose())
 		switch {
 		case !e.OnRoll:
-			return s + "you are not on its roll."
+			return p.T("Open until %s; you are not on its roll.", until)
 		case e.Voted:
-			return s + "you have voted."
+			return p.T("Open until %s; you have voted.", until)
 		}
-		return s + "you have not voted yet."
+		return p.T("Open until %s; you have not voted yet.", until)
 	}
 	if e.State == models.Counted {
-		return "Closed and counted; the result is available."
+		return p.T("Closed and counted; the result is available.")
 	}
-	return "Closed; the result comes after the count."
+	return p.T("Closed; the result comes after the count.")
 }
 
-// sentence ends s with a full stop unless it ends with a mark of its own
-// ("How often should we release?").
-func sentence(s string) string {
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
-		return s
+// sentence ends s with a full stop (the language's: "。" in Japanese)
+// unless it ends with a mark of its own ("How often should we release?").
+func sentence(p i18n.Printer, s string) string {
+	for _, mark := range []string{".", "?", "!", "。", "？", "！"} {
+		if strings.HasSuffix(s, mark) {
+			return s
+		}
 	}
-	return s + "."
+	return s + p.T(".")
 }

@@ -2,11 +2,9 @@ package booth
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"vote.example.org/booth/models"
-	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -17,24 +15,23 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 	le.reviews++
 	version := ""
 	if le.reviews > 1 {
-		version = fmt.Sprintf(" (version %d)", le.reviews)
+		version = l.p.T(" (version %d)", le.reviews)
 	}
 	if old != "" {
-		l.printf("Your new ballot in %s%s, read back. It replaces your earlier ballot (receipt %s), which will no longer count:\n",
-			safetext.Sanitize(e.Title), version, groupReceipt(old))
+		l.line(l.p.T("Your new ballot in %s%s, read back. It replaces your earlier ballot (receipt %s), which will no longer count:",
+			safetext.Sanitize(e.Title), version, groupReceipt(old)))
 	} else {
-		l.printf("Your ballot in %s%s, read back:\n", safetext.Sanitize(e.Title), version)
+		l.line(l.p.T("Your ballot in %s%s, read back:", safetext.Sanitize(e.Title), version))
 	}
-	l.para(safetext.SanitizeMultiline(b.Describe(e.Definition)))
-	// Linear mode speaks English (its text is not in the catalogue yet).
-	for _, n := range reviewNotes(i18n.Printer{}, b, e.Method, shortened) {
+	l.para(safetext.SanitizeMultiline(b.DescribeIn(l.p, e.Definition)))
+	for _, n := range reviewNotes(l.p, b, e.Method, shortened) {
 		l.once(n)
 	}
 	for {
-		a, err := l.ask("Nothing is stored yet. Type cast to cast this ballot, or back to change it",
-			"Type the word cast to cast the ballot read back above; nothing is stored before. back lets you type your ballot again; quit leaves without casting.")
+		a, err := l.ask(l.p.T("Nothing is stored yet. Type cast to cast this ballot, or back to change it"),
+			l.p.T("Type the word cast to cast the ballot read back above; nothing is stored before. back lets you type your ballot again; quit leaves without casting."))
 		if errors.Is(err, errLeave) {
-			l.farewell = "Nothing was cast. Goodbye."
+			l.farewell = l.p.T("Nothing was cast. Goodbye.")
 		}
 		if err != nil {
 			return err
@@ -42,7 +39,7 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 		if strings.EqualFold(a, confirmWord) {
 			break
 		}
-		l.printf("Not cast: type the word cast to cast it, or back to change it.\n")
+		l.line(l.p.T("Not cast: type the word cast to cast it, or back to change it."))
 	}
 	by := models.Caster{MemberID: l.s.Member.ID, Key: l.s.Fingerprint}
 	var receipt string
@@ -53,7 +50,7 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 		receipt, err = l.b.CastBallot(l.ctx, e.ID, by, b)
 	}
 	if err != nil || receipt == "" {
-		l.printf("%s\n", castError(en, err))
+		l.line(castError(l.p, err))
 		return nil
 	}
 	l.receipt(e, receipt, old)
@@ -62,20 +59,21 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 
 // receipt prints the receipt once, with what it is for.
 func (l *linear) receipt(e models.MemberElection, receipt, replaced string) {
-	done := "Your ballot is cast."
 	if replaced != "" {
-		done = "Your ballot is replaced."
+		l.line(l.p.T("Your ballot is replaced. Your receipt, shown only this once, is:"))
+	} else {
+		l.line(l.p.T("Your ballot is cast. Your receipt, shown only this once, is:"))
 	}
-	l.printf("%s Your receipt, shown only this once, is:\n%s\n", done, groupReceipt(receipt))
-	l.printf("Letter by letter: %s\n", spellReceipt(receipt))
+	l.line(groupReceipt(receipt))
+	l.line(l.p.T("Letter by letter: %s", spellReceipt(receipt)))
 	if replaced != "" {
-		l.printf("The receipt you entered, %s, no longer counts: its ballot was replaced by this one.\n", groupReceipt(replaced))
+		l.line(l.p.T("The receipt you entered, %s, no longer counts: its ballot was replaced by this one.", groupReceipt(replaced)))
 	}
-	use := receiptUse(en, e)
+	use := receiptUse(l.p, e)
 	if e.AllowReplace {
-		use += " Until the close you can replace your ballot: choose to replace it in this election and enter this receipt."
+		use += l.p.T(" Until the close you can replace your ballot: choose to replace it in this election and enter this receipt.")
 	}
-	l.printf("What it is for: %s %s Write it down or copy it now.\n", use, holderPower(en, e))
+	l.line(l.p.T("What it is for: %s %s Write it down or copy it now.", use, holderPower(l.p, e)))
 }
 
 // spellReceipt spells a receipt for a screen reader, which would otherwise
@@ -92,19 +90,19 @@ func spellReceipt(r string) string {
 func (l *linear) results(le *linearElection) error {
 	res, err := l.b.Result(l.ctx, le.me.ID)
 	if err == nil && res.Result == nil {
-		err = errors.New("the election has no stored result")
+		err = errors.New(l.p.T("the election has no stored result"))
 	}
 	if err != nil {
-		l.printf("The result cannot be shown just now: %s.\n", safetext.Sanitize(err.Error()))
+		l.line(l.p.T("The result cannot be shown just now: %s.", safetext.Sanitize(err.Error())))
 		return nil
 	}
 	var sheet strings.Builder
-	fmt.Fprintf(&sheet, "Result of %s, counted %s:\n", le.me.Title, utc(res.CountedAt))
+	sheet.WriteString(l.p.T("Result of %s, counted %s:", le.me.Title, utc(res.CountedAt)) + "\n")
 	if err := res.Result.WriteSheet(&sheet); err != nil {
-		l.printf("The result cannot be shown: %s.\n", safetext.Sanitize(err.Error()))
+		l.line(l.p.T("The result cannot be shown: %s.", safetext.Sanitize(err.Error())))
 		return nil
 	}
-	fmt.Fprintf(&sheet, "End of the result of %s.\n", le.me.Title)
+	sheet.WriteString(l.p.T("End of the result of %s.", le.me.Title) + "\n")
 	l.para(safetext.SanitizeMultiline(sheet.String()))
 	return nil
 }

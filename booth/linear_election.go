@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -34,7 +35,7 @@ func (le *linearElection) cand(k int) models.Candidate {
 func (l *linear) election(me models.MemberElection) error {
 	le := &linearElection{me: me, order: CandidateOrder(l.secret, l.s.Member.ID, me.Definition)}
 	if l.seen[me.ID] {
-		l.printf("\nBack in %s. %s\n", safetext.Sanitize(me.Title), linearStatus(me, l.s.Now()))
+		l.line("\n" + l.p.T("Back in %s. %s", safetext.Sanitize(me.Title), linearStatus(l.p, me, l.s.Now())))
 	} else {
 		l.seen[me.ID] = true
 		l.about(le)
@@ -43,7 +44,7 @@ func (l *linear) election(me models.MemberElection) error {
 	for {
 		act, label := l.action(me)
 		if act == actNone && label != said {
-			l.printf("%s\n", label)
+			l.line(label)
 			said = label
 		}
 		// The choices are the prompt itself: a member who comes back to
@@ -51,20 +52,19 @@ func (l *linear) election(me models.MemberElection) error {
 		// printed again.
 		var choices []string
 		if act != actNone {
-			choices = append(choices, "1 "+strings.ToLower(label[:1])+label[1:])
+			choices = append(choices, lowerFirst(l.p, label))
 		}
-		noun := "candidate"
 		if me.Method == tally.YesNo {
-			noun = "answer"
+			choices = append(choices, l.p.T("read an answer's statement"), l.p.T("list the answers"))
+		} else {
+			choices = append(choices, l.p.T("read a candidate's statement"), l.p.T("list the candidates"))
 		}
-		choices = append(choices, "2 read "+article(noun)+" "+noun+"'s statement", "3 list the "+noun+"s", "4 read the description")
-		if act == actNone {
-			for i := range choices {
-				choices[i] = strconv.Itoa(i+1) + choices[i][1:]
-			}
+		choices = append(choices, l.p.T("read the description"))
+		for i := range choices {
+			choices[i] = strconv.Itoa(i+1) + " " + choices[i]
 		}
-		help := "Type the number of what you want to do. back returns to your elections."
-		k, _, err := l.choose("Type "+strings.Join(choices, ", "), help, len(choices))
+		help := l.p.T("Type the number of what you want to do. back returns to your elections.")
+		k, _, err := l.choose(l.p.T("Type %s", strings.Join(choices, l.p.T(", "))), help, len(choices))
 		if errors.Is(err, errBack) {
 			return nil
 		}
@@ -93,11 +93,20 @@ func (l *linear) election(me models.MemberElection) error {
 	}
 }
 
+// lowerFirst is label as the middle of a sentence: English lowers its
+// first letter ("Vote" in "1 vote"); scripts without case are unchanged.
+func lowerFirst(p i18n.Printer, label string) string {
+	if p.Lang() != "en" {
+		return label
+	}
+	return strings.ToLower(label[:1]) + label[1:]
+}
+
 // action is the booth's election action, with its label in words only.
 func (l *linear) action(me models.MemberElection) (action, string) {
-	m := &model{s: l.s, el: &electionState{me: me}}
+	m := &model{s: l.s, p: l.p, el: &electionState{me: me}}
 	act, label := m.electionAction()
-	return act, strings.ReplaceAll(label, " ✓ —", ";")
+	return act, strings.ReplaceAll(label, " ✓ — ", l.p.T("; "))
 }
 
 // refresh reloads one election after a vote.
@@ -133,11 +142,11 @@ func (l *linear) act(le *linearElection, act action) error {
 // and candidates.
 func (l *linear) about(le *linearElection) {
 	me := le.me
-	l.printf("\nElection: %s\n", safetext.Sanitize(me.Title))
-	l.printf("%s\n", linearStatus(me, l.s.Now()))
-	l.printf("How it works: %s\n", me.MethodSentence())
+	l.line("\n" + l.p.T("Election: %s", safetext.Sanitize(me.Title)))
+	l.line(linearStatus(l.p, me, l.s.Now()))
+	l.line(l.p.T("How it works: %s", me.MethodSentenceIn(l.p)))
 	if me.State != models.Draft {
-		l.printf("%s.\n", strings.ReplaceAll(turnoutLine(en, me), " · ", "; "))
+		l.line(strings.ReplaceAll(turnoutLine(l.p, me), " · ", l.p.T("; ")) + l.p.T("."))
 	}
 	l.description(le)
 	l.candidates(le)
@@ -145,42 +154,42 @@ func (l *linear) about(le *linearElection) {
 
 func (l *linear) description(le *linearElection) {
 	if strings.TrimSpace(le.me.Description) == "" {
-		l.printf("%s has no description.\n", safetext.Sanitize(le.me.Title))
+		l.line(l.p.T("%s has no description.", safetext.Sanitize(le.me.Title)))
 		return
 	}
 	title := safetext.Sanitize(le.me.Title)
-	l.printf("Description of %s:\n", title)
+	l.line(l.p.T("Description of %s:", title))
 	l.para(renderMarkdown(le.me.Description, linearMarkdown, linearWidth, true))
-	l.printf("End of the description of %s.\n", title)
+	l.line(l.p.T("End of the description of %s.", title))
 }
 
 // candidates lists the candidates with the numbers the member types.
 func (l *linear) candidates(le *linearElection) {
-	word := "Candidates"
 	if le.me.Method == tally.YesNo {
-		word = "Answers"
+		l.line(l.p.T("Answers (%d), numbered in the order you see them:", len(le.order)))
+	} else {
+		l.line(l.p.T("Candidates (%d), numbered in the order you see them:", len(le.order)))
 	}
-	l.printf("%s (%d), numbered in the order you see them:\n", word, len(le.order))
 	for k := 1; k <= len(le.order); k++ {
 		c := le.cand(k)
-		line := fmt.Sprintf("%d. %s (id %s)", k, safetext.Sanitize(c.Name), safetext.Sanitize(c.ID))
+		line := fmt.Sprintf("%d. ", k) + l.p.T("%s (id %s)", safetext.Sanitize(c.Name), safetext.Sanitize(c.ID))
 		if c.Affiliation != "" {
-			line += ", " + safetext.Sanitize(c.Affiliation)
+			line += l.p.T(", ") + safetext.Sanitize(c.Affiliation)
 		}
 		if slices.Contains(le.me.Withdrawn, c.ID) {
-			line += ": withdrawn, cannot be chosen"
+			line += l.p.T(": withdrawn, cannot be chosen")
 		}
 		if strings.TrimSpace(c.Statement) != "" {
-			line += "; has a statement"
+			line += l.p.T("; has a statement")
 		}
-		l.printf("%s.\n", line)
+		l.line(line + l.p.T("."))
 	}
 }
 
 func (l *linear) statement(le *linearElection) error {
 	n := len(le.order)
-	k, _, err := l.choose(fmt.Sprintf("Statement of number (1 to %d)", n),
-		"Type the number of the candidate whose statement you want to read; back returns to the election.", n)
+	k, _, err := l.choose(l.p.T("Statement of number (1 to %d)", n),
+		l.p.T("Type the number of the candidate whose statement you want to read; back returns to the election."), n)
 	if errors.Is(err, errBack) {
 		return nil
 	}
@@ -189,31 +198,31 @@ func (l *linear) statement(le *linearElection) error {
 	}
 	c := le.cand(k)
 	if strings.TrimSpace(c.Statement) == "" {
-		l.printf("%s has no statement.\n", safetext.Sanitize(c.Name))
+		l.line(l.p.T("%s has no statement.", safetext.Sanitize(c.Name)))
 		return nil
 	}
-	l.printf("Statement of %s:\n", safetext.Sanitize(c.Name))
+	l.line(l.p.T("Statement of %s:", safetext.Sanitize(c.Name)))
 	l.para(renderMarkdown(c.Statement, linearMarkdown, linearWidth, true))
-	l.printf("End of the statement of %s.\n", safetext.Sanitize(c.Name))
+	l.line(l.p.T("End of the statement of %s.", safetext.Sanitize(c.Name)))
 	return nil
 }
 
 // oldReceipt asks for the receipt of the ballot to replace and checks it
 // with the backend before any new ballot is filled in.
 func (l *linear) oldReceipt(le *linearElection) (string, error) {
-	l.printf("\nReplace your ballot: your new ballot replaces the one with the receipt you enter; the booth never links you to a ballot, so the receipt is the only way to find it.\n")
+	l.line("\n" + l.p.T("Replace your ballot: your new ballot replaces the one with the receipt you enter; the booth never links you to a ballot, so the receipt is the only way to find it."))
 	for {
-		a, err := l.ask("Receipt of the ballot to replace", "Type the receipt you were given when you cast your ballot in this election, with or without its dashes; back returns to the election.")
+		a, err := l.ask(l.p.T("Receipt of the ballot to replace"), l.p.T("Type the receipt you were given when you cast your ballot in this election, with or without its dashes; back returns to the election."))
 		if err != nil {
 			return "", err
 		}
 		norm, err := models.NormalizeReceipt(a)
 		if err != nil {
-			l.printf("%s\n", safetext.Sanitize(err.Error()))
+			l.line(safetext.Sanitize(err.Error()))
 			continue
 		}
 		if err := l.b.CheckReplace(l.ctx, le.me.ID, norm); err != nil {
-			l.printf("%s\n", replaceCheckError(en, err))
+			l.line(replaceCheckError(l.p, err))
 			continue
 		}
 		return norm, nil
@@ -245,20 +254,20 @@ var equalSpaces = regexp.MustCompile(`\s*=\s*`)
 // models.ParseBallot, asking again while it is refused.
 func (l *linear) fill(le *linearElection) (models.Ballot, bool, error) {
 	e := le.me
-	prompt, help := fillPrompt(e)
+	prompt, help := fillPrompt(l.p, e)
 	for {
 		a, err := l.ask(prompt, help)
 		if err != nil {
 			return models.Ballot{}, false, err
 		}
-		text, ranks, msg := le.ballotText(a)
+		text, ranks, msg := le.ballotText(l.p, a)
 		if msg != "" {
-			l.printf("%s\n", msg)
+			l.line(msg)
 			continue
 		}
 		b, err := models.ParseBallot(e.Definition, e.Withdrawn, text)
 		if err != nil {
-			l.printf("%s\n", linearProblems(err, e.Method))
+			l.line(linearProblems(l.p, err, e.Method))
 			continue
 		}
 		return b, len(b.Ranks) < ranks, nil
@@ -266,27 +275,27 @@ func (l *linear) fill(le *linearElection) (models.Ballot, bool, error) {
 }
 
 // fillPrompt says what to type for a ballot under the election's method.
-func fillPrompt(e models.MemberElection) (string, string) {
+func fillPrompt(p i18n.Printer, e models.MemberElection) (string, string) {
 	switch e.Method {
 	case tally.YesNo:
-		return "Your answer: yes, no or abstain",
-			"Type yes, no or abstain (a number from the list works too); back returns to the election."
+		return p.T("Your answer: yes, no or abstain"),
+			p.T("Type yes, no or abstain (a number from the list works too); back returns to the election.")
 	case tally.Approval:
-		return "Numbers of the candidates you approve, separated by spaces, or blank",
-			"Type the numbers of every candidate you approve, for example 3 1, in any order. blank casts a blank ballot that approves nobody. Candidate ids work as well as numbers. back returns to the election."
+		return p.T("Numbers of the candidates you approve, separated by spaces, or blank"),
+			p.T("Type the numbers of every candidate you approve, for example 3 1, in any order. blank casts a blank ballot that approves nobody. Candidate ids work as well as numbers. back returns to the election.")
 	case tally.Schulze:
-		return "Your ranking: candidate numbers, first preference first, = joins equal ranks, or blank",
-			"Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Join numbers with = to rank them equal: 3 1=2 4. Leave out whom you do not want to rank; they count equal, below everyone you ranked. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election."
+		return p.T("Your ranking: candidate numbers, first preference first, = joins equal ranks, or blank"),
+			p.T("Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Join numbers with = to rank them equal: 3 1=2 4. Leave out whom you do not want to rank; they count equal, below everyone you ranked. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election.")
 	}
-	return "Your ranking: candidate numbers, first preference first, or blank",
-		"Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Leave out whom you do not want to rank. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election."
+	return p.T("Your ranking: candidate numbers, first preference first, or blank"),
+		p.T("Type candidate numbers in your order of preference, separated by spaces: 3 1 2 ranks candidate 3 first, 1 second, 2 third. Leave out whom you do not want to rank. blank casts a blank ballot. Candidate ids work as well as numbers. In messages about your ballot, line N is your rank N. back returns to the election.")
 }
 
 // ballotText turns a one-line answer into ballot text, one rank (or one
 // approval) to a line, numbers replaced by candidate ids: what the member
 // typed is then read by models.ParseBallot like any ballot. It returns
 // the number of ranks typed, or a message about a number out of range.
-func (le *linearElection) ballotText(a string) (string, int, string) {
+func (le *linearElection) ballotText(p i18n.Printer, a string) (string, int, string) {
 	a = strings.ReplaceAll(a, ",", " ")
 	fields := strings.Fields(equalSpaces.ReplaceAllString(a, "="))
 	var b strings.Builder
@@ -295,7 +304,7 @@ func (le *linearElection) ballotText(a string) (string, int, string) {
 		for i, tok := range group {
 			if k, err := strconv.Atoi(tok); err == nil {
 				if k < 1 || k > len(le.order) {
-					return "", 0, fmt.Sprintf("There is no number %d: the numbers go from 1 to %d (type list at the election to hear them).", k, len(le.order))
+					return "", 0, p.T("There is no number %d: the numbers go from 1 to %d (type list at the election to hear them).", k, len(le.order))
 				}
 				group[i] = le.cand(k).ID
 			}
@@ -306,28 +315,20 @@ func (le *linearElection) ballotText(a string) (string, int, string) {
 }
 
 // linearProblems is why ParseBallot refused a ballot, one problem a line.
-func linearProblems(err error, method tally.Method) string {
+func linearProblems(p i18n.Printer, err error, method tally.Method) string {
 	var ve *models.ValidationError
 	if !errors.As(err, &ve) {
 		return safetext.Sanitize(err.Error())
 	}
 	var s strings.Builder
-	s.WriteString("This ballot cannot be cast:\n")
-	for _, p := range ve.Problems {
-		if p.Line > 0 && method != tally.YesNo {
-			fmt.Fprintf(&s, "- line %d: %s\n", p.Line, safetext.Sanitize(p.Msg))
+	s.WriteString(p.T("This ballot cannot be cast:") + "\n")
+	for _, pr := range ve.Problems {
+		if pr.Line > 0 && method != tally.YesNo {
+			s.WriteString("- " + p.T("line %d: %s", pr.Line, safetext.Sanitize(pr.Msg)) + "\n")
 		} else {
-			fmt.Fprintf(&s, "- %s\n", safetext.Sanitize(p.Msg))
+			s.WriteString("- " + safetext.Sanitize(pr.Msg) + "\n")
 		}
 	}
-	s.WriteString("Type your ballot again.")
+	s.WriteString(p.T("Type your ballot again."))
 	return s.String()
-}
-
-// article is "a" or "an" before a noun.
-func article(noun string) string {
-	if strings.ContainsRune("aeiou", rune(noun[0])) {
-		return "an"
-	}
-	return "a"
 }

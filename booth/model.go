@@ -370,7 +370,7 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 		if m.nom.pick != nil {
 			m.nom.pick.options = msg.options
 			if msg.err != nil {
-				m.nom.note = refusalText(msg.err)
+				m.nom.note = refusalText(m.p, msg.err)
 			}
 		}
 	}

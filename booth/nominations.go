@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -164,17 +165,18 @@ func (m *model) nomAction(do func(context.Context, NominationBackend) (string, e
 func (m *model) onNomDone(msg nomDoneMsg) tea.Cmd {
 	m.nom.note = msg.note
 	if msg.err != nil {
-		m.nom.note = refusalText(msg.err)
+		m.nom.note = refusalText(m.p, msg.err)
 	}
 	return m.loadNominations()
 }
 
-// refusalText is an error as the member reads it.
-func refusalText(err error) string {
+// refusalText is an error as the member reads it. The error's own words
+// come from models and stay English.
+func refusalText(p i18n.Printer, err error) string {
 	if errors.Is(err, models.ErrRefused) || errors.Is(err, models.ErrExists) || errors.Is(err, models.ErrNotFound) {
-		return "Not done: " + safetext.Sanitize(err.Error()) + "."
+		return p.T("Not done: %s.", safetext.Sanitize(err.Error()))
 	}
-	return "Not done: " + safetext.Sanitize(err.Error()) + ". Please try again later, or tell the election officers."
+	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(err.Error()))
 }
 
 // homeNotices are home's lines about the member's membership and
@@ -189,21 +191,21 @@ func (m *model) homeNotices() (string, []key.Binding) {
 	st := n.standing.Standing
 	switch {
 	case n.confirm:
-		out = append(out, m.st.warn.Render("Renew your membership for another term? Press y to renew, any other key not to."))
+		out = append(out, m.st.warn.Render(m.p.T("Renew your membership for another term? Press y to renew, any other key not to.")))
 	case st.State == models.StandingExpiring || st.State == models.StandingGrace:
-		out = append(out, m.st.warn.Render("Renew your membership")+fmt.Sprintf(" — it ends %s; press r to renew it for another term", utc(st.Until)))
+		out = append(out, m.st.warn.Render(m.p.T("Renew your membership"))+m.p.T(" — it ends %s; press r to renew it for another term", utc(st.Until)))
 		keys = append(keys, kRenew)
 	case st.State == models.StandingLapsed:
-		out = append(out, m.st.bad.Render("Your membership has lapsed")+": ask the officers to renew it.")
+		out = append(out, m.st.bad.Render(m.p.T("Your membership has lapsed"))+m.p.T(": ask the officers to renew it."))
 	}
 	for _, mn := range n.mine {
 		if mn.State == models.NominationPending {
-			out = append(out, m.st.title.Render("You are nominated")+fmt.Sprintf(" in %s: accept or decline before %s (press n)",
+			out = append(out, m.st.title.Render(m.p.T("You are nominated"))+m.p.T(" in %s: accept or decline before %s (press n)",
 				safetext.Sanitize(mn.Election.Title), utc(mn.Election.Nominations.Closes)))
 		}
 	}
 	if len(n.open) > 0 {
-		out = append(out, fmt.Sprintf("Nominations are open in %d election(s): press n to nominate or see them", len(n.open)))
+		out = append(out, m.p.T("Nominations are open in %d election(s): press n to nominate or see them", len(n.open)))
 		keys = append(keys, kNominations)
 	}
 	if n.note != "" && m.scr == scrHome {
@@ -225,7 +227,7 @@ func (m *model) homeNomKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if n.confirm {
 		n.confirm = false
 		if msg.String() != "y" {
-			n.note = "Not renewed."
+			n.note = m.p.T("Not renewed.")
 			return nil, true
 		}
 		id := m.s.Member.ID
@@ -234,7 +236,7 @@ func (m *model) homeNomKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			if err != nil {
 				return "", err
 			}
-			return m.st.good.Render("Renewed ✓") + " you are in good standing until " + utc(mb.GoodUntil) + ".", nil
+			return m.st.good.Render(m.p.T("Renewed ✓")) + m.p.T(" you are in good standing until %s.", utc(mb.GoodUntil)), nil
 		}), true
 	}
 	st := n.standing.Standing.State
@@ -282,7 +284,7 @@ func (m *model) nominationsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, kDown):
 		n.cursor = min(n.cursor+1, len(n.open)-1)
 	case key.Matches(msg, kNominate):
-		in := newInput(m, "Find a member: ", "")
+		in := newInput(m, m.p.T("Find a member: "), "")
 		in.Focus()
 		n.pick, n.note = &pickState{input: in}, ""
 		m.scr = scrNominate
@@ -303,7 +305,7 @@ func (m *model) nominationsKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.nomAction(func(ctx context.Context, nb NominationBackend) (string, error) {
 			out, err := nb.AnswerNomination(ctx, e.ID, id, a, "")
-			return fmt.Sprintf("Your nomination in %s is now %s.", e.ID, out.State), err
+			return m.p.T("Your nomination in %s is now %s.", e.ID, models.NominationStateIn(m.p, out.State)), err
 		})
 	}
 	return nil
@@ -322,7 +324,7 @@ func newStatementArea(m *model, value string) textarea.Model {
 	ta.KeyMap.Paste.SetEnabled(false)
 	ta.ShowLineNumbers = false
 	ta.CharLimit = models.MaxStatementBytes
-	ta.Placeholder = "Why members should elect you (Markdown)…"
+	ta.Placeholder = m.p.T("Why members should elect you (Markdown)…")
 	ta.SetValue(value)
 	sizeStatementArea(m, &ta)
 	return ta
@@ -345,7 +347,7 @@ func (m *model) acceptKey(msg tea.KeyPressMsg) tea.Cmd {
 		n.accept, m.scr = nil, scrNominations
 		return m.nomAction(func(ctx context.Context, nb NominationBackend) (string, error) {
 			_, err := nb.AnswerNomination(ctx, e.ID, id, models.Accept, statement)
-			return m.st.good.Render("Accepted ✓") + fmt.Sprintf(" you stand in %s when the nominations close, with your statement.", e.ID), err
+			return m.st.good.Render(m.p.T("Accepted ✓")) + m.p.T(" you stand in %s when the nominations close, with your statement.", e.ID), err
 		})
 	}
 	var cmd tea.Cmd
@@ -372,14 +374,14 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		o := shown[p.cursor]
 		if o.Reason != "" {
-			m.nom.note = "You cannot nominate " + o.Member.ID + ": " + safetext.Sanitize(o.Reason) + "."
+			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(o.Reason))
 			return nil
 		}
 		e, id := m.nom.open[m.nom.cursor].e, m.s.Member.ID
 		m.nom.pick, m.scr = nil, scrNominations
 		return m.nomAction(func(ctx context.Context, nb NominationBackend) (string, error) {
 			err := nb.Nominate(ctx, e.ID, id, o.Member.ID)
-			return m.st.good.Render("Nominated ✓") + fmt.Sprintf(" %s in %s: they are told at their next login.", safetext.Sanitize(o.Member.Name), e.ID), err
+			return m.st.good.Render(m.p.T("Nominated ✓")) + m.p.T(" %s in %s: they are told at their next login.", safetext.Sanitize(o.Member.Name), e.ID), err
 		})
 	}
 	var cmd tea.Cmd
@@ -405,9 +407,9 @@ func (p *pickState) filtered() []models.NomineeOption {
 
 func (m *model) nominationsView() (string, string, keyMap) {
 	n := &m.nom
-	head := m.st.title.Render("Nominations")
+	head := m.st.title.Render(m.p.T("Nominations"))
 	if len(n.open) == 0 {
-		return head, "No election takes nominations now.", nominationsKeys
+		return head, m.p.T("No election takes nominations now."), nominationsKeys
 	}
 	var out []string
 	for i, ne := range n.open {
@@ -417,19 +419,23 @@ func (m *model) nominationsView() (string, string, keyMap) {
 		}
 		r := ne.e.Nominations
 		out = append(out, mark+m.st.heading.Render(safetext.Sanitize(ne.e.Title)))
-		out = append(out, "    "+m.st.dim.Render(wrap(fmt.Sprintf("closes %s · %s · self-nomination %s", utc(r.Closes),
-			plural(r.Supporters, "supporter"), map[bool]string{true: "allowed", false: "not allowed"}[r.Self]), m.w-4)))
+		self := m.p.T("self-nomination not allowed")
+		if r.Self {
+			self = m.p.T("self-nomination allowed")
+		}
+		out = append(out, "    "+m.st.dim.Render(wrap(m.p.T("closes %s", utc(r.Closes))+" · "+
+			m.p.N(r.Supporters, "1 supporter", "%s supporters", thousands(int64(r.Supporters)))+" · "+self, m.w-4)))
 		if len(ne.ns) == 0 {
-			out = append(out, "    No nominations yet.")
+			out = append(out, "    "+m.p.T("No nominations yet."))
 		}
 		for _, v := range ne.ns {
 			who := fmt.Sprintf("%d", v.SupporterCount)
 			if v.Supporters != nil {
 				who = strings.Join(v.Supporters, ", ")
 			}
-			line := fmt.Sprintf("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, v.State, who)
+			line := m.p.T("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, models.NominationStateIn(m.p, v.State), who)
 			if v.NomineeID == m.s.Member.ID {
-				line = m.st.title.Render("you") + " — " + line
+				line = m.st.title.Render(m.p.T("you")) + " — " + line
 			}
 			out = append(out, hang(lines(wrap(line, m.w-6)), "    • ", "      ")...)
 		}
@@ -439,7 +445,7 @@ func (m *model) nominationsView() (string, string, keyMap) {
 		out = append(out, wrap(n.note, m.w))
 	}
 	if mine := m.myNomination(n.open[n.cursor].e); mine != nil && mine.State == models.NominationPending {
-		out = append(out, wrap("You are nominated here: press a to accept with a statement, x to decline.", m.w))
+		out = append(out, wrap(m.p.T("You are nominated here: press a to accept with a statement, x to decline."), m.w))
 	}
 	return head, strings.Join(out, "\n"), nominationsKeys
 }
@@ -447,12 +453,12 @@ func (m *model) nominationsView() (string, string, keyMap) {
 func (m *model) nominateView() (string, string, keyMap) {
 	p := m.nom.pick
 	e := m.nom.open[m.nom.cursor].e
-	head := m.st.title.Render("Nominate") + " in " + safetext.Sanitize(e.Title)
+	head := m.st.title.Render(m.p.T("Nominate")) + m.p.T(" in %s", safetext.Sanitize(e.Title))
 	var out []string
 	out = append(out, p.input.View(), "")
 	shown := p.filtered()
 	if p.options == nil {
-		out = append(out, "Loading the members…")
+		out = append(out, m.p.T("Loading the members…"))
 	}
 	if m.nom.note != "" {
 		out = append(out, lines(wrap(m.nom.note, m.w))...)
@@ -483,8 +489,8 @@ func (m *model) nominateView() (string, string, keyMap) {
 
 func (m *model) acceptView() (string, string, keyMap) {
 	e := m.nom.open[m.nom.cursor].e
-	head := m.st.title.Render("Accept your nomination") + " in " + safetext.Sanitize(e.Title)
-	body := wrap("Your statement (Markdown), shown to every voter on the ballot. ctrl+s accepts; esc goes back without accepting.", m.w) +
+	head := m.st.title.Render(m.p.T("Accept your nomination")) + m.p.T(" in %s", safetext.Sanitize(e.Title))
+	body := wrap(m.p.T("Your statement (Markdown), shown to every voter on the ballot. ctrl+s accepts; esc goes back without accepting."), m.w) +
 		"\n\n" + m.nom.accept.View()
 	return head, body, acceptKeys
 }

@@ -170,3 +170,39 @@ func TestGoldenNominationSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenNominationJapanese draws home's renewal and nomination
+// notices and the three nomination screens at 80×24 in Japanese: every
+// line of the booth's own text translated, none wider than the screen.
+func TestGoldenNominationJapanese(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		to   func(*harness)
+	}{
+		{"Home", func(h *harness) {}},
+		{"Nominations", func(h *harness) { h.keys("n"); h.waitFor("a キーで所信表明とともに受諾") }},
+		{"Nominate", func(h *harness) { h.keys("n", "m"); h.waitFor("— cy has been") }},
+		{"Accept", func(h *harness) {
+			h.keys("n", "a")
+			h.waitFor("推薦を受諾する")
+			h.keys("# Ada\n\nI will keep our **elections** honest.")
+		}},
+		{"Renew", func(h *harness) { h.keys("r"); h.waitFor("y キーで更新") }},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			nb := newNomBackend(t)
+			tm := startProgram(t, New(context.Background(), nb, langSession("ja")), 80, 24)
+			h := &harness{t: t, tm: tm, fb: nb.fakeBackend}
+			h.waitFor("としてサインイン", "会員資格を更新してください", "あなたは推薦されています")
+			sc.to(h)
+			got := h.final()
+			checkFits(t, got, 80, 24)
+			for _, en := range []string{"Renew your", "You are nominated", "Nominations are open", "Nominate", "Accept your", "self-nomination", "supporter"} {
+				if strings.Contains(got, en) {
+					t.Errorf("the Japanese screen says %q:\n%s", en, got)
+				}
+			}
+			golden.RequireEqual(t, got)
+		})
+	}
+}

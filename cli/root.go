@@ -49,6 +49,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newVerifyCmd(), newReviewCmd())
 	// The kiosk at a conference stand: its one-time codes and devices.
 	root.AddCommand(newKioskCmd(), newCodeCmd(), newClockCmd())
+	root.AddCommand(newNoticeCmd())
 	root.AddCommand(newTrusteeCmd())
 	root.AddCommand(newFoundationCmd(), newNominationsCmd())
 	return root

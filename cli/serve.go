@@ -35,6 +35,8 @@ type serveFlags struct {
 	codeRate        string
 	// limits are the connection caps beyond --max-conns-per-ip.
 	limits serveLimits
+	// mail, when --smtp is given, mails the elections' notices.
+	mail mailFlags
 }
 
 func newServeCmd() *cobra.Command {
@@ -63,7 +65,8 @@ session politely and stops the server within seconds.`,
 	fl.StringVar(&f.codeRate, "code-rate", models.DefaultCodeRate.String(), "most kiosk codes one staff member issues over SSH, as CODES/DURATION (counted in the database, across front ends)")
 	fl.StringVar(&f.debugListen, "debug-listen", "", "serve Go's profiling endpoints (/debug/pprof/) on this loopback address, for measurements")
 	_ = fl.MarkHidden("debug-listen")
-	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over HTTP on this address, such as 127.0.0.1:9222")
+	f.mail.add(fl, false)
+	fl.StringVar(&f.metrics, "metrics", os.Getenv("BOOTH_METRICS"), "serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over HTTP on this address, such as 127.0.0.1:9222 (default $BOOTH_METRICS)")
 	return cmd
 }
 
@@ -91,6 +94,13 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		return err
 	}
 	svc.CodeRate = rate
+	f.mail.hostKey = f.hostKey
+	notices, err := f.mail.config(cmd)
+	if err != nil {
+		return err
+	}
+	svc.SetNotices(notices)
+	logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339})
 	out := cmd.OutOrStdout()
 	keyPath := hostKeyPath(cmd, f.hostKey)
 	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
@@ -108,7 +118,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		IdleTimeout: f.idle, MaxConnsPerIP: f.perIP, ProxyFrom: f.proxyFrom,
 		MaxConns: f.limits.total, MaxConnsPerMember: f.limits.perMember, SessionWait: f.limits.sessionWait,
 		Startups: startups,
-		Logger:   log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}),
+		Logger:   logger,
 	}
 	if reg != nil {
 		cfg.Metrics = reg
@@ -140,6 +150,10 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		}
 	}
 	fmt.Fprintf(out, "booth listening on %s\nhost key fingerprint %s\n", l.Addr(), boothssh.Fingerprint(signer))
+	if notices.Mailer != nil {
+		go mailNotices(ctx, svc, logger)
+		fmt.Fprintln(out, "mailing the elections' notices through", redactedURL(f.mail.smtp))
+	}
 	return serveUntilDone(ctx, stop, srv, l)
 }
 

@@ -359,3 +359,20 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		t.Fatalf("waited 20 s for %s", what)
 	}
 }
+
+// The packaged unit passes no --metrics: booth.env's BOOTH_METRICS turns
+// the listener on.
+func TestServeMetricsAddressFromTheEnvironment(t *testing.T) {
+	data := t.TempDir()
+	setUpElection(t, "--data", data)
+	t.Setenv("BOOTH_METRICS", "127.0.0.1:0")
+	srv := startServing(t, "--data", data, "serve", "--listen", "127.0.0.1:0")
+	t.Cleanup(func() { srv.stop(t) })
+	m := regexp.MustCompile(`metrics on http://(\S+)/metrics`).FindStringSubmatch(srv.out.String())
+	if m == nil {
+		t.Fatalf("booth serve with BOOTH_METRICS set did not serve metrics: %q", srv.out.String())
+	}
+	if code, body := httpGet(t, "http://"+m[1]+"/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz: %d %q", code, body)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -17,21 +18,28 @@ import (
 // the template unchanged is refused as empty, never cast blank. Officer
 // text is sanitised and kept on its comment line.
 func BallotTemplate(e Election, order []int) string {
+	return BallotTemplateIn(i18n.Printer{}, e, order)
+}
+
+// BallotTemplateIn is BallotTemplate with its comments in p's language;
+// the words a ballot holds (ids, blank, yes, no, abstain, =) are the
+// same in every language, so a template filled in reads alike.
+func BallotTemplateIn(p i18n.Printer, e Election, order []int) string {
 	var s strings.Builder
-	line := func(format string, args ...any) { fmt.Fprintf(&s, "# "+format+"\n", args...) }
-	line("Ballot for %s: %s", safetext.Sanitize(e.ID), safetext.Sanitize(e.Title))
-	line("%s", e.MethodSentence())
+	line := func(text string) { s.WriteString("# " + text + "\n") }
+	line(p.T("Ballot for %s: %s", safetext.Sanitize(e.ID), safetext.Sanitize(e.Title)))
+	line(e.MethodSentenceIn(p))
 	line("")
-	for _, l := range templateRules(e.Definition) {
-		line("%s", l)
+	for _, l := range templateRules(p, e.Definition) {
+		line(l)
 	}
-	line("Everything after a # is a comment and is not read.")
+	line(p.T("Everything after a # is a comment and is not read."))
 	line("")
-	word := "Candidates"
 	if e.Method == tally.YesNo {
-		word = "Answers"
+		line(p.T("Answers (id, then name):"))
+	} else {
+		line(p.T("Candidates (id, then name):"))
 	}
-	line("%s (id, then name):", word)
 	for _, i := range order {
 		c := e.Candidates[i]
 		name := safetext.Sanitize(c.Name)
@@ -39,41 +47,41 @@ func BallotTemplate(e Election, order []int) string {
 			name += " (" + safetext.Sanitize(c.Affiliation) + ")"
 		}
 		if slices.Contains(e.Withdrawn, c.ID) {
-			name += ", withdrawn: cannot be chosen"
+			name += p.T(", withdrawn: cannot be chosen")
 		}
-		line("  %-12s %s", c.ID, name)
+		line(fmt.Sprintf("  %-12s %s", c.ID, name))
 	}
 	line("")
-	line("Check how it is read, storing nothing:  ssh HOST cast %s --dry-run < FILE", e.ID)
-	line("Cast it:                                ssh HOST cast %s < FILE", e.ID)
+	line(p.T("Check how it is read, storing nothing:  ssh HOST cast %s --dry-run < FILE", e.ID))
+	line(p.T("Cast it:                                ssh HOST cast %s < FILE", e.ID))
 	line("")
-	line("Write your ballot below this line.")
+	line(p.T("Write your ballot below this line."))
 	return s.String()
 }
 
 // templateRules says how to write a ballot under the definition's method,
 // as ParseBallot reads it.
-func templateRules(d Definition) []string {
+func templateRules(p i18n.Printer, d Definition) []string {
 	switch d.Method {
 	case tally.YesNo:
-		return []string{"Write one line: yes, no or abstain."}
+		return []string{p.T("Write one line: yes, no or abstain.")}
 	case tally.Approval:
-		r := []string{"Write the id of each candidate you approve, one per line, in any order."}
+		r := []string{p.T("Write the id of each candidate you approve, one per line, in any order.")}
 		if d.MaxChoices > 0 {
-			r = append(r, fmt.Sprintf("You may approve at most %d.", d.MaxChoices))
+			r = append(r, p.T("You may approve at most %d.", d.MaxChoices))
 		}
-		return append(r, "The word "+Blank+" alone casts a blank ballot that approves nobody.")
+		return append(r, p.T("The word %s alone casts a blank ballot that approves nobody.", Blank))
 	case tally.Schulze:
 		return []string{
-			"Write candidate ids, one line per rank, first preference first.",
-			"Put = between ids that share a rank, as in: alma = bert",
-			"Leave out whom you do not rank: they count equal, below everyone you rank.",
-			"The word " + Blank + " alone casts a blank ballot.",
+			p.T("Write candidate ids, one line per rank, first preference first."),
+			p.T("Put = between ids that share a rank, as in: alma = bert"),
+			p.T("Leave out whom you do not rank: they count equal, below everyone you rank."),
+			p.T("The word %s alone casts a blank ballot.", Blank),
 		}
 	}
 	return []string{
-		"Write candidate ids, one per line, first preference first; no two on one line.",
-		"Leave out whom you do not want to rank.",
-		"The word " + Blank + " alone casts a blank ballot.",
+		p.T("Write candidate ids, one per line, first preference first; no two on one line."),
+		p.T("Leave out whom you do not want to rank."),
+		p.T("The word %s alone casts a blank ballot.", Blank),
 	}
 }

@@ -59,6 +59,10 @@ type Definition struct {
 	// them (see In). Left out of the JSON when empty, so that the
 	// fingerprint of a definition without any is what it always was.
 	Translations map[string]Translation `json:",omitempty"`
+	// Notices is the [notices] table: which notices booth sends by
+	// itself, and when (models/notices.go). omitzero keeps the
+	// fingerprint of a definition without one as it was.
+	Notices NoticeSchedule `json:",omitzero"`
 }
 
 // Candidate is an option on the ballot.

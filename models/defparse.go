@@ -32,7 +32,7 @@ const (
 var defKeys = map[string][]string{
 	"": {"id", "title", "description", "method", "seats", "fixed_order", "opens_at", "closes_at",
 		"allow_replace", "publish_ledger", "tie_seed", "quorum", "electorate", "schulze", "yesno",
-		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations", "lang"},
+		"approval", "recipients", "trustees", "candidate", "nominations_open", "nominations_close", "nominations", "lang", "notices"},
 	"trustees":   {"threshold", "keys", "members"},
 	"quorum":     {"percent", "extend"},
 	"electorate": {"joined_before", "member_for"},
@@ -45,6 +45,7 @@ var defKeys = map[string][]string{
 	// [lang.LANG] and [lang.LANG.candidate.ID] (defparse_lang.go).
 	"lang":           {"title", "description", "candidate"},
 	"lang.candidate": {"statement", "statement_file"},
+	"notices":        {"announce", "remind", "remind_until_quorum", "results"},
 }
 
 // yesNoAnswers are a yes/no question's candidates, in the order tally
@@ -97,6 +98,7 @@ func ParseDefinitionAt(path string, data []byte, readFile func(rel string) ([]by
 	p.methodOptions(root, &d)
 	p.recipients(root, &d)
 	p.trustees(root, &d)
+	p.notices(root, &d)
 	p.crossChecks(root, &d)
 	p.translations(root, &d)
 	if err := p.err(); err != nil {

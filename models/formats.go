@@ -177,6 +177,48 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
+// NoticeStatus is one notice in booth notice status --json.
+type NoticeStatus struct {
+	ID       string    `json:"id"` // election/kind/slot
+	Election string    `json:"election"`
+	Kind     string    `json:"kind"`
+	Slot     string    `json:"slot"`
+	QueuedAt time.Time `json:"queued_at"`
+	Members  int       `json:"members"`
+	// Counts by outbox state: pending, claimed, sending, sent, failed,
+	// uncertain, skipped (states with no rows are left out).
+	Counts map[string]int `json:"counts"`
+	// Folded: the per-member rows were dropped at the close; the counts
+	// and reasons remain, without members.
+	Folded  bool                 `json:"folded"`
+	Reasons []NoticeReasonStatus `json:"reasons"`
+}
+
+// NoticeReasonStatus counts the rows in one state for one reason; members
+// are named for failed and uncertain rows until the close.
+type NoticeReasonStatus struct {
+	State   string   `json:"state"`
+	Reason  string   `json:"reason"`
+	Count   int      `json:"count"`
+	Members []string `json:"members"`
+}
+
+// NewNoticeStatus is r for --json.
+func NewNoticeStatus(r NoticeReport) NoticeStatus {
+	v := NoticeStatus{
+		ID: r.Notice.ID(), Election: r.Notice.ElectionID, Kind: string(r.Notice.Kind), Slot: r.Notice.Slot,
+		QueuedAt: r.Created.UTC(), Members: r.Total(), Counts: r.Counts, Folded: r.Folded,
+		Reasons: []NoticeReasonStatus{},
+	}
+	for _, nr := range r.Reasons {
+		if nr.Reason == "" {
+			continue
+		}
+		v.Reasons = append(v.Reasons, NoticeReasonStatus{State: nr.State, Reason: nr.Reason, Count: nr.Count, Members: nonNilStrings(nr.Members)})
+	}
+	return v
+}
+
 // NominationSummary is a nomination as members and officers list it:
 // ssh HOST nominations ELECTION --json and booth nominations list --json.
 // Supporters is null when the election does not publish its nominators

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -14,43 +15,71 @@ import (
 // their number) and, for a rejected one, the officers' reason. Text
 // others wrote goes through safetext.Show.
 func WriteNominations(w io.Writer, e Election, ns []NominationView) error {
-	r := e.Nominations
-	fmt.Fprintf(w, "Nominations for %s (%s): %s to %s; %s\n", e.ID, safetext.Show(e.Title), minute(r.Opens), minute(r.Closes), nominationState(e))
-	if len(ns) == 0 {
+	head, rows := NominationTable(i18n.Printer{}, e, ns)
+	fmt.Fprintln(w, head)
+	if rows == nil {
 		_, err := fmt.Fprintln(w, "No nominations yet.")
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NOMINEE\tNAME\tSTATE\tSUPPORTERS")
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+// NominationTable is WriteNominations' first line and table (its header
+// row first; nil when there are no nominations) in p's language, for a
+// front end that lays out the columns itself.
+func NominationTable(p i18n.Printer, e Election, ns []NominationView) (string, [][]string) {
+	r := e.Nominations
+	head := p.T("Nominations for %s (%s): %s to %s; %s", e.ID, safetext.Show(e.Title), minute(r.Opens), minute(r.Closes), nominationState(p, e))
+	if len(ns) == 0 {
+		return head, nil
+	}
+	rows := [][]string{{p.T("NOMINEE"), p.T("NAME"), p.T("STATE"), p.T("SUPPORTERS")}}
 	for _, n := range ns {
 		sup := fmt.Sprint(n.SupporterCount)
 		if n.Supporters != nil {
 			sup = strings.Join(n.Supporters, ", ")
 		}
-		state := string(n.State)
+		state := NominationStateIn(p, n.State)
 		if n.State == NominationRejected {
 			state += ": " + safetext.Show(n.Reason)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.NomineeID, safetext.Show(n.Name), state, sup)
+		rows = append(rows, []string{n.NomineeID, safetext.Show(n.Name), state, sup})
 	}
-	return tw.Flush()
+	return head, rows
+}
+
+// NominationStateIn is a nomination's state in p's words.
+func NominationStateIn(p i18n.Printer, s NominationState) string {
+	switch s {
+	case NominationPending:
+		return p.C("nomination", "pending")
+	case NominationAccepted:
+		return p.C("nomination", "accepted")
+	case NominationDeclined:
+		return p.C("nomination", "declined")
+	case NominationWithdrawn:
+		return p.C("nomination", "withdrawn")
+	case NominationRejected:
+		return p.C("nomination", "rejected")
+	}
+	return string(s)
 }
 
 // nominationState says where an election's nominations stand.
-func nominationState(e Election) string {
+func nominationState(p i18n.Printer, e Election) string {
 	r := e.Nominations
 	switch {
 	case r.Closed:
-		return "closed: the accepted nominees are the candidates"
+		return p.T("closed: the accepted nominees are the candidates")
 	case e.OpenRefused == e.Definition.Fingerprint():
-		return "closed with too few accepted nominees: the officers may extend them"
+		return p.T("closed with too few accepted nominees: the officers may extend them")
 	}
-	return fmt.Sprintf("%s needed per nominee, self-nomination %s", countSupporters(r.Supporters), map[bool]string{true: "allowed", false: "not allowed"}[r.Self])
-}
-
-func countSupporters(n int) string {
-	if n == 1 {
-		return "1 supporter"
+	if r.Self {
+		return p.N(r.Supporters, "1 supporter needed per nominee, self-nomination allowed", "%d supporters needed per nominee, self-nomination allowed", r.Supporters)
 	}
-	return fmt.Sprintf("%d supporters", n)
+	return p.N(r.Supporters, "1 supporter needed per nominee, self-nomination not allowed", "%d supporters needed per nominee, self-nomination not allowed", r.Supporters)
 }

@@ -21,6 +21,8 @@ type Service struct {
 	// CodeRate limits the kiosk codes a staff member issues over SSH;
 	// zero means DefaultCodeRate.
 	CodeRate CodeRate
+	// notices is how this front end mails notices (SetNotices).
+	notices NoticeConfig
 }
 
 // NewService returns the service over store, with the system clock and

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Foundation is the membership rules a foundation sets once, kept in the
@@ -130,21 +132,24 @@ func (m Member) StandingAt(f Foundation, now time.Time) Standing {
 }
 
 // Describe says a standing to its member, in one line.
-func (s Standing) Describe() string {
+func (s Standing) Describe() string { return s.DescribeIn(i18n.Printer{}) }
+
+// DescribeIn is Describe in p's language.
+func (s Standing) DescribeIn(p i18n.Printer) string {
 	switch s.State {
 	case StandingInactive:
-		return "not in good standing: your membership is suspended or removed"
+		return p.T("not in good standing: your membership is suspended or removed")
 	case StandingGood:
 		if s.Until.IsZero() {
-			return "in good standing (memberships do not expire)"
+			return p.T("in good standing (memberships do not expire)")
 		}
-		return fmt.Sprintf("in good standing until %s; renewal opens %s", day(s.Until), day(s.RenewFrom))
+		return p.T("in good standing until %s; renewal opens %s", day(s.Until), day(s.RenewFrom))
 	case StandingExpiring:
-		return fmt.Sprintf("in good standing until %s: renew now with 'renew'", day(s.Until))
+		return p.T("in good standing until %s: renew now with 'renew'", day(s.Until))
 	case StandingGrace:
-		return fmt.Sprintf("expired %s, in good standing for the grace until %s: renew now with 'renew'", day(s.Until), day(s.GoodUntil))
+		return p.T("expired %s, in good standing for the grace until %s: renew now with 'renew'", day(s.Until), day(s.GoodUntil))
 	}
-	return fmt.Sprintf("lapsed: not in good standing since %s; ask the officers to renew it", day(s.GoodUntil))
+	return p.T("lapsed: not in good standing since %s; ask the officers to renew it", day(s.GoodUntil))
 }
 
 // day is a date as members read it.

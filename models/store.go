@@ -27,6 +27,7 @@ type Store interface {
 	StandingStore
 	NominationStore
 	PreferenceStore
+	NoticeStore
 	Clock
 	HealthStore
 	io.Closer

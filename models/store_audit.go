@@ -229,6 +229,12 @@ func AuditClockAccepted(local, recorded time.Time) AuditEvent {
 		recorded.Format(time.RFC3339), recorded.Sub(local).Round(time.Second), local.Format(time.RFC3339))}
 }
 
+// AuditNoticeQueued records a notice queued for rows members (who they
+// are is the roll's business, not the chain's).
+func AuditNoticeQueued(n Notice, rows int) AuditEvent {
+	return AuditEvent{"notice.queue", fmt.Sprintf("notice %s queued for %d members", n.ID(), rows)}
+}
+
 // AuditFoundation records the foundation's membership rules set.
 func AuditFoundation(f Foundation) AuditEvent {
 	return AuditEvent{"foundation.set", fmt.Sprintf("membership rules set: term %d months, renewal window %d days, grace %d days",

@@ -459,6 +459,22 @@ func CheckRedeem(c KioskCode, found bool, now time.Time) error {
 	return nil
 }
 
+// CheckQueueNotice refuses to queue a notice the election's state does
+// not allow: a notice for an open election (an announcement, a reminder)
+// only while it is open, the results only once counted and published.
+func CheckQueueNotice(e Election, k NoticeKind, published bool) error {
+	nk, ok := noticeKinds[k]
+	switch {
+	case !ok:
+		return fmt.Errorf("%q is not a kind of notice", k)
+	case nk.open && e.State != Open:
+		return fmt.Errorf("%w: election %s is %s; a %s notice goes out only while it is open", ErrWrongState, e.ID, e.State, k)
+	case k == NoticeResults && (e.State != Counted || !published):
+		return fmt.Errorf("%w: election %s is %s and not published; the results notice goes out once its bundle is published (booth election publish)", ErrWrongState, e.ID, e.State)
+	}
+	return nil
+}
+
 // CheckFoundation refuses membership rules that cannot work, before any
 // transaction.
 func CheckFoundation(f Foundation) error { return f.Check() }

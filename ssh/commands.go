@@ -193,6 +193,16 @@ func status(ctx context.Context, c *cmdContext) error {
 		c.out.WriteString(c.p.T("You are on no election's roll.") + "\n")
 		return nil
 	}
+	notices, err := c.s.cfg.Service.MemberNotices(ctx, c.id.member.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range notices {
+		c.out.WriteString(c.p.T("Notice: %s", safetext.Sanitize(n.Text)) + "\n")
+	}
+	if len(notices) > 0 {
+		c.out.WriteString("\n")
+	}
 	rows := [][]string{{c.p.T("ELECTION"), c.p.T("STATE"), c.p.T("YOU"), c.p.T("TITLE")}}
 	for _, mk := range marks {
 		e, err := c.s.cfg.Service.Election(ctx, mk.ElectionID)
@@ -305,7 +315,7 @@ func cast(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State == models.Draft {
-		return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()))
+		return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now())))
 	}
 	text, err := c.readBallot()
 	if err != nil {
@@ -316,14 +326,14 @@ func cast(ctx context.Context, c *cmdContext) error {
 		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input:"), err)
 	}
 	if c.dryRun {
-		fmt.Fprintf(c.out, "%sNothing was stored: this was a dry run. Run the same command without --dry-run to cast it.\n", readBack(e, b))
+		c.out.WriteString(readBack(c.p, e, b) + c.p.T("Nothing was stored: this was a dry run. Run the same command without --dry-run to cast it.") + "\n")
 		return nil
 	}
 	receipt, err := c.s.cfg.Service.CastBallot(ctx, id, c.caster(), b)
 	if err != nil {
-		return castRefusal(id, err)
+		return castRefusal(c.p, id, err)
 	}
-	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
+	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(c.p, e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
 	fmt.Fprintln(c.sess.Stderr(), castNote(c.p, e.Election))
 	return nil

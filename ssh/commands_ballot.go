@@ -9,7 +9,9 @@ import (
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
+	"vote.example.org/booth/tally"
 )
 
 // The commands for members who vote without a terminal: read an election
@@ -27,7 +29,7 @@ func (c *cmdContext) myElection(ctx context.Context, id string) (models.MemberEl
 	}
 	i := slices.IndexFunc(mine, func(me models.MemberElection) bool { return me.ID == id })
 	if i < 0 {
-		return models.MemberElection{}, fmt.Errorf("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id))
+		return models.MemberElection{}, errors.New(c.p.T("no election %q on your roll; 'ssh HOST elections' lists yours", safetext.Sanitize(id)))
 	}
 	return mine[i], nil
 }
@@ -55,20 +57,25 @@ func showCmd(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
+	p := c.p
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s\n", e.Title)
-	fmt.Fprintf(&s, "Election:     %s (%s)\n", e.ID, e.State)
-	fmt.Fprintf(&s, "How it works: %s\n", e.MethodSentence())
-	fmt.Fprintf(&s, "Opens:        %s UTC\n", e.OpensAt.UTC().Format("2006-01-02 15:04"))
-	fmt.Fprintf(&s, "Closes:       %s UTC\n", e.EffectiveClose().UTC().Format("2006-01-02 15:04"))
+	s.WriteString(p.T("Election:     %s (%s)", e.ID, stateWord(p, e.State)) + "\n")
+	s.WriteString(p.T("How it works: %s", e.MethodSentenceIn(p)) + "\n")
+	s.WriteString(p.T("Opens:        %s UTC", e.OpensAt.UTC().Format("2006-01-02 15:04")) + "\n")
+	s.WriteString(p.T("Closes:       %s UTC", e.EffectiveClose().UTC().Format("2006-01-02 15:04")) + "\n")
 	if e.Fingerprint != "" {
-		fmt.Fprintf(&s, "Fingerprint:  %s\n", e.Fingerprint)
+		s.WriteString(p.T("Fingerprint:  %s", e.Fingerprint) + "\n")
 	}
-	fmt.Fprintf(&s, "You:          %s\n", youIn(e))
+	s.WriteString(p.T("You:          %s", youIn(p, e)) + "\n")
 	if d := strings.TrimSpace(e.Description); d != "" {
 		fmt.Fprintf(&s, "\n%s\n", d)
 	}
-	fmt.Fprintf(&s, "\nCandidates (id, name):\n")
+	if e.Method == tally.YesNo {
+		s.WriteString("\n" + p.T("Answers (id, name):") + "\n")
+	} else {
+		s.WriteString("\n" + p.T("Candidates (id, name):") + "\n")
+	}
 	for _, i := range order {
 		cand := e.Candidates[i]
 		fmt.Fprintf(&s, "\n  %s  %s", cand.ID, cand.Name)
@@ -76,7 +83,7 @@ func showCmd(ctx context.Context, c *cmdContext) error {
 			fmt.Fprintf(&s, " (%s)", cand.Affiliation)
 		}
 		if slices.Contains(e.Withdrawn, cand.ID) {
-			s.WriteString(": withdrawn, cannot be chosen")
+			s.WriteString(p.T(": withdrawn, cannot be chosen"))
 		}
 		s.WriteString("\n")
 		if st := strings.TrimSpace(cand.Statement); st != "" {
@@ -85,22 +92,22 @@ func showCmd(ctx context.Context, c *cmdContext) error {
 			}
 		}
 	}
-	fmt.Fprintf(&s, "\n'ssh HOST ballot %s' gives a ballot to fill in.\n", e.ID)
+	s.WriteString("\n" + p.T("'ssh HOST ballot %s' gives a ballot to fill in.", e.ID) + "\n")
 	c.out.WriteString(safetext.SanitizeMultiline(s.String()))
 	return nil
 }
 
 // youIn is where the member stands in an election.
-func youIn(e models.MemberElection) string {
+func youIn(p i18n.Printer, e models.MemberElection) string {
 	switch {
 	case !e.OnRoll:
-		return "not on its roll"
+		return p.T("not on its roll")
 	case e.Voted && e.AllowReplace:
-		return "voted (this election lets you replace your ballot with its receipt: ssh HOST replace)"
+		return p.T("voted (this election lets you replace your ballot with its receipt: ssh HOST replace)")
 	case e.Voted:
-		return "voted"
+		return p.T("voted")
 	}
-	return "not voted"
+	return p.T("not voted")
 }
 
 // ballotCmd is `ssh HOST ballot ELECTION`: a commented template to fill in
@@ -114,14 +121,14 @@ func ballotCmd(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	c.out.WriteString(models.BallotTemplate(e.Election, order))
+	c.out.WriteString(models.BallotTemplateIn(c.p, e.Election, order))
 	return nil
 }
 
 // readBack is a ballot in words, as cast --dry-run, cast and replace say
 // how they read it.
-func readBack(e models.MemberElection, b models.Ballot) string {
-	return "Your ballot was read as:\n" + safetext.SanitizeMultiline(b.Describe(e.Definition))
+func readBack(p i18n.Printer, e models.MemberElection, b models.Ballot) string {
+	return p.T("Your ballot was read as:") + "\n" + safetext.SanitizeMultiline(b.DescribeIn(p, e.Definition))
 }
 
 // replaceCmd is `ssh HOST replace ELECTION < FILE`: the file's first line
@@ -132,7 +139,7 @@ func replaceCmd(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if !e.AllowReplace {
-		return fmt.Errorf("%s does not allow replacing a ballot", safetext.Sanitize(e.ID))
+		return errors.New(c.p.T("%s does not allow replacing a ballot", safetext.Sanitize(e.ID)))
 	}
 	text, err := c.readBallot()
 	if err != nil {
@@ -141,19 +148,19 @@ func replaceCmd(ctx context.Context, c *cmdContext) error {
 	first, rest, _ := strings.Cut(text, "\n")
 	old, err := models.NormalizeReceipt(strings.TrimSpace(first))
 	if err != nil {
-		return fmt.Errorf("the first line of standard input must be the receipt of the ballot to replace: %w", err)
+		return fmt.Errorf("%s: %w", c.p.T("the first line of standard input must be the receipt of the ballot to replace"), err)
 	}
-	b, err := models.ParseBallot(e.Definition, e.Withdrawn, rest)
+	b, err := models.ParseBallotIn(c.p, e.Definition, e.Withdrawn, rest)
 	if err != nil {
-		return fmt.Errorf("the ballot on standard input (after the receipt; line 1 is the line after it):\n%w", err)
+		return fmt.Errorf("%s\n%w", c.p.T("the ballot on standard input (after the receipt; line 1 is the line after it):"), err)
 	}
 	receipt, err := c.s.cfg.Service.ReplaceBallot(ctx, e.ID, c.caster(), old, b)
 	if err != nil {
-		return castRefusal(e.ID, err)
+		return castRefusal(c.p, e.ID, err)
 	}
-	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(e, b))
+	fmt.Fprintf(c.sess.Stderr(), "%s", readBack(c.p, e, b))
 	fmt.Fprintf(c.out, "%s\n", receipt)
-	fmt.Fprintf(c.sess.Stderr(), "Your ballot is replaced. The line above is your new receipt; the old one no longer counts.\n")
+	fmt.Fprintln(c.sess.Stderr(), c.p.T("Your ballot is replaced. The line above is your new receipt; the old one no longer counts."))
 	return nil
 }
 
@@ -162,25 +169,26 @@ func (c *cmdContext) caster() models.Caster {
 }
 
 // castRefusal says why a cast or a replacement stored nothing.
-func castRefusal(id string, err error) error {
+func castRefusal(p i18n.Printer, id string, err error) error {
 	switch {
 	case errors.Is(err, models.ErrAlreadyVoted):
-		return fmt.Errorf("you have already voted in %s", safetext.Sanitize(id))
+		return errors.New(p.T("you have already voted in %s", safetext.Sanitize(id)))
 	case errors.Is(err, models.ErrKeyRevoked):
-		return errors.New("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers")
+		return errors.New(p.T("the key you signed in with is no longer registered to you (the election officers removed it), so nothing was cast: ask the officers"))
 	case errors.Is(err, models.ErrInactive):
-		return errors.New("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers")
+		return errors.New(p.T("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers"))
 	case errors.Is(err, models.ErrNotOpen):
+		// The window's words come from models, in English.
 		if when := models.NotOpenWhen(err); when != "" {
-			return fmt.Errorf("%s is not open for voting: %s", safetext.Sanitize(id), when)
+			return errors.New(p.T("%s is not open for voting: %s", safetext.Sanitize(id), when))
 		}
-		return fmt.Errorf("%s is not open for voting", safetext.Sanitize(id))
+		return errors.New(p.T("%s is not open for voting", safetext.Sanitize(id)))
 	case errors.Is(err, models.ErrReceiptReplaced):
-		return errors.New("the ballot with that receipt was already replaced, so that receipt no longer counts; nothing was changed: use the receipt of your latest ballot")
+		return errors.New(p.T("the ballot with that receipt was already replaced, so that receipt no longer counts; nothing was changed: use the receipt of your latest ballot"))
 	case errors.Is(err, models.ErrReceiptUnknown):
-		return fmt.Errorf("no counted ballot in %s has that receipt (check it; a ballot already replaced has a new receipt); nothing was changed", safetext.Sanitize(id))
+		return errors.New(p.T("no counted ballot in %s has that receipt (check it; a ballot already replaced has a new receipt); nothing was changed", safetext.Sanitize(id)))
 	case errors.Is(err, models.ErrNoReplace):
-		return fmt.Errorf("%s does not allow replacing a ballot; nothing was changed", safetext.Sanitize(id))
+		return errors.New(p.T("%s does not allow replacing a ballot; nothing was changed", safetext.Sanitize(id)))
 	}
 	return err
 }

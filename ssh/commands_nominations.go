@@ -3,7 +3,6 @@ package ssh
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -20,7 +19,7 @@ func renew(ctx context.Context, c *cmdContext) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.out, "Your membership is renewed: you are in good standing until %s.\n", m.GoodUntil.UTC().Format("2006-01-02"))
+	c.out.WriteString(c.p.T("Your membership is renewed: you are in good standing until %s.", m.GoodUntil.UTC().Format("2006-01-02")) + "\n")
 	return nil
 }
 
@@ -28,9 +27,9 @@ func renew(ctx context.Context, c *cmdContext) error {
 func standingLine(ctx context.Context, c *cmdContext) string {
 	st, err := c.s.cfg.Service.Standing(ctx, c.id.member.ID)
 	if err != nil {
-		return "unknown (" + err.Error() + ")"
+		return c.p.T("unknown (%s)", err.Error())
 	}
-	return st.Standing.Describe()
+	return st.Standing.DescribeIn(c.p)
 }
 
 func nominateCmd(ctx context.Context, c *cmdContext) error {
@@ -41,7 +40,7 @@ func nominateCmd(ctx context.Context, c *cmdContext) error {
 	if err := c.s.cfg.Service.Nominate(ctx, election, c.id.member.ID, nominee); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.out, "You nominated %s in %s. They are told at their next login and accept or decline.\n", nominee, safetext.Sanitize(election))
+	c.out.WriteString(c.p.T("You nominated %s in %s. They are told at their next login and accept or decline.", nominee, safetext.Sanitize(election)) + "\n")
 	return nil
 }
 
@@ -67,13 +66,13 @@ func nominationsCmd(ctx context.Context, c *cmdContext) error {
 		}
 		return answerNomination(ctx, c, args[1], a)
 	}
-	return errors.New("usage: nominations ELECTION [--json], or nominations accept|decline|withdraw ELECTION; see 'ssh HOST help'")
+	return errors.New(c.p.T("usage: nominations ELECTION [--json], or nominations accept|decline|withdraw ELECTION; see 'ssh HOST help'"))
 }
 
 func listNominations(ctx context.Context, c *cmdContext, election string, asJSON bool) error {
 	e, ns, err := c.s.cfg.Service.Nominations(ctx, election, false)
 	if errors.Is(err, models.ErrNotFound) {
-		return fmt.Errorf("no election %q", safetext.Sanitize(election))
+		return errors.New(c.p.T("no election %q", safetext.Sanitize(election)))
 	}
 	if err != nil {
 		return err
@@ -85,20 +84,26 @@ func listNominations(ctx context.Context, c *cmdContext, election string, asJSON
 		}
 		return safetext.WriteJSON(c.out, out)
 	}
-	return models.WriteNominations(c.out, e, ns)
+	head, rows := models.NominationTable(c.p, e, ns)
+	c.out.WriteString(head + "\n")
+	if rows == nil {
+		c.out.WriteString(c.p.T("No nominations yet.") + "\n")
+		return nil
+	}
+	return writeTable(c.out, rows)
 }
 
 func answerNomination(ctx context.Context, c *cmdContext, election string, a models.NominationAction) error {
 	var statement string
 	if a == models.Accept {
 		// A shutdown mid-statement would accept the part read so far.
-		data, err := c.readStdin(maxStatementInput, "reading your statement from standard input",
+		data, err := c.readStdin(maxStatementInput, c.p.T("reading your statement from standard input"),
 			c.p.T("the booth is shutting down; your nomination was not answered"))
 		if err != nil {
 			return err
 		}
 		if len(data) > maxStatementInput {
-			return fmt.Errorf("your statement is longer than %d bytes: shorten it", maxStatementInput)
+			return errors.New(c.p.T("your statement is longer than %d bytes: shorten it", maxStatementInput))
 		}
 		statement = string(data)
 	}
@@ -108,12 +113,12 @@ func answerNomination(ctx context.Context, c *cmdContext, election string, a mod
 	}
 	switch n.State {
 	case models.NominationAccepted:
-		fmt.Fprintf(c.out, "You accepted your nomination in %s, with a statement of %d bytes. You may withdraw until the nominations close.\n",
-			safetext.Sanitize(election), len(n.Statement))
+		c.out.WriteString(c.p.T("You accepted your nomination in %s, with a statement of %d bytes. You may withdraw until the nominations close.",
+			safetext.Sanitize(election), len(n.Statement)) + "\n")
 	case models.NominationDeclined:
-		fmt.Fprintf(c.out, "You declined your nomination in %s.\n", safetext.Sanitize(election))
+		c.out.WriteString(c.p.T("You declined your nomination in %s.", safetext.Sanitize(election)) + "\n")
 	default:
-		fmt.Fprintf(c.out, "You withdrew from %s.\n", safetext.Sanitize(election))
+		c.out.WriteString(c.p.T("You withdrew from %s.", safetext.Sanitize(election)) + "\n")
 	}
 	return nil
 }
@@ -129,12 +134,12 @@ func myNominationLines(ctx context.Context, c *cmdContext) error {
 		closes := n.Election.Nominations.Closes.UTC().Format(time.RFC3339)
 		switch n.State {
 		case models.NominationPending:
-			fmt.Fprintf(c.out, "You are nominated in %s (%s): accept with 'ssh HOST nominations accept %s < statement.md' or decline with 'ssh HOST nominations decline %s', before %s.\n",
-				n.Election.ID, safetext.Sanitize(n.Election.Title), n.Election.ID, n.Election.ID, closes)
+			c.out.WriteString(c.p.T("You are nominated in %s (%s): accept with 'ssh HOST nominations accept %s < statement.md' or decline with 'ssh HOST nominations decline %s', before %s.",
+				n.Election.ID, safetext.Sanitize(n.Election.Title), n.Election.ID, n.Election.ID, closes) + "\n")
 		case models.NominationAccepted:
-			fmt.Fprintf(c.out, "You accepted your nomination in %s; you stand when the nominations close at %s.\n", n.Election.ID, closes)
+			c.out.WriteString(c.p.T("You accepted your nomination in %s; you stand when the nominations close at %s.", n.Election.ID, closes) + "\n")
 		case models.NominationRejected:
-			fmt.Fprintf(c.out, "The officers rejected your nomination in %s: %s\n", n.Election.ID, safetext.Sanitize(n.Reason))
+			c.out.WriteString(c.p.T("The officers rejected your nomination in %s: %s", n.Election.ID, safetext.Sanitize(n.Reason)) + "\n")
 		}
 	}
 	return nil

@@ -7,16 +7,20 @@ import (
 	"strings"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
-const setUsage = "use 'set plain on', 'set plain off' or 'set lang " + "en|ja|es" + "' ('set lang auto' follows your client's locale)"
+// setUsage is how to use set, in the member's language.
+func setUsage(p i18n.Printer) string {
+	return p.T("use 'set plain on', 'set plain off' or 'set lang en|ja|es' ('set lang auto' follows your client's locale)")
+}
 
 // setCmd is `ssh HOST set plain on|off` and `ssh HOST set lang LANG`: the
 // member's own preferences, kept for their next sessions.
 func setCmd(ctx context.Context, c *cmdContext) error {
 	if len(c.args) != 2 {
-		return errors.New("takes a setting and its value: " + setUsage)
+		return errors.New(c.p.T("takes a setting and its value: %s", setUsage(c.p)))
 	}
 	svc := c.s.cfg.Service
 	p, err := svc.MemberPreferences(ctx, c.id.member.ID)
@@ -32,35 +36,37 @@ func setCmd(ctx context.Context, c *cmdContext) error {
 		case "off":
 			p.Plain = false
 		default:
-			return fmt.Errorf("plain is on or off, not %q: %s", safetext.Sanitize(c.args[1]), setUsage)
+			return errors.New(c.p.T("plain is on or off, not %q: %s", safetext.Sanitize(c.args[1]), setUsage(c.p)))
 		}
 	case "lang":
 		if value == "auto" {
 			value = ""
 		}
 		if err := models.CheckLanguage(value); err != nil {
-			return fmt.Errorf("%s; 'set lang auto' follows your client's locale", safetext.Sanitize(err.Error()))
+			return errors.New(c.p.T("%s; 'set lang auto' follows your client's locale", safetext.Sanitize(err.Error())))
 		}
 		p.Lang = value
 	default:
-		return fmt.Errorf("there is no setting %q: %s", safetext.Sanitize(name), setUsage)
+		return errors.New(c.p.T("there is no setting %q: %s", safetext.Sanitize(name), setUsage(c.p)))
 	}
 	if err := svc.SetMemberPreferences(ctx, c.id.member.ID, p); err != nil {
 		return err
 	}
+	// The answer is in the language just chosen.
+	c.p = i18n.For(sessionLang(c.sess.Environ(), p))
 	writePrefs(c, p)
 	return nil
 }
 
 // writePrefs is the preferences as whoami and set show them.
 func writePrefs(c *cmdContext, p models.Preferences) {
-	plain := "off (the full-screen booth; ssh -t HOST plain for linear mode)"
+	plain := c.p.T("off (the full-screen booth; ssh -t HOST plain for linear mode)")
 	if p.Plain {
-		plain = "on (linear mode: one line at a time)"
+		plain = c.p.T("on (linear mode: one line at a time)")
 	}
 	lang := p.Lang
 	if lang == "" {
-		lang = "auto (from your client's locale: " + sessionLang(c.sess.Environ(), p) + " now)"
+		lang = c.p.T("auto (from your client's locale: %s now)", sessionLang(c.sess.Environ(), p))
 	}
 	fmt.Fprintf(c.out, "plain   %s\nlang    %s\n", plain, lang)
 }

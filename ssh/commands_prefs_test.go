@@ -37,6 +37,11 @@ func TestSetAndWhoami(t *testing.T) {
 	if out, _, _ := e.run("ada", "whoami", ""); !strings.Contains(out, "plain   on") || !strings.Contains(out, "lang    es") {
 		t.Errorf("whoami does not show the preferences:\n%s", out)
 	}
+	// set's refusals are in the member's language.
+	if _, errOut, _ := e.run("ada", "set plain maybe", ""); !strings.Contains(errOut, `plain es on u off, no "maybe"`) {
+		t.Errorf("set plain maybe with set lang es: %q", errOut)
+	}
+	must(t, e.svc.SetMemberPreferences(bg, "ada", models.Preferences{Plain: true}))
 	for _, tc := range []struct{ cmd, want string }{
 		{"set", "takes a setting and its value"},
 		{"set plain", "takes a setting and its value"},

@@ -11,6 +11,7 @@ import (
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 )
 
 // A conference laptop can be a thin client of the kiosk: its SSH key,
@@ -56,7 +57,8 @@ func deviceCommand(sess cssh.Session, id identity) bool {
 	if id.device == "" {
 		return false
 	}
-	fmt.Fprintf(sess.Stderr(), "booth: this key is kiosk device %s's: it opens the kiosk only; connect with a terminal (ssh -t) and no command\n", id.device)
+	p := i18n.For(i18n.FromEnv(sess.Environ()))
+	fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("this key is kiosk device %s's: it opens the kiosk only; connect with a terminal (ssh -t) and no command", id.device))
 	return true
 }
 

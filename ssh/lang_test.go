@@ -3,6 +3,7 @@ package ssh
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,9 +57,14 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 	}
 	// Columns line up by display width: each line's title starts in the
 	// same column although the header's words are twice as wide.
+	// The table follows the notices, if any.
 	ls := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	head := ansi.StringWidth(ls[0][:strings.Index(ls[0], "題名")])
-	row := ansi.StringWidth(ls[1][:strings.Index(ls[1], "理事会")])
+	h := slices.IndexFunc(ls, func(l string) bool { return strings.Contains(l, "題名") })
+	if h < 0 || h+1 >= len(ls) || !strings.Contains(ls[h+1], "理事会") {
+		t.Fatalf("status in Japanese has no table with a header and a row:\n%s", out)
+	}
+	head := ansi.StringWidth(ls[h][:strings.Index(ls[h], "題名")])
+	row := ansi.StringWidth(ls[h+1][:strings.Index(ls[h+1], "理事会")])
 	if head != row {
 		t.Errorf("the title column starts at %d in the header, %d below it:\n%s", head, row, out)
 	}
@@ -93,7 +99,7 @@ func TestCommandsInTheSessionLanguage(t *testing.T) {
 		t.Fatalf("set lang auto: exit %d: %s", code, errOut)
 	}
 	out, _, _ = e.runIn("ken", []string{"LANG=C"}, "status", "")
-	if !strings.HasPrefix(out, "ELECTION  STATE  YOU        TITLE\n") || !strings.Contains(out, "Board 2026") {
+	if !strings.Contains(out, "\nELECTION  STATE  YOU        TITLE\n") || !strings.Contains(out, "Board 2026") {
 		t.Errorf("status with LANG=C:\n%s", out)
 	}
 }

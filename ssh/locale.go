@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 )
 
 // What the client's environment says about the member's terminal. Only
@@ -58,21 +59,30 @@ func asciiOnly(env []string) bool {
 
 // sessionLang is the language the booth speaks to a member: their
 // preference, else the language of the locale their client sends for
-// messages (LC_ALL, LC_MESSAGES, LANG: "ja_JP.UTF-8" is ja) when booth
-// speaks it, else English. The i18n catalogue reads it from
+// messages (i18n.FromEnv: LC_ALL, LC_MESSAGES, LANG; "ja_JP.UTF-8" is ja)
+// when booth speaks it, else English. The i18n catalogue reads it from
 // booth.Session.Lang.
 func sessionLang(env []string, p models.Preferences) string {
 	if p.Lang != "" {
 		return p.Lang
 	}
-	loc := localeOf(env, "LC_MESSAGES")
-	lang, _, _ := strings.Cut(loc, "_")
-	lang, _, _ = strings.Cut(lang, ".")
-	lang = strings.ToLower(lang)
-	if models.CheckLanguage(lang) == nil && lang != "" {
-		return lang
+	if l := i18n.FromEnv(env); l != "" {
+		return l
 	}
 	return "en"
+}
+
+// screenLang is the language of a session's screens (the booth, linear
+// mode): sessionLang, except that Japanese on a session that may be sent
+// only ASCII (asciiOnly: LANG=C with set lang ja) is English, since every
+// character of it would arrive as "?"; Spanish loses only its accents
+// and stays Spanish.
+func screenLang(env []string, p models.Preferences) string {
+	lang := sessionLang(env, p)
+	if lang == "ja" && asciiOnly(env) {
+		return "en"
+	}
+	return lang
 }
 
 // asciiWriter passes ASCII through and writes every other character as

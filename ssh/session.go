@@ -80,11 +80,11 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	if !isPty && !plain {
-		fail(sess, "the booth needs a terminal: connect with ssh -t (or ssh -t HOST plain for linear mode, one line at a time), or run 'ssh HOST help' for the commands that need none")
+		fail(sess, p.T("the booth needs a terminal: connect with ssh -t (or ssh -t HOST plain for linear mode, one line at a time), or run 'ssh HOST help' for the commands that need none"))
 		return
 	}
 	if plain && id.device != "" {
-		fail(sess, "a kiosk device runs the kiosk, not linear mode")
+		fail(sess, p.T("a kiosk device runs the kiosk, not linear mode"))
 		return
 	}
 	// A booth session also holds a lease in the store, so the limit holds
@@ -108,7 +108,7 @@ func (s *Server) handle(sess cssh.Session) {
 	prefs, err := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
 	if err != nil {
 		s.log.Error("reading a member's preferences", "err", err)
-		fail(sess, "the booth cannot open a session just now; try again in a minute")
+		fail(sess, p.T("the booth cannot open a session just now; try again in a minute"))
 		return
 	}
 	bs := booth.Session{
@@ -117,7 +117,7 @@ func (s *Server) handle(sess cssh.Session) {
 		Now:         s.cfg.Service.Now,
 		IdleTimeout: s.cfg.IdleTimeout,
 		Clipboard:   true,
-		Lang:        sessionLang(sess.Environ(), prefs),
+		Lang:        screenLang(sess.Environ(), prefs),
 	}
 	if wantsLinear(sess, pty.Term, isPty, prefs) {
 		if isPty {

@@ -54,6 +54,10 @@ type definitionRecord struct {
 	// Translations is left out when the definition has none, so a
 	// definition without any is written as before they existed.
 	Translations map[string]translationRecord `json:"translations,omitempty"`
+	// Notices is left out when the definition schedules none, as the
+	// fingerprint leaves it out, so bundles of elections without notices
+	// are as they were.
+	Notices noticesRecord `json:"notices,omitzero"`
 }
 
 // definitionTrustees is models.Trustees.
@@ -84,6 +88,16 @@ type translationRecord struct {
 	Title       string            `json:"title,omitempty"`
 	Description string            `json:"description,omitempty"`
 	Statements  map[string]string `json:"statements,omitempty"`
+}
+
+// noticesRecord is models.NoticeSchedule, each field left out when
+// unset, as the fingerprint leaves it out; periods are in nanoseconds
+// (as the fingerprint writes them, so the keys keep their plain names).
+type noticesRecord struct {
+	Announce            bool    `json:"announce,omitempty"`
+	RemindNS            []int64 `json:"remind,omitempty"`
+	RemindUntilQuorumNS int64   `json:"remind_until_quorum,omitempty"`
+	Results             bool    `json:"results,omitempty"`
 }
 
 // definitionCandidate is a candidate of a definitionRecord; its keys are
@@ -121,6 +135,10 @@ func newDefinitionRecord(d models.Definition) definitionRecord {
 		Majority: ratioRecord(d.Majority), PassRatio: ratioRecord(d.PassRatio),
 		MaxChoices: d.MaxChoices, TieSeed: d.TieSeed, JoinedBefore: d.JoinedBefore.UTC(), Recipients: d.Recipients,
 		MemberForNS: int64(d.MemberFor),
+		Notices:     noticesRecord{Announce: d.Notices.Announce, RemindUntilQuorumNS: int64(d.Notices.RemindUntilQuorum), Results: d.Notices.Results},
+	}
+	for _, r := range d.Notices.Remind {
+		v.Notices.RemindNS = append(v.Notices.RemindNS, int64(r))
 	}
 	if r := d.Nominations; r != nil {
 		v.Nominations = &nominationRulesRecord{
@@ -159,6 +177,10 @@ func (v definitionRecord) definition() models.Definition {
 		Majority: tally.Ratio(v.Majority), PassRatio: tally.Ratio(v.PassRatio),
 		MaxChoices: v.MaxChoices, TieSeed: v.TieSeed, JoinedBefore: v.JoinedBefore, Recipients: v.Recipients,
 		MemberFor: time.Duration(v.MemberForNS),
+		Notices:   models.NoticeSchedule{Announce: v.Notices.Announce, RemindUntilQuorum: time.Duration(v.Notices.RemindUntilQuorumNS), Results: v.Notices.Results},
+	}
+	for _, r := range v.Notices.RemindNS {
+		d.Notices.Remind = append(d.Notices.Remind, time.Duration(r))
 	}
 	if r := v.Nominations; r != nil {
 		d.Nominations = &models.NominationRules{

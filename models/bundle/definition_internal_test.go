@@ -28,6 +28,7 @@ func fullDefinition() models.Definition {
 		Nominations: &models.NominationRules{Opens: at.Add(-72 * time.Hour), Closes: at.Add(-48 * time.Hour), Supporters: 2, Self: true,
 			NomineeMemberFor: 91 * 24 * time.Hour, NominatorInGoodStanding: true, MaxPerNominator: 3, PublishNominators: true, Closed: true},
 		Translations: map[string]models.Translation{"ja": {Title: "題", Description: "説明", Statements: map[string]string{"a": "声明"}}},
+		Notices:      models.NoticeSchedule{Announce: true, Remind: []time.Duration{48 * time.Hour, time.Hour + time.Nanosecond}, RemindUntilQuorum: 72 * time.Hour, Results: true},
 	}
 }
 
@@ -67,6 +68,7 @@ func TestDefinitionRecordHoldsEveryField(t *testing.T) {
 		{reflect.TypeFor[models.Definition](), reflect.TypeFor[definitionRecord]()},
 		{reflect.TypeFor[models.QuorumRule](), reflect.TypeFor[quorumRecord]()},
 		{reflect.TypeFor[models.NominationRules](), reflect.TypeFor[nominationRulesRecord]()},
+		{reflect.TypeFor[models.NoticeSchedule](), reflect.TypeFor[noticesRecord]()},
 	} {
 		if n, m := tc.goType.NumField(), tc.record.NumField(); n != m {
 			t.Errorf("%v has %d fields, %v %d", tc.goType, n, tc.record, m)

@@ -26,7 +26,7 @@ var rewrites = []struct{ table, order string }{
 const defaultHorizonWait = time.Minute
 
 // vacuumTables are the tables VACUUM FULL rewrites after a close.
-const vacuumTables = "box, roll, replaced, kiosk_code_records, kiosk_codes, kiosk_code_issues"
+const vacuumTables = "box, roll, replaced, kiosk_code_records, kiosk_codes, kiosk_code_issues, outbox"
 
 // CloseElection stops voting, then removes the traces of the order and the
 // transactions in which ballots arrived. In the closing transaction it
@@ -68,6 +68,9 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 			if err := rewrite(ctx, tx, r.table, r.order, id); err != nil {
 				return fmt.Errorf("rewriting %s: %w", r.table, err)
 			}
+		}
+		if err := foldOutbox(ctx, tx, id); err != nil {
+			return fmt.Errorf("clearing the notices' outbox: %w", err)
 		}
 		return s.appendAudit(ctx, tx, actor, models.AuditElectionClosed(id, t))
 	})

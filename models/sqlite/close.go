@@ -60,6 +60,9 @@ func (s *Store) CloseElection(ctx context.Context, id, actor string) error {
 				return fmt.Errorf("rewriting %s: %w", st.name, err)
 			}
 		}
+		if err := foldOutbox(ctx, tx, id); err != nil {
+			return fmt.Errorf("clearing the notices' outbox: %w", err)
+		}
 		return s.appendAudit(ctx, tx, actor, models.AuditElectionClosed(id, t))
 	})
 	if err != nil {

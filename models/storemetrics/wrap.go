@@ -314,3 +314,21 @@ func (w *Store) SetPreferences(ctx context.Context, memberID string, p models.Pr
 	defer w.observe("set_preferences", time.Now())
 	return w.Store.SetPreferences(ctx, memberID, p)
 }
+
+// NoticeStore
+func (w *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) (int, error) {
+	defer w.observe("queue_notice", time.Now())
+	return w.Store.QueueNotice(ctx, n, actor)
+}
+func (w *Store) ClaimNotices(ctx context.Context, holder string, limit int, lease time.Duration) ([]models.OutboxItem, error) {
+	defer w.observe("claim_notices", time.Now())
+	return w.Store.ClaimNotices(ctx, holder, limit, lease)
+}
+func (w *Store) RecordDeliveries(ctx context.Context, holder string, done []models.Delivery, next *models.OutboxItem, lease time.Duration) (bool, error) {
+	defer w.observe("record_deliveries", time.Now())
+	return w.Store.RecordDeliveries(ctx, holder, done, next, lease)
+}
+func (w *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
+	defer w.observe("notice_reports", time.Now())
+	return w.Store.NoticeReports(ctx, electionID)
+}

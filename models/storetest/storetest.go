@@ -84,6 +84,11 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"OpeningMovedEarlierMemberFor", testOpeningMovedEarlierMemberFor},
 		{"EarlyOpeningWaitsForMemberFor", testEarlyOpeningWaitsForMemberFor},
 		{"Preferences", testPreferences},
+		{"NoticeQueue", testNoticeQueue},
+		{"NoticeNoAddress", testNoticeNoAddress},
+		{"NoticeClaim", testNoticeClaim},
+		{"NoticeCrash", testNoticeCrash},
+		{"NoticeFoldAtClose", testNoticeFoldAtClose},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()
@@ -122,6 +127,7 @@ func runRaces(t *testing.T, open func(t *testing.T, n int, clock func() time.Tim
 		{"CodeRateRace", testCodeRateRace},
 		{"NominateRace", testNominateRace},
 		{"AcceptWhileClosing", testAcceptWhileClosing},
+		{"NoticeClaimRace", testNoticeClaimRace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.test(t, openOnOneClock(t, open))

@@ -1,0 +1,311 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"vote.example.org/booth/models"
+)
+
+// QueueNotice records the notice and one outbox row per member of its
+// audience with one INSERT … SELECT from the roll.
+func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) (int, error) {
+	// Most calls come from the clock asking again for a notice queued
+	// long ago: answer those without the write lock.
+	var queued, unpublished bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notices WHERE id = ?),
+		? AND NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ID(), n.Kind == models.NoticeResults, n.ElectionID).Scan(&queued, &unpublished)
+	switch {
+	case err != nil:
+		return 0, err
+	case queued:
+		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+	case unpublished:
+		// The clock asks at every tick until the bundle is published.
+		return 0, fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", models.ErrWrongState, n.ElectionID)
+	}
+	var rows int
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		e, err := loadElection(ctx, tx, n.ElectionID)
+		if err != nil {
+			return err
+		}
+		var published bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ElectionID).Scan(&published); err != nil {
+			return err
+		}
+		if err := models.CheckQueueNotice(e, n.Kind, published); err != nil {
+			return err
+		}
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		aud := n.Kind.Audience()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, election_id, kind, slot, audience, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			n.ID(), n.ElectionID, string(n.Kind), n.Slot, string(aud), formatTime(now)); err != nil {
+			if isUnique(err) {
+				return fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+			}
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+			SELECT ?, r.member_id, r.election_id,
+				CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
+				CASE WHEN m.email = '' THEN ? ELSE '' END
+			FROM roll r JOIN members m ON m.id = r.member_id
+			WHERE r.election_id = ? AND m.status = 'active' AND (? = 'roll' OR r.voted = 0)
+			ORDER BY r.member_id`,
+			n.ID(), models.ReasonNoAddress, n.ElectionID, string(aud))
+		if err != nil {
+			return err
+		}
+		c, err := res.RowsAffected()
+		rows = int(c)
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditNoticeQueued(n, rows))
+	})
+	return rows, err
+}
+
+// ClaimNotices settles what dead front ends left, then claims up to limit
+// due rows in key order.
+func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, lease time.Duration) ([]models.OutboxItem, error) {
+	var items []models.OutboxItem
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		items = nil
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		nowText := formatTime(now)
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'uncertain', reason = ?, lease_until = NULL
+			WHERE state = 'sending' AND lease_until <= ?`, models.ReasonUncertain, nowText); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', holder = NULL, lease_until = NULL
+			WHERE state = 'claimed' AND lease_until <= ?`, nowText); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
+				e.state, e.cancelled_at, COALESCE(r.voted, 0), m.name, m.email, m.status
+			FROM outbox o
+			JOIN notices n ON n.id = o.notice_id
+			JOIN elections e ON e.id = n.election_id
+			JOIN members m ON m.id = o.member_id
+			LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
+			WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= ?)
+			ORDER BY o.state, o.notice_id, o.member_id LIMIT ?`, nowText, limit)
+		if err != nil {
+			return err
+		}
+		type skip struct{ notice, member, reason string }
+		var skips []skip
+		for rows.Next() {
+			var it models.OutboxItem
+			var noticeID, kind, state, cancelled, status string
+			var voted int
+			if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
+				&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			it.Notice.Kind = models.NoticeKind(kind)
+			es := models.ElectionState(state)
+			if cancelled != "" {
+				es = models.Cancelled
+			}
+			if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+				skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
+				continue
+			}
+			items = append(items, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, sk := range skips {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, due_at = NULL WHERE notice_id = ? AND member_id = ?`,
+				sk.reason, sk.notice, sk.member); err != nil {
+				return err
+			}
+		}
+		until := formatTime(now.Add(lease))
+		for _, it := range items {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'claimed', holder = ?, lease_until = ?, due_at = NULL WHERE notice_id = ? AND member_id = ?`,
+				holder, until, it.Notice.ID(), it.MemberID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return items, err
+}
+
+// RecordDeliveries records done and marks next as sending, in one
+// transaction.
+func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []models.Delivery, next *models.OutboxItem, lease time.Duration) (bool, error) {
+	marked := false
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		marked = false
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, d := range done {
+			var due any
+			if d.State == models.OutboxPending {
+				due = formatTime(now.Add(d.RetryIn))
+			}
+			// A row the lease lost (uncertain, or claimed again) keeps
+			// what another front end decided, except that a mail known
+			// to be sent is recorded as sent.
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, due_at = ?, holder = NULL, lease_until = NULL,
+					attempts = attempts + CASE WHEN ? = 'sent' THEN 0 ELSE 1 END
+				WHERE notice_id = ? AND member_id = ? AND holder = ? AND (state IN ('claimed', 'sending') OR (state = 'uncertain' AND ? = 'sent'))`,
+				d.State, d.Reason, due, d.State, d.NoticeID, d.MemberID, holder, d.State); err != nil {
+				return err
+			}
+		}
+		until := formatTime(now.Add(lease))
+		if next != nil {
+			n, err := rowsAffected(tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', lease_until = ?
+				WHERE notice_id = ? AND member_id = ? AND holder = ? AND state = 'claimed'`,
+				until, next.Notice.ID(), next.MemberID, holder))
+			if err != nil {
+				return err
+			}
+			marked = n == 1
+		}
+		return nil
+	})
+	return marked, err
+}
+
+// NoticeReports reads an election's notices and their outbox counts.
+func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
+	var out []models.NoticeReport
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind, slot, created_at, folded FROM notices WHERE election_id = ? ORDER BY created_at, id`, electionID)
+		if err != nil {
+			return err
+		}
+		var folded []sql.NullString
+		for rows.Next() {
+			r := models.NoticeReport{Notice: models.Notice{ElectionID: electionID}, Counts: map[string]int{}}
+			var id, kind, created string
+			var f sql.NullString
+			if err := rows.Scan(&id, &kind, &r.Notice.Slot, &created, &f); err != nil {
+				rows.Close()
+				return err
+			}
+			r.Notice.Kind = models.NoticeKind(kind)
+			if r.Created, err = parseTime(created); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, r)
+			folded = append(folded, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range out {
+			if folded[i].Valid {
+				out[i].Folded = true
+				if err := json.Unmarshal([]byte(folded[i].String), &out[i].Reasons); err != nil {
+					return fmt.Errorf("notice %s: stored counts: %w", out[i].Notice.ID(), err)
+				}
+				models.CountReasons(&out[i])
+				continue
+			}
+			if err := outboxReasons(ctx, tx, &out[i], true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// outboxReasons fills r from its outbox rows: the counts by state and
+// reason, naming the members of the failed and uncertain ones when
+// members is set.
+func outboxReasons(ctx context.Context, tx *sql.Tx, r *models.NoticeReport, members bool) error {
+	return outboxReasonsOf(ctx, tx, r.Notice.ID(), r, members)
+}
+
+func outboxReasonsOf(ctx context.Context, tx *sql.Tx, noticeID string, r *models.NoticeReport, members bool) error {
+	rows, err := tx.QueryContext(ctx, `SELECT state, reason, count(*),
+			CASE WHEN ? AND state IN ('failed', 'uncertain') THEN json_group_array(member_id) ELSE '[]' END
+		FROM outbox WHERE notice_id = ? GROUP BY state, reason ORDER BY state, reason`, members, noticeID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var nr models.NoticeReason
+		var names string
+		if err := rows.Scan(&nr.State, &nr.Reason, &nr.Count, &names); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(names), &nr.Members); err != nil {
+			return err
+		}
+		r.Reasons = append(r.Reasons, nr)
+	}
+	models.CountReasons(r)
+	return rows.Err()
+}
+
+// foldOutbox is the close's part for notices: the election's outbox rows
+// keep no time, and the rows of notices sent to those who had not voted
+// are replaced by their counts (folded), since each such row says a
+// member had not voted by the time it was queued, and a skipped one that
+// they voted between then and its sending.
+func foldOutbox(ctx context.Context, tx *sql.Tx, electionID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = NULL, lease_until = NULL, holder = NULL WHERE election_id = ?`, electionID); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM notices WHERE election_id = ? AND audience = 'not_voted' AND folded IS NULL`, electionID)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r := models.NoticeReport{Counts: map[string]int{}}
+		if err := outboxReasonsOf(ctx, tx, id, &r, false); err != nil {
+			return err
+		}
+		data, err := json.Marshal(r.Reasons)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notices SET folded = ? WHERE id = ?`, string(data), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE notice_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
