@@ -114,9 +114,16 @@ func (d Definition) period(now time.Time) string {
 func minute(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
 // Valid reports whether n counts at the close: accepted, with enough
-// supporters under rules.
+// supporters under rules. A nominee's own support counts only while the
+// rules allow self-nomination: they may have been edited since it was
+// made, and booth verify refuses a self-nominated candidate under rules
+// that forbid it.
 func (n Nomination) Valid(rules NominationRules) bool {
-	return n.State == NominationAccepted && len(n.Supporters) >= max(rules.Supporters, 1)
+	support := len(n.Supporters)
+	if !rules.Self && slices.Contains(n.Supporters, n.NomineeID) {
+		support--
+	}
+	return n.State == NominationAccepted && support >= max(rules.Supporters, 1)
 }
 
 // Candidates is the ballot the nominations make: the valid nominations'

@@ -192,7 +192,8 @@ func TestCheckNominate(t *testing.T) {
 		t.Fatalf("accepting after the close: %v", err)
 	}
 	e.Seats = 2
-	_, _, err = ClosingNominations(e, []Nomination{{NomineeID: "cy", State: NominationAccepted, Supporters: []string{"bob"}}}, nil)
+	_, err = ClosingNominations(e, []Nomination{{NomineeID: "cy", State: NominationAccepted, Supporters: []string{"bob"}}},
+		map[string]Member{"cy": member("cy", 400)}, f, rules.Closes)
 	if !errors.Is(err, ErrTooFewNominees) || !strings.Contains(err.Error(), "1 accepted for 2 seats") {
 		t.Fatalf("too few nominees: %v", err)
 	}

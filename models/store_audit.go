@@ -289,25 +289,42 @@ func AuditNominationChanged(c NominationChange) AuditEvent {
 }
 
 // AuditNominationsClosed records the nominations closed and the
-// candidates they made, with the definition's new fingerprint.
-func AuditNominationsClosed(d Definition) AuditEvent {
+// candidates they made, with the definition's new fingerprint, and the
+// nominees the close dropped, each with the reason.
+func AuditNominationsClosed(c Closing) AuditEvent {
+	d := c.Definition
 	ids := make([]string, len(d.Candidates))
 	for i, c := range d.Candidates {
 		ids[i] = c.ID
 	}
-	return AuditEvent{"nomination.close", fmt.Sprintf("election %s: nominations closed, candidates %s, fingerprint %s",
-		d.ID, strings.Join(ids, ", "), d.Fingerprint())}
+	return AuditEvent{"nomination.close", fmt.Sprintf("election %s: nominations closed, candidates %s, fingerprint %s%s",
+		d.ID, strings.Join(ids, ", "), d.Fingerprint(), auditDropped(c.Dropped))}
 }
 
 // AuditNominationsShort records nominations that closed with fewer
 // accepted nominees than seats: the election is not opened.
-func AuditNominationsShort(d Definition) AuditEvent {
-	return AuditEvent{"nomination.short", fmt.Sprintf("election %s not opened: %d accepted nominees for %s; the officers may extend the nominations",
-		d.ID, len(d.Candidates), seats(d.Seats))}
+func AuditNominationsShort(c Closing) AuditEvent {
+	d := c.Definition
+	return AuditEvent{"nomination.short", fmt.Sprintf("election %s not opened: %d accepted nominees for %s%s; the officers may extend the nominations",
+		d.ID, len(d.Candidates), seats(d.Seats), auditDropped(c.Dropped))}
+}
+
+// auditDropped names the nominees a close dropped, with why; "" if none.
+func auditDropped(dropped []Nomination) string {
+	var b strings.Builder
+	for i, n := range dropped {
+		if i == 0 {
+			b.WriteString("; not standing: ")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", n.NomineeID, n.Reason)
+	}
+	return b.String()
 }
 
 // AuditNominationsExtended records the close of the nomination period
-// moved (later, or earlier but not into the past).
+// moved later.
 func AuditNominationsExtended(id string, from, until time.Time) AuditEvent {
 	return AuditEvent{"nomination.extend", fmt.Sprintf("election %s: nominations close moved from %s to %s", id,
 		from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))}

@@ -550,9 +550,9 @@ func CheckNominate(e Election, now time.Time, f Foundation, nominator, nominee M
 	case !nominee.StandingAt(f, now).InGood():
 		return refused("%s is not a member in good standing and cannot be nominated", nominee.ID)
 	}
-	if need := rules.NomineeMemberFor; need > 0 && e.OpensAt.Sub(nominee.Joined) < need {
+	if !rules.memberLongEnough(nominee, e.OpensAt) {
 		return refused("%s has been a member for %d days; nominees need %d days at the opening on %s",
-			nominee.ID, max(nominee.MemberFor(now), 0), int(need/(24*time.Hour)), day(e.OpensAt))
+			nominee.ID, max(nominee.MemberFor(now), 0), rules.memberForDays(), day(e.OpensAt))
 	}
 	if existing != nil {
 		switch {
@@ -633,48 +633,19 @@ func CheckNominationChange(e Election, now time.Time, c NominationChange, n *Nom
 	return out, nil
 }
 
-// CheckCloseNominations checks, inside the store's transaction, that e's
-// nominations are due to close at now.
-func CheckCloseNominations(e Election, now time.Time) error {
-	switch {
-	case e.Nominations == nil:
-		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
-	case e.State != Draft || e.Nominations.Closed:
-		return fmt.Errorf("election %s: its nominations closed already: %w", e.ID, ErrWrongState)
-	case now.Before(e.Nominations.Closes):
-		return fmt.Errorf("election %s: its nominations close %s: %w", e.ID, minute(e.Nominations.Closes), ErrWrongState)
-	}
-	return nil
-}
-
-// ClosingNominations is what closing e's nominations makes of them: the
-// definition with the valid nominees as candidates and the period closed.
-// Fewer candidates than seats is ErrTooFewNominees: record says whether
-// the store records the refusal (Election.OpenRefused) and audits it,
-// once per definition, as CheckElectorate does.
-func ClosingNominations(e Election, ns []Nomination, names map[string]string) (d Definition, record bool, err error) {
-	d = e.Definition
-	rules := *d.Nominations
-	d.Candidates = Candidates(ns, rules, names)
-	if len(d.Candidates) < d.Seats {
-		fp := e.Definition.Fingerprint()
-		return d, e.OpenRefused != fp, fmt.Errorf("election %s is not opened: %w (%d accepted for %s); extend the nomination period with booth nominations extend %s --until TIME",
-			e.ID, ErrTooFewNominees, len(d.Candidates), seats(d.Seats), e.ID)
-	}
-	rules.Closed = true
-	d.Nominations = &rules
-	return d, false, nil
-}
-
 // CheckExtendNominations refuses to move e's nomination close to until
-// at now unless the nominations have not closed and until lies between
-// now and the opening.
+// at now unless the nominations have not closed and until lies after the
+// current close and now, and not after the opening. Extending never
+// shortens: members plan their nominations around the announced close.
 func CheckExtendNominations(e Election, until, now time.Time) error {
 	switch {
 	case e.Nominations == nil:
 		return fmt.Errorf("election %s takes no nominations: %w", e.ID, ErrWrongState)
 	case e.State != Draft || e.Nominations.Closed:
 		return fmt.Errorf("election %s: its nominations closed and its candidates are final: %w", e.ID, ErrWrongState)
+	case !until.After(e.Nominations.Closes):
+		return fmt.Errorf("the new close %s is not after the current one, %s: extend moves the close later; to close sooner, change nominations_close with booth election edit %s (audited), then booth nominations close %s once it has passed",
+			minute(until), minute(e.Nominations.Closes), e.ID, e.ID)
 	case !until.After(now):
 		return fmt.Errorf("the new close %s has passed: give a time in the future", minute(until))
 	case until.After(e.OpensAt):

@@ -352,22 +352,28 @@ func castNote(p i18n.Printer, e models.Election) string {
 
 // readStdin reads standard input up to its end, or to one byte more than
 // limit, so the caller can refuse what is too long. A shutdown closes the
-// session rather than wait for a client that never ends its input.
-func (c *cmdContext) readStdin(limit int64) ([]byte, error) {
+// session rather than wait for a client that never ends its input, and
+// what was read by then may be cut short: it is refused with shutdown,
+// which says what was not done; a failed read is refused as reading.
+func (c *cmdContext) readStdin(limit int64, reading, shutdown string) ([]byte, error) {
 	stop := context.AfterFunc(c.s.appCtx, func() { _ = c.sess.Close() })
 	defer stop()
-	return io.ReadAll(io.LimitReader(c.sess, limit+1))
+	data, err := io.ReadAll(io.LimitReader(c.sess, limit+1))
+	switch {
+	case c.s.appCtx.Err() != nil:
+		return nil, errors.New(shutdown)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", reading, err)
+	}
+	return data, nil
 }
 
 // readBallot reads the ballot on standard input, refusing more than
 // maxBallot bytes; on a shutdown nothing has been cast yet.
 func (c *cmdContext) readBallot() (string, error) {
-	data, err := c.readStdin(maxBallot)
+	data, err := c.readStdin(maxBallot, c.p.T("reading the ballot from standard input"), c.p.T("the booth is shutting down; nothing was cast"))
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", c.p.T("reading the ballot from standard input"), err)
-	}
-	if c.s.appCtx.Err() != nil {
-		return "", errors.New(c.p.T("the booth is shutting down; nothing was cast"))
+		return "", err
 	}
 	if len(data) > maxBallot {
 		return "", errors.New(c.p.T("the ballot on standard input is longer than %d bytes", maxBallot))

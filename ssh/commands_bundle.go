@@ -126,9 +126,9 @@ const maxReceiptInput = 256
 // line, so the receipt stays off the command line that other users of the
 // member's machine can see.
 func (c *cmdContext) readReceipt() (string, error) {
-	data, err := c.readStdin(maxReceiptInput)
+	data, err := c.readStdin(maxReceiptInput, c.p.T("reading the receipt from standard input"), c.p.T("the booth is shutting down; nothing was checked"))
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", c.p.T("reading the receipt from standard input"), err)
+		return "", err
 	}
 	if len(data) > maxReceiptInput {
 		return "", errors.New(c.p.T("receipt: more than %d bytes on standard input; give the receipt alone", maxReceiptInput))

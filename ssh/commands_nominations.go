@@ -3,7 +3,6 @@ package ssh
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -97,9 +96,11 @@ func listNominations(ctx context.Context, c *cmdContext, election string, asJSON
 func answerNomination(ctx context.Context, c *cmdContext, election string, a models.NominationAction) error {
 	var statement string
 	if a == models.Accept {
-		data, err := c.readStdin(maxStatementInput)
+		// A shutdown mid-statement would accept the part read so far.
+		data, err := c.readStdin(maxStatementInput, c.p.T("reading your statement from standard input"),
+			c.p.T("the booth is shutting down; your nomination was not answered"))
 		if err != nil {
-			return fmt.Errorf("%s: %w", c.p.T("reading your statement from standard input"), err)
+			return err
 		}
 		if len(data) > maxStatementInput {
 			return errors.New(c.p.T("your statement is longer than %d bytes: shorten it", maxStatementInput))

@@ -47,8 +47,9 @@ func fillNominations(b *Bundle, format string, recs *[]nominationRecord) error {
 // CheckNominations checks that every candidate was validly nominated
 // under the rules in the definition: each candidate, and no one else, has
 // a nomination, with at least the supporters the rules ask for; when the
-// nominators are published, they are that many distinct members, not the
-// nominee unless self-nomination is allowed. A definition without
+// nominators are published, they are that many distinct members, the
+// nominee not counted unless self-nomination is allowed, none of them
+// backing more candidates than max_per_nominator. A definition without
 // nominations and a bundle without the section pass; either without the
 // other fails.
 func (b *Bundle) CheckNominations() error {
@@ -83,7 +84,7 @@ func (b *Bundle) CheckNominations() error {
 		case !r.PublishNominators && n.Supporters != nil:
 			return fmt.Errorf("%w: it names %s's nominators although the rules keep them unpublished", ErrNominations, c.ID)
 		case r.PublishNominators:
-			if err := checkSupporters(c.ID, n, r.Self); err != nil {
+			if err := checkSupporters(c.ID, n, r.Self, max(r.Supporters, 1)); err != nil {
 				return err
 			}
 		}
@@ -92,11 +93,33 @@ func (b *Bundle) CheckNominations() error {
 	for id := range byID {
 		return fmt.Errorf("%w: it lists a nomination of %s, who is not a candidate", ErrNominations, id)
 	}
+	if r.PublishNominators {
+		return checkMaxPerNominator(b.Nominations, r.MaxPerNominator)
+	}
+	return nil
+}
+
+// checkMaxPerNominator refuses published nominators of whom one backed
+// more nominees than the rules allow (0: any). Only the candidates'
+// nominations are listed, so a count over them can only be too low: one
+// over the limit is proof enough.
+func checkMaxPerNominator(ns []PublishedNomination, most int) error {
+	if most <= 0 {
+		return nil
+	}
+	made := map[string]int{}
+	for _, n := range ns {
+		for _, s := range n.Supporters {
+			if made[s]++; made[s] > most {
+				return fmt.Errorf("%w: %s nominated %d candidates; the rules allow %d per member", ErrNominations, s, made[s], most)
+			}
+		}
+	}
 	return nil
 }
 
 // checkSupporters checks a published list of nominators.
-func checkSupporters(id string, n PublishedNomination, self bool) error {
+func checkSupporters(id string, n PublishedNomination, self bool, need int) error {
 	if len(n.Supporters) != n.SupporterCount {
 		return fmt.Errorf("%w: %s has %d supporters listed, but %d counted", ErrNominations, id, len(n.Supporters), n.SupporterCount)
 	}
@@ -105,8 +128,11 @@ func checkSupporters(id string, n PublishedNomination, self bool) error {
 			return fmt.Errorf("%w: %s's supporters are not distinct member IDs in order", ErrNominations, id)
 		}
 	}
-	if !self && slices.Contains(n.Supporters, id) {
-		return fmt.Errorf("%w: %s nominated themselves, which the rules forbid", ErrNominations, id)
+	// A self-nomination made while the rules allowed it stays listed after
+	// an edit forbids it, but no longer counts (models.Nomination.Valid).
+	if !self && slices.Contains(n.Supporters, id) && n.SupporterCount-1 < need {
+		return fmt.Errorf("%w: %s nominated themselves, which the rules forbid, and has %d other supporters; the rules need %d",
+			ErrNominations, id, n.SupporterCount-1, need)
 	}
 	return nil
 }

@@ -171,6 +171,13 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
+		nominees, err := lockNominees(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := models.CheckEarlyOpening(e, now, nominees); err != nil {
+			return err
+		}
 		f, err := loadFoundation(ctx, tx)
 		if err != nil {
 			return err

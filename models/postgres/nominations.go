@@ -257,36 +257,65 @@ func (s *Store) CloseNominations(ctx context.Context, id, actor string) error {
 		if err != nil {
 			return err
 		}
-		names := map[string]string{}
-		rows, _ := tx.Query(ctx, `SELECT m.id, m.name FROM members m JOIN nominations n ON n.nominee_id = m.id WHERE n.election_id = $1`, id)
-		if _, err := collect(rows, func(row pgx.CollectableRow) (struct{}, error) {
-			var mid, name string
-			err := row.Scan(&mid, &name)
-			names[mid] = name
-			return struct{}{}, err
-		}); err != nil {
+		nominees, err := lockNominees(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		d, record, err := models.ClosingNominations(e, ns, names)
+		f, err := loadFoundation(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c, err := models.ClosingNominations(e, ns, nominees, f, now)
 		if err != nil {
 			short = err
-			if !record {
+			if !c.Record {
 				return nil
 			}
 			if _, err := tx.Exec(ctx, `UPDATE elections SET open_refused = $2 WHERE id = $1`, id, e.Definition.Fingerprint()); err != nil {
 				return err
 			}
-			return s.appendAudit(ctx, tx, actor, models.AuditNominationsShort(d))
+			return s.appendAudit(ctx, tx, actor, models.AuditNominationsShort(c))
 		}
-		if _, err := tx.Exec(ctx, `UPDATE elections SET definition = $2 WHERE id = $1`, id, d); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE elections SET definition = $2 WHERE id = $1`, id, c.Definition); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditNominationsClosed(d))
+		for _, n := range c.Dropped {
+			if _, err := tx.Exec(ctx, `UPDATE nominations SET state = $3, reason = $4 WHERE election_id = $1 AND nominee_id = $2`,
+				id, n.NomineeID, string(n.State), n.Reason); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditNominationsClosed(c))
 	})
 	if err != nil {
 		return err
 	}
 	return short
+}
+
+// lockNominees reads the nominees of an election as members, by ID, their
+// rows shared to the commit, as Nominate holds them: a suspension waits
+// for the close, or the close reads it.
+func lockNominees(ctx context.Context, tx pgx.Tx, electionID string) (map[string]models.Member, error) {
+	rows, _ := tx.Query(ctx, `SELECT m.id, m.name, m.status, m.joined, m.good_until FROM members m
+		WHERE m.id IN (SELECT nominee_id FROM nominations WHERE election_id = $1) ORDER BY m.id FOR SHARE OF m`, electionID)
+	ms, err := collect(rows, func(row pgx.CollectableRow) (models.Member, error) {
+		var m models.Member
+		var status string
+		var joined int64
+		var goodUntil *int64
+		err := row.Scan(&m.ID, &m.Name, &status, &joined, &goodUntil)
+		m.Status, m.Joined, m.GoodUntil = models.MemberStatus(status), fromNanos(&joined), fromNanos(goodUntil)
+		return m, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]models.Member, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	return byID, nil
 }
 
 // ExtendNominations moves the close of a nomination period.

@@ -176,6 +176,13 @@ func (s *Store) OpenElection(ctx context.Context, id, fingerprint, actor string)
 		if err != nil {
 			return err
 		}
+		nominees, err := nomineesIn(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := models.CheckEarlyOpening(e, now, nominees); err != nil {
+			return err
+		}
 		f, err := loadFoundation(ctx, tx)
 		if err != nil {
 			return err

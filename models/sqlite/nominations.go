@@ -286,29 +286,39 @@ func (s *Store) CloseNominations(ctx context.Context, id, actor string) error {
 		if err != nil {
 			return err
 		}
-		names, err := nomineeNames(ctx, tx, id)
+		nominees, err := nomineesIn(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		d, record, err := models.ClosingNominations(e, ns, names)
+		f, err := loadFoundation(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c, err := models.ClosingNominations(e, ns, nominees, f, now)
 		if err != nil {
 			short = err
-			if !record {
+			if !c.Record {
 				return nil
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE elections SET open_refused = ? WHERE id = ?`, e.Definition.Fingerprint(), id); err != nil {
 				return err
 			}
-			return s.appendAudit(ctx, tx, actor, models.AuditNominationsShort(d))
+			return s.appendAudit(ctx, tx, actor, models.AuditNominationsShort(c))
 		}
-		def, err := json.Marshal(d)
+		def, err := json.Marshal(c.Definition)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET definition = ? WHERE id = ?`, string(def), id); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, actor, models.AuditNominationsClosed(d))
+		for _, n := range c.Dropped {
+			if _, err := tx.ExecContext(ctx, `UPDATE nominations SET state = ?, reason = ? WHERE election_id = ? AND nominee_id = ?`,
+				string(n.State), n.Reason, id, n.NomineeID); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, actor, models.AuditNominationsClosed(c))
 	})
 	if err != nil {
 		return err
@@ -316,23 +326,17 @@ func (s *Store) CloseNominations(ctx context.Context, id, actor string) error {
 	return short
 }
 
-// nomineeNames maps the nominees of an election to their names.
-func nomineeNames(ctx context.Context, tx *sql.Tx, electionID string) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.name FROM members m JOIN nominations n ON n.nominee_id = m.id
-		WHERE n.election_id = ?`, electionID)
+// nomineesIn reads the nominees of an election as members, by ID.
+func nomineesIn(ctx context.Context, tx *sql.Tx, electionID string) (map[string]models.Member, error) {
+	ms, err := queryMembers(ctx, tx, `WHERE id IN (SELECT nominee_id FROM nominations WHERE election_id = ?)`, electionID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	names := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		names[id] = name
+	byID := make(map[string]models.Member, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
 	}
-	return names, rows.Err()
+	return byID, nil
 }
 
 // ExtendNominations moves the close of a nomination period.
