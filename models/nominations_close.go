@@ -73,10 +73,14 @@ func ClosingNominations(e Election, ns []Nomination, nominees map[string]Member,
 	return c, nil
 }
 
+// DroppedAtClose starts the reason of a nomination the close rejected
+// because its nominee no longer met the rules (not an officer's decision).
+const DroppedAtClose = "dropped at the close of the nominations: "
+
 // whyNotStanding says why m may not stand in e at the close at now under
 // f, in words for the nominee; "" if they may.
 func whyNotStanding(e Election, f Foundation, now time.Time, m Member) string {
-	const at = "dropped at the close of the nominations: "
+	const at = DroppedAtClose
 	rules := e.Nominations
 	switch {
 	case m.Status != Active:

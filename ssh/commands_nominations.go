@@ -3,6 +3,7 @@ package ssh
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"vote.example.org/booth/models"
@@ -139,6 +140,10 @@ func myNominationLines(ctx context.Context, c *cmdContext) error {
 		case models.NominationAccepted:
 			c.out.WriteString(c.p.T("You accepted your nomination in %s; you stand when the nominations close at %s.", n.Election.ID, closes) + "\n")
 		case models.NominationRejected:
+			if why, dropped := strings.CutPrefix(n.Reason, models.DroppedAtClose); dropped {
+				c.out.WriteString(c.p.T("Your nomination in %s did not reach the ballot: at the close of the nominations, %s", n.Election.ID, safetext.Sanitize(why)) + "\n")
+				break
+			}
 			c.out.WriteString(c.p.T("The officers rejected your nomination in %s: %s", n.Election.ID, safetext.Sanitize(n.Reason)) + "\n")
 		}
 	}
