@@ -63,21 +63,22 @@ func (r *lineReader) run() {
 	defer close(r.lines)
 	var line []byte
 	buf := make([]byte, 256)
-	inEscape, lastCR := false, false
+	escape, lastCR := escNone, false
 	for {
 		n, err := r.in.Read(buf)
 		for _, c := range buf[:n] {
 			wasCR := lastCR
 			lastCR = c == '\r'
-			switch {
-			case inEscape:
-				// An escape sequence ends with a byte in @..~ after its
-				// introducer; "[" and "O" introduce, and so continue it.
-				if c >= '@' && c <= '~' && c != '[' && c != 'O' {
-					inEscape = false
+			if escape != escNone {
+				var done bool
+				escape, done = escape.next(c)
+				if done {
+					continue
 				}
+			}
+			switch {
 			case c == esc && r.echo:
-				inEscape = true
+				escape = escStart
 			case c == '\n' && wasCR:
 				// "\r\n" (a paste, or a client's newline mode) is one end of line
 			case c == '\r' || c == '\n':
@@ -114,12 +115,40 @@ func (r *lineReader) run() {
 		}
 		if err != nil {
 			// A last line without its newline is an answer all the same.
-			if len(line) > 0 && !inEscape {
+			if len(line) > 0 {
 				r.send(string(line))
 			}
 			return
 		}
 	}
+}
+
+// escState is where the reader stands in an arrow or function key's
+// escape sequence: ESC "[" or ESC "O", then parameter bytes (0x30-0x3f),
+// intermediate bytes (0x20-0x2f) and one final byte (0x40-0x7e). A bare
+// Esc (the full-screen booth's key to go back) is followed by none of
+// these, so what follows it is read as typed.
+type escState int
+
+const (
+	escNone  escState = iota
+	escStart          // after ESC
+	escBody           // after ESC [ or ESC O
+)
+
+// next takes byte c within a sequence: the state after it, and whether c
+// belonged to the sequence (dropped) or is to be read as typed. A byte that
+// cannot be part of a sequence (enter among them) ends it and is read.
+func (s escState) next(c byte) (escState, bool) {
+	switch {
+	case s == escStart && (c == '[' || c == 'O'):
+		return escBody, true
+	case s == escBody && c >= 0x20 && c <= 0x3f:
+		return escBody, true
+	case s == escBody && c >= 0x40 && c <= 0x7e:
+		return escNone, true
+	}
+	return escNone, false
 }
 
 // send hands a line to the dialogue; false once it has ended.
