@@ -131,6 +131,10 @@ func (l *linear) ask(prompt, help string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if answer == overlong {
+			l.printf("That line was longer than %d bytes; nothing was read from it. Type it again, shorter (candidate numbers are shorter than ids).\n", maxLineBytes)
+			continue
+		}
 		answer = strings.TrimSpace(answer)
 		switch strings.ToLower(answer) {
 		case "":

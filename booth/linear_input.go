@@ -5,12 +5,19 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models"
 )
 
-// maxLineBytes bounds one answer in linear mode: the longest sensible
-// answer is a ranking of every candidate, and a client that never sends a
-// newline must not make the server buffer without end.
-const maxLineBytes = 4 << 10
+// maxLineBytes bounds one answer in linear mode: the longest answer is a
+// whole ballot on one line, so it is the bound on a ballot; a client that
+// never sends a newline must not make the server buffer without end.
+const maxLineBytes = models.MaxBallotBytes
+
+// overlong stands for a line longer than maxLineBytes, which is refused
+// whole: a ranking cut short would read back as a different ballot. It
+// holds a control byte, which no typed answer can.
+const overlong = "\x00overlong"
 
 // lineReader turns a session's input into answers, one per line. On a
 // terminal (echo set) the client sends every key as typed and shows
@@ -63,7 +70,7 @@ func (r *lineReader) run() {
 	defer close(r.lines)
 	var line []byte
 	buf := make([]byte, 256)
-	escape, lastCR := escNone, false
+	escape, lastCR, over := escNone, false, false
 	for {
 		n, err := r.in.Read(buf)
 		for _, c := range buf[:n] {
@@ -86,7 +93,10 @@ func (r *lineReader) run() {
 					r.write("\n")
 				}
 				s := strings.TrimSuffix(string(line), "\r")
-				line = line[:0]
+				if over {
+					s = overlong
+				}
+				line, over = line[:0], false
 				if !r.send(s) {
 					return
 				}
@@ -106,7 +116,9 @@ func (r *lineReader) run() {
 				return
 			case c < 0x20 || c == 0x7f:
 				// other controls are not text
-			case len(line) < maxLineBytes:
+			case len(line) >= maxLineBytes:
+				over = true
+			default:
 				line = append(line, c)
 				if r.echo {
 					r.write(string(c))
@@ -115,7 +127,9 @@ func (r *lineReader) run() {
 		}
 		if err != nil {
 			// A last line without its newline is an answer all the same.
-			if len(line) > 0 {
+			if over {
+				r.send(overlong)
+			} else if len(line) > 0 {
 				r.send(string(line))
 			}
 			return
