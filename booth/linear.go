@@ -153,7 +153,7 @@ func (l *linear) ask(prompt, help string) (string, error) {
 }
 
 // readLine waits for a line, warning once before the idle timeout ends
-// the session, as the booth does.
+// the session, as the booth does. Any key typed starts the wait again.
 func (l *linear) readLine() (string, error) {
 	warnAt := l.timeout - min(idleWarning, l.timeout/2)
 	warn := time.NewTimer(warnAt)
@@ -171,6 +171,9 @@ func (l *linear) readLine() (string, error) {
 				return "", errLeave
 			}
 			return line, nil
+		case <-l.in.typed:
+			warn.Reset(warnAt)
+			idle.Reset(l.timeout)
 		case <-warn.C:
 			l.line("\n" + l.p.T("No answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.",
 				spelledDuration(l.p, warnAt), spelledDuration(l.p, l.timeout-warnAt)))

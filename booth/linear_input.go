@@ -30,6 +30,11 @@ type lineReader struct {
 	out   *lockedWriter
 	echo  bool
 	lines chan string
+	// typed has a value when bytes arrived since the dialogue last looked:
+	// a key typed keeps the session alive before the line is complete, as
+	// in the full-screen booth (a braille display or a slow typist may
+	// take longer than the idle timeout over one ranking).
+	typed chan struct{}
 	// done is closed when the dialogue ends, so a line typed after it
 	// does not keep the reader waiting for a taker that never comes.
 	done chan struct{}
@@ -49,7 +54,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 func newLineReader(in io.Reader, out *lockedWriter, echo bool) *lineReader {
-	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), done: make(chan struct{})}
+	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), typed: make(chan struct{}, 1), done: make(chan struct{})}
 	go r.run()
 	return r
 }
@@ -73,6 +78,12 @@ func (r *lineReader) run() {
 	escape, lastCR, over := escNone, false, false
 	for {
 		n, err := r.in.Read(buf)
+		if n > 0 {
+			select {
+			case r.typed <- struct{}{}:
+			default:
+			}
+		}
 		for _, c := range buf[:n] {
 			wasCR := lastCR
 			lastCR = c == '\r'
