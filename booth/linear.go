@@ -132,7 +132,7 @@ func (l *linear) ask(prompt, help string) (string, error) {
 			return "", err
 		}
 		if answer == overlong {
-			l.printf("That line was longer than %d bytes; nothing was read from it. Type it again, shorter (candidate numbers are shorter than ids).\n", maxLineBytes)
+			l.line(l.p.T("That line was longer than %d bytes; nothing was read from it. Type it again, shorter (candidate numbers are shorter than ids).", maxLineBytes))
 			continue
 		}
 		answer = strings.TrimSpace(answer)
