@@ -120,6 +120,7 @@ func (s *Server) handle(sess cssh.Session) {
 		IdleTimeout: s.cfg.IdleTimeout,
 		Clipboard:   true,
 		Lang:        screenLang(sess.Environ(), prefs),
+		ASCII:       asciiOnly(sess.Environ()),
 	}
 	if wantsLinear(sess, pty.Term, isPty, prefs) {
 		if isPty {
