@@ -60,6 +60,10 @@ type Session struct {
 	// of one length) would look alike, and the screens that list
 	// candidates add each one's id.
 	ASCII bool
+	// LangUnreadable is the language the member chose but the terminal
+	// cannot show (Japanese under an ASCII-only locale), so Lang is
+	// English instead; linear mode says why once. Empty otherwise.
+	LangUnreadable string
 }
 
 var _ Backend = (*models.Service)(nil)

@@ -87,6 +87,9 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 		seen: map[string]bool{}, said: map[string]bool{}, farewell: p.T("Goodbye.")}
 	l.line(p.T("Voting booth, linear mode: one line at a time, for screen readers and plain terminals."))
 	l.line(p.T("Signed in as %s (member %s).", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID)))
+	if s.LangUnreadable != "" {
+		l.line(p.T("Your language is set to %s, but your terminal's locale shows only ASCII, so the booth speaks English here; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in %s.", s.LangUnreadable, s.LangUnreadable))
+	}
 	l.line(p.T("At every prompt: type help to hear what you can type, back to go back, quit to leave."))
 	defer l.in.close()
 	l.home()

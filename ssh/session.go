@@ -122,6 +122,9 @@ func (s *Server) handle(sess cssh.Session) {
 		Lang:        screenLang(sess.Environ(), prefs),
 		ASCII:       asciiOnly(sess.Environ()),
 	}
+	if lang := sessionLang(sess.Environ(), prefs); lang != bs.Lang {
+		bs.LangUnreadable = lang
+	}
 	if wantsLinear(sess, pty.Term, isPty, prefs) {
 		if isPty {
 			windowsRead = true
