@@ -54,6 +54,16 @@ type Session struct {
 	// The front end decides it (package ssh's sessionLang); the screens
 	// and linear mode read it here.
 	Lang string
+	// ASCII is set when the member's terminal shows ASCII only (a locale
+	// that is not UTF-8): the front end folds other characters to ASCII,
+	// so names that differ only there ("José", "Jose"; two Cyrillic names
+	// of one length) would look alike, and the screens that list
+	// candidates add each one's id.
+	ASCII bool
+	// LangUnreadable is the language the member chose but the terminal
+	// cannot show (Japanese under an ASCII-only locale), so Lang is
+	// English instead; linear mode says why once. Empty otherwise.
+	LangUnreadable string
 }
 
 var _ Backend = (*models.Service)(nil)

@@ -87,6 +87,9 @@ func RunLinear(ctx context.Context, b Backend, s Session, in io.Reader, out io.W
 		seen: map[string]bool{}, said: map[string]bool{}, farewell: p.T("Goodbye.")}
 	l.line(p.T("Voting booth, linear mode: one line at a time, for screen readers and plain terminals."))
 	l.line(p.T("Signed in as %s (member %s).", safetext.Sanitize(s.Member.Name), safetext.Sanitize(s.Member.ID)))
+	if s.LangUnreadable != "" {
+		l.line(p.T("Your language is set to %s, but your terminal's locale shows only ASCII, so the booth speaks English here; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in %s.", s.LangUnreadable, s.LangUnreadable))
+	}
 	l.line(p.T("At every prompt: type help to hear what you can type, back to go back, quit to leave."))
 	defer l.in.close()
 	l.home()
@@ -131,6 +134,10 @@ func (l *linear) ask(prompt, help string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if answer == overlong {
+			l.line(l.p.T("That line was longer than %d bytes; nothing was read from it. Type it again, shorter (candidate numbers are shorter than ids).", maxLineBytes))
+			continue
+		}
 		answer = strings.TrimSpace(answer)
 		switch strings.ToLower(answer) {
 		case "":
@@ -149,7 +156,7 @@ func (l *linear) ask(prompt, help string) (string, error) {
 }
 
 // readLine waits for a line, warning once before the idle timeout ends
-// the session, as the booth does.
+// the session, as the booth does. Any key typed starts the wait again.
 func (l *linear) readLine() (string, error) {
 	warnAt := l.timeout - min(idleWarning, l.timeout/2)
 	warn := time.NewTimer(warnAt)
@@ -167,6 +174,9 @@ func (l *linear) readLine() (string, error) {
 				return "", errLeave
 			}
 			return line, nil
+		case <-l.in.typed:
+			warn.Reset(warnAt)
+			idle.Reset(l.timeout)
 		case <-warn.C:
 			l.line("\n" + l.p.T("No answer for %s: the session ends in %s unless you type something. Nothing is cast by a timeout.",
 				spelledDuration(l.p, warnAt), spelledDuration(l.p, l.timeout-warnAt)))

@@ -23,7 +23,15 @@ func (l *linear) review(le *linearElection, b models.Ballot, shortened bool, old
 	} else {
 		l.line(l.p.T("Your ballot in %s%s, read back:", safetext.Sanitize(e.Title), version))
 	}
-	l.para(safetext.SanitizeMultiline(b.DescribeIn(l.p, e.Definition)))
+	// With the ids: what the member confirms must tell every candidate
+	// apart, even when the terminal folds two names to the same ASCII. How
+	// the count uses a ranking is said once, like the notes below.
+	note := e.Definition.CountNoteIn(l.p)
+	described, noted := strings.CutSuffix(b.DescribeWithIDsIn(l.p, e.Definition), note)
+	l.para(safetext.SanitizeMultiline(described))
+	if noted && note != "" {
+		l.once(strings.TrimSuffix(note, "\n"))
+	}
 	for _, n := range reviewNotes(l.p, b, e.Method, shortened) {
 		l.once(n)
 	}

@@ -294,7 +294,10 @@ func fillPrompt(p i18n.Printer, e models.MemberElection) (string, string) {
 // ballotText turns a one-line answer into ballot text, one rank (or one
 // approval) to a line, numbers replaced by candidate ids: what the member
 // typed is then read by models.ParseBallot like any ballot. It returns
-// the number of ranks typed, or a message about a number out of range.
+// the number of ranks typed, or a message about a number it cannot take.
+// "#N" is always the member's number N. A bare number that is also
+// another candidate's id (ids may be all digits: numbered proposals) is
+// refused, never guessed: the member types #N for either candidate.
 func (le *linearElection) ballotText(p i18n.Printer, a string) (string, int, string) {
 	a = strings.ReplaceAll(a, ",", " ")
 	fields := strings.Fields(equalSpaces.ReplaceAllString(a, "="))
@@ -302,16 +305,36 @@ func (le *linearElection) ballotText(p i18n.Printer, a string) (string, int, str
 	for _, f := range fields {
 		group := strings.Split(f, "=")
 		for i, tok := range group {
-			if k, err := strconv.Atoi(tok); err == nil {
-				if k < 1 || k > len(le.order) {
-					return "", 0, p.T("There is no number %d: the numbers go from 1 to %d (type list at the election to hear them).", k, len(le.order))
-				}
-				group[i] = le.cand(k).ID
+			num, hash := strings.CutPrefix(tok, "#")
+			k, err := strconv.Atoi(num)
+			switch {
+			case hash && err != nil:
+				return "", 0, p.T("%q is not a number: # goes before one of your numbers, from 1 to %d.", safetext.Sanitize(tok), len(le.order))
+			case err != nil:
+				continue
+			case k < 1 || k > len(le.order):
+				return "", 0, p.T("There is no number %d: the numbers go from 1 to %d (type list at the election to hear them).", k, len(le.order))
 			}
+			if j := le.numberOf(tok); !hash && j > 0 && j != k {
+				return "", 0, p.T("%[1]q is both your number %[2]d (%[3]s) and the id of %[4]s, your number %[5]d: type #%[2]d for %[3]s or #%[5]d for %[4]s.",
+					tok, k, safetext.Sanitize(le.cand(k).Name), safetext.Sanitize(le.cand(j).Name), j)
+			}
+			group[i] = le.cand(k).ID
 		}
 		b.WriteString(strings.Join(group, " = ") + "\n")
 	}
 	return b.String(), len(fields), ""
+}
+
+// numberOf is the member's number for the candidate whose id is id, or 0
+// when no candidate has it.
+func (le *linearElection) numberOf(id string) int {
+	for k := 1; k <= len(le.order); k++ {
+		if le.cand(k).ID == id {
+			return k
+		}
+	}
+	return 0
 }
 
 // linearProblems is why ParseBallot refused a ballot, one problem a line.

@@ -5,12 +5,19 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models"
 )
 
-// maxLineBytes bounds one answer in linear mode: the longest sensible
-// answer is a ranking of every candidate, and a client that never sends a
-// newline must not make the server buffer without end.
-const maxLineBytes = 4 << 10
+// maxLineBytes bounds one answer in linear mode: the longest answer is a
+// whole ballot on one line, so it is the bound on a ballot; a client that
+// never sends a newline must not make the server buffer without end.
+const maxLineBytes = models.MaxBallotBytes
+
+// overlong stands for a line longer than maxLineBytes, which is refused
+// whole: a ranking cut short would read back as a different ballot. It
+// holds a control byte, which no typed answer can.
+const overlong = "\x00overlong"
 
 // lineReader turns a session's input into answers, one per line. On a
 // terminal (echo set) the client sends every key as typed and shows
@@ -23,6 +30,11 @@ type lineReader struct {
 	out   *lockedWriter
 	echo  bool
 	lines chan string
+	// typed has a value when bytes arrived since the dialogue last looked:
+	// a key typed keeps the session alive before the line is complete, as
+	// in the full-screen booth (a braille display or a slow typist may
+	// take longer than the idle timeout over one ranking).
+	typed chan struct{}
 	// done is closed when the dialogue ends, so a line typed after it
 	// does not keep the reader waiting for a taker that never comes.
 	done chan struct{}
@@ -42,7 +54,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 func newLineReader(in io.Reader, out *lockedWriter, echo bool) *lineReader {
-	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), done: make(chan struct{})}
+	r := &lineReader{in: in, out: out, echo: echo, lines: make(chan string), typed: make(chan struct{}, 1), done: make(chan struct{})}
 	go r.run()
 	return r
 }
@@ -63,21 +75,28 @@ func (r *lineReader) run() {
 	defer close(r.lines)
 	var line []byte
 	buf := make([]byte, 256)
-	inEscape, lastCR := false, false
+	escape, lastCR, over := escNone, false, false
 	for {
 		n, err := r.in.Read(buf)
+		if n > 0 {
+			select {
+			case r.typed <- struct{}{}:
+			default:
+			}
+		}
 		for _, c := range buf[:n] {
 			wasCR := lastCR
 			lastCR = c == '\r'
-			switch {
-			case inEscape:
-				// An escape sequence ends with a byte in @..~ after its
-				// introducer; "[" and "O" introduce, and so continue it.
-				if c >= '@' && c <= '~' && c != '[' && c != 'O' {
-					inEscape = false
+			if escape != escNone {
+				var done bool
+				escape, done = escape.next(c)
+				if done {
+					continue
 				}
+			}
+			switch {
 			case c == esc && r.echo:
-				inEscape = true
+				escape = escStart
 			case c == '\n' && wasCR:
 				// "\r\n" (a paste, or a client's newline mode) is one end of line
 			case c == '\r' || c == '\n':
@@ -85,7 +104,10 @@ func (r *lineReader) run() {
 					r.write("\n")
 				}
 				s := strings.TrimSuffix(string(line), "\r")
-				line = line[:0]
+				if over {
+					s = overlong
+				}
+				line, over = line[:0], false
 				if !r.send(s) {
 					return
 				}
@@ -105,7 +127,9 @@ func (r *lineReader) run() {
 				return
 			case c < 0x20 || c == 0x7f:
 				// other controls are not text
-			case len(line) < maxLineBytes:
+			case len(line) >= maxLineBytes:
+				over = true
+			default:
 				line = append(line, c)
 				if r.echo {
 					r.write(string(c))
@@ -114,12 +138,42 @@ func (r *lineReader) run() {
 		}
 		if err != nil {
 			// A last line without its newline is an answer all the same.
-			if len(line) > 0 && !inEscape {
+			if over {
+				r.send(overlong)
+			} else if len(line) > 0 {
 				r.send(string(line))
 			}
 			return
 		}
 	}
+}
+
+// escState is where the reader stands in an arrow or function key's
+// escape sequence: ESC "[" or ESC "O", then parameter bytes (0x30-0x3f),
+// intermediate bytes (0x20-0x2f) and one final byte (0x40-0x7e). A bare
+// Esc (the full-screen booth's key to go back) is followed by none of
+// these, so what follows it is read as typed.
+type escState int
+
+const (
+	escNone  escState = iota
+	escStart          // after ESC
+	escBody           // after ESC [ or ESC O
+)
+
+// next takes byte c within a sequence: the state after it, and whether c
+// belonged to the sequence (dropped) or is to be read as typed. A byte that
+// cannot be part of a sequence (enter among them) ends it and is read.
+func (s escState) next(c byte) (escState, bool) {
+	switch {
+	case s == escStart && (c == '[' || c == 'O'):
+		return escBody, true
+	case s == escBody && c >= 0x20 && c <= 0x3f:
+		return escBody, true
+	case s == escBody && c >= 0x40 && c <= 0x7e:
+		return escNone, true
+	}
+	return escNone, false
 }
 
 // send hands a line to the dialogue; false once it has ended.

@@ -7,7 +7,8 @@ import (
 
 // On a terminal the reader echoes what is typed, erases with backspace,
 // drops the arrow keys' escape sequences and takes "\r\n" as one end of
-// line; ctrl+d leaves. Without one it only splits lines.
+// line; ctrl+d leaves. Without one it only splits lines. A line too long
+// is refused whole, and the next line is read as usual.
 func TestLineReader(t *testing.T) {
 	for _, tc := range []struct {
 		name, in string
@@ -18,7 +19,7 @@ func TestLineReader(t *testing.T) {
 		{"terminal", "ab\x7fc\x1b[A\x1bOB\r1 2=3\r\n\x04", true, []string{"ac", "1 2=3", "quit"}, "ab\b \bc\n1 2=3\n\n"},
 		{"ctrl+c", "cas\x03", true, []string{"quit"}, "cas^C\n"},
 		{"no terminal", "yes\r\nno\nback", false, []string{"yes", "no", "back"}, ""},
-		{"too long", strings.Repeat("x", maxLineBytes+10) + "\n", false, []string{strings.Repeat("x", maxLineBytes)}, ""},
+		{"too long", strings.Repeat("x", maxLineBytes+10) + "\nnext\n", false, []string{overlong, "next"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder

@@ -65,7 +65,7 @@ func (m *model) cutName(lw, rw int) []string {
 	if c < 0 || m.rank.filtering {
 		return nil
 	}
-	name := safetext.Sanitize(m.el.me.Candidates[c].Name)
+	name := m.candName(m.el.me.Candidates[c])
 	// A pane's line is the cursor mark, a space, and on the ballot a
 	// rank of three.
 	room := rw - 2
@@ -131,7 +131,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 			case len(r.ranks[s.rank]) > 1:
 				label = fmt.Sprintf("%2d=", s.rank+1)
 			}
-			out = append(out, mark(i)+label+" "+safetext.Sanitize(e.Candidates[s.cand].Name))
+			out = append(out, mark(i)+label+" "+m.candName(e.Candidates[s.cand]))
 		}
 		if len(out) == 0 {
 			out = append(out, m.st.dim.Render(m.p.T("  (empty: enter adds the one under the cursor)")))
@@ -146,7 +146,7 @@ func (m *model) paneLines(p, width, rows int) []string {
 		}
 	default:
 		for i, c := range m.rest() {
-			out = append(out, mark(i)+" "+safetext.Sanitize(e.Candidates[c].Name))
+			out = append(out, mark(i)+" "+m.candName(e.Candidates[c]))
 		}
 		if len(out) == 0 && r.filter != "" {
 			out = append(out, m.st.dim.Render(m.p.T("  (no name matches the filter)")))

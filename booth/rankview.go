@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -40,6 +41,16 @@ func (m *model) rest() []int {
 	return out
 }
 
+// candName is a candidate as the ranking screen lists it: the name, and
+// on a terminal that shows ASCII only the id too, since two names that
+// differ only outside ASCII would be written alike (see Session.ASCII).
+func (m *model) candName(c models.Candidate) string {
+	if m.s.ASCII {
+		return safetext.Sanitize(m.p.T("%s (id %s)", c.Name, c.ID))
+	}
+	return safetext.Sanitize(c.Name)
+}
+
 // choice is one answer of a yes/no question.
 type choice struct{ id, label string }
 
@@ -49,7 +60,7 @@ type choice struct{ id, label string }
 func (m *model) choices() []choice {
 	var out []choice
 	for _, c := range m.el.me.Candidates {
-		out = append(out, choice{c.ID, safetext.Sanitize(c.Name)})
+		out = append(out, choice{c.ID, m.candName(c)})
 	}
 	if !slices.ContainsFunc(out, func(c choice) bool { return c.id == "abstain" }) {
 		out = append(out, choice{"abstain", m.p.T("Abstain")})

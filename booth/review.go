@@ -151,7 +151,11 @@ func (m *model) reviewView() (string, string, keyMap) {
 		top = append(top, lines(wrap(m.p.T("This replaces your earlier ballot (receipt %s); the earlier one will no longer count.", groupReceipt(m.oldReceipt)), m.w))...)
 		top = append(top, "")
 	}
-	top = append(top, lines(wrap(safetext.SanitizeMultiline(rv.ballot.DescribeIn(m.p, e.Definition)), m.w))...)
+	described := rv.ballot.DescribeIn(m.p, e.Definition)
+	if m.s.ASCII {
+		described = rv.ballot.DescribeWithIDsIn(m.p, e.Definition)
+	}
+	top = append(top, lines(wrap(safetext.SanitizeMultiline(described), m.w))...)
 	for _, n := range reviewNotes(m.p, rv.ballot, e.Method, rv.shortened) {
 		top = append(top, lines(wrap(n, m.w))...)
 	}

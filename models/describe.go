@@ -80,13 +80,27 @@ func (d Definition) MethodSentenceIn(p i18n.Printer) string {
 func (b Ballot) Describe(d Definition) string { return b.DescribeIn(i18n.Printer{}, d) }
 
 // DescribeIn is Describe in p's language.
-func (b Ballot) DescribeIn(p i18n.Printer, d Definition) string {
+func (b Ballot) DescribeIn(p i18n.Printer, d Definition) string { return b.describe(p, d, false) }
+
+// DescribeWithIDsIn is DescribeIn with each candidate's id after the name
+// ("Jose Ruiz (id ruiz-j)"): a terminal that shows only ASCII writes
+// "José Ruiz" and "Jose Ruiz", or two Cyrillic names of one length, alike,
+// and the ids, which are ASCII, still tell the candidates apart.
+func (b Ballot) DescribeWithIDsIn(p i18n.Printer, d Definition) string {
+	return b.describe(p, d, true)
+}
+
+func (b Ballot) describe(p i18n.Printer, d Definition, withIDs bool) string {
 	var s strings.Builder
 	name := func(id string) string {
-		if c := d.candidate(id); c != nil {
-			return c.Name
+		c := d.candidate(id)
+		switch {
+		case c == nil:
+			return id
+		case withIDs:
+			return p.T("%s (id %s)", c.Name, c.ID)
 		}
-		return id
+		return c.Name
 	}
 	switch d.Method {
 	case tally.YesNo:
@@ -105,7 +119,7 @@ func (b Ballot) DescribeIn(p i18n.Printer, d Definition) string {
 			}
 		}
 		writeNames(&s, p.T("You approve:"), yes)
-		if rest := b.unranked(d); len(rest) > 0 {
+		if rest := b.unranked(d, name); len(rest) > 0 {
 			writeNames(&s, p.T("You do not approve:"), rest)
 		}
 		return s.String()
@@ -126,20 +140,28 @@ func (b Ballot) DescribeIn(p i18n.Printer, d Definition) string {
 	if shared {
 		s.WriteString(p.T("(= marks options that share a rank.)") + "\n")
 	}
-	rest := b.unranked(d)
+	rest := b.unranked(d, name)
 	switch {
 	case d.Method == tally.Schulze && len(rest) > 0:
 		writeNames(&s, p.T("Not ranked, so equal below everyone you ranked:"), rest)
 	case len(rest) > 0:
 		writeNames(&s, p.T("Not ranked:"), rest)
 	}
+	s.WriteString(d.CountNoteIn(p))
+	return s.String()
+}
+
+// CountNoteIn is the line a ranked ballot's description ends with, on how
+// the count uses the ranking (empty for methods that need none), so a
+// dialogue that reads several ballots back can say it once.
+func (d Definition) CountNoteIn(p i18n.Printer) string {
 	switch d.Method {
 	case tally.IRV:
-		s.WriteString(p.T("Your vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.") + "\n")
+		return p.T("Your vote counts for your highest-ranked candidate still in the race; if all the candidates you ranked are excluded, your ballot stops counting.") + "\n"
 	case tally.Meek, tally.Scottish:
-		s.WriteString(p.T("Your vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.") + "\n")
+		return p.T("Your vote counts for your highest-ranked candidate still in the count and moves down your list when they are elected with votes to spare or excluded; once all the candidates you ranked are elected or excluded, your ballot stops counting.") + "\n"
 	}
-	return s.String()
+	return ""
 }
 
 // unranked names the candidates the ballot leaves out, in definition order.
@@ -153,7 +175,7 @@ func writeNames(s *strings.Builder, heading string, names []string) {
 	}
 }
 
-func (b Ballot) unranked(d Definition) []string {
+func (b Ballot) unranked(d Definition, name func(id string) string) []string {
 	on := map[string]bool{}
 	for _, rank := range b.Ranks {
 		for _, id := range rank {
@@ -163,7 +185,7 @@ func (b Ballot) unranked(d Definition) []string {
 	var rest []string
 	for _, c := range d.Candidates {
 		if !on[c.ID] {
-			rest = append(rest, c.Name)
+			rest = append(rest, name(c.ID))
 		}
 	}
 	return rest

@@ -52,9 +52,14 @@ func setCmd(ctx context.Context, c *cmdContext) error {
 	if err := svc.SetMemberPreferences(ctx, c.id.member.ID, p); err != nil {
 		return err
 	}
-	// The answer is in the language just chosen.
-	c.p = i18n.For(sessionLang(c.sess.Environ(), p))
+	// The answer is in the language just chosen, unless the client's
+	// terminal cannot show it (screenLang): then in English, with why.
+	env := c.sess.Environ()
+	c.p = i18n.For(screenLang(env, p))
 	writePrefs(c, p)
+	if lang := sessionLang(env, p); lang != screenLang(env, p) {
+		c.out.WriteString(c.p.T("Note: your terminal's locale (%s) shows only ASCII, so the booth will speak English to it; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in %s.", safetext.Sanitize(localeOf(env, "LC_CTYPE")), lang) + "\n")
+	}
 	return nil
 }
 

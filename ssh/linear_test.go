@@ -51,12 +51,12 @@ func TestLinearVoteEveryMethod(t *testing.T) {
 		ranking  string
 		readBack []string
 	}{
-		{tally.Schulze, "3 = 1", []string{"1= Alma Example", "1= Cleo Example", "Not ranked, so equal below everyone you ranked:", "  - Bert Example"}},
-		{tally.IRV, "2 1", []string{"1. Bert Example", "2. Alma Example", "Not ranked:"}},
-		{tally.Meek, "1, 3", []string{"1. Alma Example", "2. Cleo Example"}},
-		{tally.Scottish, "cleo 2 1", []string{"1. Cleo Example", "2. Bert Example", "3. Alma Example"}},
-		{tally.Approval, "3 1", []string{"You approve:", "  - Alma Example", "  - Cleo Example", "You do not approve:", "  - Bert Example"}},
-		{tally.YesNo, "yes", []string{"Your answer: Yes."}},
+		{tally.Schulze, "3 = 1", []string{"1= Alma Example (id alma)", "1= Cleo Example (id cleo)", "Not ranked, so equal below everyone you ranked:", "  - Bert Example (id bert)"}},
+		{tally.IRV, "2 1", []string{"1. Bert Example (id bert)", "2. Alma Example (id alma)", "Not ranked:"}},
+		{tally.Meek, "1, 3", []string{"1. Alma Example (id alma)", "2. Cleo Example (id cleo)"}},
+		{tally.Scottish, "cleo 2 1", []string{"1. Cleo Example (id cleo)", "2. Bert Example (id bert)", "3. Alma Example (id alma)"}},
+		{tally.Approval, "3 1", []string{"You approve:", "  - Alma Example (id alma)", "  - Cleo Example (id cleo)", "You do not approve:", "  - Bert Example (id bert)"}},
+		{tally.YesNo, "yes", []string{"Your answer: Yes (id yes)."}},
 	} {
 		t.Run(string(tc.method), func(t *testing.T) {
 			id := ids[tc.method]
@@ -135,7 +135,7 @@ func TestLinearReplace(t *testing.T) {
 	tt.answer("Receipt of the ballot to replace", first)
 	tt.answer("Your answer", "no")
 	tt.expect("It replaces your earlier ballot")
-	tt.expect("Your answer: No.")
+	tt.expect("Your answer: No (id no).")
 	tt.answer("Type cast", "cast")
 	tt.expect("Your ballot is replaced.")
 	second := tt.receipt()

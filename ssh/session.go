@@ -105,11 +105,13 @@ func (s *Server) handle(sess cssh.Session) {
 		s.runBooth(sess, id, pty, winch, booth.Session{})
 		return
 	}
+	// Preferences only shape the session: without them the booth opens
+	// with the defaults (the client's locale, the full-screen booth unless
+	// the client asks for linear mode), as the commands do.
 	prefs, err := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
 	if err != nil {
-		s.log.Error("reading a member's preferences", "err", err)
-		fail(sess, p.T("the booth cannot open a session just now; try again in a minute"))
-		return
+		s.log.Error("reading a member's preferences; the session goes on with the defaults", "err", err)
+		prefs = models.Preferences{}
 	}
 	bs := booth.Session{
 		Member:      id.member,
@@ -118,6 +120,10 @@ func (s *Server) handle(sess cssh.Session) {
 		IdleTimeout: s.cfg.IdleTimeout,
 		Clipboard:   true,
 		Lang:        screenLang(sess.Environ(), prefs),
+		ASCII:       asciiOnly(sess.Environ()),
+	}
+	if lang := sessionLang(sess.Environ(), prefs); lang != bs.Lang {
+		bs.LangUnreadable = lang
 	}
 	if wantsLinear(sess, pty.Term, isPty, prefs) {
 		if isPty {
