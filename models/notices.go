@@ -28,6 +28,12 @@ const (
 	NoticeExtended NoticeKind = "extended"
 	// NoticeResults: the results are published.
 	NoticeResults NoticeKind = "results"
+	// NoticeNominations: an election's nominations are open (sent to
+	// every active member: the roll exists only once voting opens).
+	NoticeNominations NoticeKind = "nominations"
+	// NoticeRenewal: your membership term ends soon (or has ended and is
+	// in its grace); one per member and term, tied to no election.
+	NoticeRenewal NoticeKind = "renewal"
 )
 
 // Audience is who, on an election's roll, a notice goes to.
@@ -40,6 +46,10 @@ const (
 	// AudienceNotVoted: the active members on the roll who have not voted,
 	// checked again when each mail is claimed for sending.
 	AudienceNotVoted Audience = "not_voted"
+	// AudienceMembers: every active member, on a roll or not.
+	AudienceMembers Audience = "members"
+	// AudienceMember: the one active member the notice names.
+	AudienceMember Audience = "member"
 )
 
 // noticeKind is what booth knows of a kind.
@@ -59,11 +69,13 @@ var noticeKinds = map[NoticeKind]noticeKind{
 	NoticeRemind:   {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
 	NoticeExtended: {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
 	NoticeResults:  {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
+	NoticeNominations: {audience: AudienceMembers, action: "Sign in with your registered SSH key to nominate a member in good standing, or to accept a nomination."},
+	NoticeRenewal:     {audience: AudienceMember, action: "Sign in with your registered SSH key and renew your membership: one command, no link, no password."},
 }
 
 // NoticeKinds lists the kinds, in order, for help texts.
 func NoticeKinds() []NoticeKind {
-	return []NoticeKind{NoticeAnnounce, NoticeRemind, NoticeExtended, NoticeResults}
+	return []NoticeKind{NoticeAnnounce, NoticeRemind, NoticeExtended, NoticeResults, NoticeNominations, NoticeRenewal}
 }
 
 // ParseNoticeKind reads a kind as an officer types it.
@@ -84,9 +96,13 @@ func (k NoticeKind) Audience() Audience { return noticeKinds[k].audience }
 
 // Notice is one notice of an election, queued once: its ID is the
 // election, the kind and the slot, so two front ends queuing the same
-// scheduled reminder queue it once.
+// scheduled reminder queue it once. A renewal reminder has no election:
+// it names its member, and its slot is the end of the member's term
+// (good_standing_until), so a member gets one per term.
 type Notice struct {
 	ElectionID string
+	// MemberID: the member of a renewal reminder; empty otherwise.
+	MemberID   string
 	Kind       NoticeKind
 	// Slot tells notices of one kind apart: "open", a reminder's offset
 	// before the close ("2d"), an extension's number, "hand-…" for one
@@ -94,8 +110,19 @@ type Notice struct {
 	Slot string
 }
 
-// ID is the notice's key in the store: election/kind/slot.
-func (n Notice) ID() string { return n.ElectionID + "/" + string(n.Kind) + "/" + n.Slot }
+// ID is the notice's key in the store: election/kind/slot, or
+// renewal/member/term for a renewal reminder.
+func (n Notice) ID() string {
+	if n.Kind == NoticeRenewal {
+		return string(n.Kind) + "/" + n.MemberID + "/" + n.Slot
+	}
+	return n.ElectionID + "/" + string(n.Kind) + "/" + n.Slot
+}
+
+// RenewalNotice is the renewal reminder of member m's term ending at until.
+func RenewalNotice(memberID string, until time.Time) Notice {
+	return Notice{MemberID: memberID, Kind: NoticeRenewal, Slot: until.UTC().Format("2006-01-02T15:04Z")}
+}
 
 // Outbox states. A row moves pending → claimed (a front end holds it in a
 // batch) → sending (committed just before its SMTP transaction) → sent,
@@ -333,6 +360,9 @@ func (sch NoticeSchedule) dueNotices(e Election, now time.Time) []Notice {
 				n(NoticeRemind, fmt.Sprintf("quorum-%d", k))
 			}
 		}
+	}
+	if sch.Announce && e.State == Draft && e.NominationsOpenAt(now) {
+		n(NoticeNominations, "open")
 	}
 	if sch.Results && e.State == Counted {
 		n(NoticeResults, "published")
