@@ -65,10 +65,10 @@ type noticeKind struct {
 // noticeKinds lists every kind; adding one (a renewal reminder) is one
 // entry here and a built-in text in defaultTemplates.
 var noticeKinds = map[NoticeKind]noticeKind{
-	NoticeAnnounce: {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
-	NoticeRemind:   {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
-	NoticeExtended: {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
-	NoticeResults:  {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
+	NoticeAnnounce:    {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
+	NoticeRemind:      {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
+	NoticeExtended:    {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
+	NoticeResults:     {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
 	NoticeNominations: {audience: AudienceMembers, action: "Sign in with your registered SSH key to nominate a member in good standing, or to accept a nomination."},
 	NoticeRenewal:     {audience: AudienceMember, action: "Sign in with your registered SSH key and renew your membership: one command, no link, no password."},
 }
@@ -102,8 +102,8 @@ func (k NoticeKind) Audience() Audience { return noticeKinds[k].audience }
 type Notice struct {
 	ElectionID string
 	// MemberID: the member of a renewal reminder; empty otherwise.
-	MemberID   string
-	Kind       NoticeKind
+	MemberID string
+	Kind     NoticeKind
 	// Slot tells notices of one kind apart: "open", a reminder's offset
 	// before the close ("2d"), an extension's number, "hand-…" for one
 	// sent by hand.

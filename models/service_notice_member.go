@@ -63,3 +63,32 @@ func (s *Service) QueueRenewals(ctx context.Context, actor string) ([]string, er
 	}
 	return queued, errors.Join(errs...)
 }
+
+// PreviewRenewals is what booth notice send --renewal --dry-run shows:
+// the members in their renewal window or grace, and one rendered mail.
+func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
+	var p NoticePreview
+	due, err := s.RenewalDue(ctx)
+	if err != nil {
+		return p, err
+	}
+	var first *MemberStanding
+	for i, m := range due {
+		switch {
+		case m.Status != Active || m.GoodUntil.IsZero():
+		case m.Email == "":
+			p.NoAddress++
+		default:
+			p.Recipients++
+			if first == nil {
+				first = &due[i]
+			}
+		}
+	}
+	if first == nil {
+		return p, nil
+	}
+	it := OutboxItem{Notice: RenewalNotice(first.ID, first.GoodUntil), MemberID: first.ID, Name: first.Name, Email: first.Email}
+	p.Example, err = s.noticeMail(Election{}, it)
+	return p, err
+}
