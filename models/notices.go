@@ -151,6 +151,7 @@ const (
 	ReasonVoted     = "the member voted before it was sent"
 	ReasonNotOpen   = "the election was no longer open when it was due"
 	ReasonInactive  = "the member is no longer active"
+	ReasonRenewed   = "the member renewed before it was sent"
 	// ReasonRefused and ReasonRetry stand for a mail server's replies in
 	// the counts kept after the close (FoldReasons).
 	ReasonRefused = "the mail server refused it"
@@ -165,7 +166,7 @@ func FoldReasons(rs []NoticeReason) []NoticeReason {
 	var out []NoticeReason
 	for _, nr := range rs {
 		switch nr.Reason {
-		case "", ReasonNoAddress, ReasonUncertain, ReasonVoted, ReasonNotOpen, ReasonInactive:
+		case "", ReasonNoAddress, ReasonUncertain, ReasonVoted, ReasonNotOpen, ReasonInactive, ReasonRenewed:
 		default:
 			switch nr.State {
 			case OutboxUncertain:
@@ -204,6 +205,10 @@ type ClaimCheck struct {
 	ElectionState ElectionState
 	Voted         bool
 	MemberStatus  MemberStatus
+	// Slot and GoodUntil: a renewal reminder's term end, and the
+	// member's now; they differ once the member renewed.
+	Slot      string
+	GoodUntil time.Time
 }
 
 // CheckClaim says why a pending row due now is skipped instead of sent
@@ -218,6 +223,8 @@ func CheckClaim(c ClaimCheck) string {
 		return ReasonNotOpen
 	case k.audience == AudienceNotVoted && c.Voted:
 		return ReasonVoted
+	case c.Kind == NoticeRenewal && RenewalNotice("", c.GoodUntil).Slot != c.Slot:
+		return ReasonRenewed
 	}
 	return ""
 }

@@ -142,7 +142,7 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 // those CheckClaim skips; it returns the others and how many it read.
 func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items []models.OutboxItem, scanned int, err error) {
 	rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, COALESCE(n.election_id, ''), COALESCE(n.member_id, ''), n.kind, n.slot,
-			COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
+			COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status, m.good_until
 		FROM outbox o
 		JOIN notices n ON n.id = o.notice_id
 		LEFT JOIN elections e ON e.id = n.election_id
@@ -158,8 +158,9 @@ func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items [
 		var it models.OutboxItem
 		var noticeID, kind, state, status string
 		var cancelled, voted bool
+		var goodUntil *int64
 		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &it.Notice.MemberID, &kind, &it.Notice.Slot,
-			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status, &goodUntil); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -168,7 +169,8 @@ func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items [
 		if cancelled {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status),
+			Slot: it.Notice.Slot, GoodUntil: fromNanos(goodUntil)}); why != "" {
 			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
 			continue
 		}
@@ -221,7 +223,8 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		// batch gets no "you have not voted yet".
 		var state, status string
 		var cancelled, voted bool
-		err = tx.QueryRow(ctx, `SELECT COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.status
+		var goodUntil *int64
+		err = tx.QueryRow(ctx, `SELECT COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.status, m.good_until
 			FROM outbox o
 			JOIN notices n ON n.id = o.notice_id
 			LEFT JOIN elections e ON e.id = n.election_id
@@ -229,7 +232,7 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
 			WHERE o.notice_id = $1 AND o.member_id = $2 AND o.holder = $3 AND o.state = 'claimed'
 			FOR UPDATE OF o`,
-			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status, &goodUntil)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		} else if err != nil {
@@ -239,7 +242,8 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		if cancelled {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status),
+			Slot: next.Notice.Slot, GoodUntil: fromNanos(goodUntil)}); why != "" {
 			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, holder = NULL, lease_until = NULL WHERE notice_id = $2 AND member_id = $3`,
 				why, next.Notice.ID(), next.MemberID)
 			return err
@@ -279,14 +283,14 @@ func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.
 	var out []models.NoticeReport
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		out = nil
-		rows, _ := tx.Query(ctx, `SELECT kind, slot, created_at, folded FROM notices WHERE election_id = $1 ORDER BY created_at, id`, electionID)
+		rows, _ := tx.Query(ctx, `SELECT COALESCE(member_id, ''), kind, slot, created_at, folded FROM notices WHERE COALESCE(election_id, '') = $1 ORDER BY created_at, id`, electionID)
 		var folded [][]byte
 		for rows.Next() {
 			r := models.NoticeReport{Notice: models.Notice{ElectionID: electionID}, Counts: map[string]int{}}
 			var kind string
 			var created int64
 			var f []byte
-			if err := rows.Scan(&kind, &r.Notice.Slot, &created, &f); err != nil {
+			if err := rows.Scan(&r.Notice.MemberID, &kind, &r.Notice.Slot, &created, &f); err != nil {
 				rows.Close()
 				return err
 			}

@@ -138,7 +138,7 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 // those CheckClaim skips; it returns the others and how many it read.
 func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items []models.OutboxItem, scanned int, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, COALESCE(n.election_id, ''), COALESCE(n.member_id, ''), n.kind, n.slot,
-			COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.name, m.email, m.status
+			COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.name, m.email, m.status, m.good_until
 		FROM outbox o
 		JOIN notices n ON n.id = o.notice_id
 		LEFT JOIN elections e ON e.id = n.election_id
@@ -154,10 +154,15 @@ func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items
 	for rows.Next() {
 		scanned++
 		var it models.OutboxItem
-		var noticeID, kind, state, cancelled, status string
+		var noticeID, kind, state, cancelled, status, goodUntil string
 		var voted int
 		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &it.Notice.MemberID, &kind, &it.Notice.Slot,
-			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status, &goodUntil); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		until, err := parseTime(goodUntil)
+		if err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -166,7 +171,8 @@ func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items
 		if cancelled != "" {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status),
+			Slot: it.Notice.Slot, GoodUntil: until}); why != "" {
 			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
 			continue
 		}
@@ -217,26 +223,31 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		// The claim's check again, at the last moment before the SMTP
 		// transaction: a member who voted while the row waited in its
 		// batch gets no "you have not voted yet".
-		var state, cancelled, status string
+		var state, cancelled, status, goodUntil string
 		var voted int
-		err = tx.QueryRowContext(ctx, `SELECT COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.status
+		err = tx.QueryRowContext(ctx, `SELECT COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.status, m.good_until
 			FROM outbox o
 			JOIN notices n ON n.id = o.notice_id
 			LEFT JOIN elections e ON e.id = n.election_id
 			JOIN members m ON m.id = o.member_id
 			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
 			WHERE o.notice_id = ? AND o.member_id = ? AND o.holder = ? AND o.state = 'claimed'`,
-			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status, &goodUntil)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
+			return err
+		}
+		termEnd, err := parseTime(goodUntil)
+		if err != nil {
 			return err
 		}
 		es := models.ElectionState(state)
 		if cancelled != "" {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status),
+			Slot: next.Notice.Slot, GoodUntil: termEnd}); why != "" {
 			_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, holder = NULL, lease_until = NULL WHERE notice_id = ? AND member_id = ?`,
 				why, next.Notice.ID(), next.MemberID)
 			return err
@@ -275,7 +286,7 @@ func (s *Store) RetryFailedNotices(ctx context.Context, electionID string, k mod
 func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
 	var out []models.NoticeReport
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind, slot, created_at, folded FROM notices WHERE election_id = ? ORDER BY created_at, id`, electionID)
+		rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(member_id, ''), kind, slot, created_at, folded FROM notices WHERE COALESCE(election_id, '') = ? ORDER BY created_at, id`, electionID)
 		if err != nil {
 			return err
 		}
@@ -284,7 +295,7 @@ func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.
 			r := models.NoticeReport{Notice: models.Notice{ElectionID: electionID}, Counts: map[string]int{}}
 			var id, kind, created string
 			var f sql.NullString
-			if err := rows.Scan(&id, &kind, &r.Notice.Slot, &created, &f); err != nil {
+			if err := rows.Scan(&id, &r.Notice.MemberID, &kind, &r.Notice.Slot, &created, &f); err != nil {
 				rows.Close()
 				return err
 			}

@@ -78,15 +78,29 @@ func testNoticeRenewal(t *testing.T, s models.Store) {
 	if n, err = s.QueueNotice(ctx, next, Officer); err != nil || n != 1 {
 		t.Fatalf("the next term's reminder was queued for %d members (%v), want 1", n, err)
 	}
+	// b renews after its reminder was queued: the reminder is skipped.
+	mb, err := s.Member(ctx, "b")
+	must(t, err)
+	must(t, s.SetFoundation(ctx, Rules, Officer))
+	if n, err = s.QueueNotice(ctx, models.RenewalNotice("b", mb.GoodUntil), Officer); err != nil || n != 1 {
+		t.Fatalf("b's reminder was queued for %d members (%v), want 1", n, err)
+	}
+	_, err = s.RenewMember(ctx, models.Renewal{MemberID: "b"}, "b")
+	must(t, err)
+	bOld := models.RenewalNotice("b", mb.GoodUntil)
+	if items = claimAll(t, s, "fe2", 10); len(items) != 1 || items[0].Notice != next {
+		t.Fatalf("claimed %+v, want only a's new reminder (b renewed since its was queued)", items)
+	}
+	r := report(t, s, bOld)
+	if r.Counts[models.OutboxSkipped] != 1 || len(r.Reasons) != 1 || r.Reasons[0].Reason != models.ReasonRenewed {
+		t.Errorf("b's reminder: %+v, want skipped because b renewed", r)
+	}
 	// A suspended member's reminder is recorded for no one.
 	must(t, s.SetMemberStatus(ctx, "b", models.Suspended, Officer))
-	mb, err := s.Member(ctx, "b")
+	mb, err = s.Member(ctx, "b")
 	must(t, err)
 	if n, err = s.QueueNotice(ctx, models.RenewalNotice("b", mb.GoodUntil), Officer); err != nil || n != 0 {
 		t.Fatalf("a suspended member's reminder was queued for %d (%v), want 0", n, err)
-	}
-	if items = claimAll(t, s, "fe2", 10); len(items) != 1 || items[0].Notice != next {
-		t.Fatalf("claimed %+v, want only a's new reminder", items)
 	}
 	verifyChain(t, s)
 }
