@@ -106,14 +106,15 @@ func kindList() string {
 
 func newNoticeSendCmd() *cobra.Command {
 	var f mailFlags
-	var dryRun, retry bool
+	var dryRun, retry, renewal bool
 	cmd := &cobra.Command{
-		Use:   "send ELECTION KIND [--dry-run | --retry-failed]",
+		Use:   "send ELECTION KIND [--dry-run | --retry-failed] | send --renewal [--dry-run]",
 		Short: "Send a notice now (" + kindList() + "), or preview it",
 		Long: `Queue a notice for the members it concerns and mail it: announce (to the
 roll), remind (to the members on the roll who have not voted), extended (the
 same, after the close moved on for a missed quorum), results (to the roll,
-once published). A member who votes before their reminder goes out does not
+once published), nominations (to every active member, while the election's
+nominations are open). A member who votes before their reminder goes out does not
 get it. An announcement, an extension and the results go out once; each
 reminder sent by hand is a new one.
 
@@ -122,9 +123,25 @@ the notice now and one of the mails as it would be sent.
 
 --retry-failed queues again the mails of the election's notices of KIND that
 failed for good (booth notice status lists them), once you fixed their cause:
-a member's address, or the mail server's settings.`,
-		Args: cobra.ExactArgs(2),
+a member's address, or the mail server's settings.
+
+--renewal (no ELECTION, no KIND) sends the membership renewal reminder to
+every active member in the renewal window or grace (booth foundation) who
+has not had the reminder of their current term; booth serve does the same
+at every tick.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if renewal {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(2)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if renewal {
+				if retry {
+					return errors.New("--renewal and --retry-failed do not go together")
+				}
+				return runRenewalSend(cmd, f, dryRun)
+			}
 			if dryRun && retry {
 				return errors.New("--dry-run and --retry-failed do not go together: preview a notice, or send its failed mails again")
 			}
@@ -133,6 +150,7 @@ a member's address, or the mail server's settings.`,
 	}
 	cmd.Flags().BoolVar(&retry, "retry-failed", false, "queue again the failed mails of the notices of KIND, then mail them")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print who would get it and one example; send nothing")
+	cmd.Flags().BoolVar(&renewal, "renewal", false, "send the membership renewal reminders due now (no ELECTION, no KIND)")
 	f.add(cmd.Flags(), true)
 	return cmd
 }
@@ -177,6 +195,34 @@ func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, 
 		default:
 			fmt.Fprintf(out, "queued notice %s for %d members\n", safetext.Sanitize(n.ID()), rows)
 		}
+		return deliver(ctx, cmd, s)
+	})
+}
+
+func runRenewalSend(cmd *cobra.Command, f mailFlags, dryRun bool) error {
+	cfg, err := f.config(cmd)
+	if err != nil {
+		return err
+	}
+	if !dryRun && cfg.Mailer == nil {
+		return errors.New("no mail server is configured: give --smtp (or BOOTH_SMTP) and --mail-from, or preview with --dry-run")
+	}
+	return withElections(cmd, func(ctx context.Context, s *models.Service) error {
+		s.SetNotices(cfg)
+		out := cmd.OutOrStdout()
+		if dryRun {
+			p, err := s.PreviewRenewals(ctx)
+			if err != nil {
+				return err
+			}
+			printPreview(out, "(membership)", models.NoticeRenewal, p)
+			return nil
+		}
+		queued, err := s.QueueRenewals(ctx, actor())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "queued the renewal reminder for %d members (members reminded before for their current term are not reminded again)\n", len(queued))
 		return deliver(ctx, cmd, s)
 	})
 }

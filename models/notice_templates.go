@@ -28,6 +28,7 @@ type NoticeFields struct {
 	HostKey    string // the host key's SHA-256 fingerprint to check
 	Action     string // what the member should do, in a sentence
 	Foundation string // who sends it
+	Until      string // a renewal reminder's end of the member's term
 }
 
 // NoticeTemplates are a foundation's texts, one per kind: a first line
@@ -69,6 +70,43 @@ the results of "{{.Title}}" ({{.Election}}) are published.
 
 Check that the host key fingerprint your ssh client shows is
 {{.HostKey}}
+
+-- 
+The election officers of {{.Foundation}}
+`,
+	NoticeNominations: `Subject: Nominations are open: {{.Title}}
+
+Dear {{.Name}},
+
+nominations for "{{.Title}}" ({{.Election}}) are open from {{.Opens}} until {{.Closes}}.
+
+{{.Action}} Run
+
+    {{.SSH}} nominations {{.Election}}
+
+and check that the host key fingerprint your ssh client shows is
+{{.HostKey}}
+
+booth never sends a link to sign in and never asks for a password.
+
+-- 
+The election officers of {{.Foundation}}
+`,
+	NoticeRenewal: `Subject: Renew your membership of {{.Foundation}}
+
+Dear {{.Name}},
+
+your membership of {{.Foundation}} ({{.Member}}) is good until {{.Until}}.
+Only members in good standing may vote and nominate.
+
+{{.Action}} Run
+
+    {{.SSH}} renew
+
+and check that the host key fingerprint your ssh client shows is
+{{.HostKey}}
+
+booth never sends a link to sign in and never asks for a password.
 
 -- 
 The election officers of {{.Foundation}}
@@ -122,7 +160,7 @@ func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 		}
 		tmpl, err := template.New(string(k)).Option("missingkey=error").Parse(string(data))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v (fields: {{.Name}}, {{.Title}}, {{.Election}}, {{.Opens}}, {{.Closes}}, {{.SSH}}, {{.HostKey}}, {{.Action}}, {{.Foundation}})", path, err)
+			return nil, fmt.Errorf("%s: %v (fields: {{.Name}}, {{.Title}}, {{.Election}}, {{.Opens}}, {{.Closes}}, {{.SSH}}, {{.HostKey}}, {{.Action}}, {{.Foundation}}, {{.Until}})", path, err)
 		}
 		t[k] = tmpl
 		if _, _, err := t.Render(k, NoticeFields{Name: "A Member", Title: "An election"}); err != nil {
@@ -139,7 +177,7 @@ func (t NoticeTemplates) Render(k NoticeKind, f NoticeFields) (subject, body str
 	if tmpl == nil {
 		return "", "", fmt.Errorf("no template for the %s notice", k)
 	}
-	for _, p := range []*string{&f.Name, &f.Member, &f.Title, &f.Election, &f.Opens, &f.Closes, &f.SSH, &f.HostKey, &f.Action, &f.Foundation} {
+	for _, p := range []*string{&f.Name, &f.Member, &f.Title, &f.Election, &f.Opens, &f.Closes, &f.SSH, &f.HostKey, &f.Action, &f.Foundation, &f.Until} {
 		*p = safetext.Sanitize(*p)
 	}
 	var b bytes.Buffer

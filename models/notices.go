@@ -28,6 +28,12 @@ const (
 	NoticeExtended NoticeKind = "extended"
 	// NoticeResults: the results are published.
 	NoticeResults NoticeKind = "results"
+	// NoticeNominations: an election's nominations are open (sent to
+	// every active member: the roll exists only once voting opens).
+	NoticeNominations NoticeKind = "nominations"
+	// NoticeRenewal: your membership term ends soon (or has ended and is
+	// in its grace); one per member and term, tied to no election.
+	NoticeRenewal NoticeKind = "renewal"
 )
 
 // Audience is who, on an election's roll, a notice goes to.
@@ -40,6 +46,10 @@ const (
 	// AudienceNotVoted: the active members on the roll who have not voted,
 	// checked again when each mail is claimed for sending.
 	AudienceNotVoted Audience = "not_voted"
+	// AudienceMembers: every active member, on a roll or not.
+	AudienceMembers Audience = "members"
+	// AudienceMember: the one active member the notice names.
+	AudienceMember Audience = "member"
 )
 
 // noticeKind is what booth knows of a kind.
@@ -55,15 +65,17 @@ type noticeKind struct {
 // noticeKinds lists every kind; adding one (a renewal reminder) is one
 // entry here and a built-in text in defaultTemplates.
 var noticeKinds = map[NoticeKind]noticeKind{
-	NoticeAnnounce: {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
-	NoticeRemind:   {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
-	NoticeExtended: {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
-	NoticeResults:  {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
+	NoticeAnnounce:    {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
+	NoticeRemind:      {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
+	NoticeExtended:    {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
+	NoticeResults:     {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
+	NoticeNominations: {audience: AudienceMembers, action: "Sign in with your registered SSH key to nominate a member in good standing, or to accept a nomination."},
+	NoticeRenewal:     {audience: AudienceMember, action: "Sign in with your registered SSH key and renew your membership: one command, no link, no password."},
 }
 
 // NoticeKinds lists the kinds, in order, for help texts.
 func NoticeKinds() []NoticeKind {
-	return []NoticeKind{NoticeAnnounce, NoticeRemind, NoticeExtended, NoticeResults}
+	return []NoticeKind{NoticeAnnounce, NoticeRemind, NoticeExtended, NoticeResults, NoticeNominations, NoticeRenewal}
 }
 
 // ParseNoticeKind reads a kind as an officer types it.
@@ -84,18 +96,33 @@ func (k NoticeKind) Audience() Audience { return noticeKinds[k].audience }
 
 // Notice is one notice of an election, queued once: its ID is the
 // election, the kind and the slot, so two front ends queuing the same
-// scheduled reminder queue it once.
+// scheduled reminder queue it once. A renewal reminder has no election:
+// it names its member, and its slot is the end of the member's term
+// (good_standing_until), so a member gets one per term.
 type Notice struct {
 	ElectionID string
-	Kind       NoticeKind
+	// MemberID: the member of a renewal reminder; empty otherwise.
+	MemberID string
+	Kind     NoticeKind
 	// Slot tells notices of one kind apart: "open", a reminder's offset
 	// before the close ("2d"), an extension's number, "hand-…" for one
 	// sent by hand.
 	Slot string
 }
 
-// ID is the notice's key in the store: election/kind/slot.
-func (n Notice) ID() string { return n.ElectionID + "/" + string(n.Kind) + "/" + n.Slot }
+// ID is the notice's key in the store: election/kind/slot, or
+// renewal/member/term for a renewal reminder.
+func (n Notice) ID() string {
+	if n.Kind == NoticeRenewal {
+		return string(n.Kind) + "/" + n.MemberID + "/" + n.Slot
+	}
+	return n.ElectionID + "/" + string(n.Kind) + "/" + n.Slot
+}
+
+// RenewalNotice is the renewal reminder of member m's term ending at until.
+func RenewalNotice(memberID string, until time.Time) Notice {
+	return Notice{MemberID: memberID, Kind: NoticeRenewal, Slot: until.UTC().Format("2006-01-02T15:04Z")}
+}
 
 // Outbox states. A row moves pending → claimed (a front end holds it in a
 // batch) → sending (committed just before its SMTP transaction) → sent,
@@ -124,6 +151,7 @@ const (
 	ReasonVoted     = "the member voted before it was sent"
 	ReasonNotOpen   = "the election was no longer open when it was due"
 	ReasonInactive  = "the member is no longer active"
+	ReasonRenewed   = "the member renewed before it was sent"
 	// ReasonRefused and ReasonRetry stand for a mail server's replies in
 	// the counts kept after the close (FoldReasons).
 	ReasonRefused = "the mail server refused it"
@@ -138,7 +166,7 @@ func FoldReasons(rs []NoticeReason) []NoticeReason {
 	var out []NoticeReason
 	for _, nr := range rs {
 		switch nr.Reason {
-		case "", ReasonNoAddress, ReasonUncertain, ReasonVoted, ReasonNotOpen, ReasonInactive:
+		case "", ReasonNoAddress, ReasonUncertain, ReasonVoted, ReasonNotOpen, ReasonInactive, ReasonRenewed:
 		default:
 			switch nr.State {
 			case OutboxUncertain:
@@ -177,6 +205,10 @@ type ClaimCheck struct {
 	ElectionState ElectionState
 	Voted         bool
 	MemberStatus  MemberStatus
+	// Slot and GoodUntil: a renewal reminder's term end, and the
+	// member's now; they differ once the member renewed.
+	Slot      string
+	GoodUntil time.Time
 }
 
 // CheckClaim says why a pending row due now is skipped instead of sent
@@ -191,6 +223,8 @@ func CheckClaim(c ClaimCheck) string {
 		return ReasonNotOpen
 	case k.audience == AudienceNotVoted && c.Voted:
 		return ReasonVoted
+	case c.Kind == NoticeRenewal && RenewalNotice("", c.GoodUntil).Slot != c.Slot:
+		return ReasonRenewed
 	}
 	return ""
 }
@@ -333,6 +367,9 @@ func (sch NoticeSchedule) dueNotices(e Election, now time.Time) []Notice {
 				n(NoticeRemind, fmt.Sprintf("quorum-%d", k))
 			}
 		}
+	}
+	if sch.Announce && e.State == Draft && e.NominationsOpenAt(now) {
+		n(NoticeNominations, "open")
 	}
 	if sch.Results && e.State == Counted {
 		n(NoticeResults, "published")

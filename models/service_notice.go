@@ -124,6 +124,9 @@ func (s *Service) NoticeTick(ctx context.Context) error {
 			}
 		}
 	}
+	if _, err := s.QueueRenewals(ctx, ClockActor); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -132,7 +135,7 @@ func (s *Service) NoticeTick(ctx context.Context) error {
 // send it again), a new one per minute for a reminder.
 func handSlot(e Election, k NoticeKind, now time.Time) string {
 	switch k {
-	case NoticeAnnounce:
+	case NoticeAnnounce, NoticeNominations:
 		return "open"
 	case NoticeExtended:
 		return fmt.Sprint(e.Extensions)
@@ -190,10 +193,14 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 			return p, err
 		}
 	}
-	if err := CheckQueueNotice(e, k, published); err != nil {
+	now, err := s.store.Now(ctx)
+	if err != nil {
 		return p, err
 	}
-	roll, err := s.store.Roll(ctx, electionID)
+	if err := CheckQueueNotice(e, k, published, now); err != nil {
+		return p, err
+	}
+	roll, err := s.audienceRoll(ctx, e.ID, k)
 	if err != nil {
 		return p, err
 	}
@@ -223,10 +230,6 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 	if first == nil {
 		return p, nil
 	}
-	now, err := s.store.Now(ctx)
-	if err != nil {
-		return p, err
-	}
 	it := OutboxItem{Notice: Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}, MemberID: first.ID, Name: first.Name, Email: first.Email}
 	p.Example, err = s.noticeMail(e, it)
 	return p, err
@@ -236,11 +239,21 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 func (s *Service) noticeMail(e Election, it OutboxItem) (Mail, error) {
 	cfg := s.notices.withDefaults()
 	const layout = "2006-01-02 15:04 UTC"
-	subject, body, err := cfg.Templates.Render(it.Notice.Kind, NoticeFields{
+	f := NoticeFields{
 		Name: it.Name, Member: it.MemberID, Title: e.Title, Election: e.ID,
 		Opens: e.OpensAt.UTC().Format(layout), Closes: e.EffectiveClose().UTC().Format(layout),
 		SSH: cfg.SSHCommand, HostKey: cfg.HostKey, Action: noticeKinds[it.Notice.Kind].action, Foundation: cfg.Foundation,
-	})
+	}
+	switch it.Notice.Kind {
+	case NoticeNominations:
+		f.Opens, f.Closes = e.Nominations.Opens.UTC().Format(layout), e.Nominations.Closes.UTC().Format(layout)
+	case NoticeRenewal:
+		f.Opens, f.Closes = "", ""
+		if t, err := time.Parse("2006-01-02T15:04Z", it.Notice.Slot); err == nil {
+			f.Until = t.Format(layout)
+		}
+	}
+	subject, body, err := cfg.Templates.Render(it.Notice.Kind, f)
 	if err != nil {
 		return Mail{}, err
 	}
@@ -248,7 +261,7 @@ func (s *Service) noticeMail(e Election, it OutboxItem) (Mail, error) {
 	return Mail{
 		To: it.Email, ToName: it.Name, Subject: subject, Body: body,
 		MessageID: hex.EncodeToString(h[:16]) + "@" + cfg.Domain,
-		ListID:    "<" + headerWord(e.ID) + ".notices." + cfg.Domain + ">",
+		ListID:    "<" + listWord(it.Notice) + ".notices." + cfg.Domain + ">",
 	}, nil
 }
 
@@ -305,7 +318,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 	for i := range items {
 		it := &items[i]
 		e, ok := elections[it.Notice.ElectionID]
-		if !ok {
+		if !ok && it.Notice.ElectionID != "" {
 			var err error
 			if e, err = s.store.Election(ctx, it.Notice.ElectionID); err != nil {
 				return err

@@ -39,6 +39,7 @@ type NoticeStore interface {
 	// audits the re-queuing and returns the rows re-queued.
 	RetryFailedNotices(ctx context.Context, electionID string, k NoticeKind, actor string) (int, error)
 	// NoticeReports lists an election's notices, oldest first, with the
-	// outbox's counts and reasons.
+	// outbox's counts and reasons (electionID "": the renewal reminders,
+	// which belong to no election).
 	NoticeReports(ctx context.Context, electionID string) ([]NoticeReport, error)
 }

@@ -462,13 +462,17 @@ func CheckRedeem(c KioskCode, found bool, now time.Time) error {
 // CheckQueueNotice refuses to queue a notice the election's state does
 // not allow: a notice for an open election (an announcement, a reminder)
 // only while it is open, the results only once counted and published.
-func CheckQueueNotice(e Election, k NoticeKind, published bool) error {
+func CheckQueueNotice(e Election, k NoticeKind, published bool, now time.Time) error {
 	nk, ok := noticeKinds[k]
 	switch {
 	case !ok:
 		return fmt.Errorf("%q is not a kind of notice", k)
 	case nk.open && e.State != Open:
 		return fmt.Errorf("%w: election %s is %s; a %s notice goes out only while it is open", ErrWrongState, e.ID, e.State, k)
+	case k == NoticeNominations && !e.NominationsOpenAt(now):
+		return fmt.Errorf("%w: election %s takes no nominations now (nominations_open … nominations_close in its definition); the nominations notice goes out only while they are open", ErrWrongState, e.ID)
+	case k == NoticeRenewal:
+		return fmt.Errorf("the renewal reminder belongs to a member, not to election %s: send it with booth notice send --renewal", e.ID)
 	case k == NoticeResults && (e.State != Counted || !published):
 		return fmt.Errorf("%w: election %s is %s and not published; the results notice goes out once its bundle is published (booth election publish)", ErrWrongState, e.ID, e.State)
 	}

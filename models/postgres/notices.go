@@ -30,6 +30,17 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 	}
 	var rows int
 	err = s.write(ctx, func(tx pgx.Tx) error {
+		now, err := s.txNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n.Kind == models.NoticeRenewal {
+			rows, err = queueRenewal(ctx, tx, n, nanos(now))
+			if err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, actor, models.AuditNoticeQueued(n, rows))
+		}
 		// FOR SHARE: a close waits for the queue, so the rows it folds
 		// include these.
 		e, err := lockElection(ctx, tx, n.ElectionID, `FOR SHARE`)
@@ -40,11 +51,7 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bundles WHERE election_id = $1)`, n.ElectionID).Scan(&published); err != nil {
 			return err
 		}
-		if err := models.CheckQueueNotice(e, n.Kind, published); err != nil {
-			return err
-		}
-		now, err := s.txNow(ctx, tx)
-		if err != nil {
+		if err := models.CheckQueueNotice(e, n.Kind, published, now); err != nil {
 			return err
 		}
 		aud := n.Kind.Audience()
@@ -56,14 +63,23 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
 		}
-		tag, err = tx.Exec(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+		q := `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
 			SELECT $1, r.member_id, r.election_id,
 				CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
 				CASE WHEN m.email = '' THEN $2 ELSE '' END
 			FROM roll r JOIN members m ON m.id = r.member_id
 			WHERE r.election_id = $3 AND m.status = 'active' AND ($4 = 'roll' OR NOT r.voted)
-			ORDER BY r.member_id`,
-			n.ID(), models.ReasonNoAddress, n.ElectionID, string(aud))
+			ORDER BY r.member_id`
+		if aud == models.AudienceMembers {
+			// Before the opening there is no roll: every active member.
+			q = `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+			SELECT $1, m.id, $3,
+				CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
+				CASE WHEN m.email = '' THEN $2 ELSE '' END
+			FROM members m WHERE m.status = 'active' AND $4 = 'members'
+			ORDER BY m.id`
+		}
+		tag, err = tx.Exec(ctx, q, n.ID(), models.ReasonNoAddress, n.ElectionID, string(aud))
 		if err != nil {
 			return err
 		}
@@ -125,11 +141,11 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 // claimDue reads up to limit due pending rows, in key order, and marks
 // those CheckClaim skips; it returns the others and how many it read.
 func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items []models.OutboxItem, scanned int, err error) {
-	rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
-			e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status
+	rows, _ := tx.Query(ctx, `SELECT o.notice_id, o.member_id, o.attempts, COALESCE(n.election_id, ''), COALESCE(n.member_id, ''), n.kind, n.slot,
+			COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.name, m.email, m.status, m.good_until
 		FROM outbox o
 		JOIN notices n ON n.id = o.notice_id
-		JOIN elections e ON e.id = n.election_id
+		LEFT JOIN elections e ON e.id = n.election_id
 		JOIN members m ON m.id = o.member_id
 		LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
 		WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= $1)
@@ -142,8 +158,9 @@ func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items [
 		var it models.OutboxItem
 		var noticeID, kind, state, status string
 		var cancelled, voted bool
-		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
-			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+		var goodUntil *int64
+		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &it.Notice.MemberID, &kind, &it.Notice.Slot,
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status, &goodUntil); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -152,7 +169,8 @@ func claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) (items [
 		if cancelled {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status),
+			Slot: it.Notice.Slot, GoodUntil: fromNanos(goodUntil)}); why != "" {
 			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
 			continue
 		}
@@ -205,14 +223,16 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		// batch gets no "you have not voted yet".
 		var state, status string
 		var cancelled, voted bool
-		err = tx.QueryRow(ctx, `SELECT e.state, e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.status
+		var goodUntil *int64
+		err = tx.QueryRow(ctx, `SELECT COALESCE(e.state, ''), e.cancelled_at IS NOT NULL, COALESCE(r.voted, false), m.status, m.good_until
 			FROM outbox o
-			JOIN elections e ON e.id = o.election_id
+			JOIN notices n ON n.id = o.notice_id
+			LEFT JOIN elections e ON e.id = n.election_id
 			JOIN members m ON m.id = o.member_id
 			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
 			WHERE o.notice_id = $1 AND o.member_id = $2 AND o.holder = $3 AND o.state = 'claimed'
 			FOR UPDATE OF o`,
-			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status, &goodUntil)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		} else if err != nil {
@@ -222,7 +242,8 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		if cancelled {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted, MemberStatus: models.MemberStatus(status),
+			Slot: next.Notice.Slot, GoodUntil: fromNanos(goodUntil)}); why != "" {
 			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'skipped', reason = $1, holder = NULL, lease_until = NULL WHERE notice_id = $2 AND member_id = $3`,
 				why, next.Notice.ID(), next.MemberID)
 			return err
@@ -262,14 +283,14 @@ func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.
 	var out []models.NoticeReport
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		out = nil
-		rows, _ := tx.Query(ctx, `SELECT kind, slot, created_at, folded FROM notices WHERE election_id = $1 ORDER BY created_at, id`, electionID)
+		rows, _ := tx.Query(ctx, `SELECT COALESCE(member_id, ''), kind, slot, created_at, folded FROM notices WHERE COALESCE(election_id, '') = $1 ORDER BY created_at, id`, electionID)
 		var folded [][]byte
 		for rows.Next() {
 			r := models.NoticeReport{Notice: models.Notice{ElectionID: electionID}, Counts: map[string]int{}}
 			var kind string
 			var created int64
 			var f []byte
-			if err := rows.Scan(&kind, &r.Notice.Slot, &created, &f); err != nil {
+			if err := rows.Scan(&r.Notice.MemberID, &kind, &r.Notice.Slot, &created, &f); err != nil {
 				rows.Close()
 				return err
 			}
@@ -364,4 +385,30 @@ func foldOutbox(ctx context.Context, tx pgx.Tx, electionID string) error {
 		}
 	}
 	return nil
+}
+
+// queueRenewal records a renewal reminder and its one outbox row, for
+// the member it names if active; the notice's key (member and term)
+// makes it once per term.
+func queueRenewal(ctx context.Context, tx pgx.Tx, n models.Notice, now int64) (int, error) {
+	if err := memberExists(ctx, tx, n.MemberID); err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO notices (id, election_id, member_id, kind, slot, audience, created_at) VALUES ($1, NULL, $2, $3, $4, 'member', $5)
+		ON CONFLICT (id) DO NOTHING`, n.ID(), n.MemberID, string(n.Kind), n.Slot, now)
+	if err != nil {
+		return 0, err
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+	}
+	tag, err = tx.Exec(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+		SELECT $1, m.id, NULL,
+			CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
+			CASE WHEN m.email = '' THEN $2 ELSE '' END
+		FROM members m WHERE m.id = $3 AND m.status = 'active'`, n.ID(), models.ReasonNoAddress, n.MemberID)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
 }

@@ -30,6 +30,17 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 	}
 	var rows int
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		now, err := s.storeTime(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n.Kind == models.NoticeRenewal {
+			rows, err = queueRenewal(ctx, tx, n, formatTime(now))
+			if err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, actor, models.AuditNoticeQueued(n, rows))
+		}
 		e, err := loadElection(ctx, tx, n.ElectionID)
 		if err != nil {
 			return err
@@ -38,11 +49,7 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ElectionID).Scan(&published); err != nil {
 			return err
 		}
-		if err := models.CheckQueueNotice(e, n.Kind, published); err != nil {
-			return err
-		}
-		now, err := s.storeTime(ctx, tx)
-		if err != nil {
+		if err := models.CheckQueueNotice(e, n.Kind, published, now); err != nil {
 			return err
 		}
 		aud := n.Kind.Audience()
@@ -53,14 +60,23 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 			}
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+		q := `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
 			SELECT ?, r.member_id, r.election_id,
 				CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
 				CASE WHEN m.email = '' THEN ? ELSE '' END
 			FROM roll r JOIN members m ON m.id = r.member_id
 			WHERE r.election_id = ? AND m.status = 'active' AND (? = 'roll' OR r.voted = 0)
-			ORDER BY r.member_id`,
-			n.ID(), models.ReasonNoAddress, n.ElectionID, string(aud))
+			ORDER BY r.member_id`
+		if aud == models.AudienceMembers {
+			// Before the opening there is no roll: every active member.
+			q = `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+			SELECT ?1, m.id, ?3,
+				CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
+				CASE WHEN m.email = '' THEN ?2 ELSE '' END
+			FROM members m WHERE m.status = 'active' AND ?4 = 'members'
+			ORDER BY m.id`
+		}
+		res, err := tx.ExecContext(ctx, q, n.ID(), models.ReasonNoAddress, n.ElectionID, string(aud))
 		if err != nil {
 			return err
 		}
@@ -121,11 +137,11 @@ func (s *Store) ClaimNotices(ctx context.Context, holder string, limit int, leas
 // claimDue reads up to limit due pending rows, in key order, and marks
 // those CheckClaim skips; it returns the others and how many it read.
 func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items []models.OutboxItem, scanned int, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, n.election_id, n.kind, n.slot,
-			e.state, e.cancelled_at, COALESCE(r.voted, 0), m.name, m.email, m.status
+	rows, err := tx.QueryContext(ctx, `SELECT o.notice_id, o.member_id, o.attempts, COALESCE(n.election_id, ''), COALESCE(n.member_id, ''), n.kind, n.slot,
+			COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.name, m.email, m.status, m.good_until
 		FROM outbox o
 		JOIN notices n ON n.id = o.notice_id
-		JOIN elections e ON e.id = n.election_id
+		LEFT JOIN elections e ON e.id = n.election_id
 		JOIN members m ON m.id = o.member_id
 		LEFT JOIN roll r ON r.election_id = n.election_id AND r.member_id = o.member_id
 		WHERE o.state = 'pending' AND (o.due_at IS NULL OR o.due_at <= ?)
@@ -138,10 +154,15 @@ func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items
 	for rows.Next() {
 		scanned++
 		var it models.OutboxItem
-		var noticeID, kind, state, cancelled, status string
+		var noticeID, kind, state, cancelled, status, goodUntil string
 		var voted int
-		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &kind, &it.Notice.Slot,
-			&state, &cancelled, &voted, &it.Name, &it.Email, &status); err != nil {
+		if err := rows.Scan(&noticeID, &it.MemberID, &it.Attempts, &it.Notice.ElectionID, &it.Notice.MemberID, &kind, &it.Notice.Slot,
+			&state, &cancelled, &voted, &it.Name, &it.Email, &status, &goodUntil); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		until, err := parseTime(goodUntil)
+		if err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -150,7 +171,8 @@ func claimDue(ctx context.Context, tx *sql.Tx, nowText string, limit int) (items
 		if cancelled != "" {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: it.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status),
+			Slot: it.Notice.Slot, GoodUntil: until}); why != "" {
 			skips = append(skips, skip{it.Notice.ID(), it.MemberID, why})
 			continue
 		}
@@ -201,25 +223,31 @@ func (s *Store) RecordDeliveries(ctx context.Context, holder string, done []mode
 		// The claim's check again, at the last moment before the SMTP
 		// transaction: a member who voted while the row waited in its
 		// batch gets no "you have not voted yet".
-		var state, cancelled, status string
+		var state, cancelled, status, goodUntil string
 		var voted int
-		err = tx.QueryRowContext(ctx, `SELECT e.state, e.cancelled_at, COALESCE(r.voted, 0), m.status
+		err = tx.QueryRowContext(ctx, `SELECT COALESCE(e.state, ''), COALESCE(e.cancelled_at, ''), COALESCE(r.voted, 0), m.status, m.good_until
 			FROM outbox o
-			JOIN elections e ON e.id = o.election_id
+			JOIN notices n ON n.id = o.notice_id
+			LEFT JOIN elections e ON e.id = n.election_id
 			JOIN members m ON m.id = o.member_id
 			LEFT JOIN roll r ON r.election_id = o.election_id AND r.member_id = o.member_id
 			WHERE o.notice_id = ? AND o.member_id = ? AND o.holder = ? AND o.state = 'claimed'`,
-			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status)
+			next.Notice.ID(), next.MemberID, holder).Scan(&state, &cancelled, &voted, &status, &goodUntil)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
+			return err
+		}
+		termEnd, err := parseTime(goodUntil)
+		if err != nil {
 			return err
 		}
 		es := models.ElectionState(state)
 		if cancelled != "" {
 			es = models.Cancelled
 		}
-		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status)}); why != "" {
+		if why := models.CheckClaim(models.ClaimCheck{Kind: next.Notice.Kind, ElectionState: es, Voted: voted == 1, MemberStatus: models.MemberStatus(status),
+			Slot: next.Notice.Slot, GoodUntil: termEnd}); why != "" {
 			_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'skipped', reason = ?, holder = NULL, lease_until = NULL WHERE notice_id = ? AND member_id = ?`,
 				why, next.Notice.ID(), next.MemberID)
 			return err
@@ -258,7 +286,7 @@ func (s *Store) RetryFailedNotices(ctx context.Context, electionID string, k mod
 func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.NoticeReport, error) {
 	var out []models.NoticeReport
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind, slot, created_at, folded FROM notices WHERE election_id = ? ORDER BY created_at, id`, electionID)
+		rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(member_id, ''), kind, slot, created_at, folded FROM notices WHERE COALESCE(election_id, '') = ? ORDER BY created_at, id`, electionID)
 		if err != nil {
 			return err
 		}
@@ -267,7 +295,7 @@ func (s *Store) NoticeReports(ctx context.Context, electionID string) ([]models.
 			r := models.NoticeReport{Notice: models.Notice{ElectionID: electionID}, Counts: map[string]int{}}
 			var id, kind, created string
 			var f sql.NullString
-			if err := rows.Scan(&id, &kind, &r.Notice.Slot, &created, &f); err != nil {
+			if err := rows.Scan(&id, &r.Notice.MemberID, &kind, &r.Notice.Slot, &created, &f); err != nil {
 				rows.Close()
 				return err
 			}
@@ -385,4 +413,30 @@ func foldOutbox(ctx context.Context, tx *sql.Tx, electionID string) error {
 		}
 	}
 	return nil
+}
+
+// queueRenewal records a renewal reminder and its one outbox row, for
+// the member it names if active; the notice's key (member and term)
+// makes it once per term.
+func queueRenewal(ctx context.Context, tx *sql.Tx, n models.Notice, now string) (int, error) {
+	if err := memberExists(ctx, tx, n.MemberID); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, election_id, member_id, kind, slot, audience, created_at) VALUES (?, NULL, ?, ?, ?, 'member', ?)`,
+		n.ID(), n.MemberID, string(n.Kind), n.Slot, now); err != nil {
+		if isUnique(err) {
+			return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+		}
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
+		SELECT ?, m.id, NULL,
+			CASE WHEN m.email = '' THEN 'failed' ELSE 'pending' END,
+			CASE WHEN m.email = '' THEN ? ELSE '' END
+		FROM members m WHERE m.id = ? AND m.status = 'active'`, n.ID(), models.ReasonNoAddress, n.MemberID)
+	if err != nil {
+		return 0, err
+	}
+	c, err := res.RowsAffected()
+	return int(c), err
 }

@@ -93,6 +93,8 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"NoticeCloseSettlesBatch", testNoticeCloseSettlesBatch},
 		{"NoticeFoldKeepsNoReply", testNoticeFoldKeepsNoReply},
 		{"NoticeRetryFailed", testNoticeRetryFailed},
+		{"NoticeNominations", testNoticeNominations},
+		{"NoticeRenewal", testNoticeRenewal},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewClock()

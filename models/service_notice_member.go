@@ -1,0 +1,94 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The notices that are not about an election's ballot: the announcement
+// that nominations are open (to every active member, since the roll is
+// made only at the opening) and the renewal reminder (to one member, once
+// per term: its key holds the end of the term, so a renewal that moves
+// the end brings a new reminder next time, never the same one twice).
+
+// audienceRoll is who an election's notice of kind k may go to, as roll
+// entries: the roll, or every member for the nominations notice.
+func (s *Service) audienceRoll(ctx context.Context, electionID string, k NoticeKind) ([]RollEntry, error) {
+	if k.Audience() != AudienceMembers {
+		return s.store.Roll(ctx, electionID)
+	}
+	members, err := s.store.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	roll := make([]RollEntry, 0, len(members))
+	for _, m := range members {
+		roll = append(roll, RollEntry{MemberID: m.ID})
+	}
+	return roll, nil
+}
+
+// listWord is a notice's List-Id word: its election, or "membership".
+func listWord(n Notice) string {
+	if n.ElectionID == "" {
+		return "membership"
+	}
+	return headerWord(n.ElectionID)
+}
+
+// QueueRenewals queues the renewal reminder of every member in the
+// renewal window or grace (RenewalDue) who has not had this term's one;
+// it returns the members queued now. The clock calls it at every tick.
+func (s *Service) QueueRenewals(ctx context.Context, actor string) ([]string, error) {
+	due, err := s.RenewalDue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var queued []string
+	var errs []error
+	for _, m := range due {
+		if m.Status != Active || m.GoodUntil.IsZero() {
+			continue
+		}
+		n := RenewalNotice(m.ID, m.GoodUntil)
+		rows, err := s.store.QueueNotice(ctx, n, actor)
+		switch {
+		case errors.Is(err, ErrExists):
+		case err != nil:
+			errs = append(errs, fmt.Errorf("queuing notice %s: %w", n.ID(), err))
+		case rows > 0:
+			queued = append(queued, m.ID)
+		}
+	}
+	return queued, errors.Join(errs...)
+}
+
+// PreviewRenewals is what booth notice send --renewal --dry-run shows:
+// the members in their renewal window or grace, and one rendered mail.
+func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
+	var p NoticePreview
+	due, err := s.RenewalDue(ctx)
+	if err != nil {
+		return p, err
+	}
+	var first *MemberStanding
+	for i, m := range due {
+		switch {
+		case m.Status != Active || m.GoodUntil.IsZero():
+		case m.Email == "":
+			p.NoAddress++
+		default:
+			p.Recipients++
+			if first == nil {
+				first = &due[i]
+			}
+		}
+	}
+	if first == nil {
+		return p, nil
+	}
+	it := OutboxItem{Notice: RenewalNotice(first.ID, first.GoodUntil), MemberID: first.ID, Name: first.Name, Email: first.Email}
+	p.Example, err = s.noticeMail(Election{}, it)
+	return p, err
+}
