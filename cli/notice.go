@@ -215,7 +215,7 @@ func runRenewalSend(cmd *cobra.Command, f mailFlags, dryRun bool) error {
 			if err != nil {
 				return err
 			}
-			printPreview(out, "(membership)", models.NoticeRenewal, p)
+			printPreview(out, "", models.NoticeRenewal, p)
 			return nil
 		}
 		queued, err := s.QueueRenewals(ctx, actor())
@@ -235,8 +235,14 @@ func noticeError(err error, electionID string) error {
 	return err
 }
 
+// printPreview says what a send would do; electionID is "" for a notice
+// about membership rather than an election (the renewal reminder).
 func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p models.NoticePreview) {
-	fmt.Fprintf(out, "dry run: the %s notice of election %s would be mailed to %d members now", kind, safetext.Sanitize(electionID), p.Recipients)
+	what := fmt.Sprintf("the %s notice of election %s", kind, safetext.Sanitize(electionID))
+	if electionID == "" {
+		what = fmt.Sprintf("the %s notice", kind)
+	}
+	fmt.Fprintf(out, "dry run: %s would be mailed to %d members now", what, p.Recipients)
 	if p.NoAddress > 0 {
 		fmt.Fprintf(out, " (and %d without an email address would not)", p.NoAddress)
 	}
