@@ -60,12 +60,7 @@ const maxReleaseBytes = 64 << 10
 
 // readSmallFile reads a file that is a few kilobytes at most.
 func readSmallFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxReleaseBytes+1))
+	data, err := readLimited(name, maxReleaseBytes)
 	if err != nil {
 		return nil, err
 	}

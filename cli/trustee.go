@@ -95,12 +95,7 @@ func passphraseReader(cmd *cobra.Command, keyPath string) func() ([]byte, error)
 
 // readKey reads a private key file of reasonable size.
 func readKey(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the key: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	data, err := readLimited(path, 64<<10-1) // reads at most 64 KiB
 	if err != nil {
 		return nil, fmt.Errorf("reading the key: %w", err)
 	}
