@@ -58,7 +58,7 @@ func setCmd(ctx context.Context, c *cmdContext) error {
 	c.p = i18n.For(screenLang(env, p))
 	writePrefs(c, p)
 	if lang := sessionLang(env, p); lang != screenLang(env, p) {
-		c.out.WriteString(c.p.T("Note: your terminal's locale (%s) shows only ASCII, so the booth will speak English to it; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in %s.", safetext.Sanitize(localeOf(env, "LC_CTYPE")), lang) + "\n")
+		c.out.WriteString(c.p.T("Note: your terminal's locale (%s) shows only ASCII, so the booth will speak English to it; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in %s.", safetext.Sanitize(i18n.Locale(env, "LC_CTYPE")), lang) + "\n")
 	}
 	return nil
 }

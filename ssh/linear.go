@@ -9,6 +9,7 @@ import (
 
 	"vote.example.org/booth/booth"
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/models/i18n"
 )
 
 // plainCommand is `ssh -t HOST plain`: linear mode whatever the client's
@@ -31,7 +32,7 @@ func isPlainCommand(sess cssh.Session) bool {
 func wantsLinear(sess cssh.Session, term string, isPty bool, p models.Preferences) bool {
 	env := sess.Environ()
 	on := func(name string) bool {
-		v := strings.ToLower(envValue(env, name))
+		v := strings.ToLower(i18n.EnvValue(env, name))
 		return v != "" && v != "0" && v != "false" && v != "no" && v != "off"
 	}
 	switch {

@@ -17,35 +17,13 @@ import (
 // what the client sent counts (sess.Environ), never the server's own
 // environment.
 
-// envValue is the last value of name in env (a client may send one twice).
-func envValue(env []string, name string) string {
-	v := ""
-	for _, kv := range env {
-		if k, val, ok := strings.Cut(kv, "="); ok && k == name {
-			v = val
-		}
-	}
-	return v
-}
-
-// localeOf is the locale that governs a category, as POSIX decides it:
-// LC_ALL, then the category's own variable, then LANG.
-func localeOf(env []string, category string) string {
-	for _, name := range []string{"LC_ALL", category, "LANG"} {
-		if v := envValue(env, name); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // asciiOnly says whether the session may be sent only ASCII: when the
 // client names a character set (LC_ALL, LC_CTYPE or LANG) and it is not
 // UTF-8, as with LANG=C. A client that names none gets UTF-8, which every
 // terminal of the last twenty years shows; the README says how to ask for
 // ASCII.
 func asciiOnly(env []string) bool {
-	loc := localeOf(env, "LC_CTYPE")
+	loc := i18n.Locale(env, "LC_CTYPE")
 	if loc == "" {
 		return false
 	}

@@ -84,23 +84,38 @@ func Match(name string) string {
 }
 
 // FromEnv is the language a session's environment asks for ("KEY=value"
-// entries): the first of LC_ALL, LC_MESSAGES and LANG that is set decides,
-// as in POSIX; "" when none is set or it names no shipped language. A
-// variable sent twice has its last value, as sshd would set it: OpenSSH
-// sends SendEnv's LANG before SetEnv's.
+// entries): the locale of LC_MESSAGES (Locale); "" when none is set or it
+// names no shipped language.
 func FromEnv(env []string) string {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := ""
-		for _, kv := range env {
-			if val, ok := strings.CutPrefix(kv, name+"="); ok {
-				v = val
-			}
-		}
-		if v != "" {
-			return Match(v)
+	if v := Locale(env, "LC_MESSAGES"); v != "" {
+		return Match(v)
+	}
+	return ""
+}
+
+// Locale is the locale that governs a category ("LC_MESSAGES",
+// "LC_CTYPE") in a session's environment, as POSIX decides it: LC_ALL,
+// then the category's own variable, then LANG. A variable sent twice has
+// its last value, as sshd would set it: OpenSSH sends SendEnv's LANG
+// before SetEnv's.
+func Locale(env []string, category string) string {
+	for _, name := range []string{"LC_ALL", category, "LANG"} {
+		if v := EnvValue(env, name); v != "" {
+			return v
 		}
 	}
 	return ""
+}
+
+// EnvValue is the last value of name in env.
+func EnvValue(env []string, name string) string {
+	v := ""
+	for _, kv := range env {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == name {
+			v = val
+		}
+	}
+	return v
 }
 
 // Lang is the printer's language: "en", "ja" or "es".
