@@ -84,7 +84,20 @@ type nomElection struct {
 type pickState struct {
 	input   textinput.Model
 	options []models.NomineeOption
-	cursor  int
+	// lower is the options' names in lower case, made once when they
+	// load: the filter runs more than once on every key.
+	lower  []string
+	cursor int
+}
+
+// setOptions keeps the options loaded for the pick, with their names
+// lowered for filtered.
+func (p *pickState) setOptions(options []models.NomineeOption) {
+	p.options = options
+	p.lower = make([]string, len(options))
+	for i, o := range options {
+		p.lower[i] = strings.ToLower(o.Member.Name)
+	}
 }
 
 type nomLoadedMsg struct {
@@ -397,8 +410,8 @@ func (p *pickState) filtered() []models.NomineeOption {
 		return p.options
 	}
 	var out []models.NomineeOption
-	for _, o := range p.options {
-		if strings.Contains(strings.ToLower(o.Member.Name), q) || strings.Contains(o.Member.ID, q) {
+	for i, o := range p.options {
+		if strings.Contains(p.lower[i], q) || strings.Contains(o.Member.ID, q) {
 			out = append(out, o)
 		}
 	}

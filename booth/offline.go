@@ -58,6 +58,9 @@ type offline struct {
 	// ledger is the summary's ledger line, counted once: the ledger
 	// never changes, and the summary is drawn every frame.
 	ledger string
+	// labelW is the summary's label width, measured once: the language
+	// never changes, and every row of every frame asks for it.
+	labelW int
 }
 
 // NewOffline returns the review of a bundle that bundle.Verify has
@@ -251,11 +254,15 @@ func (o *offline) summaryView() (string, string, keyMap) {
 // labelWidth is the width of the summary's labels: the English ones' and
 // the width of the widest label in the language shown, with a space.
 func (o *offline) labelWidth() int {
+	if o.labelW > 0 {
+		return o.labelW
+	}
 	w := 13
 	for _, l := range []string{i18n.Key("Turnout"), i18n.Key("Ledger"), i18n.Key("Audit chain"), i18n.Key("Published"),
 		i18n.Key("Signature"), i18n.Key("Fingerprint"), i18n.Key("Recount"), i18n.Key("Ballot texts")} {
 		w = max(w, ansi.StringWidth(o.m.p.T(l))+1)
 	}
+	o.labelW = w
 	return w
 }
 

@@ -231,13 +231,13 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 		return p, nil
 	}
 	it := OutboxItem{Notice: Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}, MemberID: first.ID, Name: first.Name, Email: first.Email}
-	p.Example, err = s.noticeMail(e, it)
+	p.Example, err = noticeMail(s.notices.withDefaults(), e, it)
 	return p, err
 }
 
-// noticeMail renders the mail of one outbox row.
-func (s *Service) noticeMail(e Election, it OutboxItem) (Mail, error) {
-	cfg := s.notices.withDefaults()
+// noticeMail renders the mail of one outbox row under cfg (with its
+// defaults applied once by the caller, not per mail).
+func noticeMail(cfg NoticeConfig, e Election, it OutboxItem) (Mail, error) {
 	const layout = "2006-01-02 15:04 UTC"
 	f := NoticeFields{
 		Name: it.Name, Member: it.MemberID, Title: e.Title, Election: e.ID,
@@ -325,7 +325,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 			}
 			elections[e.ID] = e
 		}
-		mail, err := s.noticeMail(e, *it)
+		mail, err := noticeMail(cfg, e, *it)
 		if err != nil {
 			done = append(done, Delivery{NoticeID: it.Notice.ID(), MemberID: it.MemberID, State: OutboxFailed, Reason: oneLineError(err)})
 			st.Failed++

@@ -89,6 +89,6 @@ func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
 		return p, nil
 	}
 	it := OutboxItem{Notice: RenewalNotice(first.ID, first.GoodUntil), MemberID: first.ID, Name: first.Name, Email: first.Email}
-	p.Example, err = s.noticeMail(Election{}, it)
+	p.Example, err = noticeMail(s.notices.withDefaults(), Election{}, it)
 	return p, err
 }
