@@ -530,6 +530,26 @@ func LapseTo(m Member, f Foundation, reason string, now time.Time) (time.Time, e
 	return now.UTC().Truncate(time.Second).Add(-f.Grace()), nil
 }
 
+// TermRule is a change of term as a store applies it: m's new expiry
+// under f at the store's time now, and the audit event recording it.
+type TermRule func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error)
+
+// RenewRule is the TermRule of renewal r (RenewTo).
+func RenewRule(r Renewal) TermRule {
+	return func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error) {
+		until, err := RenewTo(m, f, r, now)
+		return until, AuditRenewed(r, until), err
+	}
+}
+
+// LapseRule is the TermRule of an officer's lapse of member id (LapseTo).
+func LapseRule(id, reason string) TermRule {
+	return func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error) {
+		until, err := LapseTo(m, f, reason, now)
+		return until, AuditLapsed(id, reason), err
+	}
+}
+
 // CheckNominate checks a nomination inside the store's transaction: e as
 // read there, now the store's time, f the foundation's rules, the
 // nominator and nominee as stored, their nomination so far (nil if none)
