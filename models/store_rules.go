@@ -459,6 +459,24 @@ func CheckRedeem(c KioskCode, found bool, now time.Time) error {
 	return nil
 }
 
+// NoticeQueued refuses notice n: it is queued already.
+func NoticeQueued(n Notice) error {
+	return fmt.Errorf("notice %s: %w", n.ID(), ErrExists)
+}
+
+// CheckNoticeAsked answers, before the write lock, a notice asked for
+// again (the clock asks at every tick): queued already, or a results
+// notice whose election is not published yet.
+func CheckNoticeAsked(n Notice, queued, unpublished bool) error {
+	switch {
+	case queued:
+		return NoticeQueued(n)
+	case unpublished:
+		return fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", ErrWrongState, n.ElectionID)
+	}
+	return nil
+}
+
 // CheckQueueNotice refuses to queue a notice the election's state does
 // not allow: a notice for an open election (an announcement, a reminder)
 // only while it is open, the results only once counted and published.
