@@ -459,6 +459,24 @@ func CheckRedeem(c KioskCode, found bool, now time.Time) error {
 	return nil
 }
 
+// NoticeQueued refuses notice n: it is queued already.
+func NoticeQueued(n Notice) error {
+	return fmt.Errorf("notice %s: %w", n.ID(), ErrExists)
+}
+
+// CheckNoticeAsked answers, before the write lock, a notice asked for
+// again (the clock asks at every tick): queued already, or a results
+// notice whose election is not published yet.
+func CheckNoticeAsked(n Notice, queued, unpublished bool) error {
+	switch {
+	case queued:
+		return NoticeQueued(n)
+	case unpublished:
+		return fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", ErrWrongState, n.ElectionID)
+	}
+	return nil
+}
+
 // CheckQueueNotice refuses to queue a notice the election's state does
 // not allow: a notice for an open election (an announcement, a reminder)
 // only while it is open, the results only once counted and published.
@@ -528,6 +546,26 @@ func LapseTo(m Member, f Foundation, reason string, now time.Time) (time.Time, e
 		return time.Time{}, refused("member %s's membership has lapsed already", m.ID)
 	}
 	return now.UTC().Truncate(time.Second).Add(-f.Grace()), nil
+}
+
+// TermRule is a change of term as a store applies it: m's new expiry
+// under f at the store's time now, and the audit event recording it.
+type TermRule func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error)
+
+// RenewRule is the TermRule of renewal r (RenewTo).
+func RenewRule(r Renewal) TermRule {
+	return func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error) {
+		until, err := RenewTo(m, f, r, now)
+		return until, AuditRenewed(r, until), err
+	}
+}
+
+// LapseRule is the TermRule of an officer's lapse of member id (LapseTo).
+func LapseRule(id, reason string) TermRule {
+	return func(m Member, f Foundation, now time.Time) (time.Time, AuditEvent, error) {
+		until, err := LapseTo(m, f, reason, now)
+		return until, AuditLapsed(id, reason), err
+	}
 }
 
 // CheckNominate checks a nomination inside the store's transaction: e as

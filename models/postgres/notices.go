@@ -19,14 +19,11 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 	var queued, unpublished bool
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notices WHERE id = $1),
 		$2 AND NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = $3)`, n.ID(), n.Kind == models.NoticeResults, n.ElectionID).Scan(&queued, &unpublished)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, err
-	case queued:
-		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
-	case unpublished:
-		// The clock asks at every tick until the bundle is published.
-		return 0, fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", models.ErrWrongState, n.ElectionID)
+	}
+	if err := models.CheckNoticeAsked(n, queued, unpublished); err != nil {
+		return 0, err
 	}
 	var rows int
 	err = s.write(ctx, func(tx pgx.Tx) error {
@@ -61,7 +58,7 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+			return models.NoticeQueued(n)
 		}
 		q := `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
 			SELECT $1, r.member_id, r.election_id,
@@ -400,7 +397,7 @@ func queueRenewal(ctx context.Context, tx pgx.Tx, n models.Notice, now int64) (i
 		return 0, err
 	}
 	if tag.RowsAffected() == 0 {
-		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+		return 0, models.NoticeQueued(n)
 	}
 	tag, err = tx.Exec(ctx, `INSERT INTO outbox (notice_id, member_id, election_id, state, reason)
 		SELECT $1, m.id, NULL,

@@ -60,24 +60,17 @@ func (s *Store) SetFoundation(ctx context.Context, f models.Foundation, actor st
 
 // RenewMember extends a member's term.
 func (s *Store) RenewMember(ctx context.Context, r models.Renewal, actor string) (models.Member, error) {
-	return s.setTerm(ctx, r.MemberID, actor, func(m models.Member, f models.Foundation, now time.Time) (time.Time, models.AuditEvent, error) {
-		until, err := models.RenewTo(m, f, r, now)
-		return until, models.AuditRenewed(r, until), err
-	})
+	return s.setTerm(ctx, r.MemberID, actor, models.RenewRule(r))
 }
 
 // LapseMember ends a member's good standing now.
 func (s *Store) LapseMember(ctx context.Context, id, reason, actor string) (models.Member, error) {
-	return s.setTerm(ctx, id, actor, func(m models.Member, f models.Foundation, now time.Time) (time.Time, models.AuditEvent, error) {
-		until, err := models.LapseTo(m, f, reason, now)
-		return until, models.AuditLapsed(id, reason), err
-	})
+	return s.setTerm(ctx, id, actor, models.LapseRule(id, reason))
 }
 
 // setTerm moves a member's expiry to what rule gives, in one transaction
 // that reads the member, the rules and the store's time.
-func (s *Store) setTerm(ctx context.Context, id, actor string,
-	rule func(models.Member, models.Foundation, time.Time) (time.Time, models.AuditEvent, error)) (models.Member, error) {
+func (s *Store) setTerm(ctx context.Context, id, actor string, rule models.TermRule) (models.Member, error) {
 	var out models.Member
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		m, err := memberIn(ctx, tx, id)

@@ -19,14 +19,11 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 	var queued, unpublished bool
 	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notices WHERE id = ?),
 		? AND NOT EXISTS (SELECT 1 FROM bundles WHERE election_id = ?)`, n.ID(), n.Kind == models.NoticeResults, n.ElectionID).Scan(&queued, &unpublished)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, err
-	case queued:
-		return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
-	case unpublished:
-		// The clock asks at every tick until the bundle is published.
-		return 0, fmt.Errorf("%w: election %s is not published; the results notice goes out once it is", models.ErrWrongState, n.ElectionID)
+	}
+	if err := models.CheckNoticeAsked(n, queued, unpublished); err != nil {
+		return 0, err
 	}
 	var rows int
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -56,7 +53,7 @@ func (s *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) 
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, election_id, kind, slot, audience, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			n.ID(), n.ElectionID, string(n.Kind), n.Slot, string(aud), formatTime(now)); err != nil {
 			if isUnique(err) {
-				return fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+				return models.NoticeQueued(n)
 			}
 			return err
 		}
@@ -425,7 +422,7 @@ func queueRenewal(ctx context.Context, tx *sql.Tx, n models.Notice, now string) 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, election_id, member_id, kind, slot, audience, created_at) VALUES (?, NULL, ?, ?, ?, 'member', ?)`,
 		n.ID(), n.MemberID, string(n.Kind), n.Slot, now); err != nil {
 		if isUnique(err) {
-			return 0, fmt.Errorf("notice %s: %w", n.ID(), models.ErrExists)
+			return 0, models.NoticeQueued(n)
 		}
 		return 0, err
 	}

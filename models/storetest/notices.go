@@ -141,6 +141,19 @@ func deliver(t *testing.T, s models.Store, holder string, items []models.OutboxI
 	must(t, err)
 }
 
+// startSending queues n, has front-1 claim its rows and marks the first
+// one sending, as a front end does before its first mail.
+func startSending(t *testing.T, s models.Store, n models.Notice) []models.OutboxItem {
+	t.Helper()
+	_, err := s.QueueNotice(ctx, n, Officer)
+	must(t, err)
+	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
+	must(t, err)
+	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
+	must(t, err)
+	return items
+}
+
 // A claim returns what the mail needs; a member who voted after the
 // reminder was queued is skipped, not mailed; a retry waits its backoff;
 // a permanent failure stays failed.
@@ -352,14 +365,9 @@ func testNoticeSendingMarkChecksVote(t *testing.T, s models.Store) {
 // election, and nothing ever settles it: the close cleared its lease).
 func testNoticeCloseSettlesBatch(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
-	_, err := s.QueueNotice(ctx, announce, Officer)
-	must(t, err)
-	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
-	must(t, err)
-	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
-	must(t, err)
+	items := startSending(t, s, announce)
 	// m000's mail is on the wire when the officer closes the election.
-	err = At(s, T0.Add(49*time.Hour)).CloseElection(ctx, "e1", Officer)
+	err := At(s, T0.Add(49*time.Hour)).CloseElection(ctx, "e1", Officer)
 	if err != nil && !errors.As(err, new(*models.ScrubError)) {
 		t.Fatal(err)
 	}
@@ -384,13 +392,8 @@ func testNoticeCloseSettlesBatch(t *testing.T, s models.Store) {
 // by the server's text.
 func testNoticeFoldKeepsNoReply(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
-	_, err := s.QueueNotice(ctx, remind, Officer)
-	must(t, err)
-	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
-	must(t, err)
-	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
-	must(t, err)
-	_, err = s.RecordDeliveries(ctx, "front-1", []models.Delivery{{NoticeID: remind.ID(), MemberID: "m000", State: models.OutboxFailed,
+	startSending(t, s, remind)
+	_, err := s.RecordDeliveries(ctx, "front-1", []models.Delivery{{NoticeID: remind.ID(), MemberID: "m000", State: models.OutboxFailed,
 		Reason: "RCPT TO: 550 5.1.1 <m000@example.org>: Recipient address rejected: User unknown in local recipient table"}}, nil, noticeLease)
 	must(t, err)
 	err = At(s, T0.Add(49*time.Hour)).CloseElection(ctx, "e1", Officer)
@@ -413,13 +416,8 @@ func testNoticeFoldKeepsNoReply(t *testing.T, s models.Store) {
 // of attempts, the sent ones are left alone.
 func testNoticeRetryFailed(t *testing.T, s models.Store) {
 	Setup(t, s, MemberIDs(3), nil)
-	_, err := s.QueueNotice(ctx, announce, Officer)
-	must(t, err)
-	items, err := s.ClaimNotices(ctx, "front-1", 10, noticeLease)
-	must(t, err)
-	_, err = s.RecordDeliveries(ctx, "front-1", nil, &items[0], noticeLease)
-	must(t, err)
-	_, err = s.RecordDeliveries(ctx, "front-1", []models.Delivery{
+	startSending(t, s, announce)
+	_, err := s.RecordDeliveries(ctx, "front-1", []models.Delivery{
 		{NoticeID: announce.ID(), MemberID: "m000", State: models.OutboxSent},
 		{NoticeID: announce.ID(), MemberID: "m001", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
 		{NoticeID: announce.ID(), MemberID: "m002", State: models.OutboxFailed, Reason: "RCPT TO: 550 no such user"},
