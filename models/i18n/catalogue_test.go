@@ -103,19 +103,36 @@ func usedKeys(t *testing.T) map[string]string {
 	return keys
 }
 
-// catalogue is a translation file as written: key → its text, or its
-// plural forms.
+// catalogue is a language's translation files as written: key → its
+// text, or its plural forms. A key in two of its files is an error: one
+// of them would be ignored.
 func catalogue(t *testing.T, lang string) map[string]map[string]string {
 	t.Helper()
-	raw := map[string]any{}
-	b, err := files.ReadFile(lang + ".toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := toml.Unmarshal(b, &raw); err != nil {
-		t.Fatalf("%s.toml: %v", lang, err)
-	}
 	out := map[string]map[string]string{}
+	where := map[string]string{}
+	for _, name := range catalogueFiles(lang) {
+		raw := map[string]any{}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := toml.Unmarshal(b, &raw); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k := range raw {
+			if w, ok := where[k]; ok {
+				t.Errorf("%q is in both %s and %s", k, w, name)
+			}
+			where[k] = name
+		}
+		catalogueEntries(t, lang, raw, out)
+	}
+	return out
+}
+
+// catalogueEntries adds one file's entries to out.
+func catalogueEntries(t *testing.T, lang string, raw map[string]any, out map[string]map[string]string) {
+	t.Helper()
 	for k, v := range raw {
 		switch v := v.(type) {
 		case string:
@@ -134,7 +151,6 @@ func catalogue(t *testing.T, lang string) map[string]map[string]string {
 			t.Errorf("%s.toml: %q is neither text nor a table of plural forms", lang, k)
 		}
 	}
-	return out
 }
 
 var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])`)

@@ -5,7 +5,8 @@
 // not ranked"), as gettext does: English output is the key itself, so it
 // cannot drift from what the code says, and the code reads as what the
 // member sees. The translations are TOML files embedded in the binary
-// (ja.toml, es.toml), loaded by github.com/nicksnyder/go-i18n, which also
+// (ja.toml, es.toml, and AREA.ja.toml, AREA.es.toml for one area's
+// messages), loaded by github.com/nicksnyder/go-i18n, which also
 // picks a translation's plural form by CLDR's rules. A key missing from a
 // translation shows the English, never an empty line; the package's tests
 // fail before that can ship.
@@ -14,6 +15,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -34,13 +36,32 @@ func load() *goi18n.Bundle {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, l := range Languages[1:] {
-		if _, err := b.LoadMessageFileFS(files, l+".toml"); err != nil {
-			// The files are part of the binary and tested: a bad one
-			// is a build that must not run.
-			panic(fmt.Sprintf("i18n: %s.toml: %v", l, err))
+		for _, name := range catalogueFiles(l) {
+			if _, err := b.LoadMessageFileFS(files, name); err != nil {
+				// The files are part of the binary and tested: a bad
+				// one is a build that must not run.
+				panic(fmt.Sprintf("i18n: %s: %v", name, err))
+			}
 		}
 	}
 	return b
+}
+
+// catalogueFiles are the files holding a language's messages: LANG.toml
+// and any AREA.LANG.toml, so that one area's messages (the count's, the
+// mail's) can live apart.
+func catalogueFiles(lang string) []string {
+	names, err := fs.Glob(files, "*"+lang+".toml")
+	if err != nil {
+		panic(err) // the pattern is constant and valid
+	}
+	var out []string
+	for _, n := range names {
+		if n == lang+".toml" || strings.HasSuffix(n, "."+lang+".toml") {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Printer writes messages in one language. The zero Printer writes
