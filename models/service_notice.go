@@ -117,16 +117,26 @@ func (s *Service) NoticeTick(ctx context.Context) error {
 		return err
 	}
 	var errs []error
+	due := map[string]bool{}
 	for _, e := range elections {
 		for _, n := range e.Notices.dueNotices(e, now.UTC()) {
-			if _, err := s.store.QueueNotice(ctx, n, ClockActor); err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrWrongState) {
+			due[n.ID()] = true
+			if _, err := s.queueOnce(ctx, n, ClockActor); err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrWrongState) {
 				errs = append(errs, fmt.Errorf("queuing notice %s: %w", n.ID(), err))
 			}
 		}
 	}
-	if _, err := s.QueueRenewals(ctx, ClockActor); err != nil {
+	renewals, err := s.renewalNotices(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, n := range renewals {
+		due[n.ID()] = true
+	}
+	if _, err := s.queueRenewals(ctx, renewals, ClockActor); err != nil {
 		errs = append(errs, err)
 	}
+	s.queued.keepOnly(due)
 	return errors.Join(errs...)
 }
 
