@@ -106,7 +106,8 @@ func (s *Service) SetNotices(cfg NoticeConfig) { s.notices = cfg.withDefaults() 
 // NoticeTick queues the notices the elections' schedules call for at the
 // store's time. Each is queued once, whichever front end asks first; the
 // results notice once the bundle is published (the store refuses it
-// before, with ErrWrongState).
+// before, with ErrWrongState). A front end asks for each due notice until
+// it learns it is queued, not at every tick after (queueOnce).
 func (s *Service) NoticeTick(ctx context.Context) error {
 	elections, err := s.store.Elections(ctx)
 	if err != nil {
