@@ -250,10 +250,24 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 	if p.Recipients == 0 {
 		return
 	}
-	m := p.Example
-	fmt.Fprintf(out, "\none of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
-		safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+	counts := make([]string, len(p.Languages))
+	for i, lp := range p.Languages {
+		counts[i] = fmt.Sprintf("%s %d", lp.Lang, lp.Recipients)
+	}
+	fmt.Fprintf(out, "by the language the members chose (en: none or English): %s\n", strings.Join(counts, ", "))
+	for _, lp := range p.Languages {
+		text := fmt.Sprintf("booth's built-in %s text", languageNames[lp.Lang])
+		if lp.Text.File != "" {
+			text = "your " + safetext.Sanitize(lp.Text.File)
+		}
+		m := lp.Example
+		fmt.Fprintf(out, "\n%s: %d members get %s; one of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
+			lp.Lang, lp.Recipients, text, safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+	}
 }
+
+// languageNames name the languages booth mails in, for the officers.
+var languageNames = map[string]string{"en": "English", "ja": "Japanese", "es": "Spanish"}
 
 // deliver mails what is due and says how it went.
 func deliver(ctx context.Context, cmd *cobra.Command, s *models.Service) error {

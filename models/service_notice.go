@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -169,16 +170,27 @@ func (s *Service) RetryFailedNotices(ctx context.Context, electionID string, k N
 }
 
 // NoticePreview is what a dry run shows: who would get the notice now,
-// and one of its mails.
+// and one of its mails in each language it would go out in.
 type NoticePreview struct {
 	Recipients int // members it would be mailed to
 	NoAddress  int // members of its audience without an email address
+	// Languages are the recipients by the language they chose (English
+	// for those who chose none), English first.
+	Languages []LanguagePreview
+}
+
+// LanguagePreview is the part of a notice's recipients who chose one
+// language: how many, which text they get, and the first one's mail.
+type LanguagePreview struct {
+	Lang       string
+	Recipients int
+	Text       NoticeText
 	Example    Mail
 }
 
 // PreviewNotice counts the audience of a notice of kind k as the roll
-// stands and renders one of its mails (the first recipient's, by ID),
-// queuing nothing.
+// stands and renders the mail of the first recipient (by ID) of each
+// language, queuing nothing.
 func (s *Service) PreviewNotice(ctx context.Context, electionID string, k NoticeKind) (NoticePreview, error) {
 	var p NoticePreview
 	e, err := s.store.Election(ctx, electionID)
@@ -212,7 +224,8 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 	for _, m := range members {
 		byID[m.ID] = m
 	}
-	var first *Member
+	n := Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}
+	var items []OutboxItem
 	for _, r := range roll {
 		m, ok := byID[r.MemberID]
 		if !ok || m.Status != Active || (k.Audience() == AudienceNotVoted && r.Voted) {
@@ -222,27 +235,81 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 			p.NoAddress++
 			continue
 		}
-		p.Recipients++
-		if first == nil {
-			first = &m
-		}
+		items = append(items, OutboxItem{Notice: n, MemberID: m.ID, Name: m.Name, Email: m.Email})
 	}
-	if first == nil {
-		return p, nil
-	}
-	it := OutboxItem{Notice: Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}, MemberID: first.ID, Name: first.Name, Email: first.Email}
-	p.Example, err = noticeMail(s.notices.withDefaults(), e, it)
+	p.Recipients = len(items)
+	p.Languages, err = s.previewLanguages(ctx, e, items)
 	return p, err
 }
 
+// previewLanguages groups a preview's recipients by the language they
+// chose, with the first one's mail of each.
+func (s *Service) previewLanguages(ctx context.Context, e Election, items []OutboxItem) ([]LanguagePreview, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	cfg := s.notices.withDefaults()
+	langs, err := s.itemLanguages(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	var out []LanguagePreview
+	for _, lang := range Languages {
+		var lp *LanguagePreview
+		for _, it := range items {
+			if mailLanguage(langs, it.MemberID) != lang {
+				continue
+			}
+			if lp == nil {
+				mail, nt, err := noticeMail(cfg, e, it, lang)
+				if err != nil {
+					return nil, err
+				}
+				lp = &LanguagePreview{Lang: lang, Text: nt, Example: mail}
+			}
+			lp.Recipients++
+		}
+		if lp != nil {
+			out = append(out, *lp)
+		}
+	}
+	return out, nil
+}
+
+// itemLanguages reads the languages the members of a batch chose, in
+// one query.
+func (s *Service) itemLanguages(ctx context.Context, items []OutboxItem) (map[string]string, error) {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.MemberID
+	}
+	return s.store.MemberLanguages(ctx, ids)
+}
+
+// mailLanguage is the language a member's mails are in: the one they
+// chose, else English (a mail has no session whose locale could say).
+func mailLanguage(langs map[string]string, memberID string) string {
+	if l := langs[memberID]; slices.Contains(Languages, l) {
+		return l
+	}
+	return "en"
+}
+
 // noticeMail renders the mail of one outbox row under cfg (with its
-// defaults applied once by the caller, not per mail).
-func noticeMail(cfg NoticeConfig, e Election, it OutboxItem) (Mail, error) {
+// defaults applied once by the caller, not per mail), for a member who
+// reads lang, and says which text it used. The dates stay in one form
+// in every language, UTC spelled out; the election's title is the
+// officers' (its translation when they gave one in lang).
+func noticeMail(cfg NoticeConfig, e Election, it OutboxItem, lang string) (Mail, NoticeText, error) {
 	const layout = "2006-01-02 15:04 UTC"
+	nt, err := cfg.Templates.For(it.Notice.Kind, lang)
+	if err != nil {
+		return Mail{}, nt, err
+	}
 	f := NoticeFields{
-		Name: it.Name, Member: it.MemberID, Title: e.Title, Election: e.ID,
+		Name: it.Name, Member: it.MemberID, Title: e.Definition.In(nt.Lang).Title, Election: e.ID,
 		Opens: e.OpensAt.UTC().Format(layout), Closes: e.EffectiveClose().UTC().Format(layout),
-		SSH: cfg.SSHCommand, HostKey: cfg.HostKey, Action: noticeKinds[it.Notice.Kind].action, Foundation: cfg.Foundation,
+		SSH: cfg.SSHCommand, HostKey: cfg.HostKey, Action: i18n.For(nt.Lang).T(noticeKinds[it.Notice.Kind].action), Foundation: cfg.Foundation,
 	}
 	switch it.Notice.Kind {
 	case NoticeNominations:
@@ -253,16 +320,16 @@ func noticeMail(cfg NoticeConfig, e Election, it OutboxItem) (Mail, error) {
 			f.Until = t.Format(layout)
 		}
 	}
-	subject, body, err := cfg.Templates.Render(it.Notice.Kind, f)
+	subject, body, err := nt.Render(it.Notice.Kind, f)
 	if err != nil {
-		return Mail{}, err
+		return Mail{}, nt, err
 	}
 	h := sha256.Sum256([]byte("booth-notice\x00" + it.Notice.ID() + "\x00" + it.MemberID))
 	return Mail{
 		To: it.Email, ToName: it.Name, Subject: subject, Body: body,
 		MessageID: hex.EncodeToString(h[:16]) + "@" + cfg.Domain,
 		ListID:    "<" + listWord(it.Notice) + ".notices." + cfg.Domain + ">",
-	}, nil
+	}, nt, nil
 }
 
 // headerWord keeps the letters, digits and hyphens of an ID, for a header
@@ -315,6 +382,12 @@ func (s *Service) DeliverNotices(ctx context.Context) (DeliveryStats, error) {
 func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []OutboxItem, elections map[string]Election, pace *pacer, st *DeliveryStats) error {
 	var done []Delivery
 	var down error
+	// One query for the batch's languages, before any row is marked
+	// sending: failing here leaves the claimed rows to the lease, unsent.
+	langs, err := s.itemLanguages(ctx, items)
+	if err != nil {
+		return err
+	}
 	for i := range items {
 		it := &items[i]
 		e, ok := elections[it.Notice.ElectionID]
@@ -325,7 +398,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 			}
 			elections[e.ID] = e
 		}
-		mail, err := noticeMail(cfg, e, *it)
+		mail, _, err := noticeMail(cfg, e, *it, mailLanguage(langs, it.MemberID))
 		if err != nil {
 			done = append(done, Delivery{NoticeID: it.Notice.ID(), MemberID: it.MemberID, State: OutboxFailed, Reason: oneLineError(err)})
 			st.Failed++
