@@ -38,7 +38,7 @@ func (f *mailFlags) add(fl *pflag.FlagSet, hostKeyFlag bool) {
 	fl.StringVar(&f.dkimKey, "dkim-key", env("BOOTH_DKIM_KEY"), "sign notices with this DKIM private key `FILE` (PEM, RSA or Ed25519; default $BOOTH_DKIM_KEY)")
 	fl.StringVar(&f.dkimDomain, "dkim-domain", env("BOOTH_DKIM_DOMAIN"), "the DKIM signing domain (d=; default $BOOTH_DKIM_DOMAIN)")
 	fl.StringVar(&f.dkimSelect, "dkim-selector", env("BOOTH_DKIM_SELECTOR"), "the DKIM selector (s=) under which the public key is published in DNS (default $BOOTH_DKIM_SELECTOR)")
-	fl.StringVar(&f.templates, "notice-templates", env("BOOTH_NOTICE_TEMPLATES"), "`DIR` of the foundation's notice texts (announce.txt, remind.txt, extended.txt, results.txt); the others keep booth's (default $BOOTH_NOTICE_TEMPLATES)")
+	fl.StringVar(&f.templates, "notice-templates", env("BOOTH_NOTICE_TEMPLATES"), "`DIR` of the foundation's notice texts (announce.txt, remind.txt, …; ja/announce.txt, es/… for the members who chose that language); the others keep booth's (default $BOOTH_NOTICE_TEMPLATES)")
 	fl.StringVar(&f.foundation, "foundation", env("BOOTH_FOUNDATION"), "the foundation's name in the notices (default $BOOTH_FOUNDATION)")
 	fl.StringVar(&f.sshCmd, "ssh-command", env("BOOTH_SSH_COMMAND"), "the command members run to vote, as the notices give it, e.g. \"ssh vote.example.org\" (default $BOOTH_SSH_COMMAND)")
 	fl.Float64Var(&f.rate, "mail-rate", 0, "most notices this process mails per second (0: as fast as the server takes them)")
