@@ -17,7 +17,9 @@ func TestOpenSSHFullScreenSaysWhyEnglish(t *testing.T) {
 	o := e.startOpenSSH(t, "ada", "xterm-256color", "-o", "SetEnv=LANG=C")
 	o.waitFor("Board 2026")
 	o.waitFor("\x1b[?1049h") // the full-screen booth, not linear mode
-	eventually(func() bool { return strings.Contains(strings.Join(strings.Fields(replay(o.out.String(), 80, 24)), " "), "to read it in ja.") })
+	eventually(func() bool {
+		return strings.Contains(strings.Join(strings.Fields(replay(o.out.String(), 80, 24)), " "), "to read it in ja.")
+	})
 	screen := replay(o.out.String(), 80, 24)
 	got := strings.Join(strings.Fields(screen), " ")
 	if !strings.Contains(got, "Your language is set to ja, but your terminal's locale shows only ASCII, so the booth speaks English here; connect with a UTF-8 locale (ssh -o SetEnv=LANG=en_US.UTF-8) to read it in ja.") {
