@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 )
 
 // A member who chose Japanese on a terminal that shows only ASCII reads
@@ -50,4 +51,13 @@ func TestNoLangNoteWhenTheLanguageShows(t *testing.T) {
 		t.Errorf("a note for a member who reads their language:\n%s", screen)
 	}
 	h.final()
+}
+
+// TestGoldenLangNote is home with the note, at 80×24.
+func TestGoldenLangNote(t *testing.T) {
+	s := testSession()
+	s.Lang, s.ASCII, s.LangUnreadable = "en", true, "ja"
+	h := start(t, nil, s, 80, 24)
+	h.waitFor("ASCII,")
+	golden.RequireEqual(t, h.final())
 }
