@@ -261,8 +261,12 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 			text = "your " + safetext.Sanitize(lp.Text.File)
 		}
 		m := lp.Example
-		fmt.Fprintf(out, "\n%s: %d members get %s; one of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
-			lp.Lang, lp.Recipients, text, safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+		who := fmt.Sprintf("%d members get", lp.Recipients)
+		if lp.Recipients == 1 {
+			who = "1 member gets"
+		}
+		fmt.Fprintf(out, "\n%s: %s %s; one of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
+			lp.Lang, who, text, safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
 	}
 }
 
