@@ -70,13 +70,18 @@ var englishSentences = []string{"Dear ", "voting is open", "To vote, run", "chec
 // language first.
 func TestNoticeMailInMembersLanguage(t *testing.T) {
 	mp := mailpittest.Start(t)
-	data, st := noticeElection(t, 6)
+	data, st := noticeElection(t, 6, "山田 花子")
 	langs := langMembers(t, st)
+	// m0006's name in Japanese goes in the To header as encoded words.
+	if err := st.SetPreferences(context.Background(), "m0006", models.Preferences{Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	langs["m0006"] = "ja"
 	mail := []string{"--data", data, "--smtp", mp.URL(), "--mail-from", "vote@example.org", "--ssh-command", "ssh vote.example.org", "--foundation", "Example Foundation"}
 
 	dry := mustBooth(t, "", append([]string{"notice", "send", "e1", "announce", "--dry-run"}, mail...)...)
-	for _, want := range []string{"would be mailed to 6 members now", "(en: none or English): en 2, ja 2, es 2",
-		"en: 2 members get booth's built-in English text", "ja: 2 members get booth's built-in Japanese text", "es: 2 members get booth's built-in Spanish text",
+	for _, want := range []string{"would be mailed to 7 members now", "(en: none or English): en 2, ja 3, es 2",
+		"en: 2 members get booth's built-in English text", "ja: 3 members get booth's built-in Japanese text", "es: 2 members get booth's built-in Spanish text",
 		"Subject: Voting is open: Board 2026", "Subject: 投票受付中: Board 2026", "Subject: Votación abierta: Board 2026"} {
 		if !strings.Contains(dry, want) {
 			t.Errorf("the dry run lacks %q:\n%s", want, dry)
@@ -87,7 +92,7 @@ func TestNoticeMailInMembersLanguage(t *testing.T) {
 	}
 
 	out := mustBooth(t, "", append([]string{"notice", "send", "e1", "announce"}, mail...)...)
-	if !strings.Contains(out, "mailed 6;") {
+	if !strings.Contains(out, "mailed 7;") {
 		t.Fatalf("booth notice send:\n%s", out)
 	}
 	got := byRecipient(t, mp)
@@ -96,7 +101,7 @@ func TestNoticeMailInMembersLanguage(t *testing.T) {
 		subject string
 		phrases []string
 	}{
-		"ja": {"投票受付中: Board 2026", []string{"Member m000", " 様", "」（e1）の投票を ", "受け付けています。", "登録済みの SSH 鍵でサインインし、投票してください。投票するには",
+		"ja": {"投票受付中: Board 2026", []string{" 様", "」（e1）の投票を ", "受け付けています。", "登録済みの SSH 鍵でサインインし、投票してください。投票するには",
 			"    ssh vote.example.org\n", "ホスト鍵の指紋", "リンクを送ったり", "-- \nExample Foundation 選挙管理者"}},
 		"es": {"Votación abierta: Board 2026", []string{"Hola, Member m000", "La votación de «Board 2026» (e1) está abierta desde el ", "Entra con tu clave SSH registrada y emite tu papeleta. Para votar, ejecuta",
 			"    ssh vote.example.org\n", "huella de la clave del servidor", "booth nunca envía un enlace", "-- \nLa junta electoral de Example Foundation"}},
