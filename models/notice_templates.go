@@ -53,9 +53,9 @@ type NoticeText struct {
 // builtinNotice is a built-in text. The subject and each paragraph are
 // catalogue keys (translated in models/i18n/notices.LANG.toml), but for
 // a paragraph that is a command to type (it starts with four spaces) or
-// the {{.Action}} alone, kept as written. The texts carry no link: a mail never holds a receipt, a
-// ballot or a way to sign in other than the ssh command and the
-// fingerprint to check.
+// the {{.Action}} alone, kept as written. The texts carry no link: a
+// mail never holds a receipt, a ballot or a way to sign in other than
+// the ssh command and the fingerprint to check.
 type builtinNotice struct {
 	subject string
 	body    []string

@@ -299,7 +299,7 @@ func mailLanguage(langs map[string]string, memberID string) string {
 // defaults applied once by the caller, not per mail), for a member who
 // reads lang, and says which text it used. The dates stay in one form
 // in every language, UTC spelled out; the election's title is the
-// officers' (its translation when they gave one in lang).
+// officers', in the text's language where they gave one ([lang.ja]).
 func noticeMail(cfg NoticeConfig, e Election, it OutboxItem, lang string) (Mail, NoticeText, error) {
 	const layout = "2006-01-02 15:04 UTC"
 	nt, err := cfg.Templates.For(it.Notice.Kind, lang)
