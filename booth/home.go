@@ -95,6 +95,9 @@ func (m *model) homeView() (string, string, keyMap) {
 	if m.s.Kiosk {
 		head = m.p.T("Signed in as %s with a one-time code", m.st.title.Render(name))
 	}
+	if note := m.langNote(); note != "" {
+		head += "\n" + note
+	}
 	keys := homeKeys
 	if notices, more := m.homeNotices(); notices != "" {
 		// Renewal and nominations (nominations.go), under the header.

@@ -275,7 +275,17 @@ func (l *linear) fill(le *linearElection) (models.Ballot, bool, error) {
 }
 
 // fillPrompt says what to type for a ballot under the election's method.
-func fillPrompt(p i18n.Printer, e models.MemberElection) (string, string) {
+func fillPrompt(p i18n.Printer, e models.MemberElection) (prompt, help string) {
+	prompt, help = fillPromptHelp(p, e)
+	if e.Method != tally.YesNo {
+		// What ballotText reads as the member's number, whatever the ids.
+		help += p.T(" #3 is always your number 3, even where a candidate's id is a number too.")
+	}
+	return prompt, help
+}
+
+// fillPromptHelp is fillPrompt's prompt and help but for #N.
+func fillPromptHelp(p i18n.Printer, e models.MemberElection) (string, string) {
 	switch e.Method {
 	case tally.YesNo:
 		return p.T("Your answer: yes, no or abstain"),

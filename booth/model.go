@@ -81,6 +81,8 @@ type model struct {
 	// zero otherwise.
 	idleLeft time.Duration
 	quitMsg  string // shown when the session ends
+	// langNoteRead: the member pressed a key since langNote was shown.
+	langNoteRead bool
 
 	home homeState
 	// nom is the member's standing and nominations (nominations.go).
@@ -205,6 +207,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onIdle(msg)
 	case tea.KeyPressMsg:
 		m.lastKey = time.Now()
+		m.langNoteRead = true
 		if m.idleLeft > 0 && !key.Matches(msg, kQuit) {
 			// The key only stops the countdown: the member may not
 			// see what it would do on the screen behind it.
@@ -421,7 +424,11 @@ func (m *model) content() string {
 	if m.w < minWidth || rows < minHeight {
 		// Wrapped: the size needed is at the end, and this is shown
 		// precisely when the terminal is too narrow for one line.
-		return wrap(m.p.T("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
+		small := wrap(m.p.T("please enlarge the terminal (now %d×%d, need %d×%d)", m.tw, rows, minWidth, minHeight), max(m.w, 1))
+		if note := m.langNote(); note != "" {
+			small += "\n\n" + note
+		}
+		return small
 	}
 	var head, body string
 	var keys keyMap

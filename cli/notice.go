@@ -38,7 +38,7 @@ func (f *mailFlags) add(fl *pflag.FlagSet, hostKeyFlag bool) {
 	fl.StringVar(&f.dkimKey, "dkim-key", env("BOOTH_DKIM_KEY"), "sign notices with this DKIM private key `FILE` (PEM, RSA or Ed25519; default $BOOTH_DKIM_KEY)")
 	fl.StringVar(&f.dkimDomain, "dkim-domain", env("BOOTH_DKIM_DOMAIN"), "the DKIM signing domain (d=; default $BOOTH_DKIM_DOMAIN)")
 	fl.StringVar(&f.dkimSelect, "dkim-selector", env("BOOTH_DKIM_SELECTOR"), "the DKIM selector (s=) under which the public key is published in DNS (default $BOOTH_DKIM_SELECTOR)")
-	fl.StringVar(&f.templates, "notice-templates", env("BOOTH_NOTICE_TEMPLATES"), "`DIR` of the foundation's notice texts (announce.txt, remind.txt, extended.txt, results.txt); the others keep booth's (default $BOOTH_NOTICE_TEMPLATES)")
+	fl.StringVar(&f.templates, "notice-templates", env("BOOTH_NOTICE_TEMPLATES"), "`DIR` of the foundation's notice texts (announce.txt, remind.txt, …; ja/announce.txt, es/… for the members who chose that language); the others keep booth's (default $BOOTH_NOTICE_TEMPLATES)")
 	fl.StringVar(&f.foundation, "foundation", env("BOOTH_FOUNDATION"), "the foundation's name in the notices (default $BOOTH_FOUNDATION)")
 	fl.StringVar(&f.sshCmd, "ssh-command", env("BOOTH_SSH_COMMAND"), "the command members run to vote, as the notices give it, e.g. \"ssh vote.example.org\" (default $BOOTH_SSH_COMMAND)")
 	fl.Float64Var(&f.rate, "mail-rate", 0, "most notices this process mails per second (0: as fast as the server takes them)")
@@ -250,10 +250,28 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 	if p.Recipients == 0 {
 		return
 	}
-	m := p.Example
-	fmt.Fprintf(out, "\none of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
-		safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+	counts := make([]string, len(p.Languages))
+	for i, lp := range p.Languages {
+		counts[i] = fmt.Sprintf("%s %d", lp.Lang, lp.Recipients)
+	}
+	fmt.Fprintf(out, "by the language the members chose (en: none or English): %s\n", strings.Join(counts, ", "))
+	for _, lp := range p.Languages {
+		text := fmt.Sprintf("booth's built-in %s text", languageNames[lp.Lang])
+		if lp.Text.File != "" {
+			text = "your " + safetext.Sanitize(lp.Text.File)
+		}
+		m := lp.Example
+		who := fmt.Sprintf("%d members get", lp.Recipients)
+		if lp.Recipients == 1 {
+			who = "1 member gets"
+		}
+		fmt.Fprintf(out, "\n%s: %s %s; one of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
+			lp.Lang, who, text, safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+	}
 }
+
+// languageNames name the languages booth mails in, for the officers.
+var languageNames = map[string]string{"en": "English", "ja": "Japanese", "es": "Spanish"}
 
 // deliver mails what is due and says how it went.
 func deliver(ctx context.Context, cmd *cobra.Command, s *models.Service) error {

@@ -34,8 +34,9 @@ func boothBinary(t *testing.T) string {
 }
 
 // noticeElection fills a test data directory with n members (m0000…,
-// each with an address and a key) and an election "e1" open now.
-func noticeElection(t *testing.T, n int) (data string, st *sqlite.Store) {
+// each with an address and a key), then one more for each of names, and
+// an election "e1" open now.
+func noticeElection(t *testing.T, n int, names ...string) (data string, st *sqlite.Store) {
 	t.Helper()
 	data = t.TempDir()
 	st, err := sqlite.OpenTestData(data, nil)
@@ -43,10 +44,14 @@ func noticeElection(t *testing.T, n int) (data string, st *sqlite.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ms := make([]models.Member, n)
+	ms := make([]models.Member, n+len(names))
 	for i := range ms {
 		id := fmt.Sprintf("m%04d", i)
-		ms[i] = models.Member{ID: id, Name: "Member " + id, Email: id + "@example.org", Status: models.Active,
+		name := "Member " + id
+		if i >= n {
+			name = names[i-n]
+		}
+		ms[i] = models.Member{ID: id, Name: name, Email: id + "@example.org", Status: models.Active,
 			Joined: time.Now().Add(-time.Hour), Keys: []models.Key{{Fingerprint: "SHA256:" + id, Type: "ssh-ed25519", Public: "ssh-ed25519 AAAA" + id}}}
 	}
 	ctx := context.Background()

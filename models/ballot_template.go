@@ -34,6 +34,10 @@ func BallotTemplateIn(p i18n.Printer, e Election, order []int) string {
 		line(l)
 	}
 	line(p.T("Everything after a # is a comment and is not read."))
+	if e.Method != tally.YesNo {
+		// Linear mode reads #3 as the member's number 3; a file has ids.
+		line(p.T("Write ids, not list numbers: #3 here is a comment, not candidate 3."))
+	}
 	line("")
 	if e.Method == tally.YesNo {
 		line(p.T("Answers (id, then name):"))

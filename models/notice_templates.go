@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -31,114 +33,104 @@ type NoticeFields struct {
 	Until      string // a renewal reminder's end of the member's term
 }
 
-// NoticeTemplates are a foundation's texts, one per kind: a first line
-// "Subject: …", a blank line, then the plain-text body, in Go's
-// text/template language over NoticeFields.
-type NoticeTemplates map[NoticeKind]*template.Template
+// NoticeTemplates are the texts of the notices, per language and kind:
+// a first line "Subject: …", a blank line, then the plain-text body, in
+// Go's text/template language over NoticeFields. Every language has every
+// kind: the built-in text, or a foundation's own.
+type NoticeTemplates map[string]map[NoticeKind]NoticeText
 
-// defaultTemplates are the built-in texts. They carry no link: a mail
-// never holds a receipt, a ballot or a way to sign in other than the ssh
-// command and the fingerprint to check.
-var defaultTemplates = map[NoticeKind]string{
-	NoticeAnnounce: `Subject: Voting is open: {{.Title}}
-
-Dear {{.Name}},
-
-voting is open in "{{.Title}}" ({{.Election}}) from {{.Opens}} until {{.Closes}}.
-` + howToVote,
-	NoticeRemind: `Subject: Reminder: voting in {{.Title}} closes {{.Closes}}
-
-Dear {{.Name}},
-
-voting in "{{.Title}}" ({{.Election}}) closes {{.Closes}}, and you have not voted yet.
-` + howToVote,
-	NoticeExtended: `Subject: Voting in {{.Title}} is extended to {{.Closes}}
-
-Dear {{.Name}},
-
-too few members have voted in "{{.Title}}" ({{.Election}}) for its quorum, so voting now closes {{.Closes}}.
-` + howToVote,
-	NoticeResults: `Subject: Results published: {{.Title}}
-
-Dear {{.Name}},
-
-the results of "{{.Title}}" ({{.Election}}) are published.
-
-{{.Action}}
-
-    {{.SSH}} results {{.Election}}
-
-Check that the host key fingerprint your ssh client shows is
-{{.HostKey}}
-
--- 
-The election officers of {{.Foundation}}
-`,
-	NoticeNominations: `Subject: Nominations are open: {{.Title}}
-
-Dear {{.Name}},
-
-nominations for "{{.Title}}" ({{.Election}}) are open from {{.Opens}} until {{.Closes}}.
-
-{{.Action}} Run
-
-    {{.SSH}} nominations {{.Election}}
-
-and check that the host key fingerprint your ssh client shows is
-{{.HostKey}}
-
-booth never sends a link to sign in and never asks for a password.
-
--- 
-The election officers of {{.Foundation}}
-`,
-	NoticeRenewal: `Subject: Renew your membership of {{.Foundation}}
-
-Dear {{.Name}},
-
-your membership of {{.Foundation}} ({{.Member}}) is good until {{.Until}}.
-Only members in good standing may vote and nominate.
-
-{{.Action}} Run
-
-    {{.SSH}} renew
-
-and check that the host key fingerprint your ssh client shows is
-{{.HostKey}}
-
-booth never sends a link to sign in and never asks for a password.
-
--- 
-The election officers of {{.Foundation}}
-`,
+// NoticeText is one template and where it came from.
+type NoticeText struct {
+	tmpl *template.Template
+	// Lang is the language its words are in, which the fields booth
+	// writes (Action) follow: a foundation's DIR/KIND.txt counts as
+	// English, since it is the text for everyone.
+	Lang string
+	// File is the foundation's file it was read from; "" for booth's own.
+	File string
 }
 
-const howToVote = `
-{{.Action}} To vote, run
+// builtinNotice is a built-in text. The subject and each paragraph are
+// catalogue keys (translated in models/i18n/notices.LANG.toml), but for
+// a paragraph that is a command to type (it starts with four spaces) or
+// the {{.Action}} alone, kept as written. The texts carry no link: a
+// mail never holds a receipt, a ballot or a way to sign in other than
+// the ssh command and the fingerprint to check.
+type builtinNotice struct {
+	subject string
+	body    []string
+}
 
-    {{.SSH}}
+// Paragraphs the kinds share.
+var (
+	noticeDear      = i18n.Key("Dear {{.Name}},")
+	noticeCheckKey  = i18n.Key("and check that the host key fingerprint your ssh client shows is\n{{.HostKey}}")
+	noticeNoLink    = i18n.Key("booth never sends a link to sign in and never asks for a password.")
+	noticeToVote    = i18n.Key("{{.Action}} To vote, run")
+	noticeRun       = i18n.Key("{{.Action}} Run")
+	noticeSignature = i18n.Key("The election officers of {{.Foundation}}")
+	noticeSSH       = "    {{.SSH}}"
+	noticeHowToVote = []string{noticeToVote, noticeSSH, noticeCheckKey, noticeNoLink}
+)
 
-and check that the host key fingerprint your ssh client shows is
-{{.HostKey}}
+var builtinNotices = map[NoticeKind]builtinNotice{
+	NoticeAnnounce: {i18n.Key("Voting is open: {{.Title}}"), append([]string{noticeDear,
+		i18n.Key("voting is open in \"{{.Title}}\" ({{.Election}}) from {{.Opens}} until {{.Closes}}.")}, noticeHowToVote...)},
+	NoticeRemind: {i18n.Key("Reminder: voting in {{.Title}} closes {{.Closes}}"), append([]string{noticeDear,
+		i18n.Key("voting in \"{{.Title}}\" ({{.Election}}) closes {{.Closes}}, and you have not voted yet.")}, noticeHowToVote...)},
+	NoticeExtended: {i18n.Key("Voting in {{.Title}} is extended to {{.Closes}}"), append([]string{noticeDear,
+		i18n.Key("too few members have voted in \"{{.Title}}\" ({{.Election}}) for its quorum, so voting now closes {{.Closes}}.")}, noticeHowToVote...)},
+	NoticeResults: {i18n.Key("Results published: {{.Title}}"), []string{noticeDear,
+		i18n.Key("the results of \"{{.Title}}\" ({{.Election}}) are published."),
+		"{{.Action}}",
+		"    {{.SSH}} results {{.Election}}",
+		i18n.Key("Check that the host key fingerprint your ssh client shows is\n{{.HostKey}}")}},
+	NoticeNominations: {i18n.Key("Nominations are open: {{.Title}}"), []string{noticeDear,
+		i18n.Key("nominations for \"{{.Title}}\" ({{.Election}}) are open from {{.Opens}} until {{.Closes}}."),
+		noticeRun, "    {{.SSH}} nominations {{.Election}}", noticeCheckKey, noticeNoLink}},
+	NoticeRenewal: {i18n.Key("Renew your membership of {{.Foundation}}"), []string{noticeDear,
+		i18n.Key("your membership of {{.Foundation}} ({{.Member}}) is good until {{.Until}}.\nOnly members in good standing may vote and nominate."),
+		noticeRun, "    {{.SSH}} renew", noticeCheckKey, noticeNoLink}},
+}
 
-booth never sends a link to sign in and never asks for a password.
+// text is the built-in template in p's language.
+func (b builtinNotice) text(p i18n.Printer) string {
+	var w strings.Builder
+	w.WriteString("Subject: " + p.T(b.subject) + "\n")
+	for _, para := range b.body {
+		if !strings.HasPrefix(para, "    ") && para != "{{.Action}}" {
+			para = p.T(para)
+		}
+		w.WriteString("\n" + para + "\n")
+	}
+	w.WriteString("\n-- \n" + p.T(noticeSignature) + "\n")
+	return w.String()
+}
 
--- 
-The election officers of {{.Foundation}}
-`
-
-// DefaultNoticeTemplates are the built-in texts, parsed.
+// DefaultNoticeTemplates are the built-in texts, parsed, in every
+// language.
 func DefaultNoticeTemplates() NoticeTemplates {
 	t := NoticeTemplates{}
-	for k, text := range defaultTemplates {
-		t[k] = template.Must(template.New(string(k)).Option("missingkey=error").Parse(text))
+	for _, lang := range Languages {
+		t[lang] = map[NoticeKind]NoticeText{}
+		for k, b := range builtinNotices {
+			t[lang][k] = NoticeText{Lang: lang, tmpl: template.Must(parseNoticeTemplate(k, b.text(i18n.For(lang))))}
+		}
 	}
 	return t
 }
 
+func parseNoticeTemplate(k NoticeKind, text string) (*template.Template, error) {
+	return template.New(string(k)).Option("missingkey=error").Parse(text)
+}
+
 // LoadNoticeTemplates reads a foundation's templates from dir: KIND.txt
-// for each kind it words its own way (announce.txt, remind.txt, …); the
-// others keep the built-in text. Each is checked by rendering it once.
+// for each kind it words its own way (announce.txt, remind.txt, …), the
+// text for every member, and LANG/KIND.txt (ja/announce.txt,
+// es/announce.txt) for the members who chose that language. A kind the
+// foundation does not word keeps the built-in text in each language.
+// Each file is checked by rendering it once; officers' text is used as
+// written, never translated.
 func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 	t := DefaultNoticeTemplates()
 	if dir == "" {
@@ -147,36 +139,104 @@ func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("the notice templates directory %s: %w", dir, err)
 	}
+	if err := checkLanguageDirs(dir); err != nil {
+		return nil, err
+	}
 	for _, k := range NoticeKinds() {
-		path := filepath.Join(dir, string(k)+".txt")
-		data, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if err := safetext.CheckMultiline(path, string(data)); err != nil {
-			return nil, err
-		}
-		tmpl, err := template.New(string(k)).Option("missingkey=error").Parse(string(data))
+		common, err := loadNoticeFile(dir, k, filepath.Join(dir, string(k)+".txt"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v (fields: {{.Name}}, {{.Title}}, {{.Election}}, {{.Opens}}, {{.Closes}}, {{.SSH}}, {{.HostKey}}, {{.Action}}, {{.Foundation}}, {{.Until}})", path, err)
+			return nil, err
 		}
-		t[k] = tmpl
-		if _, _, err := t.Render(k, NoticeFields{Name: "A Member", Title: "An election"}); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		for _, lang := range Languages {
+			if common != nil {
+				t[lang][k] = NoticeText{tmpl: common, Lang: "en", File: filepath.Join(dir, string(k)+".txt")}
+			}
+			if lang == "en" {
+				continue
+			}
+			path := filepath.Join(dir, lang, string(k)+".txt")
+			own, err := loadNoticeFile(dir, k, path)
+			if err != nil {
+				return nil, err
+			}
+			if own != nil {
+				t[lang][k] = NoticeText{tmpl: own, Lang: lang, File: path}
+			}
 		}
 	}
 	return t, nil
 }
 
-// Render writes the notice of kind k with fields f: its subject (one
-// line) and its body (plain text).
-func (t NoticeTemplates) Render(k NoticeKind, f NoticeFields) (subject, body string, err error) {
-	tmpl := t[k]
-	if tmpl == nil {
-		return "", "", fmt.Errorf("no template for the %s notice", k)
+// checkLanguageDirs refuses a folder in dir that names no language booth
+// mails in: its templates would never be used, silently.
+func checkLanguageDirs(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("the notice templates directory %s: %w", dir, err)
 	}
+	for _, e := range entries {
+		if !e.IsDir() || slices.Contains(Languages[1:], e.Name()) {
+			continue
+		}
+		if e.Name() == "en" {
+			return fmt.Errorf("%s: the English texts are %s/KIND.txt themselves (the text for every member without one in their language); move them up", filepath.Join(dir, e.Name()), dir)
+		}
+		return fmt.Errorf("%s: booth mails in %s; a folder of templates for the members of one language is named %s", filepath.Join(dir, e.Name()), strings.Join(Languages, ", "), strings.Join(Languages[1:], " or "))
+	}
+	return nil
+}
+
+// loadNoticeFile reads and checks one template; nil when there is none.
+func loadNoticeFile(dir string, k NoticeKind, path string) (*template.Template, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := safetext.CheckMultiline(path, string(data)); err != nil {
+		return nil, err
+	}
+	tmpl, err := parseNoticeTemplate(k, string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v (fields: {{.Name}}, {{.Title}}, {{.Election}}, {{.Opens}}, {{.Closes}}, {{.SSH}}, {{.HostKey}}, {{.Action}}, {{.Foundation}}, {{.Until}})", path, err)
+	}
+	if _, _, err := renderNotice(tmpl, k, NoticeFields{Name: "A Member", Title: "An election"}); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return tmpl, nil
+}
+
+// For is the text of kind k for a member who chose lang ("" or one booth
+// does not mail in: English).
+func (t NoticeTemplates) For(k NoticeKind, lang string) (NoticeText, error) {
+	byKind, ok := t[lang]
+	if !ok {
+		byKind = t["en"]
+	}
+	nt, ok := byKind[k]
+	if !ok || nt.tmpl == nil {
+		return NoticeText{}, fmt.Errorf("no template for the %s notice", k)
+	}
+	return nt, nil
+}
+
+// Render writes the English notice of kind k with fields f: its subject
+// (one line) and its body (plain text).
+func (t NoticeTemplates) Render(k NoticeKind, f NoticeFields) (subject, body string, err error) {
+	nt, err := t.For(k, "en")
+	if err != nil {
+		return "", "", err
+	}
+	return nt.Render(k, f)
+}
+
+// Render writes the notice of kind k in this text with fields f.
+func (nt NoticeText) Render(k NoticeKind, f NoticeFields) (subject, body string, err error) {
+	return renderNotice(nt.tmpl, k, f)
+}
+
+func renderNotice(tmpl *template.Template, k NoticeKind, f NoticeFields) (subject, body string, err error) {
 	for _, p := range []*string{&f.Name, &f.Member, &f.Title, &f.Election, &f.Opens, &f.Closes, &f.SSH, &f.HostKey, &f.Action, &f.Foundation, &f.Until} {
 		*p = safetext.Sanitize(*p)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Notices are what booth tells members about an election: by mail, through
@@ -65,12 +67,12 @@ type noticeKind struct {
 // noticeKinds lists every kind; adding one (a renewal reminder) is one
 // entry here and a built-in text in defaultTemplates.
 var noticeKinds = map[NoticeKind]noticeKind{
-	NoticeAnnounce:    {audience: AudienceRoll, open: true, action: "Sign in with your registered SSH key and cast your ballot."},
-	NoticeRemind:      {audience: AudienceNotVoted, open: true, action: "Sign in with your registered SSH key and cast your ballot before the close."},
-	NoticeExtended:    {audience: AudienceNotVoted, open: true, action: "Too few members have voted so far. Sign in with your registered SSH key and cast your ballot."},
-	NoticeResults:     {audience: AudienceRoll, action: "Sign in to read the results, or download the signed results bundle and check it with booth verify."},
-	NoticeNominations: {audience: AudienceMembers, action: "Sign in with your registered SSH key to nominate a member in good standing, or to accept a nomination."},
-	NoticeRenewal:     {audience: AudienceMember, action: "Sign in with your registered SSH key and renew your membership: one command, no link, no password."},
+	NoticeAnnounce:    {audience: AudienceRoll, open: true, action: i18n.Key("Sign in with your registered SSH key and cast your ballot.")},
+	NoticeRemind:      {audience: AudienceNotVoted, open: true, action: i18n.Key("Sign in with your registered SSH key and cast your ballot before the close.")},
+	NoticeExtended:    {audience: AudienceNotVoted, open: true, action: i18n.Key("Too few members have voted so far. Sign in with your registered SSH key and cast your ballot.")},
+	NoticeResults:     {audience: AudienceRoll, action: i18n.Key("Sign in to read the results, or download the signed results bundle and check it with booth verify.")},
+	NoticeNominations: {audience: AudienceMembers, action: i18n.Key("Sign in with your registered SSH key to nominate a member in good standing, or to accept a nomination.")},
+	NoticeRenewal:     {audience: AudienceMember, action: i18n.Key("Sign in with your registered SSH key and renew your membership: one command, no link, no password.")},
 }
 
 // NoticeKinds lists the kinds, in order, for help texts.

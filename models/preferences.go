@@ -29,9 +29,14 @@ var Languages = []string{"en", "ja", "es"}
 // is a member's display setting, not election data, and an audit entry
 // with the member's name and a time could place them in the booth at
 // that time.
+//
+// MemberLanguages is the language each of memberIDs chose, for those who
+// chose one: notices are mailed a batch at a time, and a mail has no
+// session to ask, so a batch's languages are read in one query.
 type PreferenceStore interface {
 	Preferences(ctx context.Context, memberID string) (Preferences, error)
 	SetPreferences(ctx context.Context, memberID string, p Preferences) error
+	MemberLanguages(ctx context.Context, memberIDs []string) (map[string]string, error)
 }
 
 // CheckLanguage refuses a language booth does not speak.

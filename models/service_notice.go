@@ -179,81 +179,21 @@ func (s *Service) RetryFailedNotices(ctx context.Context, electionID string, k N
 	return s.store.RetryFailedNotices(ctx, electionID, k, actor)
 }
 
-// NoticePreview is what a dry run shows: who would get the notice now,
-// and one of its mails.
-type NoticePreview struct {
-	Recipients int // members it would be mailed to
-	NoAddress  int // members of its audience without an email address
-	Example    Mail
-}
-
-// PreviewNotice counts the audience of a notice of kind k as the roll
-// stands and renders one of its mails (the first recipient's, by ID),
-// queuing nothing.
-func (s *Service) PreviewNotice(ctx context.Context, electionID string, k NoticeKind) (NoticePreview, error) {
-	var p NoticePreview
-	e, err := s.store.Election(ctx, electionID)
-	if err != nil {
-		return p, err
-	}
-	published := false
-	if k == NoticeResults {
-		if _, err := s.store.Bundle(ctx, electionID); err == nil {
-			published = true
-		} else if !errors.Is(err, ErrNotFound) {
-			return p, err
-		}
-	}
-	now, err := s.store.Now(ctx)
-	if err != nil {
-		return p, err
-	}
-	if err := CheckQueueNotice(e, k, published, now); err != nil {
-		return p, err
-	}
-	roll, err := s.audienceRoll(ctx, e.ID, k)
-	if err != nil {
-		return p, err
-	}
-	members, err := s.store.Members(ctx)
-	if err != nil {
-		return p, err
-	}
-	byID := make(map[string]Member, len(members))
-	for _, m := range members {
-		byID[m.ID] = m
-	}
-	var first *Member
-	for _, r := range roll {
-		m, ok := byID[r.MemberID]
-		if !ok || m.Status != Active || (k.Audience() == AudienceNotVoted && r.Voted) {
-			continue
-		}
-		if m.Email == "" {
-			p.NoAddress++
-			continue
-		}
-		p.Recipients++
-		if first == nil {
-			first = &m
-		}
-	}
-	if first == nil {
-		return p, nil
-	}
-	it := OutboxItem{Notice: Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}, MemberID: first.ID, Name: first.Name, Email: first.Email}
-	p.Example, err = noticeMail(s.notices.withDefaults(), e, it)
-	return p, err
-}
-
 // noticeMail renders the mail of one outbox row under cfg (with its
-// defaults applied once by the caller, not per mail).
-func noticeMail(cfg NoticeConfig, e Election, it OutboxItem) (Mail, error) {
+// defaults applied once by the caller, not per mail), for a member who
+// reads lang, and says which text it used. The dates stay in one form
+// in every language, UTC spelled out; the election's title is the
+// officers', in the text's language where they gave one ([lang.ja]).
+func noticeMail(cfg NoticeConfig, e Election, it OutboxItem, lang string) (Mail, NoticeText, error) {
 	const layout = "2006-01-02 15:04 UTC"
+	nt, err := cfg.Templates.For(it.Notice.Kind, lang)
+	if err != nil {
+		return Mail{}, nt, err
+	}
 	f := NoticeFields{
-		Name: it.Name, Member: it.MemberID, Title: e.Title, Election: e.ID,
+		Name: it.Name, Member: it.MemberID, Title: e.Definition.In(nt.Lang).Title, Election: e.ID,
 		Opens: e.OpensAt.UTC().Format(layout), Closes: e.EffectiveClose().UTC().Format(layout),
-		SSH: cfg.SSHCommand, HostKey: cfg.HostKey, Action: noticeKinds[it.Notice.Kind].action, Foundation: cfg.Foundation,
+		SSH: cfg.SSHCommand, HostKey: cfg.HostKey, Action: i18n.For(nt.Lang).T(noticeKinds[it.Notice.Kind].action), Foundation: cfg.Foundation,
 	}
 	switch it.Notice.Kind {
 	case NoticeNominations:
@@ -264,16 +204,16 @@ func noticeMail(cfg NoticeConfig, e Election, it OutboxItem) (Mail, error) {
 			f.Until = t.Format(layout)
 		}
 	}
-	subject, body, err := cfg.Templates.Render(it.Notice.Kind, f)
+	subject, body, err := nt.Render(it.Notice.Kind, f)
 	if err != nil {
-		return Mail{}, err
+		return Mail{}, nt, err
 	}
 	h := sha256.Sum256([]byte("booth-notice\x00" + it.Notice.ID() + "\x00" + it.MemberID))
 	return Mail{
 		To: it.Email, ToName: it.Name, Subject: subject, Body: body,
 		MessageID: hex.EncodeToString(h[:16]) + "@" + cfg.Domain,
 		ListID:    "<" + listWord(it.Notice) + ".notices." + cfg.Domain + ">",
-	}, nil
+	}, nt, nil
 }
 
 // headerWord keeps the letters, digits and hyphens of an ID, for a header
@@ -326,6 +266,12 @@ func (s *Service) DeliverNotices(ctx context.Context) (DeliveryStats, error) {
 func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []OutboxItem, elections map[string]Election, pace *pacer, st *DeliveryStats) error {
 	var done []Delivery
 	var down error
+	// One query for the batch's languages, before any row is marked
+	// sending: failing here leaves the claimed rows to the lease, unsent.
+	langs, err := s.itemLanguages(ctx, items)
+	if err != nil {
+		return err
+	}
 	for i := range items {
 		it := &items[i]
 		e, ok := elections[it.Notice.ElectionID]
@@ -336,7 +282,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg NoticeConfig, items []Ou
 			}
 			elections[e.ID] = e
 		}
-		mail, err := noticeMail(cfg, e, *it)
+		mail, _, err := noticeMail(cfg, e, *it, mailLanguage(langs, it.MemberID))
 		if err != nil {
 			done = append(done, Delivery{NoticeID: it.Notice.ID(), MemberID: it.MemberID, State: OutboxFailed, Reason: oneLineError(err)})
 			st.Failed++

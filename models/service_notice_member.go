@@ -100,24 +100,18 @@ func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
 	for _, r := range reports {
 		queued[r.Notice.ID()] = true
 	}
-	var first *MemberStanding
-	for i, m := range due {
+	var items []OutboxItem
+	for _, m := range due {
 		switch {
 		case m.Status != Active || m.GoodUntil.IsZero():
 		case queued[RenewalNotice(m.ID, m.GoodUntil).ID()]:
 		case m.Email == "":
 			p.NoAddress++
 		default:
-			p.Recipients++
-			if first == nil {
-				first = &due[i]
-			}
+			items = append(items, OutboxItem{Notice: RenewalNotice(m.ID, m.GoodUntil), MemberID: m.ID, Name: m.Name, Email: m.Email})
 		}
 	}
-	if first == nil {
-		return p, nil
-	}
-	it := OutboxItem{Notice: RenewalNotice(first.ID, first.GoodUntil), MemberID: first.ID, Name: first.Name, Email: first.Email}
-	p.Example, err = noticeMail(s.notices.withDefaults(), Election{}, it)
+	p.Recipients = len(items)
+	p.Languages, err = s.previewLanguages(ctx, Election{}, items)
 	return p, err
 }

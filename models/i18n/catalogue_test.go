@@ -155,10 +155,15 @@ func catalogueEntries(t *testing.T, lang string, raw map[string]any, out map[str
 
 var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])`)
 
+// field is a notice template's action: {{.Title}} (models/notice_templates.go).
+var field = regexp.MustCompile(`\{\{[^}]*\}\}`)
+
 // placeholders is the set of a format's arguments, each with its verb:
-// "1:d", "2:s".
+// "1:d", "2:s"; and of a notice template's fields, each as written:
+// "{{.Title}}". A translation must have the same set, or a mail would
+// lose what the member needs (the fingerprint) or fail to render.
 func placeholders(format string) []string {
-	var out []string
+	out := field.FindAllString(format, -1)
 	next := 1
 	for _, m := range verb.FindAllStringSubmatch(format, -1) {
 		if m[5] == "%" {

@@ -37,3 +37,28 @@ func (s *Store) SetPreferences(ctx context.Context, memberID string, p models.Pr
 		return err
 	})
 }
+
+// MemberLanguages reads the chosen languages of memberIDs in one query.
+func (s *Store) MemberLanguages(ctx context.Context, memberIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		clear(out)
+		rows, err := tx.Query(ctx, `SELECT member_id, lang FROM member_preferences WHERE lang <> '' AND member_id = ANY($1)`, memberIDs)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, lang string
+			if err := rows.Scan(&id, &lang); err != nil {
+				return err
+			}
+			out[id] = lang
+		}
+		return rows.Err()
+	})
+	return out, err
+}

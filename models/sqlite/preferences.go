@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -35,4 +36,36 @@ func (s *Store) SetPreferences(ctx context.Context, memberID string, p models.Pr
 			ON CONFLICT (member_id) DO UPDATE SET plain = excluded.plain, lang = excluded.lang`, memberID, p.Plain, p.Lang)
 		return err
 	})
+}
+
+// MemberLanguages reads the chosen languages of memberIDs in one query;
+// the IDs go in as one JSON array, so a batch of any size is one
+// statement and one bound value.
+func (s *Store) MemberLanguages(ctx context.Context, memberIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	ids, err := json.Marshal(memberIDs)
+	if err != nil {
+		return nil, err
+	}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		clear(out)
+		rows, err := tx.QueryContext(ctx, `SELECT member_id, lang FROM member_preferences
+			WHERE lang <> '' AND member_id IN (SELECT value FROM json_each(?))`, string(ids))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, lang string
+			if err := rows.Scan(&id, &lang); err != nil {
+				return err
+			}
+			out[id] = lang
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -314,6 +314,10 @@ func (w *Store) SetPreferences(ctx context.Context, memberID string, p models.Pr
 	defer w.observe("set_preferences", time.Now())
 	return w.Store.SetPreferences(ctx, memberID, p)
 }
+func (w *Store) MemberLanguages(ctx context.Context, memberIDs []string) (map[string]string, error) {
+	defer w.observe("member_languages", time.Now())
+	return w.Store.MemberLanguages(ctx, memberIDs)
+}
 
 // NoticeStore
 func (w *Store) QueueNotice(ctx context.Context, n models.Notice, actor string) (int, error) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"maps"
 	"testing"
 
 	"vote.example.org/booth/models"
@@ -34,5 +35,26 @@ func testPreferences(t *testing.T, s models.Store) {
 	}
 	if got, err := s.Preferences(ctx, "nobody"); err != nil || got != (models.Preferences{}) {
 		t.Errorf("an unknown member's preferences: %+v, %v, want none", got, err)
+	}
+}
+
+// MemberLanguages reads the languages of many members at once: only of
+// those asked about who chose one.
+func testMemberLanguages(t *testing.T, s models.Store) {
+	for _, id := range []string{"ada", "bob", "cy", "dee"} {
+		must(t, s.AddMember(ctx, Member(id), Officer))
+	}
+	must(t, s.SetPreferences(ctx, "ada", models.Preferences{Lang: "ja"}))
+	must(t, s.SetPreferences(ctx, "bob", models.Preferences{Plain: true, Lang: "es"}))
+	must(t, s.SetPreferences(ctx, "cy", models.Preferences{Plain: true}))
+	must(t, s.SetPreferences(ctx, "dee", models.Preferences{Lang: "es"}))
+	got, err := s.MemberLanguages(ctx, []string{"ada", "bob", "cy", "nobody", "it's \"odd\""})
+	must(t, err)
+	want := map[string]string{"ada": "ja", "bob": "es"}
+	if !maps.Equal(got, want) {
+		t.Errorf("languages %v, want %v (dee was not asked about, cy chose none)", got, want)
+	}
+	if got, err := s.MemberLanguages(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("no members: %v, %v", got, err)
 	}
 }

@@ -84,6 +84,7 @@ func Run(t *testing.T, open func(t *testing.T, clock func() time.Time) models.St
 		{"OpeningMovedEarlierMemberFor", testOpeningMovedEarlierMemberFor},
 		{"EarlyOpeningWaitsForMemberFor", testEarlyOpeningWaitsForMemberFor},
 		{"Preferences", testPreferences},
+		{"MemberLanguages", testMemberLanguages},
 		{"NoticeQueue", testNoticeQueue},
 		{"NoticeNoAddress", testNoticeNoAddress},
 		{"NoticeClaim", testNoticeClaim},

@@ -176,3 +176,12 @@ func (s *Server) get(t testing.TB, path string, v any) {
 		t.Fatalf("mailpit %s: %v", path, err)
 	}
 }
+
+// Text is a message's subject and plain-text body as Mailpit decodes
+// them (RFC 2047 words, the charset and the transfer encoding undone).
+func (s *Server) Text(t testing.TB, id string) (subject, body string) {
+	t.Helper()
+	var m struct{ Subject, Text string }
+	s.get(t, "/api/v1/message/"+url.PathEscape(id), &m)
+	return m.Subject, m.Text
+}

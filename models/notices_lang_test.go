@@ -1,0 +1,157 @@
+package models_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vote.example.org/booth/models"
+)
+
+// Made into catalogue keys, the built-in English texts are still the
+// same, byte for byte.
+func TestBuiltinNoticeEnglishUnchanged(t *testing.T) {
+	f := models.NoticeFields{Name: "Ann", Member: "m1", Title: "Board", Election: "b26", Opens: "2026-12-03 09:00 UTC", Closes: "2026-12-05 09:00 UTC",
+		SSH: "ssh vote.example.org", HostKey: "SHA256:abc", Action: "Do it.", Foundation: "Example", Until: "2027-01-01 00:00 UTC"}
+	tmpl := models.DefaultNoticeTemplates()
+	for k, want := range map[models.NoticeKind]string{
+		models.NoticeAnnounce: "Dear Ann,\n\nvoting is open in \"Board\" (b26) from 2026-12-03 09:00 UTC until 2026-12-05 09:00 UTC.\n\nDo it. To vote, run\n\n    ssh vote.example.org\n\nand check that the host key fingerprint your ssh client shows is\nSHA256:abc\n\nbooth never sends a link to sign in and never asks for a password.\n\n-- \nThe election officers of Example\n",
+		models.NoticeResults:  "Dear Ann,\n\nthe results of \"Board\" (b26) are published.\n\nDo it.\n\n    ssh vote.example.org results b26\n\nCheck that the host key fingerprint your ssh client shows is\nSHA256:abc\n\n-- \nThe election officers of Example\n",
+		models.NoticeRenewal:  "Dear Ann,\n\nyour membership of Example (m1) is good until 2027-01-01 00:00 UTC.\nOnly members in good standing may vote and nominate.\n\nDo it. Run\n\n    ssh vote.example.org renew\n\nand check that the host key fingerprint your ssh client shows is\nSHA256:abc\n\nbooth never sends a link to sign in and never asks for a password.\n\n-- \nThe election officers of Example\n",
+	} {
+		_, body, err := tmpl.Render(k, f)
+		if err != nil || body != want {
+			t.Errorf("%s: %v\n%q\nwant\n%q", k, err, body, want)
+		}
+	}
+}
+
+// Every kind has its built-in text in every language, with the fields
+// the English uses: none is lost in translation.
+func TestBuiltinNoticesInEveryLanguage(t *testing.T) {
+	f := models.NoticeFields{Name: "NAME", Member: "MEMBER", Title: "TITLE", Election: "ELECTION", Opens: "OPENS", Closes: "CLOSES",
+		SSH: "SSHCMD", HostKey: "HOSTKEY", Action: "ACTION", Foundation: "FOUNDATION", Until: "UNTIL"}
+	tmpl := models.DefaultNoticeTemplates()
+	for _, k := range models.NoticeKinds() {
+		en, _ := tmpl.For(k, "en")
+		enSubject, enBody, err := en.Render(k, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"ja", "es"} {
+			nt, err := tmpl.For(k, lang)
+			if err != nil || nt.Lang != lang || nt.File != "" {
+				t.Fatalf("%s in %s: %+v %v", k, lang, nt, err)
+			}
+			subject, body, err := nt.Render(k, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if subject == enSubject || body == enBody {
+				t.Errorf("%s in %s is the English:\n%s", k, lang, body)
+			}
+			for _, v := range []string{"NAME", "MEMBER", "TITLE", "ELECTION", "OPENS", "CLOSES", "SSHCMD", "HOSTKEY", "ACTION", "FOUNDATION", "UNTIL"} {
+				if strings.Count(enSubject+enBody, v) != strings.Count(subject+body, v) {
+					t.Errorf("%s in %s: %s appears %d times, in English %d:\n%s\n\n%s", k, lang, v, strings.Count(subject+body, v), strings.Count(enSubject+enBody, v), subject, body)
+				}
+			}
+		}
+	}
+	if nt, err := tmpl.For(models.NoticeAnnounce, "fr"); err != nil || nt.Lang != "en" {
+		t.Errorf("a language booth does not mail in: %+v %v, want English", nt, err)
+	}
+}
+
+// A foundation's DIR/KIND.txt is the text for everyone (and counts as
+// English); DIR/LANG/KIND.txt is for the members of that language; a
+// kind it words in neither keeps booth's own text in each language.
+// Mistakes name the file.
+func TestLoadNoticeTemplatesPerLanguage(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("announce.txt", "Subject: Polls open: {{.Title}}\n\n{{.Name}}: {{.Action}}\n")
+	write("ja/announce.txt", "Subject: 投票開始: {{.Title}}\n\n{{.Name}}: {{.Action}}\n")
+	write("es/remind.txt", "Subject: Vota ya: {{.Title}}\n\n{{.Name}}: {{.Action}}\n")
+	tmpl, err := models.LoadNoticeTemplates(dir)
+	must(t, err)
+	for _, tc := range []struct {
+		kind           models.NoticeKind
+		lang           string
+		wantLang, file string
+	}{
+		{models.NoticeAnnounce, "ja", "ja", "ja/announce.txt"},
+		{models.NoticeAnnounce, "es", "en", "announce.txt"},
+		{models.NoticeAnnounce, "en", "en", "announce.txt"},
+		{models.NoticeRemind, "es", "es", "es/remind.txt"},
+		{models.NoticeRemind, "ja", "ja", ""},
+		{models.NoticeRemind, "en", "en", ""},
+	} {
+		nt, err := tmpl.For(tc.kind, tc.lang)
+		want := ""
+		if tc.file != "" {
+			want = filepath.Join(dir, tc.file)
+		}
+		if err != nil || nt.Lang != tc.wantLang || nt.File != want {
+			t.Errorf("%s for %s: %+v %v, want %s text from %q", tc.kind, tc.lang, nt, err, tc.wantLang, want)
+		}
+	}
+	for _, tc := range []struct{ name, text, want string }{
+		{"fr/announce.txt", "Subject: x\n\ny\n", "booth mails in en, ja, es; a folder of templates for the members of one language is named ja or es"},
+		{"en/announce.txt", "Subject: x\n\ny\n", "the English texts are " + dir + "/KIND.txt themselves"},
+		{"ja/remind.txt", "Subject: x\n\n{{.Titel}}\n", filepath.Join(dir, "ja", "remind.txt") + ": rendering the remind notice"},
+		{"es/remind.txt", "sin asunto\n", filepath.Join(dir, "es", "remind.txt") + `: the remind notice's template must start with a line "Subject: …"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := os.ReadFile(filepath.Join(dir, tc.name))
+			write(tc.name, tc.text)
+			defer func() {
+				if before == nil {
+					must(t, os.RemoveAll(filepath.Join(dir, filepath.Dir(tc.name))))
+				} else {
+					write(tc.name, string(before))
+				}
+			}()
+			if _, err := models.LoadNoticeTemplates(dir); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A mail in Japanese carries the election's Japanese title where the
+// officers gave one; the dry run counts the recipients per language.
+func TestPreviewNoticePerLanguage(t *testing.T) {
+	e := newEnv(t, 0)
+	langs := []string{"ja", "", "es"}
+	ms := make([]models.Member, len(langs))
+	for i := range ms {
+		ms[i] = models.Member{ID: memberID(i), Name: memberID(i), Email: memberID(i) + "@example.org", Status: models.Active}
+	}
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	for i, lang := range langs {
+		must(t, e.svc.SetMemberPreferences(ctx, memberID(i), models.Preferences{Lang: lang}))
+	}
+	d := definition("e1")
+	d.Translations = map[string]models.Translation{"ja": {Title: "理事会選挙"}}
+	e.open(t, d)
+	p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeAnnounce)
+	must(t, err)
+	if p.Recipients != 3 || len(p.Languages) != 3 {
+		t.Fatalf("preview %+v", p)
+	}
+	for i, want := range []struct{ lang, to, subject string }{
+		{"en", "m002@example.org", "Voting is open: Board e1"},
+		{"ja", "m001@example.org", "投票受付中: 理事会選挙"},
+		{"es", "m003@example.org", "Votación abierta: Board e1"},
+	} {
+		lp := p.Languages[i]
+		if lp.Lang != want.lang || lp.Recipients != 1 || lp.Example.To != want.to || lp.Example.Subject != want.subject {
+			t.Errorf("language %d: %s, %d, %s, %q; want %+v", i, lp.Lang, lp.Recipients, lp.Example.To, lp.Example.Subject, want)
+		}
+	}
+}
