@@ -90,6 +90,7 @@ func TestASCIIWriterKeepsColumns(t *testing.T) {
 	for in, want := range map[string]string{
 		"── › ✓ █ • …":            "-- > * # * .",
 		"José Müller, Łódź":       "Jose Muller, Lodz",
+		"¿40×12? ¡Sí!":            "?40x12? !Si!",
 		"山田 太郎":                   "???? ????",
 		"\x1b[1mbold\x1b[0m ─":    "\x1b[1mbold\x1b[0m -",
 		"e\u0301 (combining)":     "e (combining)",

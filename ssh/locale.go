@@ -114,6 +114,7 @@ var glyphs = map[rune]string{
 	'“': "\"", '”': "\"", '„': "\"", '‘': "'", '’': "'", '\u00a0': " ",
 	'ß': "s", 'æ': "a", 'Æ': "A", 'ø': "o", 'Ø': "O", 'ł': "l", 'Ł': "L", 'đ': "d", 'Đ': "D", 'œ': "o", 'Œ': "O",
 	'ı': "i", 'þ': "t", 'Þ': "T",
+	'×': "x", '¡': "!", '¿': "?",
 }
 
 // asciiFor is one character in ASCII, as wide as the character was.
