@@ -467,6 +467,7 @@ func (r *Result) JSON() ([]byte, error) {
 		Pairwise:   r.Pairwise,
 		Strength:   r.Strength,
 		Notes:      nonNil(r.Notes),
+		Phrases:    r.NotePhrases,
 	}
 	for c := range r.Candidates {
 		v.Candidates[c] = r.name(c)
@@ -484,7 +485,8 @@ func (r *Result) JSON() ([]byte, error) {
 		v.Rounds[i] = r.roundJSON(round)
 	}
 	for i, t := range r.Ties {
-		v.Ties[i] = tieJSON{Round: t.Round, Purpose: t.Purpose, Candidates: r.nameList(t.Candidates), Chosen: r.name(t.Chosen), Rule: t.Rule}
+		v.Ties[i] = tieJSON{Round: t.Round, Purpose: t.Purpose, Candidates: r.nameList(t.Candidates), Chosen: r.name(t.Chosen), Rule: t.Rule,
+			RulePhrase: t.RulePhrase}
 	}
 	return json.MarshalIndent(v, "", "  ")
 }
@@ -503,6 +505,9 @@ type resultJSON struct {
 	Pairwise   [][]int64   `json:"pairwise,omitempty"`
 	Strength   [][]int64   `json:"strength,omitempty"`
 	Notes      []string    `json:"notes"`
+	// Phrases say Notes in any language (docs/formats.md); absent from
+	// a result counted before they were kept.
+	Phrases []Phrase `json:"note_phrases,omitempty"`
 }
 
 type roundJSON struct {
@@ -518,6 +523,9 @@ type roundJSON struct {
 	Surplus    Decimal   `json:"surplus"`
 	Iterations int       `json:"iterations,omitempty"`
 	Notes      []string  `json:"notes"`
+	// The action and notes as phrases, as Result.Phrases.
+	ActionPhrase *Phrase  `json:"action_phrase,omitempty"`
+	NotePhrases  []Phrase `json:"note_phrases,omitempty"`
 }
 
 type tieJSON struct {
@@ -526,6 +534,7 @@ type tieJSON struct {
 	Candidates []string `json:"candidates"`
 	Chosen     string   `json:"chosen"`
 	Rule       string   `json:"rule"`
+	RulePhrase *Phrase  `json:"rule_phrase,omitempty"`
 }
 
 func (r *Result) roundJSON(round Round) roundJSON {
@@ -534,6 +543,7 @@ func (r *Result) roundJSON(round Round) roundJSON {
 		Elected: r.nameList(round.Elected), Excluded: r.nameList(round.Excluded),
 		Exhausted: round.Exhausted, Loss: round.Loss, Quota: round.Quota, Surplus: round.Surplus,
 		Iterations: round.Iterations, Notes: nonNil(round.Notes),
+		ActionPhrase: round.ActionPhrase, NotePhrases: round.NotePhrases,
 	}
 	for c := range r.Candidates {
 		if c < len(round.Totals) {
