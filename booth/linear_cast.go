@@ -106,7 +106,7 @@ func (l *linear) results(le *linearElection) error {
 	}
 	var sheet strings.Builder
 	sheet.WriteString(l.p.T("Result of %s, counted %s:", le.me.Title, utc(res.CountedAt)) + "\n")
-	if err := res.Result.WriteSheet(&sheet); err != nil {
+	if err := res.Result.WriteSheetIn(&sheet, l.p); err != nil {
 		l.line(l.p.T("The result cannot be shown: %s.", safetext.Sanitize(err.Error())))
 		return nil
 	}

@@ -147,7 +147,7 @@ func (m *model) resultBody() []string {
 			out = append(out, m.matrixLines(m.p.T("Pairwise: voters preferring the row to the column"), r.Pairwise)...)
 		}
 	}
-	for _, n := range r.Notes {
+	for _, n := range r.OutcomeNotes(m.p) {
 		out = append(out, lines(wrap(safetext.Sanitize(n), m.w))...)
 	}
 	return out
@@ -175,7 +175,7 @@ func (m *model) name(c int) string { return safetext.Sanitize(m.res.r.Candidates
 func (m *model) stageBars() []string {
 	r, rs := m.res.r, m.res
 	round := r.Rounds[rs.stage]
-	title := m.p.T("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(round.Action))
+	title := m.p.T("Round %d of %d — %s", rs.stage+1, len(r.Rounds), safetext.Sanitize(r.RoundAction(m.p, round)))
 	quota := ""
 	if round.Quota != (tally.Decimal{}) {
 		quota = m.p.T("quota %s", round.Quota.String())
@@ -211,14 +211,14 @@ func (m *model) stageBars() []string {
 	if round.Exhausted.Units != 0 {
 		out = append(out, row(nonTransferable, round.Exhausted, ""))
 	}
-	for _, n := range round.Notes {
+	for _, n := range r.RoundNotes(m.p, round) {
 		out = append(out, lines(wrap("• "+safetext.Sanitize(n), m.w))...)
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
-			out = append(out, m.p.T("• Tie to %s between:", safetext.Sanitize(t.Purpose)))
+			out = append(out, m.p.T("• Tie to %s between:", safetext.Sanitize(m.p.T(t.Purpose))))
 			out = append(out, m.nameLines("    ", t.Candidates)...)
-			out = append(out, lines(wrap(m.p.T("  Chosen by %s: %s", safetext.Sanitize(t.Rule), m.name(t.Chosen)), m.w))...)
+			out = append(out, lines(wrap(m.p.T("  Chosen by %s: %s", safetext.Sanitize(r.TieRule(m.p, t)), m.name(t.Chosen)), m.w))...)
 		}
 	}
 	return append(out, "")

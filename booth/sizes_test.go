@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"vote.example.org/booth/models"
+	"vote.example.org/booth/tally"
 )
 
 // longName is a candidate name of 70 characters.
@@ -104,6 +105,39 @@ var sizedScreens = []struct {
 		h.keys("v", "?")
 		h.waitFor("Keys on this screen")
 	}},
+	// A Scottish STV stage that breaks a tie by an earlier stage and
+	// excludes, after a surplus transfer: the round's title, notes and
+	// tie are the count's own words, in the member's language.
+	{"ResultsTie", scottishPast, func(h *harness) {
+		h.keys("down", "down", "down", "enter")
+		h.waitFor("See the results")
+		h.keys("enter")
+		h.waitFor("Elected:", "Round")
+		h.keys("left")
+		h.waitFor("Round 3 of 4")
+	}},
+}
+
+// scottishPast makes the counted election a Scottish STV count with a
+// Japanese name, a surplus transfer, a tie broken by an earlier stage and
+// exclusions.
+func scottishPast(fb *fakeBackend) {
+	cands := []tally.Candidate{{ID: "a", Name: "山田 太郎"}, {ID: "b", Name: "Bert Example"}, {ID: "c", Name: "Cleo Example"}, {ID: "d", Name: "Dora Example"}}
+	res, err := tally.Count(&tally.Election{Title: "Board 2025", Candidates: cands, Seats: 2, Ballots: []tally.Ballot{
+		{Count: 5, Ranks: [][]int{{0}, {1}}}, {Count: 2, Ranks: [][]int{{2}}}, {Count: 2, Ranks: [][]int{{3}}}, {Count: 1, Ranks: [][]int{{1}, {2}}},
+	}}, tally.Options{Method: tally.Scottish, Seats: 2})
+	if err != nil {
+		panic(err) // the ballots above are valid
+	}
+	past := &fb.elections[3]
+	past.Method, past.Seats = tally.Scottish, 2
+	past.Candidates = make([]models.Candidate, len(cands))
+	for i, c := range cands {
+		past.Candidates[i] = models.Candidate{ID: c.ID, Name: c.Name}
+	}
+	stored := fb.results[past.ID]
+	stored.Result = res
+	fb.results[past.ID] = stored
 }
 
 // TestGoldenSizes draws every screen at every one of goldenSizes, with a

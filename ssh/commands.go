@@ -304,7 +304,7 @@ func results(ctx context.Context, c *cmdContext) error {
 	}
 	var sheet strings.Builder
 	fmt.Fprintf(&sheet, "%s\n%s\n", c.title(e), c.p.T("Counted:        %s UTC", res.CountedAt.UTC().Format("2006-01-02 15:04")))
-	if err := res.Result.WriteSheet(&sheet); err != nil {
+	if err := res.Result.WriteSheetIn(&sheet, c.p); err != nil {
 		return err
 	}
 	c.out.WriteString(safetext.SanitizeMultiline(sheet.String()))

@@ -1,9 +1,6 @@
 package tally
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // countApproval elects the opts.Seats candidates named on the most ballots.
 // A ballot approves everyone it names, whatever the rank, so equal ranks and
@@ -37,7 +34,8 @@ func countApproval(e *Election, opts Options) (*Result, error) {
 		Candidates: e.Candidates,
 		Ballots:    e.totalBallots(),
 	}
-	round := Round{Number: 1, Action: "Approvals counted", Totals: make([]Decimal, n), Status: make([]Status, n)}
+	round := Round{Number: 1, Totals: make([]Decimal, n), Status: make([]Status, n)}
+	round.act(res, say("Approvals counted"))
 	for c := range n {
 		round.Totals[c] = Whole(approvals[c])
 		if withdrawn[c] {
@@ -52,14 +50,14 @@ func countApproval(e *Election, opts Options) (*Result, error) {
 	for len(running) > 0 && len(round.Elected) < opts.Seats {
 		tied := slices.Clone(running[:equalRun(running, approvals)])
 		if free := opts.Seats - len(round.Elected); len(tied) > free {
-			c, note := res.breakTie(1, "elect", tied, nil, false, l, "round")
-			round.Notes = append(round.Notes, note)
+			c, note := res.breakTie(1, purposeElect, tied, nil, false, l)
+			round.note(res, note)
 			tied = []int{c}
 		}
 		for _, c := range tied {
 			round.Elected = append(round.Elected, c)
 			round.Status[c] = Elected
-			round.Notes = append(round.Notes, fmt.Sprintf("%s elected with %d %s", res.name(c), approvals[c], plural(approvals[c], "approval")))
+			round.note(res, sayN("%s elected with %d approval", "%s elected with %d approvals", names(c), count(approvals[c])))
 			running = slices.DeleteFunc(running, func(x int) bool { return x == c })
 		}
 	}
@@ -89,11 +87,4 @@ func compareDesc(a, b int64) int {
 		return 1
 	}
 	return 0
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }

@@ -2,9 +2,7 @@ package tally
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strings"
 )
 
 // irvCount is the state of an instant-runoff count. Identical rankings are
@@ -49,14 +47,15 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 	for g := range c.groups {
 		c.place(int32(g))
 	}
-	round := Round{Number: 1, Action: "First preferences"}
+	round := Round{Number: 1}
+	round.act(c.res, say("First preferences"))
 	for {
 		c.record(&round)
 		cont := c.continuing()
 		if w, note, ok := c.winner(cont); ok {
 			round.Elected = []int{w}
 			round.Status[w] = Elected
-			round.Notes = append(round.Notes, note)
+			round.note(c.res, note)
 			c.res.Rounds = append(c.res.Rounds, round)
 			c.res.Elected = []int{w}
 			return c.res, nil
@@ -65,8 +64,11 @@ func countIRV(e *Election, opts Options) (*Result, error) {
 		round = Round{Number: round.Number + 1}
 		out, notes := c.chooseExclusions(cont, opts.BatchElimination, round.Number)
 		c.exclude(out)
-		round.Excluded, round.Notes = out, notes
-		round.Action = irvNames(c.res, out) + " excluded"
+		round.Excluded = out
+		for _, n := range notes {
+			round.note(c.res, n)
+		}
+		round.act(c.res, say("%s excluded", names(out...)))
 	}
 }
 
@@ -169,7 +171,7 @@ func (c *irvCount) continuing() []int {
 
 // winner reports the candidate with more than half of the votes still
 // counting, or the last one left once every other has been excluded.
-func (c *irvCount) winner(cont []int) (int, string, bool) {
+func (c *irvCount) winner(cont []int) (int, Phrase, bool) {
 	top := cont[0]
 	for _, x := range cont[1:] {
 		if c.totals[x] > c.totals[top] {
@@ -177,12 +179,12 @@ func (c *irvCount) winner(cont []int) (int, string, bool) {
 		}
 	}
 	if 2*c.totals[top] > c.counting {
-		return top, fmt.Sprintf("%s has %d of %d votes still counting, more than half: elected", c.res.name(top), c.totals[top], c.counting), true
+		return top, say("%s has %d of %d votes still counting, more than half: elected", names(top), count(c.totals[top]), count(c.counting)), true
 	}
 	if len(cont) == 1 {
-		return top, fmt.Sprintf("%s is the only candidate left: elected", c.res.name(top)), true
+		return top, say("%s is the only candidate left: elected", names(top)), true
 	}
-	return 0, "", false
+	return 0, Phrase{}, false
 }
 
 // chooseExclusions picks who round roundNo excludes: a batch when allowed
@@ -190,15 +192,15 @@ func (c *irvCount) winner(cont []int) (int, string, bool) {
 // narrowing it through the earlier rounds, then by lot. A batch never
 // splits a tie (equal candidates stand or fall together), so the single
 // exclusion after the batches end is the only place an IRV tie is broken.
-func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int, []string) {
+func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int, []Phrase) {
 	if batch {
 		if out, above := c.batch(cont); len(out) > 1 {
 			var sum int64
 			for _, x := range out {
 				sum += c.totals[x]
 			}
-			return out, []string{fmt.Sprintf("%s together have %d votes, fewer than the %d of %s, the next candidate up: excluded together",
-				irvNames(c.res, out), sum, c.totals[above], c.res.name(above))}
+			return out, []Phrase{say("%s together have %d votes, fewer than the %d of %s, the next candidate up: excluded together",
+				names(out...), count(sum), count(c.totals[above]), names(above))}
 		}
 	}
 	low := c.totals[cont[0]]
@@ -212,11 +214,11 @@ func (c *irvCount) chooseExclusions(cont []int, batch bool, roundNo int) ([]int,
 		}
 	}
 	if len(tied) == 1 {
-		return tied, []string{fmt.Sprintf("%s has the fewest votes (%d): excluded", c.res.name(tied[0]), low)}
+		return tied, []Phrase{say("%s has the fewest votes (%s): excluded", names(tied[0]), decimal(Whole(low)))}
 	}
 	chosen, tieNote := c.res.breakTieNarrowing(roundNo, tied, c.res.Rounds, c.lot)
-	return []int{chosen}, []string{
-		fmt.Sprintf("%s share the fewest votes (%d each)", irvNames(c.res, tied), low),
+	return []int{chosen}, []Phrase{
+		say("%s share the fewest votes (%d each)", names(tied...), count(low)),
 		tieNote,
 	}
 }
@@ -243,16 +245,4 @@ func (c *irvCount) batch(cont []int) (out []int, above int) {
 		}
 	}
 	return sorted[:cut], sorted[cut]
-}
-
-// irvNames lists candidates for a sentence: "A", "A and B", "A, B and C".
-func irvNames(res *Result, cands []int) string {
-	names := make([]string, len(cands))
-	for i, x := range cands {
-		names[i] = res.name(x)
-	}
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

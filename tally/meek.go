@@ -88,7 +88,7 @@ func (m *meekCount) start() error {
 	m.res = &Result{Method: Meek, Seats: m.opts.Seats, Candidates: m.e.Candidates, Ballots: m.valid}
 	m.distribute()
 	m.quota = m.valid*meekOne/int64(m.opts.Seats+1) + 1
-	m.record("First preferences", 0)
+	m.record(say("First preferences"), 0)
 	return nil
 }
 
@@ -122,13 +122,12 @@ func (m *meekCount) round() {
 		// B.2.e: the round ends with an election, or when the surplus is
 		// below omega or (after the first iteration) stops falling.
 		if len(elected) > 0 {
-			r := m.record("Elected by quota", iter)
+			r := m.record(say("%s elected", namesJoined(JoinEachAnd, elected)), iter)
 			for _, c := range elected {
 				m.res.Elected = append(m.res.Elected, c)
 				r.Elected = append(r.Elected, c)
-				r.Notes = append(r.Notes, m.e.Candidates[c].Name+" has "+m.dec(m.votes[c]).String()+", at least the quota: elected")
+				r.note(m.res, say("%s has %s, at least the quota: elected", names(c), decimal(m.dec(m.votes[c]))))
 			}
-			r.Action = joinNames(m.e, elected) + " elected"
 			return
 		}
 		if m.excess < meekOmega || m.excess >= last {
@@ -171,21 +170,23 @@ func (m *meekCount) defeatLowest(iter int, belowOmega bool) {
 			tied = append(tied, c)
 		}
 	}
-	var notes []string
+	var notes []Phrase
 	if len(tied) > 1 {
-		var note string
-		low, note = m.res.breakTie(len(m.res.Rounds)+1, "exclude", tied, nil, true, m.lot, "round")
-		notes = append(notes, note+" (their votes differ by no more than the total surplus "+m.dec(m.excess).String()+")")
+		var note Phrase
+		low, note = m.res.breakTie(len(m.res.Rounds)+1, purposeExclude, tied, nil, true, m.lot)
+		notes = append(notes, say("%s (their votes differ by no more than the total surplus %s)", clause(note), decimal(m.dec(m.excess))))
 	}
-	why := "the surplus " + m.dec(m.excess).String() + " is below omega"
-	if !belowOmega {
-		why = "the surplus " + m.dec(m.excess).String() + " stopped falling"
+	if belowOmega {
+		notes = append(notes, say("%s has the fewest votes (%s) once the surplus %s is below omega: excluded", names(low), decimal(m.dec(m.votes[low])), decimal(m.dec(m.excess))))
+	} else {
+		notes = append(notes, say("%s has the fewest votes (%s) once the surplus %s stopped falling: excluded", names(low), decimal(m.dec(m.votes[low])), decimal(m.dec(m.excess))))
 	}
-	notes = append(notes, m.e.Candidates[low].Name+" has the fewest votes ("+m.dec(m.votes[low]).String()+") once "+why+": excluded")
 	m.status[low] = Excluded
-	r := m.record(m.e.Candidates[low].Name+" excluded", iter)
+	r := m.record(say("%s excluded", names(low)), iter)
 	r.Excluded = []int{low}
-	r.Notes = notes
+	for _, n := range notes {
+		r.note(m.res, n)
+	}
 	m.kf[low] = 0
 }
 
@@ -257,14 +258,13 @@ func (m *meekCount) distributeEqual(g *meekGroup, w int64) int64 {
 	return w + lost
 }
 
-func (m *meekCount) record(action string, iterations int) *Round {
+func (m *meekCount) record(action Phrase, iterations int) *Round {
 	totals := make([]Decimal, len(m.votes))
 	for c, v := range m.votes {
 		totals[c] = m.dec(v)
 	}
 	m.res.Rounds = append(m.res.Rounds, Round{
 		Number:     len(m.res.Rounds) + 1,
-		Action:     action,
 		Totals:     totals,
 		Status:     slices.Clone(m.status),
 		Exhausted:  m.dec(m.resid),
@@ -273,7 +273,9 @@ func (m *meekCount) record(action string, iterations int) *Round {
 		Surplus:    m.dec(m.excess),
 		Iterations: iterations,
 	})
-	return &m.res.Rounds[len(m.res.Rounds)-1]
+	r := &m.res.Rounds[len(m.res.Rounds)-1]
+	r.act(m.res, action)
+	return r
 }
 
 func (m *meekCount) seatsLeft() int { return m.opts.Seats - len(m.res.Elected) }

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // sheetWidth is the terminal width the result sheet must fit.
@@ -15,38 +17,47 @@ const sheetWidth = 80
 
 // methodWords names each method the way a returning officer's sheet does.
 var methodWords = map[Method]string{
-	Schulze:  "Schulze method (Condorcet; winning votes, as Debian counts)",
-	IRV:      "Instant-runoff voting",
-	Meek:     "Meek STV (Proportional Representation Foundation reference rule)",
-	Scottish: "Scottish STV (Scottish Local Government Elections Order 2007)",
-	Approval: "Approval voting",
-	YesNo:    "Yes/no question",
+	Schulze:  key("Schulze method (Condorcet; winning votes, as Debian counts)"),
+	IRV:      key("Instant-runoff voting"),
+	Meek:     key("Meek STV (Proportional Representation Foundation reference rule)"),
+	Scottish: key("Scottish STV (Scottish Local Government Elections Order 2007)"),
+	Approval: key("Approval voting"),
+	YesNo:    key("Yes/no question"),
 }
 
 // WriteSheet writes the result as a returning officer's sheet in plain
 // text that fits an 80-column terminal: the outcome first, then how it was
-// reached, round by round, with every tie and how it was broken.
-func (r *Result) WriteSheet(w io.Writer) error { return r.writeSheet(w, false) }
+// reached, round by round, with every tie and how it was broken. It is in
+// English, the language of the count's record.
+func (r *Result) WriteSheet(w io.Writer) error { return r.writeSheet(w, English{}, false) }
+
+// WriteSheetIn writes the sheet as WriteSheet does, in the language words
+// says it: labels, the rounds' actions, notes and ties (a result counted
+// before its phrases were kept has them in English). Names are the
+// officer's and stay as they are.
+func (r *Result) WriteSheetIn(w io.Writer, words Words) error { return r.writeSheet(w, words, false) }
 
 // WriteWholeSheet writes the sheet as WriteSheet does but with every name
 // whole, however wide its table: for a sheet another program reads or a
 // file keeps, where a name cut to fit a terminal would be lost.
-func (r *Result) WriteWholeSheet(w io.Writer) error { return r.writeSheet(w, true) }
+func (r *Result) WriteWholeSheet(w io.Writer) error { return r.writeSheet(w, English{}, true) }
 
-// sheetText is a sheet being written, and whether its names are kept whole.
+// sheetText is a sheet being written, the words it is written in, and
+// whether its names are kept whole.
 type sheetText struct {
 	strings.Builder
+	w     Words
 	whole bool
 }
 
-func (r *Result) writeSheet(w io.Writer, whole bool) error {
-	b := sheetText{whole: whole}
+func (r *Result) writeSheet(w io.Writer, words Words, whole bool) error {
+	b := sheetText{w: words, whole: whole}
 	r.sheetHeader(&b)
 	switch {
 	case r.Method == YesNo:
-		r.sheetTotals(&b, "Answer", "Votes")
+		r.sheetTotals(&b, key("Answer"), key("Votes"))
 	case r.Method == Approval:
-		r.sheetTotals(&b, "Candidate", "Approvals")
+		r.sheetTotals(&b, key("Candidate"), key("Approvals"))
 	case r.Order != nil:
 		r.sheetSchulze(&b)
 	case len(r.Rounds) > 0:
@@ -66,27 +77,54 @@ func (m Method) Words() string {
 	return string(m)
 }
 
+// term is a word of the sheet's vocabulary (a label, a status) in b's
+// language; the word is its key.
+func (b *sheetText) term(s string) string { return b.w.T(s, noArgs...) }
+
+// headerLabels are the labels of the sheet's head, which share one column.
+var headerLabels = []string{key("Method:"), key("Ballots:"), key("Outcome:"), key("Seats:"),
+	key("Valid ballots:"), key("Quota:"), key("Elected:")}
+
+// labelColumn is the width of the head's label column in b's language:
+// its widest label and two spaces, and at least 16 columns, where the
+// sheet's English has always put the values.
+func (b *sheetText) labelColumn() int {
+	n := 16
+	for _, l := range headerLabels {
+		n = max(n, width(b.term(l))+2)
+	}
+	return n
+}
+
+// field writes a line of the sheet's head: the label, and the value in
+// the values' column.
+func (b *sheetText) field(label, value string) {
+	col := b.labelColumn()
+	b.WriteString(wrap(pad(b.term(label), col, false)+value, col))
+}
+
 func (r *Result) sheetHeader(b *sheetText) {
-	fmt.Fprintf(b, "Method:         %s\n", r.Method.Words())
+	b.field("Method:", b.term(r.Method.Words()))
 	if r.Method == YesNo {
-		fmt.Fprintf(b, "Ballots:        %d\n", r.Ballots)
-		outcome := "NOT PASSED"
+		b.field("Ballots:", itoa64(r.Ballots))
+		outcome := b.w.T("NOT PASSED")
 		if r.Passed {
-			outcome = "PASSED"
+			outcome = b.w.T("PASSED")
 		}
-		fmt.Fprintf(b, "Outcome:        %s\n", outcome)
+		b.field("Outcome:", outcome)
 		return
 	}
-	fmt.Fprintf(b, "Seats:          %d\n", r.Seats)
-	fmt.Fprintf(b, "Valid ballots:  %d\n", r.Ballots)
-	if q := r.quotaLine(); q != "" {
-		fmt.Fprintf(b, "Quota:          %s\n", q)
+	b.field("Seats:", itoa(r.Seats))
+	b.field("Valid ballots:", itoa64(r.Ballots))
+	if q := r.quotaLine(b.w); q != "" {
+		b.field("Quota:", q)
 	}
-	r.nameLines(b, "Elected:        ", r.Elected, 16)
+	col := b.labelColumn()
+	r.nameLines(b, pad(b.w.T("Elected:"), col, false), r.Elected, col)
 }
 
 // quotaLine describes the quota, which Meek STV recalculates every round.
-func (r *Result) quotaLine() string {
+func (r *Result) quotaLine(w Words) string {
 	if len(r.Rounds) == 0 {
 		return ""
 	}
@@ -97,7 +135,7 @@ func (r *Result) quotaLine() string {
 	case first == last:
 		return first.String()
 	}
-	return fmt.Sprintf("%s in round %d, %s in round %d", first, r.Rounds[0].Number, last, r.Rounds[len(r.Rounds)-1].Number)
+	return w.T("%s in round %d, %s in round %d", first, r.Rounds[0].Number, last, r.Rounds[len(r.Rounds)-1].Number)
 }
 
 // sheetTotals lists a single-round count's totals, most votes first.
@@ -113,15 +151,15 @@ func (r *Result) sheetTotals(b *sheetText, corner, head string) {
 	if r.Method == Approval {
 		slices.SortStableFunc(order, func(a, c int) int { return round.Totals[c].Cmp(round.Totals[a]) })
 	}
-	words := map[Status]string{Elected: "elected", Withdrawn: "withdrawn"}
+	words := map[Status]string{Elected: key("elected"), Withdrawn: key("withdrawn")}
 	if r.Method == YesNo {
-		words = map[Status]string{Elected: "carries"}
+		words = map[Status]string{Elected: key("carries")}
 	}
-	t := table{corner: corner, head: []string{head, ""}}
+	t := table{corner: b.term(corner), head: []string{b.term(head), ""}}
 	for _, c := range order {
 		status := ""
-		if c < len(round.Status) {
-			status = words[round.Status[c]]
+		if c < len(round.Status) && words[round.Status[c]] != "" {
+			status = b.term(words[round.Status[c]])
 		}
 		t.rows = append(t.rows, tableRow{label: r.name(c), cells: []string{round.Totals[c].String(), status}})
 	}
@@ -132,11 +170,11 @@ func (r *Result) sheetTotals(b *sheetText, corner, head string) {
 // sheetStages writes an STV or IRV count: what each round did, then the
 // candidates' totals round by round.
 func (r *Result) sheetStages(b *sheetText) {
-	b.WriteString("\nRounds\n")
+	b.WriteString("\n" + b.w.T("Rounds") + "\n")
 	for _, round := range r.Rounds {
-		b.WriteString(wrap(fmt.Sprintf("  %3d  %s", round.Number, round.Action), 7))
+		b.WriteString(wrap(fmt.Sprintf("  %3d  %s", round.Number, r.RoundAction(b.w, round)), 7))
 	}
-	t := table{corner: "Round"}
+	t := table{corner: b.w.T("Round")}
 	for _, round := range r.Rounds {
 		t.head = append(t.head, itoa(round.Number))
 	}
@@ -147,12 +185,12 @@ func (r *Result) sheetStages(b *sheetText) {
 		}
 		t.rows = append(t.rows, row)
 	}
-	t.addRowIfAny("Non-transferable", r.Rounds, func(x Round) Decimal { return x.Exhausted })
-	t.addRowIfAny("Loss to rounding", r.Rounds, func(x Round) Decimal { return x.Loss })
-	t.addRowIfAny("Quota", r.Rounds, func(x Round) Decimal { return x.Quota })
+	t.addRowIfAny(b.w.T("Non-transferable"), r.Rounds, func(x Round) Decimal { return x.Exhausted })
+	t.addRowIfAny(b.w.T("Loss to rounding"), r.Rounds, func(x Round) Decimal { return x.Loss })
+	t.addRowIfAny(b.w.T("Quota"), r.Rounds, func(x Round) Decimal { return x.Quota })
 	b.WriteString("\n")
 	t.write(b)
-	b.WriteString("(E elected, X excluded, W withdrawn)\n")
+	b.WriteString(wrap(b.w.T("(E elected, X excluded, W withdrawn)"), 1))
 }
 
 func statusMark(status []Status, c int) string {
@@ -173,7 +211,7 @@ func statusMark(status []Status, c int) string {
 // sheetSchulze writes the full order, the options dropped against the
 // default option, and the pairwise counts the order comes from.
 func (r *Result) sheetSchulze(b *sheetText) {
-	b.WriteString("\nOrder\n")
+	b.WriteString("\n" + b.w.T("Order") + "\n")
 	var items []string
 	pos := 1
 	for _, group := range r.Order {
@@ -190,11 +228,11 @@ func (r *Result) sheetSchulze(b *sheetText) {
 		b.WriteString(wrap("  "+item, 5))
 	}
 	if len(r.Dropped) > 0 {
-		b.WriteString("Dropped (quorum or required majority over the default option not met):\n")
+		b.WriteString(wrap(b.w.T("Dropped (quorum or required majority over the default option not met):"), 4))
 		r.nameLines(b, "    ", r.Dropped, 4)
 	}
-	r.sheetMatrix(b, "Pairwise: voters preferring row to column", r.Pairwise)
-	r.sheetMatrix(b, "Strongest paths: row to column", r.Strength)
+	r.sheetMatrix(b, b.w.T("Pairwise: voters preferring row to column"), r.Pairwise)
+	r.sheetMatrix(b, b.w.T("Strongest paths: row to column"), r.Strength)
 }
 
 func (r *Result) sheetMatrix(b *sheetText, title string, m [][]int64) {
@@ -214,7 +252,7 @@ func (r *Result) sheetMatrix(b *sheetText, title string, m [][]int64) {
 		}
 		t.rows = append(t.rows, row)
 	}
-	b.WriteString("\n" + title + "\n")
+	b.WriteString("\n" + wrap(title, 2))
 	t.write(b)
 }
 
@@ -222,20 +260,20 @@ func (r *Result) sheetMatrix(b *sheetText, title string, m [][]int64) {
 func (r *Result) sheetNotes(b *sheetText) {
 	var notes []string
 	for _, round := range r.Rounds {
-		for _, n := range round.Notes {
-			notes = append(notes, fmt.Sprintf("Round %d: %s", round.Number, n))
+		for _, n := range r.RoundNotes(b.w, round) {
+			notes = append(notes, b.w.T("Round %d: %s", round.Number, n))
 		}
 	}
-	writeList(b, "Notes", notes)
+	writeList(b, b.w.T("Notes"), notes)
 	if len(r.Ties) > 0 {
-		b.WriteString("\nTies\n")
+		b.WriteString("\n" + b.w.T("Ties") + "\n")
 		for _, t := range r.Ties {
-			b.WriteString(wrap(fmt.Sprintf("  Round %d: tied to %s:", t.Round, t.Purpose), 4))
+			b.WriteString(wrap("  "+b.w.T("Round %d: tied to %s:", t.Round, b.term(t.Purpose)), 4))
 			r.nameLines(b, "      ", t.Candidates, 6)
-			b.WriteString(wrap(fmt.Sprintf("    Chosen by %s: %s", t.Rule, r.name(t.Chosen)), 6))
+			b.WriteString(wrap("  "+b.w.T("  Chosen by %s: %s", r.TieRule(b.w, t), r.name(t.Chosen)), 6))
 		}
 	}
-	writeList(b, "Outcome", r.Notes)
+	writeList(b, b.w.T("Outcome"), r.OutcomeNotes(b.w))
 }
 
 func writeList(b *sheetText, title string, items []string) {
@@ -253,7 +291,7 @@ func writeList(b *sheetText, title string, items []string) {
 // "and"), so only a line break tells two names from one.
 func (r *Result) nameLines(b *sheetText, prefix string, cands []int, indent int) {
 	if len(cands) == 0 {
-		b.WriteString(wrap(prefix+"(none)", indent))
+		b.WriteString(wrap(prefix+b.w.T("(none)"), indent))
 		return
 	}
 	for i, c := range cands {
@@ -264,28 +302,56 @@ func (r *Result) nameLines(b *sheetText, prefix string, cands []int, indent int)
 	}
 }
 
-// wrap breaks text into lines of at most sheetWidth columns at spaces,
-// indenting continuation lines, and ends it with a newline.
+// wrap breaks text into lines of at most sheetWidth columns, indenting
+// continuation lines, and ends it with a newline. Lines break at spaces,
+// and inside a word only where it holds wide (CJK) characters, at the
+// places Unicode's line breaking rules (UAX #14) allow: Japanese has no
+// spaces, and a break there never puts "、" or "。" at a line's start.
 func wrap(text string, indent int) string {
 	rest := strings.TrimLeft(text, " ")
 	var b strings.Builder
 	line := text[:len(text)-len(rest)]
+	lineW := len(line)
 	for i, word := range strings.Split(rest, " ") {
-		if i > 0 && width(line)+1+width(word) > sheetWidth {
-			b.WriteString(line + "\n")
-			line = strings.Repeat(" ", indent) + word
-			continue
+		for j, piece := range breakable(word) {
+			sep := ""
+			if i > 0 && j == 0 {
+				sep = " "
+			}
+			w := width(piece)
+			if (i > 0 || j > 0) && lineW+len(sep)+w > sheetWidth {
+				b.WriteString(line + "\n")
+				line, lineW = strings.Repeat(" ", indent)+piece, indent+w
+				continue
+			}
+			line, lineW = line+sep+piece, lineW+len(sep)+w
 		}
-		if i > 0 {
-			line += " "
-		}
-		line += word
 	}
 	b.WriteString(line + "\n")
 	return b.String()
 }
 
-func width(s string) int { return utf8.RuneCountInString(s) }
+// breakable splits a word into the pieces a line may break between: the
+// word whole unless it holds a wide character.
+func breakable(word string) []string {
+	if width(word) == len([]rune(word)) {
+		return []string{word}
+	}
+	var pieces []string
+	state := -1
+	for word != "" {
+		var seg string
+		seg, word, _, state = uniseg.FirstLineSegmentInString(word, state)
+		pieces = append(pieces, seg)
+	}
+	return pieces
+}
+
+// width is how many terminal columns s takes: two for a wide (CJK)
+// character, as the terminal draws it.
+func width(s string) int { return uniseg.StringWidth(s) }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // A table has a label column and value columns; when the columns do not fit
 // the sheet's width, they continue in further blocks below.
@@ -357,13 +423,25 @@ func writeTableLine(b *sheetText, label string, cells []string, labelW int, colW
 	b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 }
 
-// fit shortens s to n columns, marking the cut with an ellipsis.
+// fit shortens s to n columns, marking the cut with an ellipsis; a wide
+// character is never cut in half.
 func fit(s string, n int) string {
 	if width(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	var out strings.Builder
+	used, state := 0, -1
+	for s != "" {
+		var g string
+		var w int
+		g, s, w, state = uniseg.FirstGraphemeClusterInString(s, state)
+		if used+w > n-1 {
+			break
+		}
+		out.WriteString(g)
+		used += w
+	}
+	return out.String() + "…"
 }
 
 func pad(s string, n int, right bool) string {
@@ -389,6 +467,7 @@ func (r *Result) JSON() ([]byte, error) {
 		Pairwise:   r.Pairwise,
 		Strength:   r.Strength,
 		Notes:      nonNil(r.Notes),
+		Phrases:    r.NotePhrases,
 	}
 	for c := range r.Candidates {
 		v.Candidates[c] = r.name(c)
@@ -406,7 +485,8 @@ func (r *Result) JSON() ([]byte, error) {
 		v.Rounds[i] = r.roundJSON(round)
 	}
 	for i, t := range r.Ties {
-		v.Ties[i] = tieJSON{Round: t.Round, Purpose: t.Purpose, Candidates: r.nameList(t.Candidates), Chosen: r.name(t.Chosen), Rule: t.Rule}
+		v.Ties[i] = tieJSON{Round: t.Round, Purpose: t.Purpose, Candidates: r.nameList(t.Candidates), Chosen: r.name(t.Chosen), Rule: t.Rule,
+			RulePhrase: t.RulePhrase}
 	}
 	return json.MarshalIndent(v, "", "  ")
 }
@@ -425,6 +505,9 @@ type resultJSON struct {
 	Pairwise   [][]int64   `json:"pairwise,omitempty"`
 	Strength   [][]int64   `json:"strength,omitempty"`
 	Notes      []string    `json:"notes"`
+	// Phrases say Notes in any language (docs/formats.md); absent from
+	// a result counted before they were kept.
+	Phrases []Phrase `json:"note_phrases,omitempty"`
 }
 
 type roundJSON struct {
@@ -440,6 +523,9 @@ type roundJSON struct {
 	Surplus    Decimal   `json:"surplus"`
 	Iterations int       `json:"iterations,omitempty"`
 	Notes      []string  `json:"notes"`
+	// The action and notes as phrases, as Result.Phrases.
+	ActionPhrase *Phrase  `json:"action_phrase,omitempty"`
+	NotePhrases  []Phrase `json:"note_phrases,omitempty"`
 }
 
 type tieJSON struct {
@@ -448,6 +534,7 @@ type tieJSON struct {
 	Candidates []string `json:"candidates"`
 	Chosen     string   `json:"chosen"`
 	Rule       string   `json:"rule"`
+	RulePhrase *Phrase  `json:"rule_phrase,omitempty"`
 }
 
 func (r *Result) roundJSON(round Round) roundJSON {
@@ -456,6 +543,7 @@ func (r *Result) roundJSON(round Round) roundJSON {
 		Elected: r.nameList(round.Elected), Excluded: r.nameList(round.Excluded),
 		Exhausted: round.Exhausted, Loss: round.Loss, Quota: round.Quota, Surplus: round.Surplus,
 		Iterations: round.Iterations, Notes: nonNil(round.Notes),
+		ActionPhrase: round.ActionPhrase, NotePhrases: round.NotePhrases,
 	}
 	for c := range r.Candidates {
 		if c < len(round.Totals) {

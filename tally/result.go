@@ -49,6 +49,9 @@ type Round struct {
 	// Action says in words what the round did, e.g. "Surplus of Ada
 	// Lovelace transferred" or "Ken Thompson excluded".
 	Action string
+	// ActionPhrase is Action kept so any language can say it; nil in a
+	// result counted before phrases were kept.
+	ActionPhrase *Phrase `json:",omitempty"`
 	// Totals holds each candidate's votes at the end of the round, indexed
 	// like Result.Candidates.
 	Totals []Decimal
@@ -69,6 +72,9 @@ type Round struct {
 	// Notes explain the round: why each candidate was elected or excluded,
 	// which tie-break fired.
 	Notes []string
+	// NotePhrases are Notes kept so any language can say them, one for
+	// each note; none in a result counted before phrases were kept.
+	NotePhrases []Phrase `json:",omitempty"`
 }
 
 // Tie records a tie a count had to break.
@@ -83,6 +89,10 @@ type Tie struct {
 	// "file order", or for an IRV tie that earlier rounds narrowed but did
 	// not settle, "round 3, then lot".
 	Rule string
+	// RulePhrase is Rule kept so any language can say it (nil in a
+	// result counted before phrases were kept). Purpose is one word of
+	// the count's vocabulary, said as it is.
+	RulePhrase *Phrase `json:",omitempty"`
 }
 
 // Result is the outcome of a count with everything needed to explain it.
@@ -113,6 +123,9 @@ type Result struct {
 	Passed bool
 	// Notes explain the outcome as a whole (quorum, majority).
 	Notes []string
+	// NotePhrases are Notes kept so any language can say them, one for
+	// each note; none in a result counted before phrases were kept.
+	NotePhrases []Phrase `json:",omitempty"`
 }
 
 func (r *Result) name(c int) string { return r.Candidates[c].Name }
@@ -134,11 +147,11 @@ func (res *Result) fillRemaining(status []Status, votes []int64) {
 			status[c], r.Status[c] = Elected, Elected
 			res.Elected = append(res.Elected, c)
 			r.Elected = append(r.Elected, c)
-			r.Notes = append(r.Notes, res.name(c)+" elected: the continuing candidates fill the remaining seats")
+			r.note(res, say("%s elected: the continuing candidates fill the remaining seats", names(c)))
 		} else {
 			status[c], r.Status[c] = Excluded, Excluded
 			r.Excluded = append(r.Excluded, c)
-			r.Notes = append(r.Notes, res.name(c)+" not elected: all seats are filled")
+			r.note(res, say("%s not elected: all seats are filled", names(c)))
 		}
 	}
 }

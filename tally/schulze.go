@@ -1,10 +1,8 @@
 package tally
 
 import (
-	"fmt"
 	"math/bits"
 	"slices"
-	"strings"
 )
 
 // Schulze counting follows the Debian constitution, appendix A.6, which
@@ -47,7 +45,7 @@ func countSchulze(e *Election, opts Options) (*Result, error) {
 	var live []int
 	for c := range n {
 		if withdrawn[c] {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s has withdrawn and takes no part", res.name(c)))
+			res.note(say("%s has withdrawn and takes no part", names(c)))
 			continue
 		}
 		if c != def && res.dropAgainstDefault(c, def, opts) {
@@ -155,21 +153,21 @@ func (res *Result) dropAgainstDefault(c, def int, opts Options) bool {
 		return false
 	}
 	pro, con := res.Pairwise[c][def], res.Pairwise[def][c]
-	var why string
+	var why Phrase
 	switch m := opts.Majority; {
 	// A.6(2): at least R voters must rank the option above the default.
 	case pro < opts.OptionQuorum:
-		why = fmt.Sprintf("fails the quorum: %d voters rank it above %s, %d needed", pro, res.name(def), opts.OptionQuorum)
+		why = say("%s fails the quorum: %d voters rank it above %s, %d needed and is dropped", names(c), count(pro), names(def), count(opts.OptionQuorum))
 	// A.6(3)(2): V(A,D) > V(D,A), and V(A,D)·M ≥ N·V(D,A) for a ratio N:M.
 	case pro <= con:
-		why = fmt.Sprintf("fails the majority requirement against %s (%d:%d)", res.name(def), pro, con)
+		why = say("%s fails the majority requirement against %s (%d:%d) and is dropped", names(c), names(def), count(pro), count(con))
 	case m != (Ratio{}) && mulLess(pro, m.Den, con, m.Num):
-		why = fmt.Sprintf("fails the required %s majority against %s (%d:%d)", m, res.name(def), pro, con)
+		why = say("%s fails the required %s majority against %s (%d:%d) and is dropped", names(c), text(m.String()), names(def), count(pro), count(con))
 	default:
 		return false
 	}
 	res.Dropped = append(res.Dropped, c)
-	res.Notes = append(res.Notes, res.name(c)+" "+why+" and is dropped")
+	res.note(why)
 	return true
 }
 
@@ -242,22 +240,18 @@ func schulzeOrder(p []strength, n int, set []int) [][]int {
 func (res *Result) noteTies(p []strength, n int) {
 	for _, group := range res.Order {
 		if len(group) > 4 {
-			names := make([]string, len(group))
-			for i, c := range group {
-				names[i] = res.name(c)
-			}
-			res.Notes = append(res.Notes, strings.Join(names, ", ")+" are ranked equal")
+			res.note(say("%s are ranked equal", namesJoined(JoinComma, group)))
 			continue
 		}
 		for i, a := range group {
 			for _, b := range group[i+1:] {
 				va, vb := res.Pairwise[a][b], res.Pairwise[b][a]
 				if va == vb {
-					res.Notes = append(res.Notes, fmt.Sprintf("%s and %s are tied %d:%d head to head", res.name(a), res.name(b), va, vb))
+					res.note(say("%s and %s are tied %d:%d head to head", names(a), names(b), count(va), count(vb)))
 					continue
 				}
 				ab := p[a*n+b]
-				res.Notes = append(res.Notes, fmt.Sprintf("%s and %s are ranked equal: the strongest paths between them are equally strong (%d:%d)", res.name(a), res.name(b), ab.win, ab.opp))
+				res.note(say("%s and %s are ranked equal: the strongest paths between them are equally strong (%d:%d)", names(a), names(b), count(ab.win), count(ab.opp)))
 			}
 		}
 	}
@@ -284,9 +278,10 @@ func (res *Result) elect(e *Election, opts Options, def int) {
 		for len(tied) > 0 && len(res.Elected) < opts.Seats {
 			c := tied[0]
 			if len(tied) > opts.Seats-len(res.Elected) || (def >= 0 && len(tied) > 1 && slices.Contains(tied, def)) {
-				var note string
-				c, note = res.breakTie(0, "elect", tied, nil, false, l, "")
-				res.Notes = append(res.Notes, strings.ToUpper(note[:1])+note[1:])
+				var note Phrase
+				c, note = res.breakTie(0, purposeElect, tied, nil, false, l)
+				note.Capital = true
+				res.note(note)
 			}
 			if c == def {
 				res.noteDefaultWon(def)
@@ -297,14 +292,14 @@ func (res *Result) elect(e *Election, opts Options, def int) {
 		}
 	}
 	if len(res.Elected) < opts.Seats {
-		res.Notes = append(res.Notes, fmt.Sprintf("only %d options can be elected for %d seats", len(res.Elected), opts.Seats))
+		res.note(say("only %d options can be elected for %d seats", count(int64(len(res.Elected))), count(int64(opts.Seats))))
 	}
 }
 
 func (res *Result) noteDefaultWon(def int) {
 	if len(res.Elected) == 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("None of the above won: the default option %s comes first, so no option is elected", res.name(def)))
+		res.note(say("None of the above won: the default option %s comes first, so no option is elected", names(def)))
 		return
 	}
-	res.Notes = append(res.Notes, fmt.Sprintf("The default option %s comes next, so no more options are elected", res.name(def)))
+	res.note(say("The default option %s comes next, so no more options are elected", names(def)))
 }

@@ -89,7 +89,7 @@ func (s *scottishCount) start() error {
 	}
 	s.quota = (valid/int64(s.opts.Seats+1) + 1) * s.one
 	s.res = &Result{Method: Scottish, Seats: s.opts.Seats, Candidates: s.e.Candidates, Ballots: valid}
-	s.record("First preferences", nil)
+	s.record(say("First preferences"), nil)
 	s.electWithQuota()
 	return nil
 }
@@ -111,7 +111,7 @@ func (s *scottishCount) electWithQuota() {
 		s.res.Elected = append(s.res.Elected, c)
 		r.Elected = append(r.Elected, c)
 		r.Status[c] = Elected
-		r.Notes = append(r.Notes, s.e.Candidates[c].Name+" reached the quota with "+s.dec(s.votes[c]).String()+" votes: elected")
+		r.note(s.res, say("%s reached the quota with %s votes: elected", names(c), decimal(s.dec(s.votes[c]))))
 	}
 }
 
@@ -133,10 +133,10 @@ func (s *scottishCount) transferSurplus() {
 			high = c
 		}
 	}
-	var notes []string
+	var notes []Phrase
 	if tied := s.tiedWith(s.pending, s.votes[high]); len(tied) > 1 {
-		var note string
-		high, note = s.res.breakTie(stage, "transfer surplus first", tied, s.res.Rounds, false, s.lot, "stage")
+		var note Phrase
+		high, note = s.res.breakTie(stage, purposeTransfer, tied, s.res.Rounds, false, s.lot)
 		notes = append(notes, note)
 	}
 	s.pending = slices.DeleteFunc(s.pending, func(c int) bool { return c == high })
@@ -149,8 +149,8 @@ func (s *scottishCount) transferSurplus() {
 	})
 	s.votes[high] = s.quota
 	s.loss += surplus - moved
-	notes = append(notes, "surplus of "+s.e.Candidates[high].Name+" ("+s.dec(surplus).String()+") transferred")
-	s.record("Surplus of "+s.e.Candidates[high].Name+" transferred", notes)
+	notes = append(notes, say("surplus of %s (%s) transferred", names(high), decimal(s.dec(surplus))))
+	s.record(say("Surplus of %s transferred", names(high)), notes)
 	s.res.Rounds[len(s.res.Rounds)-1].Surplus = s.dec(surplus)
 	s.electWithQuota()
 }
@@ -173,17 +173,17 @@ func (s *scottishCount) exclude() {
 			low = c
 		}
 	}
-	var notes []string
+	var notes []Phrase
 	if tied := s.tiedWith(hopeful, s.votes[low]); len(tied) > 1 {
-		var note string
-		low, note = s.res.breakTie(stage, "exclude", tied, s.res.Rounds, true, s.lot, "stage")
+		var note Phrase
+		low, note = s.res.breakTie(stage, purposeExclude, tied, s.res.Rounds, true, s.lot)
 		notes = append(notes, note)
 	}
-	notes = append(notes, s.e.Candidates[low].Name+" has the fewest votes ("+s.dec(s.votes[low]).String()+"): excluded")
+	notes = append(notes, say("%s has the fewest votes (%s): excluded", names(low), decimal(s.dec(s.votes[low]))))
 	s.status[low] = Excluded
 	s.move(low, func(value int64) int64 { return value })
 	s.votes[low] = 0
-	s.record(s.e.Candidates[low].Name+" excluded", notes)
+	s.record(say("%s excluded", names(low)), notes)
 	s.res.Rounds[len(s.res.Rounds)-1].Excluded = []int{low}
 	s.electWithQuota()
 }
@@ -215,21 +215,24 @@ func (s *scottishCount) move(c int, newValue func(int64) int64) int64 {
 }
 
 // record closes a stage with a snapshot of every total.
-func (s *scottishCount) record(action string, notes []string) {
+func (s *scottishCount) record(action Phrase, notes []Phrase) {
 	totals := make([]Decimal, len(s.votes))
 	for c, v := range s.votes {
 		totals[c] = s.dec(v)
 	}
 	s.res.Rounds = append(s.res.Rounds, Round{
 		Number:    len(s.res.Rounds) + 1,
-		Action:    action,
 		Totals:    totals,
 		Status:    slices.Clone(s.status),
 		Exhausted: s.dec(s.exhaust),
 		Loss:      s.dec(s.loss),
 		Quota:     s.dec(s.quota),
-		Notes:     notes,
 	})
+	r := &s.res.Rounds[len(s.res.Rounds)-1]
+	r.act(s.res, action)
+	for _, n := range notes {
+		r.note(s.res, n)
+	}
 }
 
 func (s *scottishCount) tiedWith(cands []int, vote int64) []int {

@@ -26,8 +26,8 @@ type TieBreak struct {
 // lot orders candidates for breaking ties; the first tied candidate in the
 // order is chosen.
 type lot struct {
-	rank []int // rank[c] is c's position in the order
-	rule string
+	rank []int  // rank[c] is c's position in the order
+	rule string // the lot's name, a word of the count's vocabulary
 }
 
 func newLot(e *Election, t TieBreak) lot {
@@ -36,9 +36,9 @@ func newLot(e *Election, t TieBreak) lot {
 	for i := range order {
 		order[i] = i
 	}
-	rule := "lot"
+	rule := key("lot")
 	if t.FileOrder {
-		rule = "file order"
+		rule = key("file order")
 		if e.TieOrder != nil {
 			order = slices.Clone(e.TieOrder)
 		}
@@ -141,29 +141,38 @@ func narrowBack(rounds []Round, tied []int) ([]int, []narrowing) {
 	return left, steps
 }
 
-// breakTie chooses one of several tied candidates for purpose ("exclude",
-// "elect", ...): by Scottish STV's look-back (lookBack) over rounds when
-// rounds is not nil, then by the lot. IRV narrows instead
-// (breakTieNarrowing). It records the tie in res and returns the choice with a note
-// for the round.
-func (res *Result) breakTie(roundNo int, purpose string, tied []int, rounds []Round, lowest bool, l lot, stageWord string) (int, string) {
+// What a tie's choice decides (Tie.Purpose), words of the count's
+// vocabulary.
+var (
+	purposeExclude  = key("exclude")
+	purposeElect    = key("elect")
+	purposeTransfer = key("transfer surplus first")
+)
+
+// breakTie chooses one of several tied candidates for purpose
+// (purposeExclude, ...): by Scottish STV's look-back to earlier stages
+// (lookBack) over rounds when rounds is not nil, then by the lot. IRV
+// narrows instead (breakTieNarrowing). It records the tie in res and
+// returns the choice with a note for the round.
+func (res *Result) breakTie(roundNo int, purpose string, tied []int, rounds []Round, lowest bool, l lot) (int, Phrase) {
 	tied = slices.Clone(tied)
 	slices.Sort(tied)
-	chosen, rule := -1, ""
+	chosen, rule := -1, Phrase{}
 	if rounds != nil {
 		if c, at, ok := lookBack(rounds, tied, lowest); ok {
-			chosen, rule = c, stageWord+" "+itoa(at)
+			chosen, rule = c, say("stage %d", count(int64(at)))
 		}
 	}
 	if chosen < 0 {
-		chosen, rule = l.pick(tied), l.rule
+		chosen, rule = l.pick(tied), say(l.rule)
 	}
-	res.Ties = append(res.Ties, Tie{Round: roundNo, Purpose: purpose, Candidates: tied, Chosen: chosen, Rule: rule})
-	names := make([]string, len(tied))
-	for i, c := range tied {
-		names[i] = res.name(c)
-	}
-	return chosen, "tie between " + strings.Join(names, ", ") + " to " + purpose + ": " + res.name(chosen) + " chosen by " + rule
+	res.addTie(Tie{Round: roundNo, Purpose: purpose, Candidates: tied, Chosen: chosen}, rule)
+	return chosen, say("tie between %s to %s: %s chosen by %s", namesJoined(JoinComma, tied), word(purpose), names(chosen), clause(rule))
+}
+
+func (res *Result) addTie(t Tie, rule Phrase) {
+	t.Rule, t.RulePhrase = res.english(rule), &rule
+	res.Ties = append(res.Ties, t)
 }
 
 // breakTieNarrowing chooses which of several candidates tied for last
@@ -172,27 +181,28 @@ func (res *Result) breakTie(roundNo int, purpose string, tied []int, rounds []Ro
 // round. It records the tie in res and returns the choice with a note that
 // names each round that narrowed the tie, e.g. "Round 3: B and C had the
 // fewest (23); round 1: C had the fewest (22): excluded".
-func (res *Result) breakTieNarrowing(roundNo int, tied []int, rounds []Round, l lot) (int, string) {
+func (res *Result) breakTieNarrowing(roundNo int, tied []int, rounds []Round, l lot) (int, Phrase) {
 	tied = slices.Clone(tied)
 	slices.Sort(tied)
 	left, steps := narrowBack(rounds, tied)
-	parts := make([]string, len(steps))
+	parts := make([]Phrase, len(steps))
 	for i, s := range steps {
-		parts[i] = "round " + itoa(s.round) + ": " + irvNames(res, s.fewest) + " had the fewest (" + s.votes.String() + ")"
+		parts[i] = say("round %d: %s had the fewest (%s)", count(int64(s.round)), names(s.fewest...), decimal(s.votes))
 	}
-	chosen, rule := left[0], ""
+	chosen, rule := left[0], Phrase{}
 	if len(left) == 1 {
-		rule = "round " + itoa(steps[len(steps)-1].round)
+		rule = say("round %d", count(int64(steps[len(steps)-1].round)))
 	} else {
-		chosen, rule = l.pick(left), l.rule
-		tiedAt := "tied at every earlier round"
+		chosen, rule = l.pick(left), say(l.rule)
+		tiedAt := say("tied at every earlier round: %s chosen by %s", names(chosen), word(l.rule))
 		if len(steps) > 0 {
-			tiedAt = "no round separates " + irvNames(res, left)
-			rule = "round " + itoa(steps[len(steps)-1].round) + ", then " + l.rule
+			tiedAt = say("no round separates %s: %s chosen by %s", names(left...), names(chosen), word(l.rule))
+			rule = say("round %d, then %s", count(int64(steps[len(steps)-1].round)), word(l.rule))
 		}
-		parts = append(parts, tiedAt+": "+res.name(chosen)+" chosen by "+l.rule)
+		parts = append(parts, tiedAt)
 	}
-	res.Ties = append(res.Ties, Tie{Round: roundNo, Purpose: "exclude", Candidates: tied, Chosen: chosen, Rule: rule})
-	note := strings.Join(parts, "; ") + ": excluded"
-	return chosen, strings.ToUpper(note[:1]) + note[1:]
+	res.addTie(Tie{Round: roundNo, Purpose: purposeExclude, Candidates: tied, Chosen: chosen}, rule)
+	note := say("%s: excluded", clauses(JoinClauses, parts))
+	note.Capital = true
+	return chosen, note
 }

@@ -3,7 +3,6 @@ package tally
 import (
 	"fmt"
 	"math/bits"
-	"strings"
 )
 
 // The answers of a yes/no question, in the order its candidates list them.
@@ -55,23 +54,21 @@ func countYesNo(e *Election, opts Options) (*Result, error) {
 	ratioMet := !productLess(yes, ratio.Den, ratio.Num, yes+no)
 	res.Passed = quorate && ratioMet && yes > no
 
-	res.Notes = append(res.Notes, yesNoSummary(e, votes, ratio))
-	if opts.Quorum > 0 {
-		verb := "meets"
-		if !quorate {
-			verb = "does not meet"
-		}
-		res.Notes = append(res.Notes, fmt.Sprintf("Turnout of %d ballots %s the quorum of %d.", total, verb, opts.Quorum))
+	res.note(yesNoSummary(e, votes, ratio))
+	switch {
+	case opts.Quorum > 0 && quorate:
+		res.note(say("Turnout of %d ballots meets the quorum of %d.", count(total), count(opts.Quorum)))
+	case opts.Quorum > 0:
+		res.note(say("Turnout of %d ballots does not meet the quorum of %d.", count(total), count(opts.Quorum)))
 	}
-	outcome := e.Candidates[answerNo]
 	if res.Passed {
-		outcome = e.Candidates[answerYes]
-		res.Notes = append(res.Notes, "The question passed.")
+		res.note(say("The question passed."))
 	} else {
-		res.Notes = append(res.Notes, "The question did not pass.")
+		res.note(say("The question did not pass."))
 	}
 
-	round := Round{Number: 1, Action: "Answers counted", Totals: make([]Decimal, n), Status: make([]Status, n)}
+	round := Round{Number: 1, Totals: make([]Decimal, n), Status: make([]Status, n)}
+	round.act(res, say("Answers counted"))
 	for c := range n {
 		round.Totals[c] = Whole(votes[c])
 	}
@@ -81,7 +78,7 @@ func countYesNo(e *Election, opts Options) (*Result, error) {
 	}
 	round.Status[winner], round.Status[loser] = Elected, Excluded
 	round.Elected, round.Excluded = []int{winner}, []int{loser}
-	round.Notes = []string{outcome.Name + " carries"}
+	round.note(res, say("%s carries", names(winner)))
 	res.Elected = []int{winner}
 	res.Rounds = []Round{round}
 	return res, nil
@@ -90,26 +87,25 @@ func countYesNo(e *Election, opts Options) (*Result, error) {
 // yesNoSummary states the figures in words, e.g. "Yes 212, No 97,
 // Abstain 14: 68.6% of 309 answering said Yes; passing needs more than
 // half."
-func yesNoSummary(e *Election, votes [3]int64, ratio Ratio) string {
-	var b strings.Builder
-	abstainName := "Abstain"
+func yesNoSummary(e *Election, votes [3]int64, ratio Ratio) Phrase {
+	abstain := word(key("Abstain"))
 	if len(e.Candidates) == 3 {
-		abstainName = e.Candidates[answerAbstain].Name
+		abstain = names(answerAbstain)
 	}
-	yesName := e.Candidates[answerYes].Name
-	fmt.Fprintf(&b, "%s %d, %s %d, %s %d: ", yesName, votes[answerYes], e.Candidates[answerNo].Name, votes[answerNo], abstainName, votes[answerAbstain])
+	var said, needs Phrase
 	answering := votes[answerYes] + votes[answerNo]
 	if answering == 0 {
-		b.WriteString("nobody answered " + yesName + " or " + e.Candidates[answerNo].Name)
+		said = say("nobody answered %s or %s", names(answerYes), names(answerNo))
 	} else {
-		fmt.Fprintf(&b, "%s of %d answering said %s", percent(votes[answerYes], answering), answering, yesName)
+		said = say("%s of %d answering said %s", text(percent(votes[answerYes], answering)), count(answering), names(answerYes))
 	}
 	if ratio == (Ratio{1, 2}) {
-		b.WriteString("; passing needs more than half.")
+		needs = say("passing needs more than half.")
 	} else {
-		fmt.Fprintf(&b, "; passing needs at least %d/%d (%s) and more %s than %s.", ratio.Num, ratio.Den, percent(ratio.Num, ratio.Den), yesName, e.Candidates[answerNo].Name)
+		needs = say("passing needs at least %d/%d (%s) and more %s than %s.", count(ratio.Num), count(ratio.Den), text(percent(ratio.Num, ratio.Den)), names(answerYes), names(answerNo))
 	}
-	return b.String()
+	return say("%s %d, %s %d, %s %d: %s; %s", names(answerYes), count(votes[answerYes]), names(answerNo), count(votes[answerNo]),
+		abstain, count(votes[answerAbstain]), clause(said), clause(needs))
 }
 
 // percent formats part/whole as a percentage to one decimal place, rounded

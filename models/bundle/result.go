@@ -56,7 +56,10 @@ type tieRecord struct {
 	Rule       string `json:"rule"`
 }
 
-// newResultRecord is r as a v3 bundle writes it. Lists tally leaves nil
+// newResultRecord is r as a v3 bundle writes it: its English only, as
+// bundles always held (tally's phrases for other languages are not part
+// of the signed record, so a result read from a bundle is said in
+// English). Lists tally leaves nil
 // stay null, so that a record reads back to the same result.
 func newResultRecord(r *tally.Result) *resultRecord {
 	v := &resultRecord{
@@ -73,13 +76,14 @@ func newResultRecord(r *tally.Result) *resultRecord {
 	if r.Rounds != nil {
 		v.Rounds = make([]roundRecord, len(r.Rounds))
 		for i, x := range r.Rounds {
-			v.Rounds[i] = roundRecord(x)
+			v.Rounds[i] = roundRecord{x.Number, x.Action, x.Totals, x.Status, x.Elected, x.Excluded,
+				x.Exhausted, x.Loss, x.Quota, x.Surplus, x.Iterations, x.Notes}
 		}
 	}
 	if r.Ties != nil {
 		v.Ties = make([]tieRecord, len(r.Ties))
 		for i, t := range r.Ties {
-			v.Ties[i] = tieRecord(t)
+			v.Ties[i] = tieRecord{t.Round, t.Purpose, t.Candidates, t.Chosen, t.Rule}
 		}
 	}
 	return v
@@ -101,13 +105,15 @@ func (v *resultRecord) result() *tally.Result {
 	if v.Rounds != nil {
 		r.Rounds = make([]tally.Round, len(v.Rounds))
 		for i, x := range v.Rounds {
-			r.Rounds[i] = tally.Round(x)
+			r.Rounds[i] = tally.Round{Number: x.Number, Action: x.Action, Totals: x.Totals, Status: x.Status,
+				Elected: x.Elected, Excluded: x.Excluded, Exhausted: x.Exhausted, Loss: x.Loss, Quota: x.Quota,
+				Surplus: x.Surplus, Iterations: x.Iterations, Notes: x.Notes}
 		}
 	}
 	if v.Ties != nil {
 		r.Ties = make([]tally.Tie, len(v.Ties))
 		for i, t := range v.Ties {
-			r.Ties[i] = tally.Tie(t)
+			r.Ties[i] = tally.Tie{Round: t.Round, Purpose: t.Purpose, Candidates: t.Candidates, Chosen: t.Chosen, Rule: t.Rule}
 		}
 	}
 	return r

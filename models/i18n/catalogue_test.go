@@ -16,14 +16,22 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// sources are the packages whose text members read.
-var sources = []string{"../../booth", "..", "../../ssh"}
+// sources are the packages whose text members read. tally's record and
+// result sheet are read in the member's language too (Printer is its
+// Words).
+var sources = []string{"../../booth", "..", "../../ssh", "../../tally"}
+
+// tallyKeys are tally's own functions that mark a key, with the index of
+// the key among their arguments: a phrase of the count's record (say,
+// sayN's "other"), a word of its vocabulary (key).
+var tallyKeys = map[string]int{"say": 0, "sayN": 1, "key": 0}
 
 // usedKeys finds every message key in the sources: the literal format of
 // each call to a Printer's T, the context and format of each C, the
 // "other" of each N (with its "one"), each
 // Key, and each key's help (its key label too where that is words, as in
-// "type cast, enter"; translateKeys translates the same).
+// "type cast, enter"; translateKeys translates the same), and in tally
+// the calls of tallyKeys.
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	keys := map[string]string{} // key → where it is used first
@@ -46,10 +54,6 @@ func usedKeys(t *testing.T) map[string]string {
 				if !ok {
 					return true
 				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
-				}
 				add := func(i int) {
 					if i >= len(call.Args) {
 						return
@@ -65,6 +69,16 @@ func usedKeys(t *testing.T) map[string]string {
 					if _, seen := keys[s]; !seen {
 						keys[s] = fset.Position(lit.Pos()).String()
 					}
+				}
+				if id, ok := call.Fun.(*ast.Ident); ok && dir == "../../tally" {
+					if i, ok := tallyKeys[id.Name]; ok {
+						add(i)
+					}
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
 				}
 				// C's key is its context and format, joined by "|".
 				addCtx := func() {

@@ -13,8 +13,12 @@ import (
 )
 
 // fill sets every field reachable from v to a non-zero value, so a field
-// the stored shape forgets shows up as a difference.
-func fill(v reflect.Value, n *int) {
+// the stored shape forgets shows up as a difference. A type that holds
+// itself (a tally.Phrase's clauses are phrases) is filled once on each
+// path, its inner copy left empty, so that filling ends.
+func fill(v reflect.Value, n *int) { fillOnce(v, n, map[reflect.Type]bool{}) }
+
+func fillOnce(v reflect.Value, n *int, filling map[reflect.Type]bool) {
 	*n++
 	switch v.Kind() {
 	case reflect.String:
@@ -27,14 +31,22 @@ func fill(v reflect.Value, n *int) {
 	case reflect.Bool:
 		v.SetBool(true)
 	case reflect.Slice:
+		if filling[v.Type().Elem()] {
+			return
+		}
 		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
 		for i := range 2 {
-			fill(v.Index(i), n)
+			fillOnce(v.Index(i), n, filling)
 		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fillOnce(v.Elem(), n, filling)
 	case reflect.Struct:
+		filling[v.Type()] = true
+		defer delete(filling, v.Type())
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				fill(v.Field(i), n)
+				fillOnce(v.Field(i), n, filling)
 			}
 		}
 	default:
