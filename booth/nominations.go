@@ -183,13 +183,13 @@ func (m *model) onNomDone(msg nomDoneMsg) tea.Cmd {
 	return m.loadNominations()
 }
 
-// refusalText is an error as the member reads it. The error's own words
-// come from models and stay English.
+// refusalText is an error as the member reads it, the rule's words in the
+// member's language.
 func refusalText(p i18n.Printer, err error) string {
 	if errors.Is(err, models.ErrRefused) || errors.Is(err, models.ErrExists) || errors.Is(err, models.ErrNotFound) {
-		return p.T("Not done: %s.", safetext.Sanitize(err.Error()))
+		return p.T("Not done: %s.", safetext.Sanitize(p.Err(err)))
 	}
-	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(err.Error()))
+	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(p.Err(err)))
 }
 
 // homeNotices are home's lines about the member's membership and

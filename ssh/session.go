@@ -60,9 +60,7 @@ func (s *Server) handle(sess cssh.Session) {
 	start := time.Now()
 	id, err := s.identify(sess.Context(), sess)
 	if err != nil {
-		// errNoMember is a catalogue key; a failed look-up is the
-		// store's words.
-		fail(sess, p.T(err.Error()))
+		fail(sess, p.Err(err))
 		return
 	}
 	release, ok := s.members.acquire(id.name())

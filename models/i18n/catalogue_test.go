@@ -21,8 +21,8 @@ var sources = []string{"../../booth", "..", "../../ssh"}
 
 // usedKeys finds every message key in the sources: the literal format of
 // each call to a Printer's T, the context and format of each C, the
-// "other" of each N (with its "one"), each
-// Key, and each key's help (its key label too where that is words, as in
+// "other" of each N (with its "one"), the format of each i18n.Errorf and
+// i18n.Textf, each Key, and each key's help (its key label too where that is words, as in
 // "type cast, enter"; translateKeys translates the same).
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
@@ -81,6 +81,11 @@ func usedKeys(t *testing.T) map[string]string {
 					}
 				}
 				switch sel.Sel.Name {
+				case "Errorf", "Textf":
+					// i18n.Errorf and i18n.Textf, not fmt.Errorf.
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "i18n" {
+						add(0)
+					}
 				case "T", "Key":
 					add(0)
 				case "C":
