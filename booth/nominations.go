@@ -386,8 +386,8 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		o := shown[p.cursor]
-		if o.Reason != "" {
-			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(o.Reason))
+		if o.Refusal != nil {
+			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(m.p.Err(o.Refusal)))
 			return nil
 		}
 		e, id := m.nom.open[m.nom.cursor].e, m.s.Member.ID
@@ -481,9 +481,9 @@ func (m *model) nominateView() (string, string, keyMap) {
 	for i, o := range shown {
 		mark := "  "
 		item := hang(lines(wrap(safetext.Sanitize(o.Member.Name)+" ("+o.Member.ID+")", m.w-2)), "", "  ")
-		if o.Reason != "" {
+		if o.Refusal != nil {
 			// Why not, whole: the member reads it before choosing.
-			for _, l := range lines(wrap("— "+safetext.Sanitize(o.Reason), m.w-4)) {
+			for _, l := range lines(wrap("— "+safetext.Sanitize(m.p.Err(o.Refusal)), m.w-4)) {
 				item = append(item, "  "+m.st.dim.Render(l))
 			}
 		}

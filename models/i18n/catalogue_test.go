@@ -17,7 +17,7 @@ import (
 )
 
 // sources are the packages whose text members read.
-var sources = []string{"../../booth", "..", "../../ssh"}
+var sources = []string{"../../booth", "..", "../../ssh", "../safetext"}
 
 // usedKeys finds every message key in the sources: the literal format of
 // each call to a Printer's T, the context and format of each C, the
