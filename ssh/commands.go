@@ -115,8 +115,7 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 	}
 	// The member's preference, else their client's locale; a preference
 	// that cannot be read leaves the locale to decide.
-	prefs, _ := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
-	p := i18n.For(sessionLang(sess.Environ(), prefs))
+	p := s.memberPrinter(sess, id)
 	argv := sess.Command()
 	if len(argv) == 0 {
 		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("cannot read the command %q; see 'ssh HOST help'", safetext.Sanitize(sess.RawCommand())))
