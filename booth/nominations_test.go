@@ -148,7 +148,7 @@ func TestGoldenNominationSizes(t *testing.T) {
 	}{
 		{"Home", func(*harness) {}},
 		{"Nominations", func(h *harness) { h.keys("n"); h.waitFor("press a to accept") }},
-		{"Nominate", func(h *harness) { h.keys("n", "m"); h.waitFor("— cy は会員になって 10 日です") }},
+		{"Nominate", func(h *harness) { h.keys("n", "m"); h.waitFor("— cy has been") }},
 		{"Accept", func(h *harness) {
 			h.keys("n", "a")
 			h.waitFor("Accept your nomination")
