@@ -84,6 +84,9 @@ func usedKeys(t *testing.T) map[string]string {
 				case "Errorf", "Textf":
 					// i18n.Errorf and i18n.Textf, not fmt.Errorf.
 					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "i18n" {
+						if lit, ok := call.Args[0].(*ast.BasicLit); !ok || lit.Kind != token.STRING {
+							t.Errorf("%s: i18n.%s needs a literal format: it is the message's key", fset.Position(call.Pos()), sel.Sel.Name)
+						}
 						add(0)
 					}
 				case "T", "Key":
@@ -228,4 +231,23 @@ func isSubset(sub, of []string) bool {
 		}
 	}
 	return true
+}
+
+// TestScanFindsMessagesInErrors checks that the scan takes the format of
+// i18n.Errorf and i18n.Textf as keys, and not fmt.Errorf's.
+func TestScanFindsMessagesInErrors(t *testing.T) {
+	used := usedKeys(t)
+	for _, k := range []string{
+		"you cannot nominate yourself in %s: another member must nominate you", // i18n.Errorf in models
+		"voting opens %s",      // i18n.Textf in models
+		"the escape character", // i18n.Textf in models/safetext
+	} {
+		if _, ok := used[k]; !ok {
+			t.Errorf("the scan misses %q", k)
+		}
+	}
+	// fmt.Errorf in models: officers' words, not a message.
+	if w, ok := used["election %s: opening needs the definition's fingerprint"]; ok {
+		t.Errorf("the scan took fmt.Errorf's format as a key (%s)", w)
+	}
 }
