@@ -94,8 +94,12 @@ func (p Printer) Err(err error) string {
 		if in == nil {
 			continue
 		}
-		if en := in.Error(); en != "" && strings.Contains(s, en) {
-			s = strings.Replace(s, en, p.Err(in), 1)
+		// A wrapper adds its words before what it wraps (fmt.Errorf's
+		// "doing x: %w"): the last place the English stands is the quote.
+		if en := in.Error(); en != "" {
+			if i := strings.LastIndex(s, en); i >= 0 {
+				s = s[:i] + p.Err(in) + s[i+len(en):]
+			}
 		}
 	}
 	return s

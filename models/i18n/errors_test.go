@@ -116,3 +116,12 @@ func TestWrapVerbs(t *testing.T) {
 		}
 	}
 }
+
+// TestErrTranslatesTheQuote checks that a plain wrapper whose own words
+// hold the wrapped English too has the quote translated, not its words.
+func TestErrTranslatesTheQuote(t *testing.T) {
+	err := fmt.Errorf("not found in the cache, then: %w", Errorf("not found"))
+	if got, want := For("ja").Err(err), "not found in the cache, then: 見つかりません"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
