@@ -139,17 +139,28 @@ func (m *model) homeView() (string, string, keyMap) {
 	return head, strings.Join(window(out, cursorLine, cursorSpan, m.rows(head)), "\n"), keys
 }
 
-// voteNotices are the notices above the list (models.NoticeOf): one line
-// for each open election the member has not voted in, gone once they
-// voted. They are the booth's side of the mailed notices.
+// voteNotices are the notices above the list (models.NoticeOf), the
+// booth's side of the mailed notices, gone once the member voted: the
+// notice itself for one open election the member has not voted in, and
+// for several one line counting them, since the list below names each
+// (one line apiece would push the list off a small screen).
 func (m *model) voteNotices(now time.Time) []string {
-	var out []string
+	var notices []models.MemberNotice
 	for _, e := range m.home.list {
 		if n, ok := models.NoticeOf(e.Election, e.OnRoll, e.Voted, now); ok {
-			out = append(out, hang(lines(wrap(m.st.warn.Render(safetext.Sanitize(n.Line(m.p))), m.w-2)), m.st.warn.Render("! "), "  ")...)
+			notices = append(notices, n)
 		}
 	}
-	return out
+	var line string
+	switch len(notices) {
+	case 0:
+		return nil
+	case 1:
+		line = safetext.Sanitize(notices[0].Line(m.p))
+	default:
+		line = m.p.N(len(notices), "You have not voted yet in 1 open election.", "You have not voted yet in %d open elections.", len(notices))
+	}
+	return hang(lines(wrap(m.st.warn.Render(line), m.w-2)), m.st.warn.Render("! "), "  ")
 }
 
 // homeLines lays out one election on home: the title with its time on

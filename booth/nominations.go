@@ -218,7 +218,8 @@ func (m *model) homeNotices() (string, []key.Binding) {
 		}
 	}
 	if len(n.open) > 0 {
-		out = append(out, m.p.T("Nominations are open in %d election(s): press n to nominate or see them", len(n.open)))
+		out = append(out, m.p.N(len(n.open), "Nominations are open in 1 election: press n to nominate or see them",
+			"Nominations are open in %d elections: press n to nominate or see them", len(n.open)))
 		keys = append(keys, kNominations)
 	}
 	if n.note != "" && m.scr == scrHome {

@@ -47,6 +47,7 @@ var sizedScreens = []struct {
 	to   func(*harness)
 }{
 	{"Home", nil, func(*harness) {}},
+	{"HomeNotVoted", notVotedInThree, func(*harness) {}},
 	{"Election", nil, func(h *harness) { h.openBoard() }},
 	{"Statement", nil, func(h *harness) {
 		h.openBoard()

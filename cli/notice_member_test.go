@@ -67,6 +67,11 @@ func TestNoticeRenewalAndNominations(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustBooth(t, "", append([]string{"notice", "deliver"}, mail...)...)
+	// Both reminded for this term: the dry run counts what a send queues.
+	out = mustBooth(t, "", append([]string{"notice", "send", "--renewal", "--dry-run"}, mail...)...)
+	if !strings.Contains(out, "would be mailed to 0 members now") {
+		t.Errorf("the renewal dry run after the tick:\n%s", out)
+	}
 	out = mustBooth(t, "", append([]string{"notice", "send", "--renewal"}, mail...)...)
 	if !strings.Contains(out, "for 0 members") {
 		t.Errorf("renewal reminders sent by hand after the tick:\n%s", out)

@@ -25,6 +25,8 @@ type Service struct {
 	notices NoticeConfig
 	// mailDown backs off the delivery while the mail server is down.
 	mailDown serverBackoff
+	// queued is what the clock knows is queued (notices_known.go).
+	queued knownQueued
 }
 
 // NewService returns the service over store, with the system clock and

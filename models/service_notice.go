@@ -106,7 +106,8 @@ func (s *Service) SetNotices(cfg NoticeConfig) { s.notices = cfg.withDefaults() 
 // NoticeTick queues the notices the elections' schedules call for at the
 // store's time. Each is queued once, whichever front end asks first; the
 // results notice once the bundle is published (the store refuses it
-// before, with ErrWrongState).
+// before, with ErrWrongState). A front end asks for each due notice until
+// it learns it is queued, not at every tick after (queueOnce).
 func (s *Service) NoticeTick(ctx context.Context) error {
 	elections, err := s.store.Elections(ctx)
 	if err != nil {
@@ -117,16 +118,26 @@ func (s *Service) NoticeTick(ctx context.Context) error {
 		return err
 	}
 	var errs []error
+	due := map[string]bool{}
 	for _, e := range elections {
 		for _, n := range e.Notices.dueNotices(e, now.UTC()) {
-			if _, err := s.store.QueueNotice(ctx, n, ClockActor); err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrWrongState) {
+			due[n.ID()] = true
+			if _, err := s.queueOnce(ctx, n, ClockActor); err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrWrongState) {
 				errs = append(errs, fmt.Errorf("queuing notice %s: %w", n.ID(), err))
 			}
 		}
 	}
-	if _, err := s.QueueRenewals(ctx, ClockActor); err != nil {
+	renewals, err := s.renewalNotices(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, n := range renewals {
+		due[n.ID()] = true
+	}
+	if _, err := s.queueRenewals(ctx, renewals, ClockActor); err != nil {
 		errs = append(errs, err)
 	}
+	s.queued.keepOnly(due)
 	return errors.Join(errs...)
 }
 

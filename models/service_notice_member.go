@@ -41,24 +41,42 @@ func listWord(n Notice) string {
 // renewal window or grace (RenewalDue) who has not had this term's one;
 // it returns the members queued now. The clock calls it at every tick.
 func (s *Service) QueueRenewals(ctx context.Context, actor string) ([]string, error) {
+	due, err := s.renewalNotices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.queueRenewals(ctx, due, actor)
+}
+
+// renewalNotices are the reminders of this term due to the active members
+// in the renewal window or grace, queued or not.
+func (s *Service) renewalNotices(ctx context.Context) ([]Notice, error) {
 	due, err := s.RenewalDue(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var out []Notice
+	for _, m := range due {
+		if m.Status == Active && !m.GoodUntil.IsZero() {
+			out = append(out, RenewalNotice(m.ID, m.GoodUntil))
+		}
+	}
+	return out, nil
+}
+
+// queueRenewals queues the reminders of due not queued yet (queueOnce)
+// and returns their members.
+func (s *Service) queueRenewals(ctx context.Context, due []Notice, actor string) ([]string, error) {
 	var queued []string
 	var errs []error
-	for _, m := range due {
-		if m.Status != Active || m.GoodUntil.IsZero() {
-			continue
-		}
-		n := RenewalNotice(m.ID, m.GoodUntil)
-		rows, err := s.store.QueueNotice(ctx, n, actor)
+	for _, n := range due {
+		rows, err := s.queueOnce(ctx, n, actor)
 		switch {
 		case errors.Is(err, ErrExists):
 		case err != nil:
 			errs = append(errs, fmt.Errorf("queuing notice %s: %w", n.ID(), err))
 		case rows > 0:
-			queued = append(queued, m.ID)
+			queued = append(queued, n.MemberID)
 		}
 	}
 	return queued, errors.Join(errs...)
@@ -72,10 +90,21 @@ func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
 	if err != nil {
 		return p, err
 	}
+	// The reminders queued before (this term's, for a member reminded
+	// already) are not queued again by a send: not counted either.
+	reports, err := s.store.NoticeReports(ctx, "")
+	if err != nil {
+		return p, err
+	}
+	queued := make(map[string]bool, len(reports))
+	for _, r := range reports {
+		queued[r.Notice.ID()] = true
+	}
 	var first *MemberStanding
 	for i, m := range due {
 		switch {
 		case m.Status != Active || m.GoodUntil.IsZero():
+		case queued[RenewalNotice(m.ID, m.GoodUntil).ID()]:
 		case m.Email == "":
 			p.NoAddress++
 		default:

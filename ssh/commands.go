@@ -84,6 +84,10 @@ type cmdContext struct {
 	dryRun bool
 	out    *bytes.Buffer
 	p      i18n.Printer // the member's language (sessionLang)
+	// prefs are the member's preferences as read once for the session
+	// (prefsErr: why they could not be), for the commands that show them.
+	prefs    models.Preferences
+	prefsErr error
 }
 
 var commands = map[string]command{
@@ -115,13 +119,14 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 	}
 	// The member's preference, else their client's locale; a preference
 	// that cannot be read leaves the locale to decide.
-	p := s.memberPrinter(sess, id)
+	prefs, prefsErr := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
+	p := i18n.For(sessionLang(sess.Environ(), prefs))
 	argv := sess.Command()
 	if len(argv) == 0 {
 		fmt.Fprintf(sess.Stderr(), "booth: %s\n", p.T("cannot read the command %q; see 'ssh HOST help'", safetext.Sanitize(sess.RawCommand())))
 		return 1
 	}
-	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}, p: p}
+	c := &cmdContext{s: s, sess: sess, id: id, out: &bytes.Buffer{}, p: p, prefs: prefs, prefsErr: prefsErr}
 	s.metrics.command(argv[0])
 	cmd, ok := commands[argv[0]]
 	if !ok {
@@ -173,11 +178,10 @@ func whoami(ctx context.Context, c *cmdContext) error {
 	// The standing on a line of its own, after the lines scripts already
 	// read.
 	fmt.Fprintf(c.out, "standing: %s\n", standingLine(ctx, c))
-	p, err := c.s.cfg.Service.MemberPreferences(ctx, m.ID)
-	if err != nil {
-		return err
+	if c.prefsErr != nil {
+		return c.prefsErr
 	}
-	writePrefs(c, p)
+	writePrefs(c, c.prefs)
 	return nil
 }
 

@@ -38,3 +38,21 @@ func TestNoticeUntilVoted(t *testing.T) {
 		t.Fatalf("ken's status:\n%s", out)
 	}
 }
+
+// With two open elections not voted in, the booth's home counts them in
+// one line, while `ssh HOST status` keeps a Notice line for each: scripts
+// read those.
+func TestStatusKeepsANoticePerElection(t *testing.T) {
+	e := newTestEnv(t, nil)
+	e.openElection(testDefinition("budget", "Budget vote"))
+	out, _, code := e.run("ada", "status", "")
+	if code != 0 || strings.Count(out, "Notice: Voting in “") != 2 || !strings.Contains(out, "“Board election”") || !strings.Contains(out, "“Budget vote”") {
+		t.Fatalf("status with two elections not voted in: exit %d\n%s", code, out)
+	}
+	tm := e.terminal(e.client("ada"), 100, 30)
+	tm.waitFor("turnout")
+	screen := replay(tm.out.String(), 100, 30)
+	if !strings.Contains(screen, "! You have not voted yet in 2 open elections.") || strings.Contains(screen, "! Voting in") {
+		t.Fatalf("the home screen with two elections not voted in:\n%s", screen)
+	}
+}

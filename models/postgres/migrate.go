@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"vote.example.org/booth/models"
 )
 
 //go:embed migrations/*.sql
@@ -94,7 +96,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		if n := len(applied); n > 0 && int(applied[n-1]) > all[len(all)-1].version {
-			return fmt.Errorf("the database has schema version %d, newer than this booth knows (%d): run a newer booth", applied[n-1], all[len(all)-1].version)
+			return &models.SchemaTooNewError{Have: int(applied[n-1]), Knows: all[len(all)-1].version}
 		}
 		for _, m := range all {
 			if slices.Contains(applied, int32(m.version)) {

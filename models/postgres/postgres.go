@@ -82,6 +82,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
+		if tooNew := (*models.SchemaTooNewError)(nil); errors.As(err, &tooNew) {
+			return nil, fmt.Errorf("PostgreSQL database %s: %w", cfg.ConnConfig.Database, err)
+		}
 		return nil, fmt.Errorf("migrating database %s: %w", cfg.ConnConfig.Database, err)
 	}
 	return s, nil

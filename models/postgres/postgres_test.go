@@ -73,14 +73,27 @@ func TestOpenMigratesOnce(t *testing.T) {
 	}
 }
 
-// A database migrated by a newer booth is refused, not half-used.
+// A database migrated by a newer booth is refused, not half-used, with
+// the same models.SchemaTooNewError as SQLite's.
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	dsn := pgtest.Database(t)
 	s := openTest(t, dsn)
-	_, err := s.pool.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`)
+	all, err := embeddedMigrations()
 	must(t, err)
-	if _, err := Open(ctx, dsn); err == nil || !strings.Contains(err.Error(), "newer than this booth knows") {
-		t.Errorf("Open of a newer schema: %v", err)
+	latest := all[len(all)-1].version
+	_, err = s.pool.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, 'future.sql')`, latest+1)
+	must(t, err)
+	s2, err := Open(ctx, dsn)
+	if err == nil {
+		s2.Close()
+		t.Fatal("Open of a database with a newer schema succeeded")
+	}
+	var tooNew *models.SchemaTooNewError
+	if !errors.As(err, &tooNew) || tooNew.Have != latest+1 || tooNew.Knows != latest {
+		t.Fatalf("Open of a newer schema: %v, want a SchemaTooNewError (%d, %d)", err, latest+1, latest)
+	}
+	if want := fmt.Sprintf("the database has schema version %d, this booth knows up to %d: upgrade booth", latest+1, latest); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
 	}
 }
 

@@ -146,6 +146,9 @@ func open(dir string, testData bool, clock func() time.Time) (*Store, error) {
 	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
+		if tooNew := (*models.SchemaTooNewError)(nil); errors.As(err, &tooNew) {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
 	if testData {
@@ -219,6 +222,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&current); err != nil {
 			return err
 		}
+		latest, err := latestMigration()
+		if err != nil {
+			return err
+		}
+		if current > latest {
+			// Before any write: the store_info insert below is one too.
+			return &models.SchemaTooNewError{Have: current, Knows: latest}
+		}
 		created := current == 0
 		for _, name := range names {
 			v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
@@ -244,7 +255,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		// creates it; test data only when the database is new. A trigger
 		// refuses any insert once it exists (migration 0010), so none is
 		// tried then.
-		_, err := tx.ExecContext(ctx, `INSERT INTO store_info (id, test_data) SELECT 1, ? WHERE NOT EXISTS (SELECT 1 FROM store_info)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO store_info (id, test_data) SELECT 1, ? WHERE NOT EXISTS (SELECT 1 FROM store_info)`,
 			created && s.testData)
 		return err
 	})

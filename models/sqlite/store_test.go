@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +140,32 @@ func TestAuditEditBreaksChain(t *testing.T) {
 	_, err = models.VerifyChain(log)
 	if err == nil || !strings.Contains(err.Error(), "audit entry 2 ") {
 		t.Errorf("VerifyChain after an edit: %v, want a report on entry 2", err)
+	}
+}
+
+// A database a newer booth migrated is refused at open, as PostgreSQL's
+// is (models.SchemaTooNewError), and left as it was: an older booth
+// writing into a schema it does not know could corrupt it.
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	latest, err := latestMigration()
+	must(t, err)
+	_, err = s.db.Exec(`INSERT INTO schema_version (version, applied_at) VALUES (?, '2099-01-01T00:00:00Z')`, latest+1)
+	must(t, err)
+	must(t, s.Close())
+
+	s2, err := Open(dir)
+	if err == nil {
+		s2.Close()
+		t.Fatal("Open of a database with a newer schema succeeded")
+	}
+	var tooNew *models.SchemaTooNewError
+	if !errors.As(err, &tooNew) || tooNew.Have != latest+1 || tooNew.Knows != latest {
+		t.Fatalf("Open of a newer schema: %v, want a SchemaTooNewError (%d, %d)", err, latest+1, latest)
+	}
+	want := fmt.Sprintf("%s: the database has schema version %d, this booth knows up to %d: upgrade booth", filepath.Join(dir, DBFile), latest+1, latest)
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want it to start %q", err, want)
 	}
 }
