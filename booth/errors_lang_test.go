@@ -1,6 +1,7 @@
 package booth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +18,14 @@ func TestModelRefusalsOnScreensInTheirLanguage(t *testing.T) {
 	e := models.Election{Definition: models.Definition{ID: "b26", OpensAt: opens, ClosesAt: opens.Add(48 * time.Hour)}, State: models.Open}
 	closed := models.CheckOpenAt(e, opens.Add(72*time.Hour))
 	_, mistyped := models.NormalizeCode("K7QM-4XPD-9!")
+	if !errors.Is(closed, models.ErrNotOpen) {
+		t.Errorf("%v is not ErrNotOpen", closed)
+	}
 	for _, tt := range []struct {
 		lang, got, want, english string
 	}{
+		{"ja", i18n.For("ja").Err(closed), "選挙 b26: 選挙は投票受付中ではありません（投票は 2027-01-12 09:00 UTC に終了しました）", "voting closed"},
+		{"en", i18n.For("en").Err(closed), "election b26: the election is not open for voting (voting closed 2027-01-12 09:00 UTC)", "\x00"},
 		{"ja", castError(i18n.For("ja"), closed), "選挙は投票受付中ではない（投票は 2027-01-12 09:00 UTC に終了しました）ため", "voting closed"},
 		{"es", castError(i18n.For("es"), closed), "La elección no está abierta a votación (la votación se cerró el 2027-01-12 09:00 UTC)", "voting closed"},
 		{"en", castError(i18n.For("en"), closed), "The election is not open for voting (voting closed 2027-01-12 09:00 UTC), so this ballot was not stored.", "\x00"},

@@ -365,10 +365,11 @@ type NotOpenError struct {
 
 func (e *NotOpenError) Error() string { return e.message().Error() }
 
-func (e *NotOpenError) Unwrap() error { return ErrNotOpen }
+// Unwrap is the refusal as a message, which wraps ErrNotOpen: its English
+// is Error(), so Printer.Err says all of it, the window included, in the
+// member's language.
+func (e *NotOpenError) Unwrap() error { return e.message() }
 
-// message is the refusal as a message, for Printer.Err's structural
-// look into a plain wrapper: its English is Error().
 func (e *NotOpenError) message() error {
 	return i18n.Errorf("election %s: %w (%s)", e.ElectionID, ErrNotOpen, e.When)
 }
