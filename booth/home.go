@@ -109,7 +109,7 @@ func (m *model) homeView() (string, string, keyMap) {
 	case !m.home.loaded:
 		return head, m.p.T("Loading your elections…"), keys
 	case m.home.err != nil:
-		return head, m.st.bad.Render(m.p.T("Your elections could not be loaded: %s", safetext.Sanitize(m.home.err.Error()))) +
+		return head, m.st.bad.Render(m.p.T("Your elections could not be loaded: %s", safetext.Sanitize(m.p.Err(m.home.err)))) +
 			"\n" + m.p.T("Please try again later, or tell the election officers."), keys
 	case len(m.home.list) == 0:
 		return head, m.p.T("You are not on the roll of any election at the moment."), keys

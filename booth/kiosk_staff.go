@@ -4,8 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,29 +29,17 @@ type Passphrase struct {
 	sum  [32]byte
 }
 
-// passphraseError is a refused passphrase, kept as its message's format
-// and arguments so that the kiosk says it in its own language.
-type passphraseError struct {
-	format string
-	args   []any
-}
-
-func (e passphraseError) Error() string { return fmt.Sprintf(e.format, e.args...) }
-
-// in is the refusal in p's language.
-func (e passphraseError) in(p i18n.Printer) string { return p.T(e.format, e.args...) }
-
 // NewPassphrase keeps s as the staff passphrase, refusing one too short to
 // resist a few guesses or too long to type.
 func NewPassphrase(s string) (*Passphrase, error) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case strings.TrimSpace(s) == "":
-		return nil, passphraseError{i18n.Key("the staff passphrase is empty: choose one of at least %d characters"), []any{MinPassphrase}}
+		return nil, i18n.Errorf("the staff passphrase is empty: choose one of at least %d characters", MinPassphrase)
 	case n < MinPassphrase:
-		return nil, passphraseError{i18n.Key("the staff passphrase has %d characters: it needs at least %d"), []any{n, MinPassphrase}}
+		return nil, i18n.Errorf("the staff passphrase has %d characters: it needs at least %d", n, MinPassphrase)
 	case n > maxPassphrase:
-		return nil, passphraseError{i18n.Key("the staff passphrase has %d characters: at most %d"), []any{n, maxPassphrase}}
+		return nil, i18n.Errorf("the staff passphrase has %d characters: at most %d", n, maxPassphrase)
 	}
 	p := &Passphrase{}
 	_, _ = rand.Read(p.salt[:]) // never fails (crypto/rand)
@@ -101,10 +87,7 @@ func (k *Kiosk) setupKey(msg tea.KeyPressMsg) tea.Cmd {
 	if k.first == nil {
 		p, err := NewPassphrase(typed)
 		if err != nil {
-			k.note = err.Error() + "."
-			if pe := (passphraseError{}); errors.As(err, &pe) {
-				k.note = pe.in(k.look.p) + k.look.p.T(".")
-			}
+			k.note = k.look.p.Err(err) + k.look.p.T(".")
 			return nil
 		}
 		k.first, k.note = p, ""

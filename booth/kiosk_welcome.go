@@ -128,10 +128,10 @@ func (k *Kiosk) onRedeem(msg redeemMsg) tea.Cmd {
 // the booth, and what to do.
 func codeRefusal(p i18n.Printer, err error) string {
 	askStaff := p.T(" Please ask the staff at the stand.")
+	var mistyped *models.MistypedCodeError
 	switch {
-	case errors.Is(err, models.ErrCodeInvalid) && err.Error() != models.ErrCodeInvalid.Error():
-		// Mistyped: NormalizeCode says what is wrong with it.
-		return p.T("Please check the code: %s.", strings.TrimPrefix(err.Error(), models.ErrCodeInvalid.Error()+": "))
+	case errors.As(err, &mistyped):
+		return p.T("Please check the code: %s.", p.Err(mistyped.Why))
 	case errors.Is(err, models.ErrCodeInvalid):
 		return p.T("This code does not open the booth: it may be mistyped, or it was used or withdrawn already. Check it, or ask the staff for a new one.")
 	case errors.Is(err, models.ErrCodeExpired):
@@ -147,7 +147,7 @@ func codeRefusal(p i18n.Printer, err error) string {
 	case errors.Is(err, context.Canceled):
 		return p.T("The kiosk is closing.")
 	}
-	return p.T("The code could not be checked (%s).", safetext.Sanitize(err.Error())) + askStaff
+	return p.T("The code could not be checked (%s).", safetext.Sanitize(p.Err(err))) + askStaff
 }
 
 func (k *Kiosk) welcomeView() (string, string, keyMap) {

@@ -226,7 +226,7 @@ func orWords(p i18n.Printer, words []string) string {
 func (l *linear) home() {
 	secret, err := l.b.OrderSecret(l.ctx)
 	if err != nil {
-		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(err.Error())))
+		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(l.p.Err(err))))
 		return
 	}
 	l.secret = secret
@@ -267,7 +267,7 @@ func (l *linear) home() {
 func (l *linear) loadElections(first bool) ([]models.MemberElection, error) {
 	list, err := l.b.MemberElections(l.ctx, l.s.Member.ID)
 	if err != nil {
-		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(err.Error())))
+		l.line(l.p.T("The booth cannot load your elections just now (%s). Try again in a minute.", safetext.Sanitize(l.p.Err(err))))
 		return nil, err
 	}
 	now := l.s.Now()

@@ -101,13 +101,13 @@ func (l *linear) results(le *linearElection) error {
 		err = errors.New(l.p.T("the election has no stored result"))
 	}
 	if err != nil {
-		l.line(l.p.T("The result cannot be shown just now: %s.", safetext.Sanitize(err.Error())))
+		l.line(l.p.T("The result cannot be shown just now: %s.", safetext.Sanitize(l.p.Err(err))))
 		return nil
 	}
 	var sheet strings.Builder
 	sheet.WriteString(l.p.T("Result of %s, counted %s:", le.me.Title, utc(res.CountedAt)) + "\n")
 	if err := res.Result.WriteSheetIn(&sheet, l.p); err != nil {
-		l.line(l.p.T("The result cannot be shown: %s.", safetext.Sanitize(err.Error())))
+		l.line(l.p.T("The result cannot be shown: %s.", safetext.Sanitize(l.p.Err(err))))
 		return nil
 	}
 	sheet.WriteString(l.p.T("End of the result of %s.", le.me.Title) + "\n")

@@ -218,7 +218,7 @@ func (l *linear) oldReceipt(le *linearElection) (string, error) {
 		}
 		norm, err := models.NormalizeReceipt(a)
 		if err != nil {
-			l.line(safetext.Sanitize(err.Error()))
+			l.line(safetext.Sanitize(l.p.Err(err)))
 			continue
 		}
 		if err := l.b.CheckReplace(l.ctx, le.me.ID, norm); err != nil {
@@ -351,7 +351,7 @@ func (le *linearElection) numberOf(id string) int {
 func linearProblems(p i18n.Printer, err error, method tally.Method) string {
 	var ve *models.ValidationError
 	if !errors.As(err, &ve) {
-		return safetext.Sanitize(err.Error())
+		return safetext.Sanitize(p.Err(err))
 	}
 	var s strings.Builder
 	s.WriteString(p.T("This ballot cannot be cast:") + "\n")

@@ -183,13 +183,13 @@ func (m *model) onNomDone(msg nomDoneMsg) tea.Cmd {
 	return m.loadNominations()
 }
 
-// refusalText is an error as the member reads it. The error's own words
-// come from models and stay English.
+// refusalText is an error as the member reads it, the rule's words in the
+// member's language.
 func refusalText(p i18n.Printer, err error) string {
 	if errors.Is(err, models.ErrRefused) || errors.Is(err, models.ErrExists) || errors.Is(err, models.ErrNotFound) {
-		return p.T("Not done: %s.", safetext.Sanitize(err.Error()))
+		return p.T("Not done: %s.", safetext.Sanitize(p.Err(err)))
 	}
-	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(err.Error()))
+	return p.T("Not done: %s. Please try again later, or tell the election officers.", safetext.Sanitize(p.Err(err)))
 }
 
 // homeNotices are home's lines about the member's membership and
@@ -387,8 +387,8 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		o := shown[p.cursor]
-		if o.Reason != "" {
-			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(o.Reason))
+		if o.Refusal != nil {
+			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(m.p.Err(o.Refusal)))
 			return nil
 		}
 		e, id := m.nom.open[m.nom.cursor].e, m.s.Member.ID
@@ -482,9 +482,9 @@ func (m *model) nominateView() (string, string, keyMap) {
 	for i, o := range shown {
 		mark := "  "
 		item := hang(lines(wrap(safetext.Sanitize(o.Member.Name)+" ("+o.Member.ID+")", m.w-2)), "", "  ")
-		if o.Reason != "" {
+		if o.Refusal != nil {
 			// Why not, whole: the member reads it before choosing.
-			for _, l := range lines(wrap("— "+safetext.Sanitize(o.Reason), m.w-4)) {
+			for _, l := range lines(wrap("— "+safetext.Sanitize(m.p.Err(o.Refusal)), m.w-4)) {
 				item = append(item, "  "+m.st.dim.Render(l))
 			}
 		}

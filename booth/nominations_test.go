@@ -173,7 +173,8 @@ func TestGoldenNominationSizes(t *testing.T) {
 
 // TestGoldenNominationJapanese draws home's renewal and nomination
 // notices and the three nomination screens at 80×24 in Japanese: every
-// line of the booth's own text translated, none wider than the screen.
+// line of the booth's own text translated, the rules' refusals made in
+// models included, none wider than the screen.
 func TestGoldenNominationJapanese(t *testing.T) {
 	for _, sc := range []struct {
 		name string
@@ -181,7 +182,7 @@ func TestGoldenNominationJapanese(t *testing.T) {
 	}{
 		{"Home", func(h *harness) {}},
 		{"Nominations", func(h *harness) { h.keys("n"); h.waitFor("a キーで所信表明とともに受諾") }},
-		{"Nominate", func(h *harness) { h.keys("n", "m"); h.waitFor("— cy has been") }},
+		{"Nominate", func(h *harness) { h.keys("n", "m"); h.waitFor("— cy は会員になって 10 日です") }},
 		{"Accept", func(h *harness) {
 			h.keys("n", "a")
 			h.waitFor("推薦を受諾する")
@@ -197,7 +198,8 @@ func TestGoldenNominationJapanese(t *testing.T) {
 			sc.to(h)
 			got := h.final()
 			checkFits(t, got, 80, 24)
-			for _, en := range []string{"Renew your", "You are nominated", "Nominations are open", "Nominate", "Accept your", "self-nomination", "supporter"} {
+			for _, en := range []string{"Renew your", "You are nominated", "Nominations are open", "Nominate", "Accept your", "self-nomination", "supporter",
+				"has been a member", "nominees need", "cannot nominate yourself", "another member must"} {
 				if strings.Contains(got, en) {
 					t.Errorf("the Japanese screen says %q:\n%s", en, got)
 				}

@@ -65,7 +65,7 @@ func (o *offline) answer() []string {
 	case errors.Is(err, bundle.ErrReceiptNotFound):
 		return lines(wrap(m.st.bad.Render(m.p.T("Not found: no ballot in this ledger has this receipt. Check that you copied it whole and that it is for this election.")), m.w))
 	case err != nil:
-		return lines(wrap(m.st.bad.Render(safetext.Sanitize(err.Error())), m.w))
+		return lines(wrap(m.st.bad.Render(safetext.Sanitize(m.p.Err(err))), m.w))
 	}
 	out := lines(wrap(m.st.good.Render(m.p.T("✓ Counted."))+m.p.T(" The ledger holds this ballot under receipt hash %s:", shortHash(f.ReceiptHash)), m.w))
 	out = append(out, "")

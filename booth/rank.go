@@ -147,7 +147,7 @@ func (r *rankState) ballot(p i18n.Printer, e models.MemberElection) (models.Ball
 	var b models.Ballot
 	if e.Method == tally.YesNo {
 		if r.answer == "" {
-			return b, errors.New(i18n.Key("choose yes, no or abstain first"))
+			return b, i18n.Errorf("choose yes, no or abstain first")
 		}
 		return models.ParseBallotIn(p, e.Definition, e.Withdrawn, r.answer+"\n")
 	}
@@ -171,6 +171,5 @@ func problemText(p i18n.Printer, err error) string {
 		}
 		return safetext.Sanitize(p.T("This ballot cannot be cast: %s", strings.Join(msgs, "; ")))
 	}
-	// The booth's own problems are catalogue keys; others stay as written.
-	return safetext.Sanitize(p.T(err.Error()))
+	return safetext.Sanitize(p.Err(err))
 }

@@ -129,7 +129,7 @@ func (m *model) oldReceiptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		norm, err := models.NormalizeReceipt(o.input.Value())
 		if err != nil {
-			o.err = safetext.Sanitize(err.Error())
+			o.err = safetext.Sanitize(m.p.Err(err))
 			return nil
 		}
 		// The receipt is checked now, not after the member has built a
@@ -177,7 +177,7 @@ func replaceCheckError(p i18n.Printer, err error) string {
 	case errors.Is(err, context.Canceled):
 		return p.T("The session is ending.")
 	}
-	return p.T("The receipt could not be checked: %s. Try again, or tell the election officers.", safetext.Sanitize(err.Error()))
+	return p.T("The receipt could not be checked: %s. Try again, or tell the election officers.", safetext.Sanitize(p.Err(err)))
 }
 
 func (m *model) oldReceiptView() (string, string, keyMap) {

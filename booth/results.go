@@ -1,7 +1,6 @@
 package booth
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,7 +47,7 @@ func (m *model) onResultLoaded(msg resultMsg) {
 	}
 	m.res.loaded, m.res.err, m.res.r = true, msg.err, msg.res.Result
 	if msg.err == nil && msg.res.Result == nil {
-		m.res.err = errors.New(i18n.Key("the election has no stored result"))
+		m.res.err = i18n.Errorf("the election has no stored result")
 	}
 	if m.res.r != nil {
 		m.res.stage = max(len(m.res.r.Rounds)-1, 0) // the final stage first
@@ -87,7 +86,7 @@ func (m *model) resultsView() (string, string, keyMap) {
 	case !rs.loaded:
 		body = []string{m.p.T("Loading the results…")}
 	case rs.err != nil:
-		body = []string{m.st.bad.Render(m.p.T("The results could not be loaded: %s", safetext.Sanitize(m.p.T(rs.err.Error()))))}
+		body = []string{m.st.bad.Render(m.p.T("The results could not be loaded: %s", safetext.Sanitize(m.p.Err(rs.err))))}
 	default:
 		body = m.resultBody()
 	}

@@ -118,8 +118,8 @@ func castError(p i18n.Printer, err error) string {
 	case errors.Is(err, models.ErrAlreadyVoted):
 		return p.T("You have already voted in this election, so this ballot was not stored.")
 	case errors.Is(err, models.ErrNotOpen):
-		if when := models.NotOpenWhen(err); when != "" {
-			return p.T("The election is not open for voting (%s), so this ballot was not stored.", when)
+		if when := models.NotOpenWhen(err); !when.IsZero() {
+			return p.T("The election is not open for voting (%s), so this ballot was not stored.", when.In(p))
 		}
 		return p.T("The election is not open for voting (it may have just closed), so this ballot was not stored.")
 	case errors.Is(err, models.ErrKeyRevoked):
@@ -139,7 +139,7 @@ func castError(p i18n.Printer, err error) string {
 	if errors.As(err, &ve) {
 		return problemText(p, err)
 	}
-	return p.T("The ballot could not be stored: %s. Nothing was cast; try again, or tell the election officers.", safetext.Sanitize(err.Error()))
+	return p.T("The ballot could not be stored: %s. Nothing was cast; try again, or tell the election officers.", safetext.Sanitize(p.Err(err)))
 }
 
 func (m *model) reviewView() (string, string, keyMap) {

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"errors"
-	"fmt"
-)
+import "vote.example.org/booth/models/i18n"
 
 // Caster is who casts a ballot and how they signed in. The store checks
 // both again inside the cast's transaction, so a session outlives neither
@@ -20,7 +17,7 @@ type Caster struct {
 
 // ErrKeyRevoked is returned when the key a session signed in with no
 // longer belongs to the member casting (an officer removed it).
-var ErrKeyRevoked = errors.New("the key this session signed in with is no longer registered to the member")
+var ErrKeyRevoked = i18n.Errorf("the key this session signed in with is no longer registered to the member")
 
 // CheckCaster says why c may not cast, given the member's status and
 // whether the member still holds c.Key (ignored when c.Key is empty); the
@@ -29,11 +26,11 @@ var ErrKeyRevoked = errors.New("the key this session signed in with is no longer
 func CheckCaster(c Caster, found bool, status MemberStatus, holdsKey bool) error {
 	switch {
 	case !found:
-		return fmt.Errorf("member %s: %w (%w)", c.MemberID, ErrNotFound, ErrNotOnRoll)
+		return i18n.Errorf("member %s: %w (%w)", c.MemberID, ErrNotFound, ErrNotOnRoll)
 	case status != Active:
-		return fmt.Errorf("%w: member %s is %s and cannot vote", ErrInactive, c.MemberID, status)
+		return i18n.Errorf("%w: member %s is %s and cannot vote", ErrInactive, c.MemberID, status)
 	case c.Key != "" && !holdsKey:
-		return fmt.Errorf("%w: member %s, key %s", ErrKeyRevoked, c.MemberID, c.Key)
+		return i18n.Errorf("%w: member %s, key %s", ErrKeyRevoked, c.MemberID, c.Key)
 	}
 	return nil
 }

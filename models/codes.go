@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Kiosk codes let a member without their key at hand vote at a conference
@@ -114,18 +116,27 @@ func NormalizeCode(s string) (string, error) {
 			r = '1'
 		}
 		if r > 0x7f || !strings.ContainsRune(codeAlphabet, r) {
-			return "", fmt.Errorf("%w: a code has only the digits 0–9 and the letters A–Z without U, and %q is not one of them", ErrCodeInvalid, r)
+			return "", mistyped(i18n.Errorf("a code has only the digits 0–9 and the letters A–Z without U, and %q is not one of them", r))
 		}
 		if b.Len() == CodeLen {
-			return "", fmt.Errorf("%w: a code has %d letters and digits (like K7QM-4XPD-92), and this one has more", ErrCodeInvalid, CodeLen)
+			return "", mistyped(i18n.Errorf("a code has %d letters and digits (like K7QM-4XPD-92), and this one has more", CodeLen))
 		}
 		b.WriteRune(r)
 	}
 	if b.Len() != CodeLen {
-		return "", fmt.Errorf("%w: a code has %d letters and digits (like K7QM-4XPD-92), and this one has %d", ErrCodeInvalid, CodeLen, b.Len())
+		return "", mistyped(i18n.Errorf("a code has %d letters and digits (like K7QM-4XPD-92), and this one has %d", CodeLen, b.Len()))
 	}
 	return b.String(), nil
 }
+
+// MistypedCodeError is ErrCodeInvalid for text that cannot be a code at
+// all: Why says what is wrong with it, in words for the person typing.
+type MistypedCodeError struct{ Why error }
+
+func (e *MistypedCodeError) Error() string   { return ErrCodeInvalid.Error() + ": " + e.Why.Error() }
+func (e *MistypedCodeError) Unwrap() []error { return []error{ErrCodeInvalid, e.Why} }
+
+func mistyped(why error) error { return &MistypedCodeError{Why: why} }
 
 // CodeHash is what the store keeps of a code:
 // SHA-256("booth-kiosk-code:" + normalised code).

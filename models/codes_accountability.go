@@ -17,7 +17,7 @@ import (
 
 // ErrNotStaff is a member without the staff role asking for what only the
 // stand's staff may do.
-var ErrNotStaff = errors.New(i18n.Key("not allowed: only the stand's staff issue kiosk codes; the election officers grant the staff role"))
+var ErrNotStaff = i18n.Errorf("not allowed: only the stand's staff issue kiosk codes; the election officers grant the staff role")
 
 // codeRate is the limit staff issue codes under.
 func (s *Service) codeRate() CodeRate {

@@ -3,6 +3,7 @@ package models
 import (
 	"time"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/tally"
 )
 
@@ -105,17 +106,16 @@ func (e Election) VotingEnd() time.Time {
 
 // WindowAt says when voting opens, or when it closed, as a refused cast
 // reports it at now.
-func (e Election) WindowAt(now time.Time) string {
-	const layout = "2006-01-02 15:04 UTC"
+func (e Election) WindowAt(now time.Time) i18n.Text {
 	switch {
 	case e.State == Cancelled:
-		return "it was cancelled " + e.CancelledAt.UTC().Format(layout)
+		return i18n.Textf("it was cancelled %s", minute(e.CancelledAt))
 	case e.State == Draft || now.Before(e.OpensAt):
-		return "voting opens " + e.OpensAt.UTC().Format(layout)
+		return i18n.Textf("voting opens %s", minute(e.OpensAt))
 	case e.State == Open && now.Before(e.EffectiveClose()):
-		return "voting is open until " + e.EffectiveClose().UTC().Format(layout)
+		return i18n.Textf("voting is open until %s", minute(e.EffectiveClose()))
 	}
-	return "voting closed " + e.VotingEnd().UTC().Format(layout)
+	return i18n.Textf("voting closed %s", minute(e.VotingEnd()))
 }
 
 // IsOpenAt reports whether a ballot may be cast at now: the election is

@@ -1,9 +1,9 @@
 package models
 
 import (
-	"fmt"
 	"time"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 	"vote.example.org/booth/tally"
 )
@@ -95,7 +95,7 @@ func (p *defParser) memberFor(t tbl, d *Definition) {
 // control, escape or bidi characters.
 func CheckStatement(s string) error {
 	if len(s) > MaxStatementBytes {
-		return fmt.Errorf("the statement is %d bytes; at most %d are allowed", len(s), MaxStatementBytes)
+		return i18n.Errorf("the statement is %d bytes; at most %d are allowed", len(s), MaxStatementBytes)
 	}
-	return safetext.CheckMultiline("the statement", s)
+	return safetext.CheckMultiline(i18n.Textf("the statement"), s)
 }

@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/safetext"
 )
 
@@ -31,21 +32,21 @@ const (
 // (e.g. "alice", "j.doe-2"): safe in file names, logs and the command line,
 // and never two spellings of the same ID.
 func CheckMemberID(id string) error {
-	const rule = "a member id is 1–64 characters of a–z, 0–9, '.', '_' and '-', starting with a letter or digit"
+	rule := i18n.Textf("a member id is 1–64 characters of a–z, 0–9, '.', '_' and '-', starting with a letter or digit")
 	switch {
 	case id == "":
-		return errors.New("member id is empty: " + rule)
+		return i18n.Errorf("member id is empty: %s", rule)
 	case len(id) > maxMemberIDLen:
-		return fmt.Errorf("member id is %d characters long: %s", utf8.RuneCountInString(id), rule)
+		return i18n.Errorf("member id is %d characters long: %s", utf8.RuneCountInString(id), rule)
 	}
 	for i, r := range id {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 		case (r == '.' || r == '_' || r == '-') && i > 0:
 		case r >= 'A' && r <= 'Z':
-			return fmt.Errorf("member id %q has upper-case letters: write it in lower case (%s)", id, rule)
+			return i18n.Errorf("member id %q has upper-case letters: write it in lower case (%s)", id, rule)
 		default:
-			return fmt.Errorf("member id %q contains %q: %s", id, r, rule)
+			return i18n.Errorf("member id %q contains %q: %s", id, r, rule)
 		}
 	}
 	return nil

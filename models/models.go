@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/tally"
 )
 
@@ -147,24 +148,25 @@ type StoredResult struct {
 }
 
 // Errors the store and the domain return; callers test them with
-// errors.Is. Messages shown to people wrap them with what to do.
+// errors.Is. Messages shown to people wrap them with what to do. Those a
+// member may read are i18n errors, said in the member's language.
 var (
-	ErrNotFound     = errors.New("not found")
-	ErrExists       = errors.New("already exists")
-	ErrAlreadyVoted = errors.New("already voted in this election")
-	ErrNotOnRoll    = errors.New("not on this election's roll")
-	ErrNotOpen      = errors.New("the election is not open for voting")
+	ErrNotFound     = i18n.Errorf("not found")
+	ErrExists       = i18n.Errorf("already exists")
+	ErrAlreadyVoted = i18n.Errorf("already voted in this election")
+	ErrNotOnRoll    = i18n.Errorf("not on this election's roll")
+	ErrNotOpen      = i18n.Errorf("the election is not open for voting")
 	// ErrEmptyElectorate: no member is eligible to vote, so the election
 	// stays a draft.
 	ErrEmptyElectorate = errors.New("no member is eligible to vote")
 	ErrWrongState      = errors.New("not allowed in the election's current state")
-	ErrReceiptUnknown  = errors.New("no counted ballot has this receipt")
-	ErrNoReplace       = errors.New("this election does not allow replacing a ballot")
+	ErrReceiptUnknown  = i18n.Errorf("no counted ballot has this receipt")
+	ErrNoReplace       = i18n.Errorf("this election does not allow replacing a ballot")
 	ErrKeyTaken        = errors.New("key already registered to another member")
 	ErrMismatch        = errors.New("ballots and roll marks differ")
 	// ErrTooManySessions: the member holds as many live sessions as the
 	// limit allows, on this front end or another.
-	ErrTooManySessions = errors.New("too many sessions open for this member")
+	ErrTooManySessions = i18n.Errorf("too many sessions open for this member")
 )
 
 // A ValidationError lists every problem found in a file a person wrote,

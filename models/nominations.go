@@ -2,10 +2,11 @@ package models
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // NominationRules is an election's nomination period and the rules its
@@ -102,13 +103,13 @@ func (d Definition) NominationsFinal() bool {
 }
 
 // period says when an election takes nominations, for refusals.
-func (d Definition) period(now time.Time) string {
+func (d Definition) period(now time.Time) i18n.Text {
 	n := d.Nominations
 	switch {
 	case n.Closed || !now.Before(n.Closes):
-		return fmt.Sprintf("nominations for %s closed %s", d.ID, minute(n.Closes))
+		return i18n.Textf("nominations for %s closed %s", d.ID, minute(n.Closes))
 	}
-	return fmt.Sprintf("nominations for %s open %s", d.ID, minute(n.Opens))
+	return i18n.Textf("nominations for %s open %s", d.ID, minute(n.Opens))
 }
 
 func minute(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

@@ -2,9 +2,10 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Preferences are a member's own settings for the booth, which they set
@@ -42,7 +43,7 @@ type PreferenceStore interface {
 // CheckLanguage refuses a language booth does not speak.
 func CheckLanguage(lang string) error {
 	if lang != "" && !slices.Contains(Languages, lang) {
-		return fmt.Errorf("booth does not speak %q: choose one of %s", lang, strings.Join(Languages, ", "))
+		return i18n.Errorf("booth does not speak %q: choose one of %s", lang, strings.Join(Languages, ", "))
 	}
 	return nil
 }

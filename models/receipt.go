@@ -3,10 +3,11 @@ package models
 import (
 	"crypto/sha256"
 	"encoding/base32"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // A receipt is 128 random bits, written in RFC 4648 base32 (alphabet A–Z
@@ -66,20 +67,20 @@ func NormalizeReceipt(s string) (string, error) {
 			r -= 'a' - 'A'
 		}
 		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
-			return "", fmt.Errorf("a receipt uses only the letters A to Z and the digits 2 to 7; %q is not one of them", r)
+			return "", i18n.Errorf("a receipt uses only the letters A to Z and the digits 2 to 7; %q is not one of them", r)
 		}
 		b.WriteRune(r)
 	}
 	norm := b.String()
 	if len(norm) != ReceiptLen {
-		return "", fmt.Errorf("a receipt has %d letters and digits (groups of four like K7QF-2MXP-…), but this one has %d; check that it was copied whole", ReceiptLen, len(norm))
+		return "", i18n.Errorf("a receipt has %d letters and digits (groups of four like K7QF-2MXP-…), but this one has %d; check that it was copied whole", ReceiptLen, len(norm))
 	}
 	// 26 characters carry 130 bits; the last two must be zero. Two strings
 	// that decode alike would hash differently, so only the canonical one
 	// is a receipt.
 	raw, err := receiptEncoding.DecodeString(norm)
 	if err != nil || len(raw) != receiptBytes || receiptEncoding.EncodeToString(raw) != norm {
-		return "", errors.New("this is not a receipt booth issued: its last character cannot end a receipt; check that it was copied correctly")
+		return "", i18n.Errorf("this is not a receipt booth issued: its last character cannot end a receipt; check that it was copied correctly")
 	}
 	return norm, nil
 }

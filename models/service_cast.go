@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // ErrInactive is returned when a suspended or removed member tries to vote.
-var ErrInactive = errors.New("the member is not active")
+var ErrInactive = i18n.Errorf("the member is not active")
 
 // receiptTries bounds the retries when a new receipt's hash is already in
 // the box: with 128 random bits a second collision means the random source
@@ -56,7 +58,7 @@ func (s *Service) ReplaceBallot(ctx context.Context, electionID string, by Caste
 		return "", err
 	}
 	if !e.AllowReplace {
-		return "", fmt.Errorf("%w: election %s", ErrNoReplace, electionID)
+		return "", i18n.Errorf("%w: election %s", ErrNoReplace, electionID)
 	}
 	sealed, err := s.sealBallot(e, b)
 	if err != nil {

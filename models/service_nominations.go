@@ -7,18 +7,20 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Nominate records memberID's nomination of nominee in an election. The
 // store checks every rule (CheckNominate) inside its transaction.
 func (s *Service) Nominate(ctx context.Context, electionID, memberID, nominee string) error {
 	if _, err := s.store.Election(ctx, electionID); errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("there is no election %q: %w", electionID, ErrNotFound)
+		return i18n.Errorf("there is no election %q: %w", electionID, ErrNotFound)
 	} else if err != nil {
 		return err
 	}
 	if _, err := s.store.Member(ctx, nominee); errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("there is no member %q: check the id with 'nominations %s' or the booth's Nominate screen: %w", nominee, electionID, ErrNotFound)
+		return i18n.Errorf("there is no member %q: check the id with 'nominations %s' or the booth's Nominate screen: %w", nominee, electionID, ErrNotFound)
 	} else if err != nil {
 		return err
 	}
@@ -61,7 +63,7 @@ func (s *Service) Nominations(ctx context.Context, electionID string, officer bo
 		return e, nil, err
 	}
 	if e.Nominations == nil {
-		return e, nil, fmt.Errorf("election %s takes no nominations: its candidates are set by the officers", electionID)
+		return e, nil, i18n.Errorf("election %s takes no nominations: its candidates are set by the officers", electionID)
 	}
 	ns, err := s.store.Nominations(ctx, electionID)
 	if err != nil {
@@ -159,10 +161,11 @@ func (s *Service) closeDueNominations(ctx context.Context, e Election, now time.
 }
 
 // NomineeOption is a member one could nominate, and why not when one
-// cannot (Reason, the refusal the store would give; "" when one can).
+// cannot (Refusal, the error the store would give, in words for the
+// nominator, an i18n message; nil when one can).
 type NomineeOption struct {
-	Member Member
-	Reason string
+	Member  Member
+	Refusal error
 }
 
 // NomineeOptions lists the active members memberID could nominate in an
@@ -206,9 +209,7 @@ func (s *Service) NomineeOptions(ctx context.Context, electionID, memberID strin
 			continue
 		}
 		o := NomineeOption{Member: m}
-		if err := CheckNominate(e, now, f, me, m, byID[m.ID], made); err != nil {
-			o.Reason = err.Error()
-		}
+		o.Refusal = CheckNominate(e, now, f, me, m, byID[m.ID], made)
 		out = append(out, o)
 	}
 	return out, nil

@@ -2,17 +2,17 @@ package models
 
 import (
 	"context"
-	"errors"
-	"fmt"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Errors of CheckReplace beyond those of ReplaceBallot.
 var (
 	// ErrReceiptReplaced: the receipt's ballot was replaced by a newer one,
 	// so the receipt no longer counts.
-	ErrReceiptReplaced = errors.New("the ballot with this receipt was already replaced by a newer one")
+	ErrReceiptReplaced = i18n.Errorf("the ballot with this receipt was already replaced by a newer one")
 	// ErrReceiptElsewhere: the receipt is one of another election's.
-	ErrReceiptElsewhere = errors.New("this receipt is from another election")
+	ErrReceiptElsewhere = i18n.Errorf("this receipt is from another election")
 )
 
 // CheckReplace says whether the ballot filed under receipt in an election
@@ -53,7 +53,7 @@ func (s *Service) CheckReplace(ctx context.Context, electionID, receipt string) 
 	case ReceiptCounted:
 		return nil
 	case ReceiptReplaced:
-		return fmt.Errorf("election %s: %w", electionID, ErrReceiptReplaced)
+		return i18n.Errorf("election %s: %w", electionID, ErrReceiptReplaced)
 	}
 	others, err := s.store.Elections(ctx)
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Service) CheckReplace(ctx context.Context, electionID, receipt string) 
 			return err
 		}
 		if st != ReceiptUnknown {
-			return fmt.Errorf("election %s: %w", electionID, ErrReceiptElsewhere)
+			return i18n.Errorf("election %s: %w", electionID, ErrReceiptElsewhere)
 		}
 	}
 	return ReceiptNotInBox(electionID)

@@ -132,24 +132,27 @@ func (m Member) StandingAt(f Foundation, now time.Time) Standing {
 }
 
 // Describe says a standing to its member, in one line.
-func (s Standing) Describe() string { return s.DescribeIn(i18n.Printer{}) }
+func (s Standing) Describe() string { return s.Text().String() }
 
 // DescribeIn is Describe in p's language.
-func (s Standing) DescribeIn(p i18n.Printer) string {
+func (s Standing) DescribeIn(p i18n.Printer) string { return s.Text().In(p) }
+
+// Text is Describe as a message, for a refusal that quotes it.
+func (s Standing) Text() i18n.Text {
 	switch s.State {
 	case StandingInactive:
-		return p.T("not in good standing: your membership is suspended or removed")
+		return i18n.Textf("not in good standing: your membership is suspended or removed")
 	case StandingGood:
 		if s.Until.IsZero() {
-			return p.T("in good standing (memberships do not expire)")
+			return i18n.Textf("in good standing (memberships do not expire)")
 		}
-		return p.T("in good standing until %s; renewal opens %s", day(s.Until), day(s.RenewFrom))
+		return i18n.Textf("in good standing until %s; renewal opens %s", day(s.Until), day(s.RenewFrom))
 	case StandingExpiring:
-		return p.T("in good standing until %s: renew now with 'renew'", day(s.Until))
+		return i18n.Textf("in good standing until %s: renew now with 'renew'", day(s.Until))
 	case StandingGrace:
-		return p.T("expired %s, in good standing for the grace until %s: renew now with 'renew'", day(s.Until), day(s.GoodUntil))
+		return i18n.Textf("expired %s, in good standing for the grace until %s: renew now with 'renew'", day(s.Until), day(s.GoodUntil))
 	}
-	return p.T("lapsed: not in good standing since %s; ask the officers to renew it", day(s.GoodUntil))
+	return i18n.Textf("lapsed: not in good standing since %s; ask the officers to renew it", day(s.GoodUntil))
 }
 
 // day is a date as members read it.
@@ -173,12 +176,13 @@ type Renewal struct {
 // a member or officer asked; the error's text says which rule and why.
 var ErrRefused = errors.New("refused by the rules")
 
-// RefusedError is a refusal by a rule, in words for the person who asked.
-type RefusedError struct{ Msg string }
+// RefusedError is a refusal by a rule, in words for the person who asked:
+// the words are the error it wraps (an i18n error where a member reads
+// them), its text is theirs.
+type RefusedError struct{ err error }
 
-func (e *RefusedError) Error() string        { return e.Msg }
+func (e *RefusedError) Error() string        { return e.err.Error() }
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
+func (e *RefusedError) Unwrap() error        { return e.err }
 
-func refused(format string, args ...any) error {
-	return &RefusedError{Msg: fmt.Sprintf(format, args...)}
-}
+func refused(why error) error { return &RefusedError{err: why} }

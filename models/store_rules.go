@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // The rules a store applies to what it is asked to write. The checks of an
@@ -338,7 +340,7 @@ func (r Replacement) Check() error {
 // allow one.
 func CheckReplaceAllowed(e Election) error {
 	if !e.AllowReplace {
-		return fmt.Errorf("election %s: %w", e.ID, ErrNoReplace)
+		return i18n.Errorf("election %s: %w", e.ID, ErrNoReplace)
 	}
 	return nil
 }
@@ -357,32 +359,38 @@ func CheckOpenAt(e Election, now time.Time) error {
 // the store's time; it is ErrNotOpen. When says when voting opens or
 // closed (Election.WindowAt), for the voter.
 type NotOpenError struct {
-	ElectionID, When string
+	ElectionID string
+	When       i18n.Text
 }
 
-func (e *NotOpenError) Error() string {
-	return fmt.Sprintf("election %s: %v (%s)", e.ElectionID, ErrNotOpen, e.When)
-}
+func (e *NotOpenError) Error() string { return e.message().Error() }
 
-func (e *NotOpenError) Unwrap() error { return ErrNotOpen }
+// Unwrap is the refusal as a message, which wraps ErrNotOpen: its English
+// is Error(), so Printer.Err says all of it, the window included, in the
+// member's language.
+func (e *NotOpenError) Unwrap() error { return e.message() }
+
+func (e *NotOpenError) message() error {
+	return i18n.Errorf("election %s: %w (%s)", e.ElectionID, ErrNotOpen, e.When)
+}
 
 // NotOpenWhen is when voting opens or closed, from a refusal that says it
-// (a *NotOpenError in err's chain), else "".
-func NotOpenWhen(err error) string {
+// (a *NotOpenError in err's chain), else the zero Text.
+func NotOpenWhen(err error) i18n.Text {
 	var noe *NotOpenError
 	if errors.As(err, &noe) {
 		return noe.When
 	}
-	return ""
+	return i18n.Text{}
 }
 
 // NotMarked says why a cast's conditional update of its roll mark changed
 // nothing: the member is not on the roll, or has voted.
 func NotMarked(electionID, memberID string, onRoll bool) error {
 	if !onRoll {
-		return fmt.Errorf("member %s, election %s: %w", memberID, electionID, ErrNotOnRoll)
+		return i18n.Errorf("member %s, election %s: %w", memberID, electionID, ErrNotOnRoll)
 	}
-	return fmt.Errorf("member %s, election %s: %w", memberID, electionID, ErrAlreadyVoted)
+	return i18n.Errorf("member %s, election %s: %w", memberID, electionID, ErrAlreadyVoted)
 }
 
 // ReceiptTaken refuses a ballot whose receipt hash the election has seen:
@@ -395,7 +403,7 @@ func ReceiptTaken(electionID string) error {
 // ReceiptNotInBox refuses a replacement whose old receipt's ballot is not
 // in the box.
 func ReceiptNotInBox(electionID string) error {
-	return fmt.Errorf("election %s: %w", electionID, ErrReceiptUnknown)
+	return i18n.Errorf("election %s: %w", electionID, ErrReceiptUnknown)
 }
 
 // CheckLeaseRequest refuses a session lease request that could never be
@@ -422,7 +430,7 @@ func CheckLeaseTTL(ttl time.Duration) error {
 // counted under the store's lock, number limit or more.
 func CheckLeaseSlots(memberID string, live, limit int) error {
 	if live >= limit {
-		return fmt.Errorf("member %s has %d live sessions (limit %d): %w", memberID, live, limit, ErrTooManySessions)
+		return i18n.Errorf("member %s has %d live sessions (limit %d): %w", memberID, live, limit, ErrTooManySessions)
 	}
 	return nil
 }
@@ -509,10 +517,10 @@ func CheckFoundation(f Foundation) error { return f.Check() }
 // already lapsed or never given an expiry.
 func RenewTo(m Member, f Foundation, r Renewal, now time.Time) (time.Time, error) {
 	if !f.Tracked() {
-		return time.Time{}, refused("the foundation sets no membership term (booth foundation set): memberships do not expire, so there is nothing to renew")
+		return time.Time{}, refused(i18n.Errorf("the foundation sets no membership term (booth foundation set): memberships do not expire, so there is nothing to renew"))
 	}
 	if m.Status != Active {
-		return time.Time{}, refused("member %s is %s: only an active member's membership is renewed (an officer reinstates them first)", m.ID, m.Status)
+		return time.Time{}, refused(i18n.Errorf("member %s is %s: only an active member's membership is renewed (an officer reinstates them first)", m.ID, m.Status))
 	}
 	if r.ByOfficer && strings.TrimSpace(r.Reason) == "" {
 		return time.Time{}, errors.New("an officer's renewal needs a reason (--reason), for the audit log")
@@ -526,9 +534,9 @@ func RenewTo(m Member, f Foundation, r Renewal, now time.Time) (time.Time, error
 	case m.GoodUntil.IsZero():
 		return f.NewTerm(now), nil
 	case st.State == StandingGood:
-		return time.Time{}, refused("your membership is good until %s; renewal opens %s (%d days before)", day(st.Until), day(st.RenewFrom), f.WindowDays)
+		return time.Time{}, refused(i18n.Errorf("your membership is good until %s; renewal opens %s (%d days before)", day(st.Until), day(st.RenewFrom), f.WindowDays))
 	case st.State == StandingLapsed:
-		return time.Time{}, refused("your membership lapsed: it expired %s and its grace ended %s; ask the officers to renew it", day(st.Until), day(st.GoodUntil))
+		return time.Time{}, refused(i18n.Errorf("your membership lapsed: it expired %s and its grace ended %s; ask the officers to renew it", day(st.Until), day(st.GoodUntil)))
 	}
 	return f.NewTerm(m.GoodUntil), nil
 }
@@ -539,11 +547,11 @@ func RenewTo(m Member, f Foundation, r Renewal, now time.Time) (time.Time, error
 func LapseTo(m Member, f Foundation, reason string, now time.Time) (time.Time, error) {
 	switch {
 	case !f.Tracked():
-		return time.Time{}, refused("the foundation sets no membership term (booth foundation set): memberships do not expire, so none can lapse; suspend the member instead")
+		return time.Time{}, refused(errors.New("the foundation sets no membership term (booth foundation set): memberships do not expire, so none can lapse; suspend the member instead"))
 	case strings.TrimSpace(reason) == "":
 		return time.Time{}, errors.New("a lapse needs a reason (--reason), for the audit log")
 	case m.StandingAt(f, now).State == StandingLapsed:
-		return time.Time{}, refused("member %s's membership has lapsed already", m.ID)
+		return time.Time{}, refused(fmt.Errorf("member %s's membership has lapsed already", m.ID))
 	}
 	return now.UTC().Truncate(time.Second).Add(-f.Grace()), nil
 }
@@ -577,39 +585,39 @@ func CheckNominate(e Election, now time.Time, f Foundation, nominator, nominee M
 	rules := e.Nominations
 	switch {
 	case rules == nil:
-		return refused("election %s takes no nominations: its candidates are set by the officers", e.ID)
+		return refused(i18n.Errorf("election %s takes no nominations: its candidates are set by the officers", e.ID))
 	case e.State != Draft || !e.NominationsOpenAt(now):
-		return refused("%s: a nomination is made during the period only", e.period(now))
+		return refused(i18n.Errorf("%s: a nomination is made during the period only", e.period(now)))
 	case nominator.Status != Active:
-		return refused("you are %s: only active members nominate", nominator.Status)
+		return refused(i18n.Errorf("you are %s: only active members nominate", nominator.Status))
 	case rules.NominatorInGoodStanding && !nominator.StandingAt(f, now).InGood():
-		return refused("your membership has lapsed (%s): only members in good standing may nominate; ask the officers to renew it",
-			nominator.StandingAt(f, now).Describe())
+		return refused(i18n.Errorf("your membership has lapsed (%s): only members in good standing may nominate; ask the officers to renew it",
+			nominator.StandingAt(f, now).Text()))
 	case nominator.ID == nominee.ID && !rules.Self:
-		return refused("you cannot nominate yourself in %s: another member must nominate you", e.ID)
+		return refused(i18n.Errorf("you cannot nominate yourself in %s: another member must nominate you", e.ID))
 	case nominee.Status != Active:
-		return refused("%s is %s and cannot be nominated", nominee.ID, nominee.Status)
+		return refused(i18n.Errorf("%s is %s and cannot be nominated", nominee.ID, nominee.Status))
 	case !nominee.StandingAt(f, now).InGood():
-		return refused("%s is not a member in good standing and cannot be nominated", nominee.ID)
+		return refused(i18n.Errorf("%s is not a member in good standing and cannot be nominated", nominee.ID))
 	}
 	if !rules.memberLongEnough(nominee, e.OpensAt) {
-		return refused("%s has been a member for %d days; nominees need %d days at the opening on %s",
-			nominee.ID, max(nominee.MemberFor(now), 0), rules.memberForDays(), day(e.OpensAt))
+		return refused(i18n.Errorf("%s has been a member for %d days; nominees need %d days at the opening on %s",
+			nominee.ID, max(nominee.MemberFor(now), 0), rules.memberForDays(), day(e.OpensAt)))
 	}
 	if existing != nil {
 		switch {
 		case slices.Contains(existing.Supporters, nominator.ID):
-			return fmt.Errorf("you have nominated %s in %s already: %w", nominee.ID, e.ID, ErrExists)
+			return i18n.Errorf("you have nominated %s in %s already: %w", nominee.ID, e.ID, ErrExists)
 		case existing.State == NominationDeclined:
-			return refused("%s declined their nomination in %s", nominee.ID, e.ID)
+			return refused(i18n.Errorf("%s declined their nomination in %s", nominee.ID, e.ID))
 		case existing.State == NominationWithdrawn:
-			return refused("%s withdrew from %s", nominee.ID, e.ID)
+			return refused(i18n.Errorf("%s withdrew from %s", nominee.ID, e.ID))
 		case existing.State == NominationRejected:
-			return refused("the officers rejected %s's nomination in %s: %s", nominee.ID, e.ID, existing.Reason)
+			return refused(i18n.Errorf("the officers rejected %s's nomination in %s: %s", nominee.ID, e.ID, existing.Reason))
 		}
 	}
 	if rules.MaxPerNominator > 0 && made >= rules.MaxPerNominator {
-		return refused("you have made %d nominations in %s, the most one member may make", made, e.ID)
+		return refused(i18n.Errorf("you have made %d nominations in %s, the most one member may make", made, e.ID))
 	}
 	return nil
 }
@@ -622,27 +630,27 @@ func CheckNominationChange(e Election, now time.Time, c NominationChange, n *Nom
 	officer := c.Action == Reject || c.Action == Reinstate
 	switch {
 	case e.Nominations == nil:
-		return Nomination{}, refused("election %s takes no nominations", e.ID)
+		return Nomination{}, refused(i18n.Errorf("election %s takes no nominations", e.ID))
 	case n == nil && officer:
 		return Nomination{}, fmt.Errorf("%s has no nomination in %s: %w", c.NomineeID, e.ID, ErrNotFound)
 	case n == nil:
-		return Nomination{}, fmt.Errorf("you have no nomination in %s: %w", e.ID, ErrNotFound)
+		return Nomination{}, i18n.Errorf("you have no nomination in %s: %w", e.ID, ErrNotFound)
 	case e.State != Draft || e.Nominations.Closed || !now.Before(e.Nominations.Closes):
-		return Nomination{}, refused("%s: nominations can no longer change", e.period(now))
+		return Nomination{}, refused(i18n.Errorf("%s: nominations can no longer change", e.period(now)))
 	case !officer && nominee.Status != Active:
-		return Nomination{}, refused("you are %s: only active members answer a nomination", nominee.Status)
+		return Nomination{}, refused(i18n.Errorf("you are %s: only active members answer a nomination", nominee.Status))
 	case officer && strings.TrimSpace(c.Reason) == "":
 		return Nomination{}, errors.New("an officer's decision needs a reason (--reason): the nominee is shown it")
 	}
 	out := *n
 	from := n.State
-	bad := func(what string) (Nomination, error) {
-		return Nomination{}, refused("%s: the nomination of %s in %s is %s", what, n.NomineeID, e.ID, from)
+	bad := func(what i18n.Text) (Nomination, error) {
+		return Nomination{}, refused(i18n.Errorf("%s: the nomination of %s in %s is %s", what, n.NomineeID, e.ID, from))
 	}
 	switch c.Action {
 	case Accept:
 		if from != NominationPending && from != NominationAccepted {
-			return bad("it cannot be accepted")
+			return bad(i18n.Textf("it cannot be accepted"))
 		}
 		if err := CheckStatement(c.Statement); err != nil {
 			return Nomination{}, err
@@ -650,22 +658,22 @@ func CheckNominationChange(e Election, now time.Time, c NominationChange, n *Nom
 		out.State, out.Statement = NominationAccepted, c.Statement
 	case Decline:
 		if from != NominationPending {
-			return bad("only a pending nomination is declined (withdraw an accepted one)")
+			return bad(i18n.Textf("only a pending nomination is declined (withdraw an accepted one)"))
 		}
 		out.State = NominationDeclined
 	case Withdraw:
 		if from != NominationAccepted {
-			return bad("only an accepted nomination is withdrawn (decline a pending one)")
+			return bad(i18n.Textf("only an accepted nomination is withdrawn (decline a pending one)"))
 		}
 		out.State = NominationWithdrawn
 	case Reject:
 		if from == NominationRejected {
-			return bad("it is rejected already")
+			return bad(i18n.Textf("it is rejected already"))
 		}
 		out.State, out.Reason = NominationRejected, c.Reason
 	case Reinstate:
 		if from != NominationRejected {
-			return bad("only a rejected nomination is reinstated")
+			return bad(i18n.Textf("only a rejected nomination is reinstated"))
 		}
 		// Back to pending: the nominee answers again.
 		out.State, out.Reason = NominationPending, ""

@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 	"golang.org/x/crypto/ssh"
 
+	"vote.example.org/booth/models/i18n"
 	"vote.example.org/booth/models/trustee"
 	"vote.example.org/booth/tally"
 )
@@ -175,7 +176,7 @@ func (s *Service) trusteeElection(ctx context.Context, id string) (Election, err
 		return Election{}, err
 	}
 	if e.Trustees == nil {
-		return Election{}, fmt.Errorf("election %s has no trustees: its ballots are sealed to a tally key or the officers' keys", id)
+		return Election{}, i18n.Errorf("election %s has no trustees: its ballots are sealed to a tally key or the officers' keys", id)
 	}
 	return e, nil
 }
@@ -190,7 +191,7 @@ func (s *Service) TrusteeShare(ctx context.Context, electionID, keyFingerprint, 
 		return nil, err
 	}
 	if e.State == Draft || e.Fingerprint == "" {
-		return nil, fmt.Errorf("election %s is a draft: shares are handed out once it opens, so that they name its final definition", electionID)
+		return nil, i18n.Errorf("election %s is a draft: shares are handed out once it opens, so that they name its final definition", electionID)
 	}
 	t := e.Trustees
 	i := -1
@@ -200,7 +201,7 @@ func (s *Service) TrusteeShare(ctx context.Context, electionID, keyFingerprint, 
 		}
 	}
 	if i < 0 {
-		return nil, fmt.Errorf("%w: the key you signed in with (%s) is not one of the trustees of election %s", ErrNotFound, keyFingerprint, electionID)
+		return nil, i18n.Errorf("%w: the key you signed in with (%s) is not one of the trustees of election %s", ErrNotFound, keyFingerprint, electionID)
 	}
 	sealed, err := s.store.TrusteeShares(ctx, electionID)
 	if err != nil {

@@ -59,7 +59,7 @@ type identity struct {
 
 // errNoMember is what a session without an active member's key hears; it
 // happens when a member is suspended between authentication and session.
-var errNoMember = errors.New(i18n.Key("this key belongs to no active member: ask the election officers"))
+var errNoMember = i18n.Errorf("this key belongs to no active member: ask the election officers")
 
 // identify finds the member from the key that signed in, and only from it.
 func (s *Server) identify(ctx context.Context, sess cssh.Session) (identity, error) {

@@ -134,7 +134,7 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 		return 1
 	}
 	if err := c.parse(argv[1:], cmd); err != nil {
-		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(err.Error()))
+		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(p.Err(err)))
 		return 1
 	}
 	err := cmd.run(sess.Context(), c)
@@ -142,7 +142,8 @@ func (s *Server) runCommand(sess cssh.Session, id identity) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(err.Error()))
+		// Errors from models are messages, said in the member's language.
+		fmt.Fprintf(sess.Stderr(), "booth %s: %s\n", argv[0], safetext.SanitizeMultiline(p.Err(err)))
 		return 1
 	}
 	return 0
@@ -321,7 +322,7 @@ func cast(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if e.State == models.Draft {
-		return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now())))
+		return errors.New(c.p.T("%s is not open for voting: %s", safetext.Sanitize(id), e.WindowAt(c.s.cfg.Service.Now()).In(c.p)))
 	}
 	text, err := c.readBallot()
 	if err != nil {

@@ -178,9 +178,8 @@ func castRefusal(p i18n.Printer, id string, err error) error {
 	case errors.Is(err, models.ErrInactive):
 		return errors.New(p.T("your membership is not active (the election officers suspended or removed it), so nothing was cast: ask the officers"))
 	case errors.Is(err, models.ErrNotOpen):
-		// The window's words come from models, in English.
-		if when := models.NotOpenWhen(err); when != "" {
-			return errors.New(p.T("%s is not open for voting: %s", safetext.Sanitize(id), when))
+		if when := models.NotOpenWhen(err); !when.IsZero() {
+			return errors.New(p.T("%s is not open for voting: %s", safetext.Sanitize(id), when.In(p)))
 		}
 		return errors.New(p.T("%s is not open for voting", safetext.Sanitize(id)))
 	case errors.Is(err, models.ErrReceiptReplaced):

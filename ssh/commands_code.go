@@ -27,7 +27,7 @@ func codeCmd(ctx context.Context, c *cmdContext) error {
 		return err
 	}
 	if !staff {
-		return errors.New(c.p.T(models.ErrNotStaff.Error()))
+		return models.ErrNotStaff
 	}
 	args := c.args
 	if len(args) == 1 && args[0] == "history" {

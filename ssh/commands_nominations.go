@@ -28,7 +28,7 @@ func renew(ctx context.Context, c *cmdContext) error {
 func standingLine(ctx context.Context, c *cmdContext) string {
 	st, err := c.s.cfg.Service.Standing(ctx, c.id.member.ID)
 	if err != nil {
-		return c.p.T("unknown (%s)", err.Error())
+		return c.p.T("unknown (%s)", c.p.Err(err))
 	}
 	return st.Standing.DescribeIn(c.p)
 }

@@ -43,7 +43,7 @@ func setCmd(ctx context.Context, c *cmdContext) error {
 			value = ""
 		}
 		if err := models.CheckLanguage(value); err != nil {
-			return errors.New(c.p.T("%s; 'set lang auto' follows your client's locale", safetext.Sanitize(err.Error())))
+			return errors.New(c.p.T("%s; 'set lang auto' follows your client's locale", safetext.Sanitize(c.p.Err(err))))
 		}
 		p.Lang = value
 	default:

@@ -60,13 +60,12 @@ func (s *Server) handle(sess cssh.Session) {
 	start := time.Now()
 	id, err := s.identify(sess.Context(), sess)
 	if err != nil {
-		// errNoMember is a catalogue key; a failed look-up is the
-		// store's words.
-		fail(sess, p.T(err.Error()))
+		fail(sess, p.Err(err))
 		return
 	}
 	release, ok := s.members.acquire(id.name())
 	if !ok {
+		p = s.memberPrinter(sess, id)
 		fail(sess, p.T("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
 		return
 	}
@@ -80,10 +79,12 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	if !isPty && !plain {
+		p = s.memberPrinter(sess, id)
 		fail(sess, p.T("the booth needs a terminal: connect with ssh -t (or ssh -t HOST plain for linear mode, one line at a time), or run 'ssh HOST help' for the commands that need none"))
 		return
 	}
 	if plain && id.device != "" {
+		p = s.memberPrinter(sess, id)
 		fail(sess, p.T("a kiosk device runs the kiosk, not linear mode"))
 		return
 	}
@@ -91,6 +92,7 @@ func (s *Server) handle(sess cssh.Session) {
 	// across every front end serving from the same database.
 	releaseLease, err := s.leases.acquire(sess.Context(), id.name())
 	if err != nil {
+		p = s.memberPrinter(sess, id)
 		if errors.Is(err, models.ErrTooManySessions) {
 			fail(sess, p.T("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
 		} else {
@@ -135,6 +137,15 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 	windowsRead = true
 	s.runBooth(sess, id, pty, winch, bs)
+}
+
+// memberPrinter is the language of what a session refuses once its
+// member is known: their preference, else their client's locale (the
+// session's own language until then). A session that goes on reads the
+// preference with the rest of its settings.
+func (s *Server) memberPrinter(sess cssh.Session, id identity) i18n.Printer {
+	prefs, _ := s.cfg.Service.MemberPreferences(sess.Context(), id.member.ID)
+	return i18n.For(sessionLang(sess.Environ(), prefs))
 }
 
 // fail tells the client why and ends the session with status 1.

@@ -19,7 +19,7 @@ import (
 // sources are the packages whose text members read. tally's record and
 // result sheet are read in the member's language too (Printer is its
 // Words).
-var sources = []string{"../../booth", "..", "../../ssh", "../../tally"}
+var sources = []string{"../../booth", "..", "../../ssh", "../safetext", "../../tally"}
 
 // tallyKeys are tally's own functions that mark a key, with the index of
 // the key among their arguments: a phrase of the count's record (say,
@@ -28,10 +28,10 @@ var tallyKeys = map[string]int{"say": 0, "sayN": 1, "key": 0}
 
 // usedKeys finds every message key in the sources: the literal format of
 // each call to a Printer's T, the context and format of each C, the
-// "other" of each N (with its "one"), each
-// Key, and each key's help (its key label too where that is words, as in
-// "type cast, enter"; translateKeys translates the same), and in tally
-// the calls of tallyKeys.
+// "other" of each N (with its "one"), the format of each i18n.Errorf and
+// i18n.Textf, each Key, and each key's help (its key label too where that
+// is words, as in "type cast, enter"; translateKeys translates the same),
+// and in tally the calls of tallyKeys.
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	keys := map[string]string{} // key → where it is used first
@@ -95,6 +95,14 @@ func usedKeys(t *testing.T) map[string]string {
 					}
 				}
 				switch sel.Sel.Name {
+				case "Errorf", "Textf":
+					// i18n.Errorf and i18n.Textf, not fmt.Errorf.
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "i18n" {
+						if lit, ok := call.Args[0].(*ast.BasicLit); !ok || lit.Kind != token.STRING {
+							t.Errorf("%s: i18n.%s needs a literal format: it is the message's key", fset.Position(call.Pos()), sel.Sel.Name)
+						}
+						add(0)
+					}
 				case "T", "Key":
 					add(0)
 				case "C":
@@ -242,4 +250,23 @@ func isSubset(sub, of []string) bool {
 		}
 	}
 	return true
+}
+
+// TestScanFindsMessagesInErrors checks that the scan takes the format of
+// i18n.Errorf and i18n.Textf as keys, and not fmt.Errorf's.
+func TestScanFindsMessagesInErrors(t *testing.T) {
+	used := usedKeys(t)
+	for _, k := range []string{
+		"you cannot nominate yourself in %s: another member must nominate you", // i18n.Errorf in models
+		"voting opens %s",      // i18n.Textf in models
+		"the escape character", // i18n.Textf in models/safetext
+	} {
+		if _, ok := used[k]; !ok {
+			t.Errorf("the scan misses %q", k)
+		}
+	}
+	// fmt.Errorf in models: officers' words, not a message.
+	if w, ok := used["election %s: opening needs the definition's fingerprint"]; ok {
+		t.Errorf("the scan took fmt.Errorf's format as a key (%s)", w)
+	}
 }

@@ -10,6 +10,12 @@
 // picks a translation's plural form by CLDR's rules. A key missing from a
 // translation shows the English, never an empty line; the package's tests
 // fail before that can ship.
+//
+// Text made where no Printer is at hand (an error deep in models, a
+// refusal made inside a store's transaction) keeps its English format and
+// arguments (Errorf, Textf) until it is shown: Printer.Err says an error
+// in the member's language, and its Error() stays the English that
+// officers, logs and audit read.
 package i18n
 
 import (

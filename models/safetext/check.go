@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Check checks one line of text others wrote: it must be valid UTF-8,
@@ -29,27 +31,30 @@ func Check(what, s string) error {
 // written, is still refused), and, since a statement is never told apart
 // from a look-alike, what only names must avoid (variation selectors in
 // emoji, for one).
-func CheckMultiline(what, s string) error {
+//
+// what may be an i18n.Text: a member's statement is refused in the
+// member's language.
+func CheckMultiline(what any, s string) error {
 	return checkText(what, s, true)
 }
 
-func checkText(what, s string, multiline bool) error {
+func checkText(what any, s string, multiline bool) error {
 	if strings.TrimFunc(s, unicode.IsSpace) == "" {
-		return fmt.Errorf("%s is empty: write some text", what)
+		return i18n.Errorf("%s is empty: write some text", what)
 	}
 	n := 0 // position in characters, counted from 1, for the message
 	for i, r := range s {
 		n++
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return fmt.Errorf("%s is not valid UTF-8 (byte %#x at byte %d): save it as UTF-8", what, s[i], i+1)
+				return i18n.Errorf("%s is not valid UTF-8 (byte %#x at byte %d): save it as UTF-8", what, s[i], i+1)
 			}
 		}
 		if multiline && (r == '\n' || r == '\t' || r == '\r' && strings.HasPrefix(s[i+1:], "\n")) {
 			continue
 		}
-		if kind := kind(r); kind != "" {
-			return fmt.Errorf("%s contains %s %U at character %d: remove it", what, kind, r, n)
+		if kind := kind(r); !kind.IsZero() {
+			return i18n.Errorf("%s contains %s %U at character %d: remove it", what, kind, r, n)
 		}
 		// A statement is read as prose, where an emoji's variation
 		// selector is common and nothing must be told apart from a

@@ -16,7 +16,11 @@
 // can be edited by hand and rules tighten after text was stored.
 package safetext
 
-import "unicode"
+import (
+	"unicode"
+
+	"vote.example.org/booth/models/i18n"
+)
 
 // Unsafe reports whether a terminal could act on r or r hides itself:
 // control characters (C0, DEL, C1, so ESC and the 8-bit escape
@@ -31,22 +35,22 @@ func Unsafe(r rune) bool {
 
 // kind names the unsafe character r for a message, or returns "" when r
 // is not Unsafe.
-func kind(r rune) string {
+func kind(r rune) i18n.Text {
 	switch {
 	case !Unsafe(r):
-		return ""
+		return i18n.Text{}
 	case r == 0x1b:
-		return "the escape character"
+		return i18n.Textf("the escape character")
 	case r == '\r':
-		return "a carriage return"
+		return i18n.Textf("a carriage return")
 	case r == '\n' || r == '\t':
-		return "a line break or tab"
+		return i18n.Textf("a line break or tab")
 	case unicode.IsControl(r):
-		return "the control character"
+		return i18n.Textf("the control character")
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-		return "the bidirectional control"
+		return i18n.Textf("the bidirectional control")
 	case r == 0x2028 || r == 0x2029:
-		return "the line separator"
+		return i18n.Textf("the line separator")
 	}
-	return "the invisible format character" // the rest of Cf
+	return i18n.Textf("the invisible format character") // the rest of Cf
 }

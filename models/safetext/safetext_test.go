@@ -39,7 +39,7 @@ func TestOneRule(t *testing.T) {
 		if r >= utf8.RuneSelf && inert {
 			t.Errorf("inertJSON kept the Unsafe %U raw", r)
 		}
-		if err := Check("name", s); err == nil || !strings.Contains(err.Error(), kind(r)) {
+		if err := Check("name", s); err == nil || !strings.Contains(err.Error(), kind(r).String()) {
 			t.Errorf("Check(%+q) = %v, want it to name %s", s, err, kind(r))
 		}
 	}

@@ -76,7 +76,7 @@ func testCancel(t *testing.T, s models.Store) {
 		t.Errorf("roll after the cancel: %v, %v", roll, err)
 	}
 	err = At(s, at.Add(time.Minute)).Cast(ctx, CastIn("b", "r2"))
-	if when := models.NotOpenWhen(err); !strings.Contains(when, "cancelled") {
+	if when := models.NotOpenWhen(err).String(); !strings.Contains(when, "cancelled") {
 		t.Errorf("a cast in a cancelled election: %v", err)
 	}
 	wantErr(t, "cancelling twice", At(s, at).CancelElection(ctx, "e1", Officer), models.ErrWrongState)
@@ -94,7 +94,7 @@ func testRefusalSaysWhenItClosed(t *testing.T, s models.Store) {
 	closed := T0.Add(time.Hour)
 	must(t, At(s, closed).CloseElection(ctx, "e1", Officer))
 	err := At(s, closed.Add(time.Minute)).Cast(ctx, CastIn("a", "r1"))
-	if when := models.NotOpenWhen(err); when != "voting closed 2026-03-01 10:00 UTC" {
+	if when := models.NotOpenWhen(err).String(); when != "voting closed 2026-03-01 10:00 UTC" {
 		t.Errorf("a cast after the early close: %v", err)
 	}
 }
