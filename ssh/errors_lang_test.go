@@ -100,8 +100,8 @@ func TestMemberRefusalsInTheirLanguage(t *testing.T) {
 			voted:        "ya has votado en b26",
 			replace:      "b26 no permite sustituir una papeleta",
 			closed:       "b26 no está abierta para votar: la votación se cerró el 2027-01-12 09:00 UTC",
-			sessions:     "ya tienes 1 sesiones abiertas en este servidor: cierra una primero",
-			leased:       "ya tienes 1 sesiones abiertas: cierra una primero",
+			sessions:     "ya tienes 1 sesión abierta en este servidor: ciérrala primero",
+			leased:       "ya tienes 1 sesión abierta: ciérrala primero",
 		},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -149,7 +149,7 @@ func TestMemberRefusalsInTheirLanguage(t *testing.T) {
 			booth := e.terminal(e.client("ken"), 80, 24)
 			booth.waitFor("Board 2026")
 			_, errOut, code := e.run("ken", "status", "")
-			if code == 0 || !strings.Contains(errOut, tt.sessions) || strings.Contains(errOut, "sessions open") {
+			if code == 0 || !strings.Contains(errOut, tt.sessions) || strings.Contains(errOut, "session open") {
 				t.Errorf("a second session on this front end: exit %d, stderr:\n%s\nwant %q", code, errOut, tt.sessions)
 			}
 			other := e.secondFrontEnd(func(c *Config) { c.MaxSessionsPerMember = 1 })
@@ -159,7 +159,7 @@ func TestMemberRefusalsInTheirLanguage(t *testing.T) {
 			defer c.Close()
 			second := e.terminal(c, 80, 24)
 			second.waitFor(tt.leased)
-			if out := second.out.String(); strings.Contains(out, "sessions open") {
+			if out := second.out.String(); strings.Contains(out, "session open") {
 				t.Errorf("the second front end's refusal is in English:\n%s", out)
 			}
 			booth.send(keyCtrlC)

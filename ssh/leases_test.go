@@ -37,7 +37,7 @@ func TestSessionLimitHoldsAcrossFrontEnds(t *testing.T) {
 	must(t, err)
 	defer c.Close()
 	second := e.terminal(c, 80, 24)
-	second.waitFor("sessions open")
+	second.waitFor("you already have 1 session open: close it first")
 
 	first.send(keyCtrlC)
 	if err := first.sess.Wait(); err != nil {
@@ -60,7 +60,7 @@ func TestAnAbandonedLeaseExpires(t *testing.T) {
 	}
 	tm := e.terminal(e.client("ada"), 80, 24)
 	tm.waitFor("Signed in as")
-	if strings.Contains(tm.out.String(), "sessions open") {
+	if strings.Contains(tm.out.String(), "session open") {
 		t.Fatal("an expired lease kept the member out")
 	}
 }

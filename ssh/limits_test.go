@@ -23,18 +23,29 @@ func TestConnectionsOverThePerIPCapAreRefused(t *testing.T) {
 	e.waitForPlace(t, "ada")
 }
 
+// A member at the limit is refused with the limit in words that agree
+// with it: "1 session", "2 sessions".
 func TestSessionsPerMemberAreCapped(t *testing.T) {
-	e := newTestEnv(t, func(c *Config) { c.MaxSessionsPerMember = 1 })
-	c := e.client("ada")
-	tm := e.terminal(c, 80, 24)
-	tm.waitFor("Signed in as")
-	_, errOut, code := e.run("ada", "whoami", "")
-	if code == 0 || !strings.Contains(errOut, "sessions open") {
-		t.Fatalf("a second session: exit %d, stderr %q", code, errOut)
-	}
-	// Another member is not affected.
-	if out, _, code := e.run("ken", "whoami", ""); code != 0 || !strings.Contains(out, "ken") {
-		t.Fatalf("ken's session: exit %d\n%s", code, out)
+	for _, tt := range []struct {
+		limit int
+		want  string
+	}{
+		{1, "you already have 1 session open on this server: close it first"},
+		{2, "you already have 2 sessions open on this server: close one first"},
+	} {
+		e := newTestEnv(t, func(c *Config) { c.MaxSessionsPerMember = tt.limit })
+		c := e.client("ada")
+		for range tt.limit {
+			e.terminal(c, 80, 24).waitFor("Signed in as")
+		}
+		_, errOut, code := e.run("ada", "whoami", "")
+		if code == 0 || !strings.Contains(errOut, tt.want) {
+			t.Fatalf("limit %d, one more session: exit %d, stderr %q, want %q", tt.limit, code, errOut, tt.want)
+		}
+		// Another member is not affected.
+		if out, _, code := e.run("ken", "whoami", ""); code != 0 || !strings.Contains(out, "ken") {
+			t.Fatalf("ken's session: exit %d\n%s", code, out)
+		}
 	}
 }
 

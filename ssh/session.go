@@ -66,7 +66,8 @@ func (s *Server) handle(sess cssh.Session) {
 	release, ok := s.members.acquire(id.name())
 	if !ok {
 		p = s.memberPrinter(sess, id)
-		fail(sess, p.T("you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
+		fail(sess, p.N(s.cfg.MaxSessionsPerMember, "you already have 1 session open on this server: close it first",
+			"you already have %d sessions open on this server: close one first", s.cfg.MaxSessionsPerMember))
 		return
 	}
 	defer release()
@@ -94,7 +95,8 @@ func (s *Server) handle(sess cssh.Session) {
 	if err != nil {
 		p = s.memberPrinter(sess, id)
 		if errors.Is(err, models.ErrTooManySessions) {
-			fail(sess, p.T("you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
+			fail(sess, p.N(s.cfg.MaxSessionsPerMember, "you already have 1 session open: close it first",
+				"you already have %d sessions open: close one first", s.cfg.MaxSessionsPerMember))
 		} else {
 			s.log.Error("taking a session lease", "err", err)
 			fail(sess, p.T("the booth cannot open a session just now; try again in a minute"))
