@@ -166,7 +166,7 @@ func (o *offline) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// Nothing of an untrusted bundle opens.
 	case key.Matches(msg, kSeeResults):
 		m.res, m.scr = &resultState{}, scrResults
-		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Result, CountedAt: o.b.CountedAt}})
+		m.onResultLoaded(resultMsg{id: o.b.Election.ID, res: models.StoredResult{Result: o.b.Phrased(), CountedAt: o.b.CountedAt}})
 		o.scr, o.boothScr = offBooth, scrResults
 	case key.Matches(msg, kDesc) && strings.TrimSpace(o.b.Election.Description) != "":
 		m.openReader(safetext.Sanitize(m.el.me.Title), m.el.me.Description, scrElection)

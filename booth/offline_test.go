@@ -42,8 +42,15 @@ func testReceipt(i int) string {
 
 func newOfflineFixture(t *testing.T, ledger bool) offlineFixture {
 	t.Helper()
+	return newOfflineFixtureBy(t, ledger, tally.Meek)
+}
+
+// newOfflineFixtureBy is newOfflineFixture counted by method.
+func newOfflineFixtureBy(t *testing.T, ledger bool, method tally.Method) offlineFixture {
+	t.Helper()
 	past, _ := pastElection(t)
 	e := past.Election
+	e.Method = method
 	e.Description = "Two directors are elected for two years."
 	e.PublishLedger = ledger
 	e.Fingerprint = e.Definition.Fingerprint()

@@ -47,8 +47,9 @@ type Bundle struct {
 	// other elections): checked when the bundle is read.
 	Trustees *TrusteeEvidence
 
-	payload   []byte // the signed bytes
-	resultRaw []byte // the result as published, compacted: what a recount is compared with
+	payload   []byte        // the signed bytes
+	resultRaw []byte        // the result as published, compacted: what a recount is compared with
+	recounted *tally.Result // the ledger's recount, once it matched resultRaw (see Phrased)
 	sig       *sshsig.Signature
 }
 

@@ -134,6 +134,7 @@ func (b *Bundle) Recount() error {
 	if !bytes.Equal(got, b.resultRaw) {
 		return fmt.Errorf("%w: %s", ErrRecount, difference(b.Result, res))
 	}
+	b.recounted = res
 	return nil
 }
 

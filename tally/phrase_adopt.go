@@ -1,0 +1,59 @@
+package tally
+
+// WithPhrasesOf is r with the phrases of rec, a count of the same ballots
+// by the same rules: a record read back from its English alone (a results
+// bundle keeps no phrases) can then be said in any language. A phrase is
+// taken only where, said in English with r's own candidates, it is
+// exactly the text r records, so r never says anything it did not
+// publish; a text with no such phrase keeps its English. r is not
+// changed.
+func (r *Result) WithPhrasesOf(rec *Result) *Result {
+	out := *r
+	out.NotePhrases = r.matching(rec.NotePhrases, r.Notes)
+	out.Rounds = make([]Round, len(r.Rounds))
+	copy(out.Rounds, r.Rounds)
+	for i := range out.Rounds {
+		if i >= len(rec.Rounds) {
+			break
+		}
+		round, from := &out.Rounds[i], rec.Rounds[i]
+		if from.ActionPhrase != nil && r.says(*from.ActionPhrase, round.Action) {
+			round.ActionPhrase = from.ActionPhrase
+		}
+		round.NotePhrases = r.matching(from.NotePhrases, round.Notes)
+	}
+	out.Ties = make([]Tie, len(r.Ties))
+	copy(out.Ties, r.Ties)
+	for i := range out.Ties {
+		if i < len(rec.Ties) && rec.Ties[i].RulePhrase != nil && r.says(*rec.Ties[i].RulePhrase, out.Ties[i].Rule) {
+			out.Ties[i].RulePhrase = rec.Ties[i].RulePhrase
+		}
+	}
+	if r.Ties == nil {
+		out.Ties = nil
+	}
+	if r.Rounds == nil {
+		out.Rounds = nil
+	}
+	return &out
+}
+
+// says reports whether p, in English with r's candidates, is english.
+func (r *Result) says(p Phrase, english string) bool {
+	s, ok := r.Say(English{}, p)
+	return ok && s == english
+}
+
+// matching are phrases when each says its note of english in turn, or
+// nil: notes are said all in a language or all in their English.
+func (r *Result) matching(phrases []Phrase, english []string) []Phrase {
+	if len(phrases) != len(english) {
+		return nil
+	}
+	for i, p := range phrases {
+		if !r.says(p, english[i]) {
+			return nil
+		}
+	}
+	return phrases
+}
