@@ -40,8 +40,8 @@ func sheetElections(e *testEnv) (stv, approval, yesno string) {
 		// Quota 4: a is elected with 5 and its surplus of 1 goes to b;
 		// b, c and d then tie at 2, and stage 1 (b 1, c 2, d 2) excludes
 		// b, whose own ballot goes on to c; d is excluded, and c fills
-		// the last seat. (No candidate is in two ties: the sheet would
-		// list their name twice, which linear mode's teletype refuses.)
+		// the last seat. (A candidate in two ties: see
+		// TestLinearResultsCandidateInTwoTies.)
 		{"stv", tally.Scottish, 2, cands, [][][]string{{{"a"}, {"b"}}, {{"a"}, {"b"}}, {{"a"}, {"b"}}, {{"a"}, {"b"}}, {{"a"}, {"b"}},
 			{{"c"}}, {{"c"}}, {{"d"}}, {{"d"}}, {{"b"}, {"c"}}}},
 		{"appr", tally.Approval, 1, cands, [][][]string{{{"a"}, {"b"}}, {{"a"}, {"b"}}, {{"c"}}, {{"b"}, {"a"}, {"d"}}}},

@@ -267,10 +267,18 @@ func (r *Result) sheetNotes(b *sheetText) {
 	writeList(b, b.w.T("Notes"), notes)
 	if len(r.Ties) > 0 {
 		b.WriteString("\n" + b.w.T("Ties") + "\n")
-		for _, t := range r.Ties {
-			b.WriteString(wrap("  "+b.w.T("Round %d: tied to %s:", t.Round, b.term(t.Purpose)), 4))
-			r.nameLines(b, "      ", t.Candidates, 6)
-			b.WriteString(wrap("  "+b.w.T("  Chosen by %s: %s", r.TieRule(b.w, t), r.name(t.Chosen)), 6))
+		// Every line of a tie opens with its number: a candidate in two
+		// ties (two seats filled from one tie) would otherwise give two
+		// identical lines, which a reader going line by line (linear mode,
+		// a screen reader) cannot tell apart. Names stay one to a line.
+		digits := len(itoa(len(r.Ties)))
+		for i, t := range r.Ties {
+			tag := fmt.Sprintf("  %*d  ", digits, i+1)
+			b.WriteString(wrap(tag+b.w.T("Round %d: tied to %s:", t.Round, b.term(t.Purpose)), len(tag)+2))
+			for _, c := range t.Candidates {
+				b.WriteString(wrap(tag+"    "+r.name(c), len(tag)+4))
+			}
+			b.WriteString(wrap(tag+b.w.T("  Chosen by %s: %s", r.TieRule(b.w, t), r.name(t.Chosen)), len(tag)+4))
 		}
 	}
 	writeList(b, b.w.T("Outcome"), r.OutcomeNotes(b.w))

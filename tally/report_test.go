@@ -116,7 +116,7 @@ func TestSheetSTV(t *testing.T) {
 		"Loss to rounding    0.000000000      0.000000000      0.000000001\n",
 		"Quota             450.000000001    450.000000001    450.000000001\n",
 		"Round 3: Ken Thompson excluded — lowest (288.120000000)\n",
-		"Ties\n  Round 2: tied to exclude:\n      Zed Shaw\n      Ken Thompson\n    Chosen by lot: Zed Shaw\n",
+		"Ties\n  1  Round 2: tied to exclude:\n  1      Zed Shaw\n  1      Ken Thompson\n  1    Chosen by lot: Zed Shaw\n",
 		"Outcome\n  Ada Lovelace elected\n",
 	)
 }
@@ -240,7 +240,29 @@ func TestSheetApprovalTie(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, sheet(t, res), "Ties\n  Round 1: tied to elect:\n      Ada\n      Bob\n      Cy\n    Chosen by file order: Ada\n")
+	wantContains(t, sheet(t, res), "Ties\n  1  Round 1: tied to elect:\n  1      Ada\n  1      Bob\n  1      Cy\n  1    Chosen by file order: Ada\n")
+}
+
+// Two seats filled from one three-way tie: Bob and Cy are in both ties,
+// and each line of the Ties section still says which tie it belongs to,
+// so no line is printed twice (linear mode reads the sheet line by line).
+func TestSheetCandidateInTwoTies(t *testing.T) {
+	e := approvalElection("Ada Bob Cy", "A", "B", "C")
+	res, err := Count(e, Options{Method: Approval, Seats: 2, Ties: TieBreak{FileOrder: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sheet(t, res)
+	wantContains(t, s, "Ties\n"+
+		"  1  Round 1: tied to elect:\n  1      Ada\n  1      Bob\n  1      Cy\n  1    Chosen by file order: Ada\n"+
+		"  2  Round 1: tied to elect:\n  2      Bob\n  2      Cy\n  2    Chosen by file order: Bob\n")
+	seen := map[string]bool{}
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) != "" && seen[line] {
+			t.Errorf("line %q is printed twice:\n%s", line, s)
+		}
+		seen[line] = true
+	}
 }
 
 func TestSheetAndJSONYesNo(t *testing.T) {
@@ -343,7 +365,7 @@ func TestSheetListsOneNamePerLine(t *testing.T) {
 		"Elected:        Every six months\n                Once a year, with point releases\n",
 		"  1. Every six months\n  2. Once a year, with point releases\n  3= Schuldei\n  3= van Wolffelaar\n  5. None, of the above\n",
 		"Dropped (quorum or required majority over the default option not met):\n    None, of the above\n",
-		"Ties\n  Round 1: tied to elect:\n      Once a year, with point releases\n      Schuldei\n    Chosen by lot: Once a year, with point releases\n",
+		"Ties\n  1  Round 1: tied to elect:\n  1      Once a year, with point releases\n  1      Schuldei\n  1    Chosen by lot: Once a year, with point releases\n",
 	)
 }
 
