@@ -211,7 +211,9 @@ func (m *model) stageBars() []string {
 		out = append(out, row(nonTransferable, round.Exhausted, ""))
 	}
 	for _, n := range r.RoundNotes(m.p, round) {
-		out = append(out, lines(wrap("• "+safetext.Sanitize(n), m.w))...)
+		// A hanging indent keeps a long note (a Japanese one wraps
+		// anywhere) visibly one note.
+		out = append(out, hang(lines(wrap(safetext.Sanitize(n), m.w-2)), "• ", "  ")...)
 	}
 	for _, t := range r.Ties {
 		if t.Round == round.Number {
