@@ -311,7 +311,7 @@ func (o *offline) checkLines() []string {
 // signatureText is a signature that held (distrustView shows one that
 // did not).
 func (o *offline) signatureText() string {
-	return o.m.p.T("valid, by %s: %s", safetext.Sanitize(o.b.Signer()), safetext.Sanitize(o.rep.Anchor))
+	return o.m.p.T("valid, by %s: %s", safetext.Sanitize(o.b.Signer()), safetext.Sanitize(o.rep.AnchorText.In(o.m.p)))
 }
 
 func (o *offline) recountText(c bundle.Check) string {

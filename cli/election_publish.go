@@ -14,6 +14,7 @@ import (
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/bundle"
+	"vote.example.org/booth/models/i18n"
 	boothssh "vote.example.org/booth/ssh"
 )
 
@@ -177,7 +178,7 @@ func publishPage(cmd *cobra.Command, f publishFlags, ns string, data []byte, hos
 		return err
 	}
 	// Whoever reads the page gave no fingerprint: it was this host key.
-	trust.Source = "the host key of the server that signed it"
+	trust.Source = i18n.Textf("the host key of the server that signed it")
 	b, rep := bundle.Verify(data, bundle.Options{Trust: trust, Namespace: ns})
 	if err := writePage(f.html, f.out, ns, b, rep); err != nil {
 		return fmt.Errorf("the bundle was published, but %w; write it again with 'booth review %s --signer %s --html FILE'", err, f.out, gossh.FingerprintSHA256(host))

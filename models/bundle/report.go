@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Options are what Verify checks besides the bundle itself.
@@ -71,8 +73,10 @@ type Report struct {
 	Format string `json:"format,omitempty"`
 	// Anchor is Options.Trust's Source: what the signer was checked
 	// against, or empty when nothing was.
-	Anchor string  `json:"anchor,omitempty"`
-	Checks []Check `json:"checks"`
+	Anchor string `json:"anchor,omitempty"`
+	// AnchorText is Anchor to be said in a reader's language.
+	AnchorText i18n.Text `json:"-"`
+	Checks     []Check   `json:"checks"`
 	// AuditSeq and AuditHead are the audit chain's head the bundle names
 	// (booth audit verify --bundle checks the chain against it).
 	AuditSeq  int64  `json:"audit_seq,omitempty"`
@@ -98,7 +102,7 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 	}
 	r := Report{Signer: ssh.FingerprintSHA256(s.sig.PublicKey)}
 	if o.Trust != nil {
-		r.Anchor = o.Trust.Source
+		r.Anchor, r.AnchorText = o.Trust.Source.String(), o.Trust.Source
 	}
 	now := o.Now
 	if now.IsZero() {
@@ -117,7 +121,7 @@ func Verify(data []byte, o Options) (*Bundle, Report) {
 		return nil, r
 	default:
 		r.Checks = append(r.Checks, Check{Name: CheckSignature, Status: StatusOK,
-			Detail: "valid, signed by " + r.Signer + ": " + o.Trust.Source})
+			Detail: "valid, signed by " + r.Signer + ": " + o.Trust.Source.String()})
 	}
 	b, err := s.decode()
 	if err != nil {

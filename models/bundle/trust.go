@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"vote.example.org/booth/models/i18n"
 )
 
 // Trust is a reader's trust anchor: the keys they already trust to speak
@@ -22,8 +24,9 @@ import (
 // these; without a Trust, Verify reports the signature as unverified.
 type Trust struct {
 	// Source says where the trust comes from, for the report: the
-	// fingerprint given, or the file and its line or host.
-	Source string
+	// fingerprint given, or the file and its line or host; a Text, as
+	// the offline review says it in the reader's language.
+	Source i18n.Text
 	// check says why key may not sign bundles in namespace at time now,
 	// or nil.
 	check func(key ssh.PublicKey, now time.Time, namespace string) error
@@ -36,7 +39,7 @@ func TrustSigner(fingerprint string) (*Trust, error) {
 	if raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(fp, "SHA256:")); err != nil || len(raw) != 32 {
 		return nil, fmt.Errorf("%q is not a key fingerprint: want SHA256: and 43 characters, as ssh-keygen -l prints", fingerprint)
 	}
-	return &Trust{Source: "the fingerprint you gave", check: func(key ssh.PublicKey, _ time.Time, _ string) error {
+	return &Trust{Source: i18n.Textf("the fingerprint you gave"), check: func(key ssh.PublicKey, _ time.Time, _ string) error {
 		if got := ssh.FingerprintSHA256(key); got != fp {
 			return fmt.Errorf("%w: it is signed by %s, not by %s", ErrSigner, got, fp)
 		}
@@ -81,7 +84,7 @@ func TrustAllowedSigners(data []byte, name string) (*Trust, error) {
 	if len(signers) == 0 {
 		return nil, fmt.Errorf("%s has no line for principal %q: the allowed_signers line that booth election publish prints begins with it", name, Principal)
 	}
-	src := "a key " + name + " allows for principal " + Principal
+	src := i18n.Textf("a key %s allows for principal %s", name, Principal)
 	return &Trust{Source: src, check: func(key ssh.PublicKey, now time.Time, namespace string) error {
 		var why []string
 		for _, s := range signers {
@@ -254,7 +257,7 @@ func TrustKnownHosts(host string, files ...string) (*Trust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading known hosts: %w", err)
 	}
-	src := fmt.Sprintf("the key %s holds for %s", strings.Join(files, ", "), host)
+	src := i18n.Textf("the key %s holds for %s", strings.Join(files, ", "), host)
 	remote := &net.TCPAddr{IP: net.IPv4zero}
 	// A key that is no key: what the files answer for it says whether
 	// they know the host at all.

@@ -19,7 +19,7 @@ import (
 // sources are the packages whose text members read. tally's record and
 // result sheet are read in the member's language too (Printer is its
 // Words).
-var sources = []string{"../../booth", "..", "../../ssh", "../safetext", "../../tally"}
+var sources = []string{"../../booth", "..", "../../ssh", "../safetext", "../bundle", "../../tally"}
 
 // tallyKeys are tally's own functions that mark a key, with the index of
 // the key among their arguments: a phrase of the count's record (say,
