@@ -1,10 +1,12 @@
 package models_test
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"vote.example.org/booth/models"
 )
@@ -153,5 +155,67 @@ func TestPreviewNoticePerLanguage(t *testing.T) {
 		if lp.Lang != want.lang || lp.Recipients != 1 || lp.Example.To != want.to || lp.Example.Subject != want.subject {
 			t.Errorf("language %d: %s, %d, %s, %q; want %+v", i, lp.Lang, lp.Recipients, lp.Example.To, lp.Example.Subject, want)
 		}
+	}
+}
+
+// The reminder goes to the members who have not voted: its dry run, run
+// by an officer while voting is open, should say no more about who voted
+// than the turnout does (the roll deliberately hides it, and the notice
+// reports fold the reminder rows at the close for that reason). Broken
+// down by language, with a named example per language, it names a
+// non-voter per language, and the only member who chose Spanish drops
+// out of the "es" line the moment they vote: polled, it tells when.
+func TestReminderDryRunDoesNotTellWhoVoted(t *testing.T) {
+	e := newEnv(t, 0)
+	langs := []string{"", "es", "", "ja", "ja"}
+	ms := make([]models.Member, len(langs))
+	emails := map[string]bool{}
+	for i := range ms {
+		ms[i] = models.Member{ID: memberID(i), Name: "Member " + memberID(i), Email: memberID(i) + "@example.org", Status: models.Active}
+		emails[ms[i].Email] = true
+	}
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	for i, lang := range langs {
+		must(t, e.svc.SetMemberPreferences(ctx, memberID(i), models.Preferences{Lang: lang}))
+	}
+	e.open(t, definition("e1"))
+	e.clock.Set(t0.Add(time.Hour))
+
+	byLang := func() map[string]int {
+		p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeRemind)
+		must(t, err)
+		out := map[string]int{}
+		for _, lp := range p.Languages {
+			out[lp.Lang] = lp.Recipients
+			if emails[lp.Example.To] {
+				t.Errorf("the %s example of the reminder's dry run is mailed to %s, a member who has not voted", lp.Lang, lp.Example.To)
+			}
+		}
+		return out
+	}
+	before := byLang()
+	// The one member who chose Spanish votes.
+	must(t, e.store.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: memberID(1), ReceiptHash: sha256.Sum256([]byte("r1")), Sealed: []byte("x")}))
+	after := byLang()
+	if before["es"] != after["es"] {
+		t.Errorf("the reminder's dry run by language went from %v to %v: the only Spanish reader's vote shows", before, after)
+	}
+}
+
+// A foundation's Japanese text saved under a name that is no kind
+// (DIR/ja/anounce.txt, DIR/ja/announce.md) is never used: Japanese
+// members get booth's built-in text, and nothing says so. A folder that
+// names no language is refused for exactly that reason
+// (checkLanguageDirs); a file that names no kind should be too.
+func TestMisnamedLanguageTemplateIsRefused(t *testing.T) {
+	for _, name := range []string{"anounce.txt", "announce.md", "Announce.txt"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.MkdirAll(filepath.Join(dir, "ja"), 0o755))
+			must(t, os.WriteFile(filepath.Join(dir, "ja", name), []byte("Subject: 投票のお知らせ {{.Title}}\n\n{{.Name}} 様\n"), 0o644))
+			if _, err := models.LoadNoticeTemplates(dir); err == nil || !strings.Contains(err.Error(), name) {
+				t.Errorf("LoadNoticeTemplates with ja/%s: %v, want a refusal naming the file", name, err)
+			}
+		})
 	}
 }

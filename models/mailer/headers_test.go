@@ -2,9 +2,12 @@ package mailer_test
 
 import (
 	"bytes"
+	"mime"
 	"net/mail"
+	"strings"
 	"testing"
 
+	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/mailer"
 )
 
@@ -34,5 +37,55 @@ func TestDKIMOversignsAddedHeaders(t *testing.T) {
 	vs, err := verify(forged, txt)
 	if err == nil && len(vs) == 1 && vs[0].Err == nil {
 		t.Errorf("a message with an added Subject and Reply-To still passes DKIM: the signature does not oversign them")
+	}
+}
+
+// noticeSubject renders the built-in announcement's subject in lang for
+// an election titled title, as delivery does.
+func noticeSubject(t *testing.T, lang, title string) string {
+	t.Helper()
+	nt, err := models.DefaultNoticeTemplates().For(models.NoticeAnnounce, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _, err := nt.Render(models.NoticeAnnounce, models.NoticeFields{Name: "Zoë", Title: title, Election: "board-2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subject
+}
+
+// An election title (or a member's name) written as an RFC 2047 encoded
+// word goes on the wire as it is, in an all-ASCII subject or name, and a
+// mail client decodes it: the safetext rules (no bidi override, no
+// control) are then bypassed by spelling the character encoded.
+func TestEncodedWordInHeaderIsShownLiterally(t *testing.T) {
+	for _, lang := range models.Languages {
+		t.Run(lang, func(t *testing.T) {
+			m := sampleMail("zoe@example.net")
+			// U+202E RIGHT-TO-LEFT OVERRIDE then U+0007 BEL, spelled encoded.
+			m.Subject = noticeSubject(t, lang, "=?utf-8?q?=E2=80=AE=07lanif?=")
+			m.ToName = "=?utf-8?q?=E2=80=AEadmin?="
+			raw := receive(t, mailer.Config{}, m)
+			msg, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := new(mime.WordDecoder)
+			subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsAny(subject, "\u202e\a") {
+				t.Errorf("the subject a mail client shows holds a bidi override or a control character: %q (raw %q)", subject, msg.Header.Get("Subject"))
+			}
+			to, err := dec.DecodeHeader(msg.Header.Get("To"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsAny(to, "\u202e") {
+				t.Errorf("the To name a mail client shows holds a bidi override: %q (raw %q)", to, msg.Header.Get("To"))
+			}
+		})
 	}
 }
