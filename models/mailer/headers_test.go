@@ -9,6 +9,7 @@ import (
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/mailer"
+	"vote.example.org/booth/models/mailer/mailpittest"
 )
 
 // A member whose name holds a double quote (José "Pepe, el de Lugo" García) gets
@@ -79,6 +80,9 @@ func TestEncodedWordInHeaderIsShownLiterally(t *testing.T) {
 			if strings.ContainsAny(subject, "\u202e\a") {
 				t.Errorf("the subject a mail client shows holds a bidi override or a control character: %q (raw %q)", subject, msg.Header.Get("Subject"))
 			}
+			if subject != m.Subject {
+				t.Errorf("the subject a mail client shows is %q, want the text booth wrote, %q", subject, m.Subject)
+			}
 			to, err := dec.DecodeHeader(msg.Header.Get("To"))
 			if err != nil {
 				t.Fatal(err)
@@ -87,5 +91,41 @@ func TestEncodedWordInHeaderIsShownLiterally(t *testing.T) {
 				t.Errorf("the To name a mail client shows holds a bidi override: %q (raw %q)", to, msg.Header.Get("To"))
 			}
 		})
+	}
+}
+
+// A subject and a name that spell encoded words, long enough to fold
+// and with Japanese in them, arrive as booth wrote them (as Mailpit
+// shows them), to the one member, in header lines of at most 78
+// characters.
+func TestEncodedWordInHeaderArrivesAsWritten(t *testing.T) {
+	mp := mailpittest.Start(t)
+	ml, err := mailer.New(mailer.Config{URL: mp.URL(), From: "vote@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ml.Close()
+	m := sampleMail("zoe@example.net")
+	m.Subject = noticeSubject(t, "ja", strings.Repeat("理事会選挙 =?utf-8?b?4oCu?= ", 6))
+	m.ToName = "山田 =?utf-8?q?=E2=80=AE?= 花子 " + strings.Repeat("=?x?q?a?=", 10)
+	if err := ml.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := mp.Messages(t)
+	if len(msgs) != 1 {
+		t.Fatalf("mailpit received %d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	if got.Subject != m.Subject {
+		t.Errorf("Mailpit shows the subject %q, want %q", got.Subject, m.Subject)
+	}
+	if len(got.To) != 1 || got.To[0].Name != m.ToName || got.To[0].Address != "zoe@example.net" {
+		t.Errorf("Mailpit shows To %+v, want %q <zoe@example.net> alone", got.To, m.ToName)
+	}
+	head, _, _ := bytes.Cut(mp.Raw(t, got.ID), []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("header line of %d characters: %q", len(line), line)
+		}
 	}
 }
