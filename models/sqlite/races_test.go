@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -72,5 +74,26 @@ func TestConcurrentOpenNeverCallsBusyCorrupt(t *testing.T) {
 		if t.Failed() {
 			return
 		}
+	}
+}
+
+// A database another process holds for longer than the busy timeout (here
+// a connection in exclusive locking mode, as a long migration or a backup
+// tool may) is reported busy, to try again: never corrupt, never "restore
+// it from a backup".
+func TestOpenOfHeldDatabaseSaysBusy(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	must(t, err)
+	must(t, s.Close())
+	holder, err := sql.Open("sqlite", "file:"+filepath.Join(dir, DBFile)+"?_pragma=locking_mode(EXCLUSIVE)")
+	must(t, err)
+	defer holder.Close()
+	holder.SetMaxOpenConns(1)
+	_, err = holder.Exec(`BEGIN EXCLUSIVE; UPDATE schema_version SET applied_at = applied_at; COMMIT`)
+	must(t, err)
+	_, err = Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "is busy: another booth is migrating or holding it") || strings.Contains(err.Error(), "corrupt") || strings.Contains(err.Error(), "backup") {
+		t.Errorf("opening a held database: %v, want it called busy, to try again", err)
 	}
 }
