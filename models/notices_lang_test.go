@@ -219,3 +219,33 @@ func TestMisnamedLanguageTemplateIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// What in a language's folder booth would not read, and a file where
+// that folder should be, are refused with the path and the names booth
+// reads; a correctly named template beside them changes nothing.
+func TestLanguageFolderHoldsOnlyTemplates(t *testing.T) {
+	const valid = "announce.txt, remind.txt, extended.txt, results.txt, nominations.txt, renewal.txt"
+	for _, tc := range []struct{ path, want string }{
+		{"ja/anounce.txt", "ja/anounce.txt: booth would never use it; the templates of a language are named " + valid},
+		{"es/remind.txt~", "es/remind.txt~: booth would never use it"},
+		{"es/remind.txt/", "es/remind.txt: booth would never use it"},
+		{"ja", "ja: not a folder; a language's templates go in a folder of that name, holding " + valid},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.MkdirAll(filepath.Join(dir, "es"), 0o755))
+			must(t, os.WriteFile(filepath.Join(dir, "es", "announce.txt"), []byte("Subject: Votación {{.Title}}\n\nHola, {{.Name}}:\n"), 0o644))
+			p := filepath.Join(dir, tc.path)
+			if strings.HasSuffix(tc.path, "/") {
+				must(t, os.MkdirAll(p, 0o755))
+			} else {
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.WriteFile(p, []byte("Subject: x\n\ny\n"), 0o644))
+			}
+			_, err := models.LoadNoticeTemplates(dir)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.want)) {
+				t.Errorf("%v, want %q", err, filepath.Join(dir, tc.want))
+			}
+		})
+	}
+}
