@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"crypto/sha256"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +248,65 @@ func TestLanguageFolderHoldsOnlyTemplates(t *testing.T) {
 				t.Errorf("%v, want %q", err, filepath.Join(dir, tc.want))
 			}
 		})
+	}
+}
+
+// The reminder's dry run splits the whole electorate by language and by
+// address and mails its examples to a made-up member, named in each
+// language: only the count of those it would mail changes as members
+// vote. The announcement's, which goes to everyone, still shows a real
+// member's mail.
+func TestReminderDryRunSplitsTheElectorate(t *testing.T) {
+	e := newEnv(t, 0)
+	langs := []string{"", "es", "ja", "ja", ""}
+	ms := make([]models.Member, len(langs))
+	for i := range ms {
+		ms[i] = models.Member{ID: memberID(i), Name: "Member " + memberID(i), Email: memberID(i) + "@example.org", Status: models.Active}
+	}
+	ms[4].Email = "" // the one member without an address
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	for i, lang := range langs {
+		must(t, e.svc.SetMemberPreferences(ctx, memberID(i), models.Preferences{Lang: lang}))
+	}
+	e.open(t, definition("e1"))
+	e.clock.Set(t0.Add(time.Hour))
+	type split struct {
+		recipients, noAddress int
+		langs                 map[string]int
+	}
+	preview := func() split {
+		p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeRemind)
+		must(t, err)
+		if !p.Electorate {
+			t.Error("the reminder's dry run is not marked as split over the electorate")
+		}
+		got := split{p.Recipients, p.NoAddress, map[string]int{}}
+		names := map[string]string{"en": "A Member", "ja": "会員", "es": "Fulano de Tal"}
+		for _, lp := range p.Languages {
+			got.langs[lp.Lang] = lp.Recipients
+			if lp.Example.To != models.MadeUpAddress || lp.Example.ToName != names[lp.Lang] || !strings.Contains(lp.Example.Body, names[lp.Lang]) {
+				t.Errorf("the %s example goes to %q <%s>, want the made-up %q <%s> in its text", lp.Lang, lp.Example.ToName, lp.Example.To, names[lp.Lang], models.MadeUpAddress)
+			}
+		}
+		return got
+	}
+	cast := func(i int) {
+		must(t, e.store.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: memberID(i), ReceiptHash: sha256.Sum256([]byte(memberID(i))), Sealed: []byte("x")}))
+	}
+	want := split{4, 1, map[string]int{"en": 1, "es": 1, "ja": 2}}
+	if got := preview(); got.recipients != want.recipients || got.noAddress != want.noAddress || !maps.Equal(got.langs, want.langs) {
+		t.Errorf("before any vote: %+v, want %+v", got, want)
+	}
+	cast(4) // the member without an address
+	cast(1) // the only Spanish reader
+	want.recipients = 3
+	if got := preview(); got.recipients != want.recipients || got.noAddress != want.noAddress || !maps.Equal(got.langs, want.langs) {
+		t.Errorf("after two votes: %+v, want %+v (only the count to mail changes)", got, want)
+	}
+
+	p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeAnnounce)
+	must(t, err)
+	if p.Electorate || len(p.Languages) == 0 || p.Languages[0].Example.To != memberID(0)+"@example.org" {
+		t.Errorf("the announcement's dry run: %+v, want the first member's own mail", p)
 	}
 }
