@@ -246,7 +246,10 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 	switch {
 	case p.Electorate:
 		fmt.Fprintf(out, ", those who have not voted")
-		if p.NoAddress > 0 {
+		switch {
+		case p.NoAddress == 1:
+			fmt.Fprintf(out, " (1 member of the electorate has no email address)")
+		case p.NoAddress > 1:
 			fmt.Fprintf(out, " (%d members of the electorate have no email address)", p.NoAddress)
 		}
 	case p.NoAddress > 0:
