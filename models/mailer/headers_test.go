@@ -129,3 +129,24 @@ func TestEncodedWordInHeaderArrivesAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// Encoded by booth rather than go-mail, the folded To and Subject are
+// still signed: the mail verifies, and a To changed after signing fails.
+func TestEncodedWordHeadersAreSigned(t *testing.T) {
+	key, txt := keyFile(t, "ed25519")
+	m := sampleMail("zoe@example.net")
+	m.Subject = "Voting is open: =?utf-8?q?=E2=80=AE?= " + strings.Repeat("Board ", 12)
+	m.ToName = "=?utf-8?q?=E2=80=AEadmin?= " + strings.Repeat("Zoë ", 12)
+	raw := receive(t, mailer.Config{DKIMKeyFile: key, DKIMDomain: "example.org", DKIMSelector: "booth2026"}, m)
+	vs, err := verify(raw, txt)
+	if err != nil || len(vs) != 1 || vs[0].Err != nil {
+		t.Fatalf("verifying the mail as received: %v %+v\n%s", err, vs, raw)
+	}
+	changed := bytes.Replace(raw, []byte("?=\r\n <zoe@example.net>"), []byte("?=\r\n <eve@example.net>"), 1)
+	if bytes.Equal(changed, raw) {
+		t.Fatalf("the To address was not found:\n%s", raw)
+	}
+	if vs, err := verify(changed, txt); err != nil || len(vs) != 1 || vs[0].Err == nil {
+		t.Errorf("a changed To verified: %v %+v\n%s", err, vs, changed)
+	}
+}
