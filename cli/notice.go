@@ -243,7 +243,16 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 		what = fmt.Sprintf("the %s notice", kind)
 	}
 	fmt.Fprintf(out, "dry run: %s would be mailed to %d members now", what, p.Recipients)
-	if p.NoAddress > 0 {
+	switch {
+	case p.Electorate:
+		fmt.Fprintf(out, ", those who have not voted")
+		switch {
+		case p.NoAddress == 1:
+			fmt.Fprintf(out, " (1 member of the electorate has no email address)")
+		case p.NoAddress > 1:
+			fmt.Fprintf(out, " (%d members of the electorate have no email address)", p.NoAddress)
+		}
+	case p.NoAddress > 0:
 		fmt.Fprintf(out, " (and %d without an email address would not)", p.NoAddress)
 	}
 	fmt.Fprintln(out)
@@ -254,19 +263,28 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 	for i, lp := range p.Languages {
 		counts[i] = fmt.Sprintf("%s %d", lp.Lang, lp.Recipients)
 	}
-	fmt.Fprintf(out, "by the language the members chose (en: none or English): %s\n", strings.Join(counts, ", "))
+	if p.Electorate {
+		// Split, those who have not voted would show who has.
+		fmt.Fprintf(out, "the electorate, voted or not, by the language the members chose (en: none or English): %s\n", strings.Join(counts, ", "))
+	} else {
+		fmt.Fprintf(out, "by the language the members chose (en: none or English): %s\n", strings.Join(counts, ", "))
+	}
 	for _, lp := range p.Languages {
 		text := fmt.Sprintf("booth's built-in %s text", languageNames[lp.Lang])
 		if lp.Text.File != "" {
 			text = "your " + safetext.Sanitize(lp.Text.File)
 		}
 		m := lp.Example
-		who := fmt.Sprintf("%d members get", lp.Recipients)
-		if lp.Recipients == 1 {
-			who = "1 member gets"
+		switch {
+		case p.Electorate:
+			fmt.Fprintf(out, "\n%s: the members who chose it get %s; as it would be mailed, to a made-up member:\n", lp.Lang, text)
+		case lp.Recipients == 1:
+			fmt.Fprintf(out, "\n%s: 1 member gets %s; one of them, as it would be mailed:\n", lp.Lang, text)
+		default:
+			fmt.Fprintf(out, "\n%s: %d members get %s; one of them, as it would be mailed:\n", lp.Lang, lp.Recipients, text)
 		}
-		fmt.Fprintf(out, "\n%s: %s %s; one of them, as it would be mailed:\n\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
-			lp.Lang, who, text, safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
+		fmt.Fprintf(out, "\nTo: %s <%s>\nSubject: %s\nMessage-ID: <%s>\nList-Id: %s\nAuto-Submitted: auto-generated\n\n%s",
+			safetext.Sanitize(m.ToName), safetext.Sanitize(m.To), safetext.Sanitize(m.Subject), m.MessageID, m.ListID, safetext.SanitizeMultiline(m.Body))
 	}
 }
 

@@ -48,13 +48,27 @@ func TestNoticeCommandErrors(t *testing.T) {
 }
 
 // A dry run counts the audience and shows one mail; it queues nothing.
+// The reminder's, to the members who have not voted, names none of them
+// and splits the whole electorate: it never tells who voted.
 func TestNoticeDryRun(t *testing.T) {
 	data, st := noticeElection(t, 3)
 	vote(t, st, []string{"m0001"})
 	out := mustBooth(t, "", "notice", "send", "e1", "remind", "--dry-run", "--data", data, "--ssh-command", "ssh vote.example.org", "--mail-from", "vote@example.org")
-	for _, want := range []string{"would be mailed to 2 members now", "To: Member m0000 <m0000@example.org>", "Subject: Reminder: voting in Board 2026 closes", "ssh vote.example.org", "List-Id: <e1.notices.example.org>"} {
+	for _, want := range []string{"would be mailed to 2 members now, those who have not voted\n",
+		"the electorate, voted or not, by the language the members chose (en: none or English): en 3\n",
+		"en: the members who chose it get booth's built-in English text; as it would be mailed, to a made-up member:",
+		"To: A Member <member@example.invalid>", "Dear A Member,", "Subject: Reminder: voting in Board 2026 closes", "ssh vote.example.org", "List-Id: <e1.notices.example.org>"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("the dry run lacks %q:\n%s", want, out)
+			t.Errorf("the reminder's dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "m000") {
+		t.Errorf("the reminder's dry run names a member:\n%s", out)
+	}
+	out = mustBooth(t, "", "notice", "send", "e1", "announce", "--dry-run", "--data", data, "--ssh-command", "ssh vote.example.org", "--mail-from", "vote@example.org")
+	for _, want := range []string{"would be mailed to 3 members now\n", "en: 3 members get booth's built-in English text; one of them, as it would be mailed:", "To: Member m0000 <m0000@example.org>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the announcement's dry run lacks %q:\n%s", want, out)
 		}
 	}
 	if out := mustBooth(t, "", "notice", "status", "e1", "--data", data); !strings.Contains(out, "No notice was sent") {

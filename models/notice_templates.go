@@ -168,20 +168,49 @@ func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 }
 
 // checkLanguageDirs refuses a folder in dir that names no language booth
-// mails in: its templates would never be used, silently.
+// mails in, and in a language's folder anything but KIND.txt: their
+// templates would never be used, silently.
 func checkLanguageDirs(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("the notice templates directory %s: %w", dir, err)
 	}
 	for _, e := range entries {
-		if !e.IsDir() || slices.Contains(Languages[1:], e.Name()) {
+		if slices.Contains(Languages[1:], e.Name()) {
+			if err := checkLanguageDir(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+			continue
+		}
+		if !e.IsDir() {
 			continue
 		}
 		if e.Name() == "en" {
 			return fmt.Errorf("%s: the English texts are %s/KIND.txt themselves (the text for every member without one in their language); move them up", filepath.Join(dir, e.Name()), dir)
 		}
 		return fmt.Errorf("%s: booth mails in %s; a folder of templates for the members of one language is named %s", filepath.Join(dir, e.Name()), strings.Join(Languages, ", "), strings.Join(Languages[1:], " or "))
+	}
+	return nil
+}
+
+// checkLanguageDir refuses what in one language's folder is not a
+// template booth reads: a misspelt kind, another extension or case.
+func checkLanguageDir(dir string) error {
+	names := make([]string, 0, len(NoticeKinds()))
+	for _, k := range NoticeKinds() {
+		names = append(names, string(k)+".txt")
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s: not a folder; a language's templates go in a folder of that name, holding %s: move this file away", dir, strings.Join(names, ", "))
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("the notice templates folder %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !slices.Contains(names, e.Name()) || e.IsDir() {
+			return fmt.Errorf("%s: booth would never use it; the templates of a language are named %s, one for each notice", filepath.Join(dir, e.Name()), strings.Join(names, ", "))
+		}
 	}
 	return nil
 }

@@ -1,10 +1,13 @@
 package models_test
 
 import (
+	"crypto/sha256"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"vote.example.org/booth/models"
 )
@@ -153,5 +156,157 @@ func TestPreviewNoticePerLanguage(t *testing.T) {
 		if lp.Lang != want.lang || lp.Recipients != 1 || lp.Example.To != want.to || lp.Example.Subject != want.subject {
 			t.Errorf("language %d: %s, %d, %s, %q; want %+v", i, lp.Lang, lp.Recipients, lp.Example.To, lp.Example.Subject, want)
 		}
+	}
+}
+
+// The reminder goes to the members who have not voted: its dry run, run
+// by an officer while voting is open, should say no more about who voted
+// than the turnout does (the roll deliberately hides it, and the notice
+// reports fold the reminder rows at the close for that reason). Broken
+// down by language, with a named example per language, it names a
+// non-voter per language, and the only member who chose Spanish drops
+// out of the "es" line the moment they vote: polled, it tells when.
+func TestReminderDryRunDoesNotTellWhoVoted(t *testing.T) {
+	e := newEnv(t, 0)
+	langs := []string{"", "es", "", "ja", "ja"}
+	ms := make([]models.Member, len(langs))
+	emails := map[string]bool{}
+	for i := range ms {
+		ms[i] = models.Member{ID: memberID(i), Name: "Member " + memberID(i), Email: memberID(i) + "@example.org", Status: models.Active}
+		emails[ms[i].Email] = true
+	}
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	for i, lang := range langs {
+		must(t, e.svc.SetMemberPreferences(ctx, memberID(i), models.Preferences{Lang: lang}))
+	}
+	e.open(t, definition("e1"))
+	e.clock.Set(t0.Add(time.Hour))
+
+	byLang := func() map[string]int {
+		p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeRemind)
+		must(t, err)
+		out := map[string]int{}
+		for _, lp := range p.Languages {
+			out[lp.Lang] = lp.Recipients
+			if emails[lp.Example.To] {
+				t.Errorf("the %s example of the reminder's dry run is mailed to %s, a member who has not voted", lp.Lang, lp.Example.To)
+			}
+		}
+		return out
+	}
+	before := byLang()
+	// The one member who chose Spanish votes.
+	must(t, e.store.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: memberID(1), ReceiptHash: sha256.Sum256([]byte("r1")), Sealed: []byte("x")}))
+	after := byLang()
+	if before["es"] != after["es"] {
+		t.Errorf("the reminder's dry run by language went from %v to %v: the only Spanish reader's vote shows", before, after)
+	}
+}
+
+// A foundation's Japanese text saved under a name that is no kind
+// (DIR/ja/anounce.txt, DIR/ja/announce.md) is never used: Japanese
+// members get booth's built-in text, and nothing says so. A folder that
+// names no language is refused for exactly that reason
+// (checkLanguageDirs); a file that names no kind should be too.
+func TestMisnamedLanguageTemplateIsRefused(t *testing.T) {
+	for _, name := range []string{"anounce.txt", "announce.md", "Announce.txt"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.MkdirAll(filepath.Join(dir, "ja"), 0o755))
+			must(t, os.WriteFile(filepath.Join(dir, "ja", name), []byte("Subject: 投票のお知らせ {{.Title}}\n\n{{.Name}} 様\n"), 0o644))
+			if _, err := models.LoadNoticeTemplates(dir); err == nil || !strings.Contains(err.Error(), name) {
+				t.Errorf("LoadNoticeTemplates with ja/%s: %v, want a refusal naming the file", name, err)
+			}
+		})
+	}
+}
+
+// What in a language's folder booth would not read, and a file where
+// that folder should be, are refused with the path and the names booth
+// reads; a correctly named template beside them changes nothing.
+func TestLanguageFolderHoldsOnlyTemplates(t *testing.T) {
+	const valid = "announce.txt, remind.txt, extended.txt, results.txt, nominations.txt, renewal.txt"
+	for _, tc := range []struct{ path, want string }{
+		{"ja/anounce.txt", "ja/anounce.txt: booth would never use it; the templates of a language are named " + valid},
+		{"es/remind.txt~", "es/remind.txt~: booth would never use it"},
+		{"es/remind.txt/", "es/remind.txt: booth would never use it"},
+		{"ja", "ja: not a folder; a language's templates go in a folder of that name, holding " + valid},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.MkdirAll(filepath.Join(dir, "es"), 0o755))
+			must(t, os.WriteFile(filepath.Join(dir, "es", "announce.txt"), []byte("Subject: Votación {{.Title}}\n\nHola, {{.Name}}:\n"), 0o644))
+			p := filepath.Join(dir, tc.path)
+			if strings.HasSuffix(tc.path, "/") {
+				must(t, os.MkdirAll(p, 0o755))
+			} else {
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.WriteFile(p, []byte("Subject: x\n\ny\n"), 0o644))
+			}
+			_, err := models.LoadNoticeTemplates(dir)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.want)) {
+				t.Errorf("%v, want %q", err, filepath.Join(dir, tc.want))
+			}
+		})
+	}
+}
+
+// The reminder's dry run splits the whole electorate by language and by
+// address and mails its examples to a made-up member, named in each
+// language: only the count of those it would mail changes as members
+// vote. The announcement's, which goes to everyone, still shows a real
+// member's mail.
+func TestReminderDryRunSplitsTheElectorate(t *testing.T) {
+	e := newEnv(t, 0)
+	langs := []string{"", "es", "ja", "ja", ""}
+	ms := make([]models.Member, len(langs))
+	for i := range ms {
+		ms[i] = models.Member{ID: memberID(i), Name: "Member " + memberID(i), Email: memberID(i) + "@example.org", Status: models.Active}
+	}
+	ms[4].Email = "" // the one member without an address
+	must(t, e.store.ImportMembers(ctx, ms, officer))
+	for i, lang := range langs {
+		must(t, e.svc.SetMemberPreferences(ctx, memberID(i), models.Preferences{Lang: lang}))
+	}
+	e.open(t, definition("e1"))
+	e.clock.Set(t0.Add(time.Hour))
+	type split struct {
+		recipients, noAddress int
+		langs                 map[string]int
+	}
+	preview := func() split {
+		p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeRemind)
+		must(t, err)
+		if !p.Electorate {
+			t.Error("the reminder's dry run is not marked as split over the electorate")
+		}
+		got := split{p.Recipients, p.NoAddress, map[string]int{}}
+		names := map[string]string{"en": "A Member", "ja": "会員", "es": "Fulano de Tal"}
+		for _, lp := range p.Languages {
+			got.langs[lp.Lang] = lp.Recipients
+			if lp.Example.To != models.MadeUpAddress || lp.Example.ToName != names[lp.Lang] || !strings.Contains(lp.Example.Body, names[lp.Lang]) {
+				t.Errorf("the %s example goes to %q <%s>, want the made-up %q <%s> in its text", lp.Lang, lp.Example.ToName, lp.Example.To, names[lp.Lang], models.MadeUpAddress)
+			}
+		}
+		return got
+	}
+	cast := func(i int) {
+		must(t, e.store.Cast(ctx, models.Cast{ElectionID: "e1", MemberID: memberID(i), ReceiptHash: sha256.Sum256([]byte(memberID(i))), Sealed: []byte("x")}))
+	}
+	want := split{4, 1, map[string]int{"en": 1, "es": 1, "ja": 2}}
+	if got := preview(); got.recipients != want.recipients || got.noAddress != want.noAddress || !maps.Equal(got.langs, want.langs) {
+		t.Errorf("before any vote: %+v, want %+v", got, want)
+	}
+	cast(4) // the member without an address
+	cast(1) // the only Spanish reader
+	want.recipients = 3
+	if got := preview(); got.recipients != want.recipients || got.noAddress != want.noAddress || !maps.Equal(got.langs, want.langs) {
+		t.Errorf("after two votes: %+v, want %+v (only the count to mail changes)", got, want)
+	}
+
+	p, err := e.svc.PreviewNotice(ctx, "e1", models.NoticeAnnounce)
+	must(t, err)
+	if p.Electorate || len(p.Languages) == 0 || p.Languages[0].Example.To != memberID(0)+"@example.org" {
+		t.Errorf("the announcement's dry run: %+v, want the first member's own mail", p)
 	}
 }

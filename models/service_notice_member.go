@@ -112,6 +112,6 @@ func (s *Service) PreviewRenewals(ctx context.Context) (NoticePreview, error) {
 		}
 	}
 	p.Recipients = len(items)
-	p.Languages, err = s.previewLanguages(ctx, Election{}, items)
+	p.Languages, err = s.previewLanguages(ctx, Election{}, items, false)
 	return p, err
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-msgauth/dkim"
 	gomail "github.com/wneessen/go-mail"
@@ -165,10 +167,22 @@ func (m *Mailer) Message(ml models.Mail) (*gomail.Msg, error) {
 	if err != nil || to.Name != "" {
 		return nil, &models.PermanentMailError{Err: fmt.Errorf("the member's address %q is not a bare mail address", ml.To)}
 	}
-	// mail.Address quotes the name (a member may be called José "Pepe,
-	// el de Lugo" García); a name formatted by hand would end the quote.
-	msg.AddToMailAddress(&mail.Address{Name: oneLine(ml.ToName), Address: to.Address})
-	msg.Subject(oneLine(ml.Subject))
+	name, subject := oneLine(ml.ToName), oneLine(ml.Subject)
+	if strings.Contains(name, "=?") {
+		// An ASCII name goes out quoted, and clients decode an encoded
+		// word even there: encoded whole, the client shows it as written.
+		msg.SetGenHeaderPreformatted(gomail.Header(gomail.HeaderTo), strings.Join(append(encodedWords(name), "<"+to.Address+">"), "\r\n "))
+	} else {
+		// mail.Address quotes the name (a member may be called José "Pepe,
+		// el de Lugo" García); a name formatted by hand would end the quote.
+		msg.AddToMailAddress(&mail.Address{Name: name, Address: to.Address})
+	}
+	if strings.Contains(subject, "=?") {
+		// go-mail leaves ASCII as it is, and a client would decode an
+		// encoded word spelled in a title into any character it names.
+		subject = strings.Join(encodedWords(subject), " ")
+	}
+	msg.Subject(subject)
 	msg.SetMessageIDWithValue(ml.MessageID)
 	msg.SetDate()
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
@@ -278,6 +292,27 @@ func classify(step string, err error) error {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// encodedWords spells s as RFC 2047 base64 encoded words of whole
+// characters, each at most 75 long (RFC 2047 2), so that what a client
+// decodes is s itself, whatever it looks like.
+func encodedWords(s string) []string {
+	const maxBytes = 45 // 60 base64 characters, plus "=?UTF-8?B?" and "?="
+	var words []string
+	for s != "" {
+		n := 0
+		for n < len(s) {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			if n+size > maxBytes {
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return words
+}
 
 // redact hides a password in an address before it is shown.
 func redact(s string) string {

@@ -149,6 +149,9 @@ func open(dir string, testData bool, clock func() time.Time) (*Store, error) {
 		if tooNew := (*models.SchemaTooNewError)(nil); errors.As(err, &tooNew) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		if isBusy(err) {
+			return nil, busyError(path, err)
+		}
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
 	if testData {
@@ -193,16 +196,45 @@ func prepareDir(dir string) error {
 
 // check connects and runs a quick integrity check, so a corrupt or
 // foreign file is refused at open rather than halfway through an election.
+// Busy is not corrupt: booths opening a new directory at once meet each
+// other's WAL switch and migration, which SQLite may report as busy
+// without waiting, so check tries again until the busy timeout; calling
+// that corrupt would send an operator to a backup and lose the ballots
+// cast since.
 func (s *Store) check() error {
-	var res string
-	err := s.db.QueryRow("PRAGMA quick_check").Scan(&res)
-	if err == nil && res != "ok" {
-		err = errors.New(res)
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		var res string
+		err := s.db.QueryRow("PRAGMA quick_check").Scan(&res)
+		if err == nil && res != "ok" {
+			err = errors.New(res)
+		}
+		switch {
+		case err == nil:
+			return nil
+		case !isBusy(err):
+			return fmt.Errorf("%s is not a usable booth database (corrupt, or not an SQLite file): %w; restore it from a backup", s.path, err)
+		case time.Now().After(deadline):
+			return busyError(s.path, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if err != nil {
-		return fmt.Errorf("%s is not a usable booth database (corrupt, or not an SQLite file): %w; restore it from a backup", s.path, err)
+}
+
+// busyError says that another booth holds the database at path.
+func busyError(path string, err error) error {
+	return fmt.Errorf("%s is busy: another booth is migrating or holding it (%w); try again in a moment", path, err)
+}
+
+// isBusy reports whether err is SQLite's busy or locked: another
+// connection holds a lock, nothing is wrong with the file.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff // the primary code of an extended one
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
-	return nil
+	return false
 }
 
 // migrate applies the embedded migrations newer than the recorded schema
