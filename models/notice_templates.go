@@ -183,6 +183,9 @@ func checkLanguageDirs(dir string) error {
 			continue
 		}
 		if !e.IsDir() {
+			if err := checkTemplateName(dir, e.Name()); err != nil {
+				return err
+			}
 			continue
 		}
 		if e.Name() == "en" {
@@ -193,13 +196,36 @@ func checkLanguageDirs(dir string) error {
 	return nil
 }
 
-// checkLanguageDir refuses what in one language's folder is not a
-// template booth reads: a misspelt kind, another extension or case.
-func checkLanguageDir(dir string) error {
+// templateNames are the files booth reads templates from: KIND.txt.
+func templateNames() []string {
 	names := make([]string, 0, len(NoticeKinds()))
 	for _, k := range NoticeKinds() {
 		names = append(names, string(k)+".txt")
 	}
+	return names
+}
+
+// checkTemplateName refuses a file beside the templates that looks meant
+// as one but is not named as booth reads them (anounce.txt, Announce.txt,
+// announce.md): it would be silently unused. Other files (a README, a
+// backup the editor left) may stay.
+func checkTemplateName(dir, name string) error {
+	names := templateNames()
+	if slices.Contains(names, name) {
+		return nil
+	}
+	ext := filepath.Ext(name)
+	base := strings.ToLower(strings.TrimSuffix(name, ext))
+	if strings.EqualFold(ext, ".txt") || slices.Contains(NoticeKinds(), NoticeKind(base)) {
+		return fmt.Errorf("%s: booth would never use it; the templates are named %s, one for each notice", filepath.Join(dir, name), strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// checkLanguageDir refuses what in one language's folder is not a
+// template booth reads: a misspelt kind, another extension or case.
+func checkLanguageDir(dir string) error {
+	names := templateNames()
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return fmt.Errorf("%s: not a folder; a language's templates go in a folder of that name, holding %s: move this file away", dir, strings.Join(names, ", "))
 	}

@@ -225,12 +225,22 @@ func TestMisnamedLanguageTemplateIsRefused(t *testing.T) {
 // that folder should be, are refused with the path and the names booth
 // reads; a correctly named template beside them changes nothing.
 func TestLanguageFolderHoldsOnlyTemplates(t *testing.T) {
+	// The folder above the languages' may hold other files (a README),
+	// but not one that looks like a misnamed template.
+	readme := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(readme, "README"), []byte("our texts"), 0o644))
+	if _, err := models.LoadNoticeTemplates(readme); err != nil {
+		t.Errorf("a README beside the templates: %v", err)
+	}
 	const valid = "announce.txt, remind.txt, extended.txt, results.txt, nominations.txt, renewal.txt"
 	for _, tc := range []struct{ path, want string }{
 		{"ja/anounce.txt", "ja/anounce.txt: booth would never use it; the templates of a language are named " + valid},
 		{"es/remind.txt~", "es/remind.txt~: booth would never use it"},
 		{"es/remind.txt/", "es/remind.txt: booth would never use it"},
 		{"ja", "ja: not a folder; a language's templates go in a folder of that name, holding " + valid},
+		{"anounce.txt", "anounce.txt: booth would never use it; the templates are named " + valid},
+		{"Remind.txt", "Remind.txt: booth would never use it"},
+		{"results.md", "results.md: booth would never use it"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			dir := t.TempDir()
