@@ -185,6 +185,9 @@ func (r *Result) Say(w Words, p Phrase) (s string, ok bool) {
 }
 
 func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
 	c, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(c)) + s[size:]
 }
@@ -213,15 +216,13 @@ func (r *Result) note(p Phrase) {
 	r.NotePhrases = append(r.NotePhrases, p)
 }
 
-// RoundAction is what round did, in w's language; a result stored before
-// its phrases were kept (or damaged) says it in its English.
+// RoundAction is what round did, in w's language. The record's English
+// (round.Action) is what was published; its phrase is said only when, in
+// English, it is exactly that record, so a phrase stored before phrases
+// were checked, damaged, or carried by a bundle made elsewhere never says
+// another round than the record does.
 func (r *Result) RoundAction(w Words, round Round) string {
-	if round.ActionPhrase != nil {
-		if s, ok := r.Say(w, *round.ActionPhrase); ok {
-			return s
-		}
-	}
-	return round.Action
+	return r.sayRecord(w, round.ActionPhrase, round.Action)
 }
 
 // RoundNotes are round's notes in w's language, or in their English as
@@ -236,28 +237,51 @@ func (r *Result) OutcomeNotes(w Words) []string { return r.sayAll(w, r.NotePhras
 
 // TieRule is what broke t, in w's language, or its English as RoundAction
 // falls back.
-func (r *Result) TieRule(w Words, t Tie) string {
-	if t.RulePhrase != nil {
-		if s, ok := r.Say(w, *t.RulePhrase); ok {
-			return s
-		}
+func (r *Result) TieRule(w Words, t Tie) string { return r.sayRecord(w, t.RulePhrase, t.Rule) }
+
+// sayRecord is p in w's language when p says english, else english.
+func (r *Result) sayRecord(w Words, p *Phrase, english string) string {
+	if p == nil || !r.says(*p, english) {
+		return english
 	}
-	return t.Rule
+	s, _ := r.Say(w, *p)
+	return s
 }
 
+// sayAll is english in w's language when phrases say it, note for note;
+// notes are said all in one language or all in their English.
 func (r *Result) sayAll(w Words, phrases []Phrase, english []string) []string {
-	if len(phrases) != len(english) {
+	phrases = r.matching(phrases, english)
+	if phrases == nil {
 		return english
 	}
 	out := make([]string, len(phrases))
 	for i, p := range phrases {
-		s, ok := r.Say(w, p)
-		if !ok {
-			return english
-		}
-		out[i] = s
+		out[i], _ = r.Say(w, p)
 	}
 	return out
+}
+
+// says reports whether p, in English with r's candidates, is english: the
+// one check that a phrase may be said for a record (here, and where
+// WithPhrasesOf adopts a recount's phrases).
+func (r *Result) says(p Phrase, english string) bool {
+	s, ok := r.Say(English{}, p)
+	return ok && s == english
+}
+
+// matching are phrases when each says its note of english in turn, or
+// nil.
+func (r *Result) matching(phrases []Phrase, english []string) []Phrase {
+	if len(phrases) != len(english) {
+		return nil
+	}
+	for i, p := range phrases {
+		if !r.says(p, english[i]) {
+			return nil
+		}
+	}
+	return phrases
 }
 
 // noArgs says a text that is no format: a word of the vocabulary.

@@ -37,23 +37,3 @@ func (r *Result) WithPhrasesOf(rec *Result) *Result {
 	}
 	return &out
 }
-
-// says reports whether p, in English with r's candidates, is english.
-func (r *Result) says(p Phrase, english string) bool {
-	s, ok := r.Say(English{}, p)
-	return ok && s == english
-}
-
-// matching are phrases when each says its note of english in turn, or
-// nil: notes are said all in a language or all in their English.
-func (r *Result) matching(phrases []Phrase, english []string) []Phrase {
-	if len(phrases) != len(english) {
-		return nil
-	}
-	for i, p := range phrases {
-		if !r.says(p, english[i]) {
-			return nil
-		}
-	}
-	return phrases
-}

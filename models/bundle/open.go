@@ -224,9 +224,14 @@ func readLegacyResult(raw json.RawMessage) (*tally.Result, []byte, error) {
 	// last of two: a result holding "Elected" and "elected" would read as
 	// one thing here and another elsewhere. booth wrote exactly
 	// json.Marshal's text, so anything else is refused.
-	again, err := json.Marshal(r)
-	if err != nil || !bytes.Equal(asciiJSON(again), compact.Bytes()) {
+	if again, err := json.Marshal(r); err != nil || !bytes.Equal(asciiJSON(again), compact.Bytes()) {
 		return nil, nil, fmt.Errorf("its result is not the text booth writes for it (a key differs in case, is repeated or unknown, or a value is written another way)")
+	}
+	// Nor did it write phrases (ActionPhrase, NotePhrases, RulePhrase):
+	// one here is no part of what booth published, and would be said to a
+	// member in place of the record's English.
+	if again, _ := encodeResult(FormatV2, r); !bytes.Equal(again, compact.Bytes()) {
+		return nil, nil, fmt.Errorf("its result holds phrases (ActionPhrase, NotePhrases or RulePhrase), which a v1 or v2 bundle never holds: it is not the text booth published")
 	}
 	return r, compact.Bytes(), nil
 }

@@ -123,7 +123,7 @@ func (v *resultRecord) result() *tally.Result {
 // compact and in ASCII: a recount is compared with the published result
 // in the published result's own shape.
 func encodeResult(format string, r *tally.Result) ([]byte, error) {
-	var v any = r
+	var v any = withoutPhrases(r)
 	if isRecordFormat(format) {
 		v = newResultRecord(r)
 	}
@@ -132,4 +132,28 @@ func encodeResult(format string, r *tally.Result) ([]byte, error) {
 		return nil, err
 	}
 	return asciiJSON(data), nil
+}
+
+// withoutPhrases is r as a v1 or v2 bundle holds it: tally.Result as
+// encoding/json wrote it before the count kept phrases. Those bundles are
+// signed, so their recount must be the same bytes, and the phrase fields
+// (left out when empty) must not appear in it.
+func withoutPhrases(r *tally.Result) *tally.Result {
+	out := *r
+	out.NotePhrases = nil
+	if r.Rounds != nil {
+		out.Rounds = make([]tally.Round, len(r.Rounds))
+		for i, x := range r.Rounds {
+			x.ActionPhrase, x.NotePhrases = nil, nil
+			out.Rounds[i] = x
+		}
+	}
+	if r.Ties != nil {
+		out.Ties = make([]tally.Tie, len(r.Ties))
+		for i, t := range r.Ties {
+			t.RulePhrase = nil
+			out.Ties[i] = t
+		}
+	}
+	return &out
 }

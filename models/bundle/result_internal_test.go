@@ -1,7 +1,10 @@
 package bundle
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"vote.example.org/booth/tally"
@@ -50,5 +53,66 @@ func TestResultRecordHoldsEveryField(t *testing.T) {
 		if m := pair[1].NumField(); n != m {
 			t.Errorf("%s has %d fields a bundle keeps, %s %d", pair[0], n, pair[1], m)
 		}
+	}
+}
+
+// A v1/v2 bundle's result is tally.Result as encoding/json
+// wrote it before phrases existed. Recount re-encodes its recount the same
+// way (encodeResult) and compares bytes, so the recount must not carry the
+// phrase fields an old booth never wrote. The checked-in v2.bundle is a
+// Schulze count (no rounds, no notes) and so cannot show this; an IRV or
+// STV v2 bundle can.
+func TestLegacyRecountCarriesNoPhrases(t *testing.T) {
+	e := &tally.Election{Title: "t", Seats: 1,
+		Candidates: []tally.Candidate{{ID: "a", Name: "Alma"}, {ID: "b", Name: "Bert"}, {ID: "c", Name: "Cora"}},
+		Ballots: []tally.Ballot{
+			{Count: 4, Ranks: [][]int{{0}}}, {Count: 3, Ranks: [][]int{{1}, {0}}}, {Count: 2, Ranks: [][]int{{2}, {1}}},
+		}}
+	res, err := tally.Count(e, tally.Options{Method: tally.IRV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What booth before the phrases published: the same result, without
+	// the fields it did not have.
+	old := *res
+	old.NotePhrases = nil
+	old.Rounds = append([]tally.Round(nil), res.Rounds...)
+	for i := range old.Rounds {
+		old.Rounds[i].ActionPhrase, old.Rounds[i].NotePhrases = nil, nil
+	}
+	old.Ties = append([]tally.Tie(nil), res.Ties...)
+	for i := range old.Ties {
+		old.Ties[i].RulePhrase = nil
+	}
+	published, err := json.Marshal(&old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published = asciiJSON(published)
+	for _, format := range []string{FormatV2, FormatV1} {
+		got, err := encodeResult(format, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, published) {
+			t.Errorf("%s: the recount of an old IRV bundle is\n%s\nbut the bundle publishes\n%s\n(recount-mismatch: an old bundle no longer verifies)", format, got, published)
+		}
+	}
+}
+
+// A v1/v2 result is tally.Result as booth wrote it before phrases: a
+// "phrase" key in one was never booth's text, and the offline booth would
+// say it over the record's English (booth/results.go uses the phrases).
+func TestLegacyResultWithPhrasesIsRefused(t *testing.T) {
+	raw := []byte(`{"Title":"t","Method":"irv","Seats":1,"Candidates":[{"ID":"a","Name":"Alma"},{"ID":"b","Name":"Bert"}],"Ballots":3,"Elected":[1],"Order":null,` +
+		`"Rounds":[{"Number":1,"Action":"First preferences","ActionPhrase":{"format":"%s elected","args":[{"names":[0]}]},"Totals":["1","2"],"Status":["hopeful","elected"],"Elected":[1],"Excluded":null,"Exhausted":"0","Loss":"0","Quota":"0","Surplus":"0","Iterations":0,"Notes":null}],` +
+		`"Ties":null,"Pairwise":null,"Strength":null,"Dropped":null,"Passed":false,"Notes":null}`)
+	r, _, err := readLegacyResult(raw)
+	if err == nil || !strings.Contains(err.Error(), "phrases") {
+		if err != nil {
+			t.Fatalf("a v2 result with a phrase booth never wrote is refused, but the reason does not name the phrases: %v", err)
+		}
+		t.Errorf("a v2 result with a phrase booth never wrote is read: round 1 says %q over its record %q",
+			r.RoundAction(tally.English{}, r.Rounds[0]), r.Rounds[0].Action)
 	}
 }

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -111,4 +112,98 @@ func BenchmarkSheet(b *testing.B) {
 			}
 		}
 	})
+}
+
+// storedIRV is a small IRV count with an exclusion and a tie, read back
+// as the stores keep it (encoding/json of tally.Result).
+func storedIRV(t *testing.T, names ...string) *tally.Result {
+	t.Helper()
+	var cands []tally.Candidate
+	for i, n := range names {
+		cands = append(cands, tally.Candidate{ID: fmt.Sprint(i), Name: n})
+	}
+	e := &tally.Election{Title: "t", Seats: 1, Candidates: cands, Ballots: []tally.Ballot{
+		{Count: 4, Ranks: [][]int{{0}}}, {Count: 3, Ranks: [][]int{{1}, {0}}}, {Count: 2, Ranks: [][]int{{2}, {1}}},
+		{Count: 2, Ranks: [][]int{{3}, {1}}},
+	}}
+	r, err := tally.Count(e, tally.Options{Method: tally.IRV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := new(tally.Result)
+	if err := json.Unmarshal(data, stored); err != nil {
+		t.Fatal(err)
+	}
+	return stored
+}
+
+func sheetIn(t *testing.T, r *tally.Result, w tally.Words) (s string) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("writing the sheet panics: %v", p)
+		}
+	}()
+	var b strings.Builder
+	if err := r.WriteSheetIn(&b, w); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// A stored result whose phrase says another thing than its recorded
+// English (a damaged row, a v1/v2 bundle opened offline, which may carry
+// any phrase under a valid canonical form): the member's sheet must say the
+// record, never the phrase.
+func TestPhraseThatDisagreesWithTheRecordIsNotSaid(t *testing.T) {
+	r := storedIRV(t, "Alma", "Bert", "Cora", "Dan")
+	var officer strings.Builder
+	if err := r.WriteSheet(&officer); err != nil {
+		t.Fatal(err)
+	}
+	// Round 2's action names another candidate than its record does.
+	p := r.Rounds[1].ActionPhrase
+	if p == nil || len(p.Args) == 0 || p.Args[0].Names == nil {
+		t.Fatalf("round 2 has no names to change: %+v", p)
+	}
+	p.Args[0].Names = []int{0}
+	if got := sheetIn(t, r, For("en")); got != officer.String() {
+		t.Errorf("the member's English sheet says what the record does not:\n%s\nthe record (officer's sheet):\n%s", got, officer.String())
+	}
+}
+
+// Hostile phrases (indexes outside the candidates, wrong verbs, empty
+// formats, nested damage) must neither crash a sheet nor show fmt's
+// error marks to a member: a phrase that cannot be said is its English.
+func TestHostilePhrasesFallBackToTheRecord(t *testing.T) {
+	n := func(v int64) *int64 { return &v }
+	for _, tc := range []struct {
+		name string
+		p    tally.Phrase
+	}{
+		{"index", tally.Phrase{Format: "%s excluded", Args: []tally.Arg{{Names: []int{99}}}}},
+		{"negative", tally.Phrase{Format: "%s excluded", Args: []tally.Arg{{Names: []int{-1}}}}},
+		{"badindex", tally.Phrase{Format: "%[9]d excluded"}},
+		{"wrongtype", tally.Phrase{Format: "%d excluded", Args: []tally.Arg{{Word: "lot"}}}},
+		{"missing", tally.Phrase{Format: "%s excluded %s", Args: []tally.Arg{{Names: []int{1}}}}},
+		{"extra", tally.Phrase{Format: "excluded %s", Args: []tally.Arg{{Names: []int{1}}, {Count: n(3)}}}},
+		{"empty capital", tally.Phrase{Format: "", Capital: true}},
+		{"nested", tally.Phrase{Format: "x %s", Args: []tally.Arg{{Phrases: []tally.Phrase{{Format: "%s", Args: []tally.Arg{{Names: []int{7}}}}}}}}},
+	} {
+		for _, lang := range []string{"en", "ja", "es"} {
+			r := storedIRV(t, "Alma", "Bert", "Cora", "Dan")
+			want := r.Rounds[1].Action
+			p := tc.p
+			r.Rounds[1].ActionPhrase = &p
+			got := r.RoundAction(For(lang), r.Rounds[1])
+			if strings.Contains(got, "%!") || strings.Contains(got, "\uFFFD") || (lang == "en" && got != want) {
+				t.Errorf("%s %s: round 2 says %q (its record: %q)", tc.name, lang, got, want)
+			}
+			sheetIn(t, r, For(lang))
+		}
+	}
 }
