@@ -27,15 +27,7 @@ func (e *Error) Error() string { return e.err.Error() }
 
 // Unwrap is what fmt.Errorf's error wraps: none, one, or several (one
 // per %w).
-func (e *Error) Unwrap() []error {
-	switch u := e.err.(type) {
-	case interface{ Unwrap() []error }:
-		return u.Unwrap()
-	case interface{ Unwrap() error }:
-		return []error{u.Unwrap()}
-	}
-	return nil
-}
+func (e *Error) Unwrap() []error { return unwrapped(e.err) }
 
 // Text is a message kept in English until it is shown: a phrase made
 // where no Printer is at hand (models) that becomes part of an error or
@@ -105,6 +97,7 @@ func (p Printer) Err(err error) string {
 	return s
 }
 
+// unwrapped is what err wraps: none, one, or several.
 func unwrapped(err error) []error {
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:
