@@ -97,29 +97,28 @@ func (b *sheetText) labelColumn() int {
 }
 
 // field writes a line of the sheet's head: the label, and the value in
-// the values' column.
-func (b *sheetText) field(label, value string) {
-	col := b.labelColumn()
+// the values' column, col (labelColumn).
+func (b *sheetText) field(col int, label, value string) {
 	b.WriteString(wrap(pad(b.term(label), col, false)+value, col))
 }
 
 func (r *Result) sheetHeader(b *sheetText) {
-	b.field("Method:", b.term(r.Method.Words()))
+	col := b.labelColumn()
+	b.field(col, "Method:", b.term(r.Method.Words()))
 	if r.Method == YesNo {
-		b.field("Ballots:", itoa64(r.Ballots))
+		b.field(col, "Ballots:", itoa64(r.Ballots))
 		outcome := b.w.T("NOT PASSED")
 		if r.Passed {
 			outcome = b.w.T("PASSED")
 		}
-		b.field("Outcome:", outcome)
+		b.field(col, "Outcome:", outcome)
 		return
 	}
-	b.field("Seats:", itoa(r.Seats))
-	b.field("Valid ballots:", itoa64(r.Ballots))
+	b.field(col, "Seats:", itoa(r.Seats))
+	b.field(col, "Valid ballots:", itoa64(r.Ballots))
 	if q := r.quotaLine(b.w); q != "" {
-		b.field("Quota:", q)
+		b.field(col, "Quota:", q)
 	}
-	col := b.labelColumn()
 	r.nameLines(b, pad(b.w.T("Elected:"), col, false), r.Elected, col)
 }
 
