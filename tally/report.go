@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -341,7 +342,7 @@ func wrap(text string, indent int) string {
 // breakable splits a word into the pieces a line may break between: the
 // word whole unless it holds a wide character.
 func breakable(word string) []string {
-	if width(word) == len([]rune(word)) {
+	if width(word) == utf8.RuneCountInString(word) {
 		return []string{word}
 	}
 	var pieces []string
