@@ -1,5 +1,7 @@
 package tally
 
+import "slices"
+
 // WithPhrasesOf is r with the phrases of rec, a count of the same ballots
 // by the same rules: a record read back from its English alone (a results
 // bundle keeps no phrases) can then be said in any language. A phrase is
@@ -10,8 +12,7 @@ package tally
 func (r *Result) WithPhrasesOf(rec *Result) *Result {
 	out := *r
 	out.NotePhrases = r.matching(rec.NotePhrases, r.Notes)
-	out.Rounds = make([]Round, len(r.Rounds))
-	copy(out.Rounds, r.Rounds)
+	out.Rounds = slices.Clone(r.Rounds)
 	for i := range out.Rounds {
 		if i >= len(rec.Rounds) {
 			break
@@ -22,18 +23,11 @@ func (r *Result) WithPhrasesOf(rec *Result) *Result {
 		}
 		round.NotePhrases = r.matching(from.NotePhrases, round.Notes)
 	}
-	out.Ties = make([]Tie, len(r.Ties))
-	copy(out.Ties, r.Ties)
+	out.Ties = slices.Clone(r.Ties)
 	for i := range out.Ties {
 		if i < len(rec.Ties) && rec.Ties[i].RulePhrase != nil && r.says(*rec.Ties[i].RulePhrase, out.Ties[i].Rule) {
 			out.Ties[i].RulePhrase = rec.Ties[i].RulePhrase
 		}
-	}
-	if r.Ties == nil {
-		out.Ties = nil
-	}
-	if r.Rounds == nil {
-		out.Rounds = nil
 	}
 	return &out
 }
