@@ -143,13 +143,14 @@ func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 		return nil, err
 	}
 	for _, k := range NoticeKinds() {
-		common, err := loadNoticeFile(k, filepath.Join(dir, string(k)+".txt"))
+		commonPath := filepath.Join(dir, string(k)+".txt")
+		common, err := loadNoticeFile(k, commonPath)
 		if err != nil {
 			return nil, err
 		}
 		for _, lang := range Languages {
 			if common != nil {
-				t[lang][k] = NoticeText{tmpl: common, Lang: "en", File: filepath.Join(dir, string(k)+".txt")}
+				t[lang][k] = NoticeText{tmpl: common, Lang: "en", File: commonPath}
 			}
 			if lang == "en" {
 				continue
