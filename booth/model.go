@@ -371,7 +371,7 @@ func (m *model) onResult(msg tea.Msg) tea.Cmd {
 		return m.onNomDone(msg)
 	case optionsMsg:
 		if m.nom.pick != nil {
-			m.nom.pick.setOptions(msg.options)
+			m.nom.pick.setOptions(msg.options, m.p)
 			if msg.err != nil {
 				m.nom.note = refusalText(m.p, msg.err)
 			}

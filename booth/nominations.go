@@ -83,19 +83,30 @@ type nomElection struct {
 // pickState is the Nominate screen: members filtered by name or ID.
 type pickState struct {
 	input   textinput.Model
-	options []models.NomineeOption
+	options []pickOption
 	// lower is the options' names in lower case, made once when they
 	// load: the filter runs more than once on every key.
 	lower  []string
 	cursor int
 }
 
+// pickOption is a member one could nominate, with the refusal said once
+// in the member's language when the options load, not at every frame.
+type pickOption struct {
+	models.NomineeOption
+	why string // the Refusal in the member's words, sanitised; "" when none
+}
+
 // setOptions keeps the options loaded for the pick, with their names
-// lowered for filtered.
-func (p *pickState) setOptions(options []models.NomineeOption) {
-	p.options = options
+// lowered for filtered and their refusals said in p's language.
+func (p *pickState) setOptions(options []models.NomineeOption, lang i18n.Printer) {
+	p.options = make([]pickOption, len(options))
 	p.lower = make([]string, len(options))
 	for i, o := range options {
+		p.options[i] = pickOption{NomineeOption: o}
+		if o.Refusal != nil {
+			p.options[i].why = safetext.Sanitize(lang.Err(o.Refusal))
+		}
 		p.lower[i] = strings.ToLower(o.Member.Name)
 	}
 }
@@ -388,7 +399,7 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		o := shown[p.cursor]
 		if o.Refusal != nil {
-			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, safetext.Sanitize(m.p.Err(o.Refusal)))
+			m.nom.note = m.p.T("You cannot nominate %s: %s.", o.Member.ID, o.why)
 			return nil
 		}
 		e, id := m.nom.open[m.nom.cursor].e, m.s.Member.ID
@@ -405,12 +416,12 @@ func (m *model) nominateKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // filtered is the options whose name or ID holds the typed text.
-func (p *pickState) filtered() []models.NomineeOption {
+func (p *pickState) filtered() []pickOption {
 	q := strings.ToLower(strings.TrimSpace(safetext.Sanitize(p.input.Value())))
 	if q == "" {
 		return p.options
 	}
-	var out []models.NomineeOption
+	var out []pickOption
 	for i, o := range p.options {
 		if strings.Contains(p.lower[i], q) || strings.Contains(o.Member.ID, q) {
 			out = append(out, o)
@@ -484,7 +495,7 @@ func (m *model) nominateView() (string, string, keyMap) {
 		item := hang(lines(wrap(safetext.Sanitize(o.Member.Name)+" ("+o.Member.ID+")", m.w-2)), "", "  ")
 		if o.Refusal != nil {
 			// Why not, whole: the member reads it before choosing.
-			for _, l := range lines(wrap("— "+safetext.Sanitize(m.p.Err(o.Refusal)), m.w-4)) {
+			for _, l := range lines(wrap("— "+o.why, m.w-4)) {
 				item = append(item, "  "+m.st.dim.Render(l))
 			}
 		}

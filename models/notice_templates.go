@@ -143,19 +143,20 @@ func LoadNoticeTemplates(dir string) (NoticeTemplates, error) {
 		return nil, err
 	}
 	for _, k := range NoticeKinds() {
-		common, err := loadNoticeFile(dir, k, filepath.Join(dir, string(k)+".txt"))
+		commonPath := filepath.Join(dir, string(k)+".txt")
+		common, err := loadNoticeFile(k, commonPath)
 		if err != nil {
 			return nil, err
 		}
 		for _, lang := range Languages {
 			if common != nil {
-				t[lang][k] = NoticeText{tmpl: common, Lang: "en", File: filepath.Join(dir, string(k)+".txt")}
+				t[lang][k] = NoticeText{tmpl: common, Lang: "en", File: commonPath}
 			}
 			if lang == "en" {
 				continue
 			}
 			path := filepath.Join(dir, lang, string(k)+".txt")
-			own, err := loadNoticeFile(dir, k, path)
+			own, err := loadNoticeFile(k, path)
 			if err != nil {
 				return nil, err
 			}
@@ -242,7 +243,7 @@ func checkLanguageDir(dir string) error {
 }
 
 // loadNoticeFile reads and checks one template; nil when there is none.
-func loadNoticeFile(dir string, k NoticeKind, path string) (*template.Template, error) {
+func loadNoticeFile(k NoticeKind, path string) (*template.Template, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -65,7 +65,7 @@ type noticeKind struct {
 }
 
 // noticeKinds lists every kind; adding one (a renewal reminder) is one
-// entry here and a built-in text in defaultTemplates.
+// entry here and a built-in text in builtinNotices.
 var noticeKinds = map[NoticeKind]noticeKind{
 	NoticeAnnounce:    {audience: AudienceRoll, open: true, action: i18n.Key("Sign in with your registered SSH key and cast your ballot.")},
 	NoticeRemind:      {audience: AudienceNotVoted, open: true, action: i18n.Key("Sign in with your registered SSH key and cast your ballot before the close.")},

@@ -85,7 +85,8 @@ type cmdContext struct {
 	out    *bytes.Buffer
 	p      i18n.Printer // the member's language (sessionLang)
 	// prefs are the member's preferences as read once for the session
-	// (prefsErr: why they could not be), for the commands that show them.
+	// (prefsErr: why they could not be), for the commands that show or
+	// change them.
 	prefs    models.Preferences
 	prefsErr error
 }

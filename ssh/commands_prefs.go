@@ -23,10 +23,10 @@ func setCmd(ctx context.Context, c *cmdContext) error {
 		return errors.New(c.p.T("takes a setting and its value: %s", setUsage(c.p)))
 	}
 	svc := c.s.cfg.Service
-	p, err := svc.MemberPreferences(ctx, c.id.member.ID)
-	if err != nil {
-		return err
+	if c.prefsErr != nil {
+		return c.prefsErr
 	}
+	p := c.prefs
 	name, value := c.args[0], strings.ToLower(c.args[1])
 	switch name {
 	case "plain":
