@@ -56,10 +56,29 @@ func Start(t testing.TB, extraArgs ...string) *Server {
 		}
 		t.Skipf("no SMTP server for this test: %v", err)
 	}
+	// A port found free may be taken by another test's Mailpit before
+	// ours binds it (the packages' tests run at once): then ours exits,
+	// or another answers on its address, and it starts again on others.
+	for attempt := 1; ; attempt++ {
+		s, why := start(t, bin, extraArgs)
+		if s != nil {
+			return s
+		}
+		if attempt == 5 {
+			t.Fatalf("mailpit did not start in %d attempts: %s", attempt, why)
+		}
+	}
+}
+
+// start runs one Mailpit on ports free a moment ago and waits until it is
+// ready: nil and why not when it exited or another process answered.
+func start(t testing.TB, bin string, extraArgs []string) (*Server, string) {
+	t.Helper()
 	smtpAddr, apiAddr := freeAddr(t), freeAddr(t)
+	db := filepath.Join(t.TempDir(), "mailpit.db")
 	args := append([]string{
 		"--smtp", smtpAddr, "--listen", apiAddr,
-		"--database", filepath.Join(t.TempDir(), "mailpit.db"),
+		"--database", db,
 		"--max", "0", "--quiet", "--disable-version-check", "--smtp-disable-rdns",
 	}, extraArgs...)
 	cmd := exec.Command(bin, args...)
@@ -67,26 +86,44 @@ func Start(t testing.TB, extraArgs ...string) *Server {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting mailpit: %v", err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 	})
 	s := &Server{SMTP: smtpAddr, API: "http://" + apiAddr}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get(s.API + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
+		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+			return nil, fmt.Sprintf("it exited (%v), its ports taken", err)
+		default:
+		}
+		if s.ours(db) {
+			return s, ""
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("mailpit did not become ready on %s: %v", apiAddr, err)
+			t.Fatalf("mailpit did not become ready on %s", apiAddr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return s
+}
+
+// ours reports whether the Mailpit answering on s.API is ready and is the
+// one keeping its messages in db, not another test's.
+func (s *Server) ours(db string) bool {
+	resp, err := http.Get(s.API + "/api/v1/info")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var info struct{ Database string }
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&info) != nil {
+		return false
+	}
+	return info.Database == db
 }
 
 // freeAddr is a loopback address with a port free a moment ago.
