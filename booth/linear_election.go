@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"vote.example.org/booth/models"
 	"vote.example.org/booth/models/i18n"
@@ -52,7 +54,7 @@ func (l *linear) election(me models.MemberElection) error {
 		// printed again.
 		var choices []string
 		if act != actNone {
-			choices = append(choices, lowerFirst(l.p, label))
+			choices = append(choices, lowerFirst(label))
 		}
 		if me.Method == tally.YesNo {
 			choices = append(choices, l.p.T("read an answer's statement"), l.p.T("list the answers"))
@@ -93,13 +95,15 @@ func (l *linear) election(me models.MemberElection) error {
 	}
 }
 
-// lowerFirst is label as the middle of a sentence: English lowers its
-// first letter ("Vote" in "1 vote"); scripts without case are unchanged.
-func lowerFirst(p i18n.Printer, label string) string {
-	if p.Lang() != "en" {
-		return label
+// lowerFirst is label as the middle of a sentence: its first letter
+// lowered ("Vote" in "1 vote", "Ver" in "1 ver"); scripts without case
+// are unchanged.
+func lowerFirst(label string) string {
+	if label == "" {
+		return ""
 	}
-	return strings.ToLower(label[:1]) + label[1:]
+	r, size := utf8.DecodeRuneInString(label)
+	return string(unicode.ToLower(r)) + label[size:]
 }
 
 // action is the booth's election action, with its label in words only.
