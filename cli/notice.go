@@ -242,6 +242,10 @@ func printPreview(out io.Writer, electionID string, kind models.NoticeKind, p mo
 	if electionID == "" {
 		what = fmt.Sprintf("the %s notice", kind)
 	}
+	if p.SentBefore != "" {
+		fmt.Fprintf(out, "dry run: notice %s was sent before, so a send would queue nothing; booth notice status %s shows how it went\n", safetext.Sanitize(p.SentBefore), safetext.Sanitize(electionID))
+		return
+	}
 	fmt.Fprintf(out, "dry run: %s would be mailed to %d members now", what, p.Recipients)
 	switch {
 	case p.Electorate:

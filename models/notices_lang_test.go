@@ -157,6 +157,20 @@ func TestPreviewNoticePerLanguage(t *testing.T) {
 			t.Errorf("language %d: %s, %d, %s, %q; want %+v", i, lp.Lang, lp.Recipients, lp.Example.To, lp.Example.Subject, want)
 		}
 	}
+	if p.SentBefore != "" {
+		t.Errorf("before any send, the preview says %s was sent before", p.SentBefore)
+	}
+	// Once sent, the dry run says what a send would: nothing to queue.
+	n, rows, err := e.svc.QueueNoticeByHand(ctx, "e1", models.NoticeAnnounce, officer)
+	must(t, err)
+	if rows != 3 {
+		t.Fatalf("queued for %d members, want 3", rows)
+	}
+	p, err = e.svc.PreviewNotice(ctx, "e1", models.NoticeAnnounce)
+	must(t, err)
+	if p.SentBefore != n.ID() || p.Recipients != 0 {
+		t.Errorf("after the send, the preview says %q was sent before and %d would get it; want %q and 0", p.SentBefore, p.Recipients, n.ID())
+	}
 }
 
 // The reminder goes to the members who have not voted: its dry run, run

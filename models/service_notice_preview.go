@@ -25,6 +25,9 @@ type NoticePreview struct {
 	// officer who voted, which the roll never shows. Its split counts
 	// the whole electorate and its examples go to a made-up member.
 	Electorate bool
+	// SentBefore is the notice's ID when this very notice was queued
+	// before: a send would queue nothing, as booth notice send says.
+	SentBefore string
 }
 
 // LanguagePreview is the part of a notice's recipients who chose one
@@ -75,6 +78,16 @@ func (s *Service) PreviewNotice(ctx context.Context, electionID string, k Notice
 	}
 	p.Electorate = k.Audience() == AudienceNotVoted
 	n := Notice{ElectionID: e.ID, Kind: k, Slot: handSlot(e, k, now)}
+	reports, err := s.store.NoticeReports(ctx, e.ID)
+	if err != nil {
+		return p, err
+	}
+	for _, r := range reports {
+		if r.Notice.ID() == n.ID() {
+			p.SentBefore = n.ID()
+			return p, nil
+		}
+	}
 	// split is who the per-language counts are over: the audience, or
 	// the electorate (see Electorate).
 	var split []OutboxItem
