@@ -15,21 +15,9 @@ import (
 // storeOperations is how many times the timed store ran operation op.
 func storeOperations(t *testing.T, reg *prometheus.Registry, op string) uint64 {
 	t.Helper()
-	families, err := reg.Gather()
+	n, err := storemetrics.Operations(reg, op)
 	must(t, err)
-	for _, f := range families {
-		if f.GetName() != "booth_store_operation_duration_seconds" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "operation" && l.GetValue() == op {
-					return m.GetHistogram().GetSampleCount()
-				}
-			}
-		}
-	}
-	return 0
+	return n
 }
 
 // whoami shows the preferences the session read to choose its language:

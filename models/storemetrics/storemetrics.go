@@ -129,3 +129,26 @@ func refusalReason(err error) string {
 	}
 	return "error"
 }
+
+// Operations is how many times the timed stores registered with g ran
+// operation op ("cast", "preferences"): what a test or an operator checks
+// to see that work is not done twice.
+func Operations(g prometheus.Gatherer, op string) (uint64, error) {
+	families, err := g.Gather()
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range families {
+		if f.GetName() != "booth_store_operation_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "operation" && l.GetValue() == op {
+					return m.GetHistogram().GetSampleCount(), nil
+				}
+			}
+		}
+	}
+	return 0, nil
+}
