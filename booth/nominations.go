@@ -330,7 +330,7 @@ func (m *model) nominationsKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.nomAction(func(ctx context.Context, nb NominationBackend) (string, error) {
 			out, err := nb.AnswerNomination(ctx, e.ID, id, a, "")
-			return m.p.T("Your nomination in %s is now %s.", e.ID, models.NominationStateIn(m.p, out.State)), err
+			return m.p.T("Your nomination in %s is now %s.", e.ID, out.State.In(m.p)), err
 		})
 	}
 	return nil
@@ -458,7 +458,7 @@ func (m *model) nominationsView() (string, string, keyMap) {
 			if v.Supporters != nil {
 				who = strings.Join(v.Supporters, ", ")
 			}
-			line := m.p.T("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, models.NominationStateIn(m.p, v.State), who)
+			line := m.p.T("%s (%s): %s, nominated by %s", safetext.Sanitize(v.Name), v.NomineeID, v.State.In(m.p), who)
 			if v.NomineeID == m.s.Member.ID {
 				line = m.st.title.Render(m.p.T("you")) + " — " + line
 			}

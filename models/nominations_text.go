@@ -43,30 +43,13 @@ func NominationTable(p i18n.Printer, e Election, ns []NominationView) (string, [
 		if n.Supporters != nil {
 			sup = strings.Join(n.Supporters, ", ")
 		}
-		state := NominationStateIn(p, n.State)
+		state := n.State.In(p)
 		if n.State == NominationRejected {
 			state += ": " + safetext.Show(n.Reason)
 		}
 		rows = append(rows, []string{n.NomineeID, safetext.Show(n.Name), state, sup})
 	}
 	return head, rows
-}
-
-// NominationStateIn is a nomination's state in p's words.
-func NominationStateIn(p i18n.Printer, s NominationState) string {
-	switch s {
-	case NominationPending:
-		return p.C("nomination", "pending")
-	case NominationAccepted:
-		return p.C("nomination", "accepted")
-	case NominationDeclined:
-		return p.C("nomination", "declined")
-	case NominationWithdrawn:
-		return p.C("nomination", "withdrawn")
-	case NominationRejected:
-		return p.C("nomination", "rejected")
-	}
-	return string(s)
 }
 
 // nominationState says where an election's nominations stand.

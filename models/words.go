@@ -18,6 +18,20 @@ func (s MemberStatus) In(p i18n.Printer) string {
 	return string(s)
 }
 
-// In is the state in p's words (NominationStateIn); English is the state
+// In is the nomination's state in p's words; English is the state
 // itself.
-func (s NominationState) In(p i18n.Printer) string { return NominationStateIn(p, s) }
+func (s NominationState) In(p i18n.Printer) string {
+	switch s {
+	case NominationPending:
+		return p.C("nomination", "pending")
+	case NominationAccepted:
+		return p.C("nomination", "accepted")
+	case NominationDeclined:
+		return p.C("nomination", "declined")
+	case NominationWithdrawn:
+		return p.C("nomination", "withdrawn")
+	case NominationRejected:
+		return p.C("nomination", "rejected")
+	}
+	return string(s)
+}
