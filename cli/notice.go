@@ -155,17 +155,24 @@ at every tick.`,
 	return cmd
 }
 
+// sendConfig is the notices' configuration for a send, which needs a mail
+// server unless it is a dry run.
+func (f *mailFlags) sendConfig(cmd *cobra.Command, dryRun bool) (models.NoticeConfig, error) {
+	cfg, err := f.config(cmd)
+	if err == nil && !dryRun && cfg.Mailer == nil {
+		err = errors.New("no mail server is configured: give --smtp (or BOOTH_SMTP) and --mail-from, or preview with --dry-run")
+	}
+	return cfg, err
+}
+
 func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, dryRun, retry bool) error {
 	kind, err := models.ParseNoticeKind(kindArg)
 	if err != nil {
 		return err
 	}
-	cfg, err := f.config(cmd)
+	cfg, err := f.sendConfig(cmd, dryRun)
 	if err != nil {
 		return err
-	}
-	if !dryRun && cfg.Mailer == nil {
-		return errors.New("no mail server is configured: give --smtp (or BOOTH_SMTP) and --mail-from, or preview with --dry-run")
 	}
 	return withElections(cmd, func(ctx context.Context, s *models.Service) error {
 		s.SetNotices(cfg)
@@ -200,12 +207,9 @@ func runNoticeSend(cmd *cobra.Command, f mailFlags, electionID, kindArg string, 
 }
 
 func runRenewalSend(cmd *cobra.Command, f mailFlags, dryRun bool) error {
-	cfg, err := f.config(cmd)
+	cfg, err := f.sendConfig(cmd, dryRun)
 	if err != nil {
 		return err
-	}
-	if !dryRun && cfg.Mailer == nil {
-		return errors.New("no mail server is configured: give --smtp (or BOOTH_SMTP) and --mail-from, or preview with --dry-run")
 	}
 	return withElections(cmd, func(ctx context.Context, s *models.Service) error {
 		s.SetNotices(cfg)
